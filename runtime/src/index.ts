@@ -1,0 +1,2 @@
+/** @deadbolt/runtime: locks for worker threads on SharedArrayBuffer and Atomics. */
+export {};

@@ -1,0 +1,2 @@
+/** @deadbolt/runtime/trace: tracing for the debug adapter. */
+export { installTracer, type Tracer, type WaitKind } from './hooks.js';

@@ -1,0 +1,2 @@
+// Entry point of the cli front door; not written yet.
+export {};

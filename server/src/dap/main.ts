@@ -1,0 +1,2 @@
+// Entry point of the dap front door; not written yet.
+export {};

@@ -1,0 +1,2 @@
+// Entry point of the lsp front door; not written yet.
+export {};
