@@ -1,0 +1,90 @@
+/** Tests for deadbolt.config.json discovery, loading and strict validation. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, findConfigFile, loadConfig, validateConfig } from '../../src/engine/config.js';
+
+function withTempDir(body: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'deadbolt-config-'));
+  try {
+    body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('finds the config in an ancestor directory', () => {
+  withTempDir((dir) => {
+    writeFileSync(join(dir, 'deadbolt.config.json'), '{}');
+    const nested = join(dir, 'a', 'b');
+    mkdirSync(nested, { recursive: true });
+    assert.equal(findConfigFile(nested), join(dir, 'deadbolt.config.json'));
+  });
+});
+
+test('defaults to an empty config when there is no file', () => {
+  withTempDir((dir) => {
+    const found = findConfigFile(dir);
+    // A config in a real ancestor of the temp dir would be a broken machine; only assert what we control.
+    if (found === undefined) assert.deepEqual(loadConfig({ cwd: dir }), { config: {}, file: undefined });
+  });
+});
+
+test('loads a complete valid config', () => {
+  withTempDir((dir) => {
+    const config = {
+      rules: { 'lock-order': 'warning', 'blocking-in-async': 'off' },
+      blockingFunctions: ['sleepSync', 'my-lib#spinFor'],
+      lockRanks: { accounts: 1, 'this.ledger': 2 },
+    };
+    writeFileSync(join(dir, 'deadbolt.config.json'), JSON.stringify(config));
+    const loaded = loadConfig({ cwd: dir });
+    assert.deepEqual(loaded.config, config);
+    assert.equal(loaded.file, join(dir, 'deadbolt.config.json'));
+  });
+});
+
+test('an explicit --config path that does not exist is an error naming the file', () => {
+  withTempDir((dir) => {
+    assert.throws(() => loadConfig({ cwd: dir, configPath: 'nope.json' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.file, join(dir, 'nope.json'));
+      assert.match(error.message, /nope\.json/);
+      return true;
+    });
+  });
+});
+
+test('invalid JSON is an error naming the file', () => {
+  withTempDir((dir) => {
+    writeFileSync(join(dir, 'deadbolt.config.json'), '{ "rules": ');
+    assert.throws(() => loadConfig({ cwd: dir }), /deadbolt\.config\.json: not valid JSON/);
+  });
+});
+
+const invalid: [string, unknown, string, RegExp][] = [
+  ['top level not an object', [1], '', /expected a JSON object, got an array/],
+  ['unknown top-level key', { rule: {} }, 'rule', /unknown key/],
+  ['rules not an object', { rules: 'all' }, 'rules', /expected an object/],
+  ['unknown rule id', { rules: { 'lock-ordr': 'error' } }, 'rules.lock-ordr', /unknown rule id/],
+  ['bad severity', { rules: { 'lock-order': 'fatal' } }, 'rules.lock-order', /expected one of "error", "warning", "info", "off", got "fatal"/],
+  ['blockingFunctions not an array', { blockingFunctions: 'x' }, 'blockingFunctions', /expected an array/],
+  ['blockingFunctions entry not a string', { blockingFunctions: ['ok', 3] }, 'blockingFunctions[1]', /got number 3/],
+  ['blockingFunctions entry with empty name', { blockingFunctions: ['mod#'] }, 'blockingFunctions[0]', /module#name/],
+  ['lockRanks value not a number', { lockRanks: { a: '1' } }, 'lockRanks.a', /finite number/],
+  ['lockRanks not an object', { lockRanks: [1] }, 'lockRanks', /expected an object/],
+];
+
+for (const [name, raw, key, message] of invalid) {
+  test(`rejects ${name}`, () => {
+    assert.throws(() => validateConfig(raw, '/p/deadbolt.config.json'), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.key, key === '' ? undefined : key);
+      assert.match(error.message, /^\/p\/deadbolt\.config\.json: /);
+      assert.match(error.message, message);
+      return true;
+    });
+  });
+}
