@@ -1,0 +1,32 @@
+/**
+ * The engine's public entry points: `analyze()` for one-shot runs (the CLI) and `Workspace` for long-lived
+ * sessions (the language server). Both take files and configuration as inputs and know nothing of editors.
+ */
+import type { StaticLockGraph } from '../protocol/index.js';
+import type { DeadboltConfig, Finding } from './types.js';
+import { Workspace } from './workspace.js';
+
+export interface AnalyzeOptions {
+  /** Paths in output are relative to it (the CLI does that); configuration is looked up from it. */
+  cwd: string;
+  /** A tsconfig.json; when absent and `paths` is given, those files and folders are analysed. */
+  tsconfig?: string;
+  /** Files or folders (folders: every .ts/.tsx/.mts/.cts/.js/.mjs below, minus node_modules and dist). */
+  paths?: string[];
+  /** Already-loaded configuration (the CLI loads deadbolt.config.json). */
+  config?: DeadboltConfig;
+  onProgress?: (done: number, total: number, file: string) => void;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  /** How many files the analysis covered (before the syntactic prefilter). */
+  files: number;
+  graph: StaticLockGraph;
+}
+
+export function analyze(options: AnalyzeOptions): AnalysisResult {
+  return new Workspace(options).analyze();
+}
+
+export { Workspace };

@@ -1,0 +1,43 @@
+/**
+ * Finds the files an analysis covers and decides, from their text alone, which ones can matter.
+ * The syntactic prefilter keeps the type checker away from files that never touch locks, workers or shared memory.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs'];
+const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', '.git']);
+
+export function isSourceFile(file: string): boolean {
+  return SOURCE_EXTENSIONS.some((ext) => file.endsWith(ext)) && !file.endsWith('.d.ts');
+}
+
+/** Every source file named by `paths` (files as given, folders walked), absolute and sorted, without duplicates. */
+export function discoverFiles(cwd: string, paths: readonly string[]): string[] {
+  const found = new Set<string>();
+  const visit = (entry: string): void => {
+    const stat = statSync(entry, { throwIfNoEntry: false });
+    if (!stat) throw new Error(`No such file or folder: ${entry}`);
+    if (stat.isFile()) {
+      found.add(entry);
+      return;
+    }
+    for (const child of readdirSync(entry, { withFileTypes: true })) {
+      if (child.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(child.name)) visit(path.join(entry, child.name));
+      } else if (child.isFile() && isSourceFile(child.name)) {
+        found.add(path.join(entry, child.name));
+      }
+    }
+  };
+  for (const p of paths) visit(path.resolve(cwd, p));
+  return [...found].sort();
+}
+
+/** Text markers of a file that may take part in concurrency: the runtime, Atomics, workers, declared guards. */
+const RELEVANT = /@deadbolt\/runtime|\bAtomics\b|\bWorker\b|worker_threads|SharedArrayBuffer|@guardedBy|Sync\(/;
+
+/** True when the file's text could hold something any rule reports; cheap enough to run on every file. */
+export function mentionsConcurrency(text: string): boolean {
+  return RELEVANT.test(text);
+}

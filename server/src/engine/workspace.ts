@@ -1,0 +1,102 @@
+/**
+ * A long-lived analysis session over one ts-morph Project. Editor buffers replace file contents in place,
+ * so the parsed files and the type checker's work on unchanged files are reused between analyses.
+ */
+import path from 'node:path';
+import { Project, ts, type SourceFile } from 'ts-morph';
+import type { StaticLockGraph } from '../protocol/index.js';
+import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
+import { discoverFiles, isSourceFile, mentionsConcurrency } from './files.js';
+import { buildModel, type EngineModel } from './model/program-model.js';
+import { rules } from './rules/index.js';
+import { runRules } from './run-rules.js';
+
+/** Compiler options for analyses without a tsconfig: modern ESM resolution so `@deadbolt/runtime` and `node:` resolve. */
+const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  lib: ['lib.es2024.d.ts', 'lib.esnext.disposable.d.ts'],
+  allowJs: true,
+  strict: true,
+  skipLibCheck: true,
+  noEmit: true,
+};
+
+export class Workspace {
+  private readonly project: Project;
+  private readonly options: AnalyzeOptions;
+  private roots: string[];
+  /** The model of the last analysis, kept so `lockGraph()` after `analyze()` costs nothing. */
+  private model: EngineModel | undefined;
+
+  constructor(options: AnalyzeOptions) {
+    this.options = options;
+    if (options.tsconfig) {
+      this.project = new Project({ tsConfigFilePath: path.resolve(options.cwd, options.tsconfig) });
+      this.roots = this.project
+        .getSourceFiles()
+        .map((f) => f.getFilePath() as string)
+        .filter((f) => isSourceFile(f) && !f.includes('/node_modules/'));
+      if (options.paths && options.paths.length > 0) {
+        // With both, the tsconfig gives the compiler options and the paths narrow what is reported.
+        const wanted = new Set(discoverFiles(options.cwd, options.paths));
+        this.roots = this.roots.filter((f) => wanted.has(f));
+      }
+    } else {
+      this.project = new Project({ compilerOptions: DEFAULT_COMPILER_OPTIONS, skipFileDependencyResolution: true });
+      this.roots = discoverFiles(options.cwd, options.paths ?? []);
+      for (const file of this.roots) this.project.addSourceFileAtPath(file);
+    }
+  }
+
+  get rootFiles(): readonly string[] {
+    return this.roots;
+  }
+
+  /** Adds or updates an editor buffer; the next `analyze()` sees its text instead of the disk's. */
+  setFile(file: string, text: string): void {
+    const absolute = path.resolve(this.options.cwd, file);
+    const existing = this.project.getSourceFile(absolute);
+    if (existing) existing.replaceWithText(text);
+    else this.project.createSourceFile(absolute, text, { overwrite: true });
+    if (!this.roots.includes(absolute)) this.roots = [...this.roots, absolute].sort();
+    this.model = undefined;
+  }
+
+  removeFile(file: string): void {
+    const absolute = path.resolve(this.options.cwd, file);
+    const existing = this.project.getSourceFile(absolute);
+    if (existing) this.project.removeSourceFile(existing);
+    this.roots = this.roots.filter((f) => f !== absolute);
+    this.model = undefined;
+  }
+
+  analyze(): AnalysisResult {
+    const config = this.options.config ?? {};
+    const files = this.relevantFiles();
+    const model = buildModel(this.project, files, config, this.options.onProgress);
+    this.model = model;
+    const findings = runRules(rules, this.project, files, config, model);
+    return { findings, files: this.roots.length, graph: model.lockGraph() };
+  }
+
+  lockGraph(): StaticLockGraph {
+    this.model ??= buildModel(this.project, this.relevantFiles(), this.options.config ?? {});
+    return this.model.lockGraph();
+  }
+
+  /** Root files that pass the prefilter, plus the root files they import (helpers called under a lock live there). */
+  private relevantFiles(): SourceFile[] {
+    const all = this.roots.map((f) => this.project.getSourceFile(f)).filter((f): f is SourceFile => f !== undefined);
+    const rootSet = new Set(all);
+    const chosen = new Set(all.filter((f) => mentionsConcurrency(f.getFullText())));
+    for (const file of [...chosen]) {
+      for (const declaration of [...file.getImportDeclarations(), ...file.getExportDeclarations()]) {
+        const target = declaration.getModuleSpecifierSourceFile();
+        if (target && rootSet.has(target)) chosen.add(target);
+      }
+    }
+    return all.filter((f) => chosen.has(f));
+  }
+}
