@@ -5,7 +5,7 @@
 import type { Project, SourceFile } from 'ts-morph';
 import type { ProgramModel, Rule } from './rule.js';
 import type { DeadboltConfig, Finding } from './types.js';
-import { isSuppressed } from './suppressed.js';
+import { filterSuppressed } from './suppressions.js';
 
 export function runRules(
   rules: readonly Rule[],
@@ -16,15 +16,6 @@ export function runRules(
 ): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  const texts = new Map<string, string>();
-  const textOf = (file: string): string => {
-    let text = texts.get(file);
-    if (text === undefined) {
-      text = project.getSourceFile(file)?.getFullText() ?? '';
-      texts.set(file, text);
-    }
-    return text;
-  };
   for (const rule of rules) {
     const configured = config.rules?.[rule.id];
     if (configured === 'off') continue;
@@ -39,12 +30,11 @@ export function runRules(
         const key = `${finding.rule}\0${finding.span.file}\0${finding.span.start}\0${finding.message}`;
         if (seen.has(key)) return;
         seen.add(key);
-        if (isSuppressed(textOf(finding.span.file), finding.span.line, finding.rule)) return;
         findings.push({ ...finding, severity });
       },
     });
   }
-  return findings.sort(compareFindings);
+  return filterSuppressed(findings, (file) => project.getSourceFile(file)?.getFullText()).sort(compareFindings);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

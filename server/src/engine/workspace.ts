@@ -6,6 +6,8 @@ import path from 'node:path';
 import { Project, ts, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../protocol/index.js';
 import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
+import { loadConfig } from './config.js';
+import type { DeadboltConfig } from './types.js';
 import { discoverFiles, isSourceFile, mentionsConcurrency } from './files.js';
 import { buildModel, type EngineModel } from './model/program-model.js';
 import { rules } from './rules/index.js';
@@ -73,7 +75,7 @@ export class Workspace {
   }
 
   analyze(): AnalysisResult {
-    const config = this.options.config ?? {};
+    const config = this.config();
     const files = this.relevantFiles();
     const model = buildModel(this.project, files, config, this.options.onProgress);
     this.model = model;
@@ -82,8 +84,13 @@ export class Workspace {
   }
 
   lockGraph(): StaticLockGraph {
-    this.model ??= buildModel(this.project, this.relevantFiles(), this.options.config ?? {});
+    this.model ??= buildModel(this.project, this.relevantFiles(), this.config());
     return this.model.lockGraph();
+  }
+
+  /** The configuration given, or else the nearest deadbolt.config.json above `cwd` (a bad one throws ConfigError). */
+  private config(): DeadboltConfig {
+    return this.options.config ?? loadConfig({ cwd: this.options.cwd }).config;
   }
 
   /** Root files that pass the prefilter, plus the root files they import (helpers called under a lock live there). */
