@@ -1,9 +1,155 @@
-/** Rule `non-atomic-update`: not implemented yet (see DESIGN.md for what it finds). */
-import type { Rule } from '../rule.js';
+/**
+ * Rule `non-atomic-update`: a read-modify-write of a shared typed-array element (`+=`, `++`, `x[i] = x[i] + 1`,
+ * or an `Atomics.load` fed back into `Atomics.store`) with no lock held, so two threads can lose an update.
+ * Shared memory is recognised by type and provenance (detect/shared-views.ts); the fix is the Atomics twin.
+ */
+import { Node, SyntaxKind, type ElementAccessExpression, type Expression, type SourceFile } from 'ts-morph';
+import type { Rule, RuleContext } from '../rule.js';
+import { sharedViewOf, type SharedView } from '../detect/shared-views.js';
+import { isGuardedByLockCallback, isInsideHandRolledLock } from '../detect/lock-regions.js';
+import { atomicUpdateFix, type AtomicUpdate } from '../fixes/atomics.js';
+import { spanOf } from '../span.js';
+
+/** Compound assignment operators and the binary operator each one applies. */
+const COMPOUND: Partial<Record<SyntaxKind, string>> = {
+  [SyntaxKind.PlusEqualsToken]: '+',
+  [SyntaxKind.MinusEqualsToken]: '-',
+  [SyntaxKind.BarEqualsToken]: '|',
+  [SyntaxKind.AmpersandEqualsToken]: '&',
+  [SyntaxKind.CaretEqualsToken]: '^',
+  [SyntaxKind.AsteriskEqualsToken]: '*',
+  [SyntaxKind.SlashEqualsToken]: '/',
+  [SyntaxKind.PercentEqualsToken]: '%',
+  [SyntaxKind.AsteriskAsteriskEqualsToken]: '**',
+  [SyntaxKind.LessThanLessThanEqualsToken]: '<<',
+  [SyntaxKind.GreaterThanGreaterThanEqualsToken]: '>>',
+  [SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: '>>>',
+};
+
+/** Binary operators with an Atomics twin; `a[i] = v OP a[i]` is only the same update when OP commutes. */
+const REWRITABLE = new Set(['+', '-', '|', '&', '^']);
+const COMMUTATIVE = new Set(['+', '|', '&', '^']);
 
 export const nonAtomicUpdate: Rule = {
   id: 'non-atomic-update',
-  description: 'TODO',
+  description: 'A read-modify-write on shared memory with no lock held and no Atomics call, so concurrent updates can be lost.',
   defaultSeverity: 'error',
-  check() {},
+  check(context) {
+    for (const file of context.files) checkFile(context, file);
+  },
 };
+
+function checkFile(context: RuleContext, file: SourceFile): void {
+  // Cheap textual gate: every shape this rule reports indexes an array and writes it back.
+  const text = file.getFullText();
+  if (!text.includes('[') && !text.includes('Atomics')) return;
+  file.forEachDescendant((node) => {
+    const found = matchUpdate(node);
+    if (found === undefined) return;
+    const view = sharedViewOf(found.element.array);
+    if (view === undefined) return;
+    if (context.model.heldAt(node).length > 0 || isGuardedByLockCallback(node) || isInsideHandRolledLock(node)) return;
+    const update: AtomicUpdate = { ...found, node, bigint: view.bigint };
+    const fix = view.atomicCapable ? atomicUpdateFix(update) : undefined;
+    context.report({
+      rule: 'non-atomic-update',
+      message: messageFor(update, view),
+      span: spanOf(node),
+      related: [],
+      fixes: fix === undefined ? [] : [fix],
+    });
+  });
+}
+
+type Match = Omit<AtomicUpdate, 'node' | 'bigint'>;
+
+/** Recognises the four read-modify-write shapes; returns undefined for anything else. */
+function matchUpdate(node: Node): Match | undefined {
+  if (Node.isPrefixUnaryExpression(node) || Node.isPostfixUnaryExpression(node)) {
+    const token = node.getOperatorToken();
+    if (token !== SyntaxKind.PlusPlusToken && token !== SyntaxKind.MinusMinusToken) return undefined;
+    const element = elementOf(node.getOperand());
+    if (element === undefined) return undefined;
+    return { element, operator: token === SyntaxKind.PlusPlusToken ? '+' : '-', operand: undefined, postfix: Node.isPostfixUnaryExpression(node) };
+  }
+  if (Node.isBinaryExpression(node)) {
+    const kind = node.getOperatorToken().getKind();
+    const compound = COMPOUND[kind];
+    if (compound !== undefined) {
+      const element = elementOf(node.getLeft());
+      return element === undefined ? undefined : { element, operator: compound, operand: node.getRight(), postfix: false };
+    }
+    if (kind === SyntaxKind.EqualsToken) return readThenWrite(node.getLeft(), node.getRight());
+    return undefined;
+  }
+  if (Node.isCallExpression(node) && node.getExpression().getText() === 'Atomics.store') {
+    // `Atomics.store(a, i, Atomics.load(a, i) + 1)`: each half is atomic, the pair is not.
+    const [array, index, value] = node.getArguments();
+    if (array === undefined || index === undefined || value === undefined) return undefined;
+    if (!Node.isExpression(array) || !Node.isExpression(index) || !Node.isExpression(value)) return undefined;
+    return loadThenStore(array, index, value);
+  }
+  return undefined;
+}
+
+/** `a[i] = a[i] OP v` (or `v OP a[i]` for commutative OP) with an index free of side effects. */
+function readThenWrite(left: Expression, right: Expression): Match | undefined {
+  const element = elementOf(left);
+  if (element === undefined || !isPure(element.index)) return undefined;
+  const value = unparenthesize(right);
+  if (!Node.isBinaryExpression(value)) return undefined;
+  const operator = value.getOperatorToken().getText();
+  if (!REWRITABLE.has(operator) && !['*', '/', '%'].includes(operator)) return undefined;
+  const same = (e: Expression) => unparenthesize(e).getText() === left.getText();
+  if (same(value.getLeft())) return { element, operator, operand: value.getRight(), postfix: false };
+  if (same(value.getRight()) && COMMUTATIVE.has(operator)) return { element, operator, operand: value.getLeft(), postfix: false };
+  if (same(value.getRight())) return { element, operator: `${operator}(reversed)`, operand: value.getLeft(), postfix: false };
+  return undefined;
+}
+
+function loadThenStore(array: Expression, index: Expression, value: Expression): Match | undefined {
+  const binary = unparenthesize(value);
+  if (!Node.isBinaryExpression(binary) || !isPure(index)) return undefined;
+  const operator = binary.getOperatorToken().getText();
+  const load = `Atomics.load(${array.getText()}, ${index.getText()})`;
+  const isLoad = (e: Expression) => {
+    const inner = unparenthesize(e);
+    return Node.isCallExpression(inner) && inner.getText().replace(/\s+/g, ' ') === load;
+  };
+  if (isLoad(binary.getLeft())) return { element: { array, index }, operator, operand: binary.getRight(), postfix: false };
+  if (isLoad(binary.getRight()) && COMMUTATIVE.has(operator)) return { element: { array, index }, operator, operand: binary.getLeft(), postfix: false };
+  return undefined;
+}
+
+function elementOf(expression: Expression): { array: Expression; index: Expression } | undefined {
+  const target = unparenthesize(expression);
+  if (!Node.isElementAccessExpression(target)) return undefined;
+  const index = (target as ElementAccessExpression).getArgumentExpression();
+  return index === undefined ? undefined : { array: target.getExpression(), index };
+}
+
+function unparenthesize(expression: Expression): Expression {
+  let current = expression;
+  while (Node.isParenthesizedExpression(current)) current = current.getExpression();
+  return current;
+}
+
+/** No calls, no assignments, no ++/--: evaluating it twice reads the same element. */
+function isPure(expression: Expression): boolean {
+  return !expression.getDescendants().concat(expression).some((n) => {
+    if (Node.isCallExpression(n) || Node.isNewExpression(n) || Node.isPostfixUnaryExpression(n)) return true;
+    if (Node.isPrefixUnaryExpression(n)) {
+      const token = n.getOperatorToken();
+      return token === SyntaxKind.PlusPlusToken || token === SyntaxKind.MinusMinusToken;
+    }
+    return Node.isBinaryExpression(n) && n.getOperatorToken().getText().endsWith('=') && !['==', '===', '!=', '!==', '<=', '>='].includes(n.getOperatorToken().getText());
+  });
+}
+
+function messageFor(update: AtomicUpdate, view: SharedView): string {
+  const target = `${update.element.array.getText()}[${update.element.index.getText()}]`;
+  const base = `\`${target}\` is read, modified and written back without a lock or an Atomics read-modify-write; ${view.kind} is shared memory, so a concurrent update from another thread can be lost.`;
+  if (!view.atomicCapable) return `${base} ${view.kind} has no Atomics arithmetic: guard it with a lock.`;
+  const method = { '+': 'add', '-': 'sub', '|': 'or', '&': 'and', '^': 'xor' }[update.operator];
+  return method === undefined ? `${base} Guard it with a lock or use an Atomics.compareExchange loop.` : `${base} Use Atomics.${method} or take a lock.`;
+}

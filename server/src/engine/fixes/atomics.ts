@@ -1,0 +1,88 @@
+/**
+ * Fixes for `non-atomic-update`: rewrite a read-modify-write of a shared typed-array element as the matching
+ * `Atomics` operation. When the expression's value is used, the rewrite recomputes it from the old value that
+ * the Atomics call returns, and only when the operand can be evaluated twice without a visible difference.
+ */
+import { Node, SyntaxKind, type Expression } from 'ts-morph';
+import type { Fix } from '../types.js';
+
+/** The Atomics method for each read-modify-write operator, and how to rebuild the new value from the old one. */
+const OPERATIONS: Record<string, { method: string; symbol: string }> = {
+  '+': { method: 'add', symbol: '+' },
+  '-': { method: 'sub', symbol: '-' },
+  '|': { method: 'or', symbol: '|' },
+  '&': { method: 'and', symbol: '&' },
+  '^': { method: 'xor', symbol: '^' },
+};
+
+/** What the rule found: an update of `element` by `operator` with `operand` (undefined for ++/--, which use 1). */
+export interface AtomicUpdate {
+  /** The whole expression to replace. */
+  node: Node;
+  element: { array: Expression; index: Expression };
+  /** `+`, `-`, `|`, `&`, `^`, or another operator that has no Atomics twin (then no fix is offered). */
+  operator: string;
+  operand: Expression | undefined;
+  /** True for `x[i]++` / `x[i]--`, whose value is the old element. */
+  postfix: boolean;
+  bigint: boolean;
+}
+
+/** Builds the Atomics rewrite of `update`, or undefined when there is no equivalent Atomics operation. */
+export function atomicUpdateFix(update: AtomicUpdate): Fix | undefined {
+  const operation = OPERATIONS[update.operator];
+  if (operation === undefined) return undefined;
+  const array = update.element.array.getText();
+  const index = update.element.index.getText();
+  const one = update.bigint ? '1n' : '1';
+  const operandText = update.operand === undefined ? one : update.operand.getText();
+  const call = `Atomics.${operation.method}(${array}, ${index}, ${operandText})`;
+
+  let replacement: string;
+  if (isValueUnused(update.node) || (update.operand === undefined && update.postfix)) {
+    // Atomics operations return the old value, which is exactly what a postfix ++/-- evaluates to.
+    replacement = call;
+  } else if (update.operand === undefined || isRepeatable(update.operand)) {
+    replacement = `(${call} ${operation.symbol} ${operandText})`;
+  } else {
+    return undefined;
+  }
+  const sourceFile = update.node.getSourceFile();
+  return {
+    title: `Use ${call.slice(0, call.indexOf('('))}(...)`,
+    // A fractional operand would be truncated by Atomics before adding, unlike `+=`: leave that one to a person.
+    preferred: update.operand === undefined || !isFractionalLiteral(update.operand),
+    edits: [{ file: sourceFile.getFilePath(), start: update.node.getStart(), end: update.node.getEnd(), newText: replacement }],
+  };
+}
+
+/** True when nothing reads the expression's value, so returning the old element instead of the new one is harmless. */
+export function isValueUnused(node: Node): boolean {
+  const parent = node.getParent();
+  if (parent === undefined) return false;
+  if (Node.isExpressionStatement(parent)) return true;
+  if (Node.isForStatement(parent)) return parent.getIncrementor() === node;
+  if (Node.isVoidExpression(parent)) return true;
+  if (Node.isParenthesizedExpression(parent)) return isValueUnused(parent);
+  if (Node.isBinaryExpression(parent) && parent.getOperatorToken().getKind() === SyntaxKind.CommaToken) {
+    return parent.getLeft() === node || isValueUnused(parent);
+  }
+  return false;
+}
+
+/** An expression with no side effects whose second evaluation gives the same value: literals and plain names. */
+export function isRepeatable(expression: Expression): boolean {
+  if (Node.isNumericLiteral(expression) || Node.isBigIntLiteral(expression) || Node.isIdentifier(expression)) return true;
+  if (Node.isPrefixUnaryExpression(expression) && expression.getOperatorToken() === SyntaxKind.MinusToken) {
+    return isRepeatable(expression.getOperand());
+  }
+  if (Node.isPropertyAccessExpression(expression)) {
+    const target = expression.getExpression();
+    return Node.isThisExpression(target) || (Node.isExpression(target) && isRepeatable(target));
+  }
+  return false;
+}
+
+function isFractionalLiteral(expression: Expression): boolean {
+  return Node.isNumericLiteral(expression) && !Number.isInteger(expression.getLiteralValue());
+}

@@ -1,0 +1,61 @@
+// Correct or private updates: none of these may be reported as non-atomic-update.
+import { Mutex } from '@deadbolt/runtime';
+
+const shared = new SharedArrayBuffer(64);
+const counts = new Int32Array(shared);
+const spin = new Int32Array(new SharedArrayBuffer(4));
+const mutex = new Mutex({ name: 'counts' });
+
+export function atomics(i: number): void {
+  Atomics.add(counts, i, 1);
+  Atomics.sub(counts, i, 1);
+  Atomics.or(counts, 1, 2);
+}
+
+export function privateMemory(): number {
+  const local = new Int32Array(8);
+  local[0] += 1;
+  local[1]++;
+  const plain: number[] = [0, 0];
+  plain[0]++;
+  const overBuffer = new Uint8Array(new ArrayBuffer(4));
+  overBuffer[0] |= 1;
+  return local[0] + plain[0];
+}
+
+export function underWithLock(i: number): void {
+  mutex.withLock(() => {
+    counts[i] += 1;
+  });
+}
+
+export function underGuard(i: number): void {
+  using _guard = mutex.lock();
+  counts[i]++;
+}
+
+export function underExplicitUnlock(i: number): void {
+  mutex.lock();
+  counts[i] -= 1;
+  mutex.unlock();
+}
+
+export function underSpinLock(i: number): void {
+  while (Atomics.compareExchange(spin, 0, 0, 1) !== 0) Atomics.wait(spin, 0, 1);
+  counts[i] += 2;
+  Atomics.store(spin, 0, 0);
+  Atomics.notify(spin, 0, 1);
+}
+
+export function readsAndPlainWrites(i: number): number {
+  const next = counts[i] + 1;
+  counts[i] = 7;
+  counts[i] = counts[i + 1] + 1;
+  Atomics.store(counts, i, next);
+  return next;
+}
+
+export function unknownProvenance(view: Int32Array): void {
+  // A parameter typed only `Int32Array` may be private memory: not enough evidence to report.
+  view[0]++;
+}
