@@ -1,2 +1,7 @@
-/** @deadbolt/runtime: locks for worker threads on SharedArrayBuffer and Atomics. */
-export {};
+/** @deadbolt/runtime: locks for worker threads on SharedArrayBuffer and Atomics. Everything public is exported here. */
+export { Mutex, type MutexHandle, type MutexOptions } from './mutex.js';
+export { Condition, type ConditionHandle, type ConditionOptions } from './condition.js';
+export { LockGuard } from './guard.js';
+export { BrokenBarrierError, DeadlockError, LockNotHeldError, LockOrderViolation, TimeoutError, type OrderStep } from './errors.js';
+export { configure, droppedOrderEdges, type RuntimeConfig } from './checked/configure.js';
+export type { AsyncWaitOptions, WaitOptions } from './options.js';

@@ -1,0 +1,143 @@
+/**
+ * The lock-order graph of checked mode, kept in one SharedArrayBuffer so every thread records into and checks
+ * against the same graph. An edge A -> B means "some thread took B while holding A"; each edge carries the
+ * OrderStep (threads, locks, call sites) that created it, so a violation can show the earlier chain.
+ * Edges are only ever appended, which lets each thread mirror the graph locally and catch up cheaply.
+ */
+
+import type { OrderStep } from '../errors.js';
+import { lockWordSlow, tryLockWord, unlockWord } from '../futex.js';
+
+/** Header slots (Int32). */
+const G_LOCK = 0; // futex word guarding appends; readers that only mirror do not take it
+const G_EDGES = 1; // number of complete edges; stored after the edge is written, so readers see whole edges
+const G_ARENA_USED = 2; // bytes of the text arena in use
+const G_DROPPED = 3; // edges not recorded because the graph was full
+const HEADER_SLOTS = 4;
+
+export const MAX_EDGES = 8192;
+const ARENA_BYTES = 1 << 20;
+
+const IDS_OFFSET = HEADER_SLOTS * 4; // Float64 [from, to] per edge: lock ids may exceed 2^31
+const TEXT_OFFSET = IDS_OFFSET + MAX_EDGES * 2 * 8; // Int32 [arena offset, byte length] per edge
+const ARENA_OFFSET = TEXT_OFFSET + MAX_EDGES * 2 * 4;
+export const GRAPH_BYTES = ARENA_OFFSET + ARENA_BYTES;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class SharedLockGraph {
+  readonly buffer: SharedArrayBuffer;
+  readonly #header: Int32Array<SharedArrayBuffer>;
+  readonly #ids: Float64Array<SharedArrayBuffer>;
+  readonly #text: Int32Array<SharedArrayBuffer>;
+  readonly #arena: Uint8Array<SharedArrayBuffer>;
+  /** Local mirror: from -> (to -> edge index). */
+  readonly #out = new Map<number, Map<number, number>>();
+  #mirrored = 0;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.buffer = buffer;
+    this.#header = new Int32Array(buffer, 0, HEADER_SLOTS);
+    this.#ids = new Float64Array(buffer, IDS_OFFSET, MAX_EDGES * 2);
+    this.#text = new Int32Array(buffer, TEXT_OFFSET, MAX_EDGES * 2);
+    this.#arena = new Uint8Array(buffer, ARENA_OFFSET, ARENA_BYTES);
+  }
+
+  /** True when this thread already knows the edge; a known edge was checked when it was added. */
+  knows(from: number, to: number): boolean {
+    return this.#out.get(from)?.has(to) === true;
+  }
+
+  /** Edges dropped because the graph is full (checked mode then misses new orders). */
+  get dropped(): number {
+    return Atomics.load(this.#header, G_DROPPED);
+  }
+
+  /**
+   * Adds the edge from -> to unless it would close a cycle; then returns the recorded chain to -> ... -> from
+   * that it conflicts with, and adds nothing. Check and append happen under the graph's lock, so two threads
+   * adding opposite edges at once cannot both succeed.
+   */
+  addUnlessCycle(from: number, to: number, step: OrderStep): OrderStep[] | undefined {
+    const h = this.#header;
+    if (!tryLockWord(h, G_LOCK)) lockWordSlow(h, G_LOCK, Infinity);
+    try {
+      this.#mirror();
+      if (this.knows(from, to)) return undefined;
+      const path = this.#findPath(to, from);
+      if (path !== undefined) return path.map((edge) => this.#readStep(edge));
+      this.#append(from, to, step);
+      return undefined;
+    } finally {
+      unlockWord(h, G_LOCK);
+    }
+  }
+
+  /** Brings the local mirror up to date with edges other threads appended. */
+  #mirror(): void {
+    // This load pairs with the Atomics.store of G_EDGES in #append: edges below the count are fully written.
+    const count = Atomics.load(this.#header, G_EDGES);
+    for (let edge = this.#mirrored; edge < count; edge++) {
+      const from = this.#ids[edge * 2]!;
+      const to = this.#ids[edge * 2 + 1]!;
+      let targets = this.#out.get(from);
+      if (targets === undefined) this.#out.set(from, (targets = new Map()));
+      if (!targets.has(to)) targets.set(to, edge);
+    }
+    this.#mirrored = count;
+  }
+
+  /** Breadth-first search for a path start -> goal; returns its edge indices. */
+  #findPath(start: number, goal: number): number[] | undefined {
+    const via = new Map<number, { prev: number; edge: number }>();
+    const queue = [start];
+    const seen = new Set([start]);
+    for (let i = 0; i < queue.length; i++) {
+      const node = queue[i]!;
+      for (const [next, edge] of this.#out.get(node) ?? []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        via.set(next, { prev: node, edge });
+        if (next === goal) {
+          const edges: number[] = [];
+          for (let at = goal; at !== start; ) {
+            const step = via.get(at)!;
+            edges.unshift(step.edge);
+            at = step.prev;
+          }
+          return edges;
+        }
+        queue.push(next);
+      }
+    }
+    return undefined;
+  }
+
+  #append(from: number, to: number, step: OrderStep): void {
+    const h = this.#header;
+    const edge = h[G_EDGES]!; // only written under G_LOCK, which we hold
+    const bytes = encoder.encode(JSON.stringify(step));
+    const used = h[G_ARENA_USED]!;
+    if (edge >= MAX_EDGES || used + bytes.length > ARENA_BYTES) {
+      Atomics.add(h, G_DROPPED, 1);
+      return;
+    }
+    this.#arena.set(bytes, used);
+    this.#text[edge * 2] = used;
+    this.#text[edge * 2 + 1] = bytes.length;
+    this.#ids[edge * 2] = from;
+    this.#ids[edge * 2 + 1] = to;
+    h[G_ARENA_USED] = used + bytes.length;
+    // Publish last: a reader that sees the new count (Atomics.load) also sees the plain writes above.
+    Atomics.store(h, G_EDGES, edge + 1);
+    this.#mirror();
+  }
+
+  #readStep(edge: number): OrderStep {
+    const offset = this.#text[edge * 2]!;
+    const length = this.#text[edge * 2 + 1]!;
+    // TextDecoder refuses views of shared memory, so copy the bytes out first.
+    return JSON.parse(decoder.decode(this.#arena.slice(offset, offset + length))) as OrderStep;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * What the calling thread holds, in checked mode only, with the call site of each acquisition. Thread-local by
+ * construction: module state is per thread (each worker has its own module instances).
+ */
+
+export interface HeldEntry {
+  id: number;
+  label: string;
+  rank: number | undefined;
+  site: string;
+}
+
+/** Locks held by this thread, oldest first. */
+export const held: HeldEntry[] = [];
+
+/** Frames inside the runtime's own compiled sources are skipped when naming a call site. */
+const RUNTIME_DIR = new URL('../', import.meta.url).href;
+
+/** The first stack frame outside the runtime: where user code asked for the lock. */
+export function callSite(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  for (const line of stack.split('\n').slice(1)) {
+    const frame = line.trim().replace(/^at /, '');
+    if (frame.includes(RUNTIME_DIR) || frame.includes('node:internal') || frame.includes('<anonymous>')) continue;
+    return frame;
+  }
+  return 'unknown location';
+}
+
+export function removeHeld(id: number): void {
+  for (let i = held.length - 1; i >= 0; i--) {
+    if (held[i]!.id === id) {
+      held.splice(i, 1);
+      return;
+    }
+  }
+}
