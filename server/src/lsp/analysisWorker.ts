@@ -1,0 +1,99 @@
+/**
+ * The analysis worker of `deadbolt-lsp`: it owns one engine Workspace per root and applies the main thread's
+ * requests in order. Running the engine here keeps the LSP thread answering (hover, shutdown) during a long
+ * analysis, lets an out-of-memory end only this thread, and lets a stale run be abandoned through shared memory.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Workspace } from '../engine/index.js';
+import { NEWEST_GENERATION, type WorkerRequest, type WorkerResponse } from './workerProtocol.js';
+
+/** Thrown from the engine's progress callback to abandon a run whose input has changed. */
+class Cancelled extends Error {}
+
+const port = parentPort;
+if (port === null) throw new Error('analysisWorker.js must run as a worker thread');
+const cancel = new Int32Array((workerData as { cancel: SharedArrayBuffer }).cancel);
+
+interface Root {
+  workspace: Workspace;
+  /** The generation of the run in progress; the progress callback compares the shared word against it. */
+  runningGeneration: number;
+}
+const roots = new Map<string, Root>();
+
+function post(message: WorkerResponse): void {
+  port!.postMessage(message);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+function open(name: string, options: Extract<WorkerRequest, { type: 'open' }>['options']): void {
+  const root: Root = { workspace: undefined as unknown as Workspace, runningGeneration: Number.MAX_SAFE_INTEGER };
+  root.workspace = new Workspace({
+    ...options,
+    onProgress: () => {
+      // Acquire-load: the main thread publishes a newer generation with Atomics.store after posting the edit,
+      // so seeing it here means the run's input is already out of date and its findings would be discarded.
+      if (Atomics.load(cancel, NEWEST_GENERATION) > root.runningGeneration) throw new Cancelled();
+    },
+  });
+  roots.set(name, root);
+}
+
+function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
+  const root = roots.get(request.root);
+  if (root === undefined) {
+    post({ type: 'failed', id: request.id, message: `no workspace is open for ${request.root}` });
+    return;
+  }
+  const started = performance.now();
+  root.runningGeneration = request.generation;
+  try {
+    const result = root.workspace.analyze();
+    post({
+      type: 'analyzed',
+      id: request.id,
+      findings: result.findings,
+      files: result.files,
+      graph: result.graph,
+      elapsedMs: performance.now() - started,
+    });
+  } catch (error) {
+    if (error instanceof Cancelled) post({ type: 'cancelled', id: request.id });
+    else post({ type: 'failed', id: request.id, message: describe(error) });
+  } finally {
+    root.runningGeneration = Number.MAX_SAFE_INTEGER;
+  }
+}
+
+function handle(request: WorkerRequest): void {
+  switch (request.type) {
+    case 'open':
+      open(request.root, request.options);
+      return;
+    case 'close':
+      roots.delete(request.root);
+      return;
+    case 'setFile':
+      roots.get(request.root)?.workspace.setFile(request.path, request.text);
+      return;
+    case 'removeFile':
+      roots.get(request.root)?.workspace.removeFile(request.path);
+      return;
+    case 'analyze':
+      analyze(request);
+      return;
+  }
+}
+
+port.on('message', (request: WorkerRequest) => {
+  try {
+    handle(request);
+  } catch (error) {
+    // A buffer the engine cannot take (or a root it cannot open) must not end the worker: log and carry on.
+    post({ type: 'log', level: 'error', message: `${request.type} ${'path' in request ? request.path : request.root}: ${describe(error)}` });
+    if (request.type === 'analyze') post({ type: 'failed', id: request.id, message: describe(error) });
+  }
+});

@@ -1,0 +1,162 @@
+/**
+ * The main thread's handle on the analysis worker: it forwards roots and buffers, runs one analysis at a time,
+ * cancels a stale run through a shared word, and restarts the worker (replaying what it knew) if it dies.
+ */
+import { Worker } from 'node:worker_threads';
+import type { AnalyzeOptions, Finding } from '../engine/index.js';
+import type { StaticLockGraph } from '../protocol/index.js';
+import { CANCEL_SLOTS, NEWEST_GENERATION, type WorkerRequest, type WorkerResponse } from './workerProtocol.js';
+
+export type AnalysisOutcome =
+  | { kind: 'analyzed'; findings: Finding[]; files: number; graph: StaticLockGraph; elapsedMs: number }
+  | { kind: 'cancelled' }
+  | { kind: 'failed'; message: string };
+
+export interface EngineHostOptions {
+  /** Heap limit of the worker: a workspace too large for it ends the worker, not the server. */
+  maxMemoryMb: number;
+  log(level: 'error' | 'info', message: string): void;
+}
+
+/** After this many worker deaths the host stops restarting it, so a file that always kills it cannot loop forever. */
+const MAX_RESTARTS = 5;
+
+export class EngineHost {
+  private worker: Worker;
+  private readonly cancel = new Int32Array(new SharedArrayBuffer(CANCEL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  private readonly roots = new Map<string, Omit<AnalyzeOptions, 'onProgress'>>();
+  /** The last text sent per root and path, replayed into a restarted worker. */
+  private readonly buffers = new Map<string, Map<string, string>>();
+  private readonly pending = new Map<number, (outcome: AnalysisOutcome) => void>();
+  /** Analyses wait here so only one runs at a time: the cancellation word then always refers to the running one. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private running: { root: string; generation: number } | undefined;
+  private nextId = 1;
+  private restarts = 0;
+  private disposed = false;
+
+  constructor(private readonly options: EngineHostOptions) {
+    this.worker = this.spawn();
+  }
+
+  openRoot(root: string, options: Omit<AnalyzeOptions, 'onProgress'>): void {
+    this.roots.set(root, options);
+    this.buffers.set(root, new Map());
+    this.send({ type: 'open', root, options });
+  }
+
+  closeRoot(root: string): void {
+    this.roots.delete(root);
+    this.buffers.delete(root);
+    this.send({ type: 'close', root });
+  }
+
+  /**
+   * Sends a file's text. `replay` marks an editor buffer, which a restarted worker must be given again;
+   * text read from disk is not kept, since a new worker reads the disk itself.
+   */
+  setFile(root: string, path: string, text: string, generation: number, replay: boolean): void {
+    if (replay) this.buffers.get(root)?.set(path, text);
+    else this.buffers.get(root)?.delete(path);
+    this.send({ type: 'setFile', root, path, text });
+    this.markStale(root, generation);
+  }
+
+  removeFile(root: string, path: string, generation: number): void {
+    this.buffers.get(root)?.delete(path);
+    this.send({ type: 'removeFile', root, path });
+    this.markStale(root, generation);
+  }
+
+  /** Analyses `root` as of `generation`, after every analysis already asked for. */
+  analyze(root: string, generation: number): Promise<AnalysisOutcome> {
+    const run = this.queue.then(
+      () =>
+        new Promise<AnalysisOutcome>((resolve) => {
+          if (this.disposed) return resolve({ kind: 'failed', message: 'the language server is shutting down' });
+          const id = this.nextId++;
+          this.running = { root, generation };
+          this.pending.set(id, (outcome) => {
+            this.running = undefined;
+            resolve(outcome);
+          });
+          this.send({ type: 'analyze', root, id, generation });
+        }),
+    );
+    this.queue = run;
+    return run;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.settleAll({ kind: 'failed', message: 'the language server is shutting down' });
+    await this.worker.terminate();
+  }
+
+  /** An edit of the root being analysed makes that run stale: publish the edit's generation for the worker to see. */
+  private markStale(root: string, generation: number): void {
+    if (this.running?.root === root && generation > this.running.generation) {
+      // Release-store after the edit was posted: the worker abandons the run at its next progress report.
+      Atomics.store(this.cancel, NEWEST_GENERATION, generation);
+    }
+  }
+
+  private send(request: WorkerRequest): void {
+    this.worker.postMessage(request);
+  }
+
+  private spawn(): Worker {
+    Atomics.store(this.cancel, NEWEST_GENERATION, 0);
+    const worker = new Worker(new URL('./analysisWorker.js', import.meta.url), {
+      workerData: { cancel: this.cancel.buffer },
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxMemoryMb },
+      // The worker's stdout would otherwise share the LSP stdio channel and corrupt the protocol stream.
+      stdout: true,
+      stderr: true,
+    });
+    worker.stdout.on('data', (chunk: Buffer) => this.options.log('info', chunk.toString('utf8').trimEnd()));
+    worker.stderr.on('data', (chunk: Buffer) => this.options.log('error', chunk.toString('utf8').trimEnd()));
+    worker.on('message', (message: WorkerResponse) => this.receive(message));
+    worker.on('error', (error) => this.options.log('error', `analysis worker failed: ${error.stack ?? error.message}`));
+    worker.on('exit', (code) => this.exited(worker, code));
+    return worker;
+  }
+
+  private receive(message: WorkerResponse): void {
+    if (message.type === 'log') {
+      this.options.log(message.level, message.message);
+      return;
+    }
+    const settle = this.pending.get(message.id);
+    if (settle === undefined) return;
+    this.pending.delete(message.id);
+    if (message.type === 'analyzed') {
+      const { findings, files, graph, elapsedMs } = message;
+      settle({ kind: 'analyzed', findings, files, graph, elapsedMs });
+    } else if (message.type === 'cancelled') settle({ kind: 'cancelled' });
+    else settle({ kind: 'failed', message: message.message });
+  }
+
+  private exited(worker: Worker, code: number): void {
+    if (this.disposed || worker !== this.worker) return;
+    this.settleAll({ kind: 'failed', message: `the analysis worker exited with code ${code}` });
+    if (this.restarts >= MAX_RESTARTS) {
+      this.options.log('error', `the analysis worker exited (code ${code}) ${MAX_RESTARTS} times; analysis is off until the server restarts`);
+      this.disposed = true;
+      return;
+    }
+    this.restarts++;
+    this.options.log('error', `the analysis worker exited (code ${code}); restarting it`);
+    this.worker = this.spawn();
+    for (const [root, options] of this.roots) {
+      this.send({ type: 'open', root, options });
+      for (const [path, text] of this.buffers.get(root) ?? []) this.send({ type: 'setFile', root, path, text });
+    }
+  }
+
+  private settleAll(outcome: AnalysisOutcome): void {
+    for (const settle of this.pending.values()) settle(outcome);
+    this.pending.clear();
+    this.running = undefined;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Hover on a lock: its name, kind and rank, where it is taken, and which locks are taken while it is held,
+ * all read from the static lock graph of the last analysis (the graph carries every position needed).
+ */
+import type { Hover, Position } from 'vscode-languageserver/node';
+import type { LockEdge, LockNode, SourceLocation, StaticLockGraph } from '../protocol/index.js';
+import { sameFile } from './files.js';
+
+function contains(location: SourceLocation | undefined, uri: string, position: Position): boolean {
+  if (location === undefined || !sameFile(location.uri, uri)) return false;
+  const { start, end } = location.range;
+  const afterStart = position.line > start.line || (position.line === start.line && position.character >= start.character);
+  const beforeEnd = position.line < end.line || (position.line === end.line && position.character <= end.character);
+  return afterStart && beforeEnd;
+}
+
+/** Where `edge.from` was taken (the chain's first step) and where `edge.to` was taken (its last step). */
+function takenAt(edge: LockEdge): { from: SourceLocation[]; to: SourceLocation[] } {
+  const from: SourceLocation[] = [];
+  const to: SourceLocation[] = [];
+  for (const chain of edge.chains) {
+    const first = chain.steps[0];
+    const last = chain.steps[chain.steps.length - 1];
+    if (first !== undefined && chain.steps.length > 1) from.push(first.location);
+    if (last !== undefined) to.push(last.location);
+  }
+  return { from, to };
+}
+
+/** The lock at `position`: one whose declaration or one of whose acquisitions covers it. */
+export function lockAt(graph: StaticLockGraph, uri: string, position: Position): LockNode | undefined {
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  const declared = graph.nodes.find((node) => contains(node.declaration, uri, position));
+  if (declared !== undefined) return declared;
+  for (const edge of graph.edges) {
+    const sites = takenAt(edge);
+    if (sites.to.some((l) => contains(l, uri, position))) return byId.get(edge.to);
+    if (sites.from.some((l) => contains(l, uri, position))) return byId.get(edge.from);
+  }
+  return undefined;
+}
+
+function where(location: SourceLocation): string {
+  const file = location.uri.slice(location.uri.lastIndexOf('/') + 1);
+  const line = location.range.start.line + 1;
+  return `[${decodeURIComponent(file)}:${line}](${location.uri}#L${line})`;
+}
+
+function unique(locations: SourceLocation[]): SourceLocation[] {
+  const seen = new Set<string>();
+  return locations.filter((l) => {
+    const key = `${l.uri}:${l.range.start.line}:${l.range.start.character}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Markdown describing `lock` within `graph`. */
+export function describeLock(graph: StaticLockGraph, lock: LockNode): string {
+  const names = new Map(graph.nodes.map((node) => [node.id, node.name]));
+  const lines = [`**${lock.name}** (${lock.kind}${lock.rank === undefined ? '' : `, rank ${lock.rank}`})`];
+  if (lock.declaration !== undefined) lines.push('', `Declared at ${where(lock.declaration)}`);
+
+  const taken = unique(
+    graph.edges.flatMap((edge) => [...(edge.to === lock.id ? takenAt(edge).to : []), ...(edge.from === lock.id ? takenAt(edge).from : [])]),
+  );
+  if (taken.length > 0) lines.push('', `Taken at ${taken.map(where).join(', ')}`);
+
+  const inner = graph.edges.filter((edge) => edge.from === lock.id);
+  lines.push('', inner.length === 0 ? 'No other lock is taken while it is held.' : 'Taken while it is held:');
+  for (const edge of inner) {
+    const sites = unique(takenAt(edge).to);
+    lines.push(`- \`${names.get(edge.to) ?? edge.to}\`${sites.length > 0 ? ` at ${sites.map(where).join(', ')}` : ''}`);
+  }
+
+  const cycles = graph.cycles.filter((cycle) => cycle.includes(lock.id));
+  for (const cycle of cycles) {
+    const path = [...cycle, cycle[0]!].map((id) => `\`${names.get(id) ?? id}\``).join(' → ');
+    lines.push('', `Potential deadlock: ${path}`);
+  }
+  return lines.join('\n');
+}
+
+export function hover(graph: StaticLockGraph, uri: string, position: Position): Hover | null {
+  const lock = lockAt(graph, uri, position);
+  if (lock === undefined) return null;
+  return { contents: { kind: 'markdown', value: describeLock(graph, lock) } };
+}

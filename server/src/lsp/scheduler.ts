@@ -1,0 +1,96 @@
+/**
+ * When to analyse one root: after a short quiet period following edits (debounce), one run at a time, never
+ * publishing what a superseded run found, and on demand (`flush`) when a request needs up-to-date findings.
+ */
+import type { AnalysisOutcome, EngineHost } from './engineHost.js';
+
+type Analyzed = Extract<AnalysisOutcome, { kind: 'analyzed' }>;
+
+export interface SchedulerOptions {
+  debounceMs: number;
+  /** Called with a run's result only when no edit arrived while it ran, so ranges match the editor's text. */
+  onFresh(outcome: Analyzed): void;
+  onFailure(message: string): void;
+}
+
+export class RootScheduler {
+  /** Newest edit generation of this root, and the newest one whose analysis has finished (or failed). */
+  private latest = 0;
+  private done = -1;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly host: EngineHost,
+    private readonly root: string,
+    private readonly options: SchedulerOptions,
+  ) {}
+
+  /** Records an edit (global generation `generation`) and (re)starts the quiet period. */
+  touched(generation: number): void {
+    this.latest = Math.max(this.latest, generation);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.kick();
+    }, this.options.debounceMs);
+  }
+
+  /** Resolves once the findings of every edit made so far are known, analysing now instead of after the quiet period. */
+  flush(): Promise<void> {
+    if (this.done >= this.latest && this.timer === undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.kick();
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.release();
+  }
+
+  private kick(): void {
+    if (this.running) return; // the running loop re-checks `latest` before it stops
+    this.running = true;
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.done < this.latest) {
+        const generation = this.latest;
+        const outcome = await this.host.analyze(this.root, generation);
+        if (outcome.kind === 'failed') {
+          this.done = generation;
+          this.options.onFailure(outcome.message);
+        } else if (outcome.kind === 'analyzed' && generation === this.latest) {
+          this.done = generation;
+          try {
+            this.options.onFresh(outcome);
+          } catch (error) {
+            // Publishing must never stop the loop: a rejected loop would leave flush() waiters hanging.
+            this.options.onFailure(error instanceof Error ? (error.stack ?? error.message) : String(error));
+          }
+        } else if (this.timer !== undefined) {
+          // Stale or cancelled while the user is still typing: the pending quiet period will start the next run.
+          break;
+        }
+      }
+    } finally {
+      // Cleared synchronously with the last check of `latest`, so a kick() arriving now starts a new loop.
+      this.running = false;
+    }
+    if (this.done >= this.latest) this.release();
+  }
+
+  private release(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Wires the LSP connection to Deadbolt: document and configuration events go to the analysis roots, results
+ * come back as diagnostics, and requests (code actions, hover, the lock graph) are answered from fresh findings.
+ * This file only translates; what to analyse lives in roots.ts and when in scheduler.ts.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  RequestType,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding } from '../engine/index.js';
+import { lockGraphRequest, type LockGraphParams, type LockGraphResult } from '../protocol/index.js';
+import { codeActions, FIX_ALL_KIND } from './codeActions.js';
+import { defaultRuleDocsBase, toDiagnostic } from './diagnostics.js';
+import { EngineHost, type AnalysisOutcome } from './engineHost.js';
+import { isAnalysedPath, textDocumentOf, UriMap, uriToPath } from './files.js';
+import { hover } from './hover.js';
+import { filterGraph, mergeGraphs } from './lockGraph.js';
+import { Roots, type RootState } from './roots.js';
+import { SettingsCache } from './settings.js';
+
+/** Options an editor may pass in `initializationOptions`; every one has a default that suits an interactive editor. */
+export interface DeadboltInitializationOptions {
+  /** Quiet period after an edit before analysing, in milliseconds. */
+  debounceMs?: number;
+  /** Heap limit of the analysis worker, in megabytes. */
+  maxMemoryMb?: number;
+  /** Base URL of the rule pages linked from diagnostics (`<base>/<rule-id>.md`). */
+  ruleDocsBase?: string;
+}
+
+const DEFAULT_DEBOUNCE_MS = 30;
+const DEFAULT_MAX_MEMORY_MB = 2048;
+const LockGraphRequestType = new RequestType<LockGraphParams, LockGraphResult, void>(lockGraphRequest);
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const uris = new UriMap();
+  const log = (level: 'error' | 'info', message: string) =>
+    level === 'error' ? connection.console.error(message) : connection.console.info(message);
+  /** What was last published per URI and by which root, so unchanged closed files are not re-sent and stale ones are cleared. */
+  const published = new Map<string, { root: string; json: string }>();
+  let generation = 0;
+  let host: EngineHost;
+  let roots: Roots;
+  let settings: SettingsCache;
+  let docsBase = defaultRuleDocsBase();
+  let folders: string[] = [];
+  let dynamicConfiguration = false;
+  let dynamicWatchers = false;
+
+  function publish(root: RootState, outcome: Extract<AnalysisOutcome, { kind: 'analyzed' }>): void {
+    const byPath = new Map<string, Finding[]>();
+    for (const finding of outcome.findings) {
+      const list = byPath.get(finding.span.file);
+      if (list === undefined) byPath.set(finding.span.file, [finding]);
+      else list.push(finding);
+    }
+    root.findings = byPath;
+    root.graph = outcome.graph;
+    root.versions = new Map(documents.all().map((d) => [d.uri, d.version]));
+    const now = new Set<string>();
+    for (const [path, findings] of byPath) {
+      const uri = uris.uriOf(path);
+      now.add(uri);
+      const diagnostics = findings.map((finding) => toDiagnostic(finding, uris, docsBase));
+      const json = JSON.stringify(diagnostics);
+      const open = documents.get(uri);
+      // An open document always gets a publish, so the editor knows its new version was analysed.
+      if (open === undefined && published.get(uri)?.json === json) continue;
+      published.set(uri, { root: root.name, json });
+      void connection.sendDiagnostics({ uri, version: open?.version, diagnostics });
+    }
+    clearStale(root.name, now);
+    const open = documents.all().filter((d) => !now.has(d.uri) && roots.rootNameOf(uriToPath(d.uri) ?? '') === root.name);
+    for (const document of open) void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] });
+  }
+
+  function clearStale(rootName: string, keep: ReadonlySet<string>): void {
+    for (const [uri, entry] of published) {
+      if (entry.root !== rootName || keep.has(uri)) continue;
+      published.delete(uri);
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+  }
+
+  /** The root of an analysable document, or undefined for other schemes and languages. */
+  async function rootOf(uri: string): Promise<{ root: RootState; path: string } | undefined> {
+    const path = uriToPath(uri);
+    if (path === undefined || !isAnalysedPath(path)) return undefined;
+    uris.remember(path, uri);
+    return { root: await roots.get(roots.rootNameOf(path)), path };
+  }
+
+  async function edited(document: TextDocument): Promise<void> {
+    const target = await rootOf(document.uri);
+    if (target?.root.scheduler === undefined) return;
+    const current = documents.get(document.uri) ?? document;
+    const edit = ++generation;
+    host.setFile(target.root.name, target.path, current.getText(), edit, true);
+    target.root.scheduler.touched(edit);
+  }
+
+  /** A file's text is back to what is on disk (buffer closed, or changed outside the editor). */
+  async function fromDisk(uri: string, deleted: boolean): Promise<void> {
+    const target = await rootOf(uri);
+    if (target?.root.scheduler === undefined) return;
+    const edit = ++generation;
+    // Loose roots analyse open buffers only, so a closed loose file leaves the analysis.
+    if (deleted || target.root.name.startsWith('loose:') || !existsSync(target.path)) host.removeFile(target.root.name, target.path, edit);
+    else host.setFile(target.root.name, target.path, readFileSync(target.path, 'utf8'), edit, false);
+    target.root.scheduler.touched(edit);
+  }
+
+  /** Settings or a config file changed: rebuild every root with the new configuration and re-send open buffers. */
+  async function reconfigure(): Promise<void> {
+    const old = await roots.reset();
+    for (const previous of old) {
+      const root = await roots.get(previous.name);
+      if (root.scheduler === undefined) {
+        clearStale(root.name, new Set());
+        continue;
+      }
+      const edit = ++generation;
+      root.scheduler.touched(edit);
+    }
+    for (const document of documents.all()) await edited(document);
+  }
+
+  /** A root's findings, up to date with every edit so far. */
+  async function freshRoot(uri: string): Promise<{ root: RootState; path: string } | undefined> {
+    const target = await rootOf(uri);
+    await target?.root.scheduler?.flush();
+    return target;
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const options = (params.initializationOptions ?? {}) as DeadboltInitializationOptions;
+    if (typeof options.ruleDocsBase === 'string') docsBase = options.ruleDocsBase;
+    const workspace = params.capabilities.workspace;
+    dynamicConfiguration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    dynamicWatchers = workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    folders = folderUris.map(uriToPath).filter((p): p is string => p !== undefined);
+
+    host = new EngineHost({ maxMemoryMb: options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB, log });
+    const fetch =
+      workspace?.configuration === true
+        ? (scopeUri: string) => connection.workspace.getConfiguration({ scopeUri, section: 'deadbolt' }) as Promise<unknown>
+        : undefined;
+    settings = new SettingsCache(fetch, (message) => log('error', message));
+    roots = new Roots(host, settings, options.debounceMs ?? DEFAULT_DEBOUNCE_MS, { fresh: publish, log });
+    roots.setFolders(folders);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'deadbolt-lsp' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'deadbolt' });
+    if (dynamicWatchers) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }, { globPattern: '**/{deadbolt.config,tsconfig}.json' }],
+      });
+    }
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      const removed = new Set(event.removed.map((f) => uriToPath(f.uri)));
+      folders = [...folders.filter((f) => !removed.has(f)), ...event.added.map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined)];
+      roots.setFolders(folders);
+      void reconfigure();
+    });
+  });
+
+  documents.onDidChangeContent((event) => void edited(event.document));
+  documents.onDidSave((event) => void freshRoot(event.document.uri));
+  documents.onDidClose((event) => void fromDisk(event.document.uri, false));
+
+  connection.onDidChangeConfiguration(() => {
+    settings.clear();
+    void reconfigure();
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      const path = uriToPath(change.uri);
+      if (path === undefined) continue;
+      const name = basename(path);
+      if (name === 'deadbolt.config.json' || name === 'tsconfig.json') {
+        void reconfigure();
+        return;
+      }
+      if (documents.get(change.uri) === undefined) void fromDisk(change.uri, change.type === FileChangeType.Deleted);
+    }
+  });
+
+  connection.onCodeAction(async (params) => {
+    const target = await freshRoot(params.textDocument.uri);
+    const document = documents.get(params.textDocument.uri);
+    if (target === undefined || document === undefined) return [];
+    if (target.root.versions.get(document.uri) !== document.version) return []; // analysis failed on this text
+    return codeActions({
+      params,
+      findings: target.root.findings.get(target.path) ?? [],
+      uris,
+      docsBase,
+      textOf: (path) => textDocumentOf(documents, uris, path),
+    });
+  });
+
+  connection.onHover(async (params) => {
+    const target = await freshRoot(params.textDocument.uri);
+    return target === undefined ? null : hover(target.root.graph, params.textDocument.uri, params.position);
+  });
+
+  connection.onRequest(LockGraphRequestType, async (params) => {
+    // Every workspace folder is analysed for the graph, not only folders with an open document.
+    const names = new Set([...folders, ...(params.uris ?? []).map((u) => uriToPath(u)).filter((p): p is string => p !== undefined).map((p) => roots.rootNameOf(p))]);
+    await Promise.all([...names].map((name) => roots.get(name)));
+    const states = await roots.all();
+    await Promise.all(states.map((root) => root.scheduler?.flush()));
+    const graph = mergeGraphs(states.filter((root) => root.scheduler !== undefined).map((root) => root.graph));
+    return params.uris === undefined ? graph : filterGraph(graph, params.uris);
+  });
+
+  connection.onShutdown(async () => {
+    for (const root of await roots.all()) root.scheduler?.dispose();
+    await host.dispose();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

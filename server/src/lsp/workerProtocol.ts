@@ -1,0 +1,31 @@
+/**
+ * The messages between the language server's main thread and its analysis worker, and the layout of the
+ * shared cancellation word. The worker owns every engine Workspace; the main thread only speaks LSP.
+ */
+import type { AnalyzeOptions, Finding } from '../engine/index.js';
+import type { StaticLockGraph } from '../protocol/index.js';
+
+/** What the main thread asks of the worker. Every `root` names one engine Workspace (one workspace folder, or loose files). */
+export type WorkerRequest =
+  | { type: 'open'; root: string; options: Omit<AnalyzeOptions, 'onProgress'> }
+  | { type: 'close'; root: string }
+  | { type: 'setFile'; root: string; path: string; text: string }
+  | { type: 'removeFile'; root: string; path: string }
+  | { type: 'analyze'; root: string; id: number; generation: number };
+
+/** What the worker answers. Only `analyze` is answered; the other requests are fire-and-forget and applied in order. */
+export type WorkerResponse =
+  | { type: 'analyzed'; id: number; findings: Finding[]; files: number; graph: StaticLockGraph; elapsedMs: number }
+  | { type: 'cancelled'; id: number }
+  | { type: 'failed'; id: number; message: string }
+  | { type: 'log'; level: 'error' | 'info'; message: string };
+
+/**
+ * Index of the slot of the cancellation Int32Array that holds the newest edit generation of the root being analysed.
+ * The main thread stores a generation there when an edit makes the running analysis stale; the worker loads it
+ * from the engine's progress callback and abandons the run when it is newer than the run's own generation.
+ * A plain message could not do this: the worker's event loop is busy inside the synchronous analysis.
+ */
+export const NEWEST_GENERATION = 0;
+/** Slots in the cancellation buffer. */
+export const CANCEL_SLOTS = 1;
