@@ -1,0 +1,360 @@
+/**
+ * SharedQueue: a bounded, blocking queue whose items live in shared memory, so any worker holding its handle can
+ * put and get. Built like Python's queue.Queue: one Mutex guards the buffer and three Conditions on it say when
+ * the queue became non-empty, non-full, or fully processed (join/taskDone).
+ */
+import { Condition } from '../condition.js';
+import { TimeoutError } from '../errors.js';
+import { describeValue, HANDLE_VERSION } from '../handle.js';
+import { nextLockId } from '../ids.js';
+import { Mutex } from '../mutex.js';
+import { deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from '../options.js';
+import { jsonCodec, type QueueCodec } from './codec.js';
+import {
+  CODEC_CUSTOM,
+  CODEC_JSON,
+  H_CODEC,
+  H_COUNT,
+  H_UNFINISHED,
+  createQueueViews,
+  orderOf,
+  type QueueOrder,
+  type QueueViews,
+} from './layout.js';
+import { openHandle, QUEUE_HANDLE_KIND, type SharedQueueHandle } from './handle.js';
+import { isEmpty, isFull, storeItem, takeItem } from './slots.js';
+
+export interface SharedQueueOptions<T> {
+  /** The most items the queue holds; `put` blocks (and `tryPut` returns false) when it is full. */
+  capacity: number;
+  /** 'fifo' (default), 'lifo', or 'priority': smallest priority first, first-in first-out among equal priorities. */
+  order?: QueueOrder;
+  name?: string;
+  /** Turns values into bytes and back; JSON by default. Pass the same codec to `SharedQueue.from`. */
+  codec?: QueueCodec<T>;
+  /** The largest encoded item in bytes (default 4096); every slot reserves this much shared memory. */
+  maxItemBytes?: number;
+  /** Priority queues: the priority of a value when `put` is not given one (default: every value has priority 0). */
+  priorityOf?: (value: T) => number;
+}
+
+/** What `SharedQueue.from` needs besides the handle: whatever cannot travel through postMessage. */
+export interface SharedQueueLocalOptions<T> {
+  codec?: QueueCodec<T>;
+  priorityOf?: (value: T) => number;
+}
+
+export interface PutOptions extends WaitOptions {
+  /** Priority queues only: this item's priority (smaller comes out first). Overrides `priorityOf`. */
+  priority?: number;
+}
+
+export interface PutAsyncOptions extends AsyncWaitOptions {
+  priority?: number;
+}
+
+const DEFAULT_MAX_ITEM_BYTES = 4096;
+
+export class SharedQueue<T = unknown> {
+  readonly name: string | undefined;
+  /** Process-wide unique id, like every lock's. */
+  readonly id: number;
+  readonly order: QueueOrder;
+  readonly capacity: number;
+  readonly maxItemBytes: number;
+  /** Structured-cloneable: send it with postMessage/workerData and rebuild the queue with `SharedQueue.from`. */
+  readonly handle: SharedQueueHandle;
+
+  readonly #views: QueueViews;
+  readonly #mutex: Mutex;
+  readonly #notEmpty: Condition;
+  readonly #notFull: Condition;
+  readonly #allDone: Condition;
+  readonly #codec: QueueCodec<T>;
+  readonly #priorityOf: ((value: T) => number) | undefined;
+
+  constructor(options: SharedQueueOptions<T>);
+  /** @internal Used by `from`: adopt existing shared state. */
+  constructor(options: SharedQueueOptions<T>, adopt: { views: QueueViews; handle: SharedQueueHandle });
+  constructor(options: SharedQueueOptions<T>, adopt?: { views: QueueViews; handle: SharedQueueHandle }) {
+    this.#codec = options.codec ?? (jsonCodec as QueueCodec<T>);
+    this.#priorityOf = options.priorityOf;
+    if (adopt !== undefined) {
+      const { views, handle } = adopt;
+      this.#views = views;
+      this.#mutex = Mutex.from(handle.mutex);
+      this.#notEmpty = Condition.from(handle.notEmpty, this.#mutex);
+      this.#notFull = Condition.from(handle.notFull, this.#mutex);
+      this.#allDone = Condition.from(handle.allDone, this.#mutex);
+      this.handle = handle;
+      this.name = handle.name;
+    } else {
+      const capacity = checkPositiveInt('capacity', options.capacity);
+      const maxItemBytes = checkPositiveInt('maxItemBytes', options.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES);
+      const order = options.order ?? 'fifo';
+      if (order !== 'fifo' && order !== 'lifo' && order !== 'priority') {
+        throw new RangeError(`SharedQueue order must be 'fifo', 'lifo' or 'priority', got ${String(order)}`);
+      }
+      this.#views = createQueueViews(capacity, order, maxItemBytes, options.codec ? CODEC_CUSTOM : CODEC_JSON);
+      const label = options.name ?? 'queue';
+      this.#mutex = new Mutex({ name: `${label}.mutex` });
+      this.#notEmpty = new Condition(this.#mutex);
+      this.#notFull = new Condition(this.#mutex);
+      this.#allDone = new Condition(this.#mutex);
+      this.name = options.name;
+      this.handle = {
+        kind: QUEUE_HANDLE_KIND,
+        version: HANDLE_VERSION,
+        id: nextLockId(),
+        name: options.name,
+        buffer: this.#views.buffer,
+        mutex: this.#mutex.handle,
+        notEmpty: this.#notEmpty.handle,
+        notFull: this.#notFull.handle,
+        allDone: this.#allDone.handle,
+      };
+    }
+    this.id = this.handle.id;
+    this.order = orderOf(this.#views);
+    this.capacity = this.#views.capacity;
+    this.maxItemBytes = this.#views.maxItemBytes;
+  }
+
+  /**
+   * Rebuilds a queue from a handle sent by another thread. A queue made with a custom codec must be given the
+   * same codec here (codecs are functions and cannot travel); `priorityOf` likewise.
+   */
+  static from<T = unknown>(value: SharedQueueHandle, local: SharedQueueLocalOptions<T> = {}): SharedQueue<T> {
+    const { handle, views } = openHandle(value);
+    if (views.header[H_CODEC] === CODEC_CUSTOM && local.codec === undefined) {
+      throw new TypeError(
+        `SharedQueue.from: queue ${handle.name ?? '(unnamed)'} was created with a custom codec; pass it as from(handle, { codec })`,
+      );
+    }
+    return new SharedQueue<T>({ capacity: views.capacity, ...local }, { views, handle });
+  }
+
+  /** Items in the queue right now (a snapshot: other threads may change it at once). */
+  get size(): number {
+    return Atomics.load(this.#views.header, H_COUNT);
+  }
+
+  /** Puts `value`, blocking while the queue is full. Throws TimeoutError if `timeout` ms pass first. */
+  put(value: T, options: PutOptions = {}): void {
+    const bytes = this.#encode(value);
+    const priority = this.#priorityFor(value, options.priority);
+    const deadline = deadlineOf(options.timeout);
+    const guard = this.#mutex.lock({ timeout: remaining(deadline) });
+    try {
+      while (isFull(this.#views)) this.#wait(this.#notFull, deadline, 'put');
+      this.#store(bytes, priority);
+    } finally {
+      guard.unlock();
+    }
+  }
+
+  /** Puts `value` if there is room now; returns false (and writes nothing) when the queue is full. */
+  tryPut(value: T, options: { priority?: number } = {}): boolean {
+    const bytes = this.#encode(value);
+    const priority = this.#priorityFor(value, options.priority);
+    const guard = this.#mutex.lock();
+    try {
+      if (isFull(this.#views)) return false;
+      this.#store(bytes, priority);
+      return true;
+    } finally {
+      guard.unlock();
+    }
+  }
+
+  /** Like `put`, but waits without blocking the event loop; rejects with TimeoutError or the signal's reason. */
+  async putAsync(value: T, options: PutAsyncOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
+    const bytes = this.#encode(value);
+    const priority = this.#priorityFor(value, options.priority);
+    const deadline = deadlineOf(options.timeout);
+    const guard = await this.#mutex.lockAsync(asyncOptions(deadline, options.signal));
+    try {
+      while (isFull(this.#views)) await this.#waitAsync(this.#notFull, deadline, options.signal, 'putAsync');
+      this.#store(bytes, priority);
+    } finally {
+      guard.unlock();
+    }
+  }
+
+  /** Takes the next item, blocking while the queue is empty. Throws TimeoutError if `timeout` ms pass first. */
+  get(options: WaitOptions = {}): T {
+    const deadline = deadlineOf(options.timeout);
+    const guard = this.#mutex.lock({ timeout: remaining(deadline) });
+    let bytes: Uint8Array;
+    try {
+      while (isEmpty(this.#views)) this.#wait(this.#notEmpty, deadline, 'get');
+      bytes = this.#take();
+    } finally {
+      guard.unlock();
+    }
+    return this.#codec.decode(bytes);
+  }
+
+  /** Takes the next item if there is one; `undefined` when the queue is empty. */
+  tryGet(): T | undefined {
+    const guard = this.#mutex.lock();
+    let bytes: Uint8Array;
+    try {
+      if (isEmpty(this.#views)) return undefined;
+      bytes = this.#take();
+    } finally {
+      guard.unlock();
+    }
+    return this.#codec.decode(bytes);
+  }
+
+  /** Like `get`, but waits without blocking the event loop; rejects with TimeoutError or the signal's reason. */
+  async getAsync(options: AsyncWaitOptions = {}): Promise<T> {
+    throwIfAborted(options.signal);
+    const deadline = deadlineOf(options.timeout);
+    const guard = await this.#mutex.lockAsync(asyncOptions(deadline, options.signal));
+    let bytes: Uint8Array;
+    try {
+      while (isEmpty(this.#views)) await this.#waitAsync(this.#notEmpty, deadline, options.signal, 'getAsync');
+      bytes = this.#take();
+    } finally {
+      guard.unlock();
+    }
+    return this.#codec.decode(bytes);
+  }
+
+  /**
+   * Marks one item taken by `get` as processed. When every item put has been marked, `join` returns.
+   * Throws a RangeError when called more times than items were put.
+   */
+  taskDone(): void {
+    const guard = this.#mutex.lock();
+    try {
+      const header = this.#views.header;
+      const unfinished = header[H_UNFINISHED]!;
+      if (unfinished <= 0) {
+        throw new RangeError(`SharedQueue${this.#label()}: taskDone() called more times than items were put`);
+      }
+      header[H_UNFINISHED] = unfinished - 1;
+      if (unfinished === 1) this.#allDone.notifyAll();
+    } finally {
+      guard.unlock();
+    }
+  }
+
+  /** Blocks until every item put so far has been marked with `taskDone`. Throws TimeoutError after `timeout` ms. */
+  join(options: WaitOptions = {}): void {
+    const deadline = deadlineOf(options.timeout);
+    const guard = this.#mutex.lock({ timeout: remaining(deadline) });
+    try {
+      while (this.#views.header[H_UNFINISHED]! > 0) this.#wait(this.#allDone, deadline, 'join');
+    } finally {
+      guard.unlock();
+    }
+  }
+
+  /** Like `join`, without blocking the event loop. */
+  async joinAsync(options: AsyncWaitOptions = {}): Promise<void> {
+    throwIfAborted(options.signal);
+    const deadline = deadlineOf(options.timeout);
+    const guard = await this.#mutex.lockAsync(asyncOptions(deadline, options.signal));
+    try {
+      while (this.#views.header[H_UNFINISHED]! > 0) {
+        await this.#waitAsync(this.#allDone, deadline, options.signal, 'joinAsync');
+      }
+    } finally {
+      guard.unlock();
+    }
+  }
+
+  /** Encodes and size-checks before any lock is taken, so a bad item never touches shared memory. */
+  #encode(value: T): Uint8Array {
+    const bytes = this.#codec.encode(value);
+    if (!(bytes instanceof Uint8Array)) {
+      throw new TypeError(`SharedQueue${this.#label()}: codec.encode must return a Uint8Array, got ${describeValue(bytes)}`);
+    }
+    if (bytes.length > this.maxItemBytes) {
+      throw new RangeError(
+        `SharedQueue${this.#label()}: item is ${bytes.length} bytes encoded, more than maxItemBytes (${this.maxItemBytes})`,
+      );
+    }
+    return bytes;
+  }
+
+  #priorityFor(value: T, explicit: number | undefined): number {
+    if (this.order !== 'priority') {
+      if (explicit !== undefined) {
+        throw new TypeError(`SharedQueue${this.#label()}: a priority was given to a '${this.order}' queue`);
+      }
+      return 0;
+    }
+    const p = explicit ?? (this.#priorityOf ? this.#priorityOf(value) : 0);
+    if (typeof p !== 'number' || Number.isNaN(p)) {
+      throw new RangeError(`SharedQueue${this.#label()}: priority must be a number, got ${String(p)}`);
+    }
+    return p;
+  }
+
+  /** Mutex held, queue not full. */
+  #store(bytes: Uint8Array, priority: number): void {
+    storeItem(this.#views, bytes, priority);
+    this.#views.header[H_UNFINISHED]!++;
+    this.#notEmpty.notify();
+  }
+
+  /** Mutex held, queue not empty. */
+  #take(): Uint8Array {
+    const bytes = takeItem(this.#views);
+    this.#notFull.notify();
+    return bytes;
+  }
+
+  /**
+   * One blocking wait on `cond` (mutex held). On timeout it passes on a wake-up first: a notify this thread
+   * consumed just as it timed out must not be lost to the other waiters.
+   */
+  #wait(cond: Condition, deadline: number, op: string): void {
+    const left = remaining(deadline);
+    try {
+      if (left === 0) throw this.#timeout(op);
+      cond.wait({ timeout: left });
+    } catch (error) {
+      cond.notify();
+      throw error instanceof TimeoutError ? this.#timeout(op) : error;
+    }
+  }
+
+  async #waitAsync(cond: Condition, deadline: number, signal: AbortSignal | undefined, op: string): Promise<void> {
+    const left = remaining(deadline);
+    try {
+      if (left === 0) throw this.#timeout(op);
+      await cond.waitAsync(asyncOptions(deadline, signal));
+    } catch (error) {
+      cond.notify();
+      throw error instanceof TimeoutError ? this.#timeout(op) : error;
+    }
+  }
+
+  #timeout(op: string): TimeoutError {
+    return new TimeoutError(`SharedQueue${this.#label()}: ${op}() timed out`);
+  }
+
+  #label(): string {
+    return this.name === undefined ? '' : ` '${this.name}'`;
+  }
+}
+
+function asyncOptions(deadline: number, signal: AbortSignal | undefined): AsyncWaitOptions {
+  const options: AsyncWaitOptions = {};
+  if (deadline !== Infinity) options.timeout = remaining(deadline);
+  if (signal !== undefined) options.signal = signal;
+  return options;
+}
+
+function checkPositiveInt(what: string, n: unknown): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 2 ** 30) {
+    throw new RangeError(`SharedQueue ${what} must be a positive integer, got ${String(n)}`);
+  }
+  return n;
+}
