@@ -1,2 +1,63 @@
-// Bundles the extension with esbuild; the real build is written with the extension.
-console.log('client: nothing to bundle yet');
+// Bundles everything the extension ships with esbuild (the one bundler): the extension host code, the language
+// server and debug adapter from server/, and the webview script. `tsc -b` only type-checks; this makes dist/.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const server = join(here, '..', 'server');
+const dist = join(here, 'dist');
+const production = process.argv.includes('--production') || process.env.CI === 'true';
+const require = createRequire(import.meta.url);
+
+// The server sources are ESM and may use import.meta.url; in the CJS bundle it becomes the bundle's own URL.
+const importMetaShim = {
+  banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__import_meta_url' },
+};
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  // The TypeScript compiler that ts-morph bundles has optional requires for Node-only helpers it never needs here.
+  external: ['vscode'],
+};
+
+rmSync(join(dist, 'panel'), { recursive: true, force: true });
+
+await Promise.all([
+  build({ ...node, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(dist, 'extension.js') }),
+  build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'lsp', 'main.ts')], outfile: join(dist, 'server.js') }),
+  build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'dap', 'main.ts')], outfile: join(dist, 'dap.js') }),
+  build({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: true,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: [join(here, 'webview', 'main.ts')],
+    outfile: join(dist, 'panel', 'webview.js'),
+  }),
+]);
+
+mkdirSync(join(dist, 'panel'), { recursive: true });
+cpSync(join(here, 'webview', 'panel.css'), join(dist, 'panel', 'panel.css'));
+
+// The debug adapter preloads the runtime's tracer into the debugged program, which runs outside the bundle,
+// so the tracer's compiled files ship next to dap.js.
+const runtimeDir = dirname(require.resolve('@deadbolt/runtime/package.json'));
+const traceDir = join(runtimeDir, 'dist', 'src', 'trace');
+if (existsSync(traceDir)) {
+  rmSync(join(dist, 'trace'), { recursive: true, force: true });
+  cpSync(traceDir, join(dist, 'trace'), { recursive: true, filter: (p) => !p.endsWith('.d.ts') && !p.endsWith('.d.ts.map') });
+}
+console.log(`client: bundled extension, server, debug adapter and webview into ${dist}${production ? ' (minified)' : ''}`);

@@ -1,3 +1,101 @@
-/** The VS Code extension's entry; not written yet. */
-export function activate(): void {}
-export function deactivate(): void {}
+/**
+ * The Deadbolt extension's entry: wires the language client, the status bar, the commands, the lock-graph
+ * panel and the `deadbolt` debug type together. Each piece lives in its own module; this file only connects them.
+ */
+import * as vscode from 'vscode';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { lockGraphEvent, lockGraphRequest, type LiveLockGraph, type LockGraphParams, type StaticLockGraph } from '@deadbolt/server/protocol';
+import { fixAll } from './commands/fixAll.js';
+import { debugType, registerDebugging } from './debug/register.js';
+import { LockGraphPanel, type StaticGraphSource } from './graphPanel/panel.js';
+import { createLanguageClient } from './languageClient.js';
+import { DeadboltStatusBar } from './status/statusBar.js';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Deadbolt', { log: true });
+  const status = new DeadboltStatusBar();
+  context.subscriptions.push(output, status);
+
+  const source: StaticGraphSource = {
+    async fetchStaticGraph(): Promise<StaticLockGraph> {
+      if (!client || !client.isRunning()) throw new Error('the Deadbolt language server is not running');
+      const params: LockGraphParams = { uris: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()) };
+      return client.sendRequest<StaticLockGraph>(lockGraphRequest, params);
+    },
+  };
+  const showPanel = (preserveFocus = false): LockGraphPanel => LockGraphPanel.show(context.extensionUri, source, output, preserveFocus);
+
+  const startClient = async (): Promise<void> => {
+    if (!vscode.workspace.getConfiguration('deadbolt').get<boolean>('enable', true)) {
+      status.setServerState('disabled');
+      output.info('Deadbolt is disabled by deadbolt.enable');
+      return;
+    }
+    client = createLanguageClient(context, output);
+    client.onDidChangeState(({ newState }) => {
+      status.setServerState(newState === State.Running ? 'running' : newState === State.Starting ? 'starting' : 'stopped');
+    });
+    status.setServerState('starting');
+    try {
+      await client.start();
+      void LockGraphPanel.instance?.refresh();
+    } catch (error) {
+      status.setServerState('stopped');
+      output.error(`The Deadbolt language server failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const stopClient = async (): Promise<void> => {
+    const running = client;
+    client = undefined;
+    if (running) await running.dispose().catch((error: unknown) => output.warn(`Stopping the server: ${String(error)}`));
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('deadbolt.showLockGraph', () => void showPanel().refresh()),
+    vscode.commands.registerCommand('deadbolt.restartServer', async () => {
+      output.info('Restarting the Deadbolt language server');
+      await stopClient();
+      await startClient();
+    }),
+    vscode.commands.registerCommand('deadbolt.fixAll', () => fixAll(output)),
+    vscode.commands.registerCommand('deadbolt.showOutput', () => output.show(true)),
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      // Turning the extension on or off needs a start or stop; other settings are pulled by the server itself.
+      if (event.affectsConfiguration('deadbolt.enable')) {
+        await stopClient();
+        await startClient();
+      }
+    }),
+    // The static graph follows the code: re-ask the server when findings change or a file is saved.
+    vscode.languages.onDidChangeDiagnostics(debounce(() => void LockGraphPanel.instance?.refresh(), 400)),
+    vscode.workspace.onDidSaveTextDocument(() => void LockGraphPanel.instance?.refresh()),
+    vscode.debug.onDidReceiveDebugSessionCustomEvent((event) => {
+      if (event.session.type !== debugType || event.event !== lockGraphEvent) return;
+      const graph = event.body as LiveLockGraph;
+      // A deadlock opens the panel (without stealing focus from the debugger) so the cycle is seen at once.
+      const panel = graph.deadlock ? showPanel(true) : LockGraphPanel.instance;
+      panel?.showLive(graph, event.session.id);
+    }),
+    vscode.debug.onDidTerminateDebugSession((session) => {
+      if (session.type === debugType) LockGraphPanel.instance?.liveEnded(session.id);
+    }),
+    { dispose: () => void stopClient() },
+  );
+  registerDebugging(context);
+  await startClient();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.dispose();
+  client = undefined;
+}
+
+function debounce(fn: () => void, ms: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(fn, ms);
+  };
+}

@@ -1,0 +1,29 @@
+// Unit tests of the status bar wording: one state per server state, finding counts, and what a click does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statusView } from '../src/status/statusModel.js';
+
+const none = { errors: 0, warnings: 0, others: 0 };
+
+test('starting, stopped and disabled servers say so, and a stopped one offers a restart', () => {
+  assert.match(statusView({ server: 'starting', ...none }).text, /sync~spin/);
+  const stopped = statusView({ server: 'stopped', ...none });
+  assert.equal(stopped.command, 'deadbolt.restartServer');
+  assert.equal(stopped.alert, true);
+  assert.match(statusView({ server: 'disabled', ...none }).tooltip, /deadbolt\.enable/);
+});
+
+test('a running server with no findings shows the lock icon and opens the graph', () => {
+  const view = statusView({ server: 'running', ...none });
+  assert.equal(view.text, '$(lock) Deadbolt');
+  assert.equal(view.command, 'deadbolt.showLockGraph');
+});
+
+test('findings are counted, with the icon of the worst severity', () => {
+  const errors = statusView({ server: 'running', errors: 1, warnings: 2, others: 0 });
+  assert.equal(errors.text, '$(error) Deadbolt 3');
+  assert.match(errors.tooltip, /1 error, 2 warnings\./);
+  const warnings = statusView({ server: 'running', errors: 0, warnings: 1, others: 3 });
+  assert.equal(warnings.text, '$(warning) Deadbolt 4');
+  assert.match(warnings.tooltip, /1 warning, 3 notes/);
+});

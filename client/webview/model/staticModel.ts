@@ -1,0 +1,73 @@
+/**
+ * Turns the static lock-order graph the language server computes into drawable elements: one node per lock,
+ * one edge per "taken while holding" pair labelled with where the inner lock was taken, cycles marked.
+ */
+import type { LockEdge, SourceLocation, StaticLockGraph } from '@deadbolt/server/protocol';
+import { cyclePairs, pairKey, shortSite, type GraphElement, type GraphModel } from './elements.js';
+
+/** The site an edge stands for: where its inner lock was taken on the first chain (the last step of that chain). */
+export function acquisitionSite(edge: LockEdge): SourceLocation | undefined {
+  for (const chain of edge.chains) {
+    const last = chain.steps[chain.steps.length - 1];
+    if (last) return last.location;
+  }
+  return undefined;
+}
+
+export function staticModel(graph: StaticLockGraph): GraphModel {
+  const inCycle = new Set(graph.cycles.flat());
+  const cycleEdges = cyclePairs(graph.cycles);
+  const known = new Set(graph.nodes.map((n) => n.id));
+  const elements: GraphElement[] = [];
+
+  for (const node of graph.nodes) {
+    const rank = node.rank === undefined ? '' : ` (rank ${node.rank})`;
+    elements.push({
+      group: 'nodes',
+      data: {
+        id: node.id,
+        label: node.name,
+        kind: node.kind,
+        ...(node.declaration ? { location: node.declaration } : {}),
+        tooltip: `${node.kind} ${node.name}${rank}${node.declaration ? ` declared at ${shortSite(node.declaration)}` : ''}`,
+      },
+      classes: ['lock', inCycle.has(node.id) ? 'cycle' : ''].filter(Boolean),
+    });
+  }
+
+  graph.edges.forEach((edge, index) => {
+    // An edge to a lock the server did not list would make cytoscape throw; skip it rather than lose the drawing.
+    if (!known.has(edge.from) || !known.has(edge.to)) return;
+    const site = acquisitionSite(edge);
+    const more = edge.chains.length > 1 ? ` (+${edge.chains.length - 1})` : '';
+    const threads = [...new Set(edge.chains.map((c) => c.thread).filter((t): t is string => Boolean(t)))];
+    elements.push({
+      group: 'edges',
+      data: {
+        id: `e${index}:${edge.from}->${edge.to}`,
+        source: edge.from,
+        target: edge.to,
+        label: site ? `${shortSite(site)}${more}` : '',
+        ...(site ? { location: site } : {}),
+        tooltip:
+          `${edge.to} taken while holding ${edge.from}` +
+          (threads.length > 0 ? ` on ${threads.join(', ')}` : '') +
+          edge.chains.map((c) => `\n  ${c.steps.map((s) => `${s.message} (${shortSite(s.location)})`).join(' -> ')}`).join(''),
+      },
+      classes: ['order', cycleEdges.has(pairKey(edge.from, edge.to)) ? 'cycle' : ''].filter(Boolean),
+    });
+  });
+
+  const cycleNames = graph.cycles.map((cycle) =>
+    cycle.map((id) => graph.nodes.find((n) => n.id === id)?.name ?? id).join(' -> '),
+  );
+  return {
+    elements,
+    cycles: graph.cycles.length,
+    cycleNodes: [...inCycle],
+    headline:
+      graph.cycles.length === 0
+        ? ''
+        : `Potential deadlock${graph.cycles.length > 1 ? 's' : ''}: ${cycleNames.map((c) => `${c} -> ${c.split(' -> ')[0]}`).join('; ')}`,
+  };
+}
