@@ -1,0 +1,212 @@
+/**
+ * Barrier: `parties` threads (or coroutines) wait until all have arrived, then all go on; it is reusable.
+ * Arrival is lock-free: one Int32 packs the arrival count, the generation and a broken bit, so arriving is a
+ * compareExchange and the last arrival trips the barrier by moving to the next generation. A party that times
+ * out (or is aborted) breaks the barrier: every party of that generation, and every later arrival, gets
+ * BrokenBarrierError until reset().
+ */
+
+import { BrokenBarrierError, TimeoutError } from './errors.js';
+import { checkHandle, HANDLE_VERSION, type HandleBase } from './handle.js';
+import { lockLabel, nextLockId, threadLabel } from './ids.js';
+import { deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { parkAsync } from './park.js';
+import { tracer } from './trace/hooks.js';
+
+/** Int32 slots of a Barrier's buffer. */
+export const B_STATE = 0; // count | generation << GEN_SHIFT | BROKEN; waiters sleep on it
+export const B_BROKEN_GEN = 1; // the last generation broken or reset with parties waiting (-1: none since a trip)
+export const B_PARTIES = 2; // fixed at creation
+const BARRIER_BYTES = 3 * 4;
+
+const COUNT_MASK = 0x7fff;
+const GEN_SHIFT = 15;
+const GEN_MASK = 0x7fff;
+const BROKEN = 1 << 30;
+export const MAX_PARTIES = COUNT_MASK;
+
+const generationOf = (state: number): number => (state >>> GEN_SHIFT) & GEN_MASK;
+
+export interface BarrierOptions {
+  name?: string;
+}
+
+export interface BarrierHandle extends HandleBase<'deadbolt.Barrier'> {
+  parties: number;
+}
+
+/** Where a waiting party stands after looking at the state word. */
+type Standing = 'waiting' | 'passed' | 'broken';
+
+export class Barrier {
+  static #adopting: BarrierHandle | undefined;
+
+  readonly id: number;
+  readonly name: string | undefined;
+  readonly parties: number;
+  readonly handle: BarrierHandle;
+  readonly #word: Int32Array<SharedArrayBuffer>;
+
+  constructor(parties: number, options: BarrierOptions = {}) {
+    const adopted = Barrier.#adopting;
+    Barrier.#adopting = undefined;
+    if (adopted !== undefined) {
+      this.handle = adopted;
+    } else {
+      if (!Number.isInteger(parties) || parties < 1 || parties > MAX_PARTIES) {
+        throw new RangeError(`new Barrier: parties must be an integer from 1 to ${MAX_PARTIES}, got ${String(parties)}`);
+      }
+      const buffer = new SharedArrayBuffer(BARRIER_BYTES);
+      const word = new Int32Array(buffer);
+      word[B_PARTIES] = parties; // plain writes: no other thread can see the buffer yet
+      word[B_BROKEN_GEN] = -1;
+      const name = options.name === undefined ? undefined : String(options.name);
+      this.handle = { kind: 'deadbolt.Barrier', version: HANDLE_VERSION, buffer, id: nextLockId(), name, parties };
+    }
+    this.#word = new Int32Array(this.handle.buffer);
+    this.id = this.handle.id;
+    this.name = this.handle.name;
+    this.parties = Atomics.load(this.#word, B_PARTIES);
+    if (tracer !== undefined) tracer.created(this.id, 'Barrier', this.name);
+  }
+
+  static from(handle: BarrierHandle): Barrier {
+    Barrier.#adopting = checkHandle<BarrierHandle>(handle, 'deadbolt.Barrier', BARRIER_BYTES, 'Barrier.from');
+    return new Barrier(1);
+  }
+
+  /** True after a timeout or abort broke the barrier, until reset(). */
+  get broken(): boolean {
+    return (Atomics.load(this.#word, B_STATE) & BROKEN) !== 0;
+  }
+
+  /** Waits for all parties; returns this party's 0-based arrival index. */
+  wait(options?: WaitOptions): number {
+    const deadline = deadlineOf(options?.timeout);
+    const arrival = this.#arrive();
+    if (arrival.tripped) return arrival.index;
+    if (tracer !== undefined) tracer.waitBegin(this.id, 'barrier');
+    let standing: Standing = 'waiting';
+    try {
+      for (;;) {
+        const state = Atomics.load(this.#word, B_STATE);
+        standing = this.#standing(state, arrival.generation);
+        if (standing === 'passed') return arrival.index;
+        if (standing === 'broken') throw this.#brokenError();
+        const ms = remaining(deadline);
+        if (ms <= 0) {
+          if (this.#break(arrival.generation)) throw this.#timeout(options?.timeout);
+          continue; // it tripped or broke meanwhile; the next look says which
+        }
+        Atomics.wait(this.#word, B_STATE, state, ms);
+      }
+    } finally {
+      if (tracer !== undefined) tracer.waitEnd(this.id, standing === 'passed');
+    }
+  }
+
+  /** wait() without blocking the event loop. Aborting breaks the barrier, as a timeout does. */
+  async waitAsync(options?: AsyncWaitOptions): Promise<number> {
+    const signal = options?.signal;
+    throwIfAborted(signal);
+    const deadline = deadlineOf(options?.timeout);
+    const arrival = this.#arrive();
+    if (arrival.tripped) return arrival.index;
+    if (tracer !== undefined) tracer.waitBegin(this.id, 'barrier');
+    let standing: Standing = 'waiting';
+    try {
+      for (;;) {
+        const state = Atomics.load(this.#word, B_STATE);
+        standing = this.#standing(state, arrival.generation);
+        if (standing === 'passed') return arrival.index;
+        if (standing === 'broken') throw this.#brokenError();
+        const ms = remaining(deadline);
+        if (ms <= 0) {
+          if (this.#break(arrival.generation)) throw this.#timeout(options?.timeout);
+          continue;
+        }
+        try {
+          await parkAsync(this.#word, B_STATE, state, ms, signal);
+        } catch (abort) {
+          this.#break(arrival.generation);
+          throw abort;
+        }
+      }
+    } finally {
+      if (tracer !== undefined) tracer.waitEnd(this.id, standing === 'passed');
+    }
+  }
+
+  /**
+   * Returns the barrier to its initial state. Parties waiting in the current generation get BrokenBarrierError.
+   */
+  reset(): void {
+    const word = this.#word;
+    let state = Atomics.load(word, B_STATE);
+    for (;;) {
+      const generation = generationOf(state);
+      // Recorded before the generation moves, so a waiter that sees the new generation also sees it was not a trip.
+      if ((state & BROKEN) !== 0 || (state & COUNT_MASK) > 0) Atomics.store(word, B_BROKEN_GEN, generation);
+      const next = ((generation + 1) & GEN_MASK) << GEN_SHIFT;
+      const seen = Atomics.compareExchange(word, B_STATE, state, next);
+      if (seen === state) break;
+      state = seen;
+    }
+    Atomics.notify(word, B_STATE);
+  }
+
+  /** Counts this party in: either it trips the barrier (last to arrive) or it must wait for `generation` to end. */
+  #arrive(): { tripped: boolean; index: number; generation: number } {
+    const word = this.#word;
+    let state = Atomics.load(word, B_STATE);
+    for (;;) {
+      if ((state & BROKEN) !== 0) throw this.#brokenError();
+      const index = state & COUNT_MASK;
+      const generation = generationOf(state);
+      const tripping = index + 1 === this.parties;
+      if (tripping) Atomics.store(word, B_BROKEN_GEN, -1); // this generation ends by a trip, not a break
+      const next = tripping ? ((generation + 1) & GEN_MASK) << GEN_SHIFT : state + 1;
+      const seen = Atomics.compareExchange(word, B_STATE, state, next);
+      if (seen !== state) {
+        state = seen;
+        continue;
+      }
+      if (tripping) {
+        const woken = Atomics.notify(word, B_STATE);
+        if (tracer !== undefined) tracer.notified(this.id, woken);
+      }
+      return { tripped: tripping, index, generation };
+    }
+  }
+
+  #standing(state: number, generation: number): Standing {
+    if (generationOf(state) !== generation) {
+      return Atomics.load(this.#word, B_BROKEN_GEN) === generation ? 'broken' : 'passed';
+    }
+    return (state & BROKEN) !== 0 ? 'broken' : 'waiting';
+  }
+
+  /** Breaks `generation` if it is still current and unbroken; true if this call broke it. */
+  #break(generation: number): boolean {
+    const word = this.#word;
+    let state = Atomics.load(word, B_STATE);
+    while (generationOf(state) === generation && (state & BROKEN) === 0) {
+      const seen = Atomics.compareExchange(word, B_STATE, state, (generation << GEN_SHIFT) | BROKEN);
+      if (seen === state) {
+        Atomics.store(word, B_BROKEN_GEN, generation);
+        Atomics.notify(word, B_STATE);
+        return true;
+      }
+      state = seen;
+    }
+    return false;
+  }
+
+  #brokenError(): BrokenBarrierError {
+    return new BrokenBarrierError(`${lockLabel('Barrier', this.name, this.id)} is broken (a party timed out or it was reset); call reset() to use it again`);
+  }
+
+  #timeout(timeout: number | undefined): TimeoutError {
+    return new TimeoutError(`${threadLabel} timed out after ${timeout} ms at ${lockLabel('Barrier', this.name, this.id)}; the barrier is now broken`);
+  }
+}
