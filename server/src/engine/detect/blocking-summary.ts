@@ -1,0 +1,93 @@
+/**
+ * Which sync functions block, transitively: a memoised summary per function declaration, so an async function
+ * that calls `helper()` which calls `sleep()` which calls `Atomics.wait` is reported at its call with the chain.
+ * Computed here because the core's model does not summarise blocking; only called functions are summarised.
+ */
+import { Node, type CallExpression } from 'ts-morph';
+import type { DeadboltConfig } from '../types.js';
+import { blockingCallOf, isBusyWait, runsInline, type BlockingCall } from './blocking-calls.js';
+
+/** One step of a blocking chain: a call into a helper, or the blocking operation itself (always last). */
+export interface BlockingStep {
+  node: Node;
+  description: string;
+}
+
+export type FunctionLike = Node & { getBody(): Node | undefined };
+
+export class BlockingSummaries {
+  /** undefined while a function is being summarised, so recursion ends; null when it does not block. */
+  private readonly memo = new Map<Node, BlockingStep[] | null | undefined>();
+
+  constructor(private readonly config: DeadboltConfig) {}
+
+  /** The blocking chain started by `call`, with the direct classification when the call itself blocks. */
+  classify(call: CallExpression): { chain: BlockingStep[]; direct: BlockingCall | undefined } | undefined {
+    const direct = blockingCallOf(call, this.config);
+    if (direct !== undefined) return { chain: [{ node: call, description: direct.description }], direct };
+    const callee = resolveSyncCallee(call);
+    if (callee === undefined) return undefined;
+    const rest = this.summary(callee);
+    if (rest === undefined) return undefined;
+    return { chain: [{ node: call, description: `\`${call.getExpression().getText()}()\`` }, ...rest], direct: undefined };
+  }
+
+  /** The first blocking chain inside `fn` (which must be sync), or undefined when it never blocks. */
+  summary(fn: FunctionLike): BlockingStep[] | undefined {
+    if (this.memo.has(fn)) return this.memo.get(fn) ?? undefined;
+    this.memo.set(fn, undefined);
+    let found: BlockingStep[] | undefined;
+    const body = fn.getBody();
+    if (body !== undefined) {
+      forEachInlineNode(body, (node) => {
+        if (found !== undefined) return;
+        if (Node.isCallExpression(node)) found = this.classify(node)?.chain;
+        else if (isBusyWait(node)) found = [{ node, description: 'a busy-wait loop' }];
+      });
+    }
+    this.memo.set(fn, found ?? null);
+    return found;
+  }
+}
+
+/** Visits the nodes of `body` that run as part of it: nested functions are skipped unless they run inline and are sync. */
+export function forEachInlineNode(body: Node, visit: (node: Node) => void): void {
+  body.forEachDescendant((node, traversal) => {
+    if (isFunctionLike(node) && !(runsInline(node) && !isAsyncOrGenerator(node))) {
+      traversal.skip();
+      return;
+    }
+    visit(node);
+  });
+}
+
+export function isFunctionLike(node: Node): node is FunctionLike {
+  return (
+    Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isArrowFunction(node) ||
+    Node.isMethodDeclaration(node) || Node.isConstructorDeclaration(node) || Node.isGetAccessorDeclaration(node) ||
+    Node.isSetAccessorDeclaration(node)
+  );
+}
+
+export function isAsyncOrGenerator(node: Node): boolean {
+  if (Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isMethodDeclaration(node)) {
+    return node.isAsync() || node.isGenerator();
+  }
+  return Node.isArrowFunction(node) && node.isAsync();
+}
+
+/** The declaration of a user-written sync function that `call` invokes, when the checker can resolve it to source. */
+function resolveSyncCallee(call: CallExpression): FunctionLike | undefined {
+  const callee = call.getExpression();
+  const nameNode = Node.isIdentifier(callee) ? callee : Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : undefined;
+  let symbol = nameNode?.getSymbol();
+  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+  for (const declaration of symbol?.getDeclarations() ?? []) {
+    const file = declaration.getSourceFile();
+    if (file.isDeclarationFile() || file.isInNodeModules()) return undefined;
+    let fn: Node | undefined = declaration;
+    if (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration)) fn = declaration.getInitializer();
+    if (fn !== undefined && isFunctionLike(fn) && !isAsyncOrGenerator(fn)) return fn;
+  }
+  return undefined;
+}
