@@ -1,0 +1,85 @@
+/**
+ * The collector thread: the one reader of the trace ring. No program thread can block it, so it forwards events even
+ * when every program thread sits in Atomics.wait. Each batch (decoded events plus every thread's held locks) goes to
+ * the adapter as one JSON line, written synchronously to the channel's file descriptor.
+ */
+import { writeSync } from 'node:fs';
+import { workerData } from 'node:worker_threads';
+import { TraceDecoder } from './decoder.js';
+import type { TraceBatch, TraceEvent } from './events.js';
+import { readHeldTables } from './held-table.js';
+import { H_DROPPED, H_FLUSH_REQUEST, H_FLUSHED, viewsOf } from './layout.js';
+import { RingReader } from './ring.js';
+import { now } from './ring-tracer.js';
+
+/** Look again this soon after forwarding events: a suspected deadlock gets its confirming batch quickly. */
+const BUSY_PARK_MS = 5;
+/** Look this often while some thread waits holding a lock (a deadlock candidate). */
+const WATCH_PARK_MS = 20;
+/** Otherwise, look this often (acquisitions and releases are only in the tables, no wake tells of them). */
+const IDLE_PARK_MS = 50;
+/** Keep sending batches while a thread waits holding a lock for this long after the last change, so cycles get confirmed. */
+const HEARTBEAT_WINDOW_MS = 100;
+
+const { sab, fd } = workerData as { sab: SharedArrayBuffer; fd: number };
+const views = viewsOf(sab);
+const reader = new RingReader(views);
+const decoder = new TraceDecoder();
+/** Threads waiting while holding, i.e. the only ones that can be in a wait-for cycle. */
+const holdingWaits = new Set<number>();
+let lastHoldings = '';
+let lastChange = 0;
+/** A private word to sleep on while the channel is full. */
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+for (;;) {
+  const seen = reader.wakeCounter();
+  const flush = Atomics.load(views.i32, H_FLUSH_REQUEST) !== 0;
+  const events: TraceEvent[] = [];
+  reader.drain((record) => {
+    const event = decoder.decode(record);
+    if (event !== undefined) events.push(event);
+  });
+  for (const e of events) {
+    if (e.type === 'wait-begin' && e.holding) holdingWaits.add(e.thread);
+    else if (e.type === 'wait-end') holdingWaits.delete(e.thread);
+    else if (e.type === 'thread-exit') holdingWaits.delete(e.thread);
+  }
+  const holdings = decoder.holdings(readHeldTables(views));
+  const holdingsText = JSON.stringify(holdings);
+  const time = now();
+  const changed = events.length > 0 || holdingsText !== lastHoldings;
+  if (changed) lastChange = time;
+  if (changed || flush || (holdingWaits.size > 0 && time - lastChange < HEARTBEAT_WINDOW_MS)) {
+    const batch: TraceBatch = { events, holdings, time, dropped: Atomics.load(views.i32, H_DROPPED) };
+    if (!send(JSON.stringify(batch) + '\n')) break;
+    lastHoldings = holdingsText;
+  }
+  if (flush) {
+    Atomics.store(views.i32, H_FLUSH_REQUEST, 0);
+    Atomics.add(views.i32, H_FLUSHED, 1);
+    Atomics.notify(views.i32, H_FLUSHED);
+  }
+  reader.park(seen, events.length > 0 ? BUSY_PARK_MS : holdingWaits.size > 0 ? WATCH_PARK_MS : IDLE_PARK_MS);
+}
+// The adapter is gone: stop the program paying for tracing.
+reader.close();
+
+/** Writes all of `text`; false when the channel is closed. */
+function send(text: string): boolean {
+  let bytes = Buffer.from(text);
+  while (bytes.length > 0) {
+    try {
+      const written = writeSync(fd, bytes);
+      bytes = bytes.subarray(written);
+    } catch (error) {
+      // A non-blocking pipe that is full: give the adapter a moment to read, then retry.
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(sleeper, 0, 0, 1);
+        continue;
+      }
+      return false;
+    }
+  }
+  return true;
+}
