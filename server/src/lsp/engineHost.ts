@@ -1,6 +1,8 @@
 /**
  * The main thread's handle on the analysis worker: it forwards roots and buffers, runs one analysis at a time,
  * cancels a stale run through a shared word, and restarts the worker (replaying what it knew) if it dies.
+ * Only type imports of the engine appear on this side: the main thread never loads ts-morph or the rules, so an
+ * engine that fails to load or runs out of memory takes down the worker, never the connection.
  */
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions, Finding } from '../engine/index.js';

@@ -2,7 +2,7 @@
  * Editor settings (section "deadbolt") pulled with `workspace/configuration`, one cached promise per scope URI,
  * and their merge over the project's deadbolt.config.json into the engine's DeadboltConfig.
  */
-import { RULE_IDS, type DeadboltConfig, type RuleId, type Severity } from '../engine/index.js';
+import { RULE_IDS, type DeadboltConfig, type RuleId, type Severity } from '../engine/types.js';
 
 /** The "deadbolt" settings section as an editor sends it; anything may be missing or of the wrong type. */
 export interface DeadboltSettings {
