@@ -1,0 +1,137 @@
+/**
+ * The wait-for graph engine alone: batches in, deadlocked threads, cycles, confirmation and descriptions out.
+ * Scenarios are written as tiny scripts ("T holds L", "T waits L") so each test reads as the situation it checks.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { TraceBatch, TraceEvent, TraceHoldings } from '@deadbolt/runtime/trace';
+import { liveLockGraph } from '../../src/dap/live-graph.js';
+import { WaitForGraph } from '../../src/dap/wait-for-graph.js';
+
+const site = (line: number) => ({ name: 'f', file: '/p/app.ts', line, column: 3 });
+
+/** Builds a batch from lines like "2 holds 1", "2 waits 1", "2 waits-semaphore 1", "2 ends 1", "2 exits", "lock 1 lockA". */
+function batch(...lines: string[]): TraceBatch {
+  const events: TraceEvent[] = [];
+  const held = new Map<number, number[]>();
+  for (const line of lines) {
+    const [a, verb, b, c] = line.split(' ');
+    if (a === 'lock') {
+      events.push({ type: 'created', thread: 0, lock: Number(verb), kind: 'Mutex', name: b! });
+      continue;
+    }
+    const thread = Number(a);
+    const lock = Number(b);
+    if (verb === 'named') events.push({ type: 'thread-name', thread, name: b!, parent: 0 });
+    else if (verb === 'holds') held.set(thread, [...(held.get(thread) ?? []), lock]);
+    else if (verb === 'waits') events.push({ type: 'wait-begin', thread, lock, waitKind: 'lock', holding: true, frames: [site(40 + thread)], time: Number(c ?? 1000) });
+    else if (verb === 'waits-semaphore') events.push({ type: 'wait-begin', thread, lock, waitKind: 'semaphore', holding: true, frames: [], time: 0 });
+    else if (verb === 'waits-condition') events.push({ type: 'wait-begin', thread, lock, waitKind: 'condition', holding: true, frames: [], time: 0 });
+    else if (verb === 'ends') events.push({ type: 'wait-end', thread, lock, acquired: true, time: 0 });
+    else if (verb === 'exits') events.push({ type: 'thread-exit', thread, code: 1, time: 0 });
+    else throw new Error(`bad script line: ${line}`);
+  }
+  const holdings: TraceHoldings[] = [...held].map(([thread, locks]) => ({
+    thread,
+    overflow: 0,
+    held: locks.map((lock) => ({ lock, exact: true, site: site(10 * thread + lock) })),
+  }));
+  return { events, holdings, time: 0, dropped: 0 };
+}
+
+function graphOf(...lines: string[]): WaitForGraph {
+  const graph = new WaitForGraph();
+  graph.apply(batch(...lines));
+  return graph;
+}
+
+test('two threads taking two locks in opposite orders form one cycle', () => {
+  const graph = graphOf('lock 1 lockA', 'lock 2 lockB', '1 named ab', '2 named ba', '1 holds 1', '2 holds 2', '1 waits 2', '2 waits 1');
+  assert.deepEqual([...graph.deadlocked()].sort(), [1, 2]);
+  assert.deepEqual(graph.cycles(), [{ threads: [1, 2], locks: [2, 1] }]);
+  assert.equal(graph.describeCycle(graph.cycles()[0]!), 'ab holds lockA and waits for lockB; ba holds lockB and waits for lockA');
+});
+
+test('a wait for a lock whose holder runs is not a deadlock', () => {
+  const graph = graphOf('1 holds 1', '2 holds 2', '1 waits 2');
+  assert.equal(graph.deadlocked().size, 0);
+  assert.deepEqual(graph.cycles(), []);
+});
+
+test('a thread blocked behind a cycle is deadlocked but not part of the cycle', () => {
+  const graph = graphOf('1 holds 1', '2 holds 2', '1 waits 2', '2 waits 1', '3 waits 1');
+  assert.deepEqual([...graph.deadlocked()].sort(), [1, 2, 3]);
+  assert.deepEqual(graph.cycles(), [{ threads: [1, 2], locks: [2, 1] }]);
+});
+
+test('five philosophers each holding the left fork form one cycle of five', () => {
+  const lines: string[] = [];
+  for (let p = 1; p <= 5; p++) lines.push(`${p} holds ${p}`, `${p} waits ${(p % 5) + 1}`);
+  const cycles = graphOf(...lines).cycles();
+  assert.equal(cycles.length, 1);
+  assert.deepEqual(cycles[0]!.threads, [1, 2, 3, 4, 5]);
+  assert.deepEqual(cycles[0]!.locks, [2, 3, 4, 5, 1]);
+});
+
+test('a semaphore wait is a deadlock only when every holder is stuck', () => {
+  assert.equal(graphOf('1 holds 9', '2 holds 9', '3 holds 1', '1 waits 1', '3 waits-semaphore 9').deadlocked().size, 0);
+  assert.deepEqual([...graphOf('1 holds 9', '2 holds 9', '3 holds 1', '1 waits 1', '2 waits 1', '3 waits-semaphore 9').deadlocked()].sort(), [1, 2, 3]);
+});
+
+test('a condition wait has no holder and never counts as a deadlock', () => {
+  assert.equal(graphOf('1 holds 1', '1 waits-condition 1').deadlocked().size, 0);
+});
+
+test('a thread waiting for a lock it holds itself is a cycle of one', () => {
+  assert.deepEqual(graphOf('1 holds 1', '1 waits 1').cycles(), [{ threads: [1], locks: [1] }]);
+});
+
+test('a wait that ended takes the thread out of the graph', () => {
+  const graph = graphOf('1 holds 1', '2 holds 2', '1 waits 2', '2 waits 1');
+  graph.apply(batch('1 ends 2', '1 holds 1', '1 holds 2', '2 holds 2'));
+  assert.deepEqual(graph.cycles(), []);
+});
+
+test('a cycle is confirmed only when the next batch still shows the same waits', () => {
+  const graph = new WaitForGraph();
+  graph.apply(batch('1 holds 1', '2 holds 2', '1 waits 2', '2 waits 1'));
+  assert.deepEqual(graph.confirmedCycles(), [], 'first sighting is only a suspicion');
+  graph.apply(batch('1 holds 1', '2 holds 2'));
+  assert.deepEqual(graph.confirmedCycles(), [{ threads: [1, 2], locks: [2, 1] }]);
+});
+
+test('a cycle that broke between two looks is not confirmed', () => {
+  const graph = new WaitForGraph();
+  graph.apply(batch('1 holds 1', '2 holds 2', '1 waits 2', '2 waits 1'));
+  graph.confirmedCycles();
+  graph.apply(batch('2 ends 1', '2 holds 2', '2 holds 1', '1 holds 1'));
+  assert.deepEqual(graph.confirmedCycles(), []);
+});
+
+test('a thread that exits holding a lock is reported with what it held', () => {
+  const graph = new WaitForGraph();
+  graph.apply(batch('lock 1 lockA', '3 named crasher', '3 holds 1'));
+  const changes = graph.apply(batch('3 exits', '3 holds 1'));
+  assert.deepEqual(changes.exited, [3]);
+  assert.equal(changes.exitedHolding.length, 1);
+  assert.equal(changes.exitedHolding[0]!.thread, 3);
+  assert.deepEqual(changes.exitedHolding[0]!.held.map((h) => h.lock), [1]);
+  assert.equal(graph.thread(3)!.state, 'exited');
+});
+
+test('long waits are those older than the threshold', () => {
+  const graph = graphOf('1 holds 1', '2 waits 1 1000', '3 waits 1 1900');
+  assert.deepEqual(graph.longWaits(2000, 500).map((t) => t.id), [2]);
+});
+
+test('the live graph lists holders, waiters, hold sites and cycles with DAP thread ids', () => {
+  const graph = graphOf('lock 1 lockA', 'lock 2 lockB', '1 holds 1', '2 holds 2', '1 waits 2', '2 waits 1');
+  const live = liveLockGraph(graph, graph.cycles(), true);
+  assert.equal(live.deadlock, true);
+  const lockA = live.locks.find((l) => l.name === 'lockA')!;
+  assert.deepEqual(lockA.holders, [2]);
+  assert.deepEqual(lockA.waiters, [3]);
+  assert.equal(lockA.heldAt?.[2]?.range.start.line, 10, 'thread 1 took lock 1 at line 11 (0-based 10)');
+  assert.deepEqual(live.cycles[0]!.threads, [2, 3]);
+  assert.equal(live.threads.find((t) => t.id === 2)!.waitingFor, '2');
+});
