@@ -24,7 +24,7 @@ const SYNC_MODULES = new Set(['fs', 'child_process', 'zlib', 'crypto']);
 
 export type BlockingCall =
   | { kind: 'atomics-wait'; description: string }
-  | { kind: 'runtime'; description: string; className: string; method: string; twin: string | undefined }
+  | { kind: 'runtime'; description: string; receiver: string; className: string; method: string; twin: string | undefined }
   | { kind: 'runtime-function'; description: string; name: string; twin: string }
   | { kind: 'node-sync'; description: string; module: string; name: string }
   | { kind: 'configured'; description: string };
@@ -40,7 +40,7 @@ export function blockingCallOf(call: CallExpression, config: DeadboltConfig): Bl
     const className = runtimeClassOf(callee.getExpression());
     const methods = className === undefined ? undefined : RUNTIME_BLOCKING[className];
     if (methods !== undefined && method in methods) {
-      return { kind: 'runtime', description: `\`${text}\` (${className}.${method})`, className: className!, method, twin: methods[method] };
+      return { kind: 'runtime', description: `\`${text}\` (${className}.${method})`, receiver: callee.getExpression().getText(), className: className!, method, twin: methods[method] };
     }
   }
   if (Node.isIdentifier(callee) && importedFrom(callee, RUNTIME_MODULE) === 'lockAll') {

@@ -1,0 +1,97 @@
+/**
+ * Parses `deadbolt` command lines with node:util parseArgs into a typed command, or a UsageError whose message
+ * the CLI prints above the usage text (exit 2). Accepted values are checked here so later code can trust them.
+ */
+import { parseArgs } from 'node:util';
+
+export const CHECK_FORMATS = ['text', 'json', 'sarif'] as const;
+export const GRAPH_FORMATS = ['dot', 'json', 'mermaid'] as const;
+
+export type CheckFormat = (typeof CHECK_FORMATS)[number];
+export type GraphFormat = (typeof GRAPH_FORMATS)[number];
+
+interface Common {
+  paths: string[];
+  project: string | undefined;
+  config: string | undefined;
+}
+
+export type Command =
+  | { name: 'help' }
+  | { name: 'version' }
+  | (Common & { name: 'check'; format: CheckFormat; fix: boolean; quiet: boolean })
+  | (Common & { name: 'graph'; format: GraphFormat });
+
+/** A command line the CLI cannot run; printed with the usage text, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function parseCommandLine(argv: readonly string[]): Command {
+  const [subcommand, ...rest] = argv;
+  if (subcommand === undefined || subcommand === '--help' || subcommand === '-h' || subcommand === 'help') return { name: 'help' };
+  if (subcommand === '--version' || subcommand === '-v') return { name: 'version' };
+  if (subcommand !== 'check' && subcommand !== 'graph') {
+    throw new UsageError(subcommand.startsWith('-') ? `unknown option '${subcommand}' before a command` : `unknown command '${subcommand}'`);
+  }
+
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        project: { type: 'string', short: 'p' },
+        format: { type: 'string', short: 'f' },
+        config: { type: 'string', short: 'c' },
+        fix: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    // parseArgs messages are clear but long; keep their first sentence.
+    throw new UsageError((error as Error).message.split('. ')[0]!.replace(/\.$/, ''));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { name: 'help' };
+  if (values.version) return { name: 'version' };
+  const common: Common = { paths: positionals, project: values.project, config: values.config };
+
+  if (subcommand === 'check') {
+    const format = values.format ?? 'text';
+    if (!(CHECK_FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`unknown format '${format}' for check (expected ${CHECK_FORMATS.join(', ')})`);
+    }
+    return { ...common, name: 'check', format: format as CheckFormat, fix: values.fix ?? false, quiet: values.quiet ?? false };
+  }
+  if (values.fix) throw new UsageError("'--fix' only applies to check");
+  if (values.quiet) throw new UsageError("'--quiet' only applies to check");
+  const format = values.format ?? 'dot';
+  if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown format '${format}' for graph (expected ${GRAPH_FORMATS.join(', ')})`);
+  }
+  return { ...common, name: 'graph', format: format as GraphFormat };
+}
+
+export const USAGE = `Usage:
+  deadbolt check [paths...] [--project tsconfig.json] [--format text|json|sarif] [--fix] [--quiet] [--config file]
+  deadbolt graph [paths...] [--project tsconfig.json] [--format dot|json|mermaid] [--config file]
+  deadbolt --help | --version
+
+Checks TypeScript and JavaScript that shares memory between threads for deadlocks, races and blocking.
+With no paths, deadbolt uses ./tsconfig.json when there is one, else every source file under '.'.
+
+Options:
+  -p, --project <file>  analyse the program of this tsconfig.json (paths then narrow what is reported)
+  -f, --format <name>   check: text (default), json or sarif; graph: dot (default), json or mermaid
+      --fix             apply the safe fixes, then report what remains
+  -q, --quiet           report errors only
+  -c, --config <file>   use this deadbolt.config.json instead of the nearest one above the working directory
+  -h, --help            show this help
+      --version         print the version
+
+Exit status: 0 no error-severity finding, 1 some, 2 bad usage or configuration.
+Each rule is documented in docs/rules/<rule-id>.md.`;

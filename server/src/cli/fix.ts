@@ -1,0 +1,42 @@
+/**
+ * `--fix`: picks the preferred fixes of a set of findings that do not touch each other and writes them to disk.
+ * The CLI re-analyses and repeats, so fixes skipped for overlapping (or made stale by another) land next pass.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Finding, TextEdit } from '../engine/index.js';
+
+/** Two edits conflict when their ranges intersect, or both insert at one offset (their order would be a guess). */
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  return a.file === b.file && ((a.start < b.end && b.start < a.end) || a.start === b.start);
+}
+
+/** The edits of every preferred fix that conflicts with no fix chosen before it, grouped by file. */
+export function chooseFixes(findings: readonly Finding[]): Map<string, TextEdit[]> {
+  const chosen: TextEdit[] = [];
+  for (const finding of findings) {
+    const fix = finding.fixes.find((f) => f.preferred && f.edits.length > 0);
+    if (fix === undefined) continue;
+    if (fix.edits.some((edit) => chosen.some((other) => overlaps(edit, other)))) continue;
+    chosen.push(...fix.edits);
+  }
+  const byFile = new Map<string, TextEdit[]>();
+  for (const edit of chosen) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
+  return byFile;
+}
+
+/** Applies non-overlapping edits to one text, last first so earlier offsets stay valid. */
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  let out = text;
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.newText + out.slice(edit.end);
+  return out;
+}
+
+/** Writes the chosen fixes; returns how many edits were applied. */
+export function writeFixes(byFile: ReadonlyMap<string, readonly TextEdit[]>): number {
+  let count = 0;
+  for (const [file, edits] of byFile) {
+    writeFileSync(file, applyTextEdits(readFileSync(file, 'utf8'), edits));
+    count += edits.length;
+  }
+  return count;
+}

@@ -1,0 +1,27 @@
+/**
+ * The single updating progress line ("Analysing 120/1000 files…") on stderr. Only a terminal gets it; piped
+ * stderr stays silent so logs and tests see nothing but real messages.
+ */
+export interface Progress {
+  update(done: number, total: number): void;
+  done(): void;
+}
+
+export function createProgress(stream: NodeJS.WriteStream | { isTTY?: boolean; write(text: string): boolean }): Progress {
+  if (!stream.isTTY) return { update() {}, done() {} };
+  let last = 0;
+  let shown = false;
+  return {
+    update(done, total) {
+      // Redrawing on every file would cost more than analysing small ones: at most every 100 ms, and the last one.
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      shown = true;
+      stream.write(`\r\u001b[2KAnalysing ${done}/${total} files…`);
+    },
+    done() {
+      if (shown) stream.write('\r\u001b[2K');
+    },
+  };
+}

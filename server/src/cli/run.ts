@@ -1,0 +1,125 @@
+/**
+ * The `deadbolt` command behind its process: parses arguments, loads configuration, runs the engine, applies
+ * fixes, prints a report and returns the exit status. Streams and environment come in as arguments so tests
+ * and the bin share one path.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { analyze, type AnalysisResult, type DeadboltConfig } from '../engine/index.js';
+import { ConfigError, loadConfig } from '../engine/config.js';
+import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
+import { chooseFixes, writeFixes } from './fix.js';
+import { formatGraph } from './format/graph.js';
+import { formatJson } from './format/json.js';
+import { formatSarif, packageVersion } from './format/sarif.js';
+import { formatText } from './format/text.js';
+import { createProgress } from './progress.js';
+
+export interface CliIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: { isTTY?: boolean; write(text: string): boolean };
+  stderr: { isTTY?: boolean; write(text: string): boolean };
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+/** How many analyse-and-fix rounds `--fix` runs at most; fixes rarely need more than two. */
+const MAX_FIX_PASSES = 5;
+
+export function run(argv: readonly string[], io: CliIo): number {
+  let command: Command;
+  try {
+    command = parseCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`deadbolt: ${error.message}\n\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  if (command.name === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  if (command.name === 'version') {
+    io.stdout.write(`${packageVersion()}\n`);
+    return EXIT_OK;
+  }
+
+  let config: DeadboltConfig;
+  let target: { tsconfig?: string; paths?: string[] };
+  try {
+    config = loadConfig({ cwd: io.cwd, ...(command.config === undefined ? {} : { configPath: command.config }) }).config;
+    target = resolveTarget(command, io.cwd);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`deadbolt: invalid configuration: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`deadbolt: ${error.message}\n\n${USAGE}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+
+  const progress = createProgress(io.stderr);
+  const analyseOnce = (): AnalysisResult => {
+    const result = analyze({ cwd: io.cwd, ...target, config, onProgress: (done, total) => progress.update(done, total) });
+    progress.done();
+    return result;
+  };
+
+  if (command.name === 'graph') {
+    io.stdout.write(formatGraph(analyseOnce().graph, command.format));
+    return EXIT_OK;
+  }
+
+  let result = analyseOnce();
+  if (command.fix) {
+    let applied = 0;
+    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+      const chosen = chooseFixes(result.findings);
+      if (chosen.size === 0) break;
+      applied += writeFixes(chosen);
+      result = analyseOnce();
+    }
+    // The report that follows is what remains; say what changed so a clean report is not a mystery.
+    if (applied > 0 && command.format === 'text') io.stderr.write(`deadbolt: applied ${applied} fix edit${applied === 1 ? '' : 's'}\n`);
+  }
+
+  const findings = command.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+  const color = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
+  switch (command.format) {
+    case 'text':
+      io.stdout.write(formatText(findings, io.cwd, color));
+      break;
+    case 'json':
+      io.stdout.write(formatJson(findings, result.files, io.cwd));
+      break;
+    case 'sarif':
+      io.stdout.write(formatSarif(findings, io.cwd, packageVersion()));
+      break;
+  }
+  return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/**
+ * What to analyse: `--project` (which must exist), else the given paths (which must exist), else ./tsconfig.json
+ * when present, else the working directory.
+ */
+function resolveTarget(command: Extract<Command, { name: 'check' | 'graph' }>, cwd: string): { tsconfig?: string; paths?: string[] } {
+  for (const p of command.paths) {
+    if (!existsSync(path.resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+  }
+  if (command.project !== undefined) {
+    const tsconfig = path.resolve(cwd, command.project);
+    const file = existsSync(tsconfig) && statSync(tsconfig).isDirectory() ? path.join(tsconfig, 'tsconfig.json') : tsconfig;
+    if (!existsSync(file)) throw new UsageError(`no such tsconfig: ${command.project}`);
+    return command.paths.length > 0 ? { tsconfig: file, paths: command.paths } : { tsconfig: file };
+  }
+  if (command.paths.length > 0) return { paths: command.paths };
+  const local = path.join(cwd, 'tsconfig.json');
+  return existsSync(local) ? { tsconfig: local } : { paths: ['.'] };
+}
