@@ -27,8 +27,11 @@ function takenAt(edge: LockEdge): { from: SourceLocation[]; to: SourceLocation[]
   return { from, to };
 }
 
-/** The lock at `position`: one whose declaration or one of whose acquisitions covers it. */
-export function lockAt(graph: StaticLockGraph, uri: string, position: Position): LockNode | undefined {
+/**
+ * The lock at `position`: one whose declaration or one of whose acquisitions covers it, or else the one lock whose
+ * name ends in the identifier under the cursor (`accountsLock.unlock()`, a use the graph has no position for).
+ */
+export function lockAt(graph: StaticLockGraph, uri: string, position: Position, word: string | undefined): LockNode | undefined {
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   const declared = graph.nodes.find((node) => contains(node.declaration, uri, position));
   if (declared !== undefined) return declared;
@@ -37,7 +40,17 @@ export function lockAt(graph: StaticLockGraph, uri: string, position: Position):
     if (sites.to.some((l) => contains(l, uri, position))) return byId.get(edge.to);
     if (sites.from.some((l) => contains(l, uri, position))) return byId.get(edge.from);
   }
-  return undefined;
+  if (word === undefined) return undefined;
+  const named = graph.nodes.filter((node) => node.name === word || node.name.endsWith(`.${word}`));
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/** The identifier around `offset` in `text`, if any. */
+export function identifierAt(text: string, offset: number): string | undefined {
+  const before = /[\p{ID_Continue}$]*$/u.exec(text.slice(Math.max(0, offset - 200), offset))?.[0] ?? '';
+  const after = /^[\p{ID_Continue}$]*/u.exec(text.slice(offset, offset + 200))?.[0] ?? '';
+  const word = before + after;
+  return /^[\p{ID_Start}$_]/u.test(word) ? word : undefined;
 }
 
 function where(location: SourceLocation): string {
@@ -82,8 +95,8 @@ export function describeLock(graph: StaticLockGraph, lock: LockNode): string {
   return lines.join('\n');
 }
 
-export function hover(graph: StaticLockGraph, uri: string, position: Position): Hover | null {
-  const lock = lockAt(graph, uri, position);
+export function hover(graph: StaticLockGraph, uri: string, position: Position, word: string | undefined): Hover | null {
+  const lock = lockAt(graph, uri, position, word);
   if (lock === undefined) return null;
   return { contents: { kind: 'markdown', value: describeLock(graph, lock) } };
 }

@@ -24,7 +24,7 @@ import { codeActions, FIX_ALL_KIND } from './codeActions.js';
 import { defaultRuleDocsBase, toDiagnostic } from './diagnostics.js';
 import { EngineHost, type AnalysisOutcome } from './engineHost.js';
 import { isAnalysedPath, textDocumentOf, UriMap, uriToPath } from './files.js';
-import { hover } from './hover.js';
+import { hover, identifierAt } from './hover.js';
 import { filterGraph, mergeGraphs } from './lockGraph.js';
 import { Roots, type RootState } from './roots.js';
 import { SettingsCache } from './settings.js';
@@ -225,7 +225,10 @@ export function startServer(connection: Connection): void {
 
   connection.onHover(async (params) => {
     const target = await freshRoot(params.textDocument.uri);
-    return target === undefined ? null : hover(target.root.graph, params.textDocument.uri, params.position);
+    const document = documents.get(params.textDocument.uri);
+    if (target === undefined || document === undefined) return null;
+    const word = identifierAt(document.getText(), document.offsetAt(params.position));
+    return hover(target.root.graph, params.textDocument.uri, params.position, word);
   });
 
   connection.onRequest(LockGraphRequestType, async (params) => {

@@ -1,0 +1,102 @@
+/**
+ * The workspace-wide side of the server, on a lock-order cycle whose halves live in two files: both files get the
+ * finding and both lose it when either side is fixed; hover and `deadbolt/lockGraph` describe the same graph.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver-protocol/node';
+import { LSP_FIXTURES, LspClient, positionOf } from './lspClient.js';
+
+const WORKSPACE = join(LSP_FIXTURES, 'workspace');
+const SRC = join(WORKSPACE, 'src');
+const A = join(SRC, 'transfer-a.ts');
+const B = join(SRC, 'transfer-b.ts');
+const LOCKS = join(SRC, 'locks.ts');
+
+const hasCycle = (d: Diagnostic[]) => d.some((x) => x.code === 'lock-order');
+const noCycle = (d: Diagnostic[]) => !hasCycle(d);
+
+let client: LspClient;
+before(async () => {
+  client = await LspClient.start({ folders: [WORKSPACE] });
+});
+after(async () => {
+  await client.stop();
+});
+
+test('a cycle across two files is reported in both, with related information for the chains in each file', async () => {
+  const a = await client.open(A);
+  const b = await client.open(B);
+  const inA = (await client.diagnostics(a, hasCycle)).filter((d) => d.code === 'lock-order');
+  const inB = (await client.diagnostics(b, hasCycle)).filter((d) => d.code === 'lock-order');
+  for (const diagnostic of [...inA, ...inB]) {
+    assert.equal(diagnostic.source, 'deadbolt');
+    assert.match(diagnostic.message as string, /accountsLock|accounts/);
+    assert.match(diagnostic.message as string, /auditLock|audit/);
+    const relatedFiles = new Set(diagnostic.relatedInformation?.map((r) => r.location.uri));
+    assert.ok(relatedFiles.has(a) && relatedFiles.has(b), `related information should reach both files: ${[...relatedFiles].join(', ')}`);
+  }
+  // Each half is flagged where its inner acquisition happens.
+  assert.ok(inA.some((d) => d.range.start.line === 6), `transfer-a.ts lines: ${inA.map((d) => d.range.start.line)}`);
+  assert.ok(inB.some((d) => d.range.start.line === 6), `transfer-b.ts lines: ${inB.map((d) => d.range.start.line)}`);
+});
+
+test('fixing one half clears the finding in both files, and breaking it again brings both back', async () => {
+  const a = await client.open(A);
+  const b = await client.open(B);
+  await client.diagnostics(a, hasCycle);
+  const original = client.text(b);
+  // Same order as transfer-a.ts: accounts, then audit.
+  const consistent = original
+    .replace('  auditLock.lock();\n  try {\n    accountsLock.lock();', '  accountsLock.lock();\n  try {\n    auditLock.lock();')
+    .replace('      accountsLock.unlock();\n    }\n  } finally {\n    auditLock.unlock();', '      auditLock.unlock();\n    }\n  } finally {\n    accountsLock.unlock();');
+  assert.notEqual(consistent, original);
+  await client.change(b, consistent);
+  assert.ok(noCycle(await client.diagnostics(b)));
+  // transfer-a.ts was not edited, yet its diagnostics are republished without the cycle.
+  await client.diagnostics(a, noCycle);
+
+  await client.change(b, original);
+  assert.ok(hasCycle(await client.diagnostics(b)));
+  await client.diagnostics(a, hasCycle);
+});
+
+test('deadbolt/lockGraph returns both locks, both edges with chains, and the cycle; narrowed by uris', async () => {
+  const graph = await client.lockGraph();
+  const names = new Map(graph.nodes.map((n) => [n.id, n.name]));
+  const accounts = graph.nodes.find((n) => /accounts/.test(n.name));
+  const audit = graph.nodes.find((n) => /audit/.test(n.name));
+  assert.ok(accounts && audit, `nodes: ${[...names.values()].join(', ')}`);
+  assert.equal(accounts.kind, 'Mutex');
+  assert.equal(accounts.declaration?.uri, pathToFileURL(LOCKS).href);
+  const edge = (from: string, to: string) => graph.edges.find((e) => e.from === from && e.to === to);
+  assert.ok(edge(accounts.id, audit.id)?.chains.length, 'accounts -> audit has a chain');
+  assert.ok(edge(audit.id, accounts.id)?.chains.length, 'audit -> accounts has a chain');
+  assert.deepEqual(graph.cycles.map((c) => [...c].sort()), [[accounts.id, audit.id].sort()]);
+
+  const onlyA = await client.lockGraph({ uris: [pathToFileURL(A).href] });
+  assert.deepEqual(
+    onlyA.edges.map((e) => [names.get(e.from), names.get(e.to)]),
+    [[accounts.name, audit.name]],
+  );
+  assert.deepEqual(onlyA.cycles, []);
+});
+
+test('hover on a lock names it and the locks taken while it is held', async () => {
+  const locks = await client.open(LOCKS);
+  const onDeclaration = await client.hover(locks, positionOf(client.text(locks), 'accountsLock', 2));
+  const text = (onDeclaration?.contents as { value: string } | undefined)?.value ?? '';
+  assert.match(text, /\*\*accountsLock\*\*/);
+  assert.match(text, /Taken while it is held:\n- `auditLock`/);
+  assert.match(text, /Potential deadlock/);
+
+  const b = await client.open(B);
+  const onUse = await client.hover(b, positionOf(client.text(b), 'auditLock.lock()', 1));
+  const useText = (onUse?.contents as { value: string } | undefined)?.value ?? '';
+  assert.match(useText, /\*\*auditLock\*\*/);
+  assert.match(useText, /- `accountsLock`/);
+
+  assert.equal(await client.hover(b, { line: 0, character: 0 }), null);
+});
