@@ -4,6 +4,7 @@
  */
 import type { Node, Project, SourceFile } from 'ts-morph';
 import type { DeadboltConfig, Finding, RuleId, Severity } from './types.js';
+import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, WriteFact } from './model/facts.js';
 
 /** A lock as the core identifies it: by symbol, never by name. */
 export interface LockRef {
@@ -14,10 +15,40 @@ export interface LockRef {
   kind: 'Mutex' | 'RecursiveMutex' | 'Semaphore' | 'Condition' | 'Unknown';
 }
 
+/** A call of a method of a runtime object: `m.lock()`, `q.get()`, `ev.wait()`. */
+export interface RuntimeCall {
+  /** The runtime class of the receiver: Mutex, RecursiveMutex, Semaphore, Condition, Event, Barrier, SharedQueue, LockGuard. */
+  className: string;
+  method: string;
+  receiver: Node;
+}
+
+/** The raw facts of the flow analysis, for the lock rules (see model/facts.ts for each shape). */
+export interface LockFacts {
+  acquisitions: AcquisitionFact[];
+  exits: ExitFact[];
+  cleanExits: CleanExitFact[];
+  awaits: AwaitFact[];
+  writes: WriteFact[];
+}
+
 /** Facts about the program computed once by the engine core and shared by every rule. */
 export interface ProgramModel {
   /** Locks the current thread holds on every path reaching `node` (flow-sensitive, interprocedural through callers where known). */
   heldAt(node: Node): readonly LockRef[];
+  /** The runtime lock an expression denotes (by symbol: aliases, fields, parameters, imports), if any. */
+  lockOf(expression: Node): LockRef | undefined;
+  /** The runtime object and method a call invokes, when its receiver is a runtime object (by symbol or type). */
+  runtimeCall(call: Node): RuntimeCall | undefined;
+  /** A typed array over a SharedArrayBuffer, or state declared `@guardedBy`. */
+  isSharedMemory(expression: Node): boolean;
+  /** The nearest enclosing function when it is a coroutine (async function or generator), else undefined. */
+  enclosingCoroutine(node: Node): Node | undefined;
+  /** Functions of the analysed files that `fn` calls directly (resolved by symbol); walk it for transitive summaries. */
+  callees(fn: Node): readonly Node[];
+  /** The lock name declared by `/** @guardedBy name *\/` on a field or variable declaration. */
+  guardedBy(declaration: Node): string | undefined;
+  readonly facts: LockFacts;
 }
 
 export interface RuleContext {

@@ -93,17 +93,21 @@ export class Workspace {
     return this.options.config ?? loadConfig({ cwd: this.options.cwd }).config;
   }
 
-  /** Root files that pass the prefilter, plus the root files they import (helpers called under a lock live there). */
+  /**
+   * Root files that pass the prefilter, the root files that import one of them (they use its locks), and the
+   * root files those import (helpers called under a lock live there).
+   */
   private relevantFiles(): SourceFile[] {
     const all = this.roots.map((f) => this.project.getSourceFile(f)).filter((f): f is SourceFile => f !== undefined);
     const rootSet = new Set(all);
-    const chosen = new Set(all.filter((f) => mentionsConcurrency(f.getFullText())));
-    for (const file of [...chosen]) {
-      for (const declaration of [...file.getImportDeclarations(), ...file.getExportDeclarations()]) {
-        const target = declaration.getModuleSpecifierSourceFile();
-        if (target && rootSet.has(target)) chosen.add(target);
-      }
-    }
+    const importsOf = (file: SourceFile): SourceFile[] =>
+      [...file.getImportDeclarations(), ...file.getExportDeclarations()]
+        .map((d) => d.getModuleSpecifierSourceFile())
+        .filter((t): t is SourceFile => t !== undefined && rootSet.has(t));
+    const direct = new Set(all.filter((f) => mentionsConcurrency(f.getFullText())));
+    const chosen = new Set(direct);
+    for (const file of all) if (!chosen.has(file) && importsOf(file).some((t) => direct.has(t))) chosen.add(file);
+    for (const file of [...chosen]) for (const target of importsOf(file)) chosen.add(target);
     return all.filter((f) => chosen.has(f));
   }
 }

@@ -1,19 +1,223 @@
-/** Placeholder model: replaced by the flow analysis in the next step. */
-import type { Project, SourceFile } from 'ts-morph';
+/**
+ * Builds the program model: finds the functions, the call graph, the roots (entry points, uncalled functions,
+ * deferred callbacks, worker entries per spawn site), walks them, and answers the rules' questions
+ * (`heldAt`, `lockOf`, ...) from the recorded facts.
+ */
+import { Node, type CallExpression, type Project, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../../protocol/index.js';
-import type { ProgramModel } from '../rule.js';
+import type { LockFacts, LockRef, ProgramModel, RuntimeCall } from '../rule.js';
 import type { DeadboltConfig } from '../types.js';
+import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WriteFact } from './facts.js';
+import { buildLockGraph } from './lock-graph.js';
+import { LOCK_KINDS, runtimeClassOfType } from './runtime.js';
+import { CallGraph, isFunctionLike } from './call-graph.js';
+import { EMPTY_ENV, ValueResolver, classOfTypeAt, keyOf, type Env, type Value } from './values.js';
+import { Walker } from './walker.js';
+import type { WalkHost } from './walk-host.js';
+import { findWorkerSpawns, type WorkerSpawn } from './workers.js';
 
 export interface EngineModel extends ProgramModel {
   lockGraph(): StaticLockGraph;
 }
 
+export function toLockRef(value: Value): LockRef {
+  const kind = value.kind && LOCK_KINDS.has(value.kind) ? (value.kind as LockRef['kind']) : 'Unknown';
+  return { id: value.id, name: value.name, kind };
+}
+
 export function buildModel(
   _project: Project,
   files: readonly SourceFile[],
-  _config: DeadboltConfig,
+  config: DeadboltConfig,
   onProgress?: (done: number, total: number, file: string) => void,
 ): EngineModel {
-  files.forEach((f, i) => onProgress?.(i + 1, files.length, f.getFilePath()));
-  return { heldAt: () => [], lockGraph: () => ({ nodes: [], edges: [], cycles: [] }) };
+  return new Model(files, config, onProgress);
 }
+
+class Model implements EngineModel, WalkHost {
+  readonly resolver = new ValueResolver(classOfTypeAt);
+  readonly facts: LockFacts = { acquisitions: [], exits: [], cleanExits: [], awaits: [], writes: [] };
+  private readonly calls: CallGraph;
+  private readonly records = new Map<Node, Map<string, Value>>();
+  private readonly entryMemo = new Map<Node, readonly Value[]>();
+  /** Roots whose acquisitions are the lock graph's (functions with callers are seen through their callers). */
+  private currentRootCounts = true;
+  private graph: StaticLockGraph | undefined;
+
+  constructor(
+    files: readonly SourceFile[],
+    private readonly config: DeadboltConfig,
+    onProgress?: (done: number, total: number, file: string) => void,
+  ) {
+    this.calls = new CallGraph(files);
+    const spawns = findWorkerSpawns(files, this.resolver);
+    const walker = new Walker(this);
+    files.forEach((file, index) => {
+      const envs = workerEnvs(file, spawns);
+      for (const { thread, env } of envs) {
+        this.currentRootCounts = true;
+        walker.walkRoot(file, { thread, node: file }, env);
+        for (const fn of this.calls.functionsOf(file)) {
+          if (this.calls.isInlineCallback(fn)) continue;
+          this.currentRootCounts = this.calls.isRoot(fn);
+          walker.walkRoot(fn, { thread, node: fn }, env);
+        }
+      }
+      onProgress?.(index + 1, files.length, file.getFilePath());
+    });
+    this.currentRootCounts = true;
+  }
+
+  // ---- WalkHost ----
+
+  calleeOf(call: CallExpression): Node | undefined {
+    return this.calls.calleeOf(call);
+  }
+
+  touchesLocks(fn: Node): boolean {
+    return this.calls.touchesLocks(fn);
+  }
+
+  lockValue(expression: Node, env: Env): Value | undefined {
+    const value = this.resolver.resolve(expression, env);
+    if (value?.kind) return LOCK_KINDS.has(value.kind) ? value : undefined;
+    const kind = classOfTypeAt(expression);
+    if (!kind || !LOCK_KINDS.has(kind)) return undefined;
+    return value ? { ...value, kind } : { id: `expr:${keyOf(expression)}`, name: expression.getText(), kind };
+  }
+
+  heldAt(node: Node, held: readonly Held[]): void;
+  heldAt(node: Node): readonly LockRef[];
+  heldAt(node: Node, held?: readonly Held[]): readonly LockRef[] | void {
+    if (held) return this.recordHeld(node, held);
+    return this.heldValuesAt(node).map(toLockRef);
+  }
+
+  acquired(fact: AcquisitionFact): void {
+    if (this.currentRootCounts) this.facts.acquisitions.push(fact);
+  }
+
+  exitHolding(fact: ExitFact): void {
+    this.facts.exits.push(fact);
+  }
+
+  cleanExit(fact: CleanExitFact): void {
+    this.facts.cleanExits.push(fact);
+  }
+
+  awaitReached(fact: AwaitFact): void {
+    this.facts.awaits.push(fact);
+  }
+
+  wrote(fact: WriteFact): void {
+    this.facts.writes.push(fact);
+  }
+
+  // ---- ProgramModel ----
+
+  private recordHeld(node: Node, held: readonly Held[]): void {
+    const definite = held.filter((h) => h.definite);
+    const existing = this.records.get(node);
+    if (!existing) {
+      this.records.set(node, new Map(definite.map((h) => [h.lock.id, h.lock])));
+      return;
+    }
+    // Several walks reach the same node (per worker spawn, per path): held means held on all of them.
+    const ids = new Set(definite.map((h) => h.lock.id));
+    for (const id of [...existing.keys()]) if (!ids.has(id)) existing.delete(id);
+  }
+
+  /** What is held reaching `node`: its own walk's record, plus what every caller of its function holds. */
+  heldValuesAt(node: Node): readonly Value[] {
+    let current: Node | undefined = node;
+    let own: Map<string, Value> | undefined;
+    while (current && !own) {
+      own = this.records.get(current);
+      if (own || isFunctionLike(current) && !this.calls.isInlineCallback(current) || Node.isSourceFile(current)) break;
+      current = current.getParent();
+    }
+    const fn = this.calls.enclosingFunction(node);
+    const fromCallers = fn ? this.entryHeld(fn) : [];
+    const out = new Map<string, Value>(own ?? []);
+    for (const value of fromCallers) if (!out.has(value.id)) out.set(value.id, value);
+    return [...out.values()];
+  }
+
+  private entryHeld(fn: Node): readonly Value[] {
+    const memo = this.entryMemo.get(fn);
+    if (memo) return memo;
+    this.entryMemo.set(fn, []); // recursion: a cycle of calls adds nothing
+    const callers = this.calls.isRoot(fn) ? [] : this.calls.callersOf(fn);
+    let result: Value[] | undefined;
+    for (const call of callers) {
+      const held = this.heldValuesAt(call);
+      result = result ? result.filter((v) => held.some((h) => h.id === v.id)) : [...held];
+    }
+    this.entryMemo.set(fn, result ?? []);
+    return result ?? [];
+  }
+
+  lockOf(expression: Node): LockRef | undefined {
+    const value = this.lockValue(expression, EMPTY_ENV);
+    return value && toLockRef(value);
+  }
+
+  runtimeCall(call: Node): RuntimeCall | undefined {
+    if (!Node.isCallExpression(call)) return undefined;
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return undefined;
+    const receiver = callee.getExpression();
+    const className = this.resolver.resolve(receiver, EMPTY_ENV)?.kind ?? runtimeClassOfType(receiver.getType());
+    return className ? { className, method: callee.getName(), receiver } : undefined;
+  }
+
+  isSharedMemory(expression: Node): boolean {
+    const text = expression.getType().getText();
+    if (/SharedArrayBuffer/.test(text)) return true;
+    const symbol = (Node.isPropertyAccessExpression(expression) ? expression.getNameNode() : expression).getSymbol();
+    return symbol?.getDeclarations().some((d) => guardedByName(d) !== undefined) ?? false;
+  }
+
+  enclosingCoroutine(node: Node): Node | undefined {
+    const fn = node.getFirstAncestor((a) => isFunctionLike(a));
+    if (!fn) return undefined;
+    const isAsync = (fn as Node & { isAsync?(): boolean }).isAsync?.() ?? false;
+    const isGenerator = (fn as Node & { isGenerator?(): boolean }).isGenerator?.() ?? false;
+    return isAsync || isGenerator ? fn : undefined;
+  }
+
+  callees(fn: Node): readonly Node[] {
+    return this.calls.calleesOf(fn);
+  }
+
+  guardedBy(declaration: Node): string | undefined {
+    return guardedByName(declaration);
+  }
+
+  lockGraph(): StaticLockGraph {
+    this.graph ??= buildLockGraph(this.facts.acquisitions, this.config);
+    return this.graph;
+  }
+}
+
+/** The lock name of a `/** @guardedBy name *\/` tag on a field or variable declaration. */
+export function guardedByName(declaration: Node): string | undefined {
+  const holder = Node.isVariableDeclaration(declaration) ? declaration.getVariableStatement() : declaration;
+  if (!holder) return undefined;
+  for (const range of holder.getLeadingCommentRanges()) {
+    const match = /@guardedBy\s+([\w$.]+)/.exec(range.getText());
+    if (match) return match[1]!.replace(/^this\./, '');
+  }
+  return undefined;
+}
+
+/** The contexts a file's code runs in: once per worker spawn site that starts it (with its workerData), else main. */
+function workerEnvs(file: SourceFile, spawns: readonly WorkerSpawn[]): { thread: string; env: Env }[] {
+  const mine = spawns.filter((s) => s.target === file);
+  if (mine.length === 0) return [{ thread: 'main', env: EMPTY_ENV }];
+  return mine.map((spawn, index) => ({
+    thread: `worker ${file.getBaseName()}${mine.length > 1 ? ` #${index + 1}` : ''}`,
+    env: { bindings: new Map(), workerData: spawn.workerData },
+  }));
+}
+

@@ -1,9 +1,76 @@
-/** Rule `lock-order`: not implemented yet (see DESIGN.md for what it finds). */
-import type { Rule } from '../rule.js';
+/**
+ * Rule `lock-order`: a cycle in the lock-order graph is a potential deadlock. Each acquisition that closes
+ * an edge of a cycle is reported, naming every lock of the cycle, with every chain of the cycle as related
+ * locations. An edge against declared ranks is reported even without a cycle.
+ */
+import type { Rule, RuleContext } from '../rule.js';
+import type { RelatedLocation } from '../types.js';
+import { spanOf } from '../span.js';
+import { buildOrderGraph, chainSite, chainSteps, edgeKey, rankOf, type OrderChain, type OrderEdge } from '../model/lock-graph.js';
+import { reorderFixes } from '../fixes/reorder-locks.js';
 
 export const lockOrder: Rule = {
   id: 'lock-order',
-  description: 'TODO',
+  description: 'Finds locks taken in inconsistent orders: a cycle in the lock-order graph is a potential deadlock.',
   defaultSeverity: 'error',
-  check() {},
+  check(context) {
+    const graph = buildOrderGraph(context.model.facts.acquisitions);
+    for (const cycle of graph.cycles) reportCycle(context, cycle, graph.edges);
+    for (const edge of graph.edges.values()) reportRankInversion(context, edge);
+  },
 };
+
+function quoted(name: string): string {
+  return `\`${name}\``;
+}
+
+function relatedOf(chains: readonly OrderChain[], except: OrderChain): RelatedLocation[] {
+  const related: RelatedLocation[] = [];
+  for (const chain of chains) {
+    const thread = chain.acquisition.root.thread;
+    for (const step of chainSteps(chain)) {
+      if (chain === except && step.node === chainSite(chain)) continue;
+      related.push({ span: spanOf(step.node), message: `${thread}: ${step.message}` });
+    }
+  }
+  return related;
+}
+
+function reportCycle(context: RuleContext, cycle: readonly string[], edges: ReadonlyMap<string, OrderEdge>): void {
+  const cycleEdges: OrderEdge[] = cycle.map((from, i) => edges.get(edgeKey(from, cycle[(i + 1) % cycle.length]!))!);
+  const names = cycleEdges.map((e) => quoted(e.from.name));
+  const allChains = cycleEdges.flatMap((e) => e.chains);
+  const selfLoop = cycle.length === 1;
+  for (const edge of cycleEdges) {
+    for (const chain of edge.chains) {
+      const site = chainSite(chain);
+      const message = selfLoop
+        ? `Potential deadlock: ${quoted(chain.acquisition.lock.name)} is taken while holding ${quoted(chain.held.lock.name)}, another lock of the same array; threads doing this from different positions wait on each other in a circle. Take both with \`lockAll\`.`
+        : cycle.length === 2
+          ? `Potential deadlock: ${quoted(edge.to.name)} is taken while holding ${quoted(edge.from.name)}, but elsewhere they are taken in the other order (cycle ${[...names, names[0]].join(' -> ')}). Take these locks in one consistent order, or together with \`lockAll\`.`
+          : `Potential deadlock: ${quoted(edge.to.name)} is taken while holding ${quoted(edge.from.name)}, which with acquisitions elsewhere closes the cycle ${[...names, names[0]].join(' -> ')}. Take these locks in one consistent order, or together with \`lockAll\`.`;
+      context.report({
+        rule: 'lock-order',
+        message,
+        span: spanOf(site),
+        related: relatedOf(allChains, chain),
+        fixes: selfLoop ? [] : reorderFixes(chain, cycleEdges, context.config),
+      });
+    }
+  }
+}
+
+function reportRankInversion(context: RuleContext, edge: OrderEdge): void {
+  const fromRank = rankOf(edge.from, context.config);
+  const toRank = rankOf(edge.to, context.config);
+  if (fromRank === undefined || toRank === undefined || toRank > fromRank) return;
+  for (const chain of edge.chains) {
+    context.report({
+      rule: 'lock-order',
+      message: `${quoted(edge.to.name)} (rank ${toRank}) is taken while holding ${quoted(edge.from.name)} (rank ${fromRank}); ranked locks must be taken in increasing rank.`,
+      span: spanOf(chainSite(chain)),
+      related: relatedOf([chain], chain),
+      fixes: reorderFixes(chain, [edge], context.config),
+    });
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The static lock-order graph: an edge A -> B for every place B is taken (blocking or async, never by a try)
+ * while A is held, with the acquisition chains that show it; its cycles are potential deadlocks, and edges
+ * against declared ranks are order violations even without a cycle.
+ */
+import { pathToFileURL } from 'node:url';
+import { Node } from 'ts-morph';
+import type { AcquisitionChain, ChainStep, LockNode, SourceLocation, StaticLockGraph } from '../../protocol/index.js';
+import type { DeadboltConfig } from '../types.js';
+import type { AcquisitionFact, Held } from './facts.js';
+import type { Value } from './values.js';
+
+/** One way an edge arises: `held` was held when `acquisition` took the edge's target. */
+export interface OrderChain {
+  held: Held;
+  acquisition: AcquisitionFact;
+}
+
+export interface OrderEdge {
+  from: Value;
+  to: Value;
+  chains: OrderChain[];
+}
+
+export interface OrderGraph {
+  nodes: Map<string, Value>;
+  edges: Map<string, OrderEdge>;
+  /** Elementary cycles as node ids, each starting at its smallest id; a self-loop is an array of locks taken pairwise. */
+  cycles: string[][];
+}
+
+const MAX_CYCLES = 50;
+const MAX_CYCLE_LENGTH = 8;
+const MAX_CHAINS_PER_EDGE = 8;
+
+export function edgeKey(from: string, to: string): string {
+  return `${from}\u0000${to}`;
+}
+
+export function buildOrderGraph(acquisitions: readonly AcquisitionFact[]): OrderGraph {
+  const nodes = new Map<string, Value>();
+  const edges = new Map<string, OrderEdge>();
+  for (const fact of acquisitions) {
+    if (!nodes.has(fact.lock.id)) nodes.set(fact.lock.id, fact.lock);
+    if (fact.mode === 'try') continue;
+    for (const held of fact.heldBefore) {
+      if (held.group !== undefined && held.group === fact.group) continue;
+      if (held.lock.id === fact.lock.id && (held.lock.index === undefined || held.lock.index === fact.lock.index)) continue;
+      if (held.lock.kind === 'Condition') continue;
+      const key = edgeKey(held.lock.id, fact.lock.id);
+      let edge = edges.get(key);
+      if (!edge) {
+        edge = { from: held.lock, to: fact.lock, chains: [] };
+        edges.set(key, edge);
+      }
+      const duplicate = edge.chains.some((c) => sameStack(c.held.stack, held.stack) && sameStack(c.acquisition.stack, fact.stack) && c.acquisition.root.thread === fact.root.thread);
+      if (!duplicate && edge.chains.length < MAX_CHAINS_PER_EDGE) edge.chains.push({ held, acquisition: fact });
+    }
+  }
+  return { nodes, edges, cycles: findCycles(nodes, edges) };
+}
+
+function sameStack(a: readonly Node[], b: readonly Node[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
+}
+
+function findCycles(nodes: ReadonlyMap<string, Value>, edges: ReadonlyMap<string, OrderEdge>): string[][] {
+  const successors = new Map<string, string[]>();
+  for (const edge of edges.values()) successors.set(edge.from.id, [...(successors.get(edge.from.id) ?? []), edge.to.id]);
+  const ids = [...nodes.keys()].sort();
+  const order = new Map(ids.map((id, i) => [id, i]));
+  const cycles: string[][] = [];
+  // Each cycle is found once, from its smallest node, visiting only larger nodes on the way.
+  for (const start of ids) {
+    const path: string[] = [start];
+    const onPath = new Set(path);
+    const visit = (node: string): void => {
+      for (const next of successors.get(node) ?? []) {
+        if (cycles.length >= MAX_CYCLES) return;
+        if (next === start) cycles.push([...path]);
+        else if (!onPath.has(next) && order.get(next)! > order.get(start)! && path.length < MAX_CYCLE_LENGTH) {
+          path.push(next);
+          onPath.add(next);
+          visit(next);
+          onPath.delete(next);
+          path.pop();
+        }
+      }
+    };
+    visit(start);
+  }
+  return cycles;
+}
+
+/** The declared rank of a lock: `rank:` in its constructor, else `lockRanks` in the configuration by its name. */
+export function rankOf(lock: Value, config: DeadboltConfig): number | undefined {
+  if (lock.rank !== undefined) return lock.rank;
+  const ranks = config.lockRanks;
+  if (!ranks) return undefined;
+  const short = lock.name.replace(/^this\./, '');
+  return ranks[lock.name] ?? ranks[short] ?? ranks[short.split('.').pop()!];
+}
+
+export function locationOf(node: Node): SourceLocation {
+  const file = node.getSourceFile();
+  const start = file.getLineAndColumnAtPos(node.getStart());
+  const end = file.getLineAndColumnAtPos(node.getEnd());
+  return {
+    uri: pathToFileURL(file.getFilePath()).href,
+    range: { start: { line: start.line - 1, character: start.column - 1 }, end: { line: end.line - 1, character: end.column - 1 } },
+  };
+}
+
+/** The name of what a call site calls, for chain messages: `transfer`, `this.helper`. */
+export function callName(node: Node): string {
+  if (Node.isCallExpression(node)) return node.getExpression().getText();
+  return node.getText();
+}
+
+/** Steps of one chain: the calls down to where `from` was taken, then the calls down to where `to` was taken. */
+export function chainSteps(chain: OrderChain): { node: Node; message: string }[] {
+  const held = chain.held.stack;
+  const taken = chain.acquisition.stack;
+  let common = 0;
+  while (common < held.length - 1 && common < taken.length - 1 && held[common] === taken[common]) common++;
+  const steps: { node: Node; message: string }[] = [];
+  for (let i = 0; i < common; i++) steps.push({ node: held[i]!, message: `calls \`${callName(held[i]!)}\`` });
+  for (let i = common; i < held.length - 1; i++) steps.push({ node: held[i]!, message: `calls \`${callName(held[i]!)}\`, which takes \`${chain.held.lock.name}\`` });
+  steps.push({ node: held[held.length - 1]!, message: `takes \`${chain.held.lock.name}\`` });
+  for (let i = common; i < taken.length - 1; i++) {
+    steps.push({ node: taken[i]!, message: `calls \`${callName(taken[i]!)}\` while holding \`${chain.held.lock.name}\`` });
+  }
+  steps.push({ node: taken[taken.length - 1]!, message: `takes \`${chain.acquisition.lock.name}\` while holding \`${chain.held.lock.name}\`` });
+  return steps;
+}
+
+/** Where a chain shows in the function it starts from: the acquisition, or the call that leads to it. */
+export function chainSite(chain: OrderChain): Node {
+  const held = chain.held.stack;
+  const taken = chain.acquisition.stack;
+  let common = 0;
+  while (common < held.length - 1 && common < taken.length - 1 && held[common] === taken[common]) common++;
+  return taken[common]!;
+}
+
+export function toStaticGraph(graph: OrderGraph, config: DeadboltConfig): StaticLockGraph {
+  const nodes: LockNode[] = [...graph.nodes.values()]
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((lock) => {
+      const node: LockNode = { id: lock.id, name: lock.name, kind: (lock.kind as LockNode['kind']) ?? 'Unknown' };
+      const rank = rankOf(lock, config);
+      if (rank !== undefined) node.rank = rank;
+      if (lock.declaration) node.declaration = locationOf(lock.declaration);
+      return node;
+    });
+  const edges = [...graph.edges.values()].map((edge) => ({
+    from: edge.from.id,
+    to: edge.to.id,
+    chains: edge.chains.map(
+      (chain): AcquisitionChain => ({
+        thread: chain.acquisition.root.thread,
+        steps: chainSteps(chain).map((s): ChainStep => ({ location: locationOf(s.node), message: s.message })),
+      }),
+    ),
+  }));
+  return { nodes, edges, cycles: graph.cycles };
+}
+
+export function buildLockGraph(acquisitions: readonly AcquisitionFact[], config: DeadboltConfig): StaticLockGraph {
+  return toStaticGraph(buildOrderGraph(acquisitions), config);
+}

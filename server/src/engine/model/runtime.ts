@@ -1,0 +1,114 @@
+/**
+ * Recognises the classes and functions of `@deadbolt/runtime` by symbol: an import from the runtime's module
+ * specifier, or a declaration inside the runtime package once the type checker resolves it. Never by a lone name.
+ */
+import { Node, type Identifier, type Symbol as MorphSymbol, type Type } from 'ts-morph';
+
+export const RUNTIME_MODULE = '@deadbolt/runtime';
+
+export const RUNTIME_CLASSES = [
+  'Mutex',
+  'RecursiveMutex',
+  'Semaphore',
+  'Condition',
+  'Event',
+  'Barrier',
+  'SharedQueue',
+  'LockGuard',
+] as const;
+export type RuntimeClass = (typeof RUNTIME_CLASSES)[number];
+
+export const RUNTIME_FUNCTIONS = ['lockAll', 'lockAllAsync'] as const;
+export type RuntimeFunction = (typeof RUNTIME_FUNCTIONS)[number];
+
+/** Kinds that the lock graph tracks as locks (the rest only block). */
+export type LockKind = 'Mutex' | 'RecursiveMutex' | 'Semaphore' | 'Condition';
+export const LOCK_KINDS: ReadonlySet<string> = new Set(['Mutex', 'RecursiveMutex', 'Semaphore', 'Condition']);
+
+function isRuntimeFile(filePath: string): boolean {
+  return /[\\/](runtime|@deadbolt[\\/]runtime)[\\/](dist[\\/])?src[\\/]/.test(filePath);
+}
+
+/** The runtime export a symbol stands for, following imports, namespace imports and re-exports. */
+export function runtimeExportOfSymbol(symbol: MorphSymbol | undefined): string | undefined {
+  if (!symbol) return undefined;
+  for (const declaration of symbol.getDeclarations()) {
+    if (Node.isImportSpecifier(declaration)) {
+      const module = declaration.getImportDeclaration().getModuleSpecifierValue();
+      if (module === RUNTIME_MODULE) return declaration.getName();
+    }
+    if (isRuntimeFile(declaration.getSourceFile().getFilePath())) return symbol.getName();
+  }
+  if (symbol.isAlias()) {
+    const target = symbol.getAliasedSymbol();
+    if (target && target !== symbol) return runtimeExportOfSymbol(target);
+  }
+  return undefined;
+}
+
+/** The runtime class an identifier (a `new` target, a type reference, a `Mutex.from` receiver) names. */
+export function runtimeClassOfIdentifier(node: Node): RuntimeClass | undefined {
+  let symbol: MorphSymbol | undefined;
+  if (Node.isIdentifier(node)) symbol = node.getSymbol();
+  else if (Node.isPropertyAccessExpression(node) || Node.isQualifiedName(node)) {
+    // `rt.Mutex` with `import * as rt from '@deadbolt/runtime'`.
+    const left = Node.isPropertyAccessExpression(node) ? node.getExpression() : node.getLeft();
+    const name = Node.isPropertyAccessExpression(node) ? node.getName() : node.getRight().getText();
+    if (Node.isIdentifier(left) && isRuntimeNamespace(left)) return asRuntimeClass(name);
+    symbol = node.getSymbol();
+  }
+  return asRuntimeClass(runtimeExportOfSymbol(symbol));
+}
+
+function isRuntimeNamespace(identifier: Identifier): boolean {
+  const declaration = identifier.getSymbol()?.getDeclarations()[0];
+  if (!declaration || !Node.isNamespaceImport(declaration)) return false;
+  const importDeclaration = declaration.getFirstAncestor((a) => Node.isImportDeclaration(a));
+  return importDeclaration !== undefined && Node.isImportDeclaration(importDeclaration) && importDeclaration.getModuleSpecifierValue() === RUNTIME_MODULE;
+}
+
+export function asRuntimeClass(name: string | undefined): RuntimeClass | undefined {
+  return name !== undefined && (RUNTIME_CLASSES as readonly string[]).includes(name) ? (name as RuntimeClass) : undefined;
+}
+
+/** The runtime class of a resolved type (`Mutex`, `LockGuard`, `Promise<LockGuard>` is not unwrapped). */
+export function runtimeClassOfType(type: Type): RuntimeClass | undefined {
+  const symbol = type.getSymbol() ?? type.getAliasSymbol();
+  if (!symbol) return undefined;
+  const name = asRuntimeClass(symbol.getName());
+  if (!name) return undefined;
+  return symbol.getDeclarations().some((d) => isRuntimeFile(d.getSourceFile().getFilePath())) ? name : undefined;
+}
+
+/** The runtime class named by a type annotation such as `Mutex`, `rt.Mutex`, `readonly Mutex[]`'s element. */
+export function runtimeClassOfTypeNode(typeNode: Node | undefined): RuntimeClass | undefined {
+  if (!typeNode) return undefined;
+  if (Node.isTypeReference(typeNode)) return runtimeClassOfIdentifier(typeNode.getTypeName());
+  return undefined;
+}
+
+/** The element class of an array type annotation: `Mutex[]`, `readonly Mutex[]`, `Array<Mutex>`. */
+export function runtimeElementClassOfTypeNode(typeNode: Node | undefined): RuntimeClass | undefined {
+  if (!typeNode) return undefined;
+  if (Node.isTypeOperatorTypeNode(typeNode)) return runtimeElementClassOfTypeNode(typeNode.getTypeNode());
+  if (Node.isArrayTypeNode(typeNode)) return runtimeClassOfTypeNode(typeNode.getElementTypeNode());
+  if (Node.isTypeReference(typeNode) && /^(Readonly)?Array$/.test(typeNode.getTypeName().getText())) {
+    return runtimeClassOfTypeNode(typeNode.getTypeArguments()[0]);
+  }
+  return undefined;
+}
+
+/** `lockAll` / `lockAllAsync` when the callee is the runtime's function. */
+export function runtimeFunctionOfCallee(callee: Node): RuntimeFunction | undefined {
+  if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) return undefined;
+  const name = Node.isIdentifier(callee) ? callee.getText() : callee.getName();
+  if (!(RUNTIME_FUNCTIONS as readonly string[]).includes(name)) return undefined;
+  const symbol = callee.getSymbol();
+  const exported = runtimeExportOfSymbol(symbol);
+  if (exported === name) return name as RuntimeFunction;
+  if (Node.isPropertyAccessExpression(callee)) {
+    const left = callee.getExpression();
+    if (Node.isIdentifier(left) && isRuntimeNamespace(left)) return name as RuntimeFunction;
+  }
+  return undefined;
+}

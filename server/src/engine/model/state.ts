@@ -1,0 +1,71 @@
+/**
+ * The held-lock state of one path of a walk, and how paths join: a lock held on every joining path stays
+ * definitely held; one held on some paths only is kept as possibly held (a leak candidate, never a certainty).
+ */
+import type { Held } from './facts.js';
+import type { Value } from './values.js';
+
+export class State {
+  held: Held[] = [];
+  /** The path ended (return, throw, break): nothing after it on this path runs. */
+  dead = false;
+
+  clone(): State {
+    const copy = new State();
+    copy.held = this.held.map((h) => ({ ...h }));
+    copy.dead = this.dead;
+    return copy;
+  }
+
+  become(other: State): void {
+    this.held = other.held;
+    this.dead = other.dead;
+  }
+
+  /** Releases the most recently taken hold of `lock` (by identity). */
+  release(lock: Value): void {
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      if (this.held[i]!.lock.id === lock.id) {
+        this.held.splice(i, 1);
+        return;
+      }
+    }
+  }
+
+  /** Releases one particular hold (a guard, a `using` binding, the end of a withLock callback). */
+  releaseHeld(held: Held): void {
+    const index = this.held.findIndex((h) => h.stack === held.stack && h.lock.id === held.lock.id);
+    if (index >= 0) this.held.splice(index, 1);
+    else this.release(held.lock);
+  }
+}
+
+function holdKey(h: Held): string {
+  return `${h.lock.id}\0${h.stack.map((n) => n.getStart()).join(',')}`;
+}
+
+/** Joins the live paths of a branch point (dead paths contribute nothing; all dead makes the result dead). */
+export function merge(states: readonly State[]): State {
+  const live = states.filter((s) => !s.dead);
+  const out = new State();
+  if (live.length === 0) {
+    out.dead = true;
+    return out;
+  }
+  const seen = new Map<string, Held>();
+  const counts = new Map<string, number>();
+  for (const state of live) {
+    for (const held of state.held) {
+      const key = holdKey(held);
+      const existing = seen.get(key);
+      if (!existing) seen.set(key, { ...held });
+      else existing.definite &&= held.definite;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  for (const [key, held] of seen) {
+    if (counts.get(key)! < live.length) held.definite = false;
+    out.held.push(held);
+  }
+  return out;
+}

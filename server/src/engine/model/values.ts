@@ -1,0 +1,286 @@
+/**
+ * Resolves expressions to abstract values with a stable identity: the lock (or object holding locks) an expression
+ * denotes, by declaration and access path, never by name. Aliases, destructuring, getters, imports, parameters bound
+ * at a call site and handles rebuilt with `from()` in a worker all resolve to the identity of their origin.
+ */
+import { Node, SyntaxKind, type Expression } from 'ts-morph';
+import {
+  LOCK_KINDS,
+  runtimeClassOfIdentifier,
+  runtimeClassOfType,
+  runtimeClassOfTypeNode,
+  runtimeElementClassOfTypeNode,
+  type RuntimeClass,
+} from './runtime.js';
+
+/** An abstract value: one object of the program as far as the analysis can tell them apart. */
+export interface Value {
+  /** Identity: a declaration key plus an access path (`file:pos.field[*]`). */
+  id: string;
+  /** What a user calls it: `lockA`, `this.accounts`, `forks[i]`. */
+  name: string;
+  kind?: RuntimeClass;
+  /** For arrays of runtime objects: the element class. */
+  elementKind?: RuntimeClass;
+  /** Rank declared in the constructor (`new Mutex({ rank: 2 })`). */
+  rank?: number;
+  /** Where the object was created or declared, for the graph's `declaration`. */
+  declaration?: Node;
+  /** For `arr[i]` with a non-literal index: the index text, so `forks[i]` and `forks[i + 1]` stay apart. */
+  index?: string;
+}
+
+/** Bindings of one analysis context: parameters bound at a call site, `this`, and a worker's `workerData` fields. */
+export interface Env {
+  readonly bindings: ReadonlyMap<Node, Value | undefined>;
+  readonly thisValue?: Value;
+  readonly workerData?: ReadonlyMap<string, Value>;
+}
+
+export const EMPTY_ENV: Env = { bindings: new Map() };
+
+/** A stable key for a declaration: its file and start offset. */
+export function keyOf(node: Node): string {
+  return `${node.getSourceFile().getFilePath()}:${node.getStart()}`;
+}
+
+export function isLockValue(value: Value | undefined): value is Value & { kind: RuntimeClass } {
+  return value?.kind !== undefined && LOCK_KINDS.has(value.kind);
+}
+
+function unwrap(expression: Node): Node {
+  let current = expression;
+  while (
+    Node.isParenthesizedExpression(current) ||
+    Node.isAsExpression(current) ||
+    Node.isNonNullExpression(current) ||
+    Node.isSatisfiesExpression(current) ||
+    Node.isTypeAssertion(current) ||
+    Node.isAwaitExpression(current)
+  ) {
+    current = current.getExpression();
+  }
+  return current;
+}
+
+/** Reads `{ name: 'x', rank: 2 }` from a runtime constructor's options argument. */
+function constructorOptions(newExpression: Node): { name?: string; rank?: number } {
+  if (!Node.isNewExpression(newExpression)) return {};
+  const out: { name?: string; rank?: number } = {};
+  for (const argument of newExpression.getArguments()) {
+    if (!Node.isObjectLiteralExpression(argument)) continue;
+    for (const property of argument.getProperties()) {
+      if (!Node.isPropertyAssignment(property)) continue;
+      const initializer = property.getInitializer();
+      if (property.getName() === 'name' && Node.isStringLiteral(initializer)) out.name = initializer.getLiteralValue();
+      if (property.getName() === 'rank' && Node.isNumericLiteral(initializer)) out.rank = initializer.getLiteralValue();
+    }
+  }
+  return out;
+}
+
+function classOfNew(expression: Node): RuntimeClass | undefined {
+  return Node.isNewExpression(expression) ? runtimeClassOfIdentifier(expression.getExpression()) : undefined;
+}
+
+/** The element class of an array initializer: `[new Mutex(), ...]` or `Array.from({ length }, () => new Mutex())`. */
+function elementClassOfInitializer(initializer: Node): RuntimeClass | undefined {
+  const inner = unwrap(initializer);
+  if (Node.isArrayLiteralExpression(inner)) {
+    for (const element of inner.getElements()) {
+      const kind = classOfNew(unwrap(element));
+      if (kind) return kind;
+    }
+  }
+  if (Node.isCallExpression(inner)) {
+    for (const argument of inner.getArguments()) {
+      if (Node.isArrowFunction(argument) || Node.isFunctionExpression(argument)) {
+        const body = argument.getBody();
+        const returned = Node.isBlock(body)
+          ? body.getDescendantsOfKind(SyntaxKind.ReturnStatement)[0]?.getExpression()
+          : body;
+        const kind = returned ? classOfNew(unwrap(returned)) : undefined;
+        if (kind) return kind;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The value a declaration (variable, parameter, field, binding element) holds. `resolveInit` resolves an initializer
+ * that is itself an alias (`const l = this.x`), so aliases share the identity of what they alias.
+ */
+export class ValueResolver {
+  /** Worker-file `from(workerData.x)` lookups that no spawn site binds fall back to a per-file identity. */
+  constructor(private readonly classOfTypeAt: (node: Node) => RuntimeClass | undefined) {}
+
+  resolve(expression: Node, env: Env, depth = 0): Value | undefined {
+    if (depth > 12) return undefined;
+    const node = unwrap(expression);
+    if (node.getKind() === SyntaxKind.ThisKeyword) {
+      if (env.thisValue) return env.thisValue;
+      const owner = node.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
+      return owner ? { id: `this:${keyOf(owner)}`, name: 'this' } : undefined;
+    }
+    if (Node.isIdentifier(node)) return this.resolveIdentifier(node, env, depth);
+    if (Node.isNewExpression(node)) {
+      const kind = classOfNew(node);
+      if (!kind) return undefined;
+      const options = constructorOptions(node);
+      return { id: `new:${keyOf(node)}`, name: options.name ?? node.getText(), kind, rank: options.rank, declaration: node };
+    }
+    if (Node.isCallExpression(node)) return this.resolveFrom(node, env, depth);
+    if (Node.isPropertyAccessExpression(node)) return this.resolveProperty(node, env, depth);
+    if (Node.isElementAccessExpression(node)) {
+      const base = this.resolve(node.getExpression(), env, depth + 1);
+      if (!base) return undefined;
+      const argument = node.getArgumentExpression();
+      const text = argument?.getText() ?? '?';
+      const literal = argument && Node.isNumericLiteral(argument);
+      const value: Value = {
+        id: literal ? `${base.id}[${text}]` : `${base.id}[*]`,
+        name: `${base.name}[${text}]`,
+        kind: base.elementKind ?? (this.classOfTypeAt(node) as RuntimeClass | undefined),
+        declaration: base.declaration,
+      };
+      if (!literal) value.index = text;
+      return value;
+    }
+    return undefined;
+  }
+
+  /** `Mutex.from(handle)`: the same lock as the handle's origin when it can be traced, else the call itself. */
+  private resolveFrom(call: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isCallExpression(call)) return undefined;
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'from') return undefined;
+    const kind = runtimeClassOfIdentifier(callee.getExpression());
+    if (!kind) return undefined;
+    const argument = call.getArguments()[0];
+    const origin = argument ? this.resolve(argument, env, depth + 1) : undefined;
+    if (origin) return { ...origin, kind: origin.kind ?? kind };
+    return { id: `from:${keyOf(call)}`, name: argument?.getText() ?? 'from()', kind, declaration: call };
+  }
+
+  private resolveIdentifier(identifier: Node, env: Env, depth: number): Value | undefined {
+    let symbol = identifier.getSymbol();
+    const imported = symbol?.getDeclarations()[0];
+    if (imported && Node.isImportSpecifier(imported) && imported.getName() === 'workerData' &&
+        /^(node:)?worker_threads$/.test(imported.getImportDeclaration().getModuleSpecifierValue())) {
+      // One identity per worker file, unless a spawn site binds its fields (then `member` looks them up).
+      return { id: env.workerData ? 'workerData' : `workerData:${identifier.getSourceFile().getFilePath()}`, name: 'workerData' };
+    }
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+    const declaration = symbol?.getDeclarations()[0];
+    if (!declaration) return undefined;
+    if (env.bindings.has(declaration)) return env.bindings.get(declaration);
+    return this.resolveDeclaration(declaration, env, depth);
+  }
+
+  resolveDeclaration(declaration: Node, env: Env, depth: number): Value | undefined {
+    const name = Node.hasName(declaration) ? declaration.getName() : declaration.getText();
+    if (Node.isParameterDeclaration(declaration)) {
+      const typeNode = declaration.getTypeNode();
+      return {
+        id: `param:${keyOf(declaration)}`,
+        name,
+        kind: runtimeClassOfTypeNode(typeNode),
+        elementKind: runtimeElementClassOfTypeNode(typeNode),
+        declaration,
+      };
+    }
+    if (Node.isVariableDeclaration(declaration)) {
+      const initializer = declaration.getInitializer();
+      const typeNode = declaration.getTypeNode();
+      const inner = initializer ? unwrap(initializer) : undefined;
+      if (inner && (Node.isIdentifier(inner) || Node.isPropertyAccessExpression(inner) || Node.isElementAccessExpression(inner) || inner.getKind() === SyntaxKind.ThisKeyword || Node.isCallExpression(inner))) {
+        const aliased = this.resolve(inner, env, depth + 1);
+        if (aliased) return aliased;
+      }
+      const kind = (inner && classOfNew(inner)) ?? runtimeClassOfTypeNode(typeNode);
+      const options = inner ? constructorOptions(inner) : {};
+      return {
+        id: keyOf(declaration),
+        name: options.name ?? name,
+        kind,
+        elementKind: (inner && elementClassOfInitializer(inner)) ?? runtimeElementClassOfTypeNode(typeNode),
+        rank: options.rank,
+        declaration,
+      };
+    }
+    if (Node.isBindingElement(declaration)) {
+      // `const { a, b } = source` / `const [x, y] = source`: the property (or element) of what `source` is.
+      const pattern = declaration.getParentOrThrow();
+      const holder = pattern.getParentOrThrow();
+      const source = Node.isVariableDeclaration(holder) || Node.isParameterDeclaration(holder) ? holder.getInitializer() : undefined;
+      const sourceValue = source ? this.resolve(source, env, depth + 1) : undefined;
+      if (!sourceValue) return { id: keyOf(declaration), name, declaration };
+      const key = Node.isArrayBindingPattern(pattern)
+        ? String(pattern.getElements().indexOf(declaration))
+        : (declaration.getPropertyNameNode()?.getText() ?? declaration.getName());
+      return this.member(sourceValue, key, Node.isArrayBindingPattern(pattern), env);
+    }
+    if (Node.isPropertyDeclaration(declaration) || Node.isPropertyAssignment(declaration) || Node.isPropertySignature(declaration)) {
+      const initializer = Node.isPropertySignature(declaration) ? undefined : declaration.getInitializer();
+      const options = initializer ? constructorOptions(unwrap(initializer)) : {};
+      const typeNode = Node.isPropertyAssignment(declaration) ? undefined : declaration.getTypeNode();
+      return {
+        id: keyOf(declaration),
+        name,
+        kind: (initializer && classOfNew(unwrap(initializer))) ?? runtimeClassOfTypeNode(typeNode),
+        elementKind: (initializer && elementClassOfInitializer(initializer)) ?? runtimeElementClassOfTypeNode(typeNode),
+        rank: options.rank,
+        declaration,
+      };
+    }
+    return undefined;
+  }
+
+  private member(base: Value, key: string, isIndex: boolean, env: Env): Value {
+    if (base.id === 'workerData' && env.workerData?.has(key)) return env.workerData.get(key)!;
+    return { id: isIndex ? `${base.id}[${key}]` : `${base.id}.${key}`, name: isIndex ? `${base.name}[${key}]` : `${base.name}.${key}`, kind: isIndex ? base.elementKind : undefined };
+  }
+
+  private resolveProperty(access: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isPropertyAccessExpression(access)) return undefined;
+    const name = access.getName();
+    const baseExpression = access.getExpression();
+    // A handle travels as `lock.handle`; for tracing it is the lock itself.
+    if (name === 'handle') return this.resolve(baseExpression, env, depth + 1);
+    const symbol = access.getNameNode().getSymbol();
+    const declaration = symbol?.getDeclarations()[0];
+    if (declaration && Node.isGetAccessorDeclaration(declaration)) {
+      const returned = declaration.getBody()?.getDescendantsOfKind(SyntaxKind.ReturnStatement)[0]?.getExpression();
+      const receiver = this.resolve(baseExpression, env, depth + 1);
+      if (returned) return this.resolve(returned, { ...env, thisValue: receiver }, depth + 1);
+    }
+    const base = this.resolve(baseExpression, env, depth + 1);
+    const fieldValue = declaration ? this.resolveDeclaration(declaration, env, depth + 1) : undefined;
+    if (!base) return fieldValue;
+    if (base.id === 'workerData' && env.workerData?.has(name)) return env.workerData.get(name);
+    // Module namespace objects and module-level object literals: the member's own declaration is the identity.
+    if (declaration && Node.isPropertyAssignment(declaration) && base.declaration && Node.isVariableDeclaration(base.declaration)) {
+      return fieldValue && { ...fieldValue, name: `${base.name}.${name}` };
+    }
+    const kind = fieldValue?.kind ?? (fieldValue ? undefined : this.classOfTypeAt(access));
+    const value: Value = {
+      id: `${base.id}.${name}`,
+      name: `${base.name}.${name}`,
+      kind: kind ?? this.classOfTypeAt(access),
+      elementKind: fieldValue?.elementKind,
+      rank: fieldValue?.rank,
+      declaration: fieldValue?.declaration ?? declaration,
+    };
+    return value;
+  }
+}
+
+/** The runtime class of an expression by its checked type; used only where syntax could not tell. */
+export function classOfTypeAt(node: Node): RuntimeClass | undefined {
+  try {
+    return runtimeClassOfType((node as Expression).getType());
+  } catch {
+    return undefined;
+  }
+}

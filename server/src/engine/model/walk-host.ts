@@ -1,0 +1,23 @@
+/**
+ * What the walker needs from the program model: callee resolution, lock values, and sinks for the facts it finds.
+ * Keeping this an interface lets the walker stay a pure traversal with no knowledge of roots or threads.
+ */
+import type { CallExpression, Node } from 'ts-morph';
+import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WriteFact } from './facts.js';
+import type { Env, Value, ValueResolver } from './values.js';
+
+export interface WalkHost {
+  readonly resolver: ValueResolver;
+  /** The function-like declaration (with a body, in the analysed files) a call runs, if the analysis can tell. */
+  calleeOf(call: CallExpression): Node | undefined;
+  /** Whether walking a function can change what is held (it or something it calls takes or releases a lock). */
+  touchesLocks(fn: Node): boolean;
+  /** The lock an expression denotes (syntactically, then by type), or undefined when it is no runtime lock. */
+  lockValue(expression: Node, env: Env): Value | undefined;
+  heldAt(node: Node, held: readonly Held[]): void;
+  acquired(fact: AcquisitionFact): void;
+  exitHolding(fact: ExitFact): void;
+  cleanExit(fact: CleanExitFact): void;
+  awaitReached(fact: AwaitFact): void;
+  wrote(fact: WriteFact): void;
+}

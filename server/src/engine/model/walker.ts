@@ -1,0 +1,416 @@
+/**
+ * The flow-sensitive walk: simulates one function (or a file's top level) statement by statement, tracking the
+ * locks the thread holds through lock/unlock, try-acquisitions in conditions, try/finally, `using` guards,
+ * withLock-style callbacks and calls into other functions (inlined with their parameters bound to the arguments).
+ */
+import { Node, SyntaxKind, ts, type CallExpression } from 'ts-morph';
+import type { AcquireMode, Held, WalkRoot } from './facts.js';
+import { State, merge } from './state.js';
+import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
+import type { Env, Value } from './values.js';
+import type { WalkHost } from './walk-host.js';
+import { isMutation, mutatedByCall, writeTarget } from './writes.js';
+
+const ACQUIRE: Record<string, AcquireMode> = { lock: 'blocking', acquire: 'blocking', lockAsync: 'async', acquireAsync: 'async' };
+const TRY = new Set(['tryLock', 'tryAcquire']);
+const RELEASE = new Set(['unlock', 'release']);
+const WITH: Record<string, AcquireMode> = { withLock: 'blocking', withPermit: 'blocking', withLockAsync: 'async' };
+/** Callbacks these run before returning, so they inherit what the caller holds. */
+const IMMEDIATE_ARRAY_METHODS = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'flatMap', 'sort']);
+const MAX_INLINE_DEPTH = 8;
+
+interface Frame {
+  root: WalkRoot;
+  env: Env;
+  stack: readonly Node[];
+  depth: number;
+  active: ReadonlySet<Node>;
+  /** States at `return`s of an inlined function or callback; the walk merges them after the body. */
+  returns: State[];
+  finallies: Node[];
+  usings: Held[][];
+  catches: State[][];
+  loops: State[][];
+  /** A callback walked in place: its returns end the callback, not the function. */
+  callback: boolean;
+}
+
+let nextGroup = 1;
+
+export class Walker {
+  constructor(private readonly host: WalkHost) {}
+
+  /** Walks `body` (a function-like or a source file) as a root: held-at records, exits and writes are facts. */
+  walkRoot(node: Node, root: WalkRoot, env: Env): void {
+    const frame: Frame = { root, env, stack: [], depth: 0, active: new Set([node]), returns: [], finallies: [], usings: [], catches: [], loops: [], callback: false };
+    const state = new State();
+    this.walkBody(node, state, frame);
+    if (!state.dead) this.exit(node, 'end', state, frame);
+  }
+
+  private walkBody(node: Node, state: State, frame: Frame): void {
+    if (Node.isSourceFile(node)) {
+      this.walkStatements(node.getStatements(), state, frame);
+      return;
+    }
+    const body = (node as Node & { getBody?(): Node | undefined }).getBody?.();
+    if (!body) return;
+    if (Node.isBlock(body)) this.walkStatement(body, state, frame);
+    else this.walkExpression(body, state, frame);
+  }
+
+  private walkStatements(statements: readonly Node[], state: State, frame: Frame): void {
+    frame.usings.push([]);
+    for (const statement of statements) {
+      if (state.dead) break;
+      this.walkStatement(statement, state, frame);
+    }
+    const usings = frame.usings.pop()!;
+    if (!state.dead) for (const held of usings.reverse()) state.releaseHeld(held);
+  }
+
+  private record(node: Node, state: State, frame: Frame): void {
+    if (frame.depth === 0) this.host.heldAt(node, state.held);
+  }
+
+  private walkStatement(statement: Node, state: State, frame: Frame): void {
+    if (state.dead) return;
+    this.record(statement, state, frame);
+    if (Node.isBlock(statement)) return this.walkStatements(statement.getStatements(), state, frame);
+    if (Node.isExpressionStatement(statement)) return this.walkExpression(statement.getExpression(), state, frame);
+    if (Node.isVariableStatement(statement)) {
+      const list = statement.getDeclarationList();
+      const scoped = list.getFlags() & ts.NodeFlags.BlockScoped;
+      const using = scoped === ts.NodeFlags.Using || scoped === ts.NodeFlags.AwaitUsing;
+      for (const declaration of list.getDeclarations()) {
+        const initializer = declaration.getInitializer();
+        if (!initializer) continue;
+        const before = state.held.length;
+        this.walkExpression(initializer, state, frame);
+        const taken = state.held.length > before ? state.held[state.held.length - 1] : undefined;
+        if (taken && isGuardInitializer(initializer)) {
+          taken.guard = declaration;
+          if (using) frame.usings[frame.usings.length - 1]!.push(taken);
+        }
+      }
+      return;
+    }
+    if (Node.isIfStatement(statement)) {
+      const attempt = this.tryCondition(statement.getExpression(), frame);
+      if (!attempt) this.walkExpression(statement.getExpression(), state, frame);
+      const thenState = state.clone();
+      const elseState = state.clone();
+      if (attempt) this.acquire(attempt.lock, 'try', attempt.method, attempt.call, attempt.negated ? elseState : thenState, frame);
+      this.walkStatement(statement.getThenStatement(), thenState, frame);
+      const elseStatement = statement.getElseStatement();
+      if (elseStatement) this.walkStatement(elseStatement, elseState, frame);
+      return state.become(merge([thenState, elseState]));
+    }
+    if (Node.isReturnStatement(statement)) {
+      const expression = statement.getExpression();
+      if (expression) {
+        this.walkExpression(expression, state, frame);
+        // Returning a guard (or a lock call's guard) hands the lock to the caller: not a leak here.
+        const returned = unwrapAwait(expression);
+        if (isGuardInitializer(expression)) state.held.pop();
+        else if (Node.isIdentifier(returned)) state.held = state.held.filter((h) => h.guard === undefined || h.guard !== returned.getSymbol()?.getDeclarations()[0]);
+      }
+      return this.leave(statement, 'return', state, frame);
+    }
+    if (Node.isThrowStatement(statement)) {
+      this.walkExpression(statement.getExpression(), state, frame);
+      const handler = frame.catches[frame.catches.length - 1];
+      if (handler) {
+        handler.push(state.clone());
+        state.dead = true;
+        return;
+      }
+      return this.leave(statement, 'throw', state, frame);
+    }
+    if (Node.isTryStatement(statement)) return this.walkTry(statement, state, frame);
+    if (Node.isWhileStatement(statement) || Node.isDoStatement(statement) || Node.isForStatement(statement) || Node.isForOfStatement(statement) || Node.isForInStatement(statement)) {
+      return this.walkLoop(statement, state, frame);
+    }
+    if (Node.isBreakStatement(statement) || Node.isContinueStatement(statement)) {
+      frame.loops[frame.loops.length - 1]?.push(state.clone());
+      state.dead = true;
+      return;
+    }
+    if (Node.isSwitchStatement(statement)) {
+      this.walkExpression(statement.getExpression(), state, frame);
+      const outcomes: State[] = [];
+      let hasDefault = false;
+      frame.loops.push(outcomes);
+      for (const clause of statement.getClauses()) {
+        if (Node.isDefaultClause(clause)) hasDefault = true;
+        const branch = state.clone();
+        this.walkStatements(clause.getStatements(), branch, frame);
+        outcomes.push(branch);
+      }
+      frame.loops.pop();
+      if (!hasDefault) outcomes.push(state.clone());
+      return state.become(merge(outcomes));
+    }
+    if (Node.isLabeledStatement(statement)) return this.walkStatement(statement.getStatement(), state, frame);
+    // Declarations of functions and classes run nothing now; their bodies are walked as their own roots.
+  }
+
+  private walkTry(statement: Node, state: State, frame: Frame): void {
+    if (!Node.isTryStatement(statement)) return;
+    const catchClause = statement.getCatchClause();
+    const finallyBlock = statement.getFinallyBlock();
+    const start = state.clone();
+    const thrown: State[] = [];
+    if (finallyBlock) frame.finallies.push(finallyBlock);
+    if (catchClause) frame.catches.push(thrown);
+    this.walkStatement(statement.getTryBlock(), state, frame);
+    if (catchClause) {
+      frame.catches.pop();
+      // Anything in the try block may throw: the handler starts from what was held before it, or at an explicit throw.
+      const handlerState = merge([start, ...thrown]);
+      this.walkStatement(catchClause.getBlock(), handlerState, frame);
+      state.become(merge([state, handlerState]));
+    }
+    if (finallyBlock) {
+      frame.finallies.pop();
+      if (!state.dead) this.walkStatement(finallyBlock, state, frame);
+    }
+  }
+
+  private walkLoop(statement: Node, state: State, frame: Frame): void {
+    const loop = statement as Node & { getStatement(): Node; getExpression?(): Node | undefined };
+    let spinOn: ReturnType<Walker['tryCondition']>;
+    if (Node.isForStatement(statement)) {
+      const initializer = statement.getInitializer();
+      if (initializer) this.walkExpressionOrList(initializer, state, frame);
+      const condition = statement.getCondition();
+      if (condition) this.walkExpression(condition, state, frame);
+    } else if (Node.isWhileStatement(statement)) {
+      spinOn = this.tryCondition(statement.getExpression(), frame);
+      if (!spinOn) this.walkExpression(statement.getExpression(), state, frame);
+    } else if (Node.isForOfStatement(statement) || Node.isForInStatement(statement)) {
+      this.walkExpression(statement.getExpression(), state, frame);
+    }
+    const exits: State[] = [];
+    frame.loops.push(exits);
+    const body = state.clone();
+    this.walkStatement(loop.getStatement(), body, frame);
+    if (Node.isForStatement(statement)) {
+      const incrementor = statement.getIncrementor();
+      if (incrementor && !body.dead) this.walkExpression(incrementor, body, frame);
+    }
+    if (Node.isDoStatement(statement) && !body.dead) this.walkExpression(statement.getExpression(), body, frame);
+    frame.loops.pop();
+    const after = merge([state, body, ...exits]);
+    // `while (!m.tryLock()) {}` leaves the loop only once the lock is taken.
+    if (spinOn?.negated) this.acquire(spinOn.lock, 'try', spinOn.method, spinOn.call, after, frame);
+    state.become(after);
+  }
+
+  private walkExpressionOrList(node: Node, state: State, frame: Frame): void {
+    if (Node.isVariableDeclarationList(node)) {
+      for (const declaration of node.getDeclarations()) {
+        const initializer = declaration.getInitializer();
+        if (initializer) this.walkExpression(initializer, state, frame);
+      }
+    } else this.walkExpression(node, state, frame);
+  }
+
+  /** Leaving the function by `return` or `throw`: run the pending finally blocks and `using` disposals, then record the exit. */
+  private leave(statement: Node, how: 'return' | 'throw', state: State, frame: Frame): void {
+    const exiting = state.clone();
+    for (const block of [...frame.finallies].reverse()) {
+      const saved = frame.finallies;
+      frame.finallies = [];
+      this.walkStatement(block, exiting, frame);
+      frame.finallies = saved;
+    }
+    for (const scope of frame.usings) for (const held of [...scope].reverse()) exiting.releaseHeld(held);
+    this.exit(statement, how, exiting, frame);
+    state.dead = true;
+  }
+
+  private exit(node: Node, how: 'return' | 'throw' | 'end', state: State, frame: Frame): void {
+    if (frame.callback || frame.depth > 0) {
+      if (how !== 'throw') frame.returns.push(state.clone());
+      return;
+    }
+    const leaked = state.held.filter((h) => h.local);
+    if (leaked.length === 0) this.host.cleanExit({ root: frame.root, exit: node });
+    for (const held of leaked) this.host.exitHolding({ root: frame.root, held, exit: node, how });
+  }
+
+  /** `m.tryLock()` or `!m.tryLock()` as a whole condition. */
+  private tryCondition(condition: Node, frame: Frame): { lock: Value; method: string; call: Node; negated: boolean } | undefined {
+    let node = condition;
+    let negated = false;
+    for (;;) {
+      if (Node.isParenthesizedExpression(node)) node = node.getExpression();
+      else if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.ExclamationToken) {
+        negated = !negated;
+        node = node.getOperand();
+      } else break;
+    }
+    if (!Node.isCallExpression(node)) return undefined;
+    const callee = node.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || !TRY.has(callee.getName())) return undefined;
+    const lock = this.host.lockValue(callee.getExpression(), frame.env);
+    return lock ? { lock, method: callee.getName(), call: node, negated } : undefined;
+  }
+
+  private walkExpression(expression: Node, state: State, frame: Frame): void {
+    if (state.dead) return;
+    if (Node.isArrowFunction(expression) || Node.isFunctionExpression(expression) || Node.isClassExpression(expression)) return;
+    if (Node.isCallExpression(expression)) return this.walkCall(expression, state, frame);
+    if (Node.isAwaitExpression(expression)) {
+      this.walkExpression(expression.getExpression(), state, frame);
+      if (frame.depth === 0) this.host.awaitReached({ root: frame.root, node: expression, held: state.held.filter((h) => h.definite) });
+      return;
+    }
+    const interesting = Node.isBinaryExpression(expression) || Node.isPrefixUnaryExpression(expression) || Node.isPostfixUnaryExpression(expression) || Node.isDeleteExpression(expression);
+    if (interesting) this.record(expression, state, frame);
+    if (Node.isConditionalExpression(expression)) {
+      this.walkExpression(expression.getCondition(), state, frame);
+      const whenTrue = state.clone();
+      const whenFalse = state.clone();
+      this.walkExpression(expression.getWhenTrue(), whenTrue, frame);
+      this.walkExpression(expression.getWhenFalse(), whenFalse, frame);
+      return state.become(merge([whenTrue, whenFalse]));
+    }
+    expression.forEachChild((child) => this.walkExpression(child, state, frame));
+    if (interesting && isMutation(expression)) this.write(expression, state, frame);
+  }
+
+  private write(expression: Node, state: State, frame: Frame): void {
+    if (frame.depth !== 0) return;
+    const target = writeTarget(expression);
+    if (!target) return;
+    const base = target.base ? this.host.resolver.resolve(target.base, frame.env) : undefined;
+    this.host.wrote({ root: frame.root, node: expression, target: target.declaration, base, held: state.held.filter((h) => h.definite) });
+  }
+
+  private walkCall(call: CallExpression, state: State, frame: Frame): void {
+    this.record(call, state, frame);
+    const callee = call.getExpression();
+    const args = call.getArguments();
+    const method = Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
+    const receiver = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : undefined;
+    // Evaluate the receiver chain and the arguments first, except callbacks (they run later or in place below).
+    if (receiver) this.walkExpression(receiver, state, frame);
+    for (const argument of args) this.walkExpression(argument, state, frame);
+    if (state.dead) return;
+    if (mutatedByCall(call)) this.write(call, state, frame);
+
+    const allFunction = runtimeFunctionOfCallee(callee);
+    if (allFunction) return this.walkLockAll(call, allFunction === 'lockAllAsync' ? 'async' : 'blocking', allFunction, state, frame);
+
+    if (receiver && method) {
+      const guardHolder = this.guardOf(receiver, state);
+      if (guardHolder && (method === 'unlock' || method === '[Symbol.dispose]')) return state.releaseHeld(guardHolder);
+      if (method in ACQUIRE || RELEASE.has(method) || method in WITH) {
+        const lock = this.host.lockValue(receiver, frame.env);
+        if (lock && lock.kind !== 'Condition' && LOCK_KINDS.has(lock.kind!)) {
+          if (method in ACQUIRE) return void this.acquire(lock, ACQUIRE[method]!, method, call, state, frame);
+          if (RELEASE.has(method)) return state.release(lock);
+          const held = this.acquire(lock, WITH[method]!, method, call, state, frame);
+          const fn = args[args.length - 1];
+          if (fn) this.walkCallback(fn, state, frame);
+          return state.releaseHeld(held);
+        }
+      }
+      if (IMMEDIATE_ARRAY_METHODS.has(method)) {
+        for (const argument of args) this.walkCallback(argument, state, frame);
+        return;
+      }
+    }
+    if (Node.isParenthesizedExpression(callee) || Node.isArrowFunction(callee) || Node.isFunctionExpression(callee)) {
+      return this.walkCallback(callee, state, frame);
+    }
+    this.inline(call, state, frame);
+  }
+
+  private guardOf(receiver: Node, state: State): Held | undefined {
+    if (!Node.isIdentifier(receiver)) return undefined;
+    const declaration = receiver.getSymbol()?.getDeclarations()[0];
+    return declaration ? state.held.find((h) => h.guard === declaration) : undefined;
+  }
+
+  private walkLockAll(call: CallExpression, mode: AcquireMode, method: string, state: State, frame: Frame): void {
+    const [locksArgument, fn] = call.getArguments();
+    const elements = locksArgument && Node.isArrayLiteralExpression(locksArgument) ? locksArgument.getElements() : locksArgument ? [locksArgument] : [];
+    const group = nextGroup++;
+    const taken: Held[] = [];
+    for (const element of elements) {
+      const lock = this.host.lockValue(element, frame.env);
+      if (lock) taken.push(this.acquire(lock, mode, method, call, state, frame, group));
+    }
+    if (fn) this.walkCallback(fn, state, frame);
+    for (const held of taken.reverse()) state.releaseHeld(held);
+  }
+
+  /** A callback that runs before the call returns: walked in place, holding what the caller holds. */
+  private walkCallback(fn: Node, state: State, frame: Frame): void {
+    let node = fn;
+    while (Node.isParenthesizedExpression(node)) node = node.getExpression();
+    if (!Node.isArrowFunction(node) && !Node.isFunctionExpression(node)) return;
+    const inner: Frame = { ...frame, returns: [], finallies: [], usings: [], catches: [], loops: [], callback: true };
+    this.walkBody(node, state, inner);
+    const outcomes = [...inner.returns];
+    if (!state.dead) outcomes.push(state.clone());
+    if (outcomes.length > 0) state.become(merge(outcomes));
+  }
+
+  /** A call of a function of the program that takes or releases locks: walk its body with its parameters bound. */
+  private inline(call: CallExpression, state: State, frame: Frame): void {
+    const target = this.host.calleeOf(call);
+    if (!target || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(target) || !this.host.touchesLocks(target)) return;
+    const bindings = new Map(frame.env.bindings);
+    const parameters = (target as Node & { getParameters?(): Node[] }).getParameters?.() ?? [];
+    call.getArguments().forEach((argument, index) => {
+      const parameter = parameters[index];
+      if (parameter) bindings.set(parameter, this.host.resolver.resolve(argument, frame.env));
+    });
+    const callee = call.getExpression();
+    const thisValue = Node.isPropertyAccessExpression(callee) ? this.host.resolver.resolve(callee.getExpression(), frame.env) : undefined;
+    const inner: Frame = {
+      root: frame.root,
+      env: { bindings, thisValue, workerData: frame.env.workerData },
+      stack: [...frame.stack, call],
+      depth: frame.depth + 1,
+      active: new Set([...frame.active, target]),
+      returns: [],
+      finallies: [],
+      usings: [],
+      catches: [],
+      loops: [],
+      callback: false,
+    };
+    const local = state.clone();
+    this.walkBody(target, local, inner);
+    const outcomes = [...inner.returns];
+    if (!local.dead) outcomes.push(local);
+    state.become(outcomes.length > 0 ? merge(outcomes) : local);
+  }
+
+  private acquire(lock: Value, mode: AcquireMode, method: string, node: Node, state: State, frame: Frame, group?: number): Held {
+    const stack = [...frame.stack, node];
+    this.host.acquired({ root: frame.root, lock, mode, method, stack, heldBefore: state.held.filter((h) => h.definite), group });
+    const held: Held = { lock, mode, method, stack, definite: true, local: true, group };
+    state.held.push(held);
+    return held;
+  }
+}
+
+function unwrapAwait(node: Node): Node {
+  let current = node;
+  while (Node.isAwaitExpression(current) || Node.isParenthesizedExpression(current)) current = current.getExpression();
+  return current;
+}
+
+/** `m.lock()` / `await m.lockAsync()`: expressions whose value is the guard of the lock just taken. */
+function isGuardInitializer(expression: Node): boolean {
+  const inner = unwrapAwait(expression);
+  if (!Node.isCallExpression(inner)) return false;
+  const callee = inner.getExpression();
+  return Node.isPropertyAccessExpression(callee) && (callee.getName() === 'lock' || callee.getName() === 'lockAsync');
+}

@@ -1,0 +1,74 @@
+/**
+ * Which expressions write to a field or module variable, and which declaration they write: the input of
+ * `unguarded-write` and of the other rules' "shared state" checks. Locals of a function are never shared.
+ */
+import { Node, SyntaxKind } from 'ts-morph';
+
+const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'delete', 'clear', 'add', 'fill', 'sort', 'reverse', 'copyWithin']);
+
+const ASSIGNMENTS = new Set([
+  SyntaxKind.EqualsToken, SyntaxKind.PlusEqualsToken, SyntaxKind.MinusEqualsToken, SyntaxKind.AsteriskEqualsToken,
+  SyntaxKind.SlashEqualsToken, SyntaxKind.PercentEqualsToken, SyntaxKind.AmpersandEqualsToken, SyntaxKind.BarEqualsToken,
+  SyntaxKind.CaretEqualsToken, SyntaxKind.LessThanLessThanEqualsToken, SyntaxKind.GreaterThanGreaterThanEqualsToken,
+  SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken, SyntaxKind.AsteriskAsteriskEqualsToken,
+  SyntaxKind.BarBarEqualsToken, SyntaxKind.AmpersandAmpersandEqualsToken, SyntaxKind.QuestionQuestionEqualsToken,
+]);
+
+/** An assignment, `++`/`--`, or `delete`. Mutating method calls are handled by `mutatedByCall`. */
+export function isMutation(node: Node): boolean {
+  if (Node.isBinaryExpression(node)) return ASSIGNMENTS.has(node.getOperatorToken().getKind());
+  if (Node.isPrefixUnaryExpression(node) || Node.isPostfixUnaryExpression(node)) {
+    const op = node.getOperatorToken();
+    return op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken;
+  }
+  return Node.isDeleteExpression(node);
+}
+
+/** The receiver a mutating method call (`this.items.push(x)`) changes, if any. */
+export function mutatedByCall(node: Node): Node | undefined {
+  if (!Node.isCallExpression(node)) return undefined;
+  const callee = node.getExpression();
+  return Node.isPropertyAccessExpression(callee) && MUTATING_METHODS.has(callee.getName()) ? callee.getExpression() : undefined;
+}
+
+export interface WriteTarget {
+  /** The field, property or module variable's declaration. */
+  declaration: Node;
+  /** The object expression the field belongs to (`this`, `acct`), for fields. */
+  base?: Node;
+}
+
+/** The shared location a mutation writes, or undefined for locals and anything unknown. */
+export function writeTarget(node: Node): WriteTarget | undefined {
+  let written: Node | undefined;
+  if (Node.isBinaryExpression(node)) written = node.getLeft();
+  else if (Node.isPrefixUnaryExpression(node) || Node.isPostfixUnaryExpression(node)) written = node.getOperand();
+  else if (Node.isDeleteExpression(node)) written = node.getExpression();
+  else written = mutatedByCall(node);
+  return written ? locationOf(written) : undefined;
+}
+
+function locationOf(expression: Node): WriteTarget | undefined {
+  let node = expression;
+  while (Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node)) node = node.getExpression();
+  // `this.cells[i] = v` writes the `cells` field.
+  while (Node.isElementAccessExpression(node)) node = node.getExpression();
+  if (Node.isPropertyAccessExpression(node)) {
+    const declaration = node.getNameNode().getSymbol()?.getDeclarations()[0];
+    if (!declaration) return undefined;
+    if (Node.isPropertyDeclaration(declaration) || Node.isParameterDeclaration(declaration) || Node.isPropertySignature(declaration) || Node.isPropertyAssignment(declaration)) {
+      return { declaration, base: node.getExpression() };
+    }
+    return undefined;
+  }
+  if (Node.isIdentifier(node)) {
+    let symbol = node.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+    const declaration = symbol?.getDeclarations()[0];
+    // Only module-level variables are shared between functions (and, through workers, between threads).
+    if (declaration && Node.isVariableDeclaration(declaration) && declaration.getVariableStatement()?.getParent() === declaration.getSourceFile()) {
+      return { declaration };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,27 @@
+/** Rule `lock-order`: the fixture folder's expectations, and the text of the reorder fix. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { applyEdits, checkFixtureFolder, findingsIn, FIXTURES_ROOT } from '../helpers/fixtures.js';
+
+checkFixtureFolder('lock-order');
+
+test('lock-order: the finding names both locks of the cycle and relates the other chain', () => {
+  const [finding] = findingsIn('lock-order', 'opposite-order.ts', 'lock-order').filter((f) => f.span.line === 9);
+  assert.ok(finding);
+  assert.match(finding.message, /`lockB` is taken while holding `lockA`/);
+  assert.match(finding.message, /`lockA` -> `lockB` -> `lockA`/);
+  assert.ok(finding.related.some((r) => r.span.line === 15 && /takes `lockB`/.test(r.message)));
+  assert.ok(finding.related.some((r) => r.span.line === 16 && /takes `lockA` while holding `lockB`/.test(r.message)));
+});
+
+test('lock-order: the inverted `using` pair is fixed by swapping the locks; the consistent one gets no fix', () => {
+  const file = path.join(FIXTURES_ROOT, 'lock-order', 'opposite-order.ts');
+  const findings = findingsIn('lock-order', 'opposite-order.ts', 'lock-order');
+  assert.deepEqual(findings.find((f) => f.span.line === 9)?.fixes, []);
+  const fix = findings.find((f) => f.span.line === 16)?.fixes[0];
+  assert.ok(fix?.preferred);
+  const fixed = applyEdits(readFileSync(file, 'utf8'), fix.edits);
+  assert.match(fixed, /using _b = lockA\.lock\(\);\n  using _a = lockB\.lock\(\); \/\/ expect: lock-order/);
+});

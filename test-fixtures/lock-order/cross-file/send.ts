@@ -1,0 +1,9 @@
+// Takes inbox then outbox.
+import { inbox, outbox as out } from './locks.js';
+
+export function send(): void {
+  inbox.lock();
+  out.lock(); // expect: lock-order
+  out.unlock();
+  inbox.unlock();
+}
