@@ -35,7 +35,9 @@ export function describeValue(value: unknown): string {
   const kind = (value as { kind?: unknown }).kind;
   if (typeof kind === 'string' && kind.startsWith('deadbolt.')) return `a ${kind} handle`;
   const ctor = (value as object).constructor;
-  if (ctor !== undefined && ctor !== Object && typeof ctor.name === 'string' && ctor.name !== '') return `a ${ctor.name}`;
+  if (ctor !== undefined && ctor !== Object && typeof ctor.name === 'string' && ctor.name !== '') {
+    return `${/^[AEIOU]/.test(ctor.name) ? 'an' : 'a'} ${ctor.name}`;
+  }
   const keys = Object.keys(value as object);
   return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 6).join(', ')}`;
 }

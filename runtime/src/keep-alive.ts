@@ -23,6 +23,7 @@ function makeKeeper(): RefHandle | undefined {
     clearInterval(timer as number);
     return undefined;
   }
+  (timer as RefHandle).unref(); // holdLoop refs it; an idle keeper must never hold the process
   return timer as RefHandle;
 }
 

@@ -101,8 +101,8 @@ export class Mutex {
    */
   lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
     if (options?.signal?.aborted === true) return Promise.reject(options.signal.reason);
-    if (checking) return this.#lockAsyncSlow(options, orderCheck(this.id, this.#label(), this.rank));
-    if (!tryLockWord(this.#word, M_STATE)) return this.#lockAsyncSlow(options, undefined);
+    if (checking) return this.#lockAsyncSlow(options, true);
+    if (!tryLockWord(this.#word, M_STATE)) return this.#lockAsyncSlow(options, false);
     this.#word[M_OWNER] = threadToken;
     if (tracer !== undefined) tracer.acquired(this.id);
     return this.#ready;
@@ -156,7 +156,9 @@ export class Mutex {
     if (!taken) throw new TimeoutError(`${threadLabel} timed out after ${options?.timeout} ms waiting for ${this.#label()}`);
   }
 
-  async #lockAsyncSlow(options: AsyncWaitOptions | undefined, entry: HeldEntry | undefined): Promise<LockGuard> {
+  /** The contended (or checked) async path; being async, a LockOrderViolation from the check becomes a rejection. */
+  async #lockAsyncSlow(options: AsyncWaitOptions | undefined, check: boolean): Promise<LockGuard> {
+    const entry = check ? orderCheck(this.id, this.#label(), this.rank) : undefined;
     const deadline = deadlineOf(options?.timeout);
     const word = this.#word;
     if (!tryLockWord(word, M_STATE)) {

@@ -104,8 +104,8 @@ export class RecursiveMutex {
       this.#reenter();
       return this.#ready;
     }
-    if (checking) return this.#lockAsyncSlow(options, orderCheck(this.id, this.#label(), this.rank));
-    if (!tryLockWord(word, R_STATE)) return this.#lockAsyncSlow(options, undefined);
+    if (checking) return this.#lockAsyncSlow(options, true);
+    if (!tryLockWord(word, R_STATE)) return this.#lockAsyncSlow(options, false);
     this.#taken(undefined);
     return this.#ready;
   }
@@ -161,7 +161,9 @@ export class RecursiveMutex {
     if (tracer !== undefined) tracer.acquired(this.id);
   }
 
-  async #lockAsyncSlow(options: AsyncWaitOptions | undefined, entry: HeldEntry | undefined): Promise<LockGuard> {
+  /** The contended (or checked) async path; being async, a LockOrderViolation from the check becomes a rejection. */
+  async #lockAsyncSlow(options: AsyncWaitOptions | undefined, check: boolean): Promise<LockGuard> {
+    const entry = check ? orderCheck(this.id, this.#label(), this.rank) : undefined;
     const deadline = deadlineOf(options?.timeout);
     const word = this.#word;
     if (!tryLockWord(word, R_STATE)) {

@@ -24,7 +24,8 @@ export function callSite(): string {
   Error.stackTraceLimit = limit;
   for (const line of stack.split('\n').slice(1)) {
     const frame = line.trim().replace(/^at /, '');
-    if (frame.includes(RUNTIME_DIR) || frame.includes('node:internal') || frame.includes('<anonymous>')) continue;
+    // Skip the runtime's own frames, Node's (node:...), and native ones such as "new Promise (<anonymous>)".
+    if (frame.includes(RUNTIME_DIR) || /(^|\()node:/.test(frame) || /(^|\()<anonymous>\)?$/.test(frame)) continue;
     return frame;
   }
   return 'unknown location';
