@@ -30,6 +30,8 @@ export interface Held {
 export interface WalkRoot {
   thread: string;
   node: Node;
+  /** True when the function runs from places the analysis cannot see (no known caller, or its value escapes). */
+  entry: boolean;
 }
 
 /** A lock taken (or about to be waited for) while `heldBefore` were held. */

@@ -56,11 +56,11 @@ class Model implements EngineModel, WalkHost {
       const envs = workerEnvs(file, spawns);
       for (const { thread, env } of envs) {
         this.currentRootCounts = true;
-        walker.walkRoot(file, { thread, node: file }, env);
+        walker.walkRoot(file, { thread, node: file, entry: true }, env);
         for (const fn of this.calls.functionsOf(file)) {
           if (this.calls.isInlineCallback(fn)) continue;
           this.currentRootCounts = this.calls.isRoot(fn);
-          walker.walkRoot(fn, { thread, node: fn }, env);
+          walker.walkRoot(fn, { thread, node: fn, entry: this.currentRootCounts }, env);
         }
       }
       onProgress?.(index + 1, files.length, file.getFilePath());

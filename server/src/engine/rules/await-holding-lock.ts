@@ -1,9 +1,28 @@
-/** Rule `await-holding-lock`: not implemented yet (see DESIGN.md for what it finds). */
+/**
+ * Rule `await-holding-lock`: an `await` reached while holding a lock taken with a blocking or try acquisition.
+ * While the coroutine is suspended the thread runs other code, which blocks or throws on that lock. Locks
+ * released before the await are not held; locks taken with `lockAsync`/`withLockAsync` are the intended idiom.
+ */
 import type { Rule } from '../rule.js';
+import { spanOf } from '../span.js';
 
 export const awaitHoldingLock: Rule = {
   id: 'await-holding-lock',
-  description: 'TODO',
-  defaultSeverity: 'error',
-  check() {},
+  description: 'Finds an await reached while holding a lock taken with a blocking or try acquisition.',
+  defaultSeverity: 'warning',
+  check(context) {
+    for (const fact of context.model.facts.awaits) {
+      for (const held of fact.held) {
+        if (held.mode === 'async') continue;
+        const taken = held.stack[held.stack.length - 1]!;
+        context.report({
+          rule: 'await-holding-lock',
+          message: `\`await\` while holding \`${held.lock.name}\`, taken with \`${held.method}()\` on line ${taken.getStartLineNumber()}: while this coroutine is suspended, other code on this thread that needs \`${held.lock.name}\` blocks the event loop or throws. Take it with \`lockAsync()\`/\`withLockAsync()\`, or release it before awaiting.`,
+          span: spanOf(fact.node),
+          related: [{ span: spanOf(taken), message: `\`${held.lock.name}\` taken here` }],
+          fixes: [],
+        });
+      }
+    }
+  },
 };

@@ -1,9 +1,47 @@
-/** Rule `lock-leak`: not implemented yet (see DESIGN.md for what it finds). */
+/**
+ * Rule `lock-leak`: a lock taken and not released on some path out of the function (an early return, a throw,
+ * the end). `using` guards and withLock-style callbacks release on every path; a function that always returns
+ * holding what it took, and has callers, is an acquire helper and its callers are checked instead.
+ */
+import type { Node } from 'ts-morph';
 import type { Rule } from '../rule.js';
+import { spanOf } from '../span.js';
+import type { ExitFact } from '../model/facts.js';
+
+function describeExit(exit: ExitFact): string {
+  const line = exit.exit.getEndLineNumber();
+  if (exit.how === 'return') return `returns on line ${exit.exit.getStartLineNumber()}`;
+  if (exit.how === 'throw') return `throws on line ${exit.exit.getStartLineNumber()}`;
+  return `ends on line ${line}`;
+}
 
 export const lockLeak: Rule = {
   id: 'lock-leak',
-  description: 'TODO',
+  description: 'Finds a lock taken and not released on some path out of the function, such as an early return or a throw.',
   defaultSeverity: 'error',
-  check() {},
+  check(context) {
+    const { exits, cleanExits } = context.model.facts;
+    const cleanFunctions = new Set<Node>(cleanExits.map((e) => e.root.node));
+    const byPlace = new Map<string, ExitFact[]>();
+    for (const exit of exits) {
+      const site = exit.held.stack[0]!;
+      const key = `${site.getSourceFile().getFilePath()}:${site.getStart()}:${exit.held.lock.id}`;
+      byPlace.set(key, [...(byPlace.get(key) ?? []), exit]);
+    }
+    for (const group of byPlace.values()) {
+      const first = group[0]!;
+      // An acquire helper (never releases, has callers): the caller that keeps the lock is the one to check.
+      if (!first.root.entry && !cleanFunctions.has(first.root.node)) continue;
+      const unique = [...new Map(group.map((e) => [e.exit, e])).values()];
+      const paths = unique.map(describeExit).join(', ');
+      const name = first.held.lock.name;
+      context.report({
+        rule: 'lock-leak',
+        message: `\`${name}\` is taken here but still held when the function ${paths}. Release it on every path: \`try { ... } finally { ${name}.unlock(); }\`, \`using _ = ${name}.lock()\`, or \`withLock\`.`,
+        span: spanOf(first.held.stack[0]!),
+        related: unique.map((e) => ({ span: spanOf(e.exit), message: `leaves the function holding \`${name}\`` })),
+        fixes: [],
+      });
+    }
+  },
 };

@@ -1,9 +1,98 @@
-/** Rule `unguarded-write`: not implemented yet (see DESIGN.md for what it finds). */
-import type { Rule } from '../rule.js';
+/**
+ * Rule `unguarded-write`: a write to shared state without the lock that guards it. The guard is declared with
+ * `/** @guardedBy lockName *\/` on the field or variable, or inferred: a location written under one lock at
+ * most of its writes (at least two) is reported where it is written without it. Constructors are exempt.
+ */
+import { Node } from 'ts-morph';
+import type { LockRef, Rule, RuleContext } from '../rule.js';
+import { spanOf } from '../span.js';
+import type { WriteFact } from '../model/facts.js';
+import { keyOf } from '../model/values.js';
+
+interface Write {
+  fact: WriteFact;
+  held: readonly LockRef[];
+}
+
+function inConstructor(node: Node): boolean {
+  const fn = node.getFirstAncestor((a) => Node.isConstructorDeclaration(a) || Node.isFunctionDeclaration(a) || Node.isMethodDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
+  return fn !== undefined && Node.isConstructorDeclaration(fn);
+}
+
+function targetName(write: WriteFact): string {
+  const name = Node.hasName(write.target) ? write.target.getName() : write.target.getText();
+  return write.base ? `${write.base.name}.${name}` : name;
+}
+
+/** The lock id a `@guardedBy name` denotes for one write: a sibling field of the written object, or a module variable. */
+function declaredGuardId(write: WriteFact, guard: string): string | undefined {
+  if (write.base) return `${write.base.id}.${guard}`;
+  const variable = write.target.getSourceFile().getVariableDeclaration(guard);
+  return variable ? keyOf(variable) : undefined;
+}
+
+/** A held lock as seen from one write: relative to the written object (`.mutex`) when it is one of its fields. */
+function relativeGuard(write: WriteFact, lock: LockRef): string {
+  return write.base && lock.id.startsWith(`${write.base.id}.`) ? `rel:${lock.id.slice(write.base.id.length)}` : `abs:${lock.id}`;
+}
 
 export const unguardedWrite: Rule = {
   id: 'unguarded-write',
-  description: 'TODO',
+  description: 'Finds a write to shared state without the lock that guards it, declared with @guardedBy or inferred from the other writes.',
   defaultSeverity: 'error',
-  check() {},
+  check(context) {
+    const writes = new Map<Node, Write>();
+    for (const fact of context.model.facts.writes) {
+      if (writes.has(fact.node) || inConstructor(fact.node)) continue;
+      writes.set(fact.node, { fact, held: context.model.heldAt(fact.node) });
+    }
+    const byTarget = new Map<Node, Write[]>();
+    for (const write of writes.values()) {
+      const guard = context.model.guardedBy(write.fact.target);
+      if (guard !== undefined) checkDeclared(context, write, guard);
+      else byTarget.set(write.fact.target, [...(byTarget.get(write.fact.target) ?? []), write]);
+    }
+    for (const group of byTarget.values()) checkInferred(context, group);
+  },
 };
+
+function checkDeclared(context: RuleContext, write: Write, guard: string): void {
+  const id = declaredGuardId(write.fact, guard);
+  if (id === undefined || write.held.some((l) => l.id === id)) return;
+  const name = targetName(write.fact);
+  context.report({
+    rule: 'unguarded-write',
+    message: `\`${name}\` is written without holding \`${guard}\`, which guards it (@guardedBy ${guard}). Take \`${guard}\` around this write.`,
+    span: spanOf(write.fact.node),
+    related: [{ span: spanOf(write.fact.target), message: `declared @guardedBy ${guard} here` }],
+    fixes: [],
+  });
+}
+
+function checkInferred(context: RuleContext, group: readonly Write[]): void {
+  if (group.length < 3) return;
+  const counts = new Map<string, { count: number; name: string }>();
+  for (const write of group) {
+    for (const key of new Set(write.held.map((l) => relativeGuard(write.fact, l)))) {
+      const lock = write.held.find((l) => relativeGuard(write.fact, l) === key)!;
+      const entry = counts.get(key) ?? { count: 0, name: lock.name };
+      entry.count++;
+      counts.set(key, entry);
+    }
+  }
+  for (const [key, { count, name }] of counts) {
+    if (count < 2 || count * 2 <= group.length || count === group.length) continue;
+    const guarded = group.filter((w) => w.held.some((l) => relativeGuard(w.fact, l) === key));
+    for (const write of group) {
+      if (guarded.includes(write)) continue;
+      const lockName = key.startsWith('rel:') && write.fact.base ? `${write.fact.base.name}${key.slice(4)}` : name;
+      context.report({
+        rule: 'unguarded-write',
+        message: `\`${targetName(write.fact)}\` is written without holding \`${lockName}\`, which is held at ${count} of its ${group.length} writes. Take \`${lockName}\` here too, or declare the intended guard with @guardedBy.`,
+        span: spanOf(write.fact.node),
+        related: guarded.slice(0, 5).map((w) => ({ span: spanOf(w.fact.node), message: `written holding \`${lockName}\`` })),
+        fixes: [],
+      });
+    }
+  }
+}
