@@ -10,18 +10,26 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
   return a.file === b.file && ((a.start < b.end && b.start < a.end) || a.start === b.start);
 }
 
+export interface ChosenFixes {
+  /** How many findings these edits fix. */
+  fixes: number;
+  byFile: Map<string, TextEdit[]>;
+}
+
 /** The edits of every preferred fix that conflicts with no fix chosen before it, grouped by file. */
-export function chooseFixes(findings: readonly Finding[]): Map<string, TextEdit[]> {
+export function chooseFixes(findings: readonly Finding[]): ChosenFixes {
   const chosen: TextEdit[] = [];
+  let fixes = 0;
   for (const finding of findings) {
     const fix = finding.fixes.find((f) => f.preferred && f.edits.length > 0);
     if (fix === undefined) continue;
     if (fix.edits.some((edit) => chosen.some((other) => overlaps(edit, other)))) continue;
     chosen.push(...fix.edits);
+    fixes += 1;
   }
   const byFile = new Map<string, TextEdit[]>();
   for (const edit of chosen) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
-  return byFile;
+  return { fixes, byFile };
 }
 
 /** Applies non-overlapping edits to one text, last first so earlier offsets stay valid. */
@@ -31,12 +39,7 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
   return out;
 }
 
-/** Writes the chosen fixes; returns how many edits were applied. */
-export function writeFixes(byFile: ReadonlyMap<string, readonly TextEdit[]>): number {
-  let count = 0;
-  for (const [file, edits] of byFile) {
-    writeFileSync(file, applyTextEdits(readFileSync(file, 'utf8'), edits));
-    count += edits.length;
-  }
-  return count;
+/** Writes the chosen edits to their files. */
+export function writeFixes(byFile: ReadonlyMap<string, readonly TextEdit[]>): void {
+  for (const [file, edits] of byFile) writeFileSync(file, applyTextEdits(readFileSync(file, 'utf8'), edits));
 }

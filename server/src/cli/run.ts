@@ -81,12 +81,13 @@ export function run(argv: readonly string[], io: CliIo): number {
     let applied = 0;
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
       const chosen = chooseFixes(result.findings);
-      if (chosen.size === 0) break;
-      applied += writeFixes(chosen);
+      if (chosen.fixes === 0) break;
+      writeFixes(chosen.byFile);
+      applied += chosen.fixes;
       result = analyseOnce();
     }
     // The report that follows is what remains; say what changed so a clean report is not a mystery.
-    if (applied > 0 && command.format === 'text') io.stderr.write(`deadbolt: applied ${applied} fix edit${applied === 1 ? '' : 's'}\n`);
+    if (applied > 0 && command.format === 'text') io.stderr.write(`deadbolt: fixed ${applied} problem${applied === 1 ? '' : 's'}\n`);
   }
 
   const findings = command.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;

@@ -1,0 +1,68 @@
+/** `deadbolt check` end to end on the small projects of test-fixtures/cli: exit codes, json output, configuration and project selection. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { CLI_FIXTURES, deadbolt } from './spawn.js';
+
+interface JsonOutput {
+  diagnostics: { file: string; line: number; column: number; endLine: number; endColumn: number; rule: string; severity: string; message: string; related: unknown[] }[];
+  summary: { files: number; errors: number; warnings: number };
+}
+
+test('a clean project exits 0 and prints nothing in text format', () => {
+  const run = deadbolt(['check'], path.join(CLI_FIXTURES, 'clean'));
+  assert.equal(run.status, 0);
+  assert.equal(run.stdout, '');
+  assert.equal(run.stderr, '', 'no progress line when stderr is not a terminal');
+});
+
+test('json: exact shape, 1-based positions and paths relative to the working directory', () => {
+  const run = deadbolt(['check', '--format', 'json'], path.join(CLI_FIXTURES, 'findings'));
+  assert.equal(run.status, 1);
+  const report = JSON.parse(run.stdout) as JsonOutput;
+  assert.deepEqual(Object.keys(report), ['diagnostics', 'summary']);
+  assert.deepEqual(report.summary, { files: 2, errors: 2, warnings: 0 });
+  const [io, stats] = report.diagnostics;
+  assert.deepEqual(Object.keys(io!), ['file', 'line', 'column', 'endLine', 'endColumn', 'rule', 'severity', 'message', 'related']);
+  // `  return Number(readFileSync('/tmp/total.txt', 'utf8'));`: the call starts in column 17.
+  assert.deepEqual(
+    { file: io!.file, line: io!.line, column: io!.column, endLine: io!.endLine, endColumn: io!.endColumn, rule: io!.rule, severity: io!.severity },
+    { file: 'src/io.ts', line: 5, column: 17, endLine: 5, endColumn: 55, rule: 'blocking-in-async', severity: 'error' },
+  );
+  assert.deepEqual(
+    { file: stats!.file, line: stats!.line, column: stats!.column, endColumn: stats!.endColumn, rule: stats!.rule },
+    { file: 'src/stats.ts', line: 7, column: 3, endColumn: 17, rule: 'non-atomic-update' },
+  );
+});
+
+test('json from a parent folder with a path argument keeps paths relative to cwd', () => {
+  const run = deadbolt(['check', 'findings/src/stats.ts', '--format', 'json'], CLI_FIXTURES);
+  const report = JSON.parse(run.stdout) as JsonOutput;
+  assert.deepEqual(report.diagnostics.map((d) => `${d.file}:${d.line}`), ['findings/src/stats.ts:7']);
+  assert.equal(report.summary.files, 1);
+});
+
+test('deadbolt.config.json severities: "off" drops a rule, "warning" keeps exit 0', () => {
+  const run = deadbolt(['check', '--format', 'json'], path.join(CLI_FIXTURES, 'configured'));
+  assert.equal(run.status, 0);
+  const report = JSON.parse(run.stdout) as JsonOutput;
+  assert.deepEqual(report.diagnostics.map((d) => [d.rule, d.severity]), [['blocking-in-async', 'warning']]);
+  assert.deepEqual(report.summary, { files: 2, errors: 0, warnings: 1 });
+});
+
+test('--quiet reports errors only', () => {
+  const run = deadbolt(['check', '--quiet', '--format', 'json'], path.join(CLI_FIXTURES, 'configured'));
+  assert.equal(run.status, 0);
+  assert.deepEqual((JSON.parse(run.stdout) as JsonOutput).diagnostics, []);
+});
+
+test('a tsconfig.json in cwd is the default project: files outside its include are not analysed', () => {
+  const run = deadbolt(['check', '--format', 'json'], path.join(CLI_FIXTURES, 'tsconfig-project'));
+  assert.equal(run.status, 1);
+  const report = JSON.parse(run.stdout) as JsonOutput;
+  assert.deepEqual(report.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`), ['src/tally.ts:5:3 non-atomic-update']);
+  assert.equal(report.summary.files, 1);
+  // Naming the folder explicitly analyses every file under it instead.
+  const all = JSON.parse(deadbolt(['check', '.', '--format', 'json'], path.join(CLI_FIXTURES, 'tsconfig-project')).stdout) as JsonOutput;
+  assert.deepEqual(all.diagnostics.map((d) => d.file), ['scripts/outside.ts', 'src/tally.ts']);
+});

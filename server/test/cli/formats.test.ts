@@ -1,0 +1,46 @@
+/** `deadbolt check` output formats on test-fixtures/cli/findings: SARIF 2.1.0 and the stylish text report. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { CLI_FIXTURES, deadbolt } from './spawn.js';
+
+test('sarif: a valid 2.1.0 log with rules, levels, locations and fixes', () => {
+  const run = deadbolt(['check', '--format', 'sarif'], path.join(CLI_FIXTURES, 'findings'));
+  assert.equal(run.status, 1);
+  const log = JSON.parse(run.stdout);
+  assert.equal(log.version, '2.1.0');
+  assert.match(log.$schema, /sarif-2\.1\.0/);
+  assert.equal(log.runs.length, 1);
+  const [sarifRun] = log.runs;
+  assert.equal(sarifRun.tool.driver.name, 'deadbolt');
+  const ruleIds = sarifRun.tool.driver.rules.map((r: { id: string }) => r.id);
+  assert.ok(ruleIds.includes('non-atomic-update') && ruleIds.includes('blocking-in-async') && ruleIds.includes('lock-order'));
+  for (const rule of sarifRun.tool.driver.rules) assert.match(rule.helpUri, new RegExp(`docs/rules/${rule.id}\\.md$`));
+  assert.equal(sarifRun.results.length, 2);
+  for (const result of sarifRun.results) {
+    assert.equal(sarifRun.tool.driver.rules[result.ruleIndex].id, result.ruleId);
+    assert.equal(result.level, 'error');
+    assert.equal(typeof result.message.text, 'string');
+    assert.ok(Array.isArray(result.relatedLocations));
+  }
+  const [io] = sarifRun.results;
+  assert.deepEqual(io.locations[0].physicalLocation, {
+    artifactLocation: { uri: 'src/io.ts', uriBaseId: '%SRCROOT%' },
+    region: { startLine: 5, startColumn: 17, endLine: 5, endColumn: 55 },
+  });
+  assert.match(sarifRun.originalUriBaseIds['%SRCROOT%'].uri, /^file:\/\/.*\/findings\/$/);
+  assert.equal(io.fixes[0].artifactChanges[0].artifactLocation.uri, 'src/io.ts');
+  assert.ok(io.fixes[0].artifactChanges[0].replacements.some((r: { insertedContent: { text: string } }) => r.insertedContent.text.includes('await readFile(')));
+});
+
+test('text: stylish layout with a file header, aligned rows and the summary; no colour when piped', () => {
+  const run = deadbolt(['check'], path.join(CLI_FIXTURES, 'findings'));
+  assert.equal(run.status, 1);
+  const lines = run.stdout.split('\n');
+  assert.ok(lines.includes('src/io.ts'));
+  assert.ok(lines.includes('src/stats.ts'));
+  assert.ok(lines.some((l) => /^  5:17  error  `readFileSync\(\)` .*  blocking-in-async$/.test(l)));
+  assert.ok(lines.some((l) => /^  7:3  error  `counts\[slot\]` .*  non-atomic-update$/.test(l)));
+  assert.ok(lines.includes('✖ 2 problems (2 errors, 0 warnings)'));
+  assert.doesNotMatch(run.stdout, /\u001b\[/);
+});
