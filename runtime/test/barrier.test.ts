@@ -55,6 +55,17 @@ test('reset() while parties wait breaks their generation', async () => {
   assert.deepEqual((await Promise.all(pair)).sort(), [0, 1]);
 });
 
+test('aborting an async barrier wait breaks the barrier for the others', async () => {
+  const barrier = new Barrier(3);
+  const controller = new AbortController();
+  const other = barrier.waitAsync();
+  const leaving = barrier.waitAsync({ signal: controller.signal });
+  controller.abort(new Error('left'));
+  await assert.rejects(leaving, /left/);
+  await assert.rejects(other, BrokenBarrierError);
+  assert.equal(barrier.broken, true);
+});
+
 test('parties must be an integer from 1', () => {
   assert.throws(() => new Barrier(0), RangeError);
   assert.equal(new Barrier(1).wait(), 0);
