@@ -40,7 +40,8 @@ export interface ValidLaunch {
 const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
 
-export function validateLaunch(raw: Partial<LaunchArguments>, baseEnv: NodeJS.ProcessEnv = process.env): ValidLaunch {
+export function validateLaunch(given: Partial<LaunchArguments> | undefined, baseEnv: NodeJS.ProcessEnv = process.env): ValidLaunch {
+  const raw = given ?? {};
   const cwd = resolve(typeof raw.cwd === 'string' && raw.cwd !== '' ? raw.cwd : process.cwd());
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new LaunchError(`cwd '${cwd}' is not a directory.`);
   if (typeof raw.program !== 'string' || raw.program === '') {

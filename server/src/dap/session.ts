@@ -69,7 +69,7 @@ export class DeadboltDebugSession extends DebugSession {
       }
     } catch (error) {
       const message = error instanceof LaunchError ? error.message : `Cannot launch: ${error instanceof Error ? error.message : String(error)}`;
-      this.sendErrorResponse(response, { id: LAUNCH_ERROR_ID, format: '{message}', variables: { message }, showUser: true });
+      this.sendErrorResponse(response, { id: LAUNCH_ERROR_ID, format: '{_message}', variables: { _message: message }, showUser: true });
       return;
     }
     const launch = this.launchConfig;
