@@ -60,9 +60,10 @@ function checkDeclared(context: RuleContext, write: Write, guard: string): void 
   const id = declaredGuardId(write.fact, guard);
   if (id === undefined || write.held.some((l) => l.id === id)) return;
   const name = targetName(write.fact);
+  const lock = write.fact.base ? `${write.fact.base.name}.${guard}` : guard;
   context.report({
     rule: 'unguarded-write',
-    message: `\`${name}\` is written without holding \`${guard}\`, which guards it (@guardedBy ${guard}). Take \`${guard}\` around this write.`,
+    message: `\`${name}\` is written without holding \`${lock}\`, which guards it (@guardedBy ${guard}). Take \`${lock}\` around this write.`,
     span: spanOf(write.fact.node),
     related: [{ span: spanOf(write.fact.target), message: `declared @guardedBy ${guard} here` }],
     fixes: [],
