@@ -1,15 +1,21 @@
 /** Semaphore: the bound is never exceeded under 6 workers; timeouts, try, async, abort and release from another thread. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Semaphore, TimeoutError } from '../src/index.js';
+import { Barrier, Semaphore, TimeoutError } from '../src/index.js';
 import { call, startAgent, withWorkers } from './harness.js';
 
 test('6 workers never hold more than 2 permits at once, and do reach 2', async () => {
   const PERMITS = 2;
+  const WORKERS = 6;
   const semaphore = new Semaphore(PERMITS, { name: 'pool' });
   const gauge = new SharedArrayBuffer(8);
+  const startLine = new Barrier(WORKERS).handle;
+  // Two workers meet at this barrier while each holds a permit: that can only finish if both are held at once.
+  const rendezvous = new Barrier(2).handle;
   await withWorkers(async (start) => {
-    const workers = Array.from({ length: 6 }, () => start('gauge', { semaphore: semaphore.handle, gauge, iterations: 5_000 }));
+    const workers = Array.from({ length: WORKERS }, (_, i) =>
+      start('gauge', { semaphore: semaphore.handle, gauge, iterations: 5_000, start: startLine, rendezvous: i < 2 ? rendezvous : undefined }),
+    );
     await Promise.all(workers.map((w) => w.next()));
   });
   const [now, max] = new Int32Array(gauge);
