@@ -1,0 +1,116 @@
+/**
+ * LSP benchmark: on a generated 1,000-module project, the time from a `didChange` to the publish of diagnostics
+ * that reflect it (p50/p95 over 50 edits) and peak resident memory, for deadbolt-lsp and, on the very same
+ * edits, for typescript-language-server's own diagnostics. Run alone with `node server/dist/bench/lsp.js`.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver-protocol/node';
+import { generateProject } from './lsp/generate.js';
+import { sampleRss } from './lsp/rss.js';
+import { BenchSession } from './lsp/session.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const SERVER_BIN = join(REPO, 'server', 'bin', 'deadbolt-lsp.js');
+const EDITS = 50;
+const MODULES = Number(process.env.DEADBOLT_BENCH_MODULES ?? 1000);
+
+export interface LspFigures {
+  server: string;
+  openMs: number;
+  p50: number;
+  p95: number;
+  max: number;
+  peakRssMb: number | undefined;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** The 50 edit texts: odd edits add a lost update and a type error, even ones remove them; each text is distinct. */
+function editTexts(original: string): { text: string; broken: boolean }[] {
+  const module = /const cells(\d+) =/.exec(original)?.[1] ?? '0';
+  return Array.from({ length: EDITS }, (_, index) => {
+    const k = index + 1;
+    const broken = k % 2 === 1;
+    const added = broken ? `\nexport function edited${k}(): void { cells${module}[1]++; const bad: number = 'x${k}'; }` : '';
+    return { text: original.replace('// EDIT-HERE', `// EDIT-HERE ${k}${added}`), broken };
+  });
+}
+
+async function measure(
+  name: string,
+  command: string[],
+  root: string,
+  file: string,
+  original: string,
+  reflects: (d: Diagnostic[], broken: boolean) => boolean,
+  initializationOptions?: unknown,
+): Promise<LspFigures> {
+  const session = await BenchSession.start(command, root, initializationOptions);
+  const rss = sampleRss(session.child.pid!);
+  try {
+    const openMs = await session.open(file, original, (d) => reflects(d, false));
+    const latencies: number[] = [];
+    for (const edit of editTexts(original)) latencies.push(await session.edit(file, edit.text, (d) => reflects(d, edit.broken)));
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return { server: name, openMs, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1]!, peakRssMb: rss.stop() };
+  } finally {
+    rss.stop();
+    await session.stop();
+  }
+}
+
+/** Runs both servers on the same edits, prints the figures and returns them. */
+export async function measureLspLatency(): Promise<LspFigures[]> {
+  const project = generateProject(join(REPO, '.bench-work', 'lsp-project'), MODULES, 100);
+  console.log(`\nLSP: edit-to-diagnostics latency over ${EDITS} edits of ${project.edited.slice(project.root.length + 1)} in a generated project of ${project.files.length} modules / ${project.lines} lines`);
+  const original = readFileSync(project.edited, 'utf8');
+  const figures: LspFigures[] = [];
+
+  figures.push(
+    await measure('deadbolt-lsp', [process.execPath, SERVER_BIN, '--stdio'], project.root, project.edited, original, (d, broken) =>
+      d.some((x) => x.code === 'non-atomic-update') === broken,
+    ),
+  );
+
+  const require = createRequire(import.meta.url);
+  const tsls = require.resolve('typescript-language-server/lib/cli.mjs');
+  const tsserver = require.resolve('typescript/lib/tsserver.js');
+  figures.push(
+    await measure(
+      'typescript-language-server',
+      [process.execPath, tsls, '--stdio'],
+      project.root,
+      project.edited,
+      original,
+      (d, broken) => d.some((x) => x.code === 2322) === broken,
+      { tsserver: { path: tsserver } },
+    ),
+  );
+
+  const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+  console.log(['server'.padEnd(28), 'open'.padStart(11), 'p50'.padStart(10), 'p95'.padStart(10), 'max'.padStart(10), 'peak RSS'.padStart(10)].join(' '));
+  for (const f of figures) {
+    const rss = f.peakRssMb === undefined ? 'n/a' : `${f.peakRssMb.toFixed(0)} MB`;
+    console.log([f.server.padEnd(28), fmt(f.openMs).padStart(11), fmt(f.p50).padStart(10), fmt(f.p95).padStart(10), fmt(f.max).padStart(10), rss.padStart(10)].join(' '));
+  }
+  const [ours, theirs] = figures as [LspFigures, LspFigures];
+  console.log(`goal p95 <= 100 ms: ${ours.p95 <= 100 ? 'met' : 'NOT met'}; p95 vs typescript-language-server: ${(ours.p95 / theirs.p95).toFixed(2)}x`);
+  return figures;
+}
+
+/** The entry the shared benchmark runner (server/bench/run.ts) calls. */
+export async function runLspBenchmark(): Promise<void> {
+  await measureLspLatency();
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runLspBenchmark().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
