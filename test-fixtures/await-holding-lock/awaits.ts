@@ -60,7 +60,8 @@ export class Store {
 
 export async function awaitingAnotherLock(): Promise<void> {
   using _ = m.lock();
-  await using _p = await permits.acquireAsync(); // expect: await-holding-lock
+  await permits.acquireAsync(); // expect: await-holding-lock
+  permits.release();
 }
 
 // ---- not flagged ----
@@ -121,6 +122,7 @@ export async function finallyReleased(): Promise<void> {
 }
 
 export async function asyncPermit(): Promise<void> {
-  await using _ = await permits.acquireAsync();
+  await permits.acquireAsync();
   await fetchRow();
+  permits.release();
 }
