@@ -12,6 +12,8 @@ interface RefHandle {
 
 let parked = 0;
 let keeper: RefHandle | undefined;
+/** Set once the keeper was made (or found unnecessary, in browsers), so it is made at most once per thread. */
+let keeperMade = false;
 
 /** The interval never matters (the callback does nothing); it only has to stay within Node's timer range. */
 const KEEPER_INTERVAL_MS = 2 ** 30;
@@ -30,7 +32,10 @@ function makeKeeper(): RefHandle | undefined {
 /** Called when an async wait parks. */
 export function holdLoop(): void {
   if (parked++ === 0) {
-    keeper ??= makeKeeper();
+    if (!keeperMade) {
+      keeper = makeKeeper();
+      keeperMade = true;
+    }
     keeper?.ref();
   }
 }
