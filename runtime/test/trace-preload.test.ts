@@ -1,0 +1,147 @@
+/**
+ * The tracing preload end to end, without the adapter: a generated program runs under `node --import preload.js`
+ * with the trace channel on fd 3, and the test reads the batches the collector writes. Checks worker naming (also
+ * for workers created with their own execArgv), hold sites in the program's file, exits, output while the main
+ * thread is blocked, and that without DEADBOLT_TRACE the preload does nothing.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { TraceBatch, TraceEvent } from '../src/trace/events.js';
+
+const PRELOAD = fileURLToPath(new URL('../src/trace/preload.js', import.meta.url));
+const RUNTIME = new URL('../src/index.js', import.meta.url).href;
+const dir = mkdtempSync(join(tmpdir(), 'deadbolt-trace-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function program(name: string, source: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, source.replaceAll('RUNTIME', RUNTIME));
+  return file;
+}
+
+interface Run {
+  child: ChildProcess;
+  batches: TraceBatch[];
+  stdout: () => string;
+  /** Resolves once some batch or output satisfies `done`. */
+  until(done: () => boolean): Promise<void>;
+  exit: Promise<number | null>;
+}
+
+function run(file: string, traced = true): Run {
+  const env = { ...process.env };
+  if (traced) env.DEADBOLT_TRACE = 'fd:3';
+  else delete env.DEADBOLT_TRACE;
+  const child = spawn(process.execPath, ['--import', PRELOAD, file], { env, stdio: ['ignore', 'pipe', 'inherit', 'pipe'] });
+  // A generous bound so a hung program fails its test instead of hanging the suite.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  child.on('close', () => clearTimeout(guard));
+  const batches: TraceBatch[] = [];
+  let out = '';
+  let pending = '';
+  const checks: (() => void)[] = [];
+  const poke = () => checks.slice().forEach((c) => c());
+  (child.stdio[3] as Readable).setEncoding('utf8').on('data', (chunk: string) => {
+    pending += chunk;
+    for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n')) {
+      batches.push(JSON.parse(pending.slice(0, i)) as TraceBatch);
+      pending = pending.slice(i + 1);
+    }
+    poke();
+  });
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    poke();
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => (poke(), resolve(code))));
+  return {
+    child,
+    batches,
+    stdout: () => out,
+    exit,
+    until(done) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (done()) {
+            checks.splice(checks.indexOf(check), 1);
+            resolve();
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            if (!done()) reject(new Error(`program ended first; stdout: ${out}`));
+          }
+        };
+        checks.push(check);
+        check();
+      });
+    },
+  };
+}
+
+const events = (r: Run): TraceEvent[] => r.batches.flatMap((b) => b.events);
+
+test('workers are named (also with an explicit execArgv), their holds point at the program, their exits are seen', async () => {
+  const file = program(
+    'named.mjs',
+    `import { Mutex } from 'RUNTIME';
+     import { Worker, isMainThread, workerData } from 'node:worker_threads';
+     if (isMainThread) {
+       const a = new Worker(new URL(import.meta.url), { name: 'alpha', workerData: new Mutex({ name: 'first' }).handle });
+       await new Promise((r) => a.once('exit', r));
+       const b = new Worker(new URL(import.meta.url), { workerData: new Mutex({ name: 'second' }).handle, execArgv: [] });
+       await new Promise((r) => b.once('exit', r));
+     } else {
+       const m = Mutex.from(workerData);
+       m.lock(); // exits holding it: the table must keep the lock after the thread is gone
+     }`,
+  );
+  const r = run(file);
+  assert.equal(await r.exit, 0);
+  const names = events(r).filter((e) => e.type === 'thread-name').map((e) => (e as { name: string }).name);
+  assert.deepEqual(names, ['alpha', 'named']);
+  const exits = new Set(events(r).filter((e) => e.type === 'thread-exit').map((e) => e.thread));
+  const workers = events(r).filter((e) => e.type === 'thread-name').map((e) => e.thread);
+  for (const w of workers) assert.ok(exits.has(w), `exit of worker ${w} seen`);
+  const last = r.batches.at(-1)!;
+  for (const w of workers) {
+    const held = last.holdings.find((h) => h.thread === w)?.held ?? [];
+    assert.equal(held.length, 1, `worker ${w} still lists the lock it never released`);
+    assert.equal(held[0]!.site?.file, file);
+    assert.equal(held[0]!.site?.line, 10);
+  }
+});
+
+test('a worker\'s output reaches stdout while the main thread is blocked in Atomics.wait', async () => {
+  const file = program(
+    'blocked.mjs',
+    `import { Worker, isMainThread, workerData } from 'node:worker_threads';
+     if (isMainThread) {
+       const flag = new Int32Array(new SharedArrayBuffer(4));
+       new Worker(new URL(import.meta.url), { workerData: flag });
+       Atomics.wait(flag, 0, 0, 30000);
+       console.log('main unblocked');
+     } else {
+       console.log('hello from the worker');
+     }`,
+  );
+  const r = run(file);
+  try {
+    await r.until(() => r.stdout().includes('hello from the worker'));
+    assert.ok(!r.stdout().includes('main unblocked'), 'the output came while main was still blocked');
+  } finally {
+    r.child.kill('SIGKILL');
+    await r.exit;
+  }
+});
+
+test('without DEADBOLT_TRACE the preload leaves the program alone', async () => {
+  const file = program('plain.mjs', `import { Worker } from 'node:worker_threads'; console.log(Worker.name);`);
+  const r = run(file, false);
+  assert.equal(await r.exit, 0);
+  assert.equal(r.batches.length, 0);
+  assert.equal(r.stdout().trim(), 'Worker', 'the Worker class is the original one');
+});
