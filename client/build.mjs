@@ -1,7 +1,7 @@
 // Bundles everything the extension ships with esbuild (the one bundler): the extension host code, the language
 // server and debug adapter from server/, and the webview script. `tsc -b` only type-checks; this makes dist/.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,15 +26,20 @@ const node = {
   sourcemap: true,
   minify: production,
   logLevel: 'warning',
-  // The TypeScript compiler that ts-morph bundles has optional requires for Node-only helpers it never needs here.
+  // `vscode` is not a package: the editor provides it to the extension host at run time.
   external: ['vscode'],
 };
 
+// The stylesheet is copied first so a failing bundle never leaves a panel without it.
 rmSync(join(dist, 'panel'), { recursive: true, force: true });
+mkdirSync(join(dist, 'panel'), { recursive: true });
+cpSync(join(here, 'webview', 'panel.css'), join(dist, 'panel', 'panel.css'));
 
 await Promise.all([
   build({ ...node, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(dist, 'extension.js') }),
   build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'lsp', 'main.ts')], outfile: join(dist, 'server.js') }),
+  // The server runs the analysis in a worker it finds next to itself (new URL('./analysisWorker.js', import.meta.url)).
+  build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'lsp', 'analysisWorker.ts')], outfile: join(dist, 'analysisWorker.js') }),
   build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'dap', 'main.ts')], outfile: join(dist, 'dap.js') }),
   build({
     bundle: true,
@@ -49,9 +54,6 @@ await Promise.all([
   }),
 ]);
 
-mkdirSync(join(dist, 'panel'), { recursive: true });
-cpSync(join(here, 'webview', 'panel.css'), join(dist, 'panel', 'panel.css'));
-
 // The debug adapter preloads the runtime's tracer into the debugged program, which runs outside the bundle,
 // so the tracer's compiled files ship next to dap.js.
 const runtimeDir = dirname(require.resolve('@deadbolt/runtime/package.json'));
@@ -59,5 +61,7 @@ const traceDir = join(runtimeDir, 'dist', 'src', 'trace');
 if (existsSync(traceDir)) {
   rmSync(join(dist, 'trace'), { recursive: true, force: true });
   cpSync(traceDir, join(dist, 'trace'), { recursive: true, filter: (p) => !p.endsWith('.d.ts') && !p.endsWith('.d.ts.map') });
+  // The tracer is ESM, and the extension's package.json (no "type") would make Node read it as CommonJS.
+  writeFileSync(join(dist, 'trace', 'package.json'), '{ "type": "module" }\n');
 }
 console.log(`client: bundled extension, server, debug adapter and webview into ${dist}${production ? ' (minified)' : ''}`);

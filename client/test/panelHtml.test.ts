@@ -24,7 +24,7 @@ test('the page carries the policy and loads exactly one script, with the nonce, 
   assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';[^"]*script-src 'nonce-n0nce'">/);
   const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
   assert.deepEqual(scripts, [`<script nonce="n0nce" src="${input.scriptUri}">`]);
-  assert.ok(html.includes(`<link rel="stylesheet" href="${input.styleUri}">`));
+  assert.ok(html.includes(`<link id="__________cytoscape_stylesheet" rel="stylesheet" href="${input.styleUri}">`));
   assert.ok(!/\son\w+=/.test(html), 'no inline event handlers, which the policy would block');
   assert.ok(!/https?:\/\/(?!file\+\.vscode-resource)/.test(html), 'nothing is loaded from outside the extension');
 });

@@ -37,7 +37,9 @@ export function panelHtml(input: PanelHtmlInput): string {
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(input.cspSource, nonce))}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${escapeAttr(input.styleUri)}">
+  <!-- The id stops cytoscape from injecting its own <style> element, which the policy would block;
+       panel.css carries the one rule that element would have held. -->
+  <link id="__________cytoscape_stylesheet" rel="stylesheet" href="${escapeAttr(input.styleUri)}">
   <title>Deadbolt Lock Graph</title>
 </head>
 <body>

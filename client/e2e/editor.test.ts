@@ -1,0 +1,95 @@
+/**
+ * The extension in a real VS Code (code-server in headless Chromium): installs the packaged VSIX, opens a
+ * workspace with a lock-order cycle, reads the finding in the Problems panel, draws the cycle in the lock-graph
+ * panel, applies the reorder quick fix and checks the file. Screenshots for docs/vscode.md are taken on the way.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { startCodeServer, type CodeServer } from './harness/codeServer.js';
+import { chromiumPath, vsixPath } from './harness/paths.js';
+import { Workbench } from './harness/workbench.js';
+import { prepareWorkspace } from './harness/workspace.js';
+import { lockOrderOf } from './lockOrder.js';
+
+// Generous bounds for a busy 2-core machine: the language server analyses the workspace in a worker on start.
+const STEP_TIMEOUT_MS = 120_000;
+
+test('findings, lock graph and the reorder quick fix in a real VS Code', { timeout: 600_000 }, async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'deadbolt-e2e-'));
+  const workspace = prepareWorkspace(root);
+  const bankFile = join(workspace, 'src', 'bank.ts');
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  t.after(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  server = await startCodeServer({ root, vsix: vsixPath(), timeoutMs: STEP_TIMEOUT_MS });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', `--user-data-dir=${join(root, 'chromium')}`],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+  const bench = new Workbench(page, STEP_TIMEOUT_MS);
+  await bench.waitUntilReady();
+  await bench.openFile('bank.ts', 'export function audit');
+
+  await t.test('the lock-order cycle is reported in the Problems panel', async () => {
+    const rows = await bench.problems('lock-order');
+    await rows.first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    const text = await rows.first().innerText();
+    assert.match(text, /deadbolt/);
+    assert.match(text, /accounts|ledger/);
+    await page.locator('.statusbar-item', { hasText: 'Deadbolt' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    await bench.screenshot('problems', { forGuide: true });
+  });
+
+  await t.test('Deadbolt: Show Lock Graph draws both locks and highlights the cycle', async () => {
+    await bench.runCommand('Deadbolt: Show Lock Graph');
+    const body = bench.webview().locator('body[data-rendered="true"][data-mode="static"]:not([data-cycles="0"])');
+    await body.waitFor({ timeout: STEP_TIMEOUT_MS });
+    assert.ok(Number(await body.getAttribute('data-nodes')) >= 2, 'both locks are nodes');
+    assert.ok(Number(await body.getAttribute('data-edges')) >= 2, 'both orders are edges');
+    assert.equal(await body.getAttribute('data-cycles'), '1');
+    const headline = bench.webview().locator('#headline');
+    assert.match(await headline.innerText(), /Potential deadlock: .*(accounts|ledger)/);
+    await bench.screenshot('lock-graph', { forGuide: true });
+  });
+
+  await t.test('the reorder quick fix makes both functions take the locks in one order', async () => {
+    const before = lockOrderOf(readFileSync(bankFile, 'utf8'));
+    assert.notDeepEqual(before.transfer, before.audit, 'the fixture starts with opposite orders');
+
+    // Enter on the problem moves the cursor to the finding; Ctrl+. opens the quick fix menu there.
+    const row = (await bench.problems('lock-order')).first();
+    await row.click();
+    await page.keyboard.press('Enter');
+    await page.locator('.editor-instance .monaco-editor.focused').waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: /order/i }).first();
+    await fix.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await bench.screenshot('quick-fix', { forGuide: true });
+    await fix.click();
+    await page.keyboard.press('Control+S');
+    await page.locator('.tab.active:not(.dirty)', { hasText: 'bank.ts' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+
+    const after = lockOrderOf(readFileSync(bankFile, 'utf8'));
+    assert.deepEqual(after.transfer, after.audit, `one order everywhere:\n${readFileSync(bankFile, 'utf8')}`);
+    assert.equal(after.transfer.length, 2);
+    await (await bench.problems('lock-order')).first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+  });
+
+  await t.test('the lock graph follows the saved code: no cycle is left', async () => {
+    const body = bench.webview().locator('body[data-rendered="true"][data-cycles="0"]');
+    await body.waitFor({ timeout: STEP_TIMEOUT_MS });
+    assert.ok(Number(await body.getAttribute('data-nodes')) >= 2);
+  });
+});

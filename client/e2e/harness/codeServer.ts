@@ -1,0 +1,104 @@
+/**
+ * Runs code-server (a real VS Code for the browser) under the Node 24 that e2e/install.sh installs: installs the
+ * VSIX into a throwaway extensions folder, writes quiet user settings, starts it on 127.0.0.1 with no auth, and
+ * resolves once it prints the address it listens on. `stop()` ends it and its extension hosts.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { codeServerEntry, node24 } from './paths.js';
+
+export interface CodeServer {
+  url: string;
+  logsDir: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Settings that keep the workbench from reaching for the network or opening panels the test does not expect. */
+const quietSettings = {
+  'workbench.startupEditor': 'none',
+  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'chat.disableAIFeatures': true,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'security.workspace.trust.enabled': false,
+  'update.mode': 'none',
+  'git.enabled': false,
+  // Saving stays explicit so the test decides when the server sees a saved file.
+  'files.autoSave': 'off',
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function startCodeServer(options: { root: string; vsix: string; timeoutMs: number }): Promise<CodeServer> {
+  const userData = join(options.root, 'user-data');
+  const extensions = join(options.root, 'extensions');
+  const config = join(options.root, 'config.yaml');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(quietSettings, null, 2));
+  const port = await freePort();
+  writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
+
+  const install = spawnSync(node24, [codeServerEntry, ...common, '--install-extension', options.vsix], { encoding: 'utf8' });
+  if (install.status !== 0 || !/successfully installed/.test(install.stdout)) {
+    throw new Error(`code-server could not install ${options.vsix}:\n${install.stdout}\n${install.stderr}`);
+  }
+
+  const child: ChildProcess = spawn(
+    node24,
+    [codeServerEntry, ...common, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'],
+    // Its own process group, so stop() can end the extension hosts and language servers it started too.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PATH: `${join(node24, '..')}:${process.env.PATH ?? ''}` } },
+  );
+  let log = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`code-server did not start within ${options.timeoutMs} ms:\n${log}`)), options.timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      log += chunk.toString();
+      const match = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited with ${code}:\n${log}`));
+    });
+  });
+
+  return {
+    url,
+    logsDir: join(userData, 'logs'),
+    output: () => log,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        return;
+      }
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Drives the VS Code workbench in the browser the way a person does, by keyboard and visible UI: quick open,
+ * the command palette, the Problems panel, the quick fix menu and webviews. Every step waits for what it needs
+ * to see (Playwright locators), never for a fixed time.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { guideImagesDir, screenshotsDir } from './paths.js';
+
+export class Workbench {
+  constructor(readonly page: Page, private readonly timeoutMs: number) {}
+
+  async waitUntilReady(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: this.timeoutMs });
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: this.timeoutMs });
+  }
+
+  /** Opens a file by name through Quick Open (Ctrl+P) and waits for its text to show. */
+  async openFile(name: string, expectedText: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: this.timeoutMs });
+    await input.fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: this.timeoutMs });
+    await this.page.keyboard.press('Enter');
+    await this.editorLines().filter({ hasText: expectedText }).first().waitFor({ timeout: this.timeoutMs });
+  }
+
+  editorLines(): Locator {
+    return this.page.locator('.editor-instance .view-lines');
+  }
+
+  /** Runs a command by its palette title, e.g. "Deadbolt: Show Lock Graph". */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: this.timeoutMs });
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: this.timeoutMs });
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: this.timeoutMs });
+  }
+
+  /** Shows the Problems panel and returns the locator of its rows that mention `text`. */
+  async problems(text: string): Promise<Locator> {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    await panel.waitFor({ timeout: this.timeoutMs });
+    return this.page.locator('.markers-panel .monaco-list-row', { hasText: text });
+  }
+
+  /** The document inside a webview: code-server nests the page in an outer frame and an inner `active-frame`. */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+  }
+
+  /** Saves a screenshot under e2e/screenshots/, and a copy under docs/images/ when it illustrates the guide. */
+  async screenshot(name: string, options: { forGuide?: boolean; clip?: Locator } = {}): Promise<string> {
+    mkdirSync(screenshotsDir, { recursive: true });
+    const file = join(screenshotsDir, `${name}.png`);
+    if (options.clip) await options.clip.screenshot({ path: file });
+    else await this.page.screenshot({ path: file });
+    if (options.forGuide) {
+      mkdirSync(guideImagesDir, { recursive: true });
+      copyFileSync(file, join(guideImagesDir, `${name}.png`));
+    }
+    return file;
+  }
+}
