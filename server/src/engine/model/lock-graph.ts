@@ -147,7 +147,7 @@ export function toStaticGraph(graph: OrderGraph, config: DeadboltConfig): Static
   const nodes: LockNode[] = [...graph.nodes.values()]
     .sort((a, b) => (a.id < b.id ? -1 : 1))
     .map((lock) => {
-      const node: LockNode = { id: lock.id, name: lock.name, kind: (lock.kind as LockNode['kind']) ?? 'Unknown' };
+      const node: LockNode = { id: lock.id, name: lock.identityName ?? lock.name, kind: (lock.kind as LockNode['kind']) ?? 'Unknown' };
       const rank = rankOf(lock, config);
       if (rank !== undefined) node.rank = rank;
       if (lock.declaration) node.declaration = locationOf(lock.declaration);

@@ -28,6 +28,8 @@ export interface Value {
   declaration?: Node;
   /** For `arr[i]` with a non-literal index: the index text, so `forks[i]` and `forks[i + 1]` stay apart. */
   index?: string;
+  /** The name of the identity as a whole, where it differs from this access: `forks[*]` for `forks[i]`. */
+  identityName?: string;
 }
 
 /** Bindings of one analysis context: parameters bound at a call site, `this`, and a worker's `workerData` fields. */
@@ -144,7 +146,10 @@ export class ValueResolver {
         kind: base.elementKind ?? (this.classOfTypeAt(node) as RuntimeClass | undefined),
         declaration: base.declaration,
       };
-      if (!literal) value.index = text;
+      if (!literal) {
+        value.index = text;
+        value.identityName = `${base.name}[*]`;
+      }
       return value;
     }
     return undefined;

@@ -1,0 +1,36 @@
+/** The static lock graph (`deadbolt graph`, `deadbolt/lockGraph`): nodes by identity, edges with chains and threads, cycles. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeFixtureFolder } from '../helpers/fixtures.js';
+
+test('lock graph: workers started with opposite workerData make a cycle between the origin locks', () => {
+  const { graph } = analyzeFixtureFolder('lock-order/bank-transfer');
+  const names = new Map(graph.nodes.map((n) => [n.id, n.name]));
+  assert.deepEqual([...names.values()].sort(), ['alice', 'bob']);
+  const edges = graph.edges.map((e) => `${names.get(e.from)} -> ${names.get(e.to)}`).sort();
+  assert.deepEqual(edges, ['alice -> bob', 'bob -> alice']);
+  assert.equal(graph.cycles.length, 1);
+  const threads = graph.edges.flatMap((e) => e.chains.map((c) => c.thread)).sort();
+  assert.deepEqual(threads, ['worker teller.ts #1', 'worker teller.ts #2']);
+  const steps = graph.edges[0]!.chains[0]!.steps;
+  assert.match(steps[0]!.message, /calls `transfer`/);
+  assert.match(steps[steps.length - 1]!.message, /takes `(alice|bob)` while holding `(alice|bob)`/);
+  assert.ok(steps.every((s) => s.location.uri.startsWith('file://') && s.location.range.start.line >= 0));
+});
+
+test('lock graph: nodes carry kind, declared rank and declaration; lockAll and tryLock add no edges', () => {
+  const { graph } = analyzeFixtureFolder('lock-order');
+  const low = graph.nodes.find((n) => n.name === 'low');
+  assert.equal(low?.kind, 'Mutex');
+  assert.equal(low?.rank, 1);
+  assert.match(low?.declaration?.uri ?? '', /ranks\.ts$/);
+  const names = new Map(graph.nodes.map((n) => [n.id, n.name]));
+  const negatives = graph.edges.filter((e) => e.chains.some((c) => c.steps.some((s) => s.location.uri.endsWith('negatives.ts'))));
+  assert.deepEqual(negatives.map((e) => `${names.get(e.from)} -> ${names.get(e.to)}`), ['b -> a']);
+});
+
+test('lock graph: the dining philosophers are a self-loop on the array of forks', () => {
+  const { graph } = analyzeFixtureFolder('lock-order');
+  const selfLoops = graph.cycles.filter((c) => c.length === 1).map((c) => graph.nodes.find((n) => n.id === c[0])?.name);
+  assert.deepEqual(selfLoops, ['forks[*]']);
+});
