@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
-import { generateProject } from './lsp/generate.js';
+import { generateProject } from './generate.js';
 import { sampleRss } from './lsp/rss.js';
 import { BenchSession } from './lsp/session.js';
 
@@ -30,14 +30,18 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-/** The 50 edit texts: odd edits add a lost update and a type error, even ones remove them; each text is distinct. */
+/**
+ * The 50 edit texts of a lock module: odd edits append a lost update of its shared counters and a type error
+ * (something each server must report), even ones take them out again; every text differs, so nothing is cached.
+ */
 function editTexts(original: string): { text: string; broken: boolean }[] {
-  const module = /const cells(\d+) =/.exec(original)?.[1] ?? '0';
+  const counters = /const (counters\d+) =/.exec(original)?.[1];
+  if (counters === undefined) throw new Error('the edited module declares no shared counters');
   return Array.from({ length: EDITS }, (_, index) => {
     const k = index + 1;
     const broken = k % 2 === 1;
-    const added = broken ? `\nexport function edited${k}(): void { cells${module}[1]++; const bad: number = 'x${k}'; }` : '';
-    return { text: original.replace('// EDIT-HERE', `// EDIT-HERE ${k}${added}`), broken };
+    const added = broken ? `export function edited${k}(): void { ${counters}[1]++; const bad: number = 'x${k}'; }\n` : `// edit ${k}\n`;
+    return { text: original + added, broken };
   });
 }
 
@@ -66,13 +70,17 @@ async function measure(
 
 /** Runs both servers on the same edits, prints the figures and returns them. */
 export async function measureLspLatency(): Promise<LspFigures[]> {
-  const project = generateProject(join(REPO, '.bench-work', 'lsp-project'), MODULES, 100);
-  console.log(`\nLSP: edit-to-diagnostics latency over ${EDITS} edits of ${project.edited.slice(project.root.length + 1)} in a generated project of ${project.files.length} modules / ${project.lines} lines`);
-  const original = readFileSync(project.edited, 'utf8');
+  // The analysis benchmark's generator (server/bench/generate.ts): one project shape for both benchmarks.
+  const root = join(REPO, '.bench-work', 'lsp-project');
+  const project = generateProject(root, MODULES);
+  const lockModule = Math.floor(MODULES / 20) * 10; // a lock module (every tenth is one) in the middle
+  const edited = join(root, 'src', `mod${String(lockModule).padStart(4, '0')}.ts`);
+  console.log(`\nLSP: edit-to-diagnostics latency over ${EDITS} edits of ${edited.slice(root.length + 1)} in a generated project of ${project.modules} modules / ${project.lines} lines`);
+  const original = readFileSync(edited, 'utf8');
   const figures: LspFigures[] = [];
 
   figures.push(
-    await measure('deadbolt-lsp', [process.execPath, SERVER_BIN, '--stdio'], project.root, project.edited, original, (d, broken) =>
+    await measure('deadbolt-lsp', [process.execPath, SERVER_BIN, '--stdio'], root, edited, original, (d, broken) =>
       d.some((x) => x.code === 'non-atomic-update') === broken,
     ),
   );
@@ -84,8 +92,8 @@ export async function measureLspLatency(): Promise<LspFigures[]> {
     await measure(
       'typescript-language-server',
       [process.execPath, tsls, '--stdio'],
-      project.root,
-      project.edited,
+      root,
+      edited,
       original,
       (d, broken) => d.some((x) => x.code === 2322) === broken,
       { tsserver: { path: tsserver } },
