@@ -22,6 +22,10 @@ export function record(i: number, amount: number): number {
   return counts[5]++; // expect: non-atomic-update
 }
 
+export function withNonNull(): void {
+  counts[7]! -= 1; // expect: non-atomic-update
+}
+
 export function nextTicket(): number {
   return ++counts[6]; // expect: non-atomic-update
 }

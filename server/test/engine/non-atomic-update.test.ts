@@ -37,6 +37,7 @@ const cases: [string, string | undefined][] = [
   // The value is used: a postfix increment evaluates to the old value, which Atomics.add returns.
   ['return counts[5]++;', 'return Atomics.add(counts, 5, 1); // expect: non-atomic-update'],
   // A prefix increment evaluates to the new value: rebuilt from the old one.
+  ['counts[7]! -= 1;', 'Atomics.sub(counts, 7, 1); // expect: non-atomic-update'],
   ['return ++counts[6];', 'return (Atomics.add(counts, 6, 1) + 1); // expect: non-atomic-update'],
   ['this.hits[slot]++;', 'Atomics.add(this.hits, slot, 1); // expect: non-atomic-update'],
   ['view[0] ^= 1;', 'Atomics.xor(view, 0, 1); // expect: non-atomic-update'],

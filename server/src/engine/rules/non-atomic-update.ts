@@ -128,9 +128,15 @@ function elementOf(expression: Expression): { array: Expression; index: Expressi
   return index === undefined ? undefined : { array: target.getExpression(), index };
 }
 
+/** Strips what does not change which element is read or written: parentheses, `!`, `as`, `satisfies`. */
 function unparenthesize(expression: Expression): Expression {
   let current = expression;
-  while (Node.isParenthesizedExpression(current)) current = current.getExpression();
+  while (
+    Node.isParenthesizedExpression(current) || Node.isNonNullExpression(current) ||
+    Node.isAsExpression(current) || Node.isSatisfiesExpression(current) || Node.isTypeAssertion(current)
+  ) {
+    current = current.getExpression();
+  }
   return current;
 }
 
