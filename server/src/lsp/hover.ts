@@ -27,11 +27,24 @@ function takenAt(edge: LockEdge): { from: SourceLocation[]; to: SourceLocation[]
   return { from, to };
 }
 
+/** Gives the text of the file behind a URI, for reading the identifier a lock is declared with. */
+export type TextOf = (uri: string) => string | undefined;
+
+/** The identifier a declaration binds (`accountsLock` in `export const accountsLock = new Mutex(...)`). */
+function declaredIdentifier(location: SourceLocation, textOf: TextOf): string | undefined {
+  const text = textOf(location.uri);
+  if (text === undefined) return undefined;
+  const lines = text.split('\n').slice(location.range.start.line, location.range.end.line + 1);
+  const slice = lines.join('\n').slice(location.range.start.character);
+  return /(?:^|[\s.])([\p{ID_Start}$_][\p{ID_Continue}$]*)\s*[=:]/u.exec(slice)?.[1];
+}
+
 /**
  * The lock at `position`: one whose declaration or one of whose acquisitions covers it, or else the one lock whose
- * name ends in the identifier under the cursor (`accountsLock.unlock()`, a use the graph has no position for).
+ * name or declared identifier is the identifier under the cursor (`accountsLock.unlock()`, a use the graph has no
+ * position for).
  */
-export function lockAt(graph: StaticLockGraph, uri: string, position: Position, word: string | undefined): LockNode | undefined {
+export function lockAt(graph: StaticLockGraph, uri: string, position: Position, word: string | undefined, textOf: TextOf): LockNode | undefined {
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   const declared = graph.nodes.find((node) => contains(node.declaration, uri, position));
   if (declared !== undefined) return declared;
@@ -41,8 +54,10 @@ export function lockAt(graph: StaticLockGraph, uri: string, position: Position, 
     if (sites.from.some((l) => contains(l, uri, position))) return byId.get(edge.from);
   }
   if (word === undefined) return undefined;
-  const named = graph.nodes.filter((node) => node.name === word || node.name.endsWith(`.${word}`));
-  return named.length === 1 ? named[0] : undefined;
+  const byName = graph.nodes.filter((node) => node.name === word || node.name.endsWith(`.${word}`));
+  if (byName.length === 1) return byName[0];
+  const byDeclaration = graph.nodes.filter((node) => node.declaration !== undefined && declaredIdentifier(node.declaration, textOf) === word);
+  return byDeclaration.length === 1 ? byDeclaration[0] : undefined;
 }
 
 /** The identifier around `offset` in `text`, if any. */
@@ -95,8 +110,8 @@ export function describeLock(graph: StaticLockGraph, lock: LockNode): string {
   return lines.join('\n');
 }
 
-export function hover(graph: StaticLockGraph, uri: string, position: Position, word: string | undefined): Hover | null {
-  const lock = lockAt(graph, uri, position, word);
+export function hover(graph: StaticLockGraph, uri: string, position: Position, word: string | undefined, textOf: TextOf): Hover | null {
+  const lock = lockAt(graph, uri, position, word, textOf);
   if (lock === undefined) return null;
   return { contents: { kind: 'markdown', value: describeLock(graph, lock) } };
 }

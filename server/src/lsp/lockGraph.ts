@@ -20,7 +20,10 @@ export function mergeGraphs(graphs: readonly StaticLockGraph[]): StaticLockGraph
   return { nodes: [...nodes.values()], edges: [...edges.values()], cycles: [...cycles.values()] };
 }
 
-/** Narrows `graph` to what touches `uris` (files or folders): locks declared there and edges with a step there. */
+/**
+ * Narrows `graph` to what touches `uris` (files or folders): locks declared there, edges with a step there, and
+ * every cycle through such an edge in full, since half a deadlock is no explanation of it.
+ */
 export function filterGraph(graph: StaticLockGraph, uris: readonly string[]): StaticLockGraph {
   const prefixes = uris.map((uri) => uriToPath(uri) ?? uri);
   const inside = (location: SourceLocation | undefined): boolean => {
@@ -28,12 +31,15 @@ export function filterGraph(graph: StaticLockGraph, uris: readonly string[]): St
     const path = uriToPath(location.uri) ?? location.uri;
     return prefixes.some((prefix) => path === prefix || path.startsWith(prefix.endsWith(sep) ? prefix : prefix + sep));
   };
-  const edges = graph.edges.filter((edge) => edge.chains.some((chain) => chain.steps.some((step) => inside(step.location))));
+  const key = (from: string, to: string) => `${from}\0${to}`;
+  const touching = new Set(
+    graph.edges.filter((edge) => edge.chains.some((chain) => chain.steps.some((step) => inside(step.location)))).map((e) => key(e.from, e.to)),
+  );
+  const cycleEdges = (cycle: string[]) => cycle.map((id, i) => key(id, cycle[(i + 1) % cycle.length]!));
+  const cycles = graph.cycles.filter((cycle) => cycleEdges(cycle).some((k) => touching.has(k)));
+  const keptEdges = new Set([...touching, ...cycles.flatMap(cycleEdges)]);
+  const edges = graph.edges.filter((edge) => keptEdges.has(key(edge.from, edge.to)));
   const kept = new Set<string>(edges.flatMap((edge) => [edge.from, edge.to]));
   for (const node of graph.nodes) if (inside(node.declaration)) kept.add(node.id);
-  return {
-    nodes: graph.nodes.filter((node) => kept.has(node.id)),
-    edges,
-    cycles: graph.cycles.filter((cycle) => cycle.every((id) => kept.has(id))),
-  };
+  return { nodes: graph.nodes.filter((node) => kept.has(node.id)), edges, cycles };
 }

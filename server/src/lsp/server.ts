@@ -228,7 +228,15 @@ export function startServer(connection: Connection): void {
     const document = documents.get(params.textDocument.uri);
     if (target === undefined || document === undefined) return null;
     const word = identifierAt(document.getText(), document.offsetAt(params.position));
-    return hover(target.root.graph, params.textDocument.uri, params.position, word);
+    const texts = new Map<string, string | undefined>();
+    const textOf = (uri: string) => {
+      if (!texts.has(uri)) {
+        const path = uriToPath(uri);
+        texts.set(uri, path === undefined ? undefined : textDocumentOf(documents, uris, path)?.getText());
+      }
+      return texts.get(uri);
+    };
+    return hover(target.root.graph, params.textDocument.uri, params.position, word, textOf);
   });
 
   connection.onRequest(LockGraphRequestType, async (params) => {
