@@ -5,6 +5,7 @@
  */
 import { writeSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
+import { coalesce } from './coalesce.js';
 import { TraceDecoder } from './decoder.js';
 import type { TraceBatch, TraceEvent } from './events.js';
 import { readHeldTables } from './held-table.js';
@@ -14,6 +15,8 @@ import { now } from './ring-tracer.js';
 
 /** Look again this soon after forwarding events: a suspected deadlock gets its confirming batch quickly. */
 const BUSY_PARK_MS = 5;
+/** Records in one drain above which the collector does not park before the next. */
+const BACKLOG_RECORDS = 4096;
 /** Look this often while some thread waits holding a lock (a deadlock candidate). */
 const WATCH_PARK_MS = 20;
 /** Otherwise, look this often (acquisitions and releases are only in the tables, no wake tells of them). */
@@ -35,16 +38,17 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 for (;;) {
   const seen = reader.wakeCounter();
   const flush = Atomics.load(views.i32, H_FLUSH_REQUEST) !== 0;
-  const events: TraceEvent[] = [];
+  const decoded: TraceEvent[] = [];
   reader.drain((record) => {
     const event = decoder.decode(record);
-    if (event !== undefined) events.push(event);
+    if (event !== undefined) decoded.push(event);
   });
-  for (const e of events) {
+  for (const e of decoded) {
     if (e.type === 'wait-begin' && e.holding) holdingWaits.add(e.thread);
     else if (e.type === 'wait-end') holdingWaits.delete(e.thread);
     else if (e.type === 'thread-exit') holdingWaits.delete(e.thread);
   }
+  const events = coalesce(decoded);
   const holdings = decoder.holdings(readHeldTables(views));
   const holdingsText = JSON.stringify(holdings);
   const time = now();
@@ -60,6 +64,8 @@ for (;;) {
     Atomics.add(views.i32, H_FLUSHED, 1);
     Atomics.notify(views.i32, H_FLUSHED);
   }
+  // A big drain means the program is producing fast: look again at once rather than let the ring fill.
+  if (decoded.length >= BACKLOG_RECORDS) continue;
   reader.park(seen, events.length > 0 ? BUSY_PARK_MS : holdingWaits.size > 0 ? WATCH_PARK_MS : IDLE_PARK_MS);
 }
 // The adapter is gone: stop the program paying for tracing.

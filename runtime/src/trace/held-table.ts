@@ -1,6 +1,6 @@
 /**
  * Per-thread tables of held locks in the trace buffer. Acquire and release are the hot path of every program, so
- * instead of an event each they cost two seqlock stores here; the collector reads the tables whenever it needs the
+ * instead of an event each they cost a few plain stores here; the collector reads the tables whenever it needs the
  * holders, and a table outlives its thread, which is how a worker that died holding a lock is caught.
  */
 import {
@@ -12,7 +12,6 @@ import {
   T_ENTRIES,
   T_OVERFLOW,
   T_OWNER,
-  T_VERSION,
   TABLE_WORDS,
   type TraceViews,
 } from './layout.js';
@@ -31,13 +30,18 @@ export interface HeldSnapshot {
   overflow: number;
 }
 
-/** The owning thread's side of its table. Only the owner writes, so a version word is the only synchronisation. */
+/**
+ * The owning thread's side of its table. Only the owner writes, with plain stores: acquire and release stay free of
+ * atomic operations. A reader may see a table mid-edit, so snapshots are hints until confirmed; but whatever a thread
+ * wrote before it published a ring record (as every wait does) is visible to the collector once it reads that record,
+ * because the record's sequence store (seq-cst) orders the earlier plain stores before it.
+ */
 export class HeldTableWriter {
   private count = 0;
   private overflow = 0;
 
   private constructor(
-    private readonly v: TraceViews,
+    private readonly i32: Int32Array<SharedArrayBuffer>,
     private readonly base: number,
   ) {}
 
@@ -48,7 +52,7 @@ export class HeldTableWriter {
     const base = v.tablesBase + index * TABLE_WORDS;
     // Publishing the owner last (seq-cst) lets a reader skip tables that are still being set up.
     Atomics.store(v.i32, base + T_OWNER, thread + 1);
-    return new HeldTableWriter(v, base);
+    return new HeldTableWriter(v.i32, base);
   }
 
   get size(): number {
@@ -56,46 +60,39 @@ export class HeldTableWriter {
   }
 
   add(lock: number, site: number, exact: boolean): void {
-    const { i32 } = this.v;
-    const base = this.base;
+    const i32 = this.i32;
     if (this.count === MAX_HELD) {
-      this.overflow++;
-      Atomics.store(i32, base + T_OVERFLOW, this.overflow);
+      i32[this.base + T_OVERFLOW] = ++this.overflow;
       return;
     }
-    const version = i32[base + T_VERSION]!;
-    // Odd version first: a reader that overlaps this edit sees odd or a changed version and reads again.
-    Atomics.store(i32, base + T_VERSION, version + 1);
-    const e = base + T_ENTRIES + this.count * ENTRY_WORDS;
+    const e = this.base + T_ENTRIES + this.count * ENTRY_WORDS;
     i32[e] = lock;
     i32[e + 1] = site;
     i32[e + 2] = exact ? ENTRY_EXACT : 0;
-    this.count++;
-    i32[base + T_COUNT] = this.count;
-    // The closing even store orders the plain writes above before it for any reader that loads it.
-    Atomics.store(i32, base + T_VERSION, version + 2);
+    // The count goes last, so a reader that sees it also tends to see the entry (a hint; see the class comment).
+    i32[this.base + T_COUNT] = ++this.count;
   }
 
   /** Removes the most recent entry for `lock`; returns false when this thread did not list it (e.g. a semaphore released by another thread). */
   remove(lock: number): boolean {
-    const { i32 } = this.v;
+    const i32 = this.i32;
     const base = this.base;
-    for (let k = this.count - 1; k >= 0; k--) {
+    const lastIndex = this.count - 1;
+    // Locks are mostly released in reverse order of taking them: the last entry is the usual hit, with nothing to move.
+    if (lastIndex >= 0 && i32[base + T_ENTRIES + lastIndex * ENTRY_WORDS] === lock) {
+      i32[base + T_COUNT] = --this.count;
+      return true;
+    }
+    for (let k = lastIndex - 1; k >= 0; k--) {
       const e = base + T_ENTRIES + k * ENTRY_WORDS;
       if (i32[e] !== lock) continue;
-      const version = i32[base + T_VERSION]!;
-      Atomics.store(i32, base + T_VERSION, version + 1);
       // Shift later entries down so the table stays in acquisition order (the stack view shows holds in that order).
-      const last = base + T_ENTRIES + this.count * ENTRY_WORDS;
-      i32.copyWithin(e, e + ENTRY_WORDS, last);
-      this.count--;
-      i32[base + T_COUNT] = this.count;
-      Atomics.store(i32, base + T_VERSION, version + 2);
+      i32.copyWithin(e, e + ENTRY_WORDS, base + T_ENTRIES + this.count * ENTRY_WORDS);
+      i32[base + T_COUNT] = --this.count;
       return true;
     }
     if (this.overflow > 0) {
-      this.overflow--;
-      Atomics.store(i32, base + T_OVERFLOW, this.overflow);
+      i32[base + T_OVERFLOW] = --this.overflow;
       return true;
     }
     return false;
@@ -103,7 +100,7 @@ export class HeldTableWriter {
 
   /** The entries this thread lists now, oldest first (read locally, no synchronisation needed). */
   entries(): HeldEntry[] {
-    return readEntries(this.v.i32, this.base, this.count);
+    return readEntries(this.i32, this.base, this.count);
   }
 }
 
@@ -116,18 +113,20 @@ export function readHeldTables(v: TraceViews): HeldSnapshot[] {
     const base = v.tablesBase + t * TABLE_WORDS;
     const owner = Atomics.load(i32, base + T_OWNER);
     if (owner === 0) continue;
-    for (let attempt = 0; attempt < 1000; attempt++) {
-      const before = Atomics.load(i32, base + T_VERSION);
-      if (before % 2 !== 0) continue;
-      const count = Math.min(i32[base + T_COUNT]!, MAX_HELD);
-      const held = readEntries(i32, base, count);
-      const overflow = i32[base + T_OVERFLOW]!;
-      if (Atomics.load(i32, base + T_VERSION) !== before) continue;
-      out.push({ thread: owner - 1, held, overflow });
-      break;
+    // Read twice and keep a reading that two looks agree on, which filters out most tables caught mid-edit.
+    let held = readEntries(i32, base, Math.min(i32[base + T_COUNT]!, MAX_HELD));
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const again = readEntries(i32, base, Math.min(i32[base + T_COUNT]!, MAX_HELD));
+      if (sameEntries(held, again)) break;
+      held = again;
     }
+    out.push({ thread: owner - 1, held, overflow: i32[base + T_OVERFLOW]! });
   }
   return out;
+}
+
+function sameEntries(a: HeldEntry[], b: HeldEntry[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.lock === b[i]!.lock && x.site === b[i]!.site);
 }
 
 function readEntries(i32: Int32Array, base: number, count: number): HeldEntry[] {

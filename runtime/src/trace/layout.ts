@@ -29,7 +29,7 @@ export const H_FLUSHED = 9;
 export const H_CLOSED = 10;
 
 /** Words of one ring slot: a sequence word, the record fields, a timestamp and a payload for string chunks. */
-export const SLOT_WORDS = 32;
+export const SLOT_WORDS = 16;
 /** Slot word: Vyukov sequence. Equal to the position when free for that lap, position + 1 once published. */
 export const S_SEQ = 0;
 export const S_KIND = 1;
@@ -47,8 +47,7 @@ export const PAYLOAD_BYTES = (SLOT_WORDS - S_PAYLOAD) * 4;
 export const MAX_HELD = 48;
 /** Table word: the owning thread id + 1 (0 = unused). */
 export const T_OWNER = 0;
-/** Table word: seqlock version, odd while the owner edits the table. */
-export const T_VERSION = 1;
+/** Table word 1 is reserved (formerly a seqlock version; edits are now plain stores). */
 /** Table word: how many entries are listed. */
 export const T_COUNT = 2;
 /** Table word: entries that did not fit. */
@@ -80,7 +79,8 @@ export const WAIT_KINDS = ['lock', 'semaphore', 'condition', 'event', 'barrier',
 /** No string (a lock without a name, a wait without a captured site). */
 export const NO_STRING = -1;
 
-export const DEFAULT_CAPACITY = 8192;
+/** 65,536 slots of 64 bytes (4 MiB): at a million events a second the collector has tens of ms before the ring fills. */
+export const DEFAULT_CAPACITY = 65536;
 export const DEFAULT_TABLES = 256;
 
 /** The views over one trace buffer. Built once per thread; the buffer itself is shared. */

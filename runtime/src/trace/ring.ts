@@ -41,9 +41,12 @@ const encoder = new TextEncoder();
 /** The producing side, one per thread. */
 export class RingWriter {
   private readonly mask: number;
+  /** Positions at which a producer wakes the collector unasked: every quarter ring, so it drains before the ring fills. */
+  private readonly nudgeMask: number;
 
   constructor(private readonly v: TraceViews) {
     this.mask = v.capacity - 1;
+    this.nudgeMask = Math.max(1, v.capacity >> 2) - 1;
   }
 
   /** Publishes one record; returns false when the collector has closed the ring (nothing is listening any more). */
@@ -95,6 +98,7 @@ export class RingWriter {
     if (Atomics.load(i32, H_CLOSED) !== 0) return -1;
     // Atomics.add hands out each position exactly once, so producers never contend for a slot, only for the counter.
     const pos = Atomics.add(i32, H_TAIL, 1);
+    if ((pos & this.nudgeMask) === 0) this.wake();
     const slot = ringBase + (pos & this.mask) * SLOT_WORDS;
     for (;;) {
       // Acquire-load of the sequence: seeing `pos` means the collector finished reading the previous lap of this slot.
