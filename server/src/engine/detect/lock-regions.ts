@@ -7,6 +7,11 @@ import { Node, SyntaxKind } from 'ts-morph';
 
 /** Helpers that run their function argument while holding a lock: the runtime's and common libraries'. */
 const LOCKING_HELPERS = new Set(['withLock', 'withLockAsync', 'withPermit', 'lockAll', 'lockAllAsync', 'runExclusive', 'withLockRunExclusive']);
+/**
+ * Home-grown helpers named for what they do (`synchronize(arr, fn)`, `withMutex`, `runLocked`, `critical`):
+ * a name is weak evidence, but reporting every update inside them buries the real races.
+ */
+const LOCKING_HELPER_NAME = /^(with|run|do)?_?(lock|locked|mutex|exclusive|critical|synchroni[sz]ed?|guarded)[a-z0-9_]*$/;
 const ACQUIRE_NAMES = new Set(['lock', 'lockAsync', 'acquire', 'acquireAsync', 'tryLock', 'tryAcquire']);
 const RELEASE_NAMES = new Set(['unlock', 'release']);
 
@@ -16,7 +21,8 @@ export function isGuardedByLockCallback(node: Node): boolean {
     if (!Node.isArrowFunction(current) && !Node.isFunctionExpression(current)) continue;
     const call = current.getParent();
     if (call !== undefined && Node.isCallExpression(call) && call.getArguments().includes(current)) {
-      if (LOCKING_HELPERS.has(calleeName(call.getExpression()) ?? '')) return true;
+      const name = calleeName(call.getExpression()) ?? '';
+      if (LOCKING_HELPERS.has(name) || LOCKING_HELPER_NAME.test(name.toLowerCase())) return true;
     }
   }
   return false;
