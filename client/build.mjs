@@ -1,7 +1,7 @@
 // Bundles everything the extension ships with esbuild (the one bundler): the extension host code, the language
 // server and debug adapter from server/, and the webview script. `tsc -b` only type-checks; this makes dist/.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,4 +64,14 @@ if (existsSync(traceDir)) {
   // The tracer is ESM, and the extension's package.json (no "type") would make Node read it as CommonJS.
   writeFileSync(join(dist, 'trace', 'package.json'), '{ "type": "module" }\n');
 }
+// The adapter compiles TypeScript programs with esbuild's JS API (bundled into dap.js), which runs esbuild's native
+// binary; the binary cannot be bundled, so it ships beside dap.js and the extension points ESBUILD_BINARY_PATH at it.
+// This makes the VSIX specific to the platform it was built on.
+const esbuildPlatform = `@esbuild/${process.platform}-${process.arch}`;
+const esbuildBinary = join(dirname(require.resolve(`${esbuildPlatform}/package.json`)), 'bin', 'esbuild');
+rmSync(join(dist, 'esbuild'), { recursive: true, force: true });
+mkdirSync(join(dist, 'esbuild'), { recursive: true });
+copyFileSync(esbuildBinary, join(dist, 'esbuild', 'esbuild'));
+chmodSync(join(dist, 'esbuild', 'esbuild'), 0o755);
+
 console.log(`client: bundled extension, server, debug adapter and webview into ${dist}${production ? ' (minified)' : ''}`);

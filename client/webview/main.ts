@@ -24,6 +24,8 @@ const summary = document.getElementById('summary')!;
 const empty = document.getElementById('empty')!;
 const tabs = { static: document.getElementById('tab-static')!, live: document.getElementById('tab-live')! };
 
+const MAX_FIT_ZOOM = 1.3;
+
 let mode: 'static' | 'live' = 'static';
 let staticGraph: StaticLockGraph | undefined;
 let liveGraph: LiveLockGraph | undefined;
@@ -45,6 +47,11 @@ function render(): void {
   // cytoscape stores what it is given; the model's plain objects are cloned so later renders start clean.
   cy.add(model.elements.map((e) => ({ group: e.group, data: { ...e.data }, classes: e.classes })));
   cy.layout({ name: 'dagre', rankDir: 'LR', nodeSep: 40, rankSep: 90, fit: true, padding: 30 } as cytoscape.LayoutOptions).run();
+  // Fitting a two-lock graph would blow it up to fill the panel; keep text at a readable size instead.
+  if (cy.zoom() > MAX_FIT_ZOOM) {
+    cy.zoom(MAX_FIT_ZOOM);
+    cy.center();
+  }
 
   const nodes = cy.nodes().length;
   const edges = cy.edges().length;
@@ -101,7 +108,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   }
 });
 
-// VS Code switches themes by changing the body's classes; rebuild the canvas style so colours follow.
-new MutationObserver(() => cy.style(graphStyle())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+// VS Code switches themes by changing the body's classes and the variables on <html>; rebuild the canvas style
+// so colours follow.
+const restyle = new MutationObserver(() => cy.style(graphStyle()));
+restyle.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+restyle.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 
 post({ type: 'ready' });

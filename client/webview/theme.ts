@@ -4,10 +4,24 @@
  */
 import type { StylesheetJson } from 'cytoscape';
 
-/** Reads a theme colour, with a fallback for when the variable is missing (an older VS Code, a test page). */
+/**
+ * Reads a theme colour as rgb()/rgba(). Themes write colours as 8-digit hex (#rrggbbaa), which cytoscape does not
+ * parse, so the browser normalises the value through a probe element; a missing variable gets the fallback.
+ */
 function color(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value || fallback;
+  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+  const probe = document.createElement('span');
+  probe.style.color = value;
+  probe.hidden = true;
+  document.body.appendChild(probe);
+  const normalised = getComputedStyle(probe).color;
+  probe.remove();
+  return normalised || fallback;
+}
+
+/** The editor font family; a plain string that needs no normalising. */
+function font(): string {
+  return getComputedStyle(document.documentElement).getPropertyValue('--vscode-font-family').trim() || 'sans-serif';
 }
 
 export function graphStyle(): StylesheetJson {
@@ -18,14 +32,13 @@ export function graphStyle(): StylesheetJson {
   const error = color('--vscode-errorForeground', '#f48771');
   const muted = color('--vscode-descriptionForeground', '#9d9d9d');
   const threadBg = color('--vscode-badge-background', '#4d4d4d');
-  const font = color('--vscode-font-family', 'sans-serif');
   return [
     {
       selector: 'node',
       style: {
         label: 'data(label)',
         color: fg,
-        'font-family': font,
+        'font-family': font(),
         'font-size': 12,
         'text-valign': 'center',
         'text-halign': 'center',
@@ -46,7 +59,7 @@ export function graphStyle(): StylesheetJson {
       style: {
         label: 'data(label)',
         color: muted,
-        'font-family': font,
+        'font-family': font(),
         'font-size': 10,
         'text-background-color': bg,
         'text-background-opacity': 1,
