@@ -15,8 +15,14 @@ export const DIAGNOSTIC_SOURCE = 'deadbolt';
  * works offline and always matches the installed version; an editor may pass `ruleDocsBase` (e.g. an https URL).
  */
 export function defaultRuleDocsBase(): string {
-  const candidates = [new URL('../../../docs/rules/', import.meta.url), new URL('../../../../docs/rules/', import.meta.url)];
-  return (candidates.find((url) => existsSync(url)) ?? candidates[1]!).href;
+  const candidates = [
+    // Bundled (the VS Code extension's dist/server.js): pages copied next to the bundle.
+    new URL('./docs/rules/', import.meta.url),
+    // Installed package (dist/src/lsp/ -> package root), then a repository checkout (-> repository root).
+    new URL('../../../docs/rules/', import.meta.url),
+    new URL('../../../../docs/rules/', import.meta.url),
+  ];
+  return (candidates.find((url) => existsSync(url)) ?? candidates[2]!).href;
 }
 
 export function ruleDocUri(base: string, rule: string): string {

@@ -39,6 +39,8 @@ export interface StartOptions {
 
 export class LspClient {
   readonly logs: string[] = [];
+  /** Every publishDiagnostics received, in order. */
+  readonly publishes: PublishDiagnosticsParams[] = [];
   settings: unknown;
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
   private readonly listeners = new Set<(params: PublishDiagnosticsParams) => void>();
@@ -57,6 +59,7 @@ export class LspClient {
     client.settings = options.settings ?? {};
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       client.latest.set(params.uri, params);
+      client.publishes.push(params);
       for (const listener of [...client.listeners]) listener(params);
     });
     connection.onNotification('window/logMessage', (params: { message: string }) => {
