@@ -2,7 +2,7 @@
 import { run } from './run.js';
 
 try {
-  process.exitCode = run(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr });
+  process.exitCode = await run(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr });
 } catch (error) {
   // An engine crash is a bug, not a finding: say so plainly and exit 2 so CI does not read it as "problems found".
   process.stderr.write(`deadbolt: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -5,15 +5,15 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { analyze, type AnalysisResult, type DeadboltConfig } from '../engine/index.js';
+import type { AnalysisResult, DeadboltConfig } from '../engine/index.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
 import { chooseFixes, writeFixes } from './fix.js';
 import { formatGraph } from './format/graph.js';
 import { formatJson } from './format/json.js';
-import { formatSarif, packageVersion } from './format/sarif.js';
 import { formatText } from './format/text.js';
 import { createProgress } from './progress.js';
+import { packageVersion } from './version.js';
 
 export interface CliIo {
   cwd: string;
@@ -29,7 +29,11 @@ export const EXIT_USAGE = 2;
 /** How many analyse-and-fix rounds `--fix` runs at most; fixes rarely need more than two. */
 const MAX_FIX_PASSES = 5;
 
-export function run(argv: readonly string[], io: CliIo): number {
+/**
+ * Runs one command line and resolves to the exit status. The engine (ts-morph and TypeScript) is imported only
+ * once a command needs it, so `--help`, `--version` and usage errors answer at once.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let command: Command;
   try {
     command = parseCommandLine(argv);
@@ -64,6 +68,7 @@ export function run(argv: readonly string[], io: CliIo): number {
     throw error;
   }
 
+  const { analyze } = await import('../engine/analyze.js');
   const progress = createProgress(io.stderr);
   const analyseOnce = (): AnalysisResult => {
     const result = analyze({ cwd: io.cwd, ...target, config, onProgress: (done, total) => progress.update(done, total) });
@@ -99,9 +104,11 @@ export function run(argv: readonly string[], io: CliIo): number {
     case 'json':
       io.stdout.write(formatJson(findings, result.files, io.cwd));
       break;
-    case 'sarif':
+    case 'sarif': {
+      const { formatSarif } = await import('./format/sarif.js');
       io.stdout.write(formatSarif(findings, io.cwd, packageVersion()));
       break;
+    }
   }
   return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -2,7 +2,7 @@
  * `--format sarif`: a SARIF 2.1.0 log for code-scanning tools. Every rule is described in tool.driver.rules with
  * a helpUri to its doc page; results carry 1-based regions relative to %SRCROOT% (the working directory) and fixes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { rules, type Finding, type Severity, type Span } from '../../engine/index.js';
 import { displayPath } from './paths.js';
@@ -87,10 +87,4 @@ function groupByFile<T extends { file: string }>(edits: readonly T[]): [string, 
 
 export function formatSarif(findings: readonly Finding[], cwd: string, version: string): string {
   return `${JSON.stringify(toSarif(findings, cwd, version), null, 2)}\n`;
-}
-
-/** The package version, read once from server/package.json. */
-export function packageVersion(): string {
-  const manifest = new URL('../../../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
