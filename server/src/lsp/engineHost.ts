@@ -18,6 +18,8 @@ export interface EngineHostOptions {
   /** Heap limit of the worker: a workspace too large for it ends the worker, not the server. */
   maxMemoryMb: number;
   log(level: 'error' | 'info', message: string): void;
+  /** Called once a replacement worker has been given every root and buffer: what failed should be analysed again. */
+  restarted(): void;
 }
 
 /** After this many worker deaths the host stops restarting it, so a file that always kills it cannot loop forever. */
@@ -154,6 +156,7 @@ export class EngineHost {
       this.send({ type: 'open', root, options });
       for (const [path, text] of this.buffers.get(root) ?? []) this.send({ type: 'setFile', root, path, text });
     }
+    this.options.restarted();
   }
 
   private settleAll(outcome: AnalysisOutcome): void {

@@ -153,7 +153,12 @@ export function startServer(connection: Connection): void {
     const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders = folderUris.map(uriToPath).filter((p): p is string => p !== undefined);
 
-    host = new EngineHost({ maxMemoryMb: options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB, log });
+    host = new EngineHost({
+      maxMemoryMb: options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB,
+      log,
+      // The runs the dead worker took with it failed; analyse every root again on the new one.
+      restarted: () => void roots.all().then((all) => all.forEach((root) => root.scheduler?.touched(++generation))),
+    });
     const fetch =
       workspace?.configuration === true
         ? (scopeUri: string) => connection.workspace.getConfiguration({ scopeUri, section: 'deadbolt' }) as Promise<unknown>

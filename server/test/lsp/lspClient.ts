@@ -44,6 +44,7 @@ export class LspClient {
   settings: unknown;
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
   private readonly listeners = new Set<(params: PublishDiagnosticsParams) => void>();
+  private readonly logListeners = new Set<() => void>();
   private readonly versions = new Map<string, number>();
   private readonly texts = new Map<string, string>();
 
@@ -64,6 +65,7 @@ export class LspClient {
     });
     connection.onNotification('window/logMessage', (params: { message: string }) => {
       client.logs.push(params.message);
+      for (const listener of [...client.logListeners]) listener();
     });
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map((item) => (item.section === 'deadbolt' ? client.settings : null)),
@@ -142,6 +144,26 @@ export class LspClient {
         resolve(params.diagnostics);
       };
       this.listeners.add(listener);
+    });
+  }
+
+  /** Resolves once the server has logged a message matching `pattern` (already or later). */
+  logged(pattern: RegExp): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const found = this.logs.find((message) => pattern.test(message));
+        if (found === undefined) return false;
+        clearTimeout(timer);
+        this.logListeners.delete(listener);
+        resolve(found);
+        return true;
+      };
+      const listener = () => void check();
+      const timer = setTimeout(() => {
+        this.logListeners.delete(listener);
+        reject(new Error(`the server logged nothing matching ${pattern} within ${WAIT_MS} ms; logs:\n${this.logs.join('\n')}`));
+      }, WAIT_MS);
+      if (!check()) this.logListeners.add(listener);
     });
   }
 

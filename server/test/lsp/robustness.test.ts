@@ -125,3 +125,19 @@ async function flicker(client: LspClient, path: string, fixed: string, broken: s
   // Far fewer analyses than edits were published: superseded runs were dropped, not queued.
   assert.ok(seen.length < 40, `${seen.length} publishes for 40 edits`);
 }
+
+test('an analysis worker that keeps dying is logged and given up on, and the server keeps answering', async () => {
+  // A heap far too small for the engine: every worker runs out of memory while loading or analysing.
+  const starved = await LspClient.start({ folders: [WORKSPACE], initializationOptions: { maxMemoryMb: 4 } });
+  try {
+    const uri = await starved.open(join(SRC, 'counter.ts'));
+    await starved.logged(/analysis worker exited .*restarting/);
+    await starved.logged(/analysis is off until the server restarts/);
+    assert.equal(await starved.hover(uri, { line: 0, character: 0 }), null);
+    assert.deepEqual(await starved.lockGraph(), { nodes: [], edges: [], cycles: [] });
+    assert.deepEqual(await starved.codeActions(uri, { start: { line: 4, character: 2 }, end: { line: 4, character: 3 } }), []);
+    assert.equal(starved.child.exitCode, null);
+  } finally {
+    await starved.stop();
+  }
+});
