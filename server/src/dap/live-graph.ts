@@ -30,7 +30,10 @@ export function liveLockGraph(graph: WaitForGraph, cycles: Cycle[], deadlock: bo
   return {
     threads: graph.allThreads().map((t) => {
       const thread: LiveLockGraph['threads'][number] = { id: dapThreadId(t.id), name: t.name, state: t.state };
-      if (t.state === 'waiting' && t.wait !== undefined) thread.waitingFor = String(t.wait.lock);
+      if (t.state === 'waiting' && t.wait !== undefined) {
+        thread.waitingFor = String(t.wait.lock);
+        thread.waitingSince = t.wait.since;
+      }
       return thread;
     }),
     locks: [...lockIds].sort((a, b) => a - b).map((id) => {

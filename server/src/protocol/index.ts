@@ -61,6 +61,8 @@ export interface LiveThread {
   state: 'running' | 'waiting' | 'exited';
   /** The lock id this thread waits for, when waiting. */
   waitingFor?: string;
+  /** When the current wait began (ms since the epoch, the program's clock), when waiting. */
+  waitingSince?: number;
 }
 
 /** A runtime lock of a running program with its current holders and waiters (thread ids). */
