@@ -2,7 +2,7 @@
  * The call graph of the analysed files: which function a call runs (by symbol, through imports and methods),
  * who calls each function, which functions are roots, and which callbacks run in place (withLock, forEach, IIFEs).
  */
-import { Node, type CallExpression, type SourceFile } from 'ts-morph';
+import { Node, ts, type CallExpression, type SourceFile } from 'ts-morph';
 import { runtimeFunctionOfCallee } from './runtime.js';
 
 const IN_PLACE_METHODS = new Set([
@@ -33,23 +33,39 @@ export class CallGraph {
 
   constructor(files: readonly SourceFile[]) {
     this.inFiles = new Set(files);
+    // One pass over the compiler's own nodes (wrapping every node costs more than the whole walk):
+    // collect function-likes and calls, and resolve by symbol only calls whose name some function here has.
+    const declared = new Set<string>();
+    const candidates: [SourceFile, ts.CallExpression][] = [];
     for (const file of files) {
-      const fns: Node[] = [];
-      file.forEachDescendant((node) => {
-        if (isFunctionLike(node)) fns.push(node);
-        if (Node.isCallExpression(node)) {
-          const target = this.calleeOf(node);
-          if (!target) return;
-          const list = this.callers.get(target) ?? [];
-          list.push(node);
-          this.callers.set(target, list);
-          const from = this.enclosingFunction(node);
-          if (from) this.callees.set(from, [...(this.callees.get(from) ?? []), target]);
+      const fns: ts.Node[] = [];
+      const visit = (node: ts.Node): void => {
+        if (isCompilerFunctionLike(node)) {
+          fns.push(node);
+          const name = declaredName(node);
+          if (name) declared.add(name);
         }
-      });
-      for (const fn of fns) if (this.isEscaping(fn)) this.escaping.add(fn);
-      this.functions.set(file, fns);
+        if (ts.isCallExpression(node)) candidates.push([file, node]);
+        ts.forEachChild(node, visit);
+      };
+      visit(file.compilerNode);
+      const wrapped = fns.map((fn) => wrap(file, fn));
+      this.functions.set(file, wrapped);
     }
+    for (const [file, raw] of candidates) {
+      const callee = raw.expression;
+      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      if (name === undefined || !declared.has(name)) continue;
+      const call = wrap(file, raw) as CallExpression;
+      const target = this.calleeOf(call);
+      if (!target) continue;
+      const list = this.callers.get(target) ?? [];
+      list.push(call);
+      this.callers.set(target, list);
+      const from = this.enclosingFunction(call);
+      if (from) this.callees.set(from, [...(this.callees.get(from) ?? []), target]);
+    }
+    for (const fns of this.functions.values()) for (const fn of fns) if (this.isEscaping(fn)) this.escaping.add(fn);
   }
 
   functionsOf(file: SourceFile): readonly Node[] {
@@ -139,3 +155,27 @@ export class CallGraph {
   }
 }
 
+
+function isCompilerFunctionLike(node: ts.Node): boolean {
+  return (
+    ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) ||
+    ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)
+  );
+}
+
+/** The name a call would use for this function: its own, or the variable or property it initialises. */
+function declaredName(node: ts.Node): string | undefined {
+  if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name && !ts.isComputedPropertyName(node.name)) {
+    return node.name.getText();
+  }
+  const parent = node.parent;
+  if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && parent && (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent))) {
+    return parent.name.getText();
+  }
+  return undefined;
+}
+
+/** The ts-morph wrapper of a compiler node, from the project's cache (the public API offers no cached lookup by node). */
+export function wrap(file: SourceFile, node: ts.Node): Node {
+  return (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode(node);
+}

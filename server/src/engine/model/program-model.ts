@@ -13,6 +13,7 @@ import { LOCK_KINDS, runtimeClassOfType } from './runtime.js';
 import { CallGraph, isFunctionLike } from './call-graph.js';
 import { EMPTY_ENV, ValueResolver, classOfTypeAt, keyOf, type Env, type Value } from './values.js';
 import { Walker } from './walker.js';
+import { scanWrites, sharedNames, writeTarget } from './writes.js';
 import type { WalkHost } from './walk-host.js';
 import { findWorkerSpawns, type WorkerSpawn } from './workers.js';
 
@@ -35,7 +36,7 @@ export function buildModel(
 }
 
 class Model implements EngineModel, WalkHost {
-  readonly resolver = new ValueResolver(classOfTypeAt);
+  readonly resolver = new ValueResolver();
   readonly facts: LockFacts = { acquisitions: [], exits: [], cleanExits: [], awaits: [], writes: [] };
   private readonly calls: CallGraph;
   private readonly records = new Map<Node, Map<string, Value>>();
@@ -52,13 +53,19 @@ class Model implements EngineModel, WalkHost {
     this.calls = new CallGraph(files);
     const spawns = findWorkerSpawns(files, this.resolver);
     const walker = new Walker(this);
+    // Functions that take or release no lock (directly or through calls) hold nothing of their own: they are not
+    // walked, their held set comes from their callers, and only their writes to possibly shared names are scanned.
+    const lockFree = new Set<Node>();
     files.forEach((file, index) => {
-      const envs = workerEnvs(file, spawns);
-      for (const { thread, env } of envs) {
+      for (const { thread, env } of workerEnvs(file, spawns)) {
         this.currentRootCounts = true;
         walker.walkRoot(file, { thread, node: file, entry: true }, env);
         for (const fn of this.calls.functionsOf(file)) {
           if (this.calls.isInlineCallback(fn)) continue;
+          if (!this.calls.touchesLocks(fn)) {
+            lockFree.add(fn);
+            continue;
+          }
           this.currentRootCounts = this.calls.isRoot(fn);
           walker.walkRoot(fn, { thread, node: fn, entry: this.currentRootCounts }, env);
         }
@@ -66,6 +73,15 @@ class Model implements EngineModel, WalkHost {
       onProgress?.(index + 1, files.length, file.getFilePath());
     });
     this.currentRootCounts = true;
+    const names = sharedNames(files, this.facts.writes);
+    for (const fn of lockFree) {
+      for (const node of scanWrites(fn, names, this.calls)) {
+        const target = writeTarget(node);
+        if (!target) continue;
+        const base = target.base ? this.resolver.resolve(target.base, EMPTY_ENV) : undefined;
+        this.facts.writes.push({ root: { thread: 'main', node: fn, entry: this.calls.isRoot(fn) }, node, target: target.declaration, base, held: [] });
+      }
+    }
   }
 
   // ---- WalkHost ----

@@ -114,9 +114,6 @@ function elementClassOfInitializer(initializer: Node): RuntimeClass | undefined 
  * that is itself an alias (`const l = this.x`), so aliases share the identity of what they alias.
  */
 export class ValueResolver {
-  /** Worker-file `from(workerData.x)` lookups that no spawn site binds fall back to a per-file identity. */
-  constructor(private readonly classOfTypeAt: (node: Node) => RuntimeClass | undefined) {}
-
   resolve(expression: Node, env: Env, depth = 0): Value | undefined {
     if (depth > 12) return undefined;
     const node = unwrap(expression);
@@ -143,7 +140,7 @@ export class ValueResolver {
       const value: Value = {
         id: literal ? `${base.id}[${text}]` : `${base.id}[*]`,
         name: `${base.name}[${text}]`,
-        kind: base.elementKind ?? (this.classOfTypeAt(node) as RuntimeClass | undefined),
+        kind: base.elementKind,
         declaration: base.declaration,
       };
       if (!literal) {
@@ -268,11 +265,11 @@ export class ValueResolver {
     if (declaration && Node.isPropertyAssignment(declaration) && base.declaration && Node.isVariableDeclaration(base.declaration)) {
       return fieldValue && { ...fieldValue, name: `${base.name}.${name}` };
     }
-    const kind = fieldValue?.kind ?? (fieldValue ? undefined : this.classOfTypeAt(access));
+    // No type checker here: callers that need a lock ask for the type only when syntax could not tell.
     const value: Value = {
       id: `${base.id}.${name}`,
       name: `${base.name}.${name}`,
-      kind: kind ?? this.classOfTypeAt(access),
+      kind: fieldValue?.kind,
       elementKind: fieldValue?.elementKind,
       rank: fieldValue?.rank,
       declaration: fieldValue?.declaration ?? declaration,

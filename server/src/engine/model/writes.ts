@@ -2,7 +2,9 @@
  * Which expressions write to a field or module variable, and which declaration they write: the input of
  * `unguarded-write` and of the other rules' "shared state" checks. Locals of a function are never shared.
  */
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
+import type { WriteFact } from './facts.js';
+import { wrap, type CallGraph } from './call-graph.js';
 
 const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'delete', 'clear', 'add', 'fill', 'sort', 'reverse', 'copyWithin']);
 
@@ -71,4 +73,49 @@ function locationOf(expression: Node): WriteTarget | undefined {
     }
   }
   return undefined;
+}
+
+/** Names that may be shared state: written somewhere while walking, or declared `@guardedBy`. */
+export function sharedNames(files: readonly SourceFile[], writes: readonly WriteFact[]): Set<string> {
+  const names = new Set<string>();
+  for (const write of writes) if (Node.hasName(write.target)) names.add(write.target.getName());
+  const declared = /@guardedBy\s+[\w$.]+\s*\*\/\s*(?:(?:private|public|protected|readonly|static|export|declare|let|const|var)\s+)*([\w$]+)/g;
+  for (const file of files) {
+    const text = file.getFullText();
+    if (!text.includes('@guardedBy')) continue;
+    for (const match of text.matchAll(declared)) names.add(match[1]!);
+  }
+  return names;
+}
+
+function writtenName(node: ts.Node): string | undefined {
+  let current = node;
+  while (ts.isParenthesizedExpression(current) || ts.isNonNullExpression(current) || ts.isElementAccessExpression(current)) current = current.expression;
+  if (ts.isPropertyAccessExpression(current)) return current.name.text;
+  if (ts.isIdentifier(current)) return current.text;
+  return undefined;
+}
+
+/** Mutations in `fn` (and callbacks it runs in place) of a name in `names`, found on the compiler's nodes. */
+export function scanWrites(fn: Node, names: ReadonlySet<string>, calls: CallGraph): Node[] {
+  const file = fn.getSourceFile();
+  const found: Node[] = [];
+  const visit = (node: ts.Node): void => {
+    let written: ts.Node | undefined;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) written = node.left;
+    else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) written = node.operand;
+    else if (ts.isDeleteExpression(node)) written = node.expression;
+    else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && MUTATING_METHODS.has(node.expression.name.text)) written = node.expression.expression;
+    if (written) {
+      const name = writtenName(written);
+      if (name !== undefined && names.has(name)) found.push(wrap(file, node));
+    }
+    if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isClassLike(node)) && node !== fn.compilerNode) {
+      const wrapped = wrap(file, node);
+      if (!calls.isInlineCallback(wrapped)) return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(fn.compilerNode);
+  return found;
 }
