@@ -86,18 +86,22 @@ function stringArray(value: unknown, name: string): string[] {
 
 /**
  * The tracing preload to use: the program's own copy of @deadbolt/runtime when it has one (the tracer must be installed
- * into the very module instance the program's locks import), else the adapter's.
+ * into the very module instance the program's locks import), else a copy shipped beside the adapter (the extension's
+ * bundle puts it in ./trace/), else the adapter's own dependency.
  */
 export function preloadFor(program: string): string {
-  for (const from of [program, fileURLToPath(import.meta.url)]) {
+  const viaPackage = (from: string): string | undefined => {
     try {
-      const traceIndex = createRequire(from).resolve('@deadbolt/runtime/trace');
-      return resolve(dirname(traceIndex), 'preload.js');
+      return resolve(dirname(createRequire(from).resolve('@deadbolt/runtime/trace')), 'preload.js');
     } catch {
-      // Not resolvable from there; try the next place.
+      return undefined;
     }
-  }
-  throw new LaunchError('Cannot find @deadbolt/runtime to trace the program with.');
+  };
+  const here = fileURLToPath(import.meta.url);
+  const beside = resolve(dirname(here), 'trace', 'preload.js');
+  const found = viaPackage(program) ?? (existsSync(beside) ? beside : undefined) ?? viaPackage(here);
+  if (found === undefined) throw new LaunchError('Cannot find @deadbolt/runtime to trace the program with.');
+  return found;
 }
 
 /** The node arguments that run `entry` traced, with source maps on so frames name the sources the user wrote. */
