@@ -47,8 +47,13 @@ export interface BatchChanges {
   errors: { thread: number; message: string }[];
 }
 
-/** Waits whose lock has holders a deadlock can be traced to; others (conditions, events, barriers) wait for a notify. */
-const HELD_WAIT_KINDS: ReadonlySet<WaitKind> = new Set<WaitKind>(['lock', 'semaphore']);
+/**
+ * Waits that can be part of a deadlock: those for an owned lock, which only its holder can release. A semaphore's
+ * permits are not owned (any thread may release one), so a thread listed as holding a permit is no proof that it is
+ * the only way out; conditions, events and barriers wait for a notify, not a holder. Those show in the graph but
+ * never make a cycle.
+ */
+const OWNED_WAIT_KINDS: ReadonlySet<WaitKind> = new Set<WaitKind>(['lock']);
 
 export class WaitForGraph {
   private readonly threads = new Map<number, ThreadInfo>();
@@ -166,13 +171,14 @@ export class WaitForGraph {
   }
 
   /**
-   * Threads that can never run again: waiting for a held lock whose every holder is itself in the set. Computed as
-   * the greatest such set (start from every waiting thread, drop any whose lock has a holder that could still release).
+   * Threads that can never run again: waiting for an owned lock whose every holder is itself in the set. Computed as
+   * the greatest such set (start from every waiting thread, drop any whose lock has a holder that could still release),
+   * which also covers a recursive lock held by several entries of one thread and threads stuck behind a cycle.
    */
   deadlocked(): Set<number> {
     const set = new Set<number>();
     for (const t of this.threads.values()) {
-      if (t.state === 'waiting' && t.wait !== undefined && HELD_WAIT_KINDS.has(t.wait.kind) && this.holders(t.wait.lock).length > 0) set.add(t.id);
+      if (t.state === 'waiting' && t.wait !== undefined && OWNED_WAIT_KINDS.has(t.wait.kind) && this.holders(t.wait.lock).length > 0) set.add(t.id);
     }
     for (let changed = true; changed; ) {
       changed = false;
