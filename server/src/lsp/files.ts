@@ -3,7 +3,8 @@
  * a finding's offsets refer to (the open buffer when there is one, else the file on disk).
  */
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -23,6 +24,21 @@ export function uriToPath(uri: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Where unsaved buffers (`untitled:` URIs) live for the engine: a folder that is never read from disk. */
+export const UNTITLED_FOLDER = join(tmpdir(), 'deadbolt-untitled');
+
+/**
+ * The path the engine knows a document by: its file path, or for an unsaved buffer a made-up path in
+ * UNTITLED_FOLDER whose extension follows the buffer's language, so it is analysed as TypeScript or JavaScript.
+ */
+export function documentPath(uri: string, languageId: string | undefined): string | undefined {
+  if (!uri.startsWith('untitled:')) return uriToPath(uri);
+  if (languageId === undefined) return undefined;
+  const extension = { typescript: '.ts', typescriptreact: '.tsx', javascript: '.js', javascriptreact: '.jsx' }[languageId];
+  if (extension === undefined) return undefined;
+  return join(UNTITLED_FOLDER, encodeURIComponent(uri.slice('untitled:'.length)) + extension);
 }
 
 /** Whether two URIs name the same file, however each editor or the engine spelled them. */

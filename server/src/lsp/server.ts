@@ -23,7 +23,7 @@ import { lockGraphRequest, type LockGraphParams, type LockGraphResult } from '..
 import { codeActions, FIX_ALL_KIND } from './codeActions.js';
 import { defaultRuleDocsBase, toDiagnostic } from './diagnostics.js';
 import { EngineHost, type AnalysisOutcome } from './engineHost.js';
-import { isAnalysedPath, textDocumentOf, UriMap, uriToPath } from './files.js';
+import { documentPath, isAnalysedPath, textDocumentOf, UriMap, uriToPath } from './files.js';
 import { hover, identifierAt } from './hover.js';
 import { filterGraph, mergeGraphs } from './lockGraph.js';
 import { Roots, type RootState } from './roots.js';
@@ -82,7 +82,10 @@ export function startServer(connection: Connection): void {
       void connection.sendDiagnostics({ uri, version: open?.version, diagnostics });
     }
     clearStale(root.name, now);
-    const open = documents.all().filter((d) => !now.has(d.uri) && roots.rootNameOf(uriToPath(d.uri) ?? '') === root.name);
+    const open = documents.all().filter((d) => {
+      const path = documentPath(d.uri, d.languageId);
+      return !now.has(d.uri) && path !== undefined && isAnalysedPath(path) && roots.rootNameOf(path) === root.name;
+    });
     for (const document of open) void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] });
   }
 
@@ -95,15 +98,15 @@ export function startServer(connection: Connection): void {
   }
 
   /** The root of an analysable document, or undefined for other schemes and languages. */
-  async function rootOf(uri: string): Promise<{ root: RootState; path: string } | undefined> {
-    const path = uriToPath(uri);
+  async function rootOf(uri: string, languageId = documents.get(uri)?.languageId): Promise<{ root: RootState; path: string } | undefined> {
+    const path = documentPath(uri, languageId);
     if (path === undefined || !isAnalysedPath(path)) return undefined;
     uris.remember(path, uri);
     return { root: await roots.get(roots.rootNameOf(path)), path };
   }
 
   async function edited(document: TextDocument): Promise<void> {
-    const target = await rootOf(document.uri);
+    const target = await rootOf(document.uri, document.languageId);
     if (target?.root.scheduler === undefined) return;
     const current = documents.get(document.uri) ?? document;
     const edit = ++generation;
@@ -112,8 +115,8 @@ export function startServer(connection: Connection): void {
   }
 
   /** A file's text is back to what is on disk (buffer closed, or changed outside the editor). */
-  async function fromDisk(uri: string, deleted: boolean): Promise<void> {
-    const target = await rootOf(uri);
+  async function fromDisk(uri: string, deleted: boolean, languageId?: string): Promise<void> {
+    const target = await rootOf(uri, languageId);
     if (target?.root.scheduler === undefined) return;
     const edit = ++generation;
     // Loose roots analyse open buffers only, so a closed loose file leaves the analysis.
@@ -194,7 +197,7 @@ export function startServer(connection: Connection): void {
 
   documents.onDidChangeContent((event) => void edited(event.document));
   documents.onDidSave((event) => void freshRoot(event.document.uri));
-  documents.onDidClose((event) => void fromDisk(event.document.uri, false));
+  documents.onDidClose((event) => void fromDisk(event.document.uri, false, event.document.languageId));
 
   connection.onDidChangeConfiguration(() => {
     settings.clear();

@@ -80,14 +80,27 @@ test('a file outside every workspace folder is analysed from its buffer, and cle
   assert.deepEqual(await client.diagnostics(uri, (d) => d.length === 0), []);
 });
 
-test('buffers of other schemes and non-script files are ignored without error', async () => {
+test('an unsaved buffer is analysed; other schemes and non-script files are ignored without error', async () => {
+  const untitled = 'untitled:Untitled-1';
   await client.connection.sendNotification('textDocument/didOpen', {
-    textDocument: { uri: 'untitled:Untitled-1', languageId: 'typescript', version: 1, text: 'counts[0]++' },
+    textDocument: {
+      uri: untitled,
+      languageId: 'typescript',
+      version: 1,
+      text: 'const counts = new Int32Array(new SharedArrayBuffer(8));\nexport function bump(): void {\n  counts[0]++;\n}\n',
+    },
+  });
+  const diagnostics = await client.diagnostics(untitled, (_d, params) => params.version === 1);
+  assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['non-atomic-update', 2]]);
+
+  await client.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: 'git:/work/a.ts?ref=HEAD', languageId: 'typescript', version: 1, text: 'counts[0]++' },
   });
   const readme = await client.open(join(WORKSPACE, 'README.md'));
   const graph = await client.lockGraph();
   assert.ok(Array.isArray(graph.nodes));
   assert.equal(client.child.exitCode, null);
+  assert.ok(!client.publishes.some((p) => p.uri === readme || p.uri.startsWith('git:')));
   await client.close(readme);
 });
 
