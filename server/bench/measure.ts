@@ -11,6 +11,8 @@ export interface Measurement {
   ms: number;
   /** Peak resident set of the measured node process, in MiB. */
   peakMiB: number;
+  /** CPU time (user + system) of the measured process, in ms: steadier than wall time when the machine is busy. */
+  cpuMs: number;
   status: number | null;
   stdout: string;
 }
@@ -32,7 +34,8 @@ export function measureNode(script: string, args: string[], cwd: string): Measur
     if (result.status !== 0 && result.status !== 1) {
       throw new Error(`${path.basename(script)} exited ${result.status}: ${result.stderr.slice(0, 2000)}`);
     }
-    return { ms, peakMiB: Number(readFileSync(rssFile, 'utf8')) / 1024, status: result.status, stdout: result.stdout };
+    const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRSS: number; cpu: number };
+    return { ms, peakMiB: usage.maxRSS / 1024, cpuMs: usage.cpu / 1000, status: result.status, stdout: result.stdout };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
  * fixes, prints a report and returns the exit status. Streams and environment come in as arguments so tests
  * and the bin share one path.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisResult, DeadboltConfig } from '../engine/index.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
@@ -129,5 +129,14 @@ function resolveTarget(command: Extract<Command, { name: 'check' | 'graph' }>, c
   }
   if (command.paths.length > 0) return { paths: command.paths };
   const local = path.join(cwd, 'tsconfig.json');
-  return existsSync(local) ? { tsconfig: local } : { paths: ['.'] };
+  return existsSync(local) && !isSolutionConfig(local) ? { tsconfig: local } : { paths: ['.'] };
+}
+
+/**
+ * A "solution" tsconfig (`"files": []` plus `references`, as at the root of a monorepo) has no program of its
+ * own; analysing it would find nothing, so the folder is analysed instead.
+ */
+function isSolutionConfig(file: string): boolean {
+  const text = readFileSync(file, 'utf8');
+  return /"files"\s*:\s*\[\s*\]/.test(text) && /"references"\s*:/.test(text) && !/"include"\s*:/.test(text);
 }

@@ -49,3 +49,10 @@ test('deadbolt.config.json severities: "off" drops a rule, "warning" keeps exit 
   assert.deepEqual(report.diagnostics.map((d) => [d.rule, d.severity]), [['blocking-in-async', 'warning']]);
   assert.deepEqual(report.summary, { files: 2, errors: 0, warnings: 1 });
 });
+
+test('a solution tsconfig (files: [] and references) in cwd means the folder is analysed', () => {
+  const run = deadbolt(['check', '--format', 'json'], path.join(CLI_FIXTURES, 'solution'));
+  assert.equal(run.status, 1);
+  const report = JSON.parse(run.stdout) as JsonOutput;
+  assert.deepEqual(report.diagnostics.map((d) => `${d.file}:${d.line} ${d.rule}`), ['pkg/hits.ts:5 non-atomic-update']);
+});
