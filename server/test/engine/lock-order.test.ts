@@ -25,3 +25,25 @@ test('lock-order: the inverted `using` pair is fixed by swapping the locks; the 
   const fixed = applyEdits(readFileSync(file, 'utf8'), fix.edits);
   assert.match(fixed, /using _b = lockA\.lock\(\);\n  using _a = lockB\.lock\(\); \/\/ expect: lock-order/);
 });
+
+test('lock-order: with code between the acquisitions, the fix is a non-preferred lockAll over the rest of the block', () => {
+  const file = path.join(FIXTURES_ROOT, 'lock-order', 'lockall-fix.ts');
+  const finding = findingsIn('lock-order', 'lockall-fix.ts', 'lock-order').find((f) => f.span.line === 17);
+  const fix = finding?.fixes[0];
+  assert.ok(fix);
+  assert.equal(fix.preferred, false);
+  const fixed = applyEdits(readFileSync(file, 'utf8'), fix.edits);
+  assert.equal(
+    fixed.slice(fixed.indexOf('export function restock')),
+    [
+      'export function restock(): void {',
+      '  lockAll([stock, orders], () => {',
+      '  reserved = 0;',
+      '  reserved++;',
+      '  });',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  assert.match(fixed, /import \{ Mutex, lockAll \} from '@deadbolt\/runtime';/);
+});

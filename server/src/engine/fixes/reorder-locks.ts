@@ -2,8 +2,10 @@
  * The `lock-order` fix: when two nested acquisitions in one function run against the consistent order, swap
  * which lock each acquisition (and its matching release) names. Offered only when nothing but a `try {`
  * stands between the two acquisitions, so no code changes from running under one lock to running under the other.
+ * Otherwise two `using` acquisitions of one block can become one `lockAll` around the rest of the block (not preferred:
+ * the code between them then runs holding both).
  */
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, ts } from 'ts-morph';
 import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
 import { rankOf, type OrderChain, type OrderEdge } from '../model/lock-graph.js';
 import type { Value } from '../model/values.js';
@@ -63,7 +65,7 @@ export function reorderFixes(chain: OrderChain, edges: readonly OrderEdge[], con
   const s2 = statementOf(inner);
   if (!s1 || !s2 || s1 === s2 || s1.getEnd() > s2.getStart()) return [];
   const text = outer.getSourceFile().getFullText();
-  if (!/^(try\{)?$/.test(codeBetween(text, s1.getEnd(), s2.getStart()))) return [];
+  if (!/^(try\{)?$/.test(codeBetween(text, s1.getEnd(), s2.getStart()))) return lockAllFixes(s1, s2, outerCallee.getExpression(), innerCallee.getExpression());
 
   const r1 = outerCallee.getExpression();
   const r2 = innerCallee.getExpression();
@@ -82,4 +84,52 @@ export function reorderFixes(chain: OrderChain, edges: readonly OrderEdge[], con
     else if (receiver.getText() === r2.getText()) edits.push({ file, start: receiver.getStart(), end: receiver.getEnd(), newText: r1.getText() });
   }
   return [{ title: `Take \`${second.name}\` before \`${first.name}\`, the order used elsewhere`, edits, preferred: true }];
+}
+
+function isUsing(statement: Node): boolean {
+  if (!Node.isVariableStatement(statement)) return false;
+  const scoped = statement.getDeclarationList().getFlags() & ts.NodeFlags.BlockScoped;
+  return scoped === ts.NodeFlags.Using;
+}
+
+/** Statements that would change meaning inside a callback: leaving the function, the loop, or suspending it. */
+function escapesCallback(statements: readonly Node[]): boolean {
+  const kinds = [SyntaxKind.ReturnStatement, SyntaxKind.BreakStatement, SyntaxKind.ContinueStatement, SyntaxKind.AwaitExpression, SyntaxKind.YieldExpression];
+  return statements.some((statement) =>
+    [statement, ...statement.getDescendants()].some(
+      (n) => kinds.includes(n.getKind()) && n.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === statement.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)),
+    ),
+  );
+}
+
+/** `using _a = a.lock(); ...; using _b = b.lock(); rest` becomes `lockAll([a, b], () => { ...; rest });`. */
+function lockAllFixes(s1: Node, s2: Node, r1: Node, r2: Node): Fix[] {
+  const block = s1.getParent();
+  if (!block || !Node.isBlock(block) || s2.getParent() !== block || !isUsing(s1) || !isUsing(s2)) return [];
+  const statements = block.getStatements();
+  const rest = statements.slice(statements.indexOf(s1 as never) + 1);
+  if (escapesCallback(rest)) return [];
+  const file = s1.getSourceFile();
+  const path = file.getFilePath();
+  const text = file.getFullText();
+  const indent = text.slice(s1.getStartLinePos(), s1.getStart());
+  const lineEnd = (pos: number): number => {
+    const newline = text.indexOf('\n', pos);
+    return newline < 0 ? text.length : newline + 1;
+  };
+  const closingLine = text.lastIndexOf('\n', block.getEnd() - 1) + 1;
+  const edits: TextEdit[] = [
+    { file: path, start: s1.getStart(), end: s1.getEnd(), newText: `lockAll([${r1.getText()}, ${r2.getText()}], () => {` },
+    // The whole line of the second acquisition goes, with any comment after it.
+    { file: path, start: s2.getStartLinePos(), end: lineEnd(s2.getEnd()), newText: '' },
+    { file: path, start: closingLine, end: closingLine, newText: `${indent}});\n` },
+  ];
+  const runtimeImport = file.getImportDeclaration((d) => d.getModuleSpecifierValue() === '@deadbolt/runtime');
+  const named = runtimeImport?.getNamedImports() ?? [];
+  if (!named.some((n) => n.getName() === 'lockAll')) {
+    const last = named[named.length - 1];
+    if (!last) return [];
+    edits.push({ file: path, start: last.getEnd(), end: last.getEnd(), newText: ', lockAll' });
+  }
+  return [{ title: `Take \`${r1.getText()}\` and \`${r2.getText()}\` together with lockAll`, edits, preferred: false }];
 }
