@@ -15,7 +15,7 @@ import { EMPTY_ENV, ValueResolver, classOfTypeAt, keyOf, type Env, type Value } 
 import { Walker } from './walker.js';
 import { scanWrites, sharedNames, writeTarget } from './writes.js';
 import type { WalkHost } from './walk-host.js';
-import { findWorkerSpawns, type WorkerSpawn } from './workers.js';
+import { findWorkerSpawns, isMessageHandler, type WorkerSpawn } from './workers.js';
 
 export interface EngineModel extends ProgramModel {
   lockGraph(): StaticLockGraph;
@@ -67,7 +67,7 @@ class Model implements EngineModel, WalkHost {
             continue;
           }
           this.currentRootCounts = this.calls.isRoot(fn);
-          walker.walkRoot(fn, { thread, node: fn, entry: this.currentRootCounts }, env);
+          walker.walkRoot(fn, { thread, node: fn, entry: this.currentRootCounts }, handlerEnv(fn, env));
         }
       }
       onProgress?.(index + 1, files.length, file.getFilePath());
@@ -227,13 +227,20 @@ export function guardedByName(declaration: Node): string | undefined {
   return undefined;
 }
 
+/** A worker's message handler gets its message parameter bound, so `Mutex.from(msg.m)` finds what was posted. */
+function handlerEnv(fn: Node, env: Env): Env {
+  const parameter = (fn as Node & { getParameters?(): Node[] }).getParameters?.()[0];
+  if (!parameter || !env.messages || env.messages.size === 0 || !isMessageHandler(fn)) return env;
+  return { ...env, bindings: new Map([...env.bindings, [parameter, { id: 'message', name: 'message' }]]) };
+}
+
 /** The contexts a file's code runs in: once per worker spawn site that starts it (with its workerData), else main. */
 function workerEnvs(file: SourceFile, spawns: readonly WorkerSpawn[]): { thread: string; env: Env }[] {
   const mine = spawns.filter((s) => s.target === file);
   if (mine.length === 0) return [{ thread: 'main', env: EMPTY_ENV }];
   return mine.map((spawn, index) => ({
     thread: `worker ${file.getBaseName()}${mine.length > 1 ? ` #${index + 1}` : ''}`,
-    env: { bindings: new Map(), workerData: spawn.workerData },
+    env: { bindings: new Map(), workerData: spawn.workerData, messages: spawn.messages },
   }));
 }
 

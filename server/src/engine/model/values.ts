@@ -37,6 +37,8 @@ export interface Env {
   readonly bindings: ReadonlyMap<Node, Value | undefined>;
   readonly thisValue?: Value;
   readonly workerData?: ReadonlyMap<string, Value>;
+  /** Fields of messages posted to this worker, for the parameter of its message handler (bound to the id `message`). */
+  readonly messages?: ReadonlyMap<string, Value>;
 }
 
 export const EMPTY_ENV: Env = { bindings: new Map() };
@@ -261,6 +263,7 @@ export class ValueResolver {
     const fieldValue = declaration ? this.resolveDeclaration(declaration, env, depth + 1) : undefined;
     if (!base) return fieldValue;
     if (base.id === 'workerData' && env.workerData?.has(name)) return env.workerData.get(name);
+    if (base.id === 'message' && env.messages?.has(name)) return env.messages.get(name);
     // Module namespace objects and module-level object literals: the member's own declaration is the identity.
     if (declaration && Node.isPropertyAssignment(declaration) && base.declaration && Node.isVariableDeclaration(base.declaration)) {
       return fieldValue && { ...fieldValue, name: `${base.name}.${name}` };

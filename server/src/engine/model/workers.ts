@@ -12,6 +12,8 @@ export interface WorkerSpawn {
   site: Node;
   target: SourceFile;
   workerData: ReadonlyMap<string, Value>;
+  /** Fields of the objects posted to this worker (`worker.postMessage({ m: lock.handle })`). */
+  messages: ReadonlyMap<string, Value>;
 }
 
 /** Every `new Worker(...)` in `files` whose script is one of `files`, with the lock values its workerData carries. */
@@ -29,22 +31,50 @@ export function findWorkerSpawns(files: readonly SourceFile[], resolver: ValueRe
       if (!target) continue;
       const workerData = new Map<string, Value>();
       const data = options && Node.isObjectLiteralExpression(options) ? options.getProperty('workerData') : undefined;
-      const literal = data && Node.isPropertyAssignment(data) ? data.getInitializer() : undefined;
-      if (literal && Node.isObjectLiteralExpression(literal)) {
-        for (const property of literal.getProperties()) {
-          const value = Node.isPropertyAssignment(property)
-            ? property.getInitializer()
-            : Node.isShorthandPropertyAssignment(property)
-              ? property.getNameNode()
-              : undefined;
-          const resolved = value ? resolver.resolve(value, EMPTY_ENV) : undefined;
-          if (resolved && Node.hasName(property)) workerData.set(property.getName(), resolved);
-        }
-      }
-      spawns.push({ site: expression, target, workerData });
+      objectFields(data && Node.isPropertyAssignment(data) ? data.getInitializer() : undefined, resolver, workerData);
+      spawns.push({ site: expression, target, workerData, messages: postedFields(expression, resolver) });
     }
   }
   return spawns;
+}
+
+function objectFields(literal: Node | undefined, resolver: ValueResolver, into: Map<string, Value>): void {
+  if (!literal || !Node.isObjectLiteralExpression(literal)) return;
+  for (const property of literal.getProperties()) {
+    const value = Node.isPropertyAssignment(property)
+      ? property.getInitializer()
+      : Node.isShorthandPropertyAssignment(property)
+        ? property.getNameNode()
+        : undefined;
+    const resolved = value ? resolver.resolve(value, EMPTY_ENV) : undefined;
+    if (resolved && Node.hasName(property)) into.set(property.getName(), resolved);
+  }
+}
+
+/** Fields posted to the worker a `new Worker(...)` stored in a variable: every `w.postMessage({ ... })` of that variable. */
+function postedFields(spawn: Node, resolver: ValueResolver): Map<string, Value> {
+  const fields = new Map<string, Value>();
+  const holder = spawn.getParent();
+  if (!holder || !Node.isVariableDeclaration(holder)) return fields;
+  for (const call of spawn.getSourceFile().getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'postMessage') continue;
+    if (callee.getExpression().getSymbol()?.getDeclarations()[0] !== holder) continue;
+    objectFields(call.getArguments()[0], resolver, fields);
+  }
+  return fields;
+}
+
+/** A function registered as this worker's message handler: `parentPort.on('message', fn)`, `once`, `addListener`. */
+export function isMessageHandler(fn: Node): boolean {
+  const call = fn.getParent();
+  if (!call || !Node.isCallExpression(call) || call.getArguments()[1] !== fn) return false;
+  const callee = call.getExpression();
+  const event = call.getArguments()[0];
+  return (
+    Node.isPropertyAccessExpression(callee) && ['on', 'once', 'addListener'].includes(callee.getName()) &&
+    /parentPort/.test(callee.getExpression().getText()) && event !== undefined && Node.isStringLiteral(event) && event.getLiteralValue() === 'message'
+  );
 }
 
 /** `new URL('./w.js', import.meta.url)`, `'./w.js'`, or a `const` holding either. */
