@@ -7,16 +7,17 @@ export interface Progress {
   done(): void;
 }
 
-export function createProgress(stream: NodeJS.WriteStream | { isTTY?: boolean; write(text: string): boolean }): Progress {
+/** `now` is the clock used for throttling; tests pass their own so no real time is involved. */
+export function createProgress(stream: { isTTY?: boolean; write(text: string): unknown }, now: () => number = Date.now): Progress {
   if (!stream.isTTY) return { update() {}, done() {} };
-  let last = 0;
+  let last = -Infinity;
   let shown = false;
   return {
     update(done, total) {
       // Redrawing on every file would cost more than analysing small ones: at most every 100 ms, and the last one.
-      const now = Date.now();
-      if (now - last < 100 && done < total) return;
-      last = now;
+      const time = now();
+      if (time - last < 100 && done < total) return;
+      last = time;
       shown = true;
       stream.write(`\r\u001b[2KAnalysing ${done}/${total} files…`);
     },

@@ -1,0 +1,117 @@
+/** In-process tests of the CLI's pure parts: argument parsing, fix selection, graph formats, colour and progress. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCommandLine, UsageError } from '../../src/cli/args.js';
+import { applyTextEdits, chooseFixes } from '../../src/cli/fix.js';
+import { formatGraph } from '../../src/cli/format/graph.js';
+import { formatText } from '../../src/cli/format/text.js';
+import { createProgress } from '../../src/cli/progress.js';
+import type { Finding, Fix } from '../../src/engine/types.js';
+import type { StaticLockGraph } from '../../src/protocol/index.js';
+
+function finding(line: number, fixes: Fix[] = [], severity: Finding['severity'] = 'error'): Finding {
+  return {
+    rule: 'non-atomic-update',
+    severity,
+    message: `problem on ${line}`,
+    related: [],
+    fixes,
+    span: { file: '/p/src/a.ts', line, column: 3, endLine: line, endColumn: 9, start: line * 10, end: line * 10 + 6 },
+  };
+}
+
+const edit = (start: number, end: number, newText: string) => ({ file: '/p/src/a.ts', start, end, newText });
+
+test('parseCommandLine: defaults, short flags and positional paths', () => {
+  assert.deepEqual(parseCommandLine(['check']), { name: 'check', paths: [], project: undefined, config: undefined, format: 'text', fix: false, quiet: false });
+  assert.deepEqual(parseCommandLine(['check', 'src', 'lib', '-f', 'json', '-p', 'tsconfig.json', '--fix', '-q']), {
+    name: 'check', paths: ['src', 'lib'], project: 'tsconfig.json', config: undefined, format: 'json', fix: true, quiet: true,
+  });
+  assert.deepEqual(parseCommandLine(['graph', '--format=mermaid']), { name: 'graph', paths: [], project: undefined, config: undefined, format: 'mermaid' });
+  assert.deepEqual(parseCommandLine([]), { name: 'help' });
+  assert.throws(() => parseCommandLine(['check', '--format', 'dot']), UsageError);
+});
+
+test('chooseFixes takes preferred fixes only, and skips one that overlaps or inserts at the same place', () => {
+  const fixes = [
+    finding(1, [{ title: 'a', preferred: true, edits: [edit(0, 5, 'A'), edit(100, 100, 'import')] }]),
+    finding(2, [{ title: 'b', preferred: true, edits: [edit(3, 8, 'B')] }]), // overlaps a
+    finding(3, [{ title: 'c', preferred: true, edits: [edit(20, 25, 'C'), edit(100, 100, 'import')] }]), // same insertion point
+    finding(4, [{ title: 'd', preferred: false, edits: [edit(40, 45, 'D')] }]), // not preferred
+    finding(5, [{ title: 'e', preferred: true, edits: [edit(50, 55, 'E')] }]),
+  ];
+  const chosen = chooseFixes(fixes);
+  assert.equal(chosen.fixes, 2);
+  assert.deepEqual(chosen.byFile.get('/p/src/a.ts')!.map((e) => e.newText), ['A', 'import', 'E']);
+});
+
+test('applyTextEdits applies from the end so offsets stay valid', () => {
+  assert.equal(applyTextEdits('0123456789', [edit(1, 2, 'one'), edit(5, 5, '+'), edit(8, 10, '')]), '0one234+567');
+});
+
+const graph: StaticLockGraph = {
+  nodes: [
+    { id: 'a', name: 'accounts', kind: 'Mutex', rank: 1 },
+    { id: 'b', name: 'audit "log"', kind: 'Mutex' },
+    { id: 'c', name: 'cache', kind: 'Semaphore' },
+  ],
+  edges: [
+    { from: 'a', to: 'b', chains: [{ steps: [] }] },
+    { from: 'b', to: 'a', chains: [{ steps: [] }, { steps: [] }] },
+    { from: 'a', to: 'c', chains: [{ steps: [] }] },
+  ],
+  cycles: [['a', 'b']],
+};
+
+test('graph as dot: quoted labels, chain counts, cycle edges in red', () => {
+  const dot = formatGraph(graph, 'dot');
+  assert.match(dot, /^digraph locks \{/);
+  assert.match(dot, /"b" \[label="audit \\"log\\" \(Mutex\)"\];/);
+  assert.match(dot, /"a" \[label="accounts \(Mutex, rank 1\)"\];/);
+  assert.match(dot, /"a" -> "b" \[label="1 chain", color=red, penwidth=2\];/);
+  assert.match(dot, /"b" -> "a" \[label="2 chains", color=red, penwidth=2\];/);
+  assert.match(dot, /"a" -> "c" \[label="1 chain"\];/);
+});
+
+test('graph as mermaid and json', () => {
+  const mermaid = formatGraph(graph, 'mermaid').split('\n');
+  assert.equal(mermaid[0], 'flowchart LR');
+  assert.ok(mermaid.includes('  n1["audit #quot;log#quot; (Mutex)"]'));
+  assert.ok(mermaid.includes('  n0 --> n2'));
+  assert.ok(mermaid.includes('  linkStyle 0,1 stroke:red,stroke-width:2px'));
+  assert.deepEqual(JSON.parse(formatGraph(graph, 'json')), graph);
+});
+
+test('text: colour codes only when asked; info counted in the summary', () => {
+  const findings = [finding(1), finding(2, [], 'warning'), finding(3, [], 'info')];
+  const plain = formatText(findings, '/p', false);
+  assert.doesNotMatch(plain, /\u001b\[/);
+  assert.match(plain, /✖ 3 problems \(1 error, 1 warning, 1 info\)/);
+  assert.match(formatText(findings, '/p', true), /\u001b\[31merror/);
+  assert.equal(formatText([], '/p', true), '');
+});
+
+test('progress: silent unless the stream is a terminal; one updating line, erased at the end', () => {
+  const written: string[] = [];
+  const piped = createProgress({ isTTY: false, write: (text: string) => written.push(text) });
+  piped.update(1, 2);
+  piped.done();
+  assert.deepEqual(written, []);
+
+  let clock = 5_000;
+  const lines: string[] = [];
+  const tty = createProgress({ isTTY: true, write: (text: string) => lines.push(text) }, () => clock);
+  tty.update(1, 1000);
+  clock += 50;
+  tty.update(2, 1000); // throttled: within 100 ms of the previous line
+  clock += 60;
+  tty.update(3, 1000);
+  tty.update(1000, 1000); // the last one always shows
+  tty.done();
+  assert.deepEqual(lines, [
+    '\r\u001b[2KAnalysing 1/1000 files…',
+    '\r\u001b[2KAnalysing 3/1000 files…',
+    '\r\u001b[2KAnalysing 1000/1000 files…',
+    '\r\u001b[2K',
+  ]);
+});
