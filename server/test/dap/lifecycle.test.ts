@@ -22,6 +22,21 @@ test('a program that finishes: its output, then exited (code 0) and terminated, 
   }
 });
 
+test('a program using every primitive runs to its end under tracing, with its locks in the live graph', async () => {
+  const s = await startSession();
+  try {
+    await s.client.launch({ program: fixtureProgram('every-primitive') });
+    const exited = await s.waitFor('exited');
+    assert.equal(exited.body.exitCode, 0, s.output());
+    assert.match(s.output('stdout'), /pipeline done 1275/);
+    assert.equal(s.events.filter((e) => e.event === 'stopped').length, 0);
+    const kinds = new Set(s.events.filter((e) => e.event === 'deadbolt/lockGraph').flatMap((e) => (e.body.locks as { kind: string }[]).map((l) => l.kind)));
+    for (const kind of ['Mutex', 'RecursiveMutex', 'Semaphore', 'Condition', 'Event', 'Barrier']) assert.ok(kinds.has(kind), `${kind} in ${[...kinds].join(', ')}`);
+  } finally {
+    await s.close();
+  }
+});
+
 test('a worker that throws while holding a lock is reported with the lock and where it was taken', async () => {
   const s = await startSession();
   try {
