@@ -40,7 +40,14 @@ await Promise.all([
   build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'lsp', 'main.ts')], outfile: join(dist, 'server.js') }),
   // The server runs the analysis in a worker it finds next to itself (new URL('./analysisWorker.js', import.meta.url)).
   build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'lsp', 'analysisWorker.ts')], outfile: join(dist, 'analysisWorker.js') }),
-  build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'dap', 'main.ts')], outfile: join(dist, 'dap.js') }),
+  build({
+    ...node,
+    ...importMetaShim,
+    entryPoints: [join(server, 'src', 'dap', 'main.ts')],
+    outfile: join(dist, 'dap.js'),
+    // esbuild's API inside the adapter finds its binary through ESBUILD_BINARY_PATH (below), not require.resolve.
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  }),
   build({
     bundle: true,
     platform: 'browser',

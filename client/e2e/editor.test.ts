@@ -1,16 +1,17 @@
 /**
  * The extension in a real VS Code (code-server in headless Chromium): installs the packaged VSIX, opens a
  * workspace with a lock-order cycle, reads the finding in the Problems panel, draws the cycle in the lock-graph
- * panel, applies the reorder quick fix and checks the file. Screenshots for docs/vscode.md are taken on the way.
+ * panel, applies the reorder quick fix and checks the file, then debugs a deadlocking program and checks the live
+ * graph. Screenshots for docs/vscode.md are taken on the way.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './harness/codeServer.js';
-import { chromiumPath, vsixPath } from './harness/paths.js';
+import { chromiumPath, e2eDir, vsixPath } from './harness/paths.js';
 import { Workbench } from './harness/workbench.js';
 import { prepareWorkspace } from './harness/workspace.js';
 import { lockOrderOf } from './lockOrder.js';
@@ -101,5 +102,21 @@ test('findings, lock graph and the reorder quick fix in a real VS Code', { timeo
     const body = bench.webview().locator('body[data-rendered="true"][data-cycles="0"]');
     await body.waitFor({ timeout: STEP_TIMEOUT_MS });
     assert.ok(Number(await body.getAttribute('data-nodes')) >= 2);
+  });
+
+  await t.test('debugging a deadlocking program stops on the deadlock and draws it live', async () => {
+    cpSync(join(e2eDir, 'programs', 'deadlock.ts'), join(workspace, 'src', 'deadlock.ts'));
+    // The workspace's launch.json runs src/deadlock.ts with the deadbolt debugger.
+    await bench.runCommand('Debug: Start Debugging');
+    await page.locator('.debug-call-stack', { hasText: /deadlock/i }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+
+    const live = bench.webview().locator('body[data-rendered="true"][data-mode="live"]:not([data-cycles="0"])');
+    await live.waitFor({ timeout: STEP_TIMEOUT_MS });
+    assert.ok(Number(await live.getAttribute('data-nodes')) >= 4, 'two threads and two locks');
+    assert.match(await bench.webview().locator('#headline').innerText(), /^Deadlock: .*(accounts|ledger)/);
+    await bench.screenshot('live-deadlock', { forGuide: true });
+
+    await bench.runCommand('Debug: Stop');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
   });
 });

@@ -9,14 +9,20 @@ import type { StylesheetJson } from 'cytoscape';
  * parse, so the browser normalises the value through a probe element; a missing variable gets the fallback.
  */
 function color(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  const normalised = value ? normalise(value) : '';
+  // Some themes make a colour fully transparent (e.g. secondary buttons); a node needs a visible fill.
+  return normalised && !/^rgba\(.*,\s*0\)$/.test(normalised) ? normalised : fallback;
+}
+
+function normalise(value: string): string {
   const probe = document.createElement('span');
   probe.style.color = value;
   probe.hidden = true;
   document.body.appendChild(probe);
-  const normalised = getComputedStyle(probe).color;
+  const result = probe.style.color ? getComputedStyle(probe).color : '';
   probe.remove();
-  return normalised || fallback;
+  return result;
 }
 
 /** The editor font family; a plain string that needs no normalising. */
@@ -27,7 +33,7 @@ function font(): string {
 export function graphStyle(): StylesheetJson {
   const fg = color('--vscode-editor-foreground', '#cccccc');
   const bg = color('--vscode-editor-background', '#1e1e1e');
-  const nodeBg = color('--vscode-button-secondaryBackground', '#3a3d41');
+  const nodeBg = color('--vscode-editorWidget-background', '#252526');
   const border = color('--vscode-focusBorder', '#007fd4');
   const error = color('--vscode-errorForeground', '#f48771');
   const muted = color('--vscode-descriptionForeground', '#9d9d9d');

@@ -31,14 +31,17 @@ export class Workbench {
     return this.page.locator('.editor-instance .view-lines');
   }
 
-  /** Runs a command by its palette title, e.g. "Deadbolt: Show Lock Graph". */
+  /** Runs a command by its palette title, e.g. "Deadbolt: Show Lock Graph", picking the entry with exactly that title. */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: this.timeoutMs });
     await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: this.timeoutMs });
-    await this.page.keyboard.press('Enter');
+    const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const entry = this.page.locator('.quick-input-list .monaco-list-row').filter({
+      has: this.page.locator('.label-name', { hasText: exact }),
+    });
+    await entry.first().click({ timeout: this.timeoutMs });
     await input.waitFor({ state: 'hidden', timeout: this.timeoutMs });
   }
 
