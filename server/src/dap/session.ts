@@ -30,6 +30,8 @@ export class DeadboltDebugSession extends DebugSession {
   private program: TracedProgram | undefined;
   private compiled: CompiledProgram | undefined;
   private stopped: StopState | undefined;
+  /** The wait-for cycles confirmed by the latest batches: the program is deadlocked while this is not empty. */
+  private deadlockCycles: Cycle[] = [];
   /** Cycles already reported, by signature, so a continued but still deadlocked program does not stop again and again. */
   private readonly reportedCycles = new Set<string>();
   /** Waits (by their sequence number) already reported as long. */
@@ -163,12 +165,17 @@ export class DeadboltDebugSession extends DebugSession {
         ),
       );
     }
-    if (this.stopped === undefined && this.launchConfig?.stopOnDeadlock !== false) this.checkDeadlock();
+    this.checkDeadlock();
     this.graphEvents.request();
   }
 
+  /** Tracks the confirmed cycles (the panel shows them even with stopOnDeadlock off) and stops on new ones. */
   private checkDeadlock(): void {
-    const fresh = this.graph.confirmedCycles().filter((c) => !this.reportedCycles.has(signature(c)));
+    const confirmed = this.graph.confirmedCycles();
+    if (confirmed.length > 0) this.deadlockCycles = confirmed;
+    else if (this.graph.cycles().length === 0) this.deadlockCycles = [];
+    if (this.stopped !== undefined || this.launchConfig?.stopOnDeadlock === false) return;
+    const fresh = confirmed.filter((c) => !this.reportedCycles.has(signature(c)));
     if (fresh.length === 0) return;
     for (const c of fresh) this.reportedCycles.add(signature(c));
     const description = `Deadlock: ${fresh.map((c) => this.graph.describeCycle(c)).join(' | ')}`;
@@ -204,8 +211,7 @@ export class DeadboltDebugSession extends DebugSession {
 
   private sendLockGraph(): void {
     if (this.finished) return;
-    const cycles = this.stopped?.cycles ?? [];
-    this.sendEvent(new Event(lockGraphEvent, liveLockGraph(this.graph, cycles, this.stopped?.reason === 'deadlock')));
+    this.sendEvent(new Event(lockGraphEvent, liveLockGraph(this.graph, this.deadlockCycles, this.deadlockCycles.length > 0)));
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {

@@ -37,6 +37,22 @@ test('a program using every primitive runs to its end under tracing, with its lo
   }
 });
 
+test('stopOnDeadlock false: no stop, but the live graph reports the deadlock and its cycle', async () => {
+  const s = await startSession();
+  try {
+    await s.client.launch({ program: fixtureProgram('opposite-order'), stopOnDeadlock: false });
+    const graph = await s.waitFor('deadbolt/lockGraph', (e) => e.body.deadlock === true);
+    assert.equal(graph.body.cycles.length, 1);
+    assert.match(graph.body.cycles[0].description, /transfer-ab holds lockA and waits for lockB/);
+    assert.equal(s.events.filter((e) => e.event === 'stopped').length, 0);
+    await s.client.terminateRequest();
+    await s.waitFor('terminated');
+    assert.equal(s.events.filter((e) => e.event === 'stopped').length, 0);
+  } finally {
+    await s.close();
+  }
+});
+
 test('a worker that throws while holding a lock is reported with the lock and where it was taken', async () => {
   const s = await startSession();
   try {
