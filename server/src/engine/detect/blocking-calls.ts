@@ -19,6 +19,8 @@ const RUNTIME_BLOCKING: Record<string, Record<string, string | undefined>> = {
   SharedQueue: { get: 'getAsync', put: 'putAsync', join: undefined },
 };
 
+const BLOCKING_METHOD_NAMES = new Set(Object.values(RUNTIME_BLOCKING).flatMap((methods) => Object.keys(methods)));
+
 /** Node modules whose `*Sync` functions block on I/O or CPU work off the event loop's terms. */
 const SYNC_MODULES = new Set(['fs', 'child_process', 'zlib', 'crypto']);
 
@@ -35,7 +37,8 @@ export function blockingCallOf(call: CallExpression, config: DeadboltConfig): Bl
   const text = `${callee.getText()}()`;
   if (callee.getText() === 'Atomics.wait') return { kind: 'atomics-wait', description: '`Atomics.wait()`' };
 
-  if (Node.isPropertyAccessExpression(callee)) {
+  // The method name first: resolving the receiver's type is the expensive part, and most calls are not these.
+  if (Node.isPropertyAccessExpression(callee) && BLOCKING_METHOD_NAMES.has(callee.getName())) {
     const method = callee.getName();
     const className = runtimeClassOf(callee.getExpression());
     const methods = className === undefined ? undefined : RUNTIME_BLOCKING[className];

@@ -3,7 +3,7 @@
  * `*Sync` I/O, busy-waits, configured functions, or a sync helper that does any of these) inside an async
  * function, where it stalls the whole event loop instead of one task. Fixes swap in the awaited async twin.
  */
-import { Node, type SourceFile } from 'ts-morph';
+import { Node, ts, type SourceFile } from 'ts-morph';
 import type { Rule, RuleContext } from '../rule.js';
 import type { RelatedLocation } from '../types.js';
 import type { BlockingCall } from '../detect/blocking-calls.js';
@@ -11,6 +11,7 @@ import { BlockingSummaries, forEachInlineNode, isFunctionLike, type BlockingStep
 import { isBusyWait } from '../detect/blocking-calls.js';
 import { asyncTwinFix } from '../fixes/async-twin.js';
 import { spanOf } from '../span.js';
+import { findNodes } from '../detect/compiler-walk.js';
 
 export const blockingInAsync: Rule = {
   id: 'blocking-in-async',
@@ -23,10 +24,10 @@ export const blockingInAsync: Rule = {
 };
 
 function checkFile(context: RuleContext, summaries: BlockingSummaries, file: SourceFile): void {
-  file.forEachDescendant((node) => {
-    if (!isFunctionLike(node) || !isCoroutine(node)) return;
+  for (const node of findNodes(file, isAsyncFunction)) {
+    if (!isFunctionLike(node) || !isCoroutine(node)) continue;
     const body = node.getBody();
-    if (body === undefined) return;
+    if (body === undefined) continue;
     forEachInlineNode(body, (inner) => {
       if (Node.isCallExpression(inner)) {
         const found = summaries.classify(inner);
@@ -49,7 +50,13 @@ function checkFile(context: RuleContext, summaries: BlockingSummaries, file: Sou
         });
       }
     });
-  });
+  }
+}
+
+/** Cheap syntactic filter on raw compiler nodes: functions, methods and arrows marked `async`. */
+function isAsyncFunction(node: ts.Node): boolean {
+  if (!ts.isFunctionDeclaration(node) && !ts.isFunctionExpression(node) && !ts.isArrowFunction(node) && !ts.isMethodDeclaration(node)) return false;
+  return node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
 }
 
 /** Async functions, methods and arrows. Generators driven as coroutines are left out: their driver decides. */

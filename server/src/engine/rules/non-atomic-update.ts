@@ -3,12 +3,13 @@
  * or an `Atomics.load` fed back into `Atomics.store`) with no lock held, so two threads can lose an update.
  * Shared memory is recognised by type and provenance (detect/shared-views.ts); the fix is the Atomics twin.
  */
-import { Node, SyntaxKind, type ElementAccessExpression, type Expression, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, ts, type ElementAccessExpression, type Expression, type SourceFile } from 'ts-morph';
 import type { Rule, RuleContext } from '../rule.js';
 import { sharedViewOf, type SharedView } from '../detect/shared-views.js';
 import { isGuardedByLockCallback, isInsideHandRolledLock } from '../detect/lock-regions.js';
 import { atomicUpdateFix, type AtomicUpdate } from '../fixes/atomics.js';
 import { spanOf } from '../span.js';
+import { findNodes, skipOuterExpressions } from '../detect/compiler-walk.js';
 
 /** Compound assignment operators and the binary operator each one applies. */
 const COMPOUND: Partial<Record<SyntaxKind, string>> = {
@@ -43,7 +44,7 @@ function checkFile(context: RuleContext, file: SourceFile): void {
   // Cheap textual gate: every shape this rule reports indexes an array and writes it back.
   const text = file.getFullText();
   if (!text.includes('[') && !text.includes('Atomics')) return;
-  file.forEachDescendant((node) => {
+  for (const node of findNodes(file, isCandidate)) {
     const found = matchUpdate(node);
     if (found === undefined) return;
     const view = sharedViewOf(found.element.array);
@@ -58,7 +59,25 @@ function checkFile(context: RuleContext, file: SourceFile): void {
       related: [],
       fixes: fix === undefined ? [] : [fix],
     });
-  });
+  }
+}
+
+/** Cheap syntactic filter on raw compiler nodes: an update, assignment or `Atomics.store` of an indexed element. */
+function isCandidate(node: ts.Node): boolean {
+  if (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) {
+    const increments = node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken;
+    return increments && ts.isElementAccessExpression(skipOuterExpressions(node.operand));
+  }
+  if (ts.isBinaryExpression(node)) {
+    const kind = node.operatorToken.kind;
+    const assigns = kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+    return assigns && ts.isElementAccessExpression(skipOuterExpressions(node.left));
+  }
+  if (ts.isCallExpression(node)) {
+    const callee = node.expression;
+    return ts.isPropertyAccessExpression(callee) && callee.name.text === 'store' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Atomics';
+  }
+  return false;
 }
 
 type Match = Omit<AtomicUpdate, 'node' | 'bigint'>;
