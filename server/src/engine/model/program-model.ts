@@ -102,12 +102,6 @@ class Model implements EngineModel, WalkHost {
     return value ? { ...value, kind } : { id: `expr:${keyOf(expression)}`, name: expression.getText(), kind };
   }
 
-  heldAt(node: Node, held: readonly Held[]): void;
-  heldAt(node: Node): readonly LockRef[];
-  heldAt(node: Node, held?: readonly Held[]): readonly LockRef[] | void {
-    if (held) return this.recordHeld(node, held);
-    return this.heldValuesAt(node).map(toLockRef);
-  }
 
   acquired(fact: AcquisitionFact): void {
     if (this.currentRootCounts) this.facts.acquisitions.push(fact);
@@ -131,7 +125,11 @@ class Model implements EngineModel, WalkHost {
 
   // ---- ProgramModel ----
 
-  private recordHeld(node: Node, held: readonly Held[]): void {
+  heldAt(node: Node): readonly LockRef[] {
+    return this.heldValuesAt(node).map(toLockRef);
+  }
+
+  recordHeld(node: Node, held: readonly Held[]): void {
     const definite = held.filter((h) => h.definite);
     const existing = this.records.get(node);
     if (!existing) {

@@ -14,7 +14,8 @@ export interface WalkHost {
   touchesLocks(fn: Node): boolean;
   /** The lock an expression denotes (syntactically, then by type), or undefined when it is no runtime lock. */
   lockValue(expression: Node, env: Env): Value | undefined;
-  heldAt(node: Node, held: readonly Held[]): void;
+  /** What is held reaching `node` on one path of one walk (the model intersects the paths). */
+  recordHeld(node: Node, held: readonly Held[]): void;
   acquired(fact: AcquisitionFact): void;
   exitHolding(fact: ExitFact): void;
   cleanExit(fact: CleanExitFact): void;

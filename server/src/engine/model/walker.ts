@@ -10,13 +10,8 @@ import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
+import { ACQUIRE, IMMEDIATE_ARRAY_METHODS, RELEASE, TRY, WITH, isGuardInitializer, unwrapAwait } from './lock-calls.js';
 
-const ACQUIRE: Record<string, AcquireMode> = { lock: 'blocking', acquire: 'blocking', lockAsync: 'async', acquireAsync: 'async' };
-const TRY = new Set(['tryLock', 'tryAcquire']);
-const RELEASE = new Set(['unlock', 'release']);
-const WITH: Record<string, AcquireMode> = { withLock: 'blocking', withPermit: 'blocking', withLockAsync: 'async' };
-/** Callbacks these run before returning, so they inherit what the caller holds. */
-const IMMEDIATE_ARRAY_METHODS = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'flatMap', 'sort']);
 const MAX_INLINE_DEPTH = 8;
 
 interface Frame {
@@ -70,7 +65,7 @@ export class Walker {
   }
 
   private record(node: Node, state: State, frame: Frame): void {
-    if (frame.depth === 0) this.host.heldAt(node, state.held);
+    if (frame.depth === 0) this.host.recordHeld(node, state.held);
   }
 
   private walkStatement(statement: Node, state: State, frame: Frame): void {
@@ -399,18 +394,4 @@ export class Walker {
     state.held.push(held);
     return held;
   }
-}
-
-function unwrapAwait(node: Node): Node {
-  let current = node;
-  while (Node.isAwaitExpression(current) || Node.isParenthesizedExpression(current)) current = current.getExpression();
-  return current;
-}
-
-/** `m.lock()` / `await m.lockAsync()`: expressions whose value is the guard of the lock just taken. */
-function isGuardInitializer(expression: Node): boolean {
-  const inner = unwrapAwait(expression);
-  if (!Node.isCallExpression(inner)) return false;
-  const callee = inner.getExpression();
-  return Node.isPropertyAccessExpression(callee) && (callee.getName() === 'lock' || callee.getName() === 'lockAsync');
 }

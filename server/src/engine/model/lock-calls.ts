@@ -1,0 +1,27 @@
+/**
+ * The runtime's lock-taking and lock-releasing method names as the walker reads them, and the shapes of
+ * expressions whose value is a guard. Kept apart so the walker's file is only about control flow.
+ */
+import { Node } from 'ts-morph';
+import type { AcquireMode } from './facts.js';
+
+export const ACQUIRE: Record<string, AcquireMode> = { lock: 'blocking', acquire: 'blocking', lockAsync: 'async', acquireAsync: 'async' };
+export const TRY = new Set(['tryLock', 'tryAcquire']);
+export const RELEASE = new Set(['unlock', 'release']);
+export const WITH: Record<string, AcquireMode> = { withLock: 'blocking', withPermit: 'blocking', withLockAsync: 'async' };
+/** Callbacks these run before returning, so they inherit what the caller holds. */
+export const IMMEDIATE_ARRAY_METHODS = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'flatMap', 'sort']);
+
+export function unwrapAwait(node: Node): Node {
+  let current = node;
+  while (Node.isAwaitExpression(current) || Node.isParenthesizedExpression(current)) current = current.getExpression();
+  return current;
+}
+
+/** `m.lock()` / `await m.lockAsync()`: expressions whose value is the guard of the lock just taken. */
+export function isGuardInitializer(expression: Node): boolean {
+  const inner = unwrapAwait(expression);
+  if (!Node.isCallExpression(inner)) return false;
+  const callee = inner.getExpression();
+  return Node.isPropertyAccessExpression(callee) && (callee.getName() === 'lock' || callee.getName() === 'lockAsync');
+}
