@@ -19,6 +19,8 @@ const WAIT_MS = 120_000;
 export class BenchSession {
   private listeners = new Set<(params: PublishDiagnosticsParams) => void>();
   private version = 0;
+  /** Analysis times the server logged (deadbolt-lsp logs "analysed ...: ... in <ms> ms" per run), newest last. */
+  readonly analysisMs: number[] = [];
 
   private constructor(
     readonly child: ChildProcess,
@@ -31,6 +33,10 @@ export class BenchSession {
     const session = new BenchSession(child, connection);
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       for (const listener of [...session.listeners]) listener(params);
+    });
+    connection.onNotification('window/logMessage', (params: { message: string }) => {
+      const ms = /^analysed .* in ([\d.]+) ms$/.exec(params.message)?.[1];
+      if (ms !== undefined) session.analysisMs.push(Number(ms));
     });
     connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => settings));
     connection.onRequest('client/registerCapability', () => null);
