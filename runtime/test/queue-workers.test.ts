@@ -23,7 +23,7 @@ async function next<T>(worker: Worker): Promise<T> {
   return message as T;
 }
 
-test('several producers and consumers: every item arrives exactly once, in order per producer', async () => {
+test('several producers and consumers: every item arrives exactly once, in order per producer', { timeout: 30_000 }, async () => {
   const PRODUCERS = 3;
   const CONSUMERS = 3;
   const COUNT = 1500;
@@ -57,7 +57,7 @@ test('several producers and consumers: every item arrives exactly once, in order
   }
 });
 
-test('a full queue blocks put in another worker (timed put times out, tryPut is false) until a get makes room', async () => {
+test('a full queue blocks put in another worker (timed put times out, tryPut is false) until a get makes room', { timeout: 30_000 }, async () => {
   const q = new SharedQueue<string>({ capacity: 2 });
   q.put('first');
   q.put('second');
@@ -75,7 +75,7 @@ test('a full queue blocks put in another worker (timed put times out, tryPut is 
   }
 });
 
-test('handles sent by postMessage rebuild the same queue: lifo and priority order across threads', async () => {
+test('handles sent by postMessage rebuild the same queue: lifo and priority order across threads', { timeout: 30_000 }, async () => {
   const worker = start({ role: 'serve' });
   try {
     const lifo = new SharedQueue<number>({ capacity: 4, order: 'lifo' });
@@ -107,7 +107,7 @@ test('handles sent by postMessage rebuild the same queue: lifo and priority orde
   }
 });
 
-test('getAsync waits without blocking the event loop while a worker is asked (by message) to put', async () => {
+test('getAsync waits without blocking the event loop while a worker is asked (by message) to put', { timeout: 30_000 }, async () => {
   const q = new SharedQueue<string>({ capacity: 1 });
   const worker = start({ role: 'serve' });
   try {
@@ -126,7 +126,7 @@ test('getAsync waits without blocking the event loop while a worker is asked (by
   }
 });
 
-test('join in the main thread returns once consumer workers have called taskDone for every item', async () => {
+test('join in the main thread returns once consumer workers have called taskDone for every item', { timeout: 30_000 }, async () => {
   const q = new SharedQueue<Item>({ capacity: 4 });
   const consumers = [start({ role: 'consume', handle: q.handle }), start({ role: 'consume', handle: q.handle })];
   try {

@@ -114,7 +114,7 @@ test('get and put time out with TimeoutError after roughly the timeout', () => {
   assert.equal(q.get(), 1, 'the timed-out put wrote nothing');
 });
 
-test('async twins time out, honour AbortSignal, and succeed when there is room or an item', async () => {
+test('async twins time out, honour AbortSignal, and succeed when there is room or an item', { timeout: 10_000 }, async () => {
   const q = new SharedQueue<number>({ capacity: 1 });
   await assert.rejects(q.getAsync({ timeout: 20 }), TimeoutError);
   const aborted = new AbortController();
@@ -132,7 +132,7 @@ test('async twins time out, honour AbortSignal, and succeed when there is room o
   assert.equal(q.get(), 9);
 });
 
-test('getAsync resolves when another coroutine puts, without blocking the event loop', async () => {
+test('getAsync resolves when another coroutine puts, without blocking the event loop', { timeout: 10_000 }, async () => {
   const q = new SharedQueue<string>({ capacity: 2 });
   let ticks = 0;
   const got = q.getAsync();

@@ -9,6 +9,7 @@ import { describeValue, HANDLE_VERSION } from '../handle.js';
 import { nextLockId } from '../ids.js';
 import { Mutex } from '../mutex.js';
 import { deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from '../options.js';
+import { tracer } from '../trace/hooks.js';
 import { jsonCodec, type QueueCodec } from './codec.js';
 import {
   CODEC_CUSTOM,
@@ -98,9 +99,10 @@ export class SharedQueue<T = unknown> {
       this.#views = createQueueViews(capacity, order, maxItemBytes, options.codec ? CODEC_CUSTOM : CODEC_JSON);
       const label = options.name ?? 'queue';
       this.#mutex = new Mutex({ name: `${label}.mutex` });
-      this.#notEmpty = new Condition(this.#mutex);
-      this.#notFull = new Condition(this.#mutex);
-      this.#allDone = new Condition(this.#mutex);
+      // Named after the queue so the debugger's lock graph shows what a blocked worker waits for.
+      this.#notEmpty = new Condition(this.#mutex, { name: `${label}.notEmpty` });
+      this.#notFull = new Condition(this.#mutex, { name: `${label}.notFull` });
+      this.#allDone = new Condition(this.#mutex, { name: `${label}.allDone` });
       this.name = options.name;
       this.handle = {
         kind: QUEUE_HANDLE_KIND,
@@ -118,6 +120,7 @@ export class SharedQueue<T = unknown> {
     this.order = orderOf(this.#views);
     this.capacity = this.#views.capacity;
     this.maxItemBytes = this.#views.maxItemBytes;
+    if (tracer !== undefined) tracer.created(this.id, 'SharedQueue', this.name);
   }
 
   /**
