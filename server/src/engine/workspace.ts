@@ -99,15 +99,34 @@ export class Workspace {
    */
   private relevantFiles(): SourceFile[] {
     const all = this.roots.map((f) => this.project.getSourceFile(f)).filter((f): f is SourceFile => f !== undefined);
-    const rootSet = new Set(all);
-    const importsOf = (file: SourceFile): SourceFile[] =>
-      [...file.getImportDeclarations(), ...file.getExportDeclarations()]
-        .map((d) => d.getModuleSpecifierSourceFile())
-        .filter((t): t is SourceFile => t !== undefined && rootSet.has(t));
+    const byPath = new Map(all.map((f) => [f.getFilePath() as string, f]));
+    // Relative specifiers are resolved by path (`./x.js` is `./x.ts` before compilation): asking the
+    // compiler to resolve every import of every file would cost more than the rest of the prefilter.
+    const importsOf = (file: SourceFile): SourceFile[] => {
+      const folder = path.dirname(file.getFilePath());
+      const found: SourceFile[] = [];
+      for (const statement of file.compilerNode.statements) {
+        if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) || !statement.moduleSpecifier) continue;
+        if (!ts.isStringLiteral(statement.moduleSpecifier) || !statement.moduleSpecifier.text.startsWith('.')) continue;
+        const target = resolveRelative(folder, statement.moduleSpecifier.text, byPath);
+        if (target) found.push(target);
+      }
+      return found;
+    };
     const direct = new Set(all.filter((f) => mentionsConcurrency(f.getFullText())));
     const chosen = new Set(direct);
     for (const file of all) if (!chosen.has(file) && importsOf(file).some((t) => direct.has(t))) chosen.add(file);
     for (const file of [...chosen]) for (const target of importsOf(file)) chosen.add(target);
     return all.filter((f) => chosen.has(f));
   }
+}
+
+function resolveRelative(folder: string, specifier: string, byPath: ReadonlyMap<string, SourceFile>): SourceFile | undefined {
+  const absolute = path.resolve(folder, specifier);
+  const stem = absolute.replace(/\.(m|c)?jsx?$/, '');
+  for (const candidate of [absolute, `${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}.cts`, `${absolute}.ts`, `${absolute}/index.ts`, `${absolute}/index.js`]) {
+    const file = byPath.get(candidate);
+    if (file) return file;
+  }
+  return undefined;
 }

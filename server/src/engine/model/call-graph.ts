@@ -1,88 +1,174 @@
 /**
  * The call graph of the analysed files: which function a call runs (by symbol, through imports and methods),
  * who calls each function, which functions are roots, and which callbacks run in place (withLock, forEach, IIFEs).
+ * It is built lazily: one pass over the compiler's nodes indexes functions and calls by name, and the type checker
+ * is asked about a call only when a question needs it (a walked call, the callers of a walked function).
  */
 import { Node, ts, type CallExpression, type SourceFile } from 'ts-morph';
-import { runtimeFunctionOfCallee } from './runtime.js';
 
 const IN_PLACE_METHODS = new Set([
   'withLock', 'withLockAsync', 'withPermit',
   'forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'flatMap', 'sort',
 ]);
+const IN_PLACE_FUNCTIONS = new Set(['lockAll', 'lockAllAsync']);
 
 /** Text that shows a function may take or release a lock itself. */
 const LOCKING_TEXT = /\.(lock|unlock|tryLock|lockAsync|withLock|withLockAsync|acquire|acquireAsync|tryAcquire|release|withPermit)\s*\(|\block(All|AllAsync)\s*\(|\busing\s/;
 
 export function isFunctionLike(node: Node): boolean {
+  return isCompilerFunctionLike(node.compilerNode);
+}
+
+function isCompilerFunctionLike(node: ts.Node): boolean {
   return (
-    Node.isFunctionDeclaration(node) || Node.isMethodDeclaration(node) || Node.isArrowFunction(node) ||
-    Node.isFunctionExpression(node) || Node.isConstructorDeclaration(node) || Node.isGetAccessorDeclaration(node) ||
-    Node.isSetAccessorDeclaration(node)
+    ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) ||
+    ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)
   );
+}
+
+/** A function expression run before its call returns: `m.withLock(() => ...)`, `xs.forEach(...)`, `lockAll(..., fn)`, an IIFE. */
+export function isCompilerInlineCallback(node: ts.Node): boolean {
+  if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return false;
+  let child: ts.Node = node;
+  let parent = node.parent;
+  while (parent && ts.isParenthesizedExpression(parent)) {
+    child = parent;
+    parent = parent.parent;
+  }
+  if (!parent || !ts.isCallExpression(parent)) return false;
+  if (parent.expression === child) return true;
+  const name = calleeName(parent);
+  return name !== undefined && (ts.isPropertyAccessExpression(parent.expression) ? IN_PLACE_METHODS.has(name) : IN_PLACE_FUNCTIONS.has(name));
+}
+
+function calleeName(call: ts.CallExpression): string | undefined {
+  const callee = call.expression;
+  return ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+}
+
+/** The name a call would use for this function: its own, or the variable or property it initialises. */
+function declaredName(node: ts.Node): string | undefined {
+  if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name && !ts.isComputedPropertyName(node.name)) {
+    return ts.isIdentifier(node.name) ? node.name.text : undefined;
+  }
+  const parent = node.parent;
+  if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && parent && (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent))) {
+    return ts.isIdentifier(parent.name) ? parent.name.text : undefined;
+  }
+  return undefined;
+}
+
+/** The ts-morph wrapper of a compiler node, from the project's cache (the public API offers no cached lookup by node). */
+export function wrap(file: SourceFile, node: ts.Node): Node {
+  return (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode(node);
+}
+
+interface RawFunction {
+  file: SourceFile;
+  node: ts.Node;
+  name: string | undefined;
+  calls: ts.CallExpression[];
+  touches: boolean;
 }
 
 export class CallGraph {
   private readonly inFiles: ReadonlySet<SourceFile>;
-  private readonly functions = new Map<SourceFile, Node[]>();
-  private readonly callers = new Map<Node, CallExpression[]>();
-  private readonly callees = new Map<Node, Node[]>();
+  private readonly raw = new Map<ts.Node, RawFunction>();
+  private readonly byFile = new Map<SourceFile, RawFunction[]>();
+  private readonly callsByName = new Map<string, [SourceFile, ts.CallExpression][]>();
   private readonly targets = new Map<CallExpression, Node | undefined>();
-  private readonly touching = new Map<Node, boolean>();
-  /** Functions used other than by being called (passed as a callback, stored): they run from unknown places. */
-  private readonly escaping = new Set<Node>();
+  private readonly callerMemo = new Map<Node, CallExpression[]>();
+  private readonly calleeMemo = new Map<Node, Node[]>();
+  private readonly escapeMemo = new Map<Node, boolean>();
 
   constructor(files: readonly SourceFile[]) {
     this.inFiles = new Set(files);
-    // One pass over the compiler's own nodes (wrapping every node costs more than the whole walk):
-    // collect function-likes and calls, and resolve by symbol only calls whose name some function here has.
-    const declared = new Set<string>();
-    const candidates: [SourceFile, ts.CallExpression][] = [];
     for (const file of files) {
-      const fns: ts.Node[] = [];
-      const visit = (node: ts.Node): void => {
-        if (isCompilerFunctionLike(node)) {
-          fns.push(node);
-          const name = declaredName(node);
-          if (name) declared.add(name);
+      const list: RawFunction[] = [];
+      const text = file.getFullText();
+      const visit = (node: ts.Node, owner: RawFunction | undefined): void => {
+        let current = owner;
+        if (isCompilerFunctionLike(node) && !isCompilerInlineCallback(node)) {
+          current = { file, node, name: declaredName(node), calls: [], touches: LOCKING_TEXT.test(text.slice(node.getStart(file.compilerNode), node.end)) };
+          list.push(current);
+          this.raw.set(node, current);
         }
-        if (ts.isCallExpression(node)) candidates.push([file, node]);
-        ts.forEachChild(node, visit);
+        if (ts.isCallExpression(node)) {
+          current?.calls.push(node);
+          const name = calleeName(node);
+          if (name !== undefined) {
+            const sites = this.callsByName.get(name) ?? [];
+            sites.push([file, node]);
+            this.callsByName.set(name, sites);
+          }
+        }
+        ts.forEachChild(node, (child) => visit(child, current));
       };
-      visit(file.compilerNode);
-      const wrapped = fns.map((fn) => wrap(file, fn));
-      this.functions.set(file, wrapped);
+      visit(file.compilerNode, undefined);
+      this.byFile.set(file, list);
     }
-    for (const [file, raw] of candidates) {
-      const callee = raw.expression;
-      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-      if (name === undefined || !declared.has(name)) continue;
-      const call = wrap(file, raw) as CallExpression;
-      const target = this.calleeOf(call);
-      if (!target) continue;
-      const list = this.callers.get(target) ?? [];
-      list.push(call);
-      this.callers.set(target, list);
-      const from = this.enclosingFunction(call);
-      if (from) this.callees.set(from, [...(this.callees.get(from) ?? []), target]);
-    }
-    for (const fns of this.functions.values()) for (const fn of fns) if (this.isEscaping(fn)) this.escaping.add(fn);
+    this.propagateTouching();
   }
 
-  functionsOf(file: SourceFile): readonly Node[] {
-    return this.functions.get(file) ?? [];
+  /**
+   * A function touches locks if its text does, or it calls (by name) a function that does: a cheap superset of the
+   * symbol-resolved relation, so no call needs the type checker to decide what to walk.
+   */
+  private propagateTouching(): void {
+    const names = new Set<string>();
+    for (const fn of this.raw.values()) if (fn.touches && fn.name) names.add(fn.name);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const fn of this.raw.values()) {
+        if (fn.touches || !fn.calls.some((c) => names.has(calleeName(c) ?? ''))) continue;
+        fn.touches = true;
+        changed = true;
+        if (fn.name) names.add(fn.name);
+      }
+    }
+  }
+
+  /** Functions of a file (callbacks run in place excluded: they belong to their enclosing function) that may touch locks. */
+  lockingFunctionsOf(file: SourceFile): Node[] {
+    return (this.byFile.get(file) ?? []).filter((f) => f.touches).map((f) => wrap(file, f.node));
+  }
+
+  /** Compiler nodes of the functions of a file that take and release no lock. */
+  lockFreeFunctionsOf(file: SourceFile): ts.Node[] {
+    return (this.byFile.get(file) ?? []).filter((f) => !f.touches).map((f) => f.node);
   }
 
   callersOf(fn: Node): readonly CallExpression[] {
-    return this.callers.get(fn) ?? [];
+    let callers = this.callerMemo.get(fn);
+    if (callers) return callers;
+    const name = this.raw.get(fn.compilerNode)?.name;
+    callers = [];
+    for (const [file, raw] of (name !== undefined ? this.callsByName.get(name) : undefined) ?? []) {
+      const call = wrap(file, raw) as CallExpression;
+      if (this.calleeOf(call) === fn) callers.push(call);
+    }
+    this.callerMemo.set(fn, callers);
+    return callers;
   }
 
   calleesOf(fn: Node): readonly Node[] {
-    return this.callees.get(fn) ?? [];
+    let callees = this.calleeMemo.get(fn);
+    if (callees) return callees;
+    const info = this.raw.get(fn.compilerNode);
+    callees = [];
+    for (const raw of info?.calls ?? []) {
+      const name = calleeName(raw);
+      if (name === undefined || !this.callsByName.has(name)) continue;
+      const target = this.calleeOf(wrap(info!.file, raw) as CallExpression);
+      if (target && !callees.includes(target)) callees.push(target);
+    }
+    this.calleeMemo.set(fn, callees);
+    return callees;
   }
 
   /** A root runs from somewhere the analysis cannot see: no known call site, or its value escapes. */
   isRoot(fn: Node): boolean {
-    return this.escaping.has(fn) || this.callersOf(fn).length === 0;
+    return this.isEscaping(fn) || this.callersOf(fn).length === 0;
   }
 
   /** The function-like a call runs, when it is declared (with a body) in the analysed files. */
@@ -117,65 +203,26 @@ export class CallGraph {
     return undefined;
   }
 
-  /** A function expression run before its call returns: `m.withLock(() => ...)`, `xs.forEach(...)`, `lockAll(..., fn)`, an IIFE. */
   isInlineCallback(fn: Node): boolean {
-    if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return false;
-    let child: Node = fn;
-    let parent = fn.getParent();
-    while (parent && Node.isParenthesizedExpression(parent)) {
-      child = parent;
-      parent = parent.getParent();
-    }
-    if (!parent || !Node.isCallExpression(parent)) return false;
-    if (parent.getExpression() === child) return true;
-    const callee = parent.getExpression();
-    if (Node.isPropertyAccessExpression(callee) && IN_PLACE_METHODS.has(callee.getName())) return true;
-    return runtimeFunctionOfCallee(callee) !== undefined;
+    return isCompilerInlineCallback(fn.compilerNode);
   }
 
   /** Whether walking `fn` can change the held set: it locks or unlocks, or calls something that does. */
   touchesLocks(fn: Node): boolean {
-    const known = this.touching.get(fn);
-    if (known !== undefined) return known;
-    this.touching.set(fn, false);
-    const result = LOCKING_TEXT.test(fn.getText()) || this.calleesOf(fn).some((c) => this.touchesLocks(c));
-    this.touching.set(fn, result);
-    return result;
+    return this.raw.get(fn.compilerNode)?.touches ?? false;
   }
 
+  /** Functions used other than by being called (passed as a callback, stored): they run from unknown places. */
   private isEscaping(fn: Node): boolean {
+    let escaping = this.escapeMemo.get(fn);
+    if (escaping !== undefined) return escaping;
+    escaping = Node.isConstructorDeclaration(fn);
     if (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)) {
-      if (this.isInlineCallback(fn)) return false;
       const parent = fn.getParent();
       // `const f = () => ...` is called by name; anything else (an argument, a property value) escapes.
-      return !(parent && (Node.isVariableDeclaration(parent) || Node.isPropertyDeclaration(parent)));
+      escaping = !this.isInlineCallback(fn) && !(parent && (Node.isVariableDeclaration(parent) || Node.isPropertyDeclaration(parent)));
     }
-    if (Node.isConstructorDeclaration(fn)) return true;
-    return false;
+    this.escapeMemo.set(fn, escaping);
+    return escaping;
   }
-}
-
-
-function isCompilerFunctionLike(node: ts.Node): boolean {
-  return (
-    ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) ||
-    ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)
-  );
-}
-
-/** The name a call would use for this function: its own, or the variable or property it initialises. */
-function declaredName(node: ts.Node): string | undefined {
-  if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name && !ts.isComputedPropertyName(node.name)) {
-    return node.name.getText();
-  }
-  const parent = node.parent;
-  if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && parent && (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent))) {
-    return parent.name.getText();
-  }
-  return undefined;
-}
-
-/** The ts-morph wrapper of a compiler node, from the project's cache (the public API offers no cached lookup by node). */
-export function wrap(file: SourceFile, node: ts.Node): Node {
-  return (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode(node);
 }

@@ -10,7 +10,7 @@ import type { DeadboltConfig } from '../types.js';
 import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WriteFact } from './facts.js';
 import { buildLockGraph } from './lock-graph.js';
 import { LOCK_KINDS, runtimeClassOfType } from './runtime.js';
-import { CallGraph, isFunctionLike } from './call-graph.js';
+import { CallGraph, isFunctionLike, wrap } from './call-graph.js';
 import { EMPTY_ENV, ValueResolver, classOfTypeAt, keyOf, type Env, type Value } from './values.js';
 import { Walker } from './walker.js';
 import { scanWrites, sharedNames, writeTarget } from './writes.js';
@@ -55,17 +55,12 @@ class Model implements EngineModel, WalkHost {
     const walker = new Walker(this);
     // Functions that take or release no lock (directly or through calls) hold nothing of their own: they are not
     // walked, their held set comes from their callers, and only their writes to possibly shared names are scanned.
-    const lockFree = new Set<Node>();
     files.forEach((file, index) => {
+      const functions = this.calls.lockingFunctionsOf(file);
       for (const { thread, env } of workerEnvs(file, spawns)) {
         this.currentRootCounts = true;
         walker.walkRoot(file, { thread, node: file, entry: true }, env);
-        for (const fn of this.calls.functionsOf(file)) {
-          if (this.calls.isInlineCallback(fn)) continue;
-          if (!this.calls.touchesLocks(fn)) {
-            lockFree.add(fn);
-            continue;
-          }
+        for (const fn of functions) {
           this.currentRootCounts = this.calls.isRoot(fn);
           walker.walkRoot(fn, { thread, node: fn, entry: this.currentRootCounts }, handlerEnv(fn, env));
         }
@@ -74,12 +69,19 @@ class Model implements EngineModel, WalkHost {
     });
     this.currentRootCounts = true;
     const names = sharedNames(files, this.facts.writes);
-    for (const fn of lockFree) {
-      for (const node of scanWrites(fn, names, this.calls)) {
-        const target = writeTarget(node);
-        if (!target) continue;
-        const base = target.base ? this.resolver.resolve(target.base, EMPTY_ENV) : undefined;
-        this.facts.writes.push({ root: { thread: 'main', node: fn, entry: this.calls.isRoot(fn) }, node, target: target.declaration, base, held: [] });
+    if (names.size === 0) return;
+    for (const file of files) {
+      for (const fn of this.calls.lockFreeFunctionsOf(file)) {
+        const found = scanWrites(file, fn, names);
+        if (found.length === 0) continue;
+        const wrapped = wrap(file, fn);
+        const root = { thread: 'main', node: wrapped, entry: this.calls.isRoot(wrapped) };
+        for (const node of found) {
+          const target = writeTarget(node);
+          if (!target) continue;
+          const base = target.base ? this.resolver.resolve(target.base, EMPTY_ENV) : undefined;
+          this.facts.writes.push({ root, node, target: target.declaration, base, held: [] });
+        }
       }
     }
   }

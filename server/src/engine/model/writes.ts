@@ -4,7 +4,7 @@
  */
 import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
 import type { WriteFact } from './facts.js';
-import { wrap, type CallGraph } from './call-graph.js';
+import { isCompilerInlineCallback, wrap } from './call-graph.js';
 
 const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'delete', 'clear', 'add', 'fill', 'sort', 'reverse', 'copyWithin']);
 
@@ -97,8 +97,7 @@ function writtenName(node: ts.Node): string | undefined {
 }
 
 /** Mutations in `fn` (and callbacks it runs in place) of a name in `names`, found on the compiler's nodes. */
-export function scanWrites(fn: Node, names: ReadonlySet<string>, calls: CallGraph): Node[] {
-  const file = fn.getSourceFile();
+export function scanWrites(file: SourceFile, fn: ts.Node, names: ReadonlySet<string>): Node[] {
   const found: Node[] = [];
   const visit = (node: ts.Node): void => {
     let written: ts.Node | undefined;
@@ -110,12 +109,11 @@ export function scanWrites(fn: Node, names: ReadonlySet<string>, calls: CallGrap
       const name = writtenName(written);
       if (name !== undefined && names.has(name)) found.push(wrap(file, node));
     }
-    if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isClassLike(node)) && node !== fn.compilerNode) {
-      const wrapped = wrap(file, node);
-      if (!calls.isInlineCallback(wrapped)) return;
-    }
+    // Nested functions are scanned (or walked) as functions of their own; callbacks run in place stay with `fn`.
+    if (node !== fn && (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isClassLike(node) || ts.isConstructorDeclaration(node) || ts.isAccessor(node))) return;
+    if (node !== fn && (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && !isCompilerInlineCallback(node)) return;
     ts.forEachChild(node, visit);
   };
-  visit(fn.compilerNode);
+  visit(fn);
   return found;
 }
