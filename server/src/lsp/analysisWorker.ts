@@ -18,6 +18,8 @@ interface Root {
   workspace: Workspace;
   /** The generation of the run in progress; the progress callback compares the shared word against it. */
   runningGeneration: number;
+  /** The root files last reported to the main thread. */
+  reportedFiles: readonly string[] | undefined;
 }
 const roots = new Map<string, Root>();
 
@@ -30,7 +32,7 @@ function describe(error: unknown): string {
 }
 
 function open(name: string, options: Extract<WorkerRequest, { type: 'open' }>['options']): void {
-  const root: Root = { workspace: undefined as unknown as Workspace, runningGeneration: Number.MAX_SAFE_INTEGER };
+  const root: Root = { workspace: undefined as unknown as Workspace, runningGeneration: Number.MAX_SAFE_INTEGER, reportedFiles: undefined };
   root.workspace = new Workspace({
     ...options,
     onProgress: () => {
@@ -52,6 +54,9 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
   root.runningGeneration = request.generation;
   try {
     const result = root.workspace.analyze();
+    const files = root.workspace.rootFiles;
+    const changed = files !== root.reportedFiles && (files.length !== root.reportedFiles?.length || files.some((f, i) => f !== root.reportedFiles![i]));
+    root.reportedFiles = files;
     post({
       type: 'analyzed',
       id: request.id,
@@ -59,6 +64,7 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
       files: result.files,
       graph: result.graph,
       elapsedMs: performance.now() - started,
+      ...(changed ? { rootFiles: files } : {}),
     });
   } catch (error) {
     if (error instanceof Cancelled) post({ type: 'cancelled', id: request.id });

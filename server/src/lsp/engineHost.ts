@@ -32,6 +32,8 @@ export class EngineHost {
   /** The last text sent per root and path, replayed into a restarted worker. */
   private readonly buffers = new Map<string, Map<string, string>>();
   private readonly pending = new Map<number, (outcome: AnalysisOutcome) => void>();
+  /** Per root, the files its Workspace holds as of the last analysis (the worker reports them when they change). */
+  private readonly files = new Map<string, ReadonlySet<string>>();
   /** Analyses wait here so only one runs at a time: the cancellation word then always refers to the running one. */
   private queue: Promise<unknown> = Promise.resolve();
   private running: { root: string; generation: number } | undefined;
@@ -52,6 +54,7 @@ export class EngineHost {
   closeRoot(root: string): void {
     this.roots.delete(root);
     this.buffers.delete(root);
+    this.files.delete(root);
     this.send({ type: 'close', root });
   }
 
@@ -70,6 +73,16 @@ export class EngineHost {
     this.buffers.get(root)?.delete(path);
     this.send({ type: 'removeFile', root, path });
     this.markStale(root, generation);
+  }
+
+  /**
+   * Whether the root's Workspace already holds exactly `text` for `path` (the buffer last sent, or the disk text of
+   * a file it loaded), so sending it again would only cause a redundant analysis.
+   */
+  holds(root: string, path: string, text: string, diskText: () => string | undefined): boolean {
+    const buffer = this.buffers.get(root)?.get(path);
+    if (buffer !== undefined) return buffer === text;
+    return this.files.get(root)?.has(path) === true && diskText() === text;
   }
 
   /** Analyses `root` as of `generation`, after every analysis already asked for. */
@@ -135,7 +148,8 @@ export class EngineHost {
     if (settle === undefined) return;
     this.pending.delete(message.id);
     if (message.type === 'analyzed') {
-      const { findings, files, graph, elapsedMs } = message;
+      const { findings, files, graph, elapsedMs, rootFiles } = message;
+      if (rootFiles !== undefined && this.running !== undefined) this.files.set(this.running.root, new Set(rootFiles));
       settle({ kind: 'analyzed', findings, files, graph, elapsedMs });
     } else if (message.type === 'cancelled') settle({ kind: 'cancelled' });
     else settle({ kind: 'failed', message: message.message });
@@ -144,6 +158,7 @@ export class EngineHost {
   private exited(worker: Worker, code: number): void {
     if (this.disposed || worker !== this.worker) return;
     this.settleAll({ kind: 'failed', message: `the analysis worker exited with code ${code}` });
+    this.files.clear();
     if (this.restarts >= MAX_RESTARTS) {
       this.options.log('error', `the analysis worker exited (code ${code}) ${MAX_RESTARTS} times; analysis is off until the server restarts`);
       this.disposed = true;

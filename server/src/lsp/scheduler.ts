@@ -48,6 +48,11 @@ export class RootScheduler {
     });
   }
 
+  /** True when no edit awaits analysis and none runs: the last published findings are those of the current texts. */
+  idle(): boolean {
+    return !this.running && this.timer === undefined && this.done >= this.latest;
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
     this.timer = undefined;

@@ -3,7 +3,7 @@
  * come back as diagnostics, and requests (code actions, hover, the lock graph) are answered from fresh findings.
  * This file only translates; what to analyse lives in roots.ts and when in scheduler.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   CodeActionKind,
@@ -108,24 +108,50 @@ export function startServer(connection: Connection): void {
     return { root: await roots.get(roots.rootNameOf(path)), path };
   }
 
+  function readDisk(path: string): string | undefined {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Publishes one open document from the root's current findings (they are up to date: nothing is pending). */
+  function publishDocument(root: RootState, document: TextDocument, path: string): void {
+    const diagnostics = (root.findings.get(path) ?? []).map((finding) => toDiagnostic(finding, uris, docsBase));
+    root.versions.set(document.uri, document.version);
+    if (diagnostics.length > 0) published.set(document.uri, { root: root.name, json: JSON.stringify(diagnostics) });
+    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  }
+
   async function edited(document: TextDocument): Promise<void> {
     const target = await rootOf(document.uri, document.languageId);
     if (target?.root.scheduler === undefined) return;
+    const { root, path } = target;
     const current = documents.get(document.uri) ?? document;
+    const text = current.getText();
+    // Opening a file as it is on disk changes nothing for the engine: answer from the findings already known.
+    if (host.holds(root.name, path, text, () => readDisk(path))) {
+      if (root.scheduler!.idle()) publishDocument(root, current, path);
+      return;
+    }
     const edit = ++generation;
-    host.setFile(target.root.name, target.path, current.getText(), edit, true);
-    target.root.scheduler.touched(edit);
+    host.setFile(root.name, path, text, edit, true);
+    root.scheduler!.touched(edit);
   }
 
   /** A file's text is back to what is on disk (buffer closed, or changed outside the editor). */
   async function fromDisk(uri: string, deleted: boolean, languageId?: string): Promise<void> {
     const target = await rootOf(uri, languageId);
     if (target?.root.scheduler === undefined) return;
+    const { root, path } = target;
+    const disk = deleted ? undefined : readDisk(path);
     const edit = ++generation;
     // Loose roots analyse open buffers only, so a closed loose file leaves the analysis.
-    if (deleted || target.root.name.startsWith('loose:') || !existsSync(target.path)) host.removeFile(target.root.name, target.path, edit);
-    else host.setFile(target.root.name, target.path, readFileSync(target.path, 'utf8'), edit, false);
-    target.root.scheduler.touched(edit);
+    if (disk === undefined || root.name.startsWith('loose:')) host.removeFile(root.name, path, edit);
+    else if (host.holds(root.name, path, disk, () => disk)) return; // closed unmodified: nothing to redo
+    else host.setFile(root.name, path, disk, edit, false);
+    root.scheduler!.touched(edit);
   }
 
   /** Settings or a config file changed: rebuild every root with the new configuration and re-send open buffers. */

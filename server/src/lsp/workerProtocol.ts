@@ -15,7 +15,16 @@ export type WorkerRequest =
 
 /** What the worker answers. Only `analyze` is answered; the other requests are fire-and-forget and applied in order. */
 export type WorkerResponse =
-  | { type: 'analyzed'; id: number; findings: Finding[]; files: number; graph: StaticLockGraph; elapsedMs: number }
+  | {
+      type: 'analyzed';
+      id: number;
+      findings: Finding[];
+      files: number;
+      graph: StaticLockGraph;
+      elapsedMs: number;
+      /** The root's files, sent only when they changed since the root's previous answer (they rarely do). */
+      rootFiles?: readonly string[];
+    }
   | { type: 'cancelled'; id: number }
   | { type: 'failed'; id: number; message: string }
   | { type: 'log'; level: 'error' | 'info'; message: string };

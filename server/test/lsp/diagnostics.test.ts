@@ -84,3 +84,28 @@ test('rule severities and enable follow the deadbolt settings, re-read when conf
     await other.stop();
   }
 });
+
+test('opening and closing files unchanged from disk answers from known findings without another analysis', async () => {
+  const fresh = await LspClient.start({ folders: [WORKSPACE] });
+  try {
+    const analyses = () => fresh.logs.filter((message) => message.startsWith('analysed ')).length;
+    const counter = await fresh.open(join(SRC, 'counter.ts'));
+    assert.equal((await fresh.diagnostics(counter)).length, 2);
+    const before = analyses();
+    assert.ok(before >= 1);
+
+    const stats = await fresh.open(join(SRC, 'stats.js'));
+    assert.deepEqual((await fresh.diagnostics(stats)).map((d) => d.code), ['non-atomic-update']);
+    await fresh.close(stats);
+    const clean = await fresh.open(join(SRC, 'clean.ts'));
+    assert.deepEqual(await fresh.diagnostics(clean), []);
+    assert.equal(analyses(), before);
+
+    // An actual edit does analyse again.
+    await fresh.change(clean, `${fresh.text(clean)}\n// edited\n`);
+    await fresh.diagnostics(clean);
+    assert.equal(analyses(), before + 1);
+  } finally {
+    await fresh.stop();
+  }
+});
