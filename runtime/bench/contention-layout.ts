@@ -14,6 +14,8 @@ export interface ContentionJob {
   iterations: number;
   /** Loop steps of private work between critical sections (throughput mode). */
   work: number;
+  /** Diagnostic runs: count lock calls that miss the fast path (and so may sleep) instead of timing. */
+  countSlowPaths: boolean;
   shared: SharedArrayBuffer;
   futexCell: SharedArrayBuffer;
   mutexHandle: Mutex['handle'];

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Mutex } from '../src/index.js';
+import { installTracer } from '../src/trace/hooks.js';
 import { FutexMutex } from './futex-mutex.js';
 import { absoluteNow } from './harness.js';
 import { S_COUNTER, S_GO, S_READY, S_TURN, type ContentionJob } from './contention-layout.js';
@@ -16,7 +17,15 @@ interface PlainLock {
 
 const job = workerData as ContentionJob;
 const shared = new Int32Array(job.shared);
-const lock: PlainLock = job.kind === 'futex' ? new FutexMutex(new Int32Array(job.futexCell)) : Mutex.from(job.mutexHandle);
+const futex = job.kind === 'futex' ? new FutexMutex(new Int32Array(job.futexCell)) : undefined;
+const lock: PlainLock = futex ?? Mutex.from(job.mutexHandle);
+
+// Deadbolt's Mutex calls the tracer's waitBegin exactly when lock() leaves the fast path, as FutexMutex counts.
+let deadboltSlowPaths = 0;
+if (job.countSlowPaths && futex === undefined) {
+  const ignore = (): void => {};
+  installTracer({ created: ignore, waitBegin: () => deadboltSlowPaths++, waitEnd: ignore, acquired: ignore, released: ignore, notified: ignore });
+}
 
 Atomics.add(shared, S_READY, 1);
 Atomics.notify(shared, S_READY);
@@ -48,4 +57,4 @@ if (job.mode === 'throughput') {
   }
 }
 const end = absoluteNow();
-parentPort!.postMessage({ start, end, sink });
+parentPort!.postMessage({ start, end, sink, slowPaths: futex?.slowPaths ?? deadboltSlowPaths });

@@ -14,10 +14,17 @@ const WORKER_URL = new URL('./contention-worker.js', import.meta.url);
 interface WorkerReport {
   start: number;
   end: number;
+  slowPaths: number;
 }
 
 /** Runs one trial with two fresh workers and returns its wall time in ms and the protected counter's final value. */
-async function trial(kind: ContentionJob['kind'], mode: ContentionJob['mode'], iterations: number, work: number) {
+async function trial(
+  kind: ContentionJob['kind'],
+  mode: ContentionJob['mode'],
+  iterations: number,
+  work: number,
+  countSlowPaths = false,
+) {
   const shared = new SharedArrayBuffer(SHARED_INT32S * 4);
   const control = new Int32Array(shared);
   const base = {
@@ -25,6 +32,7 @@ async function trial(kind: ContentionJob['kind'], mode: ContentionJob['mode'], i
     mode,
     iterations,
     work,
+    countSlowPaths,
     shared,
     futexCell: new SharedArrayBuffer(4),
     mutexHandle: new Mutex({ name: 'bench' }).handle,
@@ -40,7 +48,8 @@ async function trial(kind: ContentionJob['kind'], mode: ContentionJob['mode'], i
     Atomics.notify(control, S_GO);
     const done = await Promise.all(reports);
     const ms = Math.max(...done.map((r) => r.end)) - Math.min(...done.map((r) => r.start));
-    return { ms, counter: Atomics.load(control, S_COUNTER) };
+    const slowPaths = done.reduce((sum, r) => sum + r.slowPaths, 0);
+    return { ms, counter: Atomics.load(control, S_COUNTER), slowPaths };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -81,4 +90,19 @@ export function throughput(trials: number, iterations: number, work: number): Pr
 /** Median nanoseconds per hand-off. */
 export function pingPong(trials: number, handoffsPerWorker: number): Promise<Record<Kind, number>> {
   return alternate('pingpong', trials, handoffsPerWorker, 0, (ms, counter) => (ms * 1e6) / counter);
+}
+
+/**
+ * Diagnostic, untimed: the share of lock() calls that miss the fast path (lock already taken) in the throughput
+ * loop, per 1000 locks, median of `trials`. Shows whether a difference in throughput comes from sleeping more.
+ */
+export async function slowPathRates(trials: number, iterations: number, work: number): Promise<Record<Kind, number>> {
+  const rates: Record<Kind, number[]> = { futex: [], deadbolt: [] };
+  for (let t = 0; t < trials; t++) {
+    for (const kind of ['futex', 'deadbolt'] as const) {
+      const { counter, slowPaths } = await trial(kind, 'throughput', iterations, work, true);
+      rates[kind].push((slowPaths / counter) * 1000);
+    }
+  }
+  return { futex: median(rates.futex), deadbolt: median(rates.deadbolt) };
 }

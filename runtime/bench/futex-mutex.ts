@@ -10,11 +10,15 @@ export class FutexMutex {
     private readonly index = 0,
   ) {}
 
+  /** Lock calls that found the lock taken; read by the benchmark's diagnostic run. */
+  slowPaths = 0;
+
   lock(): void {
     const cell = this.cell;
     const i = this.index;
     let c = Atomics.compareExchange(cell, i, 0, 1);
     if (c === 0) return;
+    this.slowPaths++;
     // Announce a waiter by moving to 2 before sleeping, so the unlocker knows to wake someone.
     if (c !== 2) c = Atomics.exchange(cell, i, 2);
     while (c !== 0) {

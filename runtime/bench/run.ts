@@ -3,7 +3,7 @@
  * then a summary of the goals with the ratio and whether each is met. Figures only; nothing here asserts.
  */
 import os from 'node:os';
-import { pingPong, throughput } from './contention.js';
+import { pingPong, slowPathRates, throughput } from './contention.js';
 import { formatNs, printGoals, type GoalRow } from './harness.js';
 import { uncontended, uncontendedAsync } from './uncontended.js';
 
@@ -37,6 +37,9 @@ async function main(): Promise<void> {
   const t = await throughput(TRIALS, THROUGHPUT_ITERATIONS, WORK_STEPS);
   console.log(`  futex baseline   ${(t.futex / 1e6).toFixed(3)} M ops/s`);
   console.log(`  deadbolt Mutex   ${(t.deadbolt / 1e6).toFixed(3)} M ops/s`);
+  const slow = await slowPathRates(3, THROUGHPUT_ITERATIONS, WORK_STEPS);
+  console.log(`  lock() calls that found the lock taken, per 1000 (untimed diagnostic run):`);
+  console.log(`    futex ${slow.futex.toFixed(1)}, deadbolt ${slow.deadbolt.toFixed(1)}`);
   const tRatio = t.deadbolt / t.futex;
   rows.push({
     name: 'contended throughput vs futex mutex',
