@@ -25,6 +25,8 @@ const node = {
   format: 'cjs',
   sourcemap: true,
   minify: production,
+  // Minified or not, classes and functions keep their names: stack traces and any name-based checks stay readable.
+  keepNames: true,
   logLevel: 'warning',
   // `vscode` is not a package: the editor provides it to the extension host at run time.
   external: ['vscode'],

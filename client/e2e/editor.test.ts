@@ -44,7 +44,18 @@ test('findings, lock graph and the reorder quick fix in a real VS Code', { timeo
   await bench.waitUntilReady();
   await bench.openFile('bank.ts', 'export function audit');
 
-  await t.test('the lock-order cycle is reported in the Problems panel', async () => {
+  // Each step leaves a screenshot of the workbench when it fails, so a red run in CI shows what the editor showed.
+  const step = (name: string, fn: () => Promise<void>): Promise<void> =>
+    t.test(name, async () => {
+      try {
+        await fn();
+      } catch (error) {
+        await bench.screenshot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+        throw error;
+      }
+    });
+
+  await step('the lock-order cycle is reported in the Problems panel', async () => {
     const rows = await bench.problems('lock-order');
     await rows.first().waitFor({ timeout: STEP_TIMEOUT_MS });
     const text = await rows.first().innerText();
@@ -54,7 +65,7 @@ test('findings, lock graph and the reorder quick fix in a real VS Code', { timeo
     await bench.screenshot('problems', { forGuide: true });
   });
 
-  await t.test('Deadbolt: Show Lock Graph draws both locks and highlights the cycle', async () => {
+  await step('Deadbolt: Show Lock Graph draws both locks and highlights the cycle', async () => {
     await bench.runCommand('Deadbolt: Show Lock Graph');
     const body = bench.webview().locator('body[data-rendered="true"][data-mode="static"]:not([data-cycles="0"])');
     await body.waitFor({ timeout: STEP_TIMEOUT_MS });
@@ -66,7 +77,7 @@ test('findings, lock graph and the reorder quick fix in a real VS Code', { timeo
     await bench.screenshot('lock-graph', { forGuide: true });
   });
 
-  await t.test('the reorder quick fix makes both functions take the locks in one order', async () => {
+  await step('the reorder quick fix makes both functions take the locks in one order', async () => {
     const before = lockOrderOf(readFileSync(bankFile, 'utf8'));
     assert.notDeepEqual(before.transfer, before.audit, 'the fixture starts with opposite orders');
 
@@ -89,6 +100,8 @@ test('findings, lock graph and the reorder quick fix in a real VS Code', { timeo
     assert.ok(fix, `one of the ${count} lock-order findings offers the reorder fix`);
     await bench.screenshot('quick-fix', { forGuide: true });
     await fix.click();
+    // The edit marks the editor dirty; only then does saving write the fixed text.
+    await page.locator('.tab.active.dirty', { hasText: 'bank.ts' }).waitFor({ timeout: STEP_TIMEOUT_MS });
     await page.keyboard.press('Control+S');
     await page.locator('.tab.active:not(.dirty)', { hasText: 'bank.ts' }).waitFor({ timeout: STEP_TIMEOUT_MS });
 
@@ -98,22 +111,24 @@ test('findings, lock graph and the reorder quick fix in a real VS Code', { timeo
     await (await bench.problems('lock-order')).first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
   });
 
-  await t.test('the lock graph follows the saved code: no cycle is left', async () => {
+  await step('the lock graph follows the saved code: no cycle is left', async () => {
     const body = bench.webview().locator('body[data-rendered="true"][data-cycles="0"]');
     await body.waitFor({ timeout: STEP_TIMEOUT_MS });
     assert.ok(Number(await body.getAttribute('data-nodes')) >= 2);
   });
 
-  await t.test('debugging a deadlocking program stops on the deadlock and draws it live', async () => {
+  await step('debugging a deadlocking program stops on the deadlock and draws it live', async () => {
     cpSync(join(e2eDir, 'programs', 'deadlock.ts'), join(workspace, 'src', 'deadlock.ts'));
     // The workspace's launch.json runs src/deadlock.ts with the deadbolt debugger.
     await bench.runCommand('Debug: Start Debugging');
-    await page.locator('.debug-call-stack', { hasText: /deadlock/i }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
 
     const live = bench.webview().locator('body[data-rendered="true"][data-mode="live"]:not([data-cycles="0"])');
     await live.waitFor({ timeout: STEP_TIMEOUT_MS });
     assert.ok(Number(await live.getAttribute('data-nodes')) >= 4, 'two threads and two locks');
     assert.match(await bench.webview().locator('#headline').innerText(), /^Deadlock: .*(accounts|ledger)/);
+    // The Call Stack lists the worker of the cycle by name, so the stop reached VS Code's debugger UI too.
+    await bench.runCommand('View: Show Run and Debug');
+    await page.locator('.debug-call-stack', { hasText: 'auditor' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
     await bench.screenshot('live-deadlock', { forGuide: true });
 
     await bench.runCommand('Debug: Stop');
