@@ -21,12 +21,13 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../engine/index.js';
 import { lockGraphRequest, type LockGraphParams, type LockGraphResult } from '../protocol/index.js';
 import { codeActions, FIX_ALL_KIND } from './codeActions.js';
-import { defaultRuleDocsBase, toDiagnostic } from './diagnostics.js';
+import { defaultRuleDocsBase } from './diagnostics.js';
 import { EngineHost, type AnalysisOutcome } from './engineHost.js';
 import { documentPath, isAnalysedPath, textDocumentOf, UriMap, uriToPath } from './files.js';
 import { hover, identifierAt } from './hover.js';
 import { filterGraph, mergeGraphs } from './lockGraph.js';
 import { Roots, type RootState } from './roots.js';
+import { Publisher } from './publisher.js';
 import { SettingsCache } from './settings.js';
 
 /** Options an editor may pass in `initializationOptions`; every one has a default that suits an interactive editor. */
@@ -49,8 +50,6 @@ export function startServer(connection: Connection): void {
   const uris = new UriMap();
   const log = (level: 'error' | 'info', message: string) =>
     level === 'error' ? connection.console.error(message) : connection.console.info(message);
-  /** What was last published per URI and by which root, so unchanged closed files are not re-sent and stale ones are cleared. */
-  const published = new Map<string, { root: string; json: string }>();
   let generation = 0;
   let host: EngineHost;
   let roots: Roots;
@@ -59,8 +58,12 @@ export function startServer(connection: Connection): void {
   let folders: string[] = [];
   let dynamicConfiguration = false;
   let dynamicWatchers = false;
+  const publisher = new Publisher(connection, documents, uris, () => docsBase, (document, root) => {
+    const path = documentPath(document.uri, document.languageId);
+    return path !== undefined && isAnalysedPath(path) && roots.rootNameOf(path) === root;
+  });
 
-  function publish(root: RootState, outcome: Extract<AnalysisOutcome, { kind: 'analyzed' }>): void {
+  function fresh(root: RootState, outcome: Extract<AnalysisOutcome, { kind: 'analyzed' }>): void {
     const byPath = new Map<string, Finding[]>();
     for (const finding of outcome.findings) {
       const list = byPath.get(finding.span.file);
@@ -72,32 +75,7 @@ export function startServer(connection: Connection): void {
     root.versions = new Map(documents.all().map((d) => [d.uri, d.version]));
     // One line per analysis in the editor's log: what `deadbolt.trace.server` users and the benchmark read.
     connection.console.log(`analysed ${root.folder}: ${outcome.files} files, ${outcome.findings.length} findings in ${outcome.elapsedMs.toFixed(1)} ms`);
-    const now = new Set<string>();
-    for (const [path, findings] of byPath) {
-      const uri = uris.uriOf(path);
-      now.add(uri);
-      const diagnostics = findings.map((finding) => toDiagnostic(finding, uris, docsBase));
-      const json = JSON.stringify(diagnostics);
-      const open = documents.get(uri);
-      // An open document always gets a publish, so the editor knows its new version was analysed.
-      if (open === undefined && published.get(uri)?.json === json) continue;
-      published.set(uri, { root: root.name, json });
-      void connection.sendDiagnostics({ uri, version: open?.version, diagnostics });
-    }
-    clearStale(root.name, now);
-    const open = documents.all().filter((d) => {
-      const path = documentPath(d.uri, d.languageId);
-      return !now.has(d.uri) && path !== undefined && isAnalysedPath(path) && roots.rootNameOf(path) === root.name;
-    });
-    for (const document of open) void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] });
-  }
-
-  function clearStale(rootName: string, keep: ReadonlySet<string>): void {
-    for (const [uri, entry] of published) {
-      if (entry.root !== rootName || keep.has(uri)) continue;
-      published.delete(uri);
-      void connection.sendDiagnostics({ uri, diagnostics: [] });
-    }
+    publisher.root(root, byPath);
   }
 
   /** The root of an analysable document, or undefined for other schemes and languages. */
@@ -116,14 +94,6 @@ export function startServer(connection: Connection): void {
     }
   }
 
-  /** Publishes one open document from the root's current findings (they are up to date: nothing is pending). */
-  function publishDocument(root: RootState, document: TextDocument, path: string): void {
-    const diagnostics = (root.findings.get(path) ?? []).map((finding) => toDiagnostic(finding, uris, docsBase));
-    root.versions.set(document.uri, document.version);
-    if (diagnostics.length > 0) published.set(document.uri, { root: root.name, json: JSON.stringify(diagnostics) });
-    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
-  }
-
   async function edited(document: TextDocument): Promise<void> {
     const target = await rootOf(document.uri, document.languageId);
     if (target?.root.scheduler === undefined) return;
@@ -132,7 +102,10 @@ export function startServer(connection: Connection): void {
     const text = current.getText();
     // Opening a file as it is on disk changes nothing for the engine: answer from the findings already known.
     if (host.holds(root.name, path, text, () => readDisk(path))) {
-      if (root.scheduler!.idle()) publishDocument(root, current, path);
+      if (root.scheduler!.idle()) {
+        root.versions.set(current.uri, current.version);
+        publisher.document(root, current, root.findings.get(path) ?? []);
+      }
       return;
     }
     const edit = ++generation;
@@ -160,7 +133,7 @@ export function startServer(connection: Connection): void {
     for (const previous of old) {
       const root = await roots.get(previous.name);
       if (root.scheduler === undefined) {
-        clearStale(root.name, new Set());
+        publisher.clear(root.name);
         continue;
       }
       const edit = ++generation;
@@ -196,7 +169,7 @@ export function startServer(connection: Connection): void {
         ? (scopeUri: string) => connection.workspace.getConfiguration({ scopeUri, section: 'deadbolt' }) as Promise<unknown>
         : undefined;
     settings = new SettingsCache(fetch, (message) => log('error', message));
-    roots = new Roots(host, settings, options.debounceMs ?? DEFAULT_DEBOUNCE_MS, { fresh: publish, log });
+    roots = new Roots(host, settings, options.debounceMs ?? DEFAULT_DEBOUNCE_MS, { fresh, log });
     roots.setFolders(folders);
     return {
       capabilities: {
