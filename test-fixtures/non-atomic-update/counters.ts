@@ -8,6 +8,13 @@ const totals = new Float64Array(shared);
 const big = new BigInt64Array(new SharedArrayBuffer(16));
 const fromWorker = new Int32Array(workerData.buffer);
 
+export function reset(): void {
+  // Plain stores and private updates come first in the file: they must not hide the races after them.
+  counts[8] = 0;
+  const local = [0];
+  local[0]++;
+}
+
 export function record(i: number, amount: number): number {
   counts[i] += amount; // expect: non-atomic-update
   counts[0]++; // expect: non-atomic-update

@@ -46,10 +46,10 @@ function checkFile(context: RuleContext, file: SourceFile): void {
   if (!text.includes('[') && !text.includes('Atomics')) return;
   for (const node of findNodes(file, isCandidate)) {
     const found = matchUpdate(node);
-    if (found === undefined) return;
+    if (found === undefined) continue;
     const view = sharedViewOf(found.element.array);
-    if (view === undefined) return;
-    if (context.model.heldAt(node).length > 0 || isGuardedByLockCallback(node) || isInsideHandRolledLock(node)) return;
+    if (view === undefined) continue;
+    if (context.model.heldAt(node).length > 0 || isGuardedByLockCallback(node) || isInsideHandRolledLock(node)) continue;
     const update: AtomicUpdate = { ...found, node, bigint: view.bigint };
     const fix = view.atomicCapable ? atomicUpdateFix(update) : undefined;
     context.report({
