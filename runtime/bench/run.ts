@@ -10,7 +10,7 @@ import { uncontended, uncontendedAsync } from './uncontended.js';
 const TRIALS = 7;
 const THROUGHPUT_ITERATIONS = 100_000;
 const WORK_STEPS = 100;
-const HANDOFFS = 2_000;
+const HANDOFFS = 1_000;
 
 async function main(): Promise<void> {
   console.log(`Deadbolt runtime benchmarks: Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model}, load ${os.loadavg()[0]!.toFixed(2)}`);
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
 
   console.log('\nUncontended async lock');
   const a = await uncontendedAsync();
+  console.log(`  await of a resolved promise (floor) ${formatNs(a.awaitFloor.nsPerOp)}`);
   console.log(`  await mutex.lockAsync(); unlock()   ${formatNs(a.deadbolt.nsPerOp)}`);
   console.log(`  async-mutex acquire(); release()    ${formatNs(a.asyncMutex.nsPerOp)}`);
   rows.push({

@@ -61,6 +61,8 @@ export function uncontended() {
 }
 
 export interface AsyncFigures {
+  /** The floor: awaiting an already-resolved promise, which any async lock must do at least once. */
+  awaitFloor: LoopTiming;
   deadbolt: LoopTiming;
   asyncMutex: LoopTiming;
 }
@@ -80,7 +82,11 @@ export async function uncontendedAsync(): Promise<AsyncFigures> {
       release();
     }
   };
+  const resolved = Promise.resolve(0);
+  const awaitFloor = await timeLoopAsync(async (n) => {
+    for (let i = 0; i < n; i++) await resolved;
+  }, N_ASYNC, 11);
   const deadbolt = await timeLoopAsync(deadboltBatch, N_ASYNC, 11);
   const asyncMutex = await timeLoopAsync(asyncMutexBatch, N_ASYNC / 10, 5);
-  return { deadbolt, asyncMutex };
+  return { awaitFloor, deadbolt, asyncMutex };
 }
