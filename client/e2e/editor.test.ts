@@ -1,8 +1,8 @@
 /**
  * The extension in a real VS Code (code-server in headless Chromium): installs the packaged VSIX, opens a
- * workspace with a lock-order cycle, reads the finding in the Problems panel, draws the cycle in the lock-graph
- * panel, applies the reorder quick fix and checks the file, then debugs a deadlocking program and checks the live
- * graph. Screenshots for docs/vscode.md are taken on the way.
+ * workspace with a lock-order cycle, reads the findings in the Problems panel, draws the cycle in the lock-graph
+ * panel, applies the reorder quick fix and Fix All and checks the files, then debugs a deadlocking program and
+ * checks the live graph. Screenshots for docs/vscode.md are taken on the way.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ import { lockOrderOf } from './lockOrder.js';
 // Generous bounds for a busy 2-core machine: the language server analyses the workspace in a worker on start.
 const STEP_TIMEOUT_MS = 120_000;
 
-test('findings, lock graph and the reorder quick fix in a real VS Code', { timeout: 600_000 }, async (t) => {
+test('the extension in a real VS Code: findings, lock graph, fixes and a live deadlock', { timeout: 600_000 }, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'deadbolt-e2e-'));
   const workspace = prepareWorkspace(root);
   const bankFile = join(workspace, 'src', 'bank.ts');
@@ -115,6 +115,22 @@ test('findings, lock graph and the reorder quick fix in a real VS Code', { timeo
     const body = bench.webview().locator('body[data-rendered="true"][data-cycles="0"]');
     await body.waitFor({ timeout: STEP_TIMEOUT_MS });
     assert.ok(Number(await body.getAttribute('data-nodes')) >= 2);
+  });
+
+  await step('Deadbolt: Fix All makes every shared-memory update atomic', async () => {
+    const hitsFile = join(workspace, 'src', 'hits.ts');
+    await bench.openFile('hits.ts', 'recordVisit');
+    const rows = await bench.problems('non-atomic-update');
+    await rows.nth(1).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await bench.runCommand('Deadbolt: Fix All');
+    await page.locator('.tab.active.dirty', { hasText: 'hits.ts' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.keyboard.press('Control+S');
+    await page.locator('.tab.active:not(.dirty)', { hasText: 'hits.ts' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    const fixed = readFileSync(hitsFile, 'utf8');
+    assert.match(fixed, /Atomics\.\w+\(hits, page, 1\)/, fixed);
+    assert.match(fixed, /Atomics\.\w+\(hits, 0, 1\)/, fixed);
+    assert.doesNotMatch(fixed, /hits\[\w+\](\s*\+=|\+\+)/, fixed);
+    await rows.first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
   });
 
   await step('debugging a deadlocking program stops on the deadlock and draws it live', async () => {
