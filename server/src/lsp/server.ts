@@ -131,6 +131,11 @@ export function startServer(connection: Connection): void {
   async function reconfigure(): Promise<void> {
     const old = await roots.reset();
     for (const previous of old) {
+      // A folder removed from the workspace is no root any more: its files now belong elsewhere, or nowhere.
+      if (!previous.name.startsWith('loose:') && !folders.includes(previous.name)) {
+        publisher.clear(previous.name);
+        continue;
+      }
       const root = await roots.get(previous.name);
       if (root.scheduler === undefined) {
         publisher.clear(root.name);

@@ -108,3 +108,20 @@ test('hover on a lock names it and the locks taken while it is held', async () =
 
   assert.equal(await client.hover(b, { line: 0, character: 0 }), null);
 });
+
+test('with two workspace folders, each is its own root and deadbolt/lockGraph merges both', async () => {
+  const single = join(LSP_FIXTURES, 'single-file');
+  const both = await LspClient.start({ folders: [WORKSPACE, single] });
+  try {
+    const deadlock = await both.open(join(single, 'deadlock.ts'));
+    const cycles = (await both.diagnostics(deadlock, hasCycle)).filter((d) => d.code === 'lock-order');
+    assert.deepEqual(cycles.map((d) => d.range.start.line).sort((a, b) => a - b), [9, 16]);
+    const graph = await both.lockGraph();
+    assert.deepEqual(graph.nodes.map((n) => n.name).sort(), ['accounts', 'audit', 'ledger', 'wallet']);
+    assert.equal(graph.cycles.length, 2);
+    const onlySingle = await both.lockGraph({ uris: [pathToFileURL(single).href] });
+    assert.deepEqual(onlySingle.nodes.map((n) => n.name).sort(), ['ledger', 'wallet']);
+  } finally {
+    await both.stop();
+  }
+});
