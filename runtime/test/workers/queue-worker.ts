@@ -9,7 +9,7 @@ import { SharedQueue, type SharedQueueHandle } from '../../src/index.js';
 type Item = [producer: number, n: number] | null;
 
 interface Data {
-  role: 'produce' | 'consume' | 'blocked-put' | 'serve';
+  role: 'produce' | 'consume' | 'consume-async' | 'blocked-put' | 'serve';
   handle?: SharedQueueHandle;
   producer?: number;
   count?: number;
@@ -41,6 +41,20 @@ function run(port: MessagePort, data: Data): void {
       }
       q.taskDone(); // the null counts as a put too
       port.postMessage(taken);
+      break;
+    }
+    case 'consume-async': {
+      // The same as 'consume' with getAsync, so sync and async waiters share the queue's conditions.
+      const q = SharedQueue.from<Item>(data.handle!);
+      void (async () => {
+        const taken: [number, number][] = [];
+        for (let item = await q.getAsync(); item !== null; item = await q.getAsync()) {
+          taken.push(item);
+          q.taskDone();
+        }
+        q.taskDone();
+        port.postMessage(taken);
+      })();
       break;
     }
     case 'blocked-put': {
