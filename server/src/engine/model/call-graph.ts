@@ -166,9 +166,9 @@ export class CallGraph {
     return callees;
   }
 
-  /** A root runs from somewhere the analysis cannot see: no known call site, or its value escapes. */
+  /** A root runs from somewhere the analysis cannot see: no known call site (its own recursive calls aside), or its value escapes. */
   isRoot(fn: Node): boolean {
-    return this.isEscaping(fn) || this.callersOf(fn).length === 0;
+    return this.isEscaping(fn) || this.callersOf(fn).every((call) => this.enclosingFunction(call) === fn);
   }
 
   /** The function-like a call runs, when it is declared (with a body) in the analysed files. */

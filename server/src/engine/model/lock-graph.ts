@@ -43,6 +43,8 @@ export function buildOrderGraph(acquisitions: readonly AcquisitionFact[]): Order
   for (const fact of acquisitions) {
     if (!nodes.has(fact.lock.id)) nodes.set(fact.lock.id, fact.lock);
     if (fact.mode === 'try') continue;
+    // Re-taking a lock this thread already holds is re-entry (or a double-lock), never a wait behind another lock.
+    if (fact.heldBefore.some((h) => h.lock.id === fact.lock.id && (h.lock.index === undefined || h.lock.index === fact.lock.index))) continue;
     for (const held of fact.heldBefore) {
       if (held.group !== undefined && held.group === fact.group) continue;
       if (held.lock.id === fact.lock.id && (held.lock.index === undefined || held.lock.index === fact.lock.index)) continue;

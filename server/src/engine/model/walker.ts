@@ -19,7 +19,8 @@ interface Frame {
   env: Env;
   stack: readonly Node[];
   depth: number;
-  active: ReadonlySet<Node>;
+  /** Functions on the inline stack, each with the locks held when it was entered. */
+  active: ReadonlySet<string>;
   /** States at `return`s of an inlined function or callback; the walk merges them after the body. */
   returns: State[];
   finallies: Node[];
@@ -37,7 +38,7 @@ export class Walker {
 
   /** Walks `body` (a function-like or a source file) as a root: held-at records, exits and writes are facts. */
   walkRoot(node: Node, root: WalkRoot, env: Env): void {
-    const frame: Frame = { root, env, stack: [], depth: 0, active: new Set([node]), returns: [], finallies: [], usings: [], catches: [], loops: [], callback: false };
+    const frame: Frame = { root, env, stack: [], depth: 0, active: new Set([`${node.getStart()}:`]), returns: [], finallies: [], usings: [], catches: [], loops: [], callback: false };
     const state = new State();
     this.walkBody(node, state, frame);
     if (!state.dead) this.exit(node, 'end', state, frame);
@@ -358,7 +359,11 @@ export class Walker {
   /** A call of a function of the program that takes or releases locks: walk its body with its parameters bound. */
   private inline(call: CallExpression, state: State, frame: Frame): void {
     const target = this.host.calleeOf(call);
-    if (!target || frame.depth >= MAX_INLINE_DEPTH || frame.active.has(target) || !this.host.touchesLocks(target)) return;
+    if (!target || frame.depth >= MAX_INLINE_DEPTH || !this.host.touchesLocks(target)) return;
+    // Recursion: a function already being walked is walked again only while holding something new, so
+    // `visit -> descend -> visit` still shows what visit takes under descend's lock, and the walk terminates.
+    const activeKey = `${target.getStart()}:${state.held.map((h) => h.lock.id).sort().join(',')}`;
+    if (frame.active.has(activeKey)) return;
     const bindings = new Map(frame.env.bindings);
     const parameters = (target as Node & { getParameters?(): Node[] }).getParameters?.() ?? [];
     call.getArguments().forEach((argument, index) => {
@@ -372,7 +377,7 @@ export class Walker {
       env: { bindings, thisValue, workerData: frame.env.workerData },
       stack: [...frame.stack, call],
       depth: frame.depth + 1,
-      active: new Set([...frame.active, target]),
+      active: new Set([...frame.active, activeKey]),
       returns: [],
       finallies: [],
       usings: [],
