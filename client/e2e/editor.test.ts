@@ -75,6 +75,11 @@ test('the extension in a real VS Code: findings, lock graph, fixes and a live de
     const headline = bench.webview().locator('#headline');
     assert.match(await headline.innerText(), /Potential deadlock: .*(accounts|ledger)/);
     await bench.screenshot('lock-graph', { forGuide: true });
+
+    // A site in the panel opens the acquisition in the editor (the canvas's nodes and edges send the same message).
+    await bench.webview().locator('#sites summary').click();
+    await bench.webview().locator('#site-list button', { hasText: /\u2192 accounts: bank\.ts:20$/ }).click();
+    await page.locator('.statusbar-item', { hasText: /Ln 20, Col \d+/ }).waitFor({ timeout: STEP_TIMEOUT_MS });
   });
 
   await step('the reorder quick fix makes both functions take the locks in one order', async () => {

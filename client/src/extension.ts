@@ -4,7 +4,15 @@
  */
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { lockGraphEvent, lockGraphRequest, type LiveLockGraph, type LockGraphParams, type StaticLockGraph } from '@deadbolt/server/protocol';
+import {
+  analysisStateNotification,
+  lockGraphEvent,
+  lockGraphRequest,
+  type AnalysisStateParams,
+  type LiveLockGraph,
+  type LockGraphParams,
+  type StaticLockGraph,
+} from '@deadbolt/server/protocol';
 import { fixAll } from './commands/fixAll.js';
 import { debugType, registerDebugging } from './debug/register.js';
 import { LockGraphPanel, type StaticGraphSource } from './graphPanel/panel.js';
@@ -37,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     client.onDidChangeState(({ newState }) => {
       status.setServerState(newState === State.Running ? 'running' : newState === State.Starting ? 'starting' : 'stopped');
     });
+    client.onNotification(analysisStateNotification, (params: AnalysisStateParams) => status.setAnalyzing(params.state === 'analyzing'));
     status.setServerState('starting');
     try {
       await client.start();

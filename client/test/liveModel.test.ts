@@ -31,6 +31,7 @@ const edges = model.elements.filter((e): e is GraphEdge => e.group === 'edges');
 test('threads and locks are nodes with ids that cannot collide', () => {
   assert.deepEqual(nodes.map((n) => n.data.id), ['thread:0', 'thread:1', 'thread:2', 'lock:A', 'lock:B', 'lock:C', 'lock:D']);
   assert.ok(nodes.find((n) => n.data.id === threadNodeId(2))!.classes.includes('running'));
+  assert.equal(nodes.find((n) => n.data.id === threadNodeId(0))!.data.tooltip, 'main: waiting for ledger');
   assert.ok(nodes.find((n) => n.data.id === lockNodeId('D'))!.classes.includes('free'));
   assert.ok(nodes.find((n) => n.data.id === lockNodeId('C'))!.classes.includes('held'));
 });

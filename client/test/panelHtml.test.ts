@@ -31,7 +31,7 @@ test('the page carries the policy and loads exactly one script, with the nonce, 
 
 test('the page has the elements the webview script looks up', () => {
   const html = panelHtml(input);
-  for (const id of ['graph', 'headline', 'summary', 'empty', 'tab-static', 'tab-live', 'refresh', 'fit']) {
+  for (const id of ['graph', 'headline', 'summary', 'empty', 'tab-static', 'tab-live', 'refresh', 'fit', 'site-list']) {
     assert.ok(html.includes(`id="${id}"`), id);
   }
 });

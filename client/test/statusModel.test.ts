@@ -27,3 +27,10 @@ test('findings are counted, with the icon of the worst severity', () => {
   assert.equal(warnings.text, '$(warning) Deadbolt 4');
   assert.match(warnings.tooltip, /1 warning, 3 notes/);
 });
+
+test('an announced analysis run shows a spinner until the server says it is idle', () => {
+  const view = statusView({ server: 'running', errors: 2, warnings: 0, others: 0, analyzing: true });
+  assert.match(view.text, /sync~spin/);
+  assert.match(view.tooltip, /analysing/);
+  assert.equal(statusView({ server: 'running', errors: 2, warnings: 0, others: 0, analyzing: false }).text, '$(error) Deadbolt 2');
+});

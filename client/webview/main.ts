@@ -7,7 +7,7 @@ import cytoscape from 'cytoscape';
 import dagre from 'cytoscape-dagre';
 import type { LiveLockGraph, SourceLocation, StaticLockGraph } from '@deadbolt/server/protocol';
 import type { FromWebview, ToWebview } from './messages.js';
-import type { GraphModel } from './model/elements.js';
+import { shortSite, type GraphModel } from './model/elements.js';
 import { liveModel } from './model/liveModel.js';
 import { staticModel } from './model/staticModel.js';
 import { graphStyle } from './theme.js';
@@ -22,6 +22,7 @@ const container = document.getElementById('graph')!;
 const headline = document.getElementById('headline')!;
 const summary = document.getElementById('summary')!;
 const empty = document.getElementById('empty')!;
+const siteList = document.getElementById('site-list')!;
 const tabs = { static: document.getElementById('tab-static')!, live: document.getElementById('tab-live')! };
 
 const MAX_FIT_ZOOM = 1.3;
@@ -53,6 +54,8 @@ function render(): void {
     cy.center();
   }
 
+  renderSites(model);
+
   const nodes = cy.nodes().length;
   const edges = cy.edges().length;
   headline.textContent = model.headline;
@@ -71,6 +74,30 @@ function render(): void {
   document.body.dataset.cycles = String(model.cycles);
   document.body.dataset.rendered = 'true';
   post({ type: 'rendered', mode, nodes, edges, cycles: model.cycles, cycleNodes: model.cycleNodes });
+}
+
+/**
+ * The same sites as a list of buttons under the graph: reachable by keyboard and screen readers, which a canvas
+ * is not, and a stable target for the editor test.
+ */
+function renderSites(model: GraphModel): void {
+  const names = new Map(model.elements.filter((e) => e.group === 'nodes').map((e) => [e.data.id, e.data.label]));
+  siteList.replaceChildren(
+    ...model.elements.flatMap((element) => {
+      const location = element.data.location;
+      if (!location) return [];
+      const button = document.createElement('button');
+      button.textContent = element.group === 'nodes'
+        ? `${element.data.label}: ${shortSite(location)}`
+        : `${names.get(element.data.source)} \u2192 ${names.get(element.data.target)}: ${shortSite(location)}`;
+      button.title = element.data.tooltip;
+      if (element.classes.includes('cycle')) button.classList.add('cycle');
+      button.addEventListener('click', () => post({ type: 'open', location }));
+      const item = document.createElement('li');
+      item.append(button);
+      return [item];
+    }),
+  );
 }
 
 function select(next: 'static' | 'live'): void {

@@ -56,6 +56,10 @@ export function panelHtml(input: PanelHtmlInput): string {
   <p id="headline" hidden></p>
   <div id="empty">Loading...</div>
   <div id="graph" aria-label="Lock graph"></div>
+  <details id="sites">
+    <summary>Acquisition sites</summary>
+    <ul id="site-list" aria-label="Locks and edges with their source sites"></ul>
+  </details>
   <script nonce="${nonce}" src="${escapeAttr(input.scriptUri)}"></script>
 </body>
 </html>

@@ -11,6 +11,7 @@ export class DeadboltStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('deadbolt.status', vscode.StatusBarAlignment.Left, 10);
   private readonly subscription: vscode.Disposable;
   private server: ServerState = 'starting';
+  private analyzing = false;
 
   constructor() {
     this.item.name = 'Deadbolt';
@@ -21,6 +22,12 @@ export class DeadboltStatusBar implements vscode.Disposable {
 
   setServerState(state: ServerState): void {
     this.server = state;
+    if (state !== 'running') this.analyzing = false;
+    this.update();
+  }
+
+  setAnalyzing(analyzing: boolean): void {
+    this.analyzing = analyzing;
     this.update();
   }
 
@@ -34,7 +41,7 @@ export class DeadboltStatusBar implements vscode.Disposable {
         else others++;
       }
     }
-    const view = statusView({ server: this.server, errors, warnings, others });
+    const view = statusView({ server: this.server, errors, warnings, others, analyzing: this.analyzing });
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.command = view.command;

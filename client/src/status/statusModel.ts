@@ -11,6 +11,8 @@ export interface StatusInput {
   warnings: number;
   /** Other severities (information, hint) of Deadbolt findings. */
   others: number;
+  /** The server announced an analysis run that has not published yet (deadbolt/analysisState). */
+  analyzing?: boolean;
 }
 
 export interface StatusView {
@@ -31,6 +33,9 @@ export function statusView(input: StatusInput): StatusView {
     case 'disabled':
       return { text: '$(circle-slash) Deadbolt', tooltip: 'Deadbolt is disabled (deadbolt.enable)', command: 'deadbolt.showOutput', alert: false };
     case 'running': {
+      if (input.analyzing) {
+        return { text: '$(sync~spin) Deadbolt', tooltip: 'Deadbolt: analysing...', command: 'deadbolt.showOutput', alert: false };
+      }
       const total = input.errors + input.warnings + input.others;
       if (total === 0) {
         return { text: '$(lock) Deadbolt', tooltip: 'Deadbolt: no lock findings. Click to show the lock graph.', command: 'deadbolt.showLockGraph', alert: false };

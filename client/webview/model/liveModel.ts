@@ -17,12 +17,19 @@ export function liveModel(graph: LiveLockGraph): GraphModel {
     cycle.locks.forEach((l) => cycleNodes.add(lockNodeId(l)));
   }
   const threadNames = new Map(graph.threads.map((t) => [t.id, t.name]));
+  const lockNames = new Map(graph.locks.map((l) => [l.id, l.name]));
   const elements: GraphElement[] = [];
 
   for (const thread of graph.threads) {
     elements.push({
       group: 'nodes',
-      data: { id: threadNodeId(thread.id), label: thread.name, kind: 'thread', tooltip: `${thread.name}: ${thread.state}` },
+      data: {
+        id: threadNodeId(thread.id),
+        label: thread.name,
+        kind: 'thread',
+        tooltip: `${thread.name}: ${thread.state}` +
+          (thread.waitingFor === undefined ? '' : ` for ${lockNames.get(thread.waitingFor) ?? thread.waitingFor}`),
+      },
       classes: ['thread', thread.state, cycleNodes.has(threadNodeId(thread.id)) ? 'cycle' : ''].filter(Boolean),
     });
   }

@@ -54,6 +54,18 @@ export interface LockGraphParams {
 }
 export type LockGraphResult = StaticLockGraph;
 
+/**
+ * Sent by `deadbolt-lsp` when an analysis run starts (`analyzing`) and when its results are published (`idle`),
+ * so the editor can show that findings are pending. Optional for the server: a client that never receives it
+ * shows only whether the server runs and how many findings it reported.
+ */
+export const analysisStateNotification = 'deadbolt/analysisState' as const;
+export interface AnalysisStateParams {
+  state: 'analyzing' | 'idle';
+  /** How many files the run covers, when known. */
+  files?: number;
+}
+
 /** A thread of a running program as the debug adapter sees it. */
 export interface LiveThread {
   id: number;
