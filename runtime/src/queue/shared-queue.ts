@@ -74,10 +74,12 @@ export class SharedQueue<T = unknown> {
   readonly #codec: QueueCodec<T>;
   readonly #priorityOf: ((value: T) => number) | undefined;
 
-  constructor(options: SharedQueueOptions<T>);
-  /** @internal Used by `from`: adopt existing shared state. */
-  constructor(options: SharedQueueOptions<T>, adopt: { views: QueueViews; handle: SharedQueueHandle });
-  constructor(options: SharedQueueOptions<T>, adopt?: { views: QueueViews; handle: SharedQueueHandle }) {
+  /** Set by `from()` for the constructor call it makes, so rebuilding needs no public constructor overload. */
+  static #adopting: { views: QueueViews; handle: SharedQueueHandle } | undefined;
+
+  constructor(options: SharedQueueOptions<T>) {
+    const adopt = SharedQueue.#adopting;
+    SharedQueue.#adopting = undefined;
     this.#codec = options.codec ?? (jsonCodec as QueueCodec<T>);
     this.#priorityOf = options.priorityOf;
     if (adopt !== undefined) {
@@ -134,7 +136,8 @@ export class SharedQueue<T = unknown> {
         `SharedQueue.from: queue ${handle.name ?? '(unnamed)'} was created with a custom codec; pass it as from(handle, { codec })`,
       );
     }
-    return new SharedQueue<T>({ capacity: views.capacity, ...local }, { views, handle });
+    SharedQueue.#adopting = { views, handle };
+    return new SharedQueue<T>({ capacity: views.capacity, ...local });
   }
 
   /** Items in the queue right now (a snapshot: other threads may change it at once). */
