@@ -140,6 +140,9 @@ test('the extension in a real VS Code: findings, lock graph, fixes and a live de
 
   await step('debugging a deadlocking program stops on the deadlock and draws it live', async () => {
     cpSync(join(e2eDir, 'programs', 'deadlock.ts'), join(workspace, 'src', 'deadlock.ts'));
+    // With the panel closed, the deadlock itself must open it.
+    await bench.runCommand('View: Close All Editors');
+    await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
     // The workspace's launch.json runs src/deadlock.ts with the deadbolt debugger.
     await bench.runCommand('Debug: Start Debugging');
 
