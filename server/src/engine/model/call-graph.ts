@@ -49,7 +49,7 @@ function calleeName(call: ts.CallExpression): string | undefined {
 /** The name a call would use for this function: its own, or the variable or property it initialises. */
 function declaredName(node: ts.Node): string | undefined {
   if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name && !ts.isComputedPropertyName(node.name)) {
-    return ts.isIdentifier(node.name) ? node.name.text : undefined;
+    return ts.isIdentifier(node.name) || ts.isPrivateIdentifier(node.name) ? node.name.text : undefined;
   }
   const parent = node.parent;
   if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && parent && (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent))) {

@@ -25,3 +25,10 @@ export function isGuardInitializer(expression: Node): boolean {
   const callee = inner.getExpression();
   return Node.isPropertyAccessExpression(callee) && (callee.getName() === 'lock' || callee.getName() === 'lockAsync');
 }
+
+/** `await m.lockAsync()` (through parentheses): the promise is awaited where it is made. */
+export function isAwaited(call: Node): boolean {
+  let parent = call.getParent();
+  while (parent && Node.isParenthesizedExpression(parent)) parent = parent.getParent();
+  return parent !== undefined && Node.isAwaitExpression(parent);
+}

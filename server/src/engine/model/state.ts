@@ -9,17 +9,24 @@ export class State {
   held: Held[] = [];
   /** The path ended (return, throw, break): nothing after it on this path runs. */
   dead = false;
+  /**
+   * Locks released on this path without being taken on it: the caller's, lent to code such as a condition
+   * wait that unlocks and re-locks. Taking one again gives it back; it is not a new lock that could leak.
+   */
+  borrowed = new Set<string>();
 
   clone(): State {
     const copy = new State();
     copy.held = this.held.map((h) => ({ ...h }));
     copy.dead = this.dead;
+    copy.borrowed = new Set(this.borrowed);
     return copy;
   }
 
   become(other: State): void {
     this.held = other.held;
     this.dead = other.dead;
+    this.borrowed = other.borrowed;
   }
 
   /** Releases the most recently taken hold of `lock` (by identity). */
@@ -30,6 +37,7 @@ export class State {
         return;
       }
     }
+    this.borrowed.add(lock.id);
   }
 
   /** Releases one particular hold (a guard, a `using` binding, the end of a withLock callback). */
@@ -52,6 +60,7 @@ export function merge(states: readonly State[]): State {
     out.dead = true;
     return out;
   }
+  for (const state of live) for (const id of state.borrowed) out.borrowed.add(id);
   const seen = new Map<string, Held>();
   const counts = new Map<string, number>();
   for (const state of live) {

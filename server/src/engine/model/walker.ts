@@ -10,7 +10,7 @@ import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
-import { ACQUIRE, IMMEDIATE_ARRAY_METHODS, RELEASE, TRY, WITH, isGuardInitializer, unwrapAwait } from './lock-calls.js';
+import { ACQUIRE, IMMEDIATE_ARRAY_METHODS, RELEASE, TRY, WITH, isAwaited, isGuardInitializer, unwrapAwait } from './lock-calls.js';
 
 const MAX_INLINE_DEPTH = 8;
 
@@ -306,7 +306,11 @@ export class Walker {
       if (method in ACQUIRE || RELEASE.has(method) || method in WITH) {
         const lock = this.host.lockValue(receiver, frame.env);
         if (lock && lock.kind !== 'Condition' && LOCK_KINDS.has(lock.kind!)) {
-          if (method in ACQUIRE) return void this.acquire(lock, ACQUIRE[method]!, method, call, state, frame);
+          if (method in ACQUIRE) {
+            // An async acquisition is held once awaited; a promise kept or chained with `.then` is not followed.
+            if (ACQUIRE[method] === 'async' && !isAwaited(call)) return;
+            return void this.acquire(lock, ACQUIRE[method]!, method, call, state, frame);
+          }
           if (RELEASE.has(method)) return state.release(lock);
           const held = this.acquire(lock, WITH[method]!, method, call, state, frame);
           const fn = args[args.length - 1];
@@ -395,7 +399,7 @@ export class Walker {
   private acquire(lock: Value, mode: AcquireMode, method: string, node: Node, state: State, frame: Frame, group?: number): Held {
     const stack = [...frame.stack, node];
     this.host.acquired({ root: frame.root, lock, mode, method, stack, heldBefore: state.held.filter((h) => h.definite), group });
-    const held: Held = { lock, mode, method, stack, definite: true, local: true, group };
+    const held: Held = { lock, mode, method, stack, definite: true, local: !state.borrowed.delete(lock.id), group };
     state.held.push(held);
     return held;
   }

@@ -3,10 +3,19 @@
  * the end). `using` guards and withLock-style callbacks release on every path; a function that always returns
  * holding what it took, and has callers, is an acquire helper and its callers are checked instead.
  */
-import type { Node } from 'ts-morph';
+import { Node } from 'ts-morph';
 import type { Rule } from '../rule.js';
 import { spanOf } from '../span.js';
 import type { ExitFact } from '../model/facts.js';
+
+/** Functions whose name says they return holding a lock: `lock`, `acquireBoth`, `enterCritical`, `takeSlot`. */
+const ACQUIRER_NAME = /^(lock|acquire|enter|take|begin|grab|claim|reserve|open)/i;
+
+function functionName(node: Node): string {
+  if (Node.isFunctionDeclaration(node) || Node.isMethodDeclaration(node)) return node.getName() ?? '';
+  const parent = node.getParent();
+  return parent && Node.isVariableDeclaration(parent) ? parent.getName() : '';
+}
 
 function describeExit(exit: ExitFact): string {
   const line = exit.exit.getEndLineNumber();
@@ -30,14 +39,17 @@ export const lockLeak: Rule = {
     }
     for (const group of byPlace.values()) {
       const first = group[0]!;
-      // An acquire helper (never releases, has callers): the caller that keeps the lock is the one to check.
-      if (!first.root.entry && !cleanFunctions.has(first.root.node)) continue;
+      // An acquire helper (never releases; has callers, or is named for acquiring): its callers are checked instead.
+      if (!cleanFunctions.has(first.root.node) && (!first.root.entry || ACQUIRER_NAME.test(functionName(first.root.node)))) continue;
       const unique = [...new Map(group.map((e) => [e.exit, e])).values()];
       const paths = unique.map(describeExit).join(', ');
       const name = first.held.lock.name;
+      const advice = first.held.lock.kind === 'Semaphore'
+        ? `\`try { ... } finally { ${name}.release(); }\` or \`${name}.withPermit(...)\``
+        : `\`try { ... } finally { ${name}.unlock(); }\`, \`using _ = ${name}.lock()\`, or \`${name}.withLock(...)\``;
       context.report({
         rule: 'lock-leak',
-        message: `\`${name}\` is taken here but still held when the function ${paths}. Release it on every path: \`try { ... } finally { ${name}.unlock(); }\`, \`using _ = ${name}.lock()\`, or \`withLock\`.`,
+        message: `\`${name}\` is taken here but still held when the function ${paths}. Release it on every path: ${advice}.`,
         span: spanOf(first.held.stack[0]!),
         related: unique.map((e) => ({ span: spanOf(e.exit), message: `leaves the function holding \`${name}\`` })),
         fixes: [],
