@@ -82,3 +82,29 @@ export function catchAndRelease(): void {
 export async function asyncUsing(): Promise<void> {
   await using _ = await m.lockAsync();
 }
+
+/** Named for acquiring: returns holding the lock by design, like the runtime's own lock(). */
+export function acquireBoth(other: Mutex): void {
+  m.lock();
+  other.lock();
+}
+
+/** Lends the caller's lock out and takes it back, as a condition wait does: nothing new is held at the end. */
+function pause(): void {
+  m.unlock();
+  m.lock();
+}
+
+export function pauseInside(): void {
+  m.lock();
+  try {
+    pause();
+  } finally {
+    m.unlock();
+  }
+}
+
+/** A pending async acquisition kept as a promise is not followed; nothing is reported for it. */
+export function pending(): Promise<LockGuard> {
+  return m.lockAsync().then((guard) => guard);
+}
