@@ -50,3 +50,13 @@ export class Stats {
 export function typed(view: Int32Array<SharedArrayBuffer>): void {
   view[0] ^= 1; // expect: non-atomic-update
 }
+
+export function twoSteps(): void {
+  const current = counts[10];
+  counts[10] = current + 1; // expect: non-atomic-update
+}
+
+export function plainReadThenStore(scale: number): void {
+  const seen = counts[11];
+  Atomics.store(counts, 11, seen * scale); // expect: non-atomic-update
+}

@@ -51,8 +51,16 @@ export function readsAndPlainWrites(i: number): number {
   const next = counts[i] + 1;
   counts[i] = 7;
   counts[i] = counts[i + 1] + 1;
-  Atomics.store(counts, i, next);
+  Atomics.store(counts, i + 2, next);
   return next;
+}
+
+export function compareExchangeLoop(i: number): void {
+  // The correct lock-free update: retry until no other thread changed the element in between.
+  let old: number;
+  do {
+    old = Atomics.load(counts, i);
+  } while (Atomics.compareExchange(counts, i, old, old * 2) !== old);
 }
 
 export function unknownProvenance(view: Int32Array): void {
@@ -73,4 +81,26 @@ function synchronize<T>(view: Int32Array<SharedArrayBuffer>, body: () => T): T {
 
 export function underOwnHelper(): number {
   return synchronize(counts, () => ++counts[1]);
+}
+
+/** A single-producer ring buffer publishes its write index with an atomic load and store: one writer, no race. */
+export function publish(written: number, capacity: number): void {
+  const write = Atomics.load(spin, 0);
+  Atomics.store(spin, 0, (write + written) % capacity);
+}
+
+export function lockedLoop(items: number[]): void {
+  mutex.lock();
+  items.forEach(() => counts[0]++);
+  mutex.unlock();
+}
+
+export async function asynchronize(body: () => Promise<void>): Promise<void> {
+  await body();
+}
+
+export async function libraryHelper(): Promise<void> {
+  await asynchronize(async () => {
+    counts[3]++;
+  });
 }

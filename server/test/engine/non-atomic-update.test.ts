@@ -44,6 +44,8 @@ const cases: [string, string | undefined][] = [
   // Float views have no Atomics arithmetic and `*=` has no Atomics twin: reported, but nothing to apply.
   ['totals[3] += 0.5;', undefined],
   ['counts[4] *= 2;', undefined],
+  // Read by an earlier statement: reported, but whether the read value is needed elsewhere is for a person to judge.
+  ['counts[10] = current + 1;', undefined],
 ];
 
 for (const [fragment, expected] of cases) {
@@ -65,4 +67,11 @@ test('a float view is reported with advice to take a lock', () => {
   const finding = findingsIn('non-atomic-update', FILE, 'non-atomic-update').find((f) => f.span.line === lineOf('totals[3]'));
   assert.ok(finding);
   assert.match(finding.message, /no Atomics arithmetic/);
+});
+
+test('a read-then-write across statements points at the read', () => {
+  const finding = findingsIn('non-atomic-update', FILE, 'non-atomic-update').find((f) => f.span.line === lineOf('counts[10] = current + 1;'));
+  assert.ok(finding);
+  assert.match(finding.message, /`counts\[10\]` is read into `current` and written back here/);
+  assert.deepEqual(finding.related.map((r) => [r.span.line, r.message]), [[lineOf('const current = counts[10];'), 'read into `current` here']]);
 });

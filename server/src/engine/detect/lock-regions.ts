@@ -4,6 +4,7 @@
  * model does not know (async-mutex's `acquire`, for example). Each one errs towards "guarded" to avoid noise.
  */
 import { Node, SyntaxKind } from 'ts-morph';
+import { runsInline } from './blocking-calls.js';
 
 /** Helpers that run their function argument while holding a lock: the runtime's and common libraries'. */
 const LOCKING_HELPERS = new Set(['withLock', 'withLockAsync', 'withPermit', 'lockAll', 'lockAllAsync', 'runExclusive', 'withLockRunExclusive']);
@@ -11,7 +12,7 @@ const LOCKING_HELPERS = new Set(['withLock', 'withLockAsync', 'withPermit', 'loc
  * Home-grown helpers named for what they do (`synchronize(arr, fn)`, `withMutex`, `runLocked`, `critical`):
  * a name is weak evidence, but reporting every update inside them buries the real races.
  */
-const LOCKING_HELPER_NAME = /^(with|run|do)?_?(lock|locked|mutex|exclusive|critical|synchroni[sz]ed?|guarded)[a-z0-9_]*$/;
+const LOCKING_HELPER_NAME = /^(with|run|do)?_?(lock|locked|mutex|exclusive|critical|a?synchroni[sz]ed?|guarded)[a-z0-9_]*$/;
 const ACQUIRE_NAMES = new Set(['lock', 'lockAsync', 'acquire', 'acquireAsync', 'tryLock', 'tryAcquire']);
 const RELEASE_NAMES = new Set(['unlock', 'release']);
 
@@ -35,6 +36,8 @@ export function isGuardedByLockCallback(node: Node): boolean {
 export function isInsideHandRolledLock(node: Node): boolean {
   const body = node.getFirstAncestor((n) => Node.isFunctionLikeDeclaration(n) || Node.isSourceFile(n));
   if (body === undefined) return false;
+  // A callback that runs at once (`items.forEach(() => x[0]++)`) runs under whatever its caller holds there.
+  if (!Node.isSourceFile(body) && runsInline(body) && isInsideHandRolledLock(body)) return true;
   const position = node.getStart();
   let open = 0;
   let spin = false;

@@ -50,13 +50,14 @@ function checkFile(context: RuleContext, file: SourceFile): void {
     const view = sharedViewOf(found.element.array);
     if (view === undefined) continue;
     if (context.model.heldAt(node).length > 0 || isGuardedByLockCallback(node) || isInsideHandRolledLock(node)) continue;
-    const update: AtomicUpdate = { ...found, node, bigint: view.bigint };
+    const { read, ...shape } = found;
+    const update: AtomicUpdate = { ...shape, node, bigint: view.bigint };
     const fix = view.atomicCapable ? atomicUpdateFix(update) : undefined;
     context.report({
       rule: 'non-atomic-update',
-      message: messageFor(update, view),
+      message: messageFor(update, view, read?.variable),
       span: spanOf(node),
-      related: [],
+      related: read === undefined ? [] : [{ span: spanOf(read.node), message: `read into \`${read.variable}\` here` }],
       fixes: fix === undefined ? [] : [fix],
     });
   }
@@ -80,7 +81,8 @@ function isCandidate(node: ts.Node): boolean {
   return false;
 }
 
-type Match = Omit<AtomicUpdate, 'node' | 'bigint'>;
+/** An update shape; `read` is set when the element was read into a variable by an earlier statement. */
+type Match = Omit<AtomicUpdate, 'node' | 'bigint'> & { read?: { node: Node; variable: string } };
 
 /** Recognises the four read-modify-write shapes; returns undefined for anything else. */
 function matchUpdate(node: Node): Match | undefined {
@@ -98,7 +100,10 @@ function matchUpdate(node: Node): Match | undefined {
       const element = elementOf(node.getLeft());
       return element === undefined ? undefined : { element, operator: compound, operand: node.getRight(), postfix: false };
     }
-    if (kind === SyntaxKind.EqualsToken) return readThenWrite(node.getLeft(), node.getRight());
+    if (kind === SyntaxKind.EqualsToken) {
+      const element = elementOf(node.getLeft());
+      return readThenWrite(node.getLeft(), node.getRight()) ?? (element === undefined ? undefined : readEarlier(element, node.getRight(), false));
+    }
     return undefined;
   }
   if (Node.isCallExpression(node) && node.getExpression().getText() === 'Atomics.store') {
@@ -106,7 +111,7 @@ function matchUpdate(node: Node): Match | undefined {
     const [array, index, value] = node.getArguments();
     if (array === undefined || index === undefined || value === undefined) return undefined;
     if (!Node.isExpression(array) || !Node.isExpression(index) || !Node.isExpression(value)) return undefined;
-    return loadThenStore(array, index, value);
+    return loadThenStore(array, index, value) ?? readEarlier({ array, index }, value, true);
   }
   return undefined;
 }
@@ -124,6 +129,38 @@ function readThenWrite(left: Expression, right: Expression): Match | undefined {
   if (same(value.getRight()) && COMMUTATIVE.has(operator)) return { element, operator, operand: value.getLeft(), postfix: false };
   if (same(value.getRight())) return { element, operator: `${operator}(reversed)`, operand: value.getLeft(), postfix: false };
   return undefined;
+}
+
+/**
+ * Read-then-write across statements: `const v = x[i]; ... x[i] = v + 1` (or through `Atomics.load` and
+ * `Atomics.store`). The written value uses a const of the same function whose initializer read the same element.
+ */
+function readEarlier(element: { array: Expression; index: Expression }, value: Expression, atomicWrite: boolean): Match | undefined {
+  if (!isPure(element.index)) return undefined;
+  const plain = normalize(`${element.array.getText()}[${element.index.getText()}]`);
+  const load = normalize(`Atomics.load(${element.array.getText()}, ${element.index.getText()})`);
+  const writer = value.getFirstAncestor((n) => Node.isFunctionLikeDeclaration(n) || Node.isSourceFile(n));
+  const names = Node.isIdentifier(value) ? [value] : value.getDescendantsOfKind(SyntaxKind.Identifier);
+  for (const name of names) {
+    for (const declaration of name.getSymbol()?.getDeclarations() ?? []) {
+      if (!Node.isVariableDeclaration(declaration) || declaration.getVariableStatement()?.getDeclarationKind() !== 'const') continue;
+      const initializer = declaration.getInitializer();
+      if (initializer === undefined || declaration.getEnd() > value.getStart()) continue;
+      if (declaration.getFirstAncestor((n) => Node.isFunctionLikeDeclaration(n) || Node.isSourceFile(n)) !== writer) continue;
+      // Atomics.load then Atomics.store is how a single writer publishes (a ring buffer's write index, seen
+      // in ringbuf.js): deliberate, so only a plain read or a plain write on one side counts.
+      const read = [initializer, ...initializer.getDescendants()].find((n) => {
+        if (Node.isElementAccessExpression(n)) return normalize(n.getText()) === plain;
+        return !atomicWrite && Node.isCallExpression(n) && normalize(n.getText()) === load;
+      });
+      if (read !== undefined) return { element, operator: 'read-then-write', operand: undefined, postfix: false, read: { node: read, variable: declaration.getName() } };
+    }
+  }
+  return undefined;
+}
+
+function normalize(text: string): string {
+  return text.replace(/\s+/g, '');
 }
 
 function loadThenStore(array: Expression, index: Expression, value: Expression): Match | undefined {
@@ -171,9 +208,10 @@ function isPure(expression: Expression): boolean {
   });
 }
 
-function messageFor(update: AtomicUpdate, view: SharedView): string {
+function messageFor(update: AtomicUpdate, view: SharedView, variable?: string): string {
   const target = `${update.element.array.getText()}[${update.element.index.getText()}]`;
-  const base = `\`${target}\` is read, modified and written back without a lock or an Atomics read-modify-write; ${view.kind} is shared memory, so a concurrent update from another thread can be lost.`;
+  const how = variable === undefined ? 'is read, modified and written back' : `is read into \`${variable}\` and written back here`;
+  const base = `\`${target}\` ${how} without a lock or an Atomics read-modify-write; ${view.kind} is shared memory, so a concurrent update from another thread can be lost.`;
   if (!view.atomicCapable) return `${base} ${view.kind} has no Atomics arithmetic: guard it with a lock.`;
   const method = { '+': 'add', '-': 'sub', '|': 'or', '&': 'and', '^': 'xor' }[update.operator];
   return method === undefined ? `${base} Guard it with a lock or use an Atomics.compareExchange loop.` : `${base} Use Atomics.${method} or take a lock.`;
