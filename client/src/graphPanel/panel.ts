@@ -31,7 +31,9 @@ export class LockGraphPanel implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(
       LockGraphPanel.viewType,
       'Deadbolt Lock Graph',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      // Beside the code it describes; with no editor open (a deadlock can open it first) in the second column,
+      // so the debugger's stopped location still gets the first.
+      { viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Two, preserveFocus },
       {
         enableScripts: true,
         // The page may load only the bundled script and stylesheet, nothing else from disk.
