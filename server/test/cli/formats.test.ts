@@ -44,3 +44,20 @@ test('text: stylish layout with a file header, aligned rows and the summary; no 
   assert.ok(lines.includes('✖ 2 problems (2 errors, 0 warnings)'));
   assert.doesNotMatch(run.stdout, /\u001b\[/);
 });
+
+test('graph: the static lock graph of a project with an inverted pair, as json and dot', () => {
+  const cwd = path.join(CLI_FIXTURES, 'graph');
+  const json = deadbolt(['graph', '--format', 'json'], cwd);
+  assert.equal(json.status, 0);
+  const graph = JSON.parse(json.stdout) as { nodes: { id: string; name: string }[]; edges: { from: string; to: string }[]; cycles: string[][] };
+  const names = new Map(graph.nodes.map((n) => [n.id, n.name]));
+  assert.deepEqual([...names.values()].sort(), ['checking', 'savings']);
+  assert.deepEqual(graph.edges.map((e) => `${names.get(e.from)}->${names.get(e.to)}`).sort(), ['checking->savings', 'savings->checking']);
+  assert.equal(graph.cycles.length, 1);
+
+  const dot = deadbolt(['graph'], cwd);
+  assert.equal(dot.status, 0);
+  assert.match(dot.stdout, /^digraph locks \{/);
+  assert.equal((dot.stdout.match(/color=red/g) ?? []).length, 2, 'both edges of the cycle drawn red');
+  assert.doesNotMatch(dot.stdout, /\/work\/|transfer\.ts/, 'no machine-specific paths');
+});

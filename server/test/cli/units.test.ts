@@ -66,11 +66,11 @@ const graph: StaticLockGraph = {
 test('graph as dot: quoted labels, chain counts, cycle edges in red', () => {
   const dot = formatGraph(graph, 'dot');
   assert.match(dot, /^digraph locks \{/);
-  assert.match(dot, /"b" \[label="audit \\"log\\" \(Mutex\)"\];/);
-  assert.match(dot, /"a" \[label="accounts \(Mutex, rank 1\)"\];/);
-  assert.match(dot, /"a" -> "b" \[label="1 chain", color=red, penwidth=2\];/);
-  assert.match(dot, /"b" -> "a" \[label="2 chains", color=red, penwidth=2\];/);
-  assert.match(dot, /"a" -> "c" \[label="1 chain"\];/);
+  assert.match(dot, /n1 \[label="audit \\"log\\" \(Mutex\)"\];/);
+  assert.match(dot, /n0 \[label="accounts \(Mutex, rank 1\)"\];/);
+  assert.match(dot, /n0 -> n1 \[label="1 chain", color=red, penwidth=2\];/);
+  assert.match(dot, /n1 -> n0 \[label="2 chains", color=red, penwidth=2\];/);
+  assert.match(dot, /n0 -> n2 \[label="1 chain"\];/);
 });
 
 test('graph as mermaid and json', () => {

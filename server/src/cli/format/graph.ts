@@ -31,15 +31,25 @@ function label(graph: StaticLockGraph, id: string): string {
   return node.rank === undefined ? `${node.name} (${node.kind})` : `${node.name} (${node.kind}, rank ${node.rank})`;
 }
 
+/** Short stable ids (`n0`, `n1`, ...) in node order: lock ids hold absolute paths, which make output machine-specific. */
+function shortIds(graph: StaticLockGraph): (id: string) => string {
+  const ids = new Map(graph.nodes.map((node, index) => [node.id, `n${index}`]));
+  return (id) => {
+    if (!ids.has(id)) ids.set(id, `n${ids.size}`);
+    return ids.get(id)!;
+  };
+}
+
 function toDot(graph: StaticLockGraph): string {
   const quote = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const idOf = shortIds(graph);
   const onCycle = cycleEdges(graph);
   const lines = ['digraph locks {', '  rankdir=LR;', '  node [shape=box];'];
-  for (const node of graph.nodes) lines.push(`  ${quote(node.id)} [label=${quote(label(graph, node.id))}];`);
+  for (const node of graph.nodes) lines.push(`  ${idOf(node.id)} [label=${quote(label(graph, node.id))}];`);
   for (const edge of graph.edges) {
     const attributes = [`label=${quote(`${edge.chains.length} chain${edge.chains.length === 1 ? '' : 's'}`)}`];
     if (onCycle.has(`${edge.from}\0${edge.to}`)) attributes.push('color=red', 'penwidth=2');
-    lines.push(`  ${quote(edge.from)} -> ${quote(edge.to)} [${attributes.join(', ')}];`);
+    lines.push(`  ${idOf(edge.from)} -> ${idOf(edge.to)} [${attributes.join(', ')}];`);
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;
@@ -47,11 +57,7 @@ function toDot(graph: StaticLockGraph): string {
 
 function toMermaid(graph: StaticLockGraph): string {
   // Mermaid ids must be simple words: number the nodes and put the names in labels.
-  const ids = new Map(graph.nodes.map((node, index) => [node.id, `n${index}`]));
-  const idOf = (id: string) => {
-    if (!ids.has(id)) ids.set(id, `n${ids.size}`);
-    return ids.get(id)!;
-  };
+  const idOf = shortIds(graph);
   const text = (value: string) => value.replace(/"/g, '#quot;');
   const onCycle = cycleEdges(graph);
   const lines = ['flowchart LR'];
