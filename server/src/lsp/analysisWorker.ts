@@ -1,11 +1,17 @@
 /**
- * The analysis worker of `deadbolt-lsp`: it owns one engine Workspace per root and applies the main thread's
- * requests in order. Running the engine here keeps the LSP thread answering (hover, shutdown) during a long
- * analysis, lets an out-of-memory end only this thread, and lets a stale run be abandoned through shared memory.
+ * The analysis worker of `deadbolt-lsp`: it owns one engine Workspace per root, applies the main thread's
+ * requests in order, and keeps each root's last lock graph to answer graph and hover queries. Running the engine
+ * here keeps the LSP thread answering during a long analysis, lets an out-of-memory end only this thread, and
+ * lets a stale run be abandoned through shared memory.
  */
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Workspace } from '../engine/index.js';
-import { NEWEST_GENERATION, type WorkerRequest, type WorkerResponse } from './workerProtocol.js';
+import type { StaticLockGraph } from '../protocol/index.js';
+import { uriToPath } from './files.js';
+import { hover } from './hover.js';
+import { filterGraph } from './lockGraph.js';
+import { NEWEST_GENERATION, type GraphQuery, type QueryResult, type WorkerRequest, type WorkerResponse } from './workerProtocol.js';
 
 /** Thrown from the engine's progress callback to abandon a run whose input has changed. */
 class Cancelled extends Error {}
@@ -20,6 +26,10 @@ interface Root {
   runningGeneration: number;
   /** The root files last reported to the main thread. */
   reportedFiles: readonly string[] | undefined;
+  /** The lock graph of the last completed analysis. */
+  graph: StaticLockGraph;
+  /** Editor buffers by path, for reading the identifier a lock is declared with. */
+  buffers: Map<string, string>;
 }
 const roots = new Map<string, Root>();
 
@@ -32,7 +42,13 @@ function describe(error: unknown): string {
 }
 
 function open(name: string, options: Extract<WorkerRequest, { type: 'open' }>['options']): void {
-  const root: Root = { workspace: undefined as unknown as Workspace, runningGeneration: Number.MAX_SAFE_INTEGER, reportedFiles: undefined };
+  const root: Root = {
+    workspace: undefined as unknown as Workspace,
+    runningGeneration: Number.MAX_SAFE_INTEGER,
+    reportedFiles: undefined,
+    graph: { nodes: [], edges: [], cycles: [] },
+    buffers: new Map(),
+  };
   root.workspace = new Workspace({
     ...options,
     onProgress: () => {
@@ -54,6 +70,7 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
   root.runningGeneration = request.generation;
   try {
     const result = root.workspace.analyze();
+    root.graph = result.graph;
     const files = root.workspace.rootFiles;
     const changed = files !== root.reportedFiles && (files.length !== root.reportedFiles?.length || files.some((f, i) => f !== root.reportedFiles![i]));
     root.reportedFiles = files;
@@ -62,7 +79,6 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
       id: request.id,
       findings: result.findings,
       files: result.files,
-      graph: result.graph,
       elapsedMs: performance.now() - started,
       ...(changed ? { rootFiles: files } : {}),
     });
@@ -74,6 +90,23 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
   }
 }
 
+function answer(root: Root | undefined, query: GraphQuery): QueryResult {
+  if (root === undefined) return query.kind === 'graph' ? { nodes: [], edges: [], cycles: [] } : null;
+  if (query.kind === 'graph') return query.uris === undefined ? root.graph : filterGraph(root.graph, query.uris);
+  const textOf = (uri: string): string | undefined => {
+    const path = uriToPath(uri);
+    if (path === undefined) return undefined;
+    const buffer = root.buffers.get(path);
+    if (buffer !== undefined) return buffer;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return hover(root.graph, query.uri, query.position, query.word, textOf);
+}
+
 function handle(request: WorkerRequest): void {
   switch (request.type) {
     case 'open':
@@ -82,14 +115,23 @@ function handle(request: WorkerRequest): void {
     case 'close':
       roots.delete(request.root);
       return;
-    case 'setFile':
-      roots.get(request.root)?.workspace.setFile(request.path, request.text);
+    case 'setFile': {
+      const root = roots.get(request.root);
+      root?.workspace.setFile(request.path, request.text);
+      root?.buffers.set(request.path, request.text);
       return;
-    case 'removeFile':
-      roots.get(request.root)?.workspace.removeFile(request.path);
+    }
+    case 'removeFile': {
+      const root = roots.get(request.root);
+      root?.workspace.removeFile(request.path);
+      root?.buffers.delete(request.path);
       return;
+    }
     case 'analyze':
       analyze(request);
+      return;
+    case 'query':
+      post({ type: 'answer', id: request.id, result: answer(roots.get(request.root), request.query) });
       return;
   }
 }
@@ -101,5 +143,6 @@ port.on('message', (request: WorkerRequest) => {
     // A buffer the engine cannot take (or a root it cannot open) must not end the worker: log and carry on.
     post({ type: 'log', level: 'error', message: `${request.type} ${'path' in request ? request.path : request.root}: ${describe(error)}` });
     if (request.type === 'analyze') post({ type: 'failed', id: request.id, message: describe(error) });
+    if (request.type === 'query') post({ type: 'answer', id: request.id, result: null });
   }
 });

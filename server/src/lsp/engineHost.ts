@@ -6,11 +6,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions, Finding } from '../engine/index.js';
-import type { StaticLockGraph } from '../protocol/index.js';
-import { CANCEL_SLOTS, NEWEST_GENERATION, type WorkerRequest, type WorkerResponse } from './workerProtocol.js';
+import { CANCEL_SLOTS, NEWEST_GENERATION, type GraphQuery, type QueryResult, type WorkerRequest, type WorkerResponse } from './workerProtocol.js';
 
 export type AnalysisOutcome =
-  | { kind: 'analyzed'; findings: Finding[]; files: number; graph: StaticLockGraph; elapsedMs: number }
+  | { kind: 'analyzed'; findings: Finding[]; files: number; elapsedMs: number }
   | { kind: 'cancelled' }
   | { kind: 'failed'; message: string };
 
@@ -31,7 +30,8 @@ export class EngineHost {
   private readonly roots = new Map<string, Omit<AnalyzeOptions, 'onProgress'>>();
   /** The last text sent per root and path, replayed into a restarted worker. */
   private readonly buffers = new Map<string, Map<string, string>>();
-  private readonly pending = new Map<number, (outcome: AnalysisOutcome) => void>();
+  /** Answers awaited by id; `undefined` when the worker died or the server is shutting down first. */
+  private readonly pending = new Map<number, (response: WorkerResponse | undefined) => void>();
   /** Per root, the files its Workspace holds as of the last analysis (the worker reports them when they change). */
   private readonly files = new Map<string, ReadonlySet<string>>();
   /** Analyses wait here so only one runs at a time: the cancellation word then always refers to the running one. */
@@ -93,9 +93,9 @@ export class EngineHost {
           if (this.disposed) return resolve({ kind: 'failed', message: 'the language server is shutting down' });
           const id = this.nextId++;
           this.running = { root, generation };
-          this.pending.set(id, (outcome) => {
+          this.pending.set(id, (response) => {
             this.running = undefined;
-            resolve(outcome);
+            resolve(outcomeOf(response));
           });
           this.send({ type: 'analyze', root, id, generation });
         }),
@@ -104,9 +104,19 @@ export class EngineHost {
     return run;
   }
 
+  /** Asks about a root's last lock graph; undefined when no worker can answer. */
+  query(root: string, query: GraphQuery): Promise<QueryResult | undefined> {
+    if (this.disposed) return Promise.resolve(undefined);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, (response) => resolve(response?.type === 'answer' ? response.result : undefined));
+      this.send({ type: 'query', root, id, query });
+    });
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
-    this.settleAll({ kind: 'failed', message: 'the language server is shutting down' });
+    this.settleAll();
     await this.worker.terminate();
   }
 
@@ -147,17 +157,15 @@ export class EngineHost {
     const settle = this.pending.get(message.id);
     if (settle === undefined) return;
     this.pending.delete(message.id);
-    if (message.type === 'analyzed') {
-      const { findings, files, graph, elapsedMs, rootFiles } = message;
-      if (rootFiles !== undefined && this.running !== undefined) this.files.set(this.running.root, new Set(rootFiles));
-      settle({ kind: 'analyzed', findings, files, graph, elapsedMs });
-    } else if (message.type === 'cancelled') settle({ kind: 'cancelled' });
-    else settle({ kind: 'failed', message: message.message });
+    if (message.type === 'analyzed' && message.rootFiles !== undefined && this.running !== undefined) {
+      this.files.set(this.running.root, new Set(message.rootFiles));
+    }
+    settle(message);
   }
 
   private exited(worker: Worker, code: number): void {
     if (this.disposed || worker !== this.worker) return;
-    this.settleAll({ kind: 'failed', message: `the analysis worker exited with code ${code}` });
+    this.settleAll();
     this.files.clear();
     if (this.restarts >= MAX_RESTARTS) {
       this.options.log('error', `the analysis worker exited (code ${code}) ${MAX_RESTARTS} times; analysis is off until the server restarts`);
@@ -174,9 +182,19 @@ export class EngineHost {
     this.options.restarted();
   }
 
-  private settleAll(outcome: AnalysisOutcome): void {
-    for (const settle of this.pending.values()) settle(outcome);
+  /** Gives every awaited answer up: the worker that would have sent it is gone. */
+  private settleAll(): void {
+    const waiting = [...this.pending.values()];
     this.pending.clear();
     this.running = undefined;
+    for (const settle of waiting) settle(undefined);
   }
+}
+
+function outcomeOf(response: WorkerResponse | undefined): AnalysisOutcome {
+  if (response === undefined) return { kind: 'failed', message: 'the analysis worker stopped before answering' };
+  if (response.type === 'analyzed') return { kind: 'analyzed', findings: response.findings, files: response.files, elapsedMs: response.elapsedMs };
+  if (response.type === 'cancelled') return { kind: 'cancelled' };
+  if (response.type === 'failed') return { kind: 'failed', message: response.message };
+  return { kind: 'failed', message: `unexpected answer ${response.type}` };
 }

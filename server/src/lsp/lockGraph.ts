@@ -9,6 +9,7 @@ import { uriToPath } from './files.js';
 /** Merges graphs of several roots; a lock seen by two roots (a shared file) appears once. */
 export function mergeGraphs(graphs: readonly StaticLockGraph[]): StaticLockGraph {
   if (graphs.length === 1) return graphs[0]!;
+  if (graphs.length === 0) return { nodes: [], edges: [], cycles: [] };
   const nodes = new Map<string, LockNode>();
   const edges = new Map<string, LockEdge>();
   const cycles = new Map<string, string[]>();

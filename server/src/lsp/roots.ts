@@ -8,7 +8,6 @@ import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding } from '../engine/index.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
-import type { StaticLockGraph } from '../protocol/index.js';
 import type { AnalysisOutcome, EngineHost } from './engineHost.js';
 import { RootScheduler } from './scheduler.js';
 import { mergeConfig, type SettingsCache } from './settings.js';
@@ -22,7 +21,6 @@ export interface RootState {
   scheduler: RootScheduler | undefined;
   /** Findings of the last fresh analysis, by absolute file path. */
   findings: Map<string, Finding[]>;
-  graph: StaticLockGraph;
   /** Versions of the open documents when the findings were computed: a fix is only placed on the text it was made for. */
   versions: Map<string, number>;
 }
@@ -31,8 +29,6 @@ export interface RootEvents {
   fresh(root: RootState, outcome: Extract<AnalysisOutcome, { kind: 'analyzed' }>): void;
   log(level: 'error' | 'info', message: string): void;
 }
-
-const EMPTY_GRAPH: StaticLockGraph = { nodes: [], edges: [], cycles: [] };
 
 export class Roots {
   private folders: string[] = [];
@@ -95,7 +91,6 @@ export class Roots {
       enabled: settings.enable,
       scheduler: undefined,
       findings: new Map(),
-      graph: EMPTY_GRAPH,
       versions: new Map(),
     };
     if (!settings.enable) return state;

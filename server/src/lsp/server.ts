@@ -11,6 +11,7 @@ import {
   DidChangeWatchedFilesNotification,
   FileChangeType,
   RequestType,
+  type Hover,
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
@@ -19,13 +20,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../engine/index.js';
-import { lockGraphRequest, type LockGraphParams, type LockGraphResult } from '../protocol/index.js';
+import { lockGraphRequest, type LockGraphParams, type LockGraphResult, type StaticLockGraph } from '../protocol/index.js';
 import { codeActions, FIX_ALL_KIND } from './codeActions.js';
 import { defaultRuleDocsBase } from './diagnostics.js';
 import { EngineHost, type AnalysisOutcome } from './engineHost.js';
 import { documentPath, isAnalysedPath, textDocumentOf, UriMap, uriToPath } from './files.js';
-import { hover, identifierAt } from './hover.js';
-import { filterGraph, mergeGraphs } from './lockGraph.js';
+import { identifierAt } from './hover.js';
+import { mergeGraphs } from './lockGraph.js';
 import { Roots, type RootState } from './roots.js';
 import { Publisher } from './publisher.js';
 import { SettingsCache } from './settings.js';
@@ -71,7 +72,6 @@ export function startServer(connection: Connection): void {
       else list.push(finding);
     }
     root.findings = byPath;
-    root.graph = outcome.graph;
     root.versions = new Map(documents.all().map((d) => [d.uri, d.version]));
     // One line per analysis in the editor's log: what `deadbolt.trace.server` users and the benchmark read.
     connection.console.log(`analysed ${root.folder}: ${outcome.files} files, ${outcome.findings.length} findings in ${outcome.elapsedMs.toFixed(1)} ms`);
@@ -241,27 +241,22 @@ export function startServer(connection: Connection): void {
   connection.onHover(async (params) => {
     const target = await freshRoot(params.textDocument.uri);
     const document = documents.get(params.textDocument.uri);
-    if (target === undefined || document === undefined) return null;
+    if (target?.root.scheduler === undefined || document === undefined) return null;
     const word = identifierAt(document.getText(), document.offsetAt(params.position));
-    const texts = new Map<string, string | undefined>();
-    const textOf = (uri: string) => {
-      if (!texts.has(uri)) {
-        const path = uriToPath(uri);
-        texts.set(uri, path === undefined ? undefined : textDocumentOf(documents, uris, path)?.getText());
-      }
-      return texts.get(uri);
-    };
-    return hover(target.root.graph, params.textDocument.uri, params.position, word, textOf);
+    const answer = await host.query(target.root.name, { kind: 'hover', uri: params.textDocument.uri, position: params.position, word });
+    return (answer as Hover | null | undefined) ?? null;
   });
 
   connection.onRequest(LockGraphRequestType, async (params) => {
     // Every workspace folder is analysed for the graph, not only folders with an open document.
-    const names = new Set([...folders, ...(params.uris ?? []).map((u) => uriToPath(u)).filter((p): p is string => p !== undefined).map((p) => roots.rootNameOf(p))]);
+    const named = (params.uris ?? []).map((u) => uriToPath(u)).filter((p): p is string => p !== undefined);
+    const names = new Set([...folders, ...named.map((p) => roots.rootNameOf(p))]);
     await Promise.all([...names].map((name) => roots.get(name)));
-    const states = await roots.all();
-    await Promise.all(states.map((root) => root.scheduler?.flush()));
-    const graph = mergeGraphs(states.filter((root) => root.scheduler !== undefined).map((root) => root.graph));
-    return params.uris === undefined ? graph : filterGraph(graph, params.uris);
+    const states = (await roots.all()).filter((root) => root.scheduler !== undefined);
+    await Promise.all(states.map((root) => root.scheduler!.flush()));
+    const query = params.uris === undefined ? { kind: 'graph' as const } : { kind: 'graph' as const, uris: params.uris };
+    const graphs = await Promise.all(states.map((root) => host.query(root.name, query)));
+    return mergeGraphs(graphs.filter((g): g is StaticLockGraph => g !== undefined && g !== null && 'nodes' in g));
   });
 
   connection.onShutdown(async () => {

@@ -1,7 +1,9 @@
 /**
  * The messages between the language server's main thread and its analysis worker, and the layout of the
- * shared cancellation word. The worker owns every engine Workspace; the main thread only speaks LSP.
+ * shared cancellation word. The worker owns every engine Workspace and the lock graphs they produce; the main
+ * thread only speaks LSP.
  */
+import type { Hover, Position } from 'vscode-languageserver/node';
 import type { AnalyzeOptions, Finding } from '../engine/index.js';
 import type { StaticLockGraph } from '../protocol/index.js';
 
@@ -11,22 +13,34 @@ export type WorkerRequest =
   | { type: 'close'; root: string }
   | { type: 'setFile'; root: string; path: string; text: string }
   | { type: 'removeFile'; root: string; path: string }
-  | { type: 'analyze'; root: string; id: number; generation: number };
+  | { type: 'analyze'; root: string; id: number; generation: number }
+  | { type: 'query'; root: string; id: number; query: GraphQuery };
 
-/** What the worker answers. Only `analyze` is answered; the other requests are fire-and-forget and applied in order. */
+/**
+ * Questions about a root's lock graph from its last analysis. The graph stays in the worker: on a large workspace
+ * it is megabytes with every acquisition chain, and copying it to the main thread after every edit would cost
+ * more than many analyses; the narrowed answer is what crosses.
+ */
+export type GraphQuery =
+  | { kind: 'graph'; uris?: string[] }
+  | { kind: 'hover'; uri: string; position: Position; word: string | undefined };
+
+export type QueryResult = StaticLockGraph | Hover | null;
+
+/** What the worker answers. `analyze` and `query` are answered; the other requests are applied in order, silently. */
 export type WorkerResponse =
   | {
       type: 'analyzed';
       id: number;
       findings: Finding[];
       files: number;
-      graph: StaticLockGraph;
       elapsedMs: number;
       /** The root's files, sent only when they changed since the root's previous answer (they rarely do). */
       rootFiles?: readonly string[];
     }
   | { type: 'cancelled'; id: number }
   | { type: 'failed'; id: number; message: string }
+  | { type: 'answer'; id: number; result: QueryResult }
   | { type: 'log'; level: 'error' | 'info'; message: string };
 
 /**
