@@ -1,6 +1,7 @@
 /**
  * Rule `non-atomic-update`: a read-modify-write of a shared typed-array element (`+=`, `++`, `x[i] = x[i] + 1`,
- * or an `Atomics.load` fed back into `Atomics.store`) with no lock held, so two threads can lose an update.
+ * a read into a const that is written back later, or `Atomics.load` fed into `Atomics.store`) with no lock held,
+ * so two threads can lose an update.
  * Shared memory is recognised by type and provenance (detect/shared-views.ts); the fix is the Atomics twin.
  */
 import { Node, SyntaxKind, ts, type ElementAccessExpression, type Expression, type SourceFile } from 'ts-morph';
