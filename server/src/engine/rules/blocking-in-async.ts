@@ -72,7 +72,9 @@ function describeCoroutine(node: FunctionLike): string {
   if (Node.isMethodDeclaration(node)) return `async method \`${name}\``;
   if (name !== undefined) return `async function \`${name}\``;
   const holder = node.getParent();
-  if (holder !== undefined && Node.isVariableDeclaration(holder)) return `async function \`${holder.getName()}\``;
+  if (holder !== undefined && (Node.isVariableDeclaration(holder) || Node.isPropertyDeclaration(holder) || Node.isPropertyAssignment(holder))) {
+    return `async function \`${holder.getName()}\``;
+  }
   return 'an async function';
 }
 
