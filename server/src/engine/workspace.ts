@@ -31,6 +31,10 @@ export class Workspace {
   private roots: string[];
   /** The model of the last analysis, kept so `lockGraph()` after `analyze()` costs nothing. */
   private model: EngineModel | undefined;
+  /** The last result with what it was computed from: reused while no file it covered has changed. */
+  private last: { result: AnalysisResult; relevant: readonly SourceFile[]; config: string } | undefined;
+  /** Files set or removed since the last analysis. */
+  private readonly changed = new Set<string>();
 
   constructor(options: AnalyzeOptions) {
     this.options = options;
@@ -60,10 +64,11 @@ export class Workspace {
   setFile(file: string, text: string): void {
     const absolute = path.resolve(this.options.cwd, file);
     const existing = this.project.getSourceFile(absolute);
+    if (existing && existing.getFullText() === text && this.roots.includes(absolute)) return;
     if (existing) existing.replaceWithText(text);
     else this.project.createSourceFile(absolute, text, { overwrite: true });
     if (!this.roots.includes(absolute)) this.roots = [...this.roots, absolute].sort();
-    this.model = undefined;
+    this.changed.add(absolute);
   }
 
   removeFile(file: string): void {
@@ -71,21 +76,36 @@ export class Workspace {
     const existing = this.project.getSourceFile(absolute);
     if (existing) this.project.removeSourceFile(existing);
     this.roots = this.roots.filter((f) => f !== absolute);
-    this.model = undefined;
+    this.changed.add(absolute);
   }
 
+  /**
+   * Analyses the workspace. The model spans files (calls, imports, workers), so it is rebuilt as a whole, reusing
+   * the parsed files and the checker; when only files outside the prefilter changed, the last result stands.
+   */
   analyze(): AnalysisResult {
     const config = this.config();
+    const configKey = JSON.stringify(config);
     const files = this.relevantFiles();
+    const last = this.last;
+    if (
+      last && this.model && last.config === configKey && last.relevant.length === files.length &&
+      last.relevant.every((f, i) => f === files[i] && !this.changed.has(f.getFilePath()))
+    ) {
+      this.changed.clear();
+      return { ...last.result, files: this.roots.length };
+    }
+    this.changed.clear();
     const model = buildModel(this.project, files, config, this.options.onProgress);
     this.model = model;
     const findings = runRules(rules, this.project, files, config, model);
-    return { findings, files: this.roots.length, graph: model.lockGraph() };
+    const result = { findings, files: this.roots.length, graph: model.lockGraph() };
+    this.last = { result, relevant: files, config: configKey };
+    return result;
   }
 
   lockGraph(): StaticLockGraph {
-    this.model ??= buildModel(this.project, this.relevantFiles(), this.config());
-    return this.model.lockGraph();
+    return this.analyze().graph;
   }
 
   /** The configuration given, or else the nearest deadbolt.config.json above `cwd` (a bad one throws ConfigError). */

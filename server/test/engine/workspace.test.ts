@@ -99,3 +99,20 @@ test('analyze: a tsconfig names the files', () => {
     rmSync(path.join(dir, 'tsconfig.json'));
   }
 });
+
+test('Workspace: an edit outside the prefilter reuses the last result; an edit to a lock file recomputes it', () => {
+  let runs = 0;
+  const workspace = new Workspace({ cwd: dir, paths: ['.'], config: {}, onProgress: (done, total) => { if (done === total) runs++; } });
+  workspace.analyze();
+  assert.equal(runs, 1);
+  workspace.analyze();
+  workspace.setFile(path.join(dir, 'unrelated.ts'), 'export const answer = 43;\n');
+  workspace.lockGraph();
+  assert.equal(runs, 1);
+  workspace.setFile(path.join(dir, 'forward.ts'), FORWARD);
+  workspace.analyze();
+  assert.equal(runs, 1, 'same text: nothing changed');
+  workspace.setFile(path.join(dir, 'forward.ts'), `${FORWARD}\n`);
+  workspace.analyze();
+  assert.equal(runs, 2);
+});
