@@ -5,7 +5,7 @@
  */
 import { Mutex as AsyncMutex } from 'async-mutex';
 import { Mutex } from '../src/index.js';
-import { timeLoopAsync, timeLoopsInterleaved, type LoopTiming } from './harness.js';
+import { timeLoopsInterleaved, timeLoopsInterleavedAsync, type LoopTiming } from './harness.js';
 
 const N = 1_000_000;
 const N_ASYNC = 100_000;
@@ -57,36 +57,57 @@ export function uncontended() {
       },
     },
     N,
+    15,
   );
 }
 
 export interface AsyncFigures {
   /** The floor: awaiting an already-resolved promise, which any async lock must do at least once. */
   awaitFloor: LoopTiming;
-  deadbolt: LoopTiming;
+  /** `m.lockAsync(); m.unlock()` with no await: the fast path's own cost, resolution included but no microtask tick. */
+  callOnly: LoopTiming;
+  /** `(await m.lockAsync()).unlock()`: what a caller pays, floor included. */
+  awaited: LoopTiming;
   asyncMutex: LoopTiming;
 }
 
 export async function uncontendedAsync(): Promise<AsyncFigures> {
   const m = new Mutex({ name: 'bench-async' });
   const am = new AsyncMutex();
-  const deadboltBatch = async (n: number): Promise<void> => {
-    for (let i = 0; i < n; i++) {
-      const guard = await m.lockAsync();
-      guard.unlock();
-    }
-  };
-  const asyncMutexBatch = async (n: number): Promise<void> => {
-    for (let i = 0; i < n; i++) {
-      const release = await am.acquire();
-      release();
-    }
-  };
   const resolved = Promise.resolve(0);
-  const awaitFloor = await timeLoopAsync(async (n) => {
-    for (let i = 0; i < n; i++) await resolved;
-  }, N_ASYNC, 11);
-  const deadbolt = await timeLoopAsync(deadboltBatch, N_ASYNC, 11);
-  const asyncMutex = await timeLoopAsync(asyncMutexBatch, N_ASYNC / 10, 5);
-  return { awaitFloor, deadbolt, asyncMutex };
+  const own = await timeLoopsInterleavedAsync(
+    {
+      callOnly: async (n) => {
+        for (let i = 0; i < n; i++) {
+          // The promise is already resolved when lockAsync returns: the lock is taken before this line ends.
+          void m.lockAsync();
+          m.unlock();
+        }
+      },
+      awaitFloor: async (n) => {
+        for (let i = 0; i < n; i++) await resolved;
+      },
+      awaited: async (n) => {
+        for (let i = 0; i < n; i++) {
+          const guard = await m.lockAsync();
+          guard.unlock();
+        }
+      },
+    },
+    { callOnly: N_ASYNC, awaitFloor: N_ASYNC, awaited: N_ASYNC },
+  );
+  // Timed apart: its garbage would otherwise put GC work (which CPU time counts) into the rounds of the others.
+  const { asyncMutex } = await timeLoopsInterleavedAsync(
+    {
+      asyncMutex: async (n) => {
+        for (let i = 0; i < n; i++) {
+          const release = await am.acquire();
+          release();
+        }
+      },
+    },
+    { asyncMutex: N_ASYNC / 10 },
+    5,
+  );
+  return { ...own, asyncMutex };
 }
