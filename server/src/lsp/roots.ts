@@ -27,6 +27,7 @@ export interface RootState {
 
 export interface RootEvents {
   fresh(root: RootState, outcome: Extract<AnalysisOutcome, { kind: 'analyzed' }>): void;
+  failed(root: RootState, message: string): void;
   log(level: 'error' | 'info', message: string): void;
 }
 
@@ -104,7 +105,7 @@ export class Roots {
     state.scheduler = new RootScheduler(this.host, name, {
       debounceMs: this.debounceMs,
       onFresh: (outcome) => this.events.fresh(state, outcome),
-      onFailure: (message) => this.events.log('error', `analysis of ${folder} failed: ${message}`),
+      onFailure: (message) => this.events.failed(state, message),
     });
     return state;
   }

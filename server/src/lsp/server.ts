@@ -12,6 +12,7 @@ import {
   FileChangeType,
   RequestType,
   type Hover,
+  type WorkDoneProgressServerReporter,
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
@@ -64,7 +65,36 @@ export function startServer(connection: Connection): void {
     return path !== undefined && isAnalysedPath(path) && roots.rootNameOf(path) === root;
   });
 
+  /** Progress shown in the editor while a root's first analysis runs (the long one: later ones are incremental). */
+  const firstRuns = new Map<string, Promise<WorkDoneProgressServerReporter | undefined>>();
+  const analysedRoots = new Set<string>();
+
+  function startFirstRun(root: RootState): void {
+    if (analysedRoots.has(root.name) || firstRuns.has(root.name)) return;
+    const reporter = connection.window.createWorkDoneProgress().then(
+      (progress) => {
+        progress.begin('Deadbolt', undefined, `analysing ${basename(root.folder)}`);
+        return progress;
+      },
+      () => undefined,
+    );
+    firstRuns.set(root.name, reporter);
+  }
+
+  function endFirstRun(root: RootState): void {
+    analysedRoots.add(root.name);
+    const reporter = firstRuns.get(root.name);
+    firstRuns.delete(root.name);
+    void reporter?.then((progress) => progress?.done());
+  }
+
+  function failed(root: RootState, message: string): void {
+    endFirstRun(root);
+    log('error', `analysis of ${root.folder} failed: ${message}`);
+  }
+
   function fresh(root: RootState, outcome: Extract<AnalysisOutcome, { kind: 'analyzed' }>): void {
+    endFirstRun(root);
     const byPath = new Map<string, Finding[]>();
     for (const finding of outcome.findings) {
       const list = byPath.get(finding.span.file);
@@ -111,6 +141,7 @@ export function startServer(connection: Connection): void {
     const edit = ++generation;
     host.setFile(root.name, path, text, edit, true);
     root.scheduler!.touched(edit);
+    startFirstRun(root);
   }
 
   /** A file's text is back to what is on disk (buffer closed, or changed outside the editor). */
@@ -174,7 +205,7 @@ export function startServer(connection: Connection): void {
         ? (scopeUri: string) => connection.workspace.getConfiguration({ scopeUri, section: 'deadbolt' }) as Promise<unknown>
         : undefined;
     settings = new SettingsCache(fetch, (message) => log('error', message));
-    roots = new Roots(host, settings, options.debounceMs ?? DEFAULT_DEBOUNCE_MS, { fresh, log });
+    roots = new Roots(host, settings, options.debounceMs ?? DEFAULT_DEBOUNCE_MS, { fresh, failed, log });
     roots.setFolders(folders);
     return {
       capabilities: {

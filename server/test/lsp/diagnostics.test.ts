@@ -93,6 +93,10 @@ test('opening and closing files unchanged from disk answers from known findings 
     assert.equal((await fresh.diagnostics(counter)).length, 2);
     const before = analyses();
     assert.ok(before >= 1);
+    // The first, long analysis of the folder was shown as progress in the editor.
+    await fresh.progressed('end');
+    assert.deepEqual(fresh.progress.map((p) => p.kind), ['begin', 'end']);
+    assert.equal(fresh.progress[0]!.title, 'Deadbolt');
 
     const stats = await fresh.open(join(SRC, 'stats.js'));
     assert.deepEqual((await fresh.diagnostics(stats)).map((d) => d.code), ['non-atomic-update']);

@@ -41,6 +41,8 @@ export class LspClient {
   readonly logs: string[] = [];
   /** Every publishDiagnostics received, in order. */
   readonly publishes: PublishDiagnosticsParams[] = [];
+  /** Every `$/progress` value received, in order. */
+  readonly progress: { kind: string; title?: string; message?: string }[] = [];
   settings: unknown;
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
   private readonly listeners = new Set<(params: PublishDiagnosticsParams) => void>();
@@ -67,6 +69,10 @@ export class LspClient {
       client.logs.push(params.message);
       for (const listener of [...client.logListeners]) listener();
     });
+    connection.onNotification('$/progress', (params: { value: { kind: string; title?: string; message?: string } }) => {
+      client.progress.push(params.value);
+      for (const listener of [...client.logListeners]) listener();
+    });
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map((item) => (item.section === 'deadbolt' ? client.settings : null)),
     );
@@ -80,6 +86,7 @@ export class LspClient {
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
         textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true } },
+        window: { workDoneProgress: true },
       },
       initializationOptions: options.initializationOptions,
     });
@@ -149,9 +156,19 @@ export class LspClient {
 
   /** Resolves once the server has logged a message matching `pattern` (already or later). */
   logged(pattern: RegExp): Promise<string> {
+    return this.until(() => this.logs.find((message) => pattern.test(message)), `a log matching ${pattern}`);
+  }
+
+  /** Resolves once a `$/progress` of `kind` ('begin', 'end') has arrived. */
+  progressed(kind: string): Promise<string> {
+    return this.until(() => (this.progress.some((p) => p.kind === kind) ? kind : undefined), `$/progress ${kind}`);
+  }
+
+  /** Resolves with `find()`'s first defined answer, re-asked after every log or progress notification. */
+  private until(find: () => string | undefined, what: string): Promise<string> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
-        const found = this.logs.find((message) => pattern.test(message));
+        const found = find();
         if (found === undefined) return false;
         clearTimeout(timer);
         this.logListeners.delete(listener);
@@ -161,7 +178,7 @@ export class LspClient {
       const listener = () => void check();
       const timer = setTimeout(() => {
         this.logListeners.delete(listener);
-        reject(new Error(`the server logged nothing matching ${pattern} within ${WAIT_MS} ms; logs:\n${this.logs.join('\n')}`));
+        reject(new Error(`no ${what} within ${WAIT_MS} ms; logs:\n${this.logs.join('\n')}`));
       }, WAIT_MS);
       if (!check()) this.logListeners.add(listener);
     });
