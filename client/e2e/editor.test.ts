@@ -19,7 +19,7 @@ import { lockOrderOf } from './lockOrder.js';
 // Generous bounds for a busy 2-core machine: the language server analyses the workspace in a worker on start.
 const STEP_TIMEOUT_MS = 120_000;
 
-test('the extension in a real VS Code: findings, lock graph, fixes and a live deadlock', { timeout: 600_000 }, async (t) => {
+test('the extension in a real VS Code: findings, lock graph, fixes and a live deadlock', { timeout: 900_000 }, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'deadbolt-e2e-'));
   const workspace = prepareWorkspace(root);
   const bankFile = join(workspace, 'src', 'bank.ts');

@@ -67,10 +67,25 @@ export async function startCodeServer(options: { root: string; vsix: string; tim
     // Its own process group, so stop() can end the extension hosts and language servers it started too.
     { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PATH: `${join(node24, '..')}:${process.env.PATH ?? ''}` } },
   );
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+  const killGroup = (): void => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // The group is already gone.
+    }
+  };
+  // The server runs in its own process group, so it would outlive a test process that dies or times out before
+  // stop(); ending the group on exit keeps a failed run from leaving code-server and its extension hosts behind.
+  process.once('exit', killGroup);
+
   let log = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`code-server did not start within ${options.timeoutMs} ms:\n${log}`)), options.timeoutMs);
+    const timer = setTimeout(() => {
+      killGroup();
+      reject(new Error(`code-server did not start within ${options.timeoutMs} ms:\n${log}`));
+    }, options.timeoutMs);
     const onData = (chunk: Buffer): void => {
       log += chunk.toString();
       const match = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
@@ -92,12 +107,9 @@ export async function startCodeServer(options: { root: string; vsix: string; tim
     logsDir: join(userData, 'logs'),
     output: () => log,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        return;
-      }
+      process.removeListener('exit', killGroup);
+      if (!running()) return;
+      killGroup();
       await exited;
     },
   };
