@@ -2,7 +2,7 @@
  * The runtime's lock-taking and lock-releasing method names as the walker reads them, and the shapes of
  * expressions whose value is a guard. Kept apart so the walker's file is only about control flow.
  */
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind } from 'ts-morph';
 import type { AcquireMode } from './facts.js';
 
 export const ACQUIRE: Record<string, AcquireMode> = { lock: 'blocking', acquire: 'blocking', lockAsync: 'async', acquireAsync: 'async' };
@@ -31,4 +31,22 @@ export function isAwaited(call: Node): boolean {
   let parent = call.getParent();
   while (parent && Node.isParenthesizedExpression(parent)) parent = parent.getParent();
   return parent !== undefined && Node.isAwaitExpression(parent);
+}
+
+/** `isMainThread` (true) or `!isMainThread` (false) from worker_threads as a whole condition; undefined otherwise. */
+export function mainThreadCondition(condition: Node): boolean | undefined {
+  let node = condition;
+  let negated = false;
+  while (Node.isPrefixUnaryExpression(node) || Node.isParenthesizedExpression(node)) {
+    if (Node.isPrefixUnaryExpression(node)) {
+      if (node.getOperatorToken() !== SyntaxKind.ExclamationToken) return undefined;
+      negated = !negated;
+      node = node.getOperand();
+    } else node = node.getExpression();
+  }
+  if (!Node.isIdentifier(node) || node.getText() !== 'isMainThread') return undefined;
+  const declaration = node.getSymbol()?.getDeclarations()[0];
+  if (!declaration || !Node.isImportSpecifier(declaration)) return undefined;
+  if (!/^(node:)?worker_threads$/.test(declaration.getImportDeclaration().getModuleSpecifierValue())) return undefined;
+  return !negated;
 }

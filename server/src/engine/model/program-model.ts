@@ -238,9 +238,11 @@ function handlerEnv(fn: Node, env: Env): Env {
 function workerEnvs(file: SourceFile, spawns: readonly WorkerSpawn[]): { thread: string; env: Env }[] {
   const mine = spawns.filter((s) => s.target === file);
   if (mine.length === 0) return [{ thread: 'main', env: EMPTY_ENV }];
-  return mine.map((spawn, index) => ({
+  const workers = mine.map((spawn, index) => ({
     thread: `worker ${file.getBaseName()}${mine.length > 1 ? ` #${index + 1}` : ''}`,
-    env: { bindings: new Map(), workerData: spawn.workerData, messages: spawn.messages },
+    env: { bindings: new Map(), workerData: spawn.workerData, messages: spawn.messages } as Env,
   }));
+  // A file that starts itself also runs as the main thread (its `isMainThread` branch).
+  return mine.some((s) => s.site.getSourceFile() === file) ? [{ thread: 'main', env: EMPTY_ENV }, ...workers] : workers;
 }
 

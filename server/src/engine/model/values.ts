@@ -43,6 +43,9 @@ export interface Env {
 
 export const EMPTY_ENV: Env = { bindings: new Map() };
 
+/** The `workerData` key under which a spawn binds one lock handle passed as the whole workerData. */
+export const WHOLE_WORKER_DATA = '\0whole';
+
 /** A stable key for a declaration: its file and start offset. */
 export function keyOf(node: Node): string {
   return `${node.getSourceFile().getFilePath()}:${node.getStart()}`;
@@ -173,6 +176,8 @@ export class ValueResolver {
     if (imported && Node.isImportSpecifier(imported) && imported.getName() === 'workerData' &&
         /^(node:)?worker_threads$/.test(imported.getImportDeclaration().getModuleSpecifierValue())) {
       // One identity per worker file, unless a spawn site binds its fields (then `member` looks them up).
+      const whole = env.workerData?.get(WHOLE_WORKER_DATA);
+      if (whole) return whole;
       return { id: env.workerData ? 'workerData' : `workerData:${identifier.getSourceFile().getFilePath()}`, name: 'workerData' };
     }
     if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;

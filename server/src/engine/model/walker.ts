@@ -10,7 +10,7 @@ import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
-import { ACQUIRE, IMMEDIATE_ARRAY_METHODS, RELEASE, TRY, WITH, isAwaited, isGuardInitializer, unwrapAwait } from './lock-calls.js';
+import { ACQUIRE, IMMEDIATE_ARRAY_METHODS, RELEASE, TRY, WITH, isAwaited, isGuardInitializer, mainThreadCondition, unwrapAwait } from './lock-calls.js';
 
 const MAX_INLINE_DEPTH = 8;
 
@@ -92,6 +92,13 @@ export class Walker {
       return;
     }
     if (Node.isIfStatement(statement)) {
+      // `if (isMainThread)` splits a self-starting file: only the branch of this walk's thread runs.
+      const onMain = mainThreadCondition(statement.getExpression());
+      if (onMain !== undefined) {
+        const taken = onMain === (frame.root.thread === 'main') ? statement.getThenStatement() : statement.getElseStatement();
+        if (taken) this.walkStatement(taken, state, frame);
+        return;
+      }
       const attempt = this.tryCondition(statement.getExpression(), frame);
       if (!attempt) this.walkExpression(statement.getExpression(), state, frame);
       const thenState = state.clone();

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
-import { EMPTY_ENV, type Value, type ValueResolver } from './values.js';
+import { EMPTY_ENV, WHOLE_WORKER_DATA, type Value, type ValueResolver } from './values.js';
 
 export interface WorkerSpawn {
   site: Node;
@@ -27,18 +27,37 @@ export function findWorkerSpawns(files: readonly SourceFile[], resolver: ValueRe
       const [script, options] = expression.getArguments();
       const relative = script ? scriptPath(script) : undefined;
       if (!relative) continue;
-      const target = resolveScript(path.dirname(file.getFilePath()), relative, byPath);
+      // `new Worker(new URL(import.meta.url))`: the file starts itself (its `isMainThread` branch spawns).
+      const target = relative === SELF ? file : resolveScript(path.dirname(file.getFilePath()), relative, byPath);
       if (!target) continue;
       const workerData = new Map<string, Value>();
       const data = options && Node.isObjectLiteralExpression(options) ? options.getProperty('workerData') : undefined;
-      objectFields(data && Node.isPropertyAssignment(data) ? data.getInitializer() : undefined, resolver, workerData);
+      const dataValue = data && Node.isPropertyAssignment(data) ? data.getInitializer() : data && Node.isShorthandPropertyAssignment(data) ? data.getNameNode() : undefined;
+      objectFields(dataValue, resolver, workerData);
+      // `workerData: lock.handle`: the worker's workerData is that lock itself.
+      const whole = dataValue && !objectLiteralOf(dataValue) ? resolver.resolve(dataValue, EMPTY_ENV) : undefined;
+      if (whole?.kind) workerData.set(WHOLE_WORKER_DATA, whole);
       spawns.push({ site: expression, target, workerData, messages: postedFields(expression, resolver) });
     }
   }
   return spawns;
 }
 
-function objectFields(literal: Node | undefined, resolver: ValueResolver, into: Map<string, Value>): void {
+/** An object literal, through `as`/parentheses and through a `const` that holds one (`workerData: seat`). */
+function objectLiteralOf(node: Node | undefined, depth = 0): Node | undefined {
+  let current = node;
+  while (current && (Node.isAsExpression(current) || Node.isParenthesizedExpression(current) || Node.isSatisfiesExpression(current))) current = current.getExpression();
+  if (!current || depth > 4) return undefined;
+  if (Node.isObjectLiteralExpression(current)) return current;
+  if (Node.isIdentifier(current)) {
+    const declaration = current.getSymbol()?.getDeclarations()[0];
+    return declaration && Node.isVariableDeclaration(declaration) ? objectLiteralOf(declaration.getInitializer(), depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+function objectFields(node: Node | undefined, resolver: ValueResolver, into: Map<string, Value>): void {
+  const literal = objectLiteralOf(node);
   if (!literal || !Node.isObjectLiteralExpression(literal)) return;
   for (const property of literal.getProperties()) {
     const value = Node.isPropertyAssignment(property)
@@ -78,8 +97,11 @@ export function isMessageHandler(fn: Node): boolean {
 }
 
 /** `new URL('./w.js', import.meta.url)`, `'./w.js'`, or a `const` holding either. */
+const SELF = '\0self';
+
 function scriptPath(node: Node): string | undefined {
   if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
+  if (/^(import\.meta\.url|__filename|fileURLToPath\(import\.meta\.url\))$/.test(node.getText())) return SELF;
   if (Node.isNewExpression(node) && node.getExpression().getText() === 'URL') {
     const first = node.getArguments()[0];
     return first ? scriptPath(first) : undefined;
