@@ -58,13 +58,16 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
   }
 
-  /** Saves a screenshot under e2e/screenshots/, and a copy under docs/images/ when it illustrates the guide. */
+  /**
+   * Saves a screenshot under e2e/screenshots/. One that illustrates the guide is also copied to docs/images/, but
+   * only when DEADBOLT_UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the tracked images untouched.
+   */
   async screenshot(name: string, options: { forGuide?: boolean; clip?: Locator } = {}): Promise<string> {
     mkdirSync(screenshotsDir, { recursive: true });
     const file = join(screenshotsDir, `${name}.png`);
     if (options.clip) await options.clip.screenshot({ path: file });
     else await this.page.screenshot({ path: file });
-    if (options.forGuide) {
+    if (options.forGuide && process.env.DEADBOLT_UPDATE_SCREENSHOTS === '1') {
       mkdirSync(guideImagesDir, { recursive: true });
       copyFileSync(file, join(guideImagesDir, `${name}.png`));
     }
