@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
-import { LSP_FIXTURES, LspClient, positionOf } from './lspClient.js';
+import { applyWorkspaceEdit, LSP_FIXTURES, LspClient, positionOf } from './lspClient.js';
 
 const WORKSPACE = join(LSP_FIXTURES, 'workspace');
 const SRC = join(WORKSPACE, 'src');
@@ -123,5 +123,33 @@ test('with two workspace folders, each is its own root and deadbolt/lockGraph me
     assert.deepEqual(onlySingle.nodes.map((n) => n.name).sort(), ['ledger', 'wallet']);
   } finally {
     await both.stop();
+  }
+});
+
+test('the reorder fix is a preferred quickfix on the inconsistent half, and applying it clears both files', async () => {
+  const fixer = await LspClient.start({ folders: [WORKSPACE] });
+  try {
+    const a = await fixer.open(A);
+    const b = await fixer.open(B);
+    const [cycle] = (await fixer.diagnostics(b, hasCycle)).filter((d) => d.code === 'lock-order');
+    const actions = await fixer.codeActions(b, cycle!.range, [cycle!]);
+    const reorder = actions.find((action) => action.isPreferred === true);
+    assert.ok(reorder, `no preferred fix among ${JSON.stringify(actions.map((x) => x.title))}`);
+    assert.equal(reorder.kind, 'quickfix');
+    assert.match(reorder.title, /accounts.*before.*audit/);
+    const fixed = applyWorkspaceEdit(reorder.edit, b, fixer.text(b));
+    // Both acquisitions and both releases swap, so the function takes accounts then audit like transfer-a.ts.
+    assert.match(fixed, /accountsLock\.lock\(\);\n {2}try \{\n {4}auditLock\.lock\(\);/);
+    assert.match(fixed, /auditLock\.unlock\(\);\n {4}\}\n {2}\} finally \{\n {4}accountsLock\.unlock\(\);/);
+
+    // The same fix comes from source.fixAll.deadbolt.
+    const all = await fixer.codeActions(b, cycle!.range, [], ['source.fixAll.deadbolt']);
+    assert.equal(applyWorkspaceEdit(all[0]?.edit, b, fixer.text(b)), fixed);
+
+    await fixer.change(b, fixed);
+    assert.ok(noCycle(await fixer.diagnostics(b)));
+    await fixer.diagnostics(a, noCycle);
+  } finally {
+    await fixer.stop();
   }
 });

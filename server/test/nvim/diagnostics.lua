@@ -54,30 +54,32 @@ local function main()
     out(string.format('DIAG %s %d:%d %s %s', tostring(d.code), d.lnum + 1, d.col + 1, tostring(d.source), d.message))
   end
 
-  local first = matching()[1]
-  local lsp_diagnostic = vim.tbl_extend('keep', {
-    range = { start = { line = first.lnum, character = first.col }, ['end'] = { line = first.end_lnum, character = first.end_col } },
-    severity = first.severity,
-    message = first.message,
-    source = first.source,
-    code = first.code,
-  }, first.user_data and first.user_data.lsp or {})
-  local params = {
-    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-    range = lsp_diagnostic.range,
-    context = { diagnostics = { lsp_diagnostic } },
-  }
-  local responses, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, 30000)
-  if not responses then return fail('codeAction request failed: ' .. tostring(err)) end
+  -- Ask for the code actions of every diagnostic of the rule, as the editor's code-action menu would on each line.
   local count = 0
-  for _, response in pairs(responses) do
-    if response.err then return fail('codeAction error: ' .. vim.inspect(response.err)) end
-    for _, action in ipairs(response.result or {}) do
-      count = count + 1
-      out(string.format('ACTION %s %s %s', tostring(action.kind), tostring(action.isPreferred == true), action.title))
+  for _, d in ipairs(matching()) do
+    local lsp_diagnostic = vim.tbl_extend('keep', {
+      range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum, character = d.end_col } },
+      severity = d.severity,
+      message = d.message,
+      source = d.source,
+      code = d.code,
+    }, d.user_data and d.user_data.lsp or {})
+    local params = {
+      textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+      range = lsp_diagnostic.range,
+      context = { diagnostics = { lsp_diagnostic } },
+    }
+    local responses, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, 30000)
+    if not responses then return fail('codeAction request failed: ' .. tostring(err)) end
+    for _, response in pairs(responses) do
+      if response.err then return fail('codeAction error: ' .. vim.inspect(response.err)) end
+      for _, action in ipairs(response.result or {}) do
+        count = count + 1
+        out(string.format('ACTION %d %s %s %s', d.lnum + 1, tostring(action.kind), tostring(action.isPreferred == true), action.title))
+      end
     end
   end
-  if count == 0 then return fail('no code actions for the ' .. rule .. ' diagnostic') end
+  if count == 0 then return fail('no code actions for the ' .. rule .. ' diagnostics') end
 
   vim.lsp.stop_client(client_id)
   vim.wait(10000, function() return vim.lsp.get_client_by_id(client_id) == nil end, 20)

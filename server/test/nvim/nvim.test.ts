@@ -1,7 +1,7 @@
 /**
  * deadbolt-lsp in a real editor: spawns headless Neovim with diagnostics.lua on a file with a lock-order cycle and
- * asserts what it printed (the diagnostics it received and the code actions it was offered). Neovim must be
- * installed (`apt-get install -y neovim`); when it is missing this test fails with that instruction.
+ * asserts what it printed (the diagnostics it received and the code actions it was offered, including the reorder
+ * fix). Neovim must be installed (`apt-get install -y neovim`); when it is missing this test fails saying so.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -59,6 +59,10 @@ test('headless Neovim receives the lock-order diagnostics and code actions of a 
     assert.match(line, /wallet/);
   }
 
+  // Each side of the cycle can be suppressed; the side against the consistent order (wallet, then ledger, on line 17)
+  // gets the preferred fix that swaps the two acquisitions.
   const actions = lines.filter((l) => l.startsWith('ACTION '));
-  assert.ok(actions.includes('ACTION quickfix false Suppress lock-order on this line'), context);
+  assert.ok(actions.includes('ACTION 10 quickfix false Suppress lock-order on this line'), context);
+  assert.ok(actions.includes('ACTION 17 quickfix false Suppress lock-order on this line'), context);
+  assert.ok(actions.includes('ACTION 17 quickfix true Take `ledger` before `wallet`, the order used elsewhere'), context);
 });
