@@ -68,3 +68,7 @@ export function setLocal(): void {
 export function resetLocal(): void {
   local = 0;
 }
+
+// Module initialisation is not evidence: these top-level writes are neither reported nor counted.
+total = 100;
+total += 1;

@@ -1,7 +1,8 @@
 /**
  * Rule `unguarded-write`: a write to shared state without the lock that guards it. The guard is declared with
  * `/** @guardedBy lockName *\/` on the field or variable, or inferred: a location written under one lock at
- * most of its writes (at least two) is reported where it is written without it. Constructors are exempt.
+ * most of its writes (at least two) is reported where it is written without it. Constructors are exempt, and
+ * top-level module code does not count towards (or against) an inferred guard.
  */
 import { Node } from 'ts-morph';
 import type { LockRef, Rule, RuleContext } from '../rule.js';
@@ -50,7 +51,8 @@ export const unguardedWrite: Rule = {
     for (const write of writes.values()) {
       const guard = context.model.guardedBy(write.fact.target);
       if (guard !== undefined) checkDeclared(context, write, guard);
-      else byTarget.set(write.fact.target, [...(byTarget.get(write.fact.target) ?? []), write]);
+      // Module initialisation runs once, before any worker it starts can share the state: not evidence either way.
+      else if (!Node.isSourceFile(write.fact.root.node)) byTarget.set(write.fact.target, [...(byTarget.get(write.fact.target) ?? []), write]);
     }
     for (const group of byTarget.values()) checkInferred(context, group);
   },
