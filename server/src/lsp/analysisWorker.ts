@@ -49,14 +49,19 @@ function open(name: string, options: Extract<WorkerRequest, { type: 'open' }>['o
     graph: { nodes: [], edges: [], cycles: [] },
     buffers: new Map(),
   };
-  root.workspace = new Workspace({
-    ...options,
-    onProgress: () => {
-      // Acquire-load: the main thread publishes a newer generation with Atomics.store after posting the edit,
-      // so seeing it here means the run's input is already out of date and its findings would be discarded.
-      if (Atomics.load(cancel, NEWEST_GENERATION) > root.runningGeneration) throw new Cancelled();
-    },
-  });
+  const onProgress = (): void => {
+    // Acquire-load: the main thread publishes a newer generation with Atomics.store after posting the edit,
+    // so seeing it here means the run's input is already out of date and its findings would be discarded.
+    if (Atomics.load(cancel, NEWEST_GENERATION) > root.runningGeneration) throw new Cancelled();
+  };
+  try {
+    root.workspace = new Workspace({ ...options, onProgress });
+  } catch (error) {
+    if (options.tsconfig === undefined) throw error;
+    // A tsconfig.json being edited is often invalid for a while; analyse the folder's files meanwhile.
+    post({ type: 'log', level: 'error', message: `cannot use ${options.tsconfig} (${describe(error)}); analysing every source file below ${options.cwd} instead` });
+    root.workspace = new Workspace({ ...options, tsconfig: undefined, paths: [options.cwd], onProgress });
+  }
   roots.set(name, root);
 }
 

@@ -103,3 +103,16 @@ test('an unsaved buffer is analysed; other schemes and non-script files are igno
   assert.ok(!client.publishes.some((p) => p.uri === readme || p.uri.startsWith('git:')));
   await client.close(readme);
 });
+
+test('a workspace whose tsconfig.json is invalid is still analysed, file by file, and the problem is logged', async () => {
+  const folder = join(LSP_FIXTURES, 'broken-tsconfig');
+  const broken = await LspClient.start({ folders: [folder] });
+  try {
+    const uri = await broken.open(join(folder, 'src', 'bump.ts'));
+    const diagnostics = await broken.diagnostics(uri);
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['non-atomic-update', 3]]);
+    await broken.logged(/cannot use .*tsconfig\.json/);
+  } finally {
+    await broken.stop();
+  }
+});
