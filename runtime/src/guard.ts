@@ -9,18 +9,19 @@ export interface Unlockable {
 }
 
 export class LockGuard implements Disposable {
-  readonly #lock: Unlockable;
+  // TypeScript-private rather than #private: `m.lock().unlock()` reads it on every call, and V8 loads plain fields faster.
+  private readonly lock: Unlockable;
 
   constructor(lock: Unlockable) {
-    this.#lock = lock;
+    this.lock = lock;
   }
 
   /** Releases the lock once. The guard is shared by every acquisition, so release each acquisition once only. */
   unlock(): void {
-    this.#lock.unlock();
+    this.lock.unlock();
   }
 
   [Symbol.dispose](): void {
-    this.#lock.unlock();
+    this.lock.unlock();
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * Mutex's observed path (checked mode or a tracer on) against its plain fast path: a release is reported to the
+ * tracer exactly when its acquisition was, whichever of the two paths each call took, and ownership errors hold
+ * on both. Runs in its own process, so installing a tracer here touches no other test file.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DeadlockError, LockNotHeldError, Mutex } from '../src/index.js';
+import { installTracer, type Tracer } from '../src/trace/hooks.js';
+
+function recordingTracer(events: string[]): Tracer {
+  return {
+    created: () => {},
+    waitBegin: (id) => events.push(`waitBegin ${id}`),
+    waitEnd: (id) => events.push(`waitEnd ${id}`),
+    acquired: (id) => events.push(`acquired ${id}`),
+    released: (id) => events.push(`released ${id}`),
+    notified: () => {},
+  };
+}
+
+test('a lock taken untraced and released traced reports nothing; the next traced pair reports both', (t) => {
+  t.after(() => installTracer(undefined));
+  const events: string[] = [];
+  const mutex = new Mutex({ name: 'observed' });
+  mutex.lock();
+  installTracer(recordingTracer(events));
+  assert.equal(mutex.isHeldByCurrentThread(), true);
+  mutex.unlock();
+  assert.deepEqual(events, [], 'the release of an unreported acquisition is not reported');
+  assert.equal(mutex.isHeldByCurrentThread(), false);
+  mutex.lock().unlock();
+  assert.equal(mutex.tryLock() !== undefined, true);
+  mutex.unlock();
+  assert.deepEqual(events, [`acquired ${mutex.id}`, `released ${mutex.id}`, `acquired ${mutex.id}`, `released ${mutex.id}`]);
+});
+
+test('a lock taken traced still counts as held, and is released, after the tracer is removed', async (t) => {
+  t.after(() => installTracer(undefined));
+  const events: string[] = [];
+  installTracer(recordingTracer(events));
+  const mutex = new Mutex();
+  const guard = await mutex.lockAsync();
+  installTracer(undefined);
+  assert.equal(mutex.isHeldByCurrentThread(), true);
+  assert.throws(() => mutex.lock(), DeadlockError, 'an observed acquisition still counts as held by this thread');
+  guard.unlock();
+  assert.equal(mutex.isHeldByCurrentThread(), false);
+  assert.throws(() => mutex.unlock(), LockNotHeldError);
+  // The lock really is free: the plain fast path takes it.
+  assert.equal(mutex.tryLock() !== undefined, true);
+  mutex.unlock();
+  assert.deepEqual(events, [`acquired ${mutex.id}`]);
+});
+
+test('lock() on a lock this thread holds through the observed path throws DeadlockError, traced', (t) => {
+  t.after(() => installTracer(undefined));
+  installTracer(recordingTracer([]));
+  const mutex = new Mutex();
+  mutex.lock();
+  assert.throws(() => mutex.lock(), DeadlockError);
+  mutex.unlock();
+  assert.throws(() => mutex.unlock(), LockNotHeldError);
+});
