@@ -60,6 +60,9 @@ export function startServer(connection: Connection): void {
   let folders: string[] = [];
   let dynamicConfiguration = false;
   let dynamicWatchers = false;
+  let folderEvents = false;
+  /** Reconfigurations run one after another: two overlapping resets would each reopen the other's roots. */
+  let reconfiguring: Promise<void> = Promise.resolve();
   const publisher = new Publisher(connection, documents, uris, () => docsBase, (document, root) => {
     const path = documentPath(document.uri, document.languageId);
     return path !== undefined && isAnalysedPath(path) && roots.rootNameOf(path) === root;
@@ -159,7 +162,12 @@ export function startServer(connection: Connection): void {
   }
 
   /** Settings or a config file changed: rebuild every root with the new configuration and re-send open buffers. */
-  async function reconfigure(): Promise<void> {
+  function reconfigure(): Promise<void> {
+    reconfiguring = reconfiguring.then(reconfigureNow, reconfigureNow);
+    return reconfiguring;
+  }
+
+  async function reconfigureNow(): Promise<void> {
     const old = await roots.reset();
     for (const previous of old) {
       // A folder removed from the workspace is no root any more: its files now belong elsewhere, or nowhere.
@@ -191,6 +199,7 @@ export function startServer(connection: Connection): void {
     const workspace = params.capabilities.workspace;
     dynamicConfiguration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
     dynamicWatchers = workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    folderEvents = workspace?.workspaceFolders === true;
     const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders = folderUris.map(uriToPath).filter((p): p is string => p !== undefined);
 
@@ -225,6 +234,8 @@ export function startServer(connection: Connection): void {
         watchers: [{ globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }, { globPattern: '**/{deadbolt.config,tsconfig}.json' }],
       });
     }
+    // The library throws when asked for folder events a client never sends.
+    if (!folderEvents) return;
     connection.workspace.onDidChangeWorkspaceFolders((event) => {
       const removed = new Set(event.removed.map((f) => uriToPath(f.uri)));
       folders = [...folders.filter((f) => !removed.has(f)), ...event.added.map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined)];

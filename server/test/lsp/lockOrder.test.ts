@@ -109,7 +109,7 @@ test('hover on a lock names it and the locks taken while it is held', async () =
   assert.equal(await client.hover(b, { line: 0, character: 0 }), null);
 });
 
-test('with two workspace folders, each is its own root and deadbolt/lockGraph merges both', async () => {
+test('with two workspace folders, each is its own root, deadbolt/lockGraph merges both, and removing one clears it', async () => {
   const single = join(LSP_FIXTURES, 'single-file');
   const both = await LspClient.start({ folders: [WORKSPACE, single] });
   try {
@@ -121,6 +121,16 @@ test('with two workspace folders, each is its own root and deadbolt/lockGraph me
     assert.equal(graph.cycles.length, 2);
     const onlySingle = await both.lockGraph({ uris: [pathToFileURL(single).href] });
     assert.deepEqual(onlySingle.nodes.map((n) => n.name).sort(), ['ledger', 'wallet']);
+
+    // Removing a folder clears what was published for its (closed) files; its graph leaves the merged one.
+    const transferA = pathToFileURL(A).href;
+    await both.diagnostics(transferA, hasCycle);
+    await both.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [], removed: [{ uri: pathToFileURL(WORKSPACE).href, name: WORKSPACE }] },
+    });
+    await both.diagnostics(transferA, (d) => d.length === 0);
+    const remaining = await both.lockGraph();
+    assert.deepEqual(remaining.nodes.map((n) => n.name).sort(), ['ledger', 'wallet']);
   } finally {
     await both.stop();
   }
