@@ -2,6 +2,7 @@
  * A long-lived analysis session over one ts-morph Project. Editor buffers replace file contents in place,
  * so the parsed files and the type checker's work on unchanged files are reused between analyses.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Project, ts, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../protocol/index.js';
@@ -35,15 +36,23 @@ export class Workspace {
   private last: { result: AnalysisResult; relevant: readonly SourceFile[]; config: string } | undefined;
   /** Files set or removed since the last analysis. */
   private readonly changed = new Set<string>();
+  /** The text of every root file as last read from disk or set by an editor, for the prefilter. */
+  private readonly texts = new Map<string, string>();
+  /** Root files whose text came from `setFile` rather than the disk. */
+  private readonly edited = new Set<string>();
 
   constructor(options: AnalyzeOptions) {
     this.options = options;
+    // Files enter the Project only once the prefilter keeps them (see `relevantFiles`): parsing and binding
+    // files that never touch concurrency would cost more than analysing the rest.
     if (options.tsconfig) {
-      this.project = new Project({ tsConfigFilePath: path.resolve(options.cwd, options.tsconfig) });
-      this.roots = this.project
-        .getSourceFiles()
-        .map((f) => f.getFilePath() as string)
-        .filter((f) => isSourceFile(f) && !f.includes('/node_modules/'));
+      const configPath = path.resolve(options.cwd, options.tsconfig);
+      this.project = new Project({ tsConfigFilePath: configPath, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true });
+      const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+      this.roots = (parsed?.fileNames ?? [])
+        .map((f) => path.resolve(f))
+        .filter((f) => isSourceFile(f) && !f.includes(`${path.sep}node_modules${path.sep}`))
+        .sort();
       if (options.paths && options.paths.length > 0) {
         // With both, the tsconfig gives the compiler options and the paths narrow what is reported.
         const wanted = new Set(discoverFiles(options.cwd, options.paths));
@@ -52,7 +61,6 @@ export class Workspace {
     } else {
       this.project = new Project({ compilerOptions: DEFAULT_COMPILER_OPTIONS, skipFileDependencyResolution: true });
       this.roots = discoverFiles(options.cwd, options.paths ?? []);
-      for (const file of this.roots) this.project.addSourceFileAtPath(file);
     }
   }
 
@@ -63,10 +71,11 @@ export class Workspace {
   /** Adds or updates an editor buffer; the next `analyze()` sees its text instead of the disk's. */
   setFile(file: string, text: string): void {
     const absolute = path.resolve(this.options.cwd, file);
+    if (this.textOf(absolute) === text && this.roots.includes(absolute)) return;
+    this.texts.set(absolute, text);
+    this.edited.add(absolute);
     const existing = this.project.getSourceFile(absolute);
-    if (existing && existing.getFullText() === text && this.roots.includes(absolute)) return;
     if (existing) existing.replaceWithText(text);
-    else this.project.createSourceFile(absolute, text, { overwrite: true });
     if (!this.roots.includes(absolute)) this.roots = [...this.roots, absolute].sort();
     this.changed.add(absolute);
   }
@@ -75,6 +84,8 @@ export class Workspace {
     const absolute = path.resolve(this.options.cwd, file);
     const existing = this.project.getSourceFile(absolute);
     if (existing) this.project.removeSourceFile(existing);
+    this.texts.delete(absolute);
+    this.edited.delete(absolute);
     this.roots = this.roots.filter((f) => f !== absolute);
     this.changed.add(absolute);
   }
@@ -113,40 +124,60 @@ export class Workspace {
     return this.options.config ?? loadConfig({ cwd: this.options.cwd }).config;
   }
 
+  /** A root file's text: the editor's buffer when one was set, else the disk's (read once). */
+  private textOf(file: string): string {
+    let text = this.texts.get(file);
+    if (text === undefined) {
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        text = '';
+      }
+      this.texts.set(file, text);
+    }
+    return text;
+  }
+
   /**
    * Root files that pass the prefilter, the root files that import one of them (they use its locks), and the
-   * root files those import (helpers called under a lock live there).
+   * root files those import (helpers called under a lock live there); added to the Project on first use.
+   * Imports are read from the text and resolved by path (`./x.js` is `./x.ts` before compilation).
    */
   private relevantFiles(): SourceFile[] {
-    const all = this.roots.map((f) => this.project.getSourceFile(f)).filter((f): f is SourceFile => f !== undefined);
-    const byPath = new Map(all.map((f) => [f.getFilePath() as string, f]));
-    // Relative specifiers are resolved by path (`./x.js` is `./x.ts` before compilation): asking the
-    // compiler to resolve every import of every file would cost more than the rest of the prefilter.
-    const importsOf = (file: SourceFile): SourceFile[] => {
-      const folder = path.dirname(file.getFilePath());
-      const found: SourceFile[] = [];
-      for (const statement of file.compilerNode.statements) {
-        if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) || !statement.moduleSpecifier) continue;
-        if (!ts.isStringLiteral(statement.moduleSpecifier) || !statement.moduleSpecifier.text.startsWith('.')) continue;
-        const target = resolveRelative(folder, statement.moduleSpecifier.text, byPath);
+    const rootSet = new Set(this.roots);
+    const importsOf = (file: string): string[] => {
+      const folder = path.dirname(file);
+      const found: string[] = [];
+      for (const match of this.textOf(file).matchAll(RELATIVE_IMPORT)) {
+        const target = resolveRelative(folder, (match[1] ?? match[2])!, rootSet);
         if (target) found.push(target);
       }
       return found;
     };
-    const direct = new Set(all.filter((f) => mentionsConcurrency(f.getFullText())));
+    const direct = new Set(this.roots.filter((f) => mentionsConcurrency(this.textOf(f))));
     const chosen = new Set(direct);
-    for (const file of all) if (!chosen.has(file) && importsOf(file).some((t) => direct.has(t))) chosen.add(file);
+    for (const file of this.roots) if (!chosen.has(file) && importsOf(file).some((t) => direct.has(t))) chosen.add(file);
     for (const file of [...chosen]) for (const target of importsOf(file)) chosen.add(target);
-    return all.filter((f) => chosen.has(f));
+    return this.roots
+      .filter((f) => chosen.has(f))
+      .map((f) => this.project.getSourceFile(f) ?? this.addToProject(f));
+  }
+
+  /** Adds a root file to the Project: from disk when no editor set it (ts-morph reads a disk file at half the cost). */
+  private addToProject(file: string): SourceFile {
+    if (this.edited.has(file)) return this.project.createSourceFile(file, this.textOf(file), { overwrite: true });
+    return this.project.addSourceFileAtPath(file);
   }
 }
 
-function resolveRelative(folder: string, specifier: string, byPath: ReadonlyMap<string, SourceFile>): SourceFile | undefined {
+/** `from './x.js'`, `import './x.js'`, `import('./x.js')`: relative module specifiers in source text. */
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]|\bexport\s*\*\s*from\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+
+function resolveRelative(folder: string, specifier: string, roots: ReadonlySet<string>): string | undefined {
   const absolute = path.resolve(folder, specifier);
   const stem = absolute.replace(/\.(m|c)?jsx?$/, '');
   for (const candidate of [absolute, `${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}.cts`, `${absolute}.ts`, `${absolute}/index.ts`, `${absolute}/index.js`]) {
-    const file = byPath.get(candidate);
-    if (file) return file;
+    if (roots.has(candidate)) return candidate;
   }
   return undefined;
 }
