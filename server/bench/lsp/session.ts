@@ -13,6 +13,9 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 
+/** Whether a publish (its diagnostics and the document version it names, if any) reflects the text just sent. */
+export type Accept = (diagnostics: Diagnostic[], version: number | undefined) => boolean;
+
 /** Bound on one wait, so a server that never answers ends the benchmark with an error rather than hanging it. */
 const WAIT_MS = 120_000;
 
@@ -57,15 +60,20 @@ export class BenchSession {
     return session;
   }
 
+  /** The version of the last text sent for the open document. */
+  get documentVersion(): number {
+    return this.version;
+  }
+
   /** Resolves with the first publish for `uri` that `accept` takes, counting from now. */
-  private next(uri: string, accept: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
+  private next(uri: string, accept: Accept): Promise<Diagnostic[]> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.listeners.delete(listener);
         reject(new Error(`no matching diagnostics for ${uri} within ${WAIT_MS} ms`));
       }, WAIT_MS);
       const listener = (params: PublishDiagnosticsParams): void => {
-        if (params.uri !== uri || !accept(params.diagnostics)) return;
+        if (params.uri !== uri || !accept(params.diagnostics, params.version)) return;
         clearTimeout(timer);
         this.listeners.delete(listener);
         resolve(params.diagnostics);
@@ -75,7 +83,7 @@ export class BenchSession {
   }
 
   /** Opens a document and returns the milliseconds until diagnostics accepted by `accept` arrive. */
-  async open(path: string, text: string, accept: (d: Diagnostic[]) => boolean): Promise<number> {
+  async open(path: string, text: string, accept: Accept): Promise<number> {
     const uri = pathToFileURL(path).href;
     this.version = 1;
     const published = this.next(uri, accept);
@@ -86,7 +94,7 @@ export class BenchSession {
   }
 
   /** Replaces a document's text and returns the milliseconds until diagnostics accepted by `accept` arrive. */
-  async edit(path: string, text: string, accept: (d: Diagnostic[]) => boolean): Promise<number> {
+  async edit(path: string, text: string, accept: Accept): Promise<number> {
     const uri = pathToFileURL(path).href;
     const published = this.next(uri, accept);
     const started = performance.now();
