@@ -1,11 +1,12 @@
 /**
  * Mutex's observed path (checked mode or a tracer on) against its plain fast path: a release is reported to the
  * tracer exactly when its acquisition was, whichever of the two paths each call took, and ownership errors hold
- * on both. Runs in its own process, so installing a tracer here touches no other test file.
+ * on both; checked mode switched on after the fast path was optimized still applies. Runs in its own process, so
+ * installing a tracer or turning checking on here touches no other test file.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeadlockError, LockNotHeldError, Mutex } from '../src/index.js';
+import { configure, DeadlockError, LockNotHeldError, LockOrderViolation, Mutex } from '../src/index.js';
 import { installTracer, type Tracer } from '../src/trace/hooks.js';
 
 function recordingTracer(events: string[]): Tracer {
@@ -61,4 +62,25 @@ test('lock() on a lock this thread holds through the observed path throws Deadlo
   assert.throws(() => mutex.lock(), DeadlockError);
   mutex.unlock();
   assert.throws(() => mutex.unlock(), LockNotHeldError);
+});
+
+test('checked mode turned on after locks were created and used takes effect on their next lock()', (t) => {
+  t.after(() => configure({ checkLockOrder: false }));
+  const a = new Mutex({ name: 'a' });
+  const b = new Mutex({ name: 'b' });
+  // Enough rounds for the fast path to be optimized with checked mode off, which must not stick.
+  for (let i = 0; i < 50_000; i++) {
+    a.lock();
+    b.lock();
+    b.unlock();
+    a.unlock();
+  }
+  configure({ checkLockOrder: true });
+  a.withLock(() => b.withLock(() => {}));
+  b.lock();
+  assert.throws(() => a.lock(), LockOrderViolation);
+  assert.equal(a.isHeldByCurrentThread(), false, 'the violation is thrown before taking the lock');
+  b.unlock();
+  configure({ checkLockOrder: false });
+  b.withLock(() => a.withLock(() => {}));
 });

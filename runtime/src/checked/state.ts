@@ -13,6 +13,23 @@ const GRAPH_KEY = 'deadbolt.lockGraph.v1';
 export let checking = false;
 export let graph: SharedLockGraph | undefined;
 
+const listeners: ((on: boolean) => void)[] = [];
+
+/**
+ * Calls `listener` now with the current mode and again whenever it changes in this thread. Mutex uses it to keep
+ * the mode in a prototype property, which V8 folds into optimized code as a constant (a change deoptimizes),
+ * so its fast path does not load `checking` at all.
+ */
+export function onCheckingChange(listener: (on: boolean) => void): void {
+  listeners.push(listener);
+  listener(checking);
+}
+
+function setMode(on: boolean): void {
+  checking = on;
+  for (const listener of listeners) listener(on);
+}
+
 function inheritedGraph(): SharedLockGraph | undefined {
   const buffer: unknown = workerThreads?.getEnvironmentData(GRAPH_KEY);
   if (buffer instanceof SharedArrayBuffer && buffer.byteLength === GRAPH_BYTES) return new SharedLockGraph(buffer);
@@ -25,7 +42,7 @@ export function setChecking(on: boolean): void {
     graph = inheritedGraph() ?? new SharedLockGraph(new SharedArrayBuffer(GRAPH_BYTES));
     workerThreads?.setEnvironmentData(GRAPH_KEY, graph.buffer);
   }
-  checking = on;
+  setMode(on);
 }
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
@@ -35,6 +52,6 @@ if (env?.['DEADBOLT_CHECK'] === '1') {
   const inherited = inheritedGraph();
   if (inherited !== undefined) {
     graph = inherited;
-    checking = true;
+    setMode(true);
   }
 }
