@@ -149,7 +149,7 @@ export class Workspace {
       const folder = path.dirname(file);
       const found: string[] = [];
       for (const match of this.textOf(file).matchAll(RELATIVE_IMPORT)) {
-        const target = resolveRelative(folder, (match[1] ?? match[2])!, rootSet);
+        const target = resolveRelative(folder, match[1]!, rootSet);
         if (target) found.push(target);
       }
       return found;
@@ -170,8 +170,8 @@ export class Workspace {
   }
 }
 
-/** `from './x.js'`, `import './x.js'`, `import('./x.js')`: relative module specifiers in source text. */
-const RELATIVE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]|\bexport\s*\*\s*from\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+/** `from './x.js'` (imports and re-exports), `import './x.js'`, `import('./x.js')`: relative specifiers in source text. */
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
 function resolveRelative(folder: string, specifier: string, roots: ReadonlySet<string>): string | undefined {
   const absolute = path.resolve(folder, specifier);

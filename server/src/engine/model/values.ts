@@ -5,7 +5,6 @@
  */
 import { Node, SyntaxKind, type Expression } from 'ts-morph';
 import {
-  LOCK_KINDS,
   runtimeClassOfIdentifier,
   runtimeClassOfType,
   runtimeClassOfTypeNode,
@@ -49,10 +48,6 @@ export const WHOLE_WORKER_DATA = '\0whole';
 /** A stable key for a declaration: its file and start offset. */
 export function keyOf(node: Node): string {
   return `${node.getSourceFile().getFilePath()}:${node.getStart()}`;
-}
-
-export function isLockValue(value: Value | undefined): value is Value & { kind: RuntimeClass } {
-  return value?.kind !== undefined && LOCK_KINDS.has(value.kind);
 }
 
 function unwrap(expression: Node): Node {
