@@ -30,6 +30,8 @@ interface Root {
   graph: StaticLockGraph;
   /** Editor buffers by path, for reading the identifier a lock is declared with. */
   buffers: Map<string, string>;
+  /** Files set (text) or removed (null) since the last completed analysis. */
+  unanalysed: Map<string, string | null>;
 }
 const roots = new Map<string, Root>();
 
@@ -48,6 +50,7 @@ function open(name: string, options: Extract<WorkerRequest, { type: 'open' }>['o
     reportedFiles: undefined,
     graph: { nodes: [], edges: [], cycles: [] },
     buffers: new Map(),
+    unanalysed: new Map(),
   };
   const onProgress = (): void => {
     // Acquire-load: the main thread publishes a newer generation with Atomics.store after posting the edit,
@@ -75,6 +78,7 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
   root.runningGeneration = request.generation;
   try {
     const result = root.workspace.analyze();
+    root.unanalysed.clear();
     root.graph = result.graph;
     const files = root.workspace.rootFiles;
     const changed = files !== root.reportedFiles && (files.length !== root.reportedFiles?.length || files.some((f, i) => f !== root.reportedFiles![i]));
@@ -88,6 +92,17 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
       ...(changed ? { rootFiles: files } : {}),
     });
   } catch (error) {
+    // The Workspace marks its changes as seen before it builds the model, so after an abandoned (or failed) run it
+    // would reuse a result that predates them. Tell it again; setFile ignores a text it already has, hence the
+    // detour through a text that differs by one newline (never analysed: both calls happen before the next run).
+    for (const [path, text] of root.unanalysed) {
+      if (text === null) {
+        root.workspace.removeFile(path);
+      } else {
+        root.workspace.setFile(path, `${text}\n`);
+        root.workspace.setFile(path, text);
+      }
+    }
     if (error instanceof Cancelled) post({ type: 'cancelled', id: request.id });
     else post({ type: 'failed', id: request.id, message: describe(error) });
   } finally {
@@ -124,12 +139,14 @@ function handle(request: WorkerRequest): void {
       const root = roots.get(request.root);
       root?.workspace.setFile(request.path, request.text);
       root?.buffers.set(request.path, request.text);
+      root?.unanalysed.set(request.path, request.text);
       return;
     }
     case 'removeFile': {
       const root = roots.get(request.root);
       root?.workspace.removeFile(request.path);
       root?.buffers.delete(request.path);
+      root?.unanalysed.set(request.path, null);
       return;
     }
     case 'analyze':

@@ -1,8 +1,10 @@
 /**
- * The analysis lifecycle seen from the protocol: runs overtaken by newer text never publish, and an analysis
- * worker that keeps dying is logged and abandoned while the server keeps answering requests.
+ * The analysis lifecycle seen from the protocol: runs overtaken by newer text never publish, a cancelled run loses
+ * no edit, and an analysis worker that keeps dying is logged and abandoned while the server keeps answering.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LSP_FIXTURES, LspClient } from './lspClient.js';
@@ -58,5 +60,30 @@ test('an analysis worker that keeps dying is logged and given up on, and the ser
     assert.equal(starved.child.exitCode, null);
   } finally {
     await starved.stop();
+  }
+});
+
+test('an edit that cancels a run is not lost when the next edit touches only an unrelated file', async () => {
+  // Many files the engine must model, so a run is long enough to be overtaken while it walks them.
+  const folder = mkdtempSync(join(tmpdir(), 'deadbolt-lsp-cancel-'));
+  const body = Array.from({ length: 60 }, (_, i) => `export function f${i}(i: number): number {\n  return Atomics.add(counts, i % 4, ${i});\n}`).join('\n');
+  for (let i = 0; i < 30; i++) writeFileSync(join(folder, `shared${i}.ts`), `const counts = new Int32Array(new SharedArrayBuffer(16));\n${body}\n`);
+  writeFileSync(join(folder, 'plain.ts'), 'export const answer = 42;\n');
+  const client = await LspClient.start({ folders: [folder], initializationOptions: { debounceMs: 0 } });
+  try {
+    const a = await client.open(join(folder, 'shared0.ts'));
+    const plain = await client.open(join(folder, 'plain.ts'));
+    await client.diagnostics(a);
+    await client.diagnostics(plain);
+    for (let round = 0; round < 5; round++) {
+      // The lost update goes in, and at once an unrelated edit overtakes the run that would report it.
+      await client.change(a, `${client.text(a)}export function bump${round}(): void { counts[0]++; }\n`);
+      await client.change(plain, `${client.text(plain)}// ${round}\n`);
+      const found = await client.diagnostics(a);
+      assert.equal(found.filter((d) => d.code === 'non-atomic-update').length, round + 1, `round ${round}`);
+    }
+  } finally {
+    await client.stop();
+    rmSync(folder, { recursive: true, force: true });
   }
 });
