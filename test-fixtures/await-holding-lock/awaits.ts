@@ -64,6 +64,13 @@ export async function awaitingAnotherLock(): Promise<void> {
   permits.release();
 }
 
+export async function forAwaitHolding(rows: AsyncIterable<number>): Promise<void> {
+  using _ = m.lock();
+  for await (const row of rows) { // expect: await-holding-lock
+    void row;
+  }
+}
+
 // ---- not flagged ----
 
 export async function asyncAcquisition(): Promise<void> {
@@ -125,4 +132,11 @@ export async function asyncPermit(): Promise<void> {
   await permits.acquireAsync();
   await fetchRow();
   permits.release();
+}
+
+export async function forAwaitAsyncLock(rows: AsyncIterable<number>): Promise<void> {
+  await using _ = await m.lockAsync();
+  for await (const row of rows) {
+    void row;
+  }
 }

@@ -193,6 +193,10 @@ export class Walker {
       if (!spinOn) this.walkExpression(statement.getExpression(), state, frame);
     } else if (Node.isForOfStatement(statement) || Node.isForInStatement(statement)) {
       this.walkExpression(statement.getExpression(), state, frame);
+      // `for await` suspends before every iteration, like an `await` at the loop head.
+      if (Node.isForOfStatement(statement) && statement.isAwaited() && frame.depth === 0) {
+        this.host.awaitReached({ root: frame.root, node: statement, held: state.held.filter((h) => h.definite) });
+      }
     }
     const exits: State[] = [];
     frame.loops.push(exits);
