@@ -47,3 +47,31 @@ test('lock-order: with code between the acquisitions, the fix is a non-preferred
   );
   assert.match(fixed, /import \{ Mutex, lockAll \} from '@deadbolt\/runtime';/);
 });
+
+test('lock-order: nested try/finally acquisitions are swapped together with their releases', () => {
+  const file = path.join(FIXTURES_ROOT, 'lock-order', 'try-finally-fix.ts');
+  const findings = findingsIn('lock-order', 'try-finally-fix.ts', 'lock-order');
+  assert.deepEqual(findings.find((f) => f.span.line === 10)?.fixes, []);
+  const fix = findings.find((f) => f.span.line === 24)?.fixes[0];
+  assert.ok(fix?.preferred);
+  const fixed = applyEdits(readFileSync(file, 'utf8'), fix.edits);
+  assert.equal(
+    fixed.slice(fixed.indexOf('export function save')),
+    [
+      'export function save(): void {',
+      '  config.lock();',
+      '  try {',
+      '    state.lock(); // expect: lock-order',
+      '    try {',
+      '      // write both',
+      '    } finally {',
+      '      state.unlock();',
+      '    }',
+      '  } finally {',
+      '    config.unlock();',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+});
