@@ -13,6 +13,8 @@ import { isMutation, mutatedByCall, writeTarget } from './writes.js';
 import { ACQUIRE, IMMEDIATE_ARRAY_METHODS, RELEASE, TRY, WITH, isAwaited, isGuardInitializer, mainThreadCondition, unwrapAwait } from './lock-calls.js';
 
 const MAX_INLINE_DEPTH = 8;
+/** Inlined calls per root walk: deep fan-out (each helper calling many lock-taking helpers) must not explode. */
+const INLINE_BUDGET = 2000;
 
 interface Frame {
   root: WalkRoot;
@@ -29,6 +31,8 @@ interface Frame {
   loops: State[][];
   /** A callback walked in place: its returns end the callback, not the function. */
   callback: boolean;
+  /** Inlined calls left for this root walk, shared by all its frames. */
+  budget: { left: number };
 }
 
 let nextGroup = 1;
@@ -38,7 +42,7 @@ export class Walker {
 
   /** Walks `body` (a function-like or a source file) as a root: held-at records, exits and writes are facts. */
   walkRoot(node: Node, root: WalkRoot, env: Env): void {
-    const frame: Frame = { root, env, stack: [], depth: 0, active: new Set([`${node.getStart()}:`]), returns: [], finallies: [], usings: [], catches: [], loops: [], callback: false };
+    const frame: Frame = { root, env, stack: [], depth: 0, active: new Set([`${node.getStart()}:`]), returns: [], finallies: [], usings: [], catches: [], loops: [], callback: false, budget: { left: INLINE_BUDGET } };
     const state = new State();
     this.walkBody(node, state, frame);
     if (!state.dead) this.exit(node, 'end', state, frame);
@@ -374,7 +378,7 @@ export class Walker {
   /** A call of a function of the program that takes or releases locks: walk its body with its parameters bound. */
   private inline(call: CallExpression, state: State, frame: Frame): void {
     const target = this.host.calleeOf(call);
-    if (!target || frame.depth >= MAX_INLINE_DEPTH || !this.host.touchesLocks(target)) return;
+    if (!target || frame.depth >= MAX_INLINE_DEPTH || frame.budget.left <= 0 || !this.host.touchesLocks(target)) return;
     // Recursion: a function already being walked is walked again only while holding something new, so
     // `visit -> descend -> visit` still shows what visit takes under descend's lock, and the walk terminates.
     const activeKey = `${target.getStart()}:${state.held.map((h) => h.lock.id).sort().join(',')}`;
@@ -399,7 +403,9 @@ export class Walker {
       catches: [],
       loops: [],
       callback: false,
+      budget: frame.budget,
     };
+    frame.budget.left--;
     const local = state.clone();
     this.walkBody(target, local, inner);
     const outcomes = [...inner.returns];
