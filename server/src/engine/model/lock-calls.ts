@@ -7,6 +7,8 @@ import type { AcquireMode } from './facts.js';
 
 export const ACQUIRE: Record<string, AcquireMode> = { lock: 'blocking', acquire: 'blocking', lockAsync: 'async', acquireAsync: 'async' };
 export const TRY = new Set(['tryLock', 'tryAcquire']);
+/** Condition methods that release the condition's mutex while waiting and take it back before returning. */
+export const CONDITION_WAITS = new Set(['wait', 'waitFor', 'waitAsync', 'waitForAsync']);
 export const RELEASE = new Set(['unlock', 'release']);
 export const WITH: Record<string, AcquireMode> = { withLock: 'blocking', withPermit: 'blocking', withLockAsync: 'async' };
 /** Callbacks these run before returning, so they inherit what the caller holds. */

@@ -10,7 +10,7 @@ import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
-import { ACQUIRE, IMMEDIATE_ARRAY_METHODS, RELEASE, TRY, WITH, isAwaited, isGuardInitializer, mainThreadCondition, unwrapAwait } from './lock-calls.js';
+import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, TRY, WITH, isAwaited, isGuardInitializer, mainThreadCondition, unwrapAwait } from './lock-calls.js';
 
 const MAX_INLINE_DEPTH = 8;
 /** Inlined calls per root walk: deep fan-out (each helper calling many lock-taking helpers) must not explode. */
@@ -333,6 +333,10 @@ export class Walker {
           return state.releaseHeld(held);
         }
       }
+      if (CONDITION_WAITS.has(method)) {
+        const mutex = this.conditionMutex(receiver, frame);
+        if (mutex) return this.rewait(mutex, method, call, state, frame);
+      }
       if (IMMEDIATE_ARRAY_METHODS.has(method)) {
         for (const argument of args) this.walkCallback(argument, state, frame);
         return;
@@ -342,6 +346,31 @@ export class Walker {
       return this.walkCallback(callee, state, frame);
     }
     this.inline(call, state, frame);
+  }
+
+  /** The mutex a Condition was built on: `new Condition(mutex)` at the condition's declaration. */
+  private conditionMutex(receiver: Node, frame: Frame): Value | undefined {
+    const condition = this.host.resolver.resolve(receiver, frame.env);
+    if (condition?.kind !== 'Condition' || !condition.declaration) return undefined;
+    const declaration = condition.declaration;
+    const initializer = Node.isNewExpression(declaration)
+      ? declaration
+      : Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration)
+        ? declaration.getInitializer()
+        : undefined;
+    const mutex = initializer && Node.isNewExpression(initializer) ? initializer.getArguments()[0] : undefined;
+    return mutex ? this.host.lockValue(mutex, frame.env) : undefined;
+  }
+
+  /**
+   * A condition wait releases its mutex and takes it back before returning, while every other held lock stays held:
+   * the re-acquisition is an order edge from each of those (a wait inside another lock is the nested-monitor deadlock).
+   */
+  private rewait(mutex: Value, method: string, call: Node, state: State, frame: Frame): void {
+    if (!state.held.some((h) => h.lock.id === mutex.id)) return;
+    const others = state.held.filter((h) => h.definite && h.lock.id !== mutex.id);
+    const mode = method.endsWith('Async') ? 'async' : 'blocking';
+    this.host.acquired({ root: frame.root, lock: mutex, mode, method, stack: [...frame.stack, call], heldBefore: others });
   }
 
   private guardOf(receiver: Node, state: State): Held | undefined {

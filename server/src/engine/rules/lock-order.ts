@@ -8,6 +8,7 @@ import type { RelatedLocation } from '../types.js';
 import { spanOf } from '../span.js';
 import { buildOrderGraph, chainSite, chainSteps, edgeKey, rankOf, type OrderChain, type OrderEdge } from '../model/lock-graph.js';
 import { reorderFixes } from '../fixes/reorder-locks.js';
+import { CONDITION_WAITS } from '../model/lock-calls.js';
 
 export const lockOrder: Rule = {
   id: 'lock-order',
@@ -44,11 +45,12 @@ function reportCycle(context: RuleContext, cycle: readonly string[], edges: Read
   for (const edge of cycleEdges) {
     for (const chain of edge.chains) {
       const site = chainSite(chain);
+      const taken = CONDITION_WAITS.has(chain.acquisition.method) ? `is taken back by \`${chain.acquisition.method}()\`` : 'is taken';
       const message = selfLoop
         ? `Potential deadlock: ${quoted(chain.acquisition.lock.name)} is taken while holding ${quoted(chain.held.lock.name)}, another lock of the same array; threads doing this from different positions wait on each other in a circle. Take both with \`lockAll\`.`
         : cycle.length === 2
-          ? `Potential deadlock: ${quoted(edge.to.name)} is taken while holding ${quoted(edge.from.name)}, but elsewhere they are taken in the other order (cycle ${[...names, names[0]].join(' -> ')}). Take these locks in one consistent order, or together with \`lockAll\`.`
-          : `Potential deadlock: ${quoted(edge.to.name)} is taken while holding ${quoted(edge.from.name)}, which with acquisitions elsewhere closes the cycle ${[...names, names[0]].join(' -> ')}. Take these locks in one consistent order, or together with \`lockAll\`.`;
+          ? `Potential deadlock: ${quoted(edge.to.name)} ${taken} while holding ${quoted(edge.from.name)}, but elsewhere they are taken in the other order (cycle ${[...names, names[0]].join(' -> ')}). Take these locks in one consistent order, or together with \`lockAll\`.`
+          : `Potential deadlock: ${quoted(edge.to.name)} ${taken} while holding ${quoted(edge.from.name)}, which with acquisitions elsewhere closes the cycle ${[...names, names[0]].join(' -> ')}. Take these locks in one consistent order, or together with \`lockAll\`.`;
       context.report({
         rule: 'lock-order',
         message,
