@@ -58,9 +58,17 @@ async function trial(
 
 type Kind = ContentionJob['kind'];
 
+/** A figure per kind over all trials: the median (what goals are judged on) and every trial's value. */
+export interface TrialFigures {
+  futex: number;
+  deadbolt: number;
+  all: Record<Kind, number[]>;
+}
+
 /**
  * Runs `trials` trials of each kind, alternating which kind goes first, so both meet the same background load;
- * returns the median of `figure(ms, counter)` per kind.
+ * returns the median of `figure(ms, counter)` per kind, and every trial's figure (on a loaded machine the best
+ * trial is the one least disturbed by descheduling, the closest to what an idle machine would show).
  */
 async function alternate(
   mode: ContentionJob['mode'],
@@ -68,7 +76,7 @@ async function alternate(
   iterations: number,
   work: number,
   figure: (ms: number, counter: number) => number,
-): Promise<Record<Kind, number>> {
+): Promise<TrialFigures> {
   const kinds: Kind[] = ['futex', 'deadbolt'];
   for (const kind of kinds) await trial(kind, mode, Math.ceil(iterations / 10), work); // warm-up
   const figures: Record<Kind, number[]> = { futex: [], deadbolt: [] };
@@ -79,16 +87,16 @@ async function alternate(
       figures[kind].push(figure(ms, counter));
     }
   }
-  return { futex: median(figures.futex), deadbolt: median(figures.deadbolt) };
+  return { futex: median(figures.futex), deadbolt: median(figures.deadbolt), all: figures };
 }
 
 /** Median critical sections per second, both workers together. */
-export function throughput(trials: number, iterations: number, work: number): Promise<Record<Kind, number>> {
+export function throughput(trials: number, iterations: number, work: number): Promise<TrialFigures> {
   return alternate('throughput', trials, iterations, work, (ms, counter) => (counter / ms) * 1000);
 }
 
 /** Median nanoseconds per hand-off. */
-export function pingPong(trials: number, handoffsPerWorker: number): Promise<Record<Kind, number>> {
+export function pingPong(trials: number, handoffsPerWorker: number): Promise<TrialFigures> {
   return alternate('pingpong', trials, handoffsPerWorker, 0, (ms, counter) => (ms * 1e6) / counter);
 }
 

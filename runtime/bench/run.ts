@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const t = await throughput(TRIALS, THROUGHPUT_ITERATIONS, WORK_STEPS);
   console.log(`  futex baseline   ${(t.futex / 1e6).toFixed(3)} M ops/s`);
   console.log(`  deadbolt Mutex   ${(t.deadbolt / 1e6).toFixed(3)} M ops/s`);
+  console.log(`  best trial: futex ${(Math.max(...t.all.futex) / 1e6).toFixed(3)}, deadbolt ${(Math.max(...t.all.deadbolt) / 1e6).toFixed(3)} M ops/s`);
   const slow = await slowPathRates(3, THROUGHPUT_ITERATIONS, WORK_STEPS);
   console.log(`  lock() calls that found the lock taken, per 1000 (untimed diagnostic run):`);
   console.log(`    futex ${slow.futex.toFixed(1)}, deadbolt ${slow.deadbolt.toFixed(1)}`);
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   const p = await pingPong(TRIALS, HANDOFFS);
   console.log(`  futex baseline   ${formatNs(p.futex)} per hand-off`);
   console.log(`  deadbolt Mutex   ${formatNs(p.deadbolt)} per hand-off`);
+  console.log(`  best trial: futex ${formatNs(Math.min(...p.all.futex))}, deadbolt ${formatNs(Math.min(...p.all.deadbolt))} per hand-off`);
   const pRatio = p.deadbolt / p.futex;
   rows.push({
     name: 'hand-off latency vs futex mutex',
