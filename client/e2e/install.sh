@@ -40,11 +40,17 @@ if [ ! -f "$node24_dir/include/node/node.h" ]; then
   exit 1
 fi
 
-# code-server's postinstall checks `node --version`, so Node 24 goes first on PATH for this step only.
+# code-server's postinstall reads the Node version from npm_config_user_agent, i.e. the Node that runs npm itself,
+# so this one npm run happens under Node 24 (with Node 24 first on PATH for the scripts it starts).
+npm_cli="$(readlink -f "$(command -v npm)")"
+case "$npm_cli" in
+  *.js) ;;
+  *) npm_cli="$(dirname "$npm_cli")/../lib/node_modules/npm/bin/npm-cli.js" ;;
+esac
 PATH="$(dirname "$node24_bin"):$PATH" \
 npm_config_nodedir="$node24_dir" \
 npm_config_dangerously_allow_all_scripts=true \
-  npm rebuild --no-audit --no-fund
+  "$node24_bin" "$npm_cli" rebuild --no-audit --no-fund
 
 mkdir -p "$(dirname "$stamp")"
 want="$(manifest_hash)"
