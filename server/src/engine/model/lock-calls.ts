@@ -4,6 +4,8 @@
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { AcquireMode } from './facts.js';
+import type { Env, Value } from './values.js';
+import type { WalkHost } from './walk-host.js';
 
 export const ACQUIRE: Record<string, AcquireMode> = { lock: 'blocking', acquire: 'blocking', lockAsync: 'async', acquireAsync: 'async' };
 export const TRY = new Set(['tryLock', 'tryAcquire']);
@@ -51,4 +53,43 @@ export function mainThreadCondition(condition: Node): boolean | undefined {
   if (!declaration || !Node.isImportSpecifier(declaration)) return undefined;
   if (!/^(node:)?worker_threads$/.test(declaration.getImportDeclaration().getModuleSpecifierValue())) return undefined;
   return !negated;
+}
+
+export interface TryCondition {
+  lock: Value;
+  method: string;
+  call: Node;
+  negated: boolean;
+}
+
+/** `m.tryLock()` or `!m.tryLock()` as a whole condition: the lock is held in the branch where it succeeded. */
+export function tryCondition(condition: Node, host: WalkHost, env: Env): TryCondition | undefined {
+  let node = condition;
+  let negated = false;
+  for (;;) {
+    if (Node.isParenthesizedExpression(node)) node = node.getExpression();
+    else if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.ExclamationToken) {
+      negated = !negated;
+      node = node.getOperand();
+    } else break;
+  }
+  if (!Node.isCallExpression(node)) return undefined;
+  const callee = node.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || !TRY.has(callee.getName())) return undefined;
+  const lock = host.lockValue(callee.getExpression(), env);
+  return lock ? { lock, method: callee.getName(), call: node, negated } : undefined;
+}
+
+/** The mutex a Condition was built on: `new Condition(mutex)` at the condition's declaration. */
+export function conditionMutex(receiver: Node, host: WalkHost, env: Env): Value | undefined {
+  const condition = host.resolver.resolve(receiver, env);
+  if (condition?.kind !== 'Condition' || !condition.declaration) return undefined;
+  const declaration = condition.declaration;
+  const initializer = Node.isNewExpression(declaration)
+    ? declaration
+    : Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration)
+      ? declaration.getInitializer()
+      : undefined;
+  const mutex = initializer && Node.isNewExpression(initializer) ? initializer.getArguments()[0] : undefined;
+  return mutex ? host.lockValue(mutex, env) : undefined;
 }

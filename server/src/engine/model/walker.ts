@@ -3,37 +3,19 @@
  * locks the thread holds through lock/unlock, try-acquisitions in conditions, try/finally, `using` guards,
  * withLock-style callbacks and calls into other functions (inlined with their parameters bound to the arguments).
  */
-import { Node, SyntaxKind, ts, type CallExpression } from 'ts-morph';
+import { Node, ts, type CallExpression } from 'ts-morph';
 import type { AcquireMode, Held, WalkRoot } from './facts.js';
 import { State, merge } from './state.js';
 import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
-import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, TRY, WITH, isAwaited, isGuardInitializer, mainThreadCondition, unwrapAwait } from './lock-calls.js';
+import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, WITH, conditionMutex, isAwaited, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
+import type { Frame } from './frame.js';
 
 const MAX_INLINE_DEPTH = 8;
 /** Inlined calls per root walk: deep fan-out (each helper calling many lock-taking helpers) must not explode. */
 const INLINE_BUDGET = 2000;
-
-interface Frame {
-  root: WalkRoot;
-  env: Env;
-  stack: readonly Node[];
-  depth: number;
-  /** Functions on the inline stack, each with the locks held when it was entered. */
-  active: ReadonlySet<string>;
-  /** States at `return`s of an inlined function or callback; the walk merges them after the body. */
-  returns: State[];
-  finallies: Node[];
-  usings: Held[][];
-  catches: State[][];
-  loops: State[][];
-  /** A callback walked in place: its returns end the callback, not the function. */
-  callback: boolean;
-  /** Inlined calls left for this root walk, shared by all its frames. */
-  budget: { left: number };
-}
 
 let nextGroup = 1;
 
@@ -103,7 +85,7 @@ export class Walker {
         if (taken) this.walkStatement(taken, state, frame);
         return;
       }
-      const attempt = this.tryCondition(statement.getExpression(), frame);
+      const attempt = tryCondition(statement.getExpression(), this.host, frame.env);
       if (!attempt) this.walkExpression(statement.getExpression(), state, frame);
       const thenState = state.clone();
       const elseState = state.clone();
@@ -186,14 +168,14 @@ export class Walker {
 
   private walkLoop(statement: Node, state: State, frame: Frame): void {
     const loop = statement as Node & { getStatement(): Node; getExpression?(): Node | undefined };
-    let spinOn: ReturnType<Walker['tryCondition']>;
+    let spinOn: TryCondition | undefined;
     if (Node.isForStatement(statement)) {
       const initializer = statement.getInitializer();
       if (initializer) this.walkExpressionOrList(initializer, state, frame);
       const condition = statement.getCondition();
       if (condition) this.walkExpression(condition, state, frame);
     } else if (Node.isWhileStatement(statement)) {
-      spinOn = this.tryCondition(statement.getExpression(), frame);
+      spinOn = tryCondition(statement.getExpression(), this.host, frame.env);
       if (!spinOn) this.walkExpression(statement.getExpression(), state, frame);
     } else if (Node.isForOfStatement(statement) || Node.isForInStatement(statement)) {
       this.walkExpression(statement.getExpression(), state, frame);
@@ -249,24 +231,6 @@ export class Walker {
     const leaked = state.held.filter((h) => h.local);
     if (leaked.length === 0) this.host.cleanExit({ root: frame.root, exit: node });
     for (const held of leaked) this.host.exitHolding({ root: frame.root, held, exit: node, how });
-  }
-
-  /** `m.tryLock()` or `!m.tryLock()` as a whole condition. */
-  private tryCondition(condition: Node, frame: Frame): { lock: Value; method: string; call: Node; negated: boolean } | undefined {
-    let node = condition;
-    let negated = false;
-    for (;;) {
-      if (Node.isParenthesizedExpression(node)) node = node.getExpression();
-      else if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.ExclamationToken) {
-        negated = !negated;
-        node = node.getOperand();
-      } else break;
-    }
-    if (!Node.isCallExpression(node)) return undefined;
-    const callee = node.getExpression();
-    if (!Node.isPropertyAccessExpression(callee) || !TRY.has(callee.getName())) return undefined;
-    const lock = this.host.lockValue(callee.getExpression(), frame.env);
-    return lock ? { lock, method: callee.getName(), call: node, negated } : undefined;
   }
 
   private walkExpression(expression: Node, state: State, frame: Frame): void {
@@ -334,7 +298,7 @@ export class Walker {
         }
       }
       if (CONDITION_WAITS.has(method)) {
-        const mutex = this.conditionMutex(receiver, frame);
+        const mutex = conditionMutex(receiver, this.host, frame.env);
         if (mutex) return this.rewait(mutex, method, call, state, frame);
       }
       if (IMMEDIATE_ARRAY_METHODS.has(method)) {
@@ -346,20 +310,6 @@ export class Walker {
       return this.walkCallback(callee, state, frame);
     }
     this.inline(call, state, frame);
-  }
-
-  /** The mutex a Condition was built on: `new Condition(mutex)` at the condition's declaration. */
-  private conditionMutex(receiver: Node, frame: Frame): Value | undefined {
-    const condition = this.host.resolver.resolve(receiver, frame.env);
-    if (condition?.kind !== 'Condition' || !condition.declaration) return undefined;
-    const declaration = condition.declaration;
-    const initializer = Node.isNewExpression(declaration)
-      ? declaration
-      : Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration)
-        ? declaration.getInitializer()
-        : undefined;
-    const mutex = initializer && Node.isNewExpression(initializer) ? initializer.getArguments()[0] : undefined;
-    return mutex ? this.host.lockValue(mutex, frame.env) : undefined;
   }
 
   /**
