@@ -25,11 +25,24 @@ function targetName(write: WriteFact): string {
   return write.base ? `${write.base.name}.${name}` : name;
 }
 
-/** The lock id a `@guardedBy name` denotes for one write: a sibling field of the written object, or a module variable. */
+/**
+ * The lock id a `@guardedBy name` denotes for one write: a field of the written object when its class has one
+ * so named, else a module variable of the declaring file, declared there or imported.
+ */
 function declaredGuardId(write: WriteFact, guard: string): string | undefined {
-  if (write.base) return `${write.base.id}.${guard}`;
-  const variable = write.target.getSourceFile().getVariableDeclaration(guard);
-  return variable ? keyOf(variable) : undefined;
+  const owner = write.target.getParent();
+  const isSiblingField = owner !== undefined && Node.isClassDeclaration(owner) && (owner.getProperty(guard) !== undefined || owner.getConstructors().some((c) => c.getParameter(guard)?.isParameterProperty()));
+  if (write.base && isSiblingField) return `${write.base.id}.${guard}`;
+  const file = write.target.getSourceFile();
+  const variable = file.getVariableDeclaration(guard);
+  if (variable) return keyOf(variable);
+  for (const declaration of file.getImportDeclarations()) {
+    const specifier = declaration.getNamedImports().find((n) => (n.getAliasNode()?.getText() ?? n.getName()) === guard);
+    const symbol = specifier?.getNameNode().getSymbol();
+    const target = (symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol)?.getDeclarations()[0];
+    if (target) return keyOf(target);
+  }
+  return write.base ? `${write.base.id}.${guard}` : undefined;
 }
 
 /** A held lock as seen from one write: relative to the written object (`.mutex`) when it is one of its fields. */
