@@ -104,7 +104,6 @@ class Model implements EngineModel, WalkHost {
     return value ? { ...value, kind } : { id: `expr:${keyOf(expression)}`, name: expression.getText(), kind };
   }
 
-
   acquired(fact: AcquisitionFact): void {
     if (this.currentRootCounts) this.facts.acquisitions.push(fact);
   }
