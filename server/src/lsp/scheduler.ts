@@ -1,6 +1,7 @@
 /**
- * When to analyse one root: after a short quiet period following edits (debounce), one run at a time, never
- * publishing what a superseded run found, and on demand (`flush`) when a request needs up-to-date findings.
+ * When to analyse one root: at once for an edit after a quiet spell, else when a burst of edits pauses (a debounce
+ * with a leading edge), one run at a time, never publishing what a superseded run found, and on demand (`flush`)
+ * when a request needs up-to-date findings.
  */
 import type { AnalysisOutcome, EngineHost } from './engineHost.js';
 
@@ -20,6 +21,8 @@ export class RootScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private waiters: (() => void)[] = [];
+  /** When the previous edit arrived (performance.now()), to tell a lone edit from one inside a burst. */
+  private lastEdit = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly host: EngineHost,
@@ -27,10 +30,22 @@ export class RootScheduler {
     private readonly options: SchedulerOptions,
   ) {}
 
-  /** Records an edit (global generation `generation`) and (re)starts the quiet period. */
+  /**
+   * Records an edit (global generation `generation`). An edit after a quiet spell with nothing running is analysed
+   * at once, so a single change costs no waiting; an edit inside a burst, or while a run is under way (which the
+   * edit cancels), waits for the burst to pause, so typing does not start a run per keystroke.
+   */
   touched(generation: number): void {
     this.latest = Math.max(this.latest, generation);
+    const now = performance.now();
+    const lone = now - this.lastEdit >= this.options.debounceMs;
+    this.lastEdit = now;
     clearTimeout(this.timer);
+    this.timer = undefined;
+    if (lone && !this.running) {
+      this.kick();
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.kick();
