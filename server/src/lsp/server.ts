@@ -34,7 +34,7 @@ import { SettingsCache } from './settings.js';
 
 /** Options an editor may pass in `initializationOptions`; every one has a default that suits an interactive editor. */
 export interface DeadboltInitializationOptions {
-  /** Quiet period after an edit before analysing, in milliseconds. */
+  /** Edits closer together than this (ms) form a burst, analysed once it has been quiet this long. */
   debounceMs?: number;
   /** Heap limit of the analysis worker, in megabytes. */
   maxMemoryMb?: number;
