@@ -1,6 +1,7 @@
 /**
- * Whether checked mode is on in this thread, and the shared lock-order graph it records into. Primitives read
- * `checking` once per acquisition and release, so the unchecked path pays one load and a branch.
+ * Whether checked mode is on in this thread, and the shared lock-order graph it records into. Most primitives read
+ * `checking` once per acquisition and release, so the unchecked path pays one load and a branch; Mutex follows it
+ * through onCheckingChange instead, so its fast path pays nothing for it.
  * Checked mode turns on from env DEADBOLT_CHECK=1, from configure(), or by inheritance: a worker whose parent
  * published a graph (before creating it) checks against that same graph.
  */
