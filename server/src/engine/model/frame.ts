@@ -4,6 +4,7 @@
  */
 import type { Node } from 'ts-morph';
 import type { Held, WalkRoot } from './facts.js';
+import type { TryCondition } from './lock-calls.js';
 import type { State } from './state.js';
 import type { Env } from './values.js';
 
@@ -22,6 +23,15 @@ export interface Frame {
   loops: State[][];
   /** A callback walked in place: its returns end the callback, not the function. */
   callback: boolean;
+  /**
+   * Try-acquisitions kept in a variable (`const g = m.tryLock()`), by the variable's declaration: the lock is taken in
+   * the branch where a later test finds `g` truthy. `scope` is the `using` scope of a `using` declaration.
+   */
+  tries: Map<Node, PendingTry>;
   /** Inlined calls left for this root walk, shared by all its frames. */
   budget: { left: number };
+}
+
+export interface PendingTry extends TryCondition {
+  scope?: Held[];
 }

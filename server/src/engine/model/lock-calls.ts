@@ -80,6 +80,46 @@ export function tryCondition(condition: Node, host: WalkHost, env: Env): TryCond
   return lock ? { lock, method: callee.getName(), call: node, negated } : undefined;
 }
 
+/** A guard variable's test as a whole condition: `g`, `!g`, `g !== undefined`, `g == null`, ...; negated when true means "not taken". */
+export interface GuardTest {
+  declaration: Node;
+  negated: boolean;
+}
+
+const NULLISH_TEXT = new Set(['undefined', 'null']);
+const EQUALITY: Partial<Record<SyntaxKind, boolean>> = {
+  [SyntaxKind.EqualsEqualsEqualsToken]: true,
+  [SyntaxKind.EqualsEqualsToken]: true,
+  [SyntaxKind.ExclamationEqualsEqualsToken]: false,
+  [SyntaxKind.ExclamationEqualsToken]: false,
+};
+
+/** Recognises a test of a variable's truthiness (or comparison with undefined/null): the variable's declaration and polarity. */
+export function guardTest(condition: Node): GuardTest | undefined {
+  let node = condition;
+  let negated = false;
+  for (;;) {
+    if (Node.isParenthesizedExpression(node)) node = node.getExpression();
+    else if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.ExclamationToken) {
+      negated = !negated;
+      node = node.getOperand();
+    } else break;
+  }
+  if (Node.isBinaryExpression(node)) {
+    const isEquality = EQUALITY[node.getOperatorToken().getKind()];
+    if (isEquality === undefined) return undefined;
+    const [left, right] = [node.getLeft(), node.getRight()];
+    const variable = NULLISH_TEXT.has(right.getText()) ? left : NULLISH_TEXT.has(left.getText()) ? right : undefined;
+    if (!variable) return undefined;
+    node = variable;
+    // `g === undefined` is true when the try failed.
+    if (isEquality) negated = !negated;
+  }
+  if (!Node.isIdentifier(node)) return undefined;
+  const declaration = node.getSymbol()?.getDeclarations()[0];
+  return declaration ? { declaration, negated } : undefined;
+}
+
 /** The mutex a Condition was built on: `new Condition(mutex)` at the condition's declaration. */
 export function conditionMutex(receiver: Node, host: WalkHost, env: Env): Value | undefined {
   const condition = host.resolver.resolve(receiver, env);

@@ -46,6 +46,12 @@ export class State {
     if (index >= 0) this.held.splice(index, 1);
     else this.release(held.lock);
   }
+
+  /** Releases one particular hold if this path has it; otherwise nothing (a try guard that was never taken here). */
+  releaseIfHeld(held: Held): void {
+    const index = this.held.findIndex((h) => h.stack === held.stack && h.lock.id === held.lock.id);
+    if (index >= 0) this.held.splice(index, 1);
+  }
 }
 
 function holdKey(h: Held): string {

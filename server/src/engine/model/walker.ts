@@ -10,7 +10,7 @@ import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
-import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, WITH, conditionMutex, isAwaited, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
+import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, WITH, conditionMutex, guardTest, isAwaited, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
 
 const MAX_INLINE_DEPTH = 8;
@@ -24,7 +24,7 @@ export class Walker {
 
   /** Walks `body` (a function-like or a source file) as a root: held-at records, exits and writes are facts. */
   walkRoot(node: Node, root: WalkRoot, env: Env): void {
-    const frame: Frame = { root, env, stack: [], depth: 0, active: new Set([`${node.getStart()}:`]), returns: [], finallies: [], usings: [], catches: [], loops: [], callback: false, budget: { left: INLINE_BUDGET } };
+    const frame: Frame = { root, env, stack: [], depth: 0, active: new Set([`${node.getStart()}:`]), returns: [], finallies: [], usings: [], catches: [], loops: [], callback: false, budget: { left: INLINE_BUDGET }, tries: new Map() };
     const state = new State();
     this.walkBody(node, state, frame);
     if (!state.dead) this.exit(node, 'end', state, frame);
@@ -48,7 +48,13 @@ export class Walker {
       this.walkStatement(statement, state, frame);
     }
     const usings = frame.usings.pop()!;
-    if (!state.dead) for (const held of usings.reverse()) state.releaseHeld(held);
+    if (!state.dead) for (const held of usings.reverse()) this.dispose(held, state);
+  }
+
+  /** A `using` guard's scope ended: a try guard may never have been taken on this path, so only a hold it made is released. */
+  private dispose(held: Held, state: State): void {
+    if (held.mode === 'try') state.releaseIfHeld(held);
+    else state.releaseHeld(held);
   }
 
   private record(node: Node, state: State, frame: Frame): void {
@@ -67,6 +73,12 @@ export class Walker {
       for (const declaration of list.getDeclarations()) {
         const initializer = declaration.getInitializer();
         if (!initializer) continue;
+        const attempt = tryCondition(initializer, this.host, frame.env);
+        if (attempt && !attempt.negated && Node.isIdentifier(declaration.getNameNode())) {
+          // Not held yet: the lock is taken in the branch where a test of the variable finds the guard.
+          frame.tries.set(declaration, { ...attempt, scope: using ? frame.usings[frame.usings.length - 1] : undefined });
+          continue;
+        }
         const before = state.held.length;
         this.walkExpression(initializer, state, frame);
         const taken = state.held.length > before ? state.held[state.held.length - 1] : undefined;
@@ -90,6 +102,7 @@ export class Walker {
       const thenState = state.clone();
       const elseState = state.clone();
       if (attempt) this.acquire(attempt.lock, 'try', attempt.method, attempt.call, attempt.negated ? elseState : thenState, frame);
+      else this.testGuard(statement.getExpression(), thenState, elseState, frame);
       this.walkStatement(statement.getThenStatement(), thenState, frame);
       const elseStatement = statement.getElseStatement();
       if (elseStatement) this.walkStatement(elseStatement, elseState, frame);
@@ -142,6 +155,18 @@ export class Walker {
     }
     if (Node.isLabeledStatement(statement)) return this.walkStatement(statement.getStatement(), state, frame);
     // Declarations of functions and classes run nothing now; their bodies are walked as their own roots.
+  }
+
+  /** `if (g)` / `if (!g) return` on a variable holding a tryLock() result: the lock is held where the guard exists. */
+  private testGuard(condition: Node, thenState: State, elseState: State, frame: Frame): void {
+    const test = guardTest(condition);
+    const pending = test && frame.tries.get(test.declaration);
+    if (!test || !pending) return;
+    const taking = test.negated ? elseState : thenState;
+    if (taking.held.some((h) => h.guard === test.declaration)) return;
+    const held = this.acquire(pending.lock, 'try', pending.method, pending.call, taking, frame);
+    held.guard = test.declaration;
+    pending.scope?.push(held);
   }
 
   private walkTry(statement: Node, state: State, frame: Frame): void {
@@ -218,7 +243,7 @@ export class Walker {
       this.walkStatement(block, exiting, frame);
       frame.finallies = saved;
     }
-    for (const scope of frame.usings) for (const held of [...scope].reverse()) exiting.releaseHeld(held);
+    for (const scope of frame.usings) for (const held of [...scope].reverse()) this.dispose(held, exiting);
     this.exit(statement, how, exiting, frame);
     state.dead = true;
   }
@@ -383,6 +408,7 @@ export class Walker {
       loops: [],
       callback: false,
       budget: frame.budget,
+      tries: new Map(),
     };
     frame.budget.left--;
     const local = state.clone();
