@@ -50,15 +50,27 @@ export class BlockingSummaries {
   }
 }
 
-/** Visits the nodes of `body` that run as part of it: nested functions are skipped unless they run inline and are sync. */
+/**
+ * Visits the nodes of `body` that run as part of it: nested functions are skipped unless they run inline and are sync.
+ * An arrow's expression body is itself visited, since `async () => readFileSync(p)` runs that call as its body.
+ */
 export function forEachInlineNode(body: Node, visit: (node: Node) => void): void {
+  if (!Node.isBlock(body)) {
+    if (skipsNested(body)) return;
+    visit(body);
+  }
   body.forEachDescendant((node, traversal) => {
-    if (isFunctionLike(node) && !(runsInline(node) && !isAsyncOrGenerator(node))) {
+    if (skipsNested(node)) {
       traversal.skip();
       return;
     }
     visit(node);
   });
+}
+
+/** A nested function that does not run as part of its enclosing body (deferred, or async and so its own coroutine). */
+function skipsNested(node: Node): boolean {
+  return isFunctionLike(node) && !(runsInline(node) && !isAsyncOrGenerator(node));
 }
 
 export function isFunctionLike(node: Node): node is FunctionLike {
