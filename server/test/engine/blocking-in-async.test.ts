@@ -29,9 +29,12 @@ function fixed(file: string, fragment: string): string | undefined {
   return fix === undefined ? undefined : applyEdits(text, fix.edits);
 }
 
+/** The fixed line, counted from the end of the file since import edits above it may add or remove lines. */
 function fixedLine(file: string, fragment: string): string | undefined {
-  const { line } = findingOn(file, fragment);
-  return fixed(file, fragment)?.split('\n')[line - 1]!.replace(/ \/\/ expect:.*$/, '').trim();
+  const { line, text } = findingOn(file, fragment);
+  const fromEnd = text.split('\n').length - line;
+  const lines = fixed(file, fragment)?.split('\n');
+  return lines?.[lines.length - 1 - fromEnd]!.replace(/ \/\/ expect:.*$/, '').trim();
 }
 
 const lineFixes: [string, string][] = [
@@ -63,17 +66,88 @@ test('fix: a member access on the result is parenthesised', () => {
   assert.match(out ?? '', /return \(await readFile\(path\)\)\.toString\(\)\.split/);
 });
 
-test('fix: lockAll becomes await lockAllAsync, extending the runtime import', () => {
+test('fix: lockAll becomes await lockAllAsync, renaming its import when that was its last use', () => {
   const out = fixed('direct.ts', 'lockAll([mutex, other]');
   assert.ok(out);
   assert.match(out, /await lockAllAsync\(\[mutex, other\], \(\) => undefined\);/);
-  assert.match(out, /import \{ Barrier, Condition, Event, Mutex, Semaphore, SharedQueue, lockAll, lockAllAsync \} from '@deadbolt\/runtime';/);
+  assert.match(out, /import \{ Barrier, Condition, Event, Mutex, Semaphore, SharedQueue, lockAllAsync \} from '@deadbolt\/runtime';/);
+});
+
+test('fix: lockAll through a namespace stays on the namespace, and is not a use of the named import', () => {
+  const out = fixed('runtime-methods.ts', '  lockAll([a, b], () => undefined); // expect');
+  assert.ok(out);
+  assert.match(out, /^\s+await lockAllAsync\(\[a, b\], \(\) => undefined\);/m);
+  assert.match(out, /SharedQueue, lockAllAsync, type SharedQueueHandle \} from '@deadbolt\/runtime';/);
+  assert.equal(fixedLine('runtime-methods.ts', 'runtime.lockAll('), 'await runtime.lockAllAsync([a, b], () => undefined);');
+});
+
+test('fix: the last use of a named import removes it; the line of a lone import takes the new import', () => {
+  const out = fixed('fix-imports.ts', 'return readFileSync(p');
+  assert.ok(out);
+  assert.match(out, /return await readFile\(p, 'utf8'\);/);
+  assert.match(out, /import \{ existsSync, statSync \} from 'node:fs';\nimport \{ readFile \} from 'node:fs\/promises';\n\nexport const mutex/);
+  assert.doesNotMatch(out, /readFileSync/);
+});
+
+test('fix: the last use of one name of several removes only that name', () => {
+  const out = fixed('fix-imports.ts', 'return statSync(p)');
+  assert.ok(out);
+  assert.match(out, /return \(await stat\(p\)\)\.size;/);
+  assert.match(out, /import \{ existsSync \} from 'node:fs';\nimport \{ readFileSync \} from 'node:fs';\nimport \{ stat \} from 'node:fs\/promises';\n/);
+});
+
+test('fix: an import still used elsewhere stays', () => {
+  const out = fixed('direct.ts', 'JSON.parse(readFileSync(path');
+  assert.match(out ?? '', /^import \{ readFileSync \} from 'node:fs';$/m);
+});
+
+const runtimeFixes: [string, string][] = [
+  ['const job = queue.get({ timeout: 100 });', 'const job = await queue.getAsync({ timeout: 100 });'],
+  ['queue.put({ id: job.id + 1 });', 'await queue.putAsync({ id: job.id + 1 });'],
+  ['queue.join();', 'await queue.joinAsync();'],
+  ['return queue.get();', 'return await queue.getAsync();'],
+  ['this.inbox.put({ id: 1 }, { priority: 2 });', 'await this.inbox.putAsync({ id: 1 }, { priority: 2 });'],
+  ['this.outbox?.put({ id: 2 });', 'await this.outbox?.putAsync({ id: 2 });'],
+  ['this.outbox!.join();', 'await this.outbox!.joinAsync();'],
+  ['reentrant.lock();', 'await reentrant.lockAsync();'],
+  ['reentrant.withLock(() => 1);', 'await reentrant.withLockAsync(() => 1);'],
+  ['return mutex.withLock(() => 2);', 'return await mutex.withLockAsync(() => 2);'],
+  ['semaphore.acquire({ timeout: 50 });', 'await semaphore.acquireAsync({ timeout: 50 });'],
+  ['semaphore.withPermit(() => undefined);', 'await semaphore.withPermitAsync(() => undefined);'],
+  ['changed.wait();', 'await changed.waitAsync();'],
+  ['changed.waitFor(() => flag.done);', 'await changed.waitForAsync(() => flag.done);'],
+  ['ready.wait();', 'await ready.waitAsync();'],
+  ['gate.wait();', 'await gate.waitAsync();'],
+];
+
+for (const [fragment, expected] of runtimeFixes) {
+  test(`fix: ${fragment}`, () => {
+    assert.equal(fixedLine('runtime-methods.ts', fragment), expected);
+  });
+}
+
+const expressionBodyFixes: [string, string][] = [
+  ['export const load = async', 'export const load = async (p: string): Promise<Buffer> => await readFile(p);'],
+  ['export const tasks', 'export const tasks = [async (): Promise<number> => await mutex.withLockAsync(() => 1)];'],
+  ['export const size = async', 'export const size = async (p: string): Promise<number> => (await readFile(p)).length;'],
+];
+
+for (const [fragment, expected] of expressionBodyFixes) {
+  test(`fix in an expression body: ${fragment}`, () => {
+    assert.equal(fixedLine('expression-bodies.ts', fragment), expected);
+  });
+}
+
+test('an expression-bodied arrow is named in the message, and a chain through an expression-bodied helper is followed', () => {
+  assert.match(findingOn('expression-bodies.ts', 'export const load = async').finding.message, /inside async function `load`/);
+  assert.match(findingOn('expression-bodies.ts', 'export const restLonger').finding.message, /`doze\(\)` → `Atomics\.wait\(\)`/);
+  assert.equal(fixed('expression-bodies.ts', 'export const rest = async'), undefined, 'a chain through helpers needs a person');
 });
 
 test('no automatic fix where await is impossible or there is no twin', () => {
   assert.equal(fixed('direct.ts', 'paths.map((p) => readFileSync'), undefined, 'inside a sync callback');
   assert.equal(fixed('direct.ts', "execSync('make')"), undefined, 'child_process has no drop-in twin');
-  assert.equal(fixed('direct.ts', 'gate.wait()') === undefined, false, 'Barrier.wait has waitAsync');
+
   assert.equal(fixed('transitive.ts', 'backoff(attempt)'), undefined, 'a chain through helpers needs a person');
 });
 

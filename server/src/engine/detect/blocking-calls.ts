@@ -8,16 +8,23 @@ import type { DeadboltConfig } from '../types.js';
 
 export const RUNTIME_MODULE = '@deadbolt/runtime';
 
-/** Blocking methods of each runtime class and their async twins (undefined: the runtime offers none). */
-const RUNTIME_BLOCKING: Record<string, Record<string, string | undefined>> = {
+/**
+ * Blocking methods of each runtime class and their async twins, which take the same arguments (their options add
+ * only `signal`) and resolve to what the blocking method returns. Non-blocking methods (`tryLock`, `tryGet`, ...)
+ * are deliberately absent.
+ */
+const RUNTIME_BLOCKING: Record<string, Record<string, string>> = {
   Mutex: { lock: 'lockAsync', withLock: 'withLockAsync' },
   RecursiveMutex: { lock: 'lockAsync', withLock: 'withLockAsync' },
-  Semaphore: { acquire: 'acquireAsync', withPermit: undefined },
-  Condition: { wait: 'waitAsync', waitFor: undefined },
+  Semaphore: { acquire: 'acquireAsync', withPermit: 'withPermitAsync' },
+  Condition: { wait: 'waitAsync', waitFor: 'waitForAsync' },
   Event: { wait: 'waitAsync' },
   Barrier: { wait: 'waitAsync' },
-  SharedQueue: { get: 'getAsync', put: 'putAsync', join: undefined },
+  SharedQueue: { get: 'getAsync', put: 'putAsync', join: 'joinAsync' },
 };
+
+/** Blocking functions of the runtime and their async twins. */
+const RUNTIME_FUNCTIONS: Record<string, string> = { lockAll: 'lockAllAsync' };
 
 const BLOCKING_METHOD_NAMES = new Set(Object.values(RUNTIME_BLOCKING).flatMap((methods) => Object.keys(methods)));
 
@@ -26,7 +33,7 @@ const SYNC_MODULES = new Set(['fs', 'child_process', 'zlib', 'crypto']);
 
 export type BlockingCall =
   | { kind: 'atomics-wait'; description: string }
-  | { kind: 'runtime'; description: string; receiver: string; className: string; method: string; twin: string | undefined }
+  | { kind: 'runtime'; description: string; receiver: string; className: string; method: string; twin: string }
   | { kind: 'runtime-function'; description: string; name: string; twin: string }
   | { kind: 'node-sync'; description: string; module: string; name: string }
   | { kind: 'configured'; description: string };
@@ -42,12 +49,13 @@ export function blockingCallOf(call: CallExpression, config: DeadboltConfig): Bl
     const method = callee.getName();
     const className = runtimeClassOf(callee.getExpression());
     const methods = className === undefined ? undefined : RUNTIME_BLOCKING[className];
-    if (methods !== undefined && method in methods) {
-      return { kind: 'runtime', description: `\`${text}\` (${className}.${method})`, receiver: callee.getExpression().getText(), className: className!, method, twin: methods[method] };
+    if (methods !== undefined && Object.hasOwn(methods, method)) {
+      return { kind: 'runtime', description: `\`${text}\` (${className}.${method})`, receiver: callee.getExpression().getText(), className: className!, method, twin: methods[method]! };
     }
   }
-  if (Node.isIdentifier(callee) && importedFrom(callee, RUNTIME_MODULE) === 'lockAll') {
-    return { kind: 'runtime-function', description: `\`${text}\``, name: 'lockAll', twin: 'lockAllAsync' };
+  const runtimeFunction = runtimeFunctionOf(callee);
+  if (runtimeFunction !== undefined) {
+    return { kind: 'runtime-function', description: `\`${text}\``, name: runtimeFunction, twin: RUNTIME_FUNCTIONS[runtimeFunction]! };
   }
 
   const nameNode = Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : Node.isIdentifier(callee) ? callee : undefined;
@@ -63,12 +71,27 @@ export function blockingCallOf(call: CallExpression, config: DeadboltConfig): Bl
   return undefined;
 }
 
+/** `lockAll` when `callee` is the runtime's, imported by name (`lockAll`, `lockAll as all`) or through a namespace. */
+function runtimeFunctionOf(callee: Node): string | undefined {
+  if (Node.isIdentifier(callee)) {
+    const imported = importedFrom(callee, RUNTIME_MODULE);
+    return imported !== undefined && Object.hasOwn(RUNTIME_FUNCTIONS, imported) ? imported : undefined;
+  }
+  if (!Node.isPropertyAccessExpression(callee) || !Object.hasOwn(RUNTIME_FUNCTIONS, callee.getName())) return undefined;
+  const owner = callee.getExpression();
+  if (!Node.isIdentifier(owner)) return undefined;
+  const fromRuntime = (owner.getSymbol()?.getDeclarations() ?? []).some((d) =>
+    Node.isNamespaceImport(d) && d.getFirstAncestorByKind(SyntaxKind.ImportDeclaration)?.getModuleSpecifierValue() === RUNTIME_MODULE);
+  return fromRuntime ? callee.getName() : undefined;
+}
+
 /** The runtime class of a receiver, by its type when the runtime resolves, else by how it was declared. */
 export function runtimeClassOf(receiver: Node): string | undefined {
-  const type = receiver.getType();
+  // `this.queue?.get()` and `queue!.get()` on an optional field: the class is what remains without undefined.
+  const type = receiver.getType().getNonNullableType();
   const symbol = type.getSymbol() ?? type.getAliasSymbol();
   const name = symbol?.getName();
-  if (name !== undefined && name in RUNTIME_BLOCKING) {
+  if (name !== undefined && Object.hasOwn(RUNTIME_BLOCKING, name)) {
     const fromRuntime = symbol!.getDeclarations().some((d) => /[/\\](runtime|@deadbolt[/\\]runtime)[/\\]/.test(d.getSourceFile().getFilePath()));
     if (fromRuntime) return name;
   }
@@ -107,7 +130,7 @@ function runtimeClassOfDeclaration(declaration: Node): string | undefined {
 
 function runtimeClassName(identifier: Identifier): string | undefined {
   const imported = importedFrom(identifier, RUNTIME_MODULE);
-  return imported !== undefined && imported in RUNTIME_BLOCKING ? imported : undefined;
+  return imported !== undefined && Object.hasOwn(RUNTIME_BLOCKING, imported) ? imported : undefined;
 }
 
 /** The exported name `identifier` was imported as from `module` (with or without `node:`), else undefined. */

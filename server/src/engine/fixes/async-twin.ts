@@ -3,10 +3,11 @@
  * `await m.lockAsync()`, `readFileSync(p)` -> `await readFile(p)` plus the import, `Atomics.wait(...)` ->
  * `await Atomics.waitAsync(...).value`). Offered only where `await` is legal: directly in the coroutine's body.
  */
-import { Node, type CallExpression, type SourceFile } from 'ts-morph';
+import { Node, ts, type CallExpression, type ImportSpecifier, type PropertyAccessExpression, type SourceFile } from 'ts-morph';
 import type { BlockingCall } from '../detect/blocking-calls.js';
 import { RUNTIME_MODULE } from '../detect/blocking-calls.js';
 import type { Fix, TextEdit } from '../types.js';
+import { findNodes } from '../detect/compiler-walk.js';
 
 /** fs functions whose `fs/promises` twin takes the same arguments and resolves to what the sync one returns. */
 const FS_PROMISE_TWINS = new Set([
@@ -28,12 +29,18 @@ export function asyncTwinFix(call: CallExpression, blocking: BlockingCall, corou
     case 'atomics-wait':
       return replaceCall(call, 'Use await Atomics.waitAsync(...).value', `Atomics.waitAsync${args}.value`);
     case 'runtime': {
-      if (blocking.twin === undefined || !Node.isPropertyAccessExpression(callee)) return undefined;
-      return replaceCall(call, `Use await ${blocking.twin}()`, `${callee.getExpression().getText()}.${blocking.twin}${args}`);
+      if (!Node.isPropertyAccessExpression(callee)) return undefined;
+      return replaceCall(call, `Use await ${blocking.twin}()`, `${receiverText(callee)}${blocking.twin}${args}`);
     }
     case 'runtime-function': {
+      // `runtime.lockAll(...)` through a namespace import: the twin is on the same namespace.
+      if (Node.isPropertyAccessExpression(callee)) {
+        return replaceCall(call, `Use await ${blocking.twin}()`, `${receiverText(callee)}${blocking.twin}${args}`);
+      }
+      const renamed = renameLastUse(call, blocking.twin);
+      if (renamed !== undefined) return replaceCall(call, `Use await ${blocking.twin}()`, `${blocking.twin}${args}`, [renamed]);
       const imported = ensureNamedImport(file, [RUNTIME_MODULE], RUNTIME_MODULE, blocking.twin);
-      return replaceCall(call, `Use await ${blocking.twin}()`, `${imported.local}${args}`, imported.edits);
+      return replaceCall(call, `Use await ${blocking.twin}()`, `${imported.local}${args}`, withImportCleanup(call, imported.edits));
     }
     case 'node-sync': {
       if (blocking.module !== 'fs') return undefined;
@@ -44,11 +51,16 @@ export function asyncTwinFix(call: CallExpression, blocking: BlockingCall, corou
         return replaceCall(call, `Use await ${twin}() from fs/promises`, `${callee.getExpression().getText()}.promises.${twin}${args}`);
       }
       const imported = ensureNamedImport(file, ['node:fs/promises', 'fs/promises'], 'node:fs/promises', twin);
-      return replaceCall(call, `Use await ${twin}() from fs/promises`, `${imported.local}${args}`, imported.edits);
+      return replaceCall(call, `Use await ${twin}() from fs/promises`, `${imported.local}${args}`, withImportCleanup(call, imported.edits));
     }
     default:
       return undefined;
   }
+}
+
+/** `q.` or `this.q?.` of `q.get`: the receiver with its own dot, so optional chaining survives the rewrite. */
+function receiverText(callee: PropertyAccessExpression): string {
+  return callee.getSourceFile().getFullText().slice(callee.getStart(), callee.getNameNode().getStart());
 }
 
 /** Replaces `call` with `await <awaited>`, parenthesised where a member access or call follows it. */
@@ -108,4 +120,85 @@ export function ensureNamedImport(file: SourceFile, modules: string[], preferred
   const first = file.getStatements()[0];
   const at = first === undefined ? 0 : first.getStart();
   return { local, edits: [{ file: path, start: at, end: at, newText: `${statement}${newline}` }] };
+}
+
+/** The named import that `call`'s callee comes from, and whether this call is its last use in the file. */
+function importOfCallee(call: CallExpression): { specifier: ImportSpecifier; lastUse: boolean } | undefined {
+  const callee = call.getExpression();
+  if (!Node.isIdentifier(callee)) return undefined;
+  const symbol = callee.getSymbol()?.compilerSymbol;
+  const specifier = callee.getSymbol()?.getDeclarations().find((d) => Node.isImportSpecifier(d));
+  if (symbol === undefined || specifier === undefined || specifier.getSourceFile() !== call.getSourceFile()) return undefined;
+  const local = callee.getText();
+  const declaration = specifier.getImportDeclaration();
+  const uses = findNodes(call.getSourceFile(), (n) => ts.isIdentifier(n) && n.text === local).filter((n) => {
+    if (n === callee || (n.getPos() >= declaration.getPos() && n.getEnd() <= declaration.getEnd())) return false;
+    // A name the checker cannot place, or a `{ name }` shorthand, may still be this import: keep it, erring towards keeping.
+    const other = n.getSymbol()?.compilerSymbol;
+    return other === undefined || other === symbol || Node.isShorthandPropertyAssignment(n.getParent());
+  });
+  return { specifier: specifier as ImportSpecifier, lastUse: uses.length === 0 };
+}
+
+/**
+ * `lockAll` -> `lockAllAsync` in the import itself when the fixed call was its last use and the twin is neither
+ * imported nor taken: one edit instead of adding the twin and removing the old name from the same import.
+ */
+function renameLastUse(call: CallExpression, twin: string): TextEdit | undefined {
+  const found = importOfCallee(call);
+  if (found === undefined || !found.lastUse || found.specifier.getAliasNode() !== undefined) return undefined;
+  const file = call.getSourceFile();
+  // `runtime.lockAllAsync` names a property, not a binding, so it does not take the name.
+  const taken = findNodes(file, (n) => ts.isIdentifier(n) && n.text === twin && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)).length > 0;
+  if (taken) return undefined;
+  const name = found.specifier.getNameNode();
+  return { file: file.getFilePath(), start: name.getStart(), end: name.getEnd(), newText: twin };
+}
+
+/**
+ * The import edits of a fix, plus the removal of the callee's named import when the fix takes away its last use, so
+ * `--fix` leaves no unused `readFileSync` behind. While other uses remain, the fix instead rewrites the specifier as
+ * itself: fixes of the same import then overlap, so `--fix` lands one per pass and the last one sees it is last.
+ */
+function withImportCleanup(call: CallExpression, importEdits: TextEdit[]): TextEdit[] {
+  const found = importOfCallee(call);
+  if (found === undefined) return importEdits;
+  const { specifier, lastUse } = found;
+  const path = call.getSourceFile().getFilePath();
+  if (!lastUse) return [...importEdits, { file: path, start: specifier.getStart(), end: specifier.getEnd(), newText: specifier.getText() }];
+  const removal = specifierRemoval(specifier);
+  // A new import added right after the removed declaration would land inside the removed range: put it there instead.
+  const inside = importEdits.find((e) => e.start === e.end && e.start > removal.start && e.start < removal.end);
+  if (inside === undefined) return [...importEdits, removal];
+  const merged = { ...removal, newText: `${inside.newText.replace(/^\r?\n/, '')}${lineBreakOf(call.getSourceFile())}` };
+  return [...importEdits.filter((e) => e !== inside), merged];
+}
+
+/** The edit that deletes one named import: the specifier and its comma, or the whole declaration (and its line break) when it is the only name. */
+function specifierRemoval(specifier: ImportSpecifier): TextEdit {
+  const file = specifier.getSourceFile();
+  const path = file.getFilePath();
+  const declaration = specifier.getImportDeclaration();
+  const named = declaration.getNamedImports();
+  const index = named.indexOf(specifier);
+  if (named.length > 1) {
+    // `a, b, c`: drop `b, ` up to the next name; the last name takes the comma before it instead.
+    if (index < named.length - 1) return { file: path, start: specifier.getStart(), end: named[index + 1]!.getStart(), newText: '' };
+    return { file: path, start: named[index - 1]!.getEnd(), end: specifier.getEnd(), newText: '' };
+  }
+  const defaultImport = declaration.getDefaultImport();
+  if (defaultImport !== undefined) {
+    // `fs, { readFileSync }`: keep the default import.
+    const bindings = declaration.getImportClauseOrThrow().getNamedBindingsOrThrow();
+    return { file: path, start: defaultImport.getEnd(), end: bindings.getEnd(), newText: '' };
+  }
+  const text = file.getFullText();
+  let end = declaration.getEnd();
+  if (text.startsWith('\r\n', end)) end += 2;
+  else if (text.startsWith('\n', end)) end += 1;
+  return { file: path, start: declaration.getStart(), end, newText: '' };
+}
+
+function lineBreakOf(file: SourceFile): string {
+  return file.getFullText().includes('\r\n') ? '\r\n' : '\n';
 }

@@ -92,7 +92,7 @@ function adviceFor(blocking: BlockingCall): string {
     case 'atomics-wait':
       return 'Use `await Atomics.waitAsync(...).value`.';
     case 'runtime':
-      return blocking.twin === undefined ? 'Move it to a worker or use an async primitive.' : `Use \`await ${blocking.receiver}.${blocking.twin}()\`.`;
+      return `Use \`await ${blocking.receiver}.${blocking.twin}()\`.`;
     case 'runtime-function':
       return `Use \`await ${blocking.twin}()\`.`;
     case 'node-sync':
