@@ -73,6 +73,10 @@ if (existsSync(traceDir)) {
   // The tracer is ESM, and the extension's package.json (no "type") would make Node read it as CommonJS.
   writeFileSync(join(dist, 'trace', 'package.json'), '{ "type": "module" }\n');
 }
+// Diagnostics link each rule id to its doc page; the server looks for the pages beside itself first, so the
+// VSIX carries them and the links work offline and match the installed version.
+rmSync(join(dist, 'docs'), { recursive: true, force: true });
+cpSync(join(here, '..', 'docs', 'rules'), join(dist, 'docs', 'rules'), { recursive: true });
 // The adapter compiles TypeScript programs with esbuild's JS API (bundled into dap.js), which runs esbuild's native
 // binary; the binary cannot be bundled, so it ships beside dap.js and the extension points ESBUILD_BINARY_PATH at it.
 // This makes the VSIX specific to the platform it was built on.
