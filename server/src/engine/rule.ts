@@ -48,6 +48,11 @@ export interface ProgramModel {
   callees(fn: Node): readonly Node[];
   /** The lock name declared by `/** @guardedBy name *\/` on a field or variable declaration. */
   guardedBy(declaration: Node): string | undefined;
+  /**
+   * Whether `node` runs only on the main thread before it has started any worker (top-level code or functions
+   * reached only from there, up to the first `new Worker`): state written there is initialisation, not shared yet.
+   */
+  isInitialisation(node: Node): boolean;
   readonly facts: LockFacts;
 }
 

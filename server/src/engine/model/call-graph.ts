@@ -213,7 +213,7 @@ export class CallGraph {
   }
 
   /** Functions used other than by being called (passed as a callback, stored): they run from unknown places. */
-  private isEscaping(fn: Node): boolean {
+  isEscaping(fn: Node): boolean {
     let escaping = this.escapeMemo.get(fn);
     if (escaping !== undefined) return escaping;
     escaping = Node.isConstructorDeclaration(fn);

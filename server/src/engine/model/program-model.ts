@@ -3,7 +3,7 @@
  * deferred callbacks, worker entries per spawn site), walks them, and answers the rules' questions
  * (`heldAt`, `lockOf`, ...) from the recorded facts.
  */
-import { Node, type CallExpression, type Project, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type Project, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../../protocol/index.js';
 import type { LockFacts, LockRef, ProgramModel, RuntimeCall } from '../rule.js';
 import type { DeadboltConfig } from '../types.js';
@@ -40,13 +40,17 @@ class Model implements EngineModel, WalkHost {
   readonly facts: LockFacts = { acquisitions: [], exits: [], cleanExits: [], awaits: [], writes: [] };
   private readonly calls: CallGraph;
   private readonly records = new Map<Node, Map<string, Value>>();
+  /** Nodes reached only on the main thread before any worker was started, on every walk that reached them. */
+  private readonly preSpawn = new Map<Node, boolean>();
+  private readonly initMemo = new Map<Node, boolean>();
+  private spawners: Set<Node> | undefined;
   private readonly entryMemo = new Map<Node, readonly Value[]>();
   /** Roots whose acquisitions are the lock graph's (functions with callers are seen through their callers). */
   private currentRootCounts = true;
   private graph: StaticLockGraph | undefined;
 
   constructor(
-    files: readonly SourceFile[],
+    private readonly files: readonly SourceFile[],
     private readonly config: DeadboltConfig,
     onProgress?: (done: number, total: number, file: string) => void,
   ) {
@@ -130,7 +134,8 @@ class Model implements EngineModel, WalkHost {
     return this.heldValuesAt(node).map(toLockRef);
   }
 
-  recordHeld(node: Node, held: readonly Held[]): void {
+  recordHeld(node: Node, held: readonly Held[], preSpawn: boolean): void {
+    this.preSpawn.set(node, (this.preSpawn.get(node) ?? true) && preSpawn);
     const definite = held.filter((h) => h.definite);
     const existing = this.records.get(node);
     if (!existing) {
@@ -170,6 +175,61 @@ class Model implements EngineModel, WalkHost {
     }
     this.entryMemo.set(fn, result ?? []);
     return result ?? [];
+  }
+
+  spawnsWorkers(call: CallExpression): boolean {
+    const target = this.calleeOf(call);
+    return target !== undefined && this.workerSpawners().has(target);
+  }
+
+  /** Functions that start a worker themselves or through a call (callers found by name: an over-approximation, which only makes fewer writes initialisation). */
+  private workerSpawners(): Set<Node> {
+    if (this.spawners) return this.spawners;
+    const found = new Set<Node>();
+    const pending: Node[] = [];
+    for (const file of this.files) {
+      if (!file.getFullText().includes('Worker')) continue;
+      for (const expression of file.getDescendantsOfKind(SyntaxKind.NewExpression)) {
+        if (expression.getExpression().getText() !== 'Worker') continue;
+        const fn = this.calls.enclosingFunction(expression);
+        if (fn && !found.has(fn)) found.add(fn), pending.push(fn);
+      }
+    }
+    while (pending.length > 0) {
+      for (const call of this.calls.callersOf(pending.pop()!)) {
+        const fn = this.calls.enclosingFunction(call);
+        if (fn && !found.has(fn)) found.add(fn), pending.push(fn);
+      }
+    }
+    this.spawners = found;
+    return found;
+  }
+
+  isInitialisation(node: Node): boolean {
+    let current: Node | undefined = node;
+    while (current && !this.preSpawn.has(current)) {
+      if (isFunctionLike(current) && !this.calls.isInlineCallback(current) || Node.isSourceFile(current)) break;
+      current = current.getParent();
+    }
+    const own = current ? this.preSpawn.get(current) : undefined;
+    if (own === false) return false;
+    const fn = this.calls.enclosingFunction(node);
+    // Top-level code: its own walk says whether a worker was started before it.
+    if (!fn) return own === true;
+    // A function that was not walked (it takes no lock) may still start a worker before this write.
+    if (own === undefined && this.workerSpawners().has(fn)) return false;
+    return this.entryBeforeSpawn(fn);
+  }
+
+  /** A function every caller of which is itself initialisation (and that no unknown code can call). */
+  private entryBeforeSpawn(fn: Node): boolean {
+    const memo = this.initMemo.get(fn);
+    if (memo !== undefined) return memo;
+    this.initMemo.set(fn, false); // a cycle of calls proves nothing
+    const callers = this.calls.isEscaping(fn) ? [] : this.calls.callersOf(fn);
+    const result = callers.length > 0 && callers.every((call) => this.isInitialisation(call));
+    this.initMemo.set(fn, result);
+    return result;
   }
 
   lockOf(expression: Node): LockRef | undefined {

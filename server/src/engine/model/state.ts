@@ -14,12 +14,15 @@ export class State {
    * wait that unlocks and re-locks. Taking one again gives it back; it is not a new lock that could leak.
    */
   borrowed = new Set<string>();
+  /** A worker may have been started on this path: from here on, the main thread's writes can race with it. */
+  spawned = false;
 
   clone(): State {
     const copy = new State();
     copy.held = this.held.map((h) => ({ ...h }));
     copy.dead = this.dead;
     copy.borrowed = new Set(this.borrowed);
+    copy.spawned = this.spawned;
     return copy;
   }
 
@@ -27,6 +30,7 @@ export class State {
     this.held = other.held;
     this.dead = other.dead;
     this.borrowed = other.borrowed;
+    this.spawned = other.spawned;
   }
 
   /** Releases the most recently taken hold of `lock` (by identity). */
@@ -67,6 +71,7 @@ export function merge(states: readonly State[]): State {
     return out;
   }
   for (const state of live) for (const id of state.borrowed) out.borrowed.add(id);
+  out.spawned = live.some((s) => s.spawned);
   const seen = new Map<string, Held>();
   const counts = new Map<string, number>();
   for (const state of live) {

@@ -14,8 +14,13 @@ export interface WalkHost {
   touchesLocks(fn: Node): boolean;
   /** The lock an expression denotes (syntactically, then by type), or undefined when it is no runtime lock. */
   lockValue(expression: Node, env: Env): Value | undefined;
-  /** What is held reaching `node` on one path of one walk (the model intersects the paths). */
-  recordHeld(node: Node, held: readonly Held[]): void;
+  /**
+   * What is held reaching `node` on one path of one walk (the model intersects the paths), and whether that path is
+   * the main thread before it started any worker (`preSpawn`: writes there are initialisation, not races).
+   */
+  recordHeld(node: Node, held: readonly Held[], preSpawn: boolean): void;
+  /** Whether running `call` may start a worker thread (the callee, or something it calls, does `new Worker`). */
+  spawnsWorkers(call: CallExpression): boolean;
   acquired(fact: AcquisitionFact): void;
   exitHolding(fact: ExitFact): void;
   cleanExit(fact: CleanExitFact): void;

@@ -58,7 +58,7 @@ export class Walker {
   }
 
   private record(node: Node, state: State, frame: Frame): void {
-    if (frame.depth === 0) this.host.recordHeld(node, state.held);
+    if (frame.depth === 0) this.host.recordHeld(node, state.held, frame.root.thread === 'main' && !state.spawned);
   }
 
   private walkStatement(statement: Node, state: State, frame: Frame): void {
@@ -278,6 +278,7 @@ export class Walker {
       return state.become(merge([whenTrue, whenFalse]));
     }
     expression.forEachChild((child) => this.walkExpression(child, state, frame));
+    if (Node.isNewExpression(expression) && expression.getExpression().getText() === 'Worker') state.spawned = true;
     if (interesting && isMutation(expression)) this.write(expression, state, frame);
   }
 
@@ -334,6 +335,7 @@ export class Walker {
     if (Node.isParenthesizedExpression(callee) || Node.isArrowFunction(callee) || Node.isFunctionExpression(callee)) {
       return this.walkCallback(callee, state, frame);
     }
+    if (this.host.spawnsWorkers(call)) state.spawned = true;
     this.inline(call, state, frame);
   }
 

@@ -57,7 +57,8 @@ export const unguardedWrite: Rule = {
   check(context) {
     const writes = new Map<Node, Write>();
     for (const fact of context.model.facts.writes) {
-      if (writes.has(fact.node) || inConstructor(fact.node)) continue;
+      // Constructors and the main thread's writes before it starts any worker initialise state nobody shares yet.
+      if (writes.has(fact.node) || inConstructor(fact.node) || context.model.isInitialisation(fact.node)) continue;
       writes.set(fact.node, { fact, held: context.model.heldAt(fact.node) });
     }
     const byTarget = new Map<Node, Write[]>();
@@ -96,19 +97,23 @@ function checkInferred(context: RuleContext, group: readonly Write[]): void {
       counts.set(key, entry);
     }
   }
-  for (const [key, { count, name }] of counts) {
-    if (count < 2 || count * 2 <= group.length || count === group.length) continue;
-    const guarded = group.filter((w) => w.held.some((l) => relativeGuard(w.fact, l) === key));
-    for (const write of group) {
-      if (guarded.includes(write)) continue;
-      const lockName = key.startsWith('rel:') && write.fact.base ? `${write.fact.base.name}${key.slice(4)}` : name;
-      context.report({
-        rule: 'unguarded-write',
-        message: `\`${targetName(write.fact)}\` is written without holding \`${lockName}\`, which is held at ${count} of its ${group.length} writes. Take \`${lockName}\` here too, or declare the intended guard with @guardedBy.`,
-        span: spanOf(write.fact.node),
-        related: guarded.slice(0, 5).map((w) => ({ span: spanOf(w.fact.node), message: `written holding \`${lockName}\`` })),
-        fixes: [],
-      });
-    }
+  const guards = [...counts].filter(([, { count }]) => count >= 2 && count * 2 > group.length && count < group.length);
+  const holds = (write: Write, key: string): boolean => write.held.some((l) => relativeGuard(write.fact, l) === key);
+  // Two locks always held together (lockAll, or nested) both qualify: one finding per write names every missing one.
+  for (const write of group) {
+    const missing = guards.filter(([key]) => !holds(write, key));
+    if (missing.length === 0) continue;
+    const names = missing.map(([key, { name }]) => `\`${key.startsWith('rel:') && write.fact.base ? `${write.fact.base.name}${key.slice(4)}` : name}\``);
+    const lockNames = names.join(' and ');
+    const count = Math.min(...missing.map(([, entry]) => entry.count));
+    const guarded = group.filter((w) => missing.every(([key]) => holds(w, key)));
+    const which = missing.length === 1 ? 'which is' : 'which are';
+    context.report({
+      rule: 'unguarded-write',
+      message: `\`${targetName(write.fact)}\` is written without holding ${lockNames}, ${which} held at ${count} of its ${group.length} writes. Take ${lockNames} here too, or declare the intended guard with @guardedBy.`,
+      span: spanOf(write.fact.node),
+      related: guarded.slice(0, 5).map((w) => ({ span: spanOf(w.fact.node), message: `written holding ${lockNames}` })),
+      fixes: [],
+    });
   }
 }
