@@ -57,6 +57,7 @@ class Model implements EngineModel, WalkHost {
     this.calls = new CallGraph(files);
     const spawns = findWorkerSpawns(files, this.resolver);
     const walker = new Walker(this);
+    const roots = this.walkRoots(files);
     // Functions that take or release no lock (directly or through calls) hold nothing of their own: they are not
     // walked, their held set comes from their callers, and only their writes to possibly shared names are scanned.
     files.forEach((file, index) => {
@@ -65,7 +66,7 @@ class Model implements EngineModel, WalkHost {
         this.currentRootCounts = true;
         walker.walkRoot(file, { thread, node: file, entry: true }, env);
         for (const fn of functions) {
-          this.currentRootCounts = this.calls.isRoot(fn);
+          this.currentRootCounts = roots.has(fn);
           walker.walkRoot(fn, { thread, node: fn, entry: this.currentRootCounts }, handlerEnv(fn, env));
         }
       }
@@ -88,6 +89,37 @@ class Model implements EngineModel, WalkHost {
         }
       }
     }
+  }
+
+  /**
+   * The lock-touching functions whose walks count for the lock graph: the roots (no known caller, or escaping),
+   * and, for each group of functions reached from neither a root nor top-level code (a call cycle nobody else
+   * calls, such as exported `ping`/`pong` calling each other), its first function, whose walk inlines the rest.
+   */
+  private walkRoots(files: readonly SourceFile[]): Set<Node> {
+    const locking = files.flatMap((file) => this.calls.lockingFunctionsOf(file));
+    const roots = new Set<Node>();
+    const reached = new Set<Node>();
+    const reach = (start: Node): void => {
+      const pending = [start];
+      while (pending.length > 0) {
+        const fn = pending.pop()!;
+        if (reached.has(fn)) continue;
+        reached.add(fn);
+        for (const callee of this.calls.calleesOf(fn)) if (!reached.has(callee)) pending.push(callee);
+      }
+    };
+    for (const fn of locking) {
+      const fromTopLevel = this.calls.callersOf(fn).some((call) => this.calls.enclosingFunction(call) === undefined);
+      if (this.calls.isRoot(fn)) roots.add(fn);
+      if (this.calls.isRoot(fn) || fromTopLevel) reach(fn);
+    }
+    for (const fn of locking) {
+      if (reached.has(fn)) continue;
+      roots.add(fn);
+      reach(fn);
+    }
+    return roots;
   }
 
   // ---- WalkHost ----
