@@ -37,7 +37,21 @@ export function discoverFiles(cwd: string, paths: readonly string[]): string[] {
 /** Text markers of a file that may take part in concurrency: the runtime, Atomics, workers, declared guards. */
 const RELEVANT = /@deadbolt\/runtime|\bAtomics\b|\bWorker\b|worker_threads|SharedArrayBuffer|@guardedBy|Sync\(/;
 
-/** True when the file's text could hold something any rule reports; cheap enough to run on every file. */
-export function mentionsConcurrency(text: string): boolean {
-  return RELEVANT.test(text);
+/**
+ * True when the file's text could hold something any rule reports; cheap enough to run on every file.
+ * `blocking` (from `blockingPattern`) adds the configured blocking functions, which may have any name.
+ */
+export function mentionsConcurrency(text: string, blocking?: RegExp): boolean {
+  return RELEVANT.test(text) || (blocking !== undefined && blocking.test(text));
+}
+
+/**
+ * A call to any configured blocking function (`name` or `module#name`), by its name as written in the text;
+ * undefined when none is configured. Aliased imports are still found: the import names the original.
+ */
+export function blockingPattern(blockingFunctions: readonly string[] | undefined): RegExp | undefined {
+  const names = [...new Set((blockingFunctions ?? []).map((entry) => entry.slice(entry.indexOf('#') + 1)).filter((n) => n !== ''))];
+  if (names.length === 0) return undefined;
+  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(?<![\\w$])(?:${escaped.join('|')})(?![\\w$])`);
 }

@@ -4,32 +4,37 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Project, ts, type SourceFile } from 'ts-morph';
+import { Project, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../protocol/index.js';
 import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
 import { loadConfig } from './config.js';
 import type { DeadboltConfig } from './types.js';
-import { discoverFiles, isSourceFile, mentionsConcurrency } from './files.js';
+import { blockingPattern, discoverFiles, mentionsConcurrency } from './files.js';
 import { buildModel, type EngineModel } from './model/program-model.js';
+import { defaultCompilerOptions, mentionsNode, readTsconfig, withoutNodeTypes, type CompilerSetup } from './project.js';
 import { rules } from './rules/index.js';
 import { runRules } from './run-rules.js';
 
-/** Compiler options for analyses without a tsconfig: modern ESM resolution so `@deadbolt/runtime` and `node:` resolve. */
-const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  lib: ['lib.es2024.d.ts', 'lib.esnext.disposable.d.ts'],
-  allowJs: true,
-  strict: true,
-  skipLibCheck: true,
-  noEmit: true,
-};
+/** What the prefilter learnt from one text, kept until the text changes. */
+interface Scan {
+  text: string;
+  /** Mentions the runtime, Atomics, workers, shared memory or guards (configured blocking names aside). */
+  concurrency: boolean;
+  /** May refer to something @types/node declares. */
+  node: boolean;
+  /** Absolute targets of its relative import specifiers, unresolved (`./x.js` may be `./x.ts`). */
+  imports: string[];
+}
 
 export class Workspace {
-  private readonly project: Project;
   private readonly options: AnalyzeOptions;
+  private readonly setup: CompilerSetup;
+  /** Created on the first analysis, once it is known whether Node's types are needed. */
+  private projectOrUndefined: Project | undefined;
+  /** Whether the Project loads the configured type packages (@types/node); once on, it stays on. */
+  private nodeTypes = false;
   private roots: string[];
+  private rootSet: Set<string>;
   /** The model of the last analysis, kept so `lockGraph()` after `analyze()` costs nothing. */
   private model: EngineModel | undefined;
   /** The last result with what it was computed from: reused while no file it covered has changed. */
@@ -38,6 +43,8 @@ export class Workspace {
   private readonly changed = new Set<string>();
   /** The text of every root file as last read from disk or set by an editor, for the prefilter. */
   private readonly texts = new Map<string, string>();
+  /** Prefilter results by file, valid while the file's text is the one scanned. */
+  private readonly scans = new Map<string, Scan>();
   /** Root files whose text came from `setFile` rather than the disk. */
   private readonly edited = new Set<string>();
 
@@ -46,22 +53,18 @@ export class Workspace {
     // Files enter the Project only once the prefilter keeps them (see `relevantFiles`): parsing and binding
     // files that never touch concurrency would cost more than analysing the rest.
     if (options.tsconfig) {
-      const configPath = path.resolve(options.cwd, options.tsconfig);
-      this.project = new Project({ tsConfigFilePath: configPath, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true });
-      const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-      this.roots = (parsed?.fileNames ?? [])
-        .map((f) => path.resolve(f))
-        .filter((f) => isSourceFile(f) && !f.includes(`${path.sep}node_modules${path.sep}`))
-        .sort();
+      this.setup = readTsconfig(path.resolve(options.cwd, options.tsconfig));
+      this.roots = this.setup.fileNames ?? [];
       if (options.paths && options.paths.length > 0) {
         // With both, the tsconfig gives the compiler options and the paths narrow what is reported.
         const wanted = new Set(discoverFiles(options.cwd, options.paths));
         this.roots = this.roots.filter((f) => wanted.has(f));
       }
     } else {
-      this.project = new Project({ compilerOptions: DEFAULT_COMPILER_OPTIONS, skipFileDependencyResolution: true });
+      this.setup = { options: defaultCompilerOptions(options.cwd) };
       this.roots = discoverFiles(options.cwd, options.paths ?? []);
     }
+    this.rootSet = new Set(this.roots);
   }
 
   get rootFiles(): readonly string[] {
@@ -71,22 +74,25 @@ export class Workspace {
   /** Adds or updates an editor buffer; the next `analyze()` sees its text instead of the disk's. */
   setFile(file: string, text: string): void {
     const absolute = path.resolve(this.options.cwd, file);
-    if (this.textOf(absolute) === text && this.roots.includes(absolute)) return;
+    if (this.rootSet.has(absolute) && this.textOf(absolute) === text) return;
     this.texts.set(absolute, text);
     this.edited.add(absolute);
-    const existing = this.project.getSourceFile(absolute);
-    if (existing) existing.replaceWithText(text);
-    if (!this.roots.includes(absolute)) this.roots = [...this.roots, absolute].sort();
+    this.projectOrUndefined?.getSourceFile(absolute)?.replaceWithText(text);
+    if (!this.rootSet.has(absolute)) {
+      this.rootSet.add(absolute);
+      this.roots = [...this.roots, absolute].sort();
+    }
     this.changed.add(absolute);
   }
 
   removeFile(file: string): void {
     const absolute = path.resolve(this.options.cwd, file);
-    const existing = this.project.getSourceFile(absolute);
-    if (existing) this.project.removeSourceFile(existing);
+    const existing = this.projectOrUndefined?.getSourceFile(absolute);
+    if (existing) this.projectOrUndefined!.removeSourceFile(existing);
     this.texts.delete(absolute);
+    this.scans.delete(absolute);
     this.edited.delete(absolute);
-    this.roots = this.roots.filter((f) => f !== absolute);
+    if (this.rootSet.delete(absolute)) this.roots = this.roots.filter((f) => f !== absolute);
     this.changed.add(absolute);
   }
 
@@ -97,7 +103,7 @@ export class Workspace {
   analyze(): AnalysisResult {
     const config = this.config();
     const configKey = JSON.stringify(config);
-    const files = this.relevantFiles();
+    const files = this.relevantFiles(config);
     const last = this.last;
     if (
       last && this.model && last.config === configKey && last.relevant.length === files.length &&
@@ -107,9 +113,10 @@ export class Workspace {
       return { ...last.result, files: this.roots.length };
     }
     this.changed.clear();
-    const model = buildModel(this.project, files, config, this.options.onProgress);
+    const project = this.project;
+    const model = buildModel(project, files, config, this.options.onProgress);
     this.model = model;
-    const findings = runRules(rules, this.project, files, config, model);
+    const findings = runRules(rules, project, files, config, model);
     const result = { findings, files: this.roots.length, graph: model.lockGraph() };
     this.last = { result, relevant: files, config: configKey };
     return result;
@@ -117,6 +124,15 @@ export class Workspace {
 
   lockGraph(): StaticLockGraph {
     return this.analyze().graph;
+  }
+
+  /** The Project, created (without Node's types unless already needed) on first use. */
+  private get project(): Project {
+    this.projectOrUndefined ??= new Project({
+      compilerOptions: this.nodeTypes ? this.setup.options : withoutNodeTypes(this.setup.options),
+      skipFileDependencyResolution: true,
+    });
+    return this.projectOrUndefined;
   }
 
   /** The configuration given, or else the nearest deadbolt.config.json above `cwd` (a bad one throws ConfigError). */
@@ -138,43 +154,52 @@ export class Workspace {
     return text;
   }
 
+  /** The prefilter's reading of a root file, scanned again only when its text changed. */
+  private scanOf(file: string): Scan {
+    const text = this.textOf(file);
+    const known = this.scans.get(file);
+    if (known !== undefined && known.text === text) return known;
+    const folder = path.dirname(file);
+    const imports = [...text.matchAll(RELATIVE_IMPORT)].map((match) => path.resolve(folder, match[1]!));
+    const scan = { text, concurrency: mentionsConcurrency(text), node: mentionsNode(text), imports };
+    this.scans.set(file, scan);
+    return scan;
+  }
+
   /**
    * Root files that pass the prefilter, the root files that import one of them (they use its locks), and the
    * root files those import (helpers called under a lock live there); added to the Project on first use.
    * Imports are read from the text and resolved by path (`./x.js` is `./x.ts` before compilation).
    */
-  private relevantFiles(): SourceFile[] {
-    const rootSet = new Set(this.roots);
-    const importsOf = (file: string): string[] => {
-      const folder = path.dirname(file);
-      const found: string[] = [];
-      for (const match of this.textOf(file).matchAll(RELATIVE_IMPORT)) {
-        const target = resolveRelative(folder, match[1]!, rootSet);
-        if (target) found.push(target);
-      }
-      return found;
-    };
-    const direct = new Set(this.roots.filter((f) => mentionsConcurrency(this.textOf(f))));
+  private relevantFiles(config: DeadboltConfig): SourceFile[] {
+    const blocking = blockingPattern(config.blockingFunctions);
+    const importsOf = (file: string): string[] =>
+      this.scanOf(file).imports.map((target) => resolveRelative(target, this.rootSet)).filter((t) => t !== undefined);
+    const direct = new Set(this.roots.filter((f) => this.scanOf(f).concurrency || (blocking !== undefined && blocking.test(this.textOf(f)))));
     const chosen = new Set(direct);
     for (const file of this.roots) if (!chosen.has(file) && importsOf(file).some((t) => direct.has(t))) chosen.add(file);
     for (const file of [...chosen]) for (const target of importsOf(file)) chosen.add(target);
-    return this.roots
-      .filter((f) => chosen.has(f))
-      .map((f) => this.project.getSourceFile(f) ?? this.addToProject(f));
+    const relevant = this.roots.filter((f) => chosen.has(f));
+    if (!this.nodeTypes && relevant.some((f) => this.scanOf(f).node)) {
+      this.nodeTypes = true;
+      // Changing options makes ts-morph re-create the files it holds; it happens at most once per Workspace.
+      this.projectOrUndefined?.compilerOptions.set({ types: this.setup.options.types });
+    }
+    const project = this.project;
+    return relevant.map((f) => project.getSourceFile(f) ?? this.addToProject(project, f));
   }
 
   /** Adds a root file to the Project: from disk when no editor set it (ts-morph reads a disk file at half the cost). */
-  private addToProject(file: string): SourceFile {
-    if (this.edited.has(file)) return this.project.createSourceFile(file, this.textOf(file), { overwrite: true });
-    return this.project.addSourceFileAtPath(file);
+  private addToProject(project: Project, file: string): SourceFile {
+    if (this.edited.has(file)) return project.createSourceFile(file, this.textOf(file), { overwrite: true });
+    return project.addSourceFileAtPath(file);
   }
 }
 
 /** `from './x.js'` (imports and re-exports), `import './x.js'`, `import('./x.js')`: relative specifiers in source text. */
 const RELATIVE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
-function resolveRelative(folder: string, specifier: string, roots: ReadonlySet<string>): string | undefined {
-  const absolute = path.resolve(folder, specifier);
+function resolveRelative(absolute: string, roots: ReadonlySet<string>): string | undefined {
   const stem = absolute.replace(/\.(m|c)?jsx?$/, '');
   for (const candidate of [absolute, `${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}.cts`, `${absolute}.ts`, `${absolute}/index.ts`, `${absolute}/index.js`]) {
     if (roots.has(candidate)) return candidate;
