@@ -37,22 +37,35 @@ export function edgeKey(from: string, to: string): string {
   return `${from}\u0000${to}`;
 }
 
+/**
+ * The identity a lock has in the order graph. A field of an instance the walk could not pin down is one node per
+ * class field, its receiver as the index: `this.mutex` then `other.mutex` is then a self-loop between two
+ * receivers, a potential cycle like two elements of one array (`a.transferTo(b)` while `b.transferTo(a)`).
+ */
+export function orderValue(lock: Value): Value {
+  if (!lock.instance) return lock;
+  const { owner, field, className, receiver } = lock.instance;
+  return { ...lock, id: `inst:${owner}.${field}`, index: receiver, identityName: `${className}.${field}` };
+}
+
 export function buildOrderGraph(acquisitions: readonly AcquisitionFact[]): OrderGraph {
   const nodes = new Map<string, Value>();
   const edges = new Map<string, OrderEdge>();
   for (const fact of acquisitions) {
-    if (!nodes.has(fact.lock.id)) nodes.set(fact.lock.id, fact.lock);
+    const lock = orderValue(fact.lock);
+    if (!nodes.has(lock.id)) nodes.set(lock.id, lock);
     if (fact.mode === 'try') continue;
     // Re-taking a lock this thread already holds is re-entry (or a double-lock), never a wait behind another lock.
     if (fact.heldBefore.some((h) => h.lock.id === fact.lock.id && (h.lock.index === undefined || h.lock.index === fact.lock.index))) continue;
     for (const held of fact.heldBefore) {
       if (held.group !== undefined && held.group === fact.group) continue;
-      if (held.lock.id === fact.lock.id && (held.lock.index === undefined || held.lock.index === fact.lock.index)) continue;
+      const from = orderValue(held.lock);
+      if (from.id === lock.id && (from.index === undefined || from.index === lock.index)) continue;
       if (held.lock.kind === 'Condition') continue;
-      const key = edgeKey(held.lock.id, fact.lock.id);
+      const key = edgeKey(from.id, lock.id);
       let edge = edges.get(key);
       if (!edge) {
-        edge = { from: held.lock, to: fact.lock, chains: [] };
+        edge = { from, to: lock, chains: [] };
         edges.set(key, edge);
       }
       const duplicate = edge.chains.some((c) => sameStack(c.held.stack, held.stack) && sameStack(c.acquisition.stack, fact.stack) && c.acquisition.root.thread === fact.root.thread);

@@ -3,7 +3,7 @@
  * denotes, by declaration and access path, never by name. Aliases, destructuring, getters, imports, parameters bound
  * at a call site and handles rebuilt with `from()` in a worker all resolve to the identity of their origin.
  */
-import { Node, SyntaxKind, type Expression } from 'ts-morph';
+import { Node, SyntaxKind, type ClassDeclaration, type Expression } from 'ts-morph';
 import {
   runtimeClassOfIdentifier,
   runtimeClassOfType,
@@ -29,6 +29,11 @@ export interface Value {
   index?: string;
   /** The name of the identity as a whole, where it differs from this access: `forks[*]` for `forks[i]`. */
   identityName?: string;
+  /**
+   * A field of an instance the walk cannot pin down (`this` or a parameter not bound at a call site): `this.mutex`
+   * and `other.mutex` may be two objects of one class, so for lock order they are one field with two receivers.
+   */
+  instance?: { owner: string; field: string; className: string; receiver: string };
 }
 
 /** Bindings of one analysis context: parameters bound at a call site, `this`, and a worker's `workerData` fields. */
@@ -260,6 +265,10 @@ export class ValueResolver {
       if (returned) return this.resolve(returned, { ...env, thisValue: receiver }, depth + 1);
     }
     const base = this.resolve(baseExpression, env, depth + 1);
+    if (base && declaration) {
+      const bound = this.constructorArgument(base, declaration, env, depth);
+      if (bound) return bound;
+    }
     const fieldValue = declaration ? this.resolveDeclaration(declaration, env, depth + 1) : undefined;
     if (!base) return fieldValue;
     if (base.id === 'workerData' && env.workerData?.has(name)) return env.workerData.get(name);
@@ -277,8 +286,55 @@ export class ValueResolver {
       rank: fieldValue?.rank,
       declaration: fieldValue?.declaration ?? declaration,
     };
+    const owner = declaration && fieldOwner(declaration);
+    if (owner && (base.id.startsWith('this:') || base.id.startsWith('param:'))) {
+      value.instance = { owner: keyOf(owner), field: name, className: owner.getName() ?? 'class', receiver: base.id };
+    }
     return value;
   }
+
+  /**
+   * `forward.src` where `const forward = new Pipe(left, right)` and `src` is a constructor parameter property (or a
+   * field the constructor sets from a parameter): the argument passed for it at that `new` site.
+   */
+  private constructorArgument(base: Value, field: Node, env: Env, depth: number): Value | undefined {
+    const holder = base.declaration;
+    if (!holder || !(Node.isVariableDeclaration(holder) || Node.isPropertyDeclaration(holder))) return undefined;
+    const initializer = holder.getInitializer();
+    const created = initializer && unwrap(initializer);
+    if (!created || !Node.isNewExpression(created)) return undefined;
+    const owner = fieldOwner(field);
+    const constructor = owner?.getConstructors().find((c) => c.getBody() !== undefined) ?? owner?.getConstructors()[0];
+    if (!owner || !constructor) return undefined;
+    const classSymbol = created.getExpression().getSymbol();
+    const target = (classSymbol?.isAlias() ? classSymbol.getAliasedSymbol() : classSymbol)?.getDeclarations()[0];
+    if (target !== owner) return undefined;
+    const name = Node.hasName(field) ? field.getName() : undefined;
+    const parameters = constructor.getParameters();
+    let index = Node.isParameterDeclaration(field) && field.isParameterProperty() ? parameters.indexOf(field) : -1;
+    if (index < 0 && name !== undefined) {
+      // `this.src = src;` in the constructor body.
+      for (const statement of constructor.getBody()?.getChildSyntaxList()?.getChildren() ?? []) {
+        const expression = Node.isExpressionStatement(statement) ? statement.getExpression() : undefined;
+        if (!expression || !Node.isBinaryExpression(expression) || expression.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+        const left = expression.getLeft();
+        const right = unwrap(expression.getRight());
+        if (!Node.isPropertyAccessExpression(left) || left.getExpression().getKind() !== SyntaxKind.ThisKeyword || left.getName() !== name) continue;
+        const parameter = Node.isIdentifier(right) ? right.getSymbol()?.getDeclarations()[0] : undefined;
+        if (parameter && Node.isParameterDeclaration(parameter)) index = parameters.indexOf(parameter);
+      }
+    }
+    const argument = index >= 0 ? created.getArguments()[index] : undefined;
+    return argument ? this.resolve(argument, env, depth + 1) : undefined;
+  }
+}
+
+/** The class a field belongs to: a property declaration, or a constructor parameter property. */
+function fieldOwner(declaration: Node): ClassDeclaration | undefined {
+  const member = Node.isParameterDeclaration(declaration) && declaration.isParameterProperty() ? declaration.getParent() : declaration;
+  if (!Node.isPropertyDeclaration(declaration) && member === declaration) return undefined;
+  const owner = member?.getParent();
+  return owner && Node.isClassDeclaration(owner) ? owner : undefined;
 }
 
 /** The runtime class of an expression by its checked type; used only where syntax could not tell. */

@@ -46,7 +46,10 @@ function reportCycle(context: RuleContext, cycle: readonly string[], edges: Read
     for (const chain of edge.chains) {
       const site = chainSite(chain);
       const taken = CONDITION_WAITS.has(chain.acquisition.method) ? `is taken back by \`${chain.acquisition.method}()\`` : 'is taken';
-      const message = selfLoop
+      const instance = chain.acquisition.lock.instance;
+      const message = selfLoop && instance
+        ? `Potential deadlock: ${quoted(chain.acquisition.lock.name)} is taken while holding ${quoted(chain.held.lock.name)}, the same field of another ${instance.className}; two threads doing this with the objects swapped (\`a\` with \`b\`, \`b\` with \`a\`) wait on each other. Take both with \`lockAll\`, or in one global order (by an id).`
+        : selfLoop
         ? `Potential deadlock: ${quoted(chain.acquisition.lock.name)} is taken while holding ${quoted(chain.held.lock.name)}, another lock of the same array; threads doing this from different positions wait on each other in a circle. Take both with \`lockAll\`.`
         : cycle.length === 2
           ? `Potential deadlock: ${quoted(edge.to.name)} ${taken} while holding ${quoted(edge.from.name)}, but elsewhere they are taken in the other order (cycle ${[...names, names[0]].join(' -> ')}). Take these locks in one consistent order, or together with \`lockAll\`.`
