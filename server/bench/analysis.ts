@@ -1,7 +1,9 @@
 /**
  * The analysis benchmark: `deadbolt check --format json` against `tsc --noEmit -p` on a generated 1,000-module
- * project, alternating, several rounds. Prints median times, the ratio (goal: at most 0.5x tsc) and peak memory.
+ * project, alternating, several rounds. Prints median times, the ratio (goal: at most 0.5x tsc), peak memory and the
+ * machine's load average before and after, since a busy shared machine skews wall time more than CPU time.
  */
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { generateProject } from './generate.js';
@@ -19,7 +21,7 @@ export async function run(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   // Inside the repository so `@deadbolt/runtime` and @types/node resolve as in a user's project; .bench-work is gitignored.
   const project = generateProject(path.join(REPO, '.bench-work', 'analysis'), modules);
-  console.log(`analysis: ${project.modules} modules, ${project.lines} lines, ${project.lockModules} lock modules; ${rounds} rounds, alternating`);
+  console.log(`analysis: ${project.modules} modules, ${project.lines} lines, ${project.lockModules} lock modules; ${rounds} rounds, alternating; load ${load()}`);
 
   const deadbolt: Measurement[] = [];
   const tsc: Measurement[] = [];
@@ -40,5 +42,10 @@ export async function run(): Promise<void> {
   const cpuRatio = median(deadbolt.map((m) => m.cpuMs)) / median(tsc.map((m) => m.cpuMs));
   console.log(`  deadbolt check: median ${deadboltMs.toFixed(0)} ms (cpu ${median(deadbolt.map((m) => m.cpuMs)).toFixed(0)} ms), peak ${Math.max(...deadbolt.map((m) => m.peakMiB)).toFixed(0)} MiB, ${report.summary.files} files, ${report.summary.errors} errors, ${report.summary.warnings} warnings`);
   console.log(`  tsc --noEmit:   median ${tscMs.toFixed(0)} ms (cpu ${median(tsc.map((m) => m.cpuMs)).toFixed(0)} ms), peak ${Math.max(...tsc.map((m) => m.peakMiB)).toFixed(0)} MiB`);
-  console.log(`  ratio deadbolt/tsc: wall ${ratio.toFixed(2)}x, cpu ${cpuRatio.toFixed(2)}x (goal <= ${GOAL_RATIO}x): ${ratio <= GOAL_RATIO ? 'met' : 'MISSED'}`);
+  console.log(`  ratio deadbolt/tsc: wall ${ratio.toFixed(2)}x, cpu ${cpuRatio.toFixed(2)}x (goal <= ${GOAL_RATIO}x): ${ratio <= GOAL_RATIO ? 'met' : 'MISSED'}; load ${load()}`);
+}
+
+/** The 1, 5 and 15 minute load averages. */
+function load(): string {
+  return loadavg().map((l) => l.toFixed(2)).join(' ');
 }
