@@ -125,7 +125,7 @@ export class ValueResolver {
     if (node.getKind() === SyntaxKind.ThisKeyword) {
       if (env.thisValue) return env.thisValue;
       const owner = node.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
-      return owner ? { id: `this:${keyOf(owner)}`, name: 'this' } : undefined;
+      return owner ? { id: `this:${keyOf(owner)}`, name: 'this', declaration: owner } : undefined;
     }
     if (Node.isIdentifier(node)) return this.resolveIdentifier(node, env, depth);
     if (Node.isNewExpression(node)) {
@@ -248,7 +248,11 @@ export class ValueResolver {
 
   private member(base: Value, key: string, isIndex: boolean, env: Env): Value {
     if (base.id === 'workerData' && env.workerData?.has(key)) return env.workerData.get(key)!;
-    return { id: isIndex ? `${base.id}[${key}]` : `${base.id}.${key}`, name: isIndex ? `${base.name}[${key}]` : `${base.name}.${key}`, kind: isIndex ? base.elementKind : undefined };
+    const value: Value = { id: isIndex ? `${base.id}[${key}]` : `${base.id}.${key}`, name: isIndex ? `${base.name}[${key}]` : `${base.name}.${key}`, kind: isIndex ? base.elementKind : undefined };
+    // `const { mutex } = this`: the same instance field as `this.mutex`.
+    const owner = isIndex ? undefined : classOfReceiver(base);
+    if (owner) value.instance = instanceField(base, owner, key);
+    return value;
   }
 
   private resolveProperty(access: Node, env: Env, depth: number): Value | undefined {
@@ -287,9 +291,7 @@ export class ValueResolver {
       declaration: fieldValue?.declaration ?? declaration,
     };
     const owner = declaration && fieldOwner(declaration);
-    if (owner && (base.id.startsWith('this:') || base.id.startsWith('param:'))) {
-      value.instance = { owner: keyOf(owner), field: name, className: owner.getName() ?? 'class', receiver: base.id };
-    }
+    if (owner) value.instance = instanceField(base, owner, name);
     return value;
   }
 
@@ -327,6 +329,22 @@ export class ValueResolver {
     const argument = index >= 0 ? created.getArguments()[index] : undefined;
     return argument ? this.resolve(argument, env, depth + 1) : undefined;
   }
+}
+
+/** The instance-field identity of `base.field` when `base` is an unbound `this` or parameter (see Value.instance). */
+function instanceField(base: Value, owner: ClassDeclaration, field: string): Value['instance'] {
+  if (!base.id.startsWith('this:') && !base.id.startsWith('param:')) return undefined;
+  return { owner: keyOf(owner), field, className: owner.getName() ?? 'class', receiver: base.id };
+}
+
+/** The class of an unbound `this` (its declaration) or of a parameter typed with a class of the program. */
+function classOfReceiver(base: Value): ClassDeclaration | undefined {
+  const declaration = base.declaration;
+  if (!declaration) return undefined;
+  if (Node.isClassDeclaration(declaration)) return declaration;
+  if (!Node.isParameterDeclaration(declaration)) return undefined;
+  const target = declaration.getType().getSymbol()?.getDeclarations()[0];
+  return target && Node.isClassDeclaration(target) ? target : undefined;
 }
 
 /** The class a field belongs to: a property declaration, or a constructor parameter property. */
