@@ -2,10 +2,13 @@
  * Wraps `worker_threads.Worker` so every worker the program creates starts traced: Node 20 runs `--import`
  * preloads in the main thread only, so the worker runs our bootstrap first, which installs the tracer and then
  * imports the real entry. The wrapper also names the worker (its `name` option, else its file name) and reports its exit.
+ * For a TypeScript program the adapter has compiled, it also runs the compiled module of a worker named by its
+ * `.ts` source (or by the `.js` path NodeNext style gives that source), since Node 20 cannot run `.ts` itself.
  */
+import { existsSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { basename } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as workerThreads from 'node:worker_threads';
 import { WORKER_ENTRY_KEY } from './thread-setup.js';
 import type { RingTracer } from './ring-tracer.js';
@@ -16,6 +19,22 @@ export interface WorkerEntry {
   /** The program asked for the worker's stdout/stderr as streams, so the bootstrap must not redirect them. */
   stdout: boolean;
   stderr: boolean;
+}
+
+/**
+ * environmentData key under which the adapter's compiled entry publishes its {@link TypeScriptOutputs} (cloned into
+ * every worker, so nested workers see it too). The adapter (server/src/dap/typescript.ts) spells the same string.
+ */
+export const TYPESCRIPT_OUTPUTS_KEY = 'deadbolt:typescript-outputs';
+
+/** The TypeScript files of a program the adapter compiled, mirrored from `sourceRoot` into `outputRoot`. */
+export interface TypeScriptOutputs {
+  sourceRoot: string;
+  outputRoot: string;
+  /** Source path -> compiled module path, both relative to their roots, with '/' separators. */
+  outputs: Record<string, string>;
+  /** Source path -> why it did not compile (reported when a worker is started from it). */
+  errors: Record<string, string>;
 }
 
 export function patchWorker(tracer: RingTracer, bootstrap: URL): void {
@@ -43,8 +62,50 @@ export function patchWorker(tracer: RingTracer, bootstrap: URL): void {
 }
 
 function entryHref(filename: string | URL): string {
-  if (filename instanceof URL) return filename.href;
-  return pathToFileURL(filename).href;
+  const href = filename instanceof URL ? filename.href : pathToFileURL(filename).href;
+  const outputs = workerThreads.getEnvironmentData(TYPESCRIPT_OUTPUTS_KEY) as string | undefined;
+  if (outputs === undefined || !href.startsWith('file:')) return href;
+  const compiled = compiledModule(fileURLToPath(href), JSON.parse(outputs) as TypeScriptOutputs);
+  return compiled === undefined ? href : pathToFileURL(compiled).href;
+}
+
+const JS_TO_TS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+
+/**
+ * The compiled module to run for a worker file, or undefined to run the file as named. A path inside the output
+ * tree that is not a compiled module (`new URL('./worker.ts', import.meta.url)` seen from the compiled entry) stands
+ * for the same path in the source tree; there a `.ts` source, or a missing `.js` whose `.ts` sibling exists, maps
+ * to its compiled module.
+ */
+export function compiledModule(path: string, ts: TypeScriptOutputs): string | undefined {
+  let source = path;
+  const inOutput = within(ts.outputRoot, path);
+  if (inOutput !== undefined) {
+    if (Object.values(ts.outputs).includes(inOutput)) return undefined;
+    source = join(ts.sourceRoot, inOutput);
+  }
+  const rel = within(ts.sourceRoot, source);
+  if (rel === undefined) return undefined;
+  const candidates = [rel];
+  const ext = /\.[cm]?js$/.exec(rel)?.[0];
+  if (ext !== undefined && !existsSync(source)) {
+    for (const tsExt of JS_TO_TS[ext]!) candidates.push(rel.slice(0, -ext.length) + tsExt);
+  }
+  for (const candidate of candidates) {
+    const output = ts.outputs[candidate];
+    if (output !== undefined) return join(ts.outputRoot, output);
+    const error = ts.errors[candidate];
+    if (error !== undefined) throw new Error(`Cannot start a worker from '${join(ts.sourceRoot, candidate)}': ${error}`);
+  }
+  // A file of the output tree with no source counterpart that compiled: the source tree's file is what exists.
+  return inOutput !== undefined && existsSync(source) ? source : undefined;
+}
+
+/** `path` relative to `root` with '/' separators, or undefined when it lies outside. */
+function within(root: string, path: string): string | undefined {
+  const rel = relative(root, path);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
 }
 
 function nameOf(href: string): string {

@@ -1,12 +1,13 @@
 /**
- * Runs TypeScript programs: esbuild bundles the program's own files into a temporary directory with source maps,
- * leaving packages as imports of their resolved files (so the program shares the runtime instance the tracer is
- * installed into, and bare imports still resolve from the temporary directory).
+ * Runs TypeScript programs: esbuild bundles the entry and every other TypeScript file under its directory (each a
+ * possible worker) into a mirrored temporary tree with source maps, leaving packages as imports of their resolved
+ * files (so the program shares the runtime instance the tracer is installed into). The compiled entry publishes the
+ * tree to the patched Worker of the runtime, which runs a worker named by its `.ts` source from its compiled module.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { LaunchError } from './launch-config.js';
@@ -15,6 +16,23 @@ export interface CompiledProgram {
   entry: string;
   dispose(): void;
 }
+
+/**
+ * environmentData key the runtime's worker patch reads (TYPESCRIPT_OUTPUTS_KEY in runtime/src/trace/worker-patch.ts);
+ * the value is JSON of this shape.
+ */
+const OUTPUTS_KEY = 'deadbolt:typescript-outputs';
+interface TypeScriptOutputs {
+  sourceRoot: string;
+  outputRoot: string;
+  outputs: Record<string, string>;
+  errors: Record<string, string>;
+}
+
+/** Bounds the work of a program launched from a large directory; files past it are not compiled (workers from them fail as before). */
+const MAX_FILES = 500;
+const TS_FILE = /\.(?:[cm]?ts|tsx)$/;
+const DECLARATION = /\.d\.[cm]?ts$/;
 
 const builtins = new Set(builtinModules);
 
@@ -37,25 +55,94 @@ const externalPackages: Plugin = {
 };
 
 export async function compileTypeScript(program: string): Promise<CompiledProgram> {
-  const dir = mkdtempSync(join(tmpdir(), 'deadbolt-dap-'));
-  const entry = join(dir, `${basename(program, extname(program))}.mjs`);
+  const sourceRoot = dirname(program);
+  const outputRoot = mkdtempSync(join(tmpdir(), 'deadbolt-dap-'));
+  const dispose = (): void => rmSync(outputRoot, { recursive: true, force: true });
+  const entryRel = slashed(relative(sourceRoot, program));
+  const others = typeScriptFiles(sourceRoot).filter((rel) => rel !== entryRel);
+  const outputNames = outputNamesFor([entryRel, ...others]);
+  const ts: TypeScriptOutputs = { sourceRoot, outputRoot, outputs: {}, errors: {} };
+  // Other files are only possible workers: one that does not compile fails the launch only if a worker is started from it.
+  await Promise.all(
+    others.map(async (rel) => {
+      try {
+        await bundle(join(sourceRoot, rel), join(outputRoot, outputNames.get(rel)!));
+        ts.outputs[rel] = outputNames.get(rel)!;
+      } catch (error) {
+        ts.errors[rel] = messageOf(error);
+      }
+    }),
+  );
+  ts.outputs[entryRel] = outputNames.get(entryRel)!;
+  const entry = join(outputRoot, outputNames.get(entryRel)!);
+  // One line, so it runs before the program's own top-level code (imports aside) and moves no mapped line.
+  const banner =
+    `import { setEnvironmentData as __deadboltSetEnvironmentData } from 'node:worker_threads'; ` +
+    `__deadboltSetEnvironmentData(${JSON.stringify(OUTPUTS_KEY)}, ${JSON.stringify(JSON.stringify(ts))});`;
   try {
-    const result = await build({
-      entryPoints: [program],
-      outfile: entry,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      sourcemap: 'linked',
-      logLevel: 'silent',
-      plugins: [externalPackages],
-    });
-    if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.text).join('\n'));
+    await bundle(program, entry, banner);
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new LaunchError(`Cannot compile '${program}': ${detail}`);
+    dispose();
+    throw new LaunchError(`Cannot compile '${program}': ${messageOf(error)}`);
   }
-  return { entry, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { entry, dispose };
+}
+
+async function bundle(source: string, outfile: string, banner?: string): Promise<void> {
+  const result = await build({
+    entryPoints: [source],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'silent',
+    plugins: [externalPackages],
+    ...(banner === undefined ? {} : { banner: { js: banner } }),
+  });
+  if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.text).join('\n'));
+}
+
+/** TypeScript sources under `root` (relative, '/'-separated, sorted), skipping node_modules, hidden folders and declarations. */
+function typeScriptFiles(root: string): string[] {
+  const found: string[] = [];
+  const visit = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (found.length >= MAX_FILES) return;
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.isFile() && TS_FILE.test(entry.name) && !DECLARATION.test(entry.name)) found.push(slashed(relative(root, path)));
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/** `dir/name.ts` -> `dir/name.mjs` (so a worker's default thread name stays its file name), kept unique. */
+function outputNamesFor(sources: string[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const rel of sources) {
+    let name = rel.replace(TS_FILE, '.mjs');
+    if (taken.has(name)) name = `${rel}.mjs`;
+    taken.add(name);
+    names.set(rel, name);
+  }
+  return names;
+}
+
+function slashed(path: string): string {
+  return path.split(sep).join('/');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
