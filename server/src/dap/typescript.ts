@@ -14,6 +14,8 @@ import { LaunchError } from './launch-config.js';
 
 export interface CompiledProgram {
   entry: string;
+  /** What was compiled where, as published to the program's worker patch. */
+  outputs: TypeScriptOutputs;
   dispose(): void;
 }
 
@@ -22,7 +24,7 @@ export interface CompiledProgram {
  * the value is JSON of this shape.
  */
 const OUTPUTS_KEY = 'deadbolt:typescript-outputs';
-interface TypeScriptOutputs {
+export interface TypeScriptOutputs {
   sourceRoot: string;
   outputRoot: string;
   outputs: Record<string, string>;
@@ -85,7 +87,7 @@ export async function compileTypeScript(program: string): Promise<CompiledProgra
     dispose();
     throw new LaunchError(`Cannot compile '${program}': ${messageOf(error)}`);
   }
-  return { entry, dispose };
+  return { entry, outputs: ts, dispose };
 }
 
 async function bundle(source: string, outfile: string, banner?: string): Promise<void> {
