@@ -2,6 +2,7 @@
  * A multi-file TypeScript program for the debug adapter, written the way users write one: the main thread starts two
  * workers from worker.ts, which take the same two locks in opposite orders. The first is named by its `.ts` URL, the
  * second the NodeNext way (a `.js` path whose source is worker.ts), so both ways of naming a worker file are run.
+ * The adapter runs it from source (its tsc output cannot start the first worker: Node 20 cannot run worker.ts).
  */
 import { Barrier, Mutex } from '@deadbolt/runtime';
 import { fileURLToPath } from 'node:url';
