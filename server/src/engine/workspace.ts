@@ -10,7 +10,7 @@ import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
 import { loadConfig } from './config.js';
 import type { DeadboltConfig } from './types.js';
 import { blockingPattern, discoverFiles, mentionsConcurrency } from './files.js';
-import { buildModel, type EngineModel } from './model/program-model.js';
+import { buildModel } from './model/program-model.js';
 import { defaultCompilerOptions, mentionsNode, readTsconfig, withoutNodeTypes, type CompilerSetup } from './project.js';
 import { rules } from './rules/index.js';
 import { runRules } from './run-rules.js';
@@ -35,12 +35,12 @@ export class Workspace {
   private nodeTypes = false;
   private roots: string[];
   private rootSet: Set<string>;
-  /** The model of the last analysis, kept so `lockGraph()` after `analyze()` costs nothing. */
-  private model: EngineModel | undefined;
-  /** The last result with what it was computed from: reused while no file it covered has changed. */
-  private last: { result: AnalysisResult; relevant: readonly SourceFile[]; config: string } | undefined;
-  /** Files set or removed since the last analysis. */
-  private readonly changed = new Set<string>();
+  /**
+   * The last completed result with what it was computed from (the files and their texts): reused while those
+   * are unchanged, so edits outside the prefilter, and edits undone before the next analysis, cost nothing. A
+   * cancelled or failed run leaves it as it was, so nothing edited since is forgotten.
+   */
+  private last: { result: AnalysisResult; relevant: readonly SourceFile[]; texts: readonly string[]; config: string } | undefined;
   /** The text of every root file as last read from disk or set by an editor, for the prefilter. */
   private readonly texts = new Map<string, string>();
   /** Prefilter results by file, valid while the file's text is the one scanned. */
@@ -82,7 +82,6 @@ export class Workspace {
       this.rootSet.add(absolute);
       this.roots = [...this.roots, absolute].sort();
     }
-    this.changed.add(absolute);
   }
 
   removeFile(file: string): void {
@@ -93,7 +92,6 @@ export class Workspace {
     this.scans.delete(absolute);
     this.edited.delete(absolute);
     if (this.rootSet.delete(absolute)) this.roots = this.roots.filter((f) => f !== absolute);
-    this.changed.add(absolute);
   }
 
   /**
@@ -103,22 +101,20 @@ export class Workspace {
   analyze(): AnalysisResult {
     const config = this.config();
     const configKey = JSON.stringify(config);
-    const files = this.relevantFiles(config);
+    const { paths, files } = this.relevantFiles(config);
+    const texts = paths.map((f) => this.textOf(f));
     const last = this.last;
     if (
-      last && this.model && last.config === configKey && last.relevant.length === files.length &&
-      last.relevant.every((f, i) => f === files[i] && !this.changed.has(f.getFilePath()))
+      last && last.config === configKey && last.relevant.length === files.length &&
+      last.relevant.every((f, i) => f === files[i] && last.texts[i] === texts[i])
     ) {
-      this.changed.clear();
       return { ...last.result, files: this.roots.length };
     }
-    this.changed.clear();
     const project = this.project;
     const model = buildModel(project, files, config, this.options.onProgress);
-    this.model = model;
     const findings = runRules(rules, project, files, config, model);
     const result = { findings, files: this.roots.length, graph: model.lockGraph() };
-    this.last = { result, relevant: files, config: configKey };
+    this.last = { result, relevant: files, texts, config: configKey };
     return result;
   }
 
@@ -171,7 +167,7 @@ export class Workspace {
    * root files those import (helpers called under a lock live there); added to the Project on first use.
    * Imports are read from the text and resolved by path (`./x.js` is `./x.ts` before compilation).
    */
-  private relevantFiles(config: DeadboltConfig): SourceFile[] {
+  private relevantFiles(config: DeadboltConfig): { paths: string[]; files: SourceFile[] } {
     const blocking = blockingPattern(config.blockingFunctions);
     const importsOf = (file: string): string[] =>
       this.scanOf(file).imports.map((target) => resolveRelative(target, this.rootSet)).filter((t) => t !== undefined);
@@ -186,7 +182,7 @@ export class Workspace {
       this.projectOrUndefined?.compilerOptions.set({ types: this.setup.options.types });
     }
     const project = this.project;
-    return relevant.map((f) => project.getSourceFile(f) ?? this.addToProject(project, f));
+    return { paths: relevant, files: relevant.map((f) => project.getSourceFile(f) ?? this.addToProject(project, f)) };
   }
 
   /** Adds a root file to the Project: from disk when no editor set it (ts-morph reads a disk file at half the cost). */

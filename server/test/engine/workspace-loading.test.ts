@@ -102,3 +102,33 @@ test('Workspace: a tsconfig that is not valid JSON throws, so a caller can fall 
   writeFileSync(path.join(folder, 'tsconfig.json'), '{ "compilerOptions": { "strict": true,');
   assert.throws(() => new Workspace({ cwd: folder, tsconfig: 'tsconfig.json', config: {} }));
 });
+
+test('Workspace: an edit undone before the next analysis reuses the result; a cancelled run forgets no edit', () => {
+  const folder = mkdtempSync(path.join(dir, 'edits-'));
+  const forward = "import { Mutex } from '@deadbolt/runtime';\nconst a = new Mutex();\nconst b = new Mutex();\nexport function f(): void {\n  using _a = a.lock();\n  using _b = b.lock();\n}\n";
+  const backward = 'export function g(): void {\n  using _b = b.lock();\n  using _a = a.lock();\n}\n';
+  writeFileSync(path.join(folder, 'locks.ts'), forward);
+  let runs = 0;
+  let cancel = false;
+  const workspace = new Workspace({
+    cwd: folder,
+    paths: ['.'],
+    config: {},
+    onProgress: (done, total) => {
+      if (cancel) throw new Error('cancelled');
+      if (done === total) runs++;
+    },
+  });
+  assert.deepEqual(workspace.analyze().findings, []);
+  workspace.setFile(path.join(folder, 'locks.ts'), `${forward}${backward}`);
+  workspace.setFile(path.join(folder, 'locks.ts'), forward);
+  assert.deepEqual(workspace.analyze().findings, []);
+  assert.equal(runs, 1, 'the text analysed last is back: nothing to redo');
+
+  workspace.setFile(path.join(folder, 'locks.ts'), `${forward}${backward}`);
+  cancel = true;
+  assert.throws(() => workspace.analyze(), /cancelled/);
+  cancel = false;
+  assert.deepEqual(workspace.analyze().findings.map((f) => f.rule), ['lock-order', 'lock-order']);
+  assert.equal(runs, 2);
+});
