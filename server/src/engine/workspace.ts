@@ -176,13 +176,32 @@ export class Workspace {
     for (const file of this.roots) if (!chosen.has(file) && importsOf(file).some((t) => direct.has(t))) chosen.add(file);
     for (const file of [...chosen]) for (const target of importsOf(file)) chosen.add(target);
     const relevant = this.roots.filter((f) => chosen.has(f));
-    if (!this.nodeTypes && relevant.some((f) => this.scanOf(f).node)) {
+    if (!this.nodeTypes && this.reachesNode(relevant, importsOf)) {
       this.nodeTypes = true;
       // Changing options makes ts-morph re-create the files it holds; it happens at most once per Workspace.
       this.projectOrUndefined?.compilerOptions.set({ types: this.setup.options.types });
     }
     const project = this.project;
     return { paths: relevant, files: relevant.map((f) => project.getSourceFile(f) ?? this.addToProject(project, f)) };
+  }
+
+  /**
+   * True when a file among `files`, or a root file they import at any depth (the checker reads those to answer
+   * questions about the analysed ones), may refer to Node's declarations.
+   */
+  private reachesNode(files: readonly string[], importsOf: (file: string) => string[]): boolean {
+    const seen = new Set(files);
+    const pending = [...files];
+    for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+      if (this.scanOf(file).node) return true;
+      for (const target of importsOf(file)) {
+        if (!seen.has(target)) {
+          seen.add(target);
+          pending.push(target);
+        }
+      }
+    }
+    return false;
   }
 
   /** Adds a root file to the Project: from disk when no editor set it (ts-morph reads a disk file at half the cost). */

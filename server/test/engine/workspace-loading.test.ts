@@ -132,3 +132,24 @@ test('Workspace: an edit undone before the next analysis reuses the result; a ca
   assert.deepEqual(workspace.analyze().findings.map((f) => f.rule), ['lock-order', 'lock-order']);
   assert.equal(runs, 2);
 });
+
+test('Workspace: Node types load when a file the analysed ones import further down names Node', () => {
+  mkdirSync(path.join(REPO, '.bench-work'), { recursive: true });
+  const folder = mkdtempSync(path.join(REPO, '.bench-work', 'load-test-'));
+  try {
+    // locks.ts is analysed; paths.ts (imported by helper.ts, imported by locks.ts) is read by the checker only.
+    writeFileSync(path.join(folder, 'locks.ts'), "import { Mutex } from '@deadbolt/runtime';\nimport { helper } from './helper.js';\nexport const m = new Mutex();\nhelper();\n");
+    writeFileSync(path.join(folder, 'helper.ts'), "import { where } from './paths.js';\nexport function helper(): string {\n  return where();\n}\n");
+    writeFileSync(path.join(folder, 'paths.ts'), "import { tmpdir } from 'node:os';\nexport function where(): string {\n  return tmpdir();\n}\n");
+    writeFileSync(path.join(folder, 'plain.ts'), 'export const x = 1;\n');
+    const typesOf = (workspace: Workspace): unknown => {
+      workspace.analyze();
+      return workspace['project'].getCompilerOptions().types;
+    };
+    assert.deepEqual(typesOf(new Workspace({ cwd: folder, paths: ['.'], config: {} })), ['node']);
+    writeFileSync(path.join(folder, 'helper.ts'), "export function helper(): string {\n  return 'here';\n}\n");
+    assert.deepEqual(typesOf(new Workspace({ cwd: folder, paths: ['.'], config: {} })), [], 'nothing analysed reaches paths.ts any more');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
