@@ -41,6 +41,8 @@ export class Workspace {
    * cancelled or failed run leaves it as it was, so nothing edited since is forgotten.
    */
   private last: { result: AnalysisResult; relevant: readonly SourceFile[]; texts: readonly string[]; config: string } | undefined;
+  /** Builds the last result's lock graph while its model's nodes are still current; cleared once called. */
+  private pendingGraph: (() => StaticLockGraph) | undefined;
   /** The text of every root file as last read from disk or set by an editor, for the prefilter. */
   private readonly texts = new Map<string, string>();
   /** Prefilter results by file, valid while the file's text is the one scanned. */
@@ -75,6 +77,7 @@ export class Workspace {
   setFile(file: string, text: string): void {
     const absolute = path.resolve(this.options.cwd, file);
     if (this.rootSet.has(absolute) && this.textOf(absolute) === text) return;
+    this.settleGraph();
     this.texts.set(absolute, text);
     this.edited.add(absolute);
     this.projectOrUndefined?.getSourceFile(absolute)?.replaceWithText(text);
@@ -86,6 +89,7 @@ export class Workspace {
 
   removeFile(file: string): void {
     const absolute = path.resolve(this.options.cwd, file);
+    this.settleGraph();
     const existing = this.projectOrUndefined?.getSourceFile(absolute);
     if (existing) this.projectOrUndefined!.removeSourceFile(existing);
     this.texts.delete(absolute);
@@ -99,6 +103,7 @@ export class Workspace {
    * the parsed files and the checker; when only files outside the prefilter changed, the last result stands.
    */
   analyze(): AnalysisResult {
+    this.settleGraph();
     const config = this.config();
     const configKey = JSON.stringify(config);
     const { paths, files } = this.relevantFiles(config);
@@ -108,14 +113,31 @@ export class Workspace {
       last && last.config === configKey && last.relevant.length === files.length &&
       last.relevant.every((f, i) => f === files[i] && last.texts[i] === texts[i])
     ) {
-      return { ...last.result, files: this.roots.length };
+      const previous = last.result;
+      return { findings: previous.findings, files: this.roots.length, get graph() { return previous.graph; } };
     }
     const project = this.project;
     const model = buildModel(project, files, config, this.options.onProgress);
     const findings = runRules(rules, project, files, config, model);
-    const result = { findings, files: this.roots.length, graph: model.lockGraph() };
+    // The graph (with a source location per edge) is built on first read: `deadbolt check` never reads it.
+    // It must be built before the Project changes, since it reads the model's nodes; `settleGraph` sees to that.
+    let graph: StaticLockGraph | undefined;
+    let source: typeof model | undefined = model;
+    const graphOf = (): StaticLockGraph => {
+      graph ??= source!.lockGraph();
+      source = undefined; // the model (every node it saw) is not kept alive by the result
+      return graph;
+    };
+    this.pendingGraph = graphOf;
+    const result: AnalysisResult = { findings, files: this.roots.length, get graph() { return graphOf(); } };
     this.last = { result, relevant: files, texts, config: configKey };
     return result;
+  }
+
+  /** Builds the last result's graph if nobody has read it yet, before the Project changes under its model. */
+  private settleGraph(): void {
+    this.pendingGraph?.();
+    this.pendingGraph = undefined;
   }
 
   lockGraph(): StaticLockGraph {

@@ -153,3 +153,20 @@ test('Workspace: Node types load when a file the analysed ones import further do
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('Workspace: a result whose graph is read only after later edits still shows the graph of its own analysis', () => {
+  const folder = mkdtempSync(path.join(dir, 'graph-'));
+  const locks = "import { Mutex } from '@deadbolt/runtime';\nconst a = new Mutex({ name: 'a' });\nconst b = new Mutex({ name: 'b' });\n";
+  const nested = 'export function f(): void {\n  using _a = a.lock();\n  using _b = b.lock();\n}\n';
+  writeFileSync(path.join(folder, 'locks.ts'), `${locks}${nested}`);
+  const workspace = new Workspace({ cwd: folder, paths: ['.'], config: {} });
+  const first = workspace.analyze();
+  workspace.setFile(path.join(folder, 'locks.ts'), locks);
+  const second = workspace.analyze();
+  workspace.removeFile(path.join(folder, 'locks.ts'));
+  assert.equal(first.graph.edges.length, 1);
+  const taken = first.graph.edges[0]!.chains[0]!.steps.at(-1)!.location;
+  assert.match(taken.uri, /locks\.ts$/);
+  assert.equal(taken.range.start.line, 5, 'the line of `b.lock()` in the text analysed, not in the later edit');
+  assert.deepEqual(second.graph, { nodes: [], edges: [], cycles: [] }, 'no lock is taken any more');
+});
