@@ -22,6 +22,7 @@ export interface AnalysisResult {
   findings: Finding[];
   /** How many files the analysis covered (before the syntactic prefilter). */
   files: number;
+  /** Built on first read (a `Workspace` builds it before its files next change), so runs that never read it skip it. */
   graph: StaticLockGraph;
 }
 
