@@ -5,8 +5,8 @@
  */
 import { Node, SyntaxKind, type CallExpression, type Identifier } from 'ts-morph';
 import type { DeadboltConfig } from '../types.js';
+import { isRuntimeFile, RUNTIME_MODULE } from '../model/runtime.js';
 
-export const RUNTIME_MODULE = '@deadbolt/runtime';
 
 /**
  * Blocking methods of each runtime class and their async twins, which take the same arguments (their options add
@@ -92,7 +92,7 @@ export function runtimeClassOf(receiver: Node): string | undefined {
   const symbol = type.getSymbol() ?? type.getAliasSymbol();
   const name = symbol?.getName();
   if (name !== undefined && Object.hasOwn(RUNTIME_BLOCKING, name)) {
-    const fromRuntime = symbol!.getDeclarations().some((d) => /[/\\](runtime|@deadbolt[/\\]runtime)[/\\]/.test(d.getSourceFile().getFilePath()));
+    const fromRuntime = symbol!.getDeclarations().some((d) => isRuntimeFile(d.getSourceFile().getFilePath()));
     if (fromRuntime) return name;
   }
   // Unresolved runtime types (no build yet, or JavaScript) are `any`: fall back to the declaration's syntax.

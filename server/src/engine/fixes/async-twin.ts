@@ -5,7 +5,7 @@
  */
 import { Node, ts, type CallExpression, type ImportSpecifier, type PropertyAccessExpression, type SourceFile } from 'ts-morph';
 import type { BlockingCall } from '../detect/blocking-calls.js';
-import { RUNTIME_MODULE } from '../detect/blocking-calls.js';
+import { RUNTIME_MODULE } from '../model/runtime.js';
 import type { Fix, TextEdit } from '../types.js';
 import { findNodes } from '../detect/compiler-walk.js';
 

@@ -2,6 +2,8 @@
  * Recognises the classes and functions of `@deadbolt/runtime` by symbol: an import from the runtime's module
  * specifier, or a declaration inside the runtime package once the type checker resolves it. Never by a lone name.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Node, type Identifier, type Symbol as MorphSymbol, type Type } from 'ts-morph';
 
 export const RUNTIME_MODULE = '@deadbolt/runtime';
@@ -25,8 +27,29 @@ export type RuntimeFunction = (typeof RUNTIME_FUNCTIONS)[number];
 export type LockKind = 'Mutex' | 'RecursiveMutex' | 'Semaphore' | 'Condition';
 export const LOCK_KINDS: ReadonlySet<string> = new Set(['Mutex', 'RecursiveMutex', 'Semaphore', 'Condition']);
 
-function isRuntimeFile(filePath: string): boolean {
-  return /[\\/](runtime|@deadbolt[\\/]runtime)[\\/](dist[\\/])?src[\\/]/.test(filePath);
+/** The `name` of the package.json nearest above each directory asked about, cached: many files share a folder. */
+const packageNames = new Map<string, string | undefined>();
+
+function packageNameOf(directory: string): string | undefined {
+  if (packageNames.has(directory)) return packageNames.get(directory);
+  let name: string | undefined;
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(directory, 'package.json'), 'utf8')) as { name?: unknown };
+    name = typeof manifest.name === 'string' ? manifest.name : undefined;
+  } catch {
+    const parent = path.dirname(directory);
+    name = parent === directory ? undefined : packageNameOf(parent);
+  }
+  packageNames.set(directory, name);
+  return name;
+}
+
+/**
+ * A declaration belongs to the runtime when the package that contains its file is `@deadbolt/runtime`, whatever
+ * folder it is installed in: a user's own `packages/runtime/src/mutex.ts` is not ours.
+ */
+export function isRuntimeFile(filePath: string): boolean {
+  return packageNameOf(path.dirname(filePath)) === RUNTIME_MODULE;
 }
 
 /** The runtime export a symbol stands for, following imports, namespace imports and re-exports. */
