@@ -47,6 +47,9 @@ case "$npm_cli" in
   *.js) ;;
   *) npm_cli="$(dirname "$npm_cli")/../lib/node_modules/npm/bin/npm-cli.js" ;;
 esac
+# Under `npm test` the outer npm (on Node 20) exports npm_config_user_agent, which the inner npm would take as
+# its own config; unset, the inner npm reports the Node it really runs on.
+env -u npm_config_user_agent \
 PATH="$(dirname "$node24_bin"):$PATH" \
 npm_config_nodedir="$node24_dir" \
 npm_config_dangerously_allow_all_scripts=true \
