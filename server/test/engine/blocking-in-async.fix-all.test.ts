@@ -1,39 +1,42 @@
 /**
- * `--fix` over a whole file for `blocking-in-async`: the CLI's rounds of analyse, choose non-overlapping fixes and
- * write, run in-process on a scratch copy, until the file is clean and no import is left unused.
+ * `--fix` over a whole file for `blocking-in-async`: the CLI's own command (`deadbolt check --fix`) run
+ * in-process on a scratch copy, so its rounds of analyse, choose non-overlapping fixes and write must leave the
+ * file clean and no import unused.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyze } from '../../src/engine/index.js';
-import { chooseFixes, writeFixes } from '../../src/cli/fix.js';
+import { run } from '../../src/cli/run.js';
 
 /** Under server/dist, so the scratch program resolves @types/node and @deadbolt/runtime like a real one. */
 const SCRATCH_PARENT = fileURLToPath(new URL('../../', import.meta.url));
 
-function fixAll(source: string): { text: string; rounds: number; left: string[] } {
+async function fixAll(source: string): Promise<{ text: string; left: string[] }> {
   const dir = mkdtempSync(path.join(SCRATCH_PARENT, 'blocking-fix-'));
   try {
     const file = path.join(dir, 'program.ts');
     writeFileSync(file, source);
-    let rounds = 0;
-    for (; rounds < 10; rounds++) {
-      const findings = analyze({ cwd: dir, paths: ['.'], config: {} }).findings.filter((f) => f.rule === 'blocking-in-async');
-      const chosen = chooseFixes(findings);
-      if (chosen.fixes === 0) break;
-      writeFixes(chosen.byFile);
-    }
-    const left = analyze({ cwd: dir, paths: ['.'], config: {} }).findings.map((f) => `${f.rule}:${f.span.line}`);
-    return { text: readFileSync(file, 'utf8'), rounds, left };
+    let stdout = '';
+    let stderr = '';
+    const io = {
+      cwd: dir,
+      env: {},
+      stdout: { write: (text: string) => ((stdout += text), true) },
+      stderr: { write: (text: string) => ((stderr += text), true) },
+    };
+    await run(['check', '.', '--fix', '--format', 'json'], io);
+    assert.equal(stderr, '', 'the fix run reports no error');
+    const report = JSON.parse(stdout) as { diagnostics: { rule: string; line: number }[] };
+    return { text: readFileSync(file, 'utf8'), left: report.diagnostics.map((d) => `${d.rule}:${d.line}`) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-test('fixing every readFileSync of a file removes the import once the last one is gone', () => {
-  const { text, left } = fixAll(
+test('fixing every readFileSync of a file removes the import once the last one is gone', async () => {
+  const { text, left } = await fixAll(
     [
       "import { existsSync, readFileSync } from 'node:fs';",
       '',
@@ -74,8 +77,8 @@ test('fixing every readFileSync of a file removes the import once the last one i
   );
 });
 
-test('with the twin already imported, fixes of one import still land one per round so the last removes it', () => {
-  const { text, left } = fixAll(
+test('with the twin already imported, fixes of one import still land one per round so the last removes it', async () => {
+  const { text, left } = await fixAll(
     [
       "import { readFile } from 'node:fs/promises';",
       "import { readFileSync, statSync } from 'node:fs';",
@@ -95,8 +98,8 @@ test('with the twin already imported, fixes of one import still land one per rou
   assert.doesNotMatch(text, /Sync/);
 });
 
-test('lockAll used twice: both calls become lockAllAsync and the runtime import ends with only the twin', () => {
-  const { text, left } = fixAll(
+test('lockAll used twice: both calls become lockAllAsync and the runtime import ends with only the twin', async () => {
+  const { text, left } = await fixAll(
     [
       "import { Mutex, lockAll } from '@deadbolt/runtime';",
       '',
