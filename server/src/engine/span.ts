@@ -1,9 +1,20 @@
 /**
- * Converts ts-morph nodes and offsets into the engine's `Span` (1-based lines and columns, 0-based offsets).
- * Every finding and related location goes through here, so positions are computed one way only.
+ * Converts ts-morph nodes and offsets into the engine's positions: `Span` for findings (1-based lines and columns,
+ * 0-based offsets) and the protocol's `SourceLocation` for the lock graph (0-based, with a file URI). Every finding,
+ * related location and graph location goes through here, so positions are computed one way only.
  */
-import type { Node, SourceFile } from 'ts-morph';
+import { pathToFileURL } from 'node:url';
+import { ts, type Node, type SourceFile } from 'ts-morph';
+import type { SourceLocation } from '../protocol/index.js';
 import type { Span } from './types.js';
+
+/**
+ * 0-based line and character of an offset, from the compiler's line table (built once per file version). Lines end
+ * at `\n`, `\r\n` and `\r`, as LSP counts them; ts-morph's own `getLineAndColumnAtPos` rescans the text per call.
+ */
+function lineAndCharacter(file: SourceFile, pos: number): ts.LineAndCharacter {
+  return ts.getLineAndCharacterOfPosition(file.compilerNode, pos);
+}
 
 /** The span of `node` without its leading trivia (comments, whitespace). */
 export function spanOf(node: Node): Span {
@@ -11,15 +22,35 @@ export function spanOf(node: Node): Span {
 }
 
 export function spanOfRange(file: SourceFile, start: number, end: number): Span {
-  const from = file.getLineAndColumnAtPos(start);
-  const to = file.getLineAndColumnAtPos(end);
+  const from = lineAndCharacter(file, start);
+  const to = lineAndCharacter(file, end);
   return {
     file: file.getFilePath(),
-    line: from.line,
-    column: from.column,
-    endLine: to.line,
-    endColumn: to.column,
+    line: from.line + 1,
+    column: from.character + 1,
+    endLine: to.line + 1,
+    endColumn: to.character + 1,
     start,
     end,
   };
+}
+
+/** File URIs by path: a lock graph names the same few files thousands of times. */
+const uris = new Map<string, string>();
+
+function fileUri(file: string): string {
+  let uri = uris.get(file);
+  if (uri === undefined) {
+    uri = pathToFileURL(file).href;
+    uris.set(file, uri);
+  }
+  return uri;
+}
+
+/** Where `node` is (without leading trivia), as the protocol's location. */
+export function locationOf(node: Node): SourceLocation {
+  const file = node.getSourceFile();
+  const start = lineAndCharacter(file, node.getStart());
+  const end = lineAndCharacter(file, node.getEnd());
+  return { uri: fileUri(file.getFilePath()), range: { start, end } };
 }

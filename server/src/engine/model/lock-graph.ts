@@ -3,10 +3,10 @@
  * while A is held, with the acquisition chains that show it; its cycles are potential deadlocks, and edges
  * against declared ranks are order violations even without a cycle.
  */
-import { pathToFileURL } from 'node:url';
 import { Node } from 'ts-morph';
-import type { AcquisitionChain, ChainStep, LockNode, SourceLocation, StaticLockGraph } from '../../protocol/index.js';
+import type { AcquisitionChain, ChainStep, LockNode, StaticLockGraph } from '../../protocol/index.js';
 import type { DeadboltConfig } from '../types.js';
+import { locationOf } from '../span.js';
 import type { AcquisitionFact, Held } from './facts.js';
 import type { Value } from './values.js';
 
@@ -114,16 +114,6 @@ export function rankOf(lock: Value, config: DeadboltConfig): number | undefined 
   if (!ranks) return undefined;
   const short = lock.name.replace(/^this\./, '');
   return ranks[lock.name] ?? ranks[short] ?? ranks[short.split('.').pop()!];
-}
-
-export function locationOf(node: Node): SourceLocation {
-  const file = node.getSourceFile();
-  const start = file.getLineAndColumnAtPos(node.getStart());
-  const end = file.getLineAndColumnAtPos(node.getEnd());
-  return {
-    uri: pathToFileURL(file.getFilePath()).href,
-    range: { start: { line: start.line - 1, character: start.column - 1 }, end: { line: end.line - 1, character: end.column - 1 } },
-  };
 }
 
 /** The name of what a call site calls, for chain messages: `transfer`, `this.helper`. */
