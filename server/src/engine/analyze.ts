@@ -22,6 +22,12 @@ export interface AnalysisResult {
   findings: Finding[];
   /** How many files the analysis covered (before the syntactic prefilter). */
   files: number;
+  /**
+   * Root walks (a file's top level or a lock-touching function, per thread) this analysis ran, and those it reused
+   * from earlier analyses of the same Workspace because no change since could affect them. When the last result
+   * stood (only files outside the analysis changed), `run` is 0 and `reused` counts every walk.
+   */
+  walks: { run: number; reused: number };
   /** Built on first read (a `Workspace` builds it before its files next change), so runs that never read it skip it. */
   graph: StaticLockGraph;
 }

@@ -10,6 +10,7 @@ import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
 import { loadConfig } from './config.js';
 import type { DeadboltConfig } from './types.js';
 import { blockingPattern, discoverFiles, mentionsConcurrency } from './files.js';
+import { ModelMemory } from './model/model-memory.js';
 import { buildModel } from './model/program-model.js';
 import { defaultCompilerOptions, mentionsNode, readTsconfig, withoutNodeTypes, type CompilerSetup } from './project.js';
 import { rules } from './rules/index.js';
@@ -49,6 +50,8 @@ export class Workspace {
   private readonly scans = new Map<string, Scan>();
   /** Root files whose text came from `setFile` rather than the disk. */
   private readonly edited = new Set<string>();
+  /** Walks and call targets from earlier analyses, reused for files the edits since cannot have affected. */
+  private readonly memory = new ModelMemory();
 
   constructor(options: AnalyzeOptions) {
     this.options = options;
@@ -99,8 +102,9 @@ export class Workspace {
   }
 
   /**
-   * Analyses the workspace. The model spans files (calls, imports, workers), so it is rebuilt as a whole, reusing
-   * the parsed files and the checker; when only files outside the prefilter changed, the last result stands.
+   * Analyses the workspace. The model spans files (calls, imports, workers): it is assembled anew, reusing the
+   * parsed files, the checker, and the walks of every file no change since the last analysis can reach (see
+   * ModelMemory); when only files outside the prefilter changed, the last result stands.
    */
   analyze(): AnalysisResult {
     this.settleGraph();
@@ -114,10 +118,11 @@ export class Workspace {
       last.relevant.every((f, i) => f === files[i] && last.texts[i] === texts[i])
     ) {
       const previous = last.result;
-      return { findings: previous.findings, files: this.roots.length, get graph() { return previous.graph; } };
+      const walks = { run: 0, reused: previous.walks.run + previous.walks.reused };
+      return { findings: previous.findings, files: this.roots.length, walks, get graph() { return previous.graph; } };
     }
     const project = this.project;
-    const model = buildModel(project, files, config, this.options.onProgress);
+    const model = buildModel(project, files, config, this.options.onProgress, this.memory);
     const findings = runRules(rules, project, files, config, model);
     // The graph (with a source location per edge) is built on first read: `deadbolt check` never reads it.
     // It must be built before the Project changes, since it reads the model's nodes; `settleGraph` sees to that.
@@ -129,7 +134,7 @@ export class Workspace {
       return graph;
     };
     this.pendingGraph = graphOf;
-    const result: AnalysisResult = { findings, files: this.roots.length, get graph() { return graphOf(); } };
+    const result: AnalysisResult = { findings, files: this.roots.length, walks: { ...model.walks }, get graph() { return graphOf(); } };
     this.last = { result, relevant: files, texts, config: configKey };
     return result;
   }

@@ -68,7 +68,51 @@ interface RawFunction {
   node: ts.Node;
   name: string | undefined;
   calls: ts.CallExpression[];
-  touches: boolean;
+  /** Its own text takes or releases a lock. */
+  locks: boolean;
+}
+
+/** One file's functions and named call sites, valid while the file's compiler node is the one indexed. */
+interface FileIndex {
+  compiler: ts.SourceFile;
+  functions: RawFunction[];
+  named: [string, ts.CallExpression][];
+}
+
+/**
+ * What a CallGraph may reuse from an earlier analysis of the same Project: file indexes (checked against the
+ * file's current compiler node) and call targets, which the owner must drop for every file whose meaning may have
+ * changed (see ModelMemory).
+ */
+export interface CallGraphMemory {
+  readonly indexes: Map<string, FileIndex>;
+  /** Targets the checker resolved, by the path of the calling file. */
+  readonly targets: Map<string, Map<CallExpression, Node | undefined>>;
+}
+
+export function emptyCallGraphMemory(): CallGraphMemory {
+  return { indexes: new Map(), targets: new Map() };
+}
+
+function indexFile(file: SourceFile): FileIndex {
+  const functions: RawFunction[] = [];
+  const named: [string, ts.CallExpression][] = [];
+  const text = file.getFullText();
+  const visit = (node: ts.Node, owner: RawFunction | undefined): void => {
+    let current = owner;
+    if (isCompilerFunctionLike(node) && !isCompilerInlineCallback(node)) {
+      current = { file, node, name: declaredName(node), calls: [], locks: LOCKING_TEXT.test(text.slice(node.getStart(file.compilerNode), node.end)) };
+      functions.push(current);
+    }
+    if (ts.isCallExpression(node)) {
+      current?.calls.push(node);
+      const name = calleeName(node);
+      if (name !== undefined) named.push([name, node]);
+    }
+    ts.forEachChild(node, (child) => visit(child, current));
+  };
+  visit(file.compilerNode, undefined);
+  return { compiler: file.compilerNode, functions, named };
 }
 
 export class CallGraph {
@@ -76,36 +120,30 @@ export class CallGraph {
   private readonly raw = new Map<ts.Node, RawFunction>();
   private readonly byFile = new Map<SourceFile, RawFunction[]>();
   private readonly callsByName = new Map<string, [SourceFile, ts.CallExpression][]>();
-  private readonly targets = new Map<CallExpression, Node | undefined>();
+  /** Functions that take or release a lock, themselves or (by name) through a call. */
+  private readonly touching = new Set<ts.Node>();
+  private readonly memory: CallGraphMemory;
   private readonly callerMemo = new Map<Node, CallExpression[]>();
   private readonly calleeMemo = new Map<Node, Node[]>();
   private readonly escapeMemo = new Map<Node, boolean>();
 
-  constructor(files: readonly SourceFile[]) {
+  constructor(files: readonly SourceFile[], memory: CallGraphMemory = emptyCallGraphMemory()) {
     this.inFiles = new Set(files);
+    this.memory = memory;
     for (const file of files) {
-      const list: RawFunction[] = [];
-      const text = file.getFullText();
-      const visit = (node: ts.Node, owner: RawFunction | undefined): void => {
-        let current = owner;
-        if (isCompilerFunctionLike(node) && !isCompilerInlineCallback(node)) {
-          current = { file, node, name: declaredName(node), calls: [], touches: LOCKING_TEXT.test(text.slice(node.getStart(file.compilerNode), node.end)) };
-          list.push(current);
-          this.raw.set(node, current);
-        }
-        if (ts.isCallExpression(node)) {
-          current?.calls.push(node);
-          const name = calleeName(node);
-          if (name !== undefined) {
-            const sites = this.callsByName.get(name) ?? [];
-            sites.push([file, node]);
-            this.callsByName.set(name, sites);
-          }
-        }
-        ts.forEachChild(node, (child) => visit(child, current));
-      };
-      visit(file.compilerNode, undefined);
-      this.byFile.set(file, list);
+      const path = file.getFilePath();
+      let index = memory.indexes.get(path);
+      if (index?.compiler !== file.compilerNode) {
+        index = indexFile(file);
+        memory.indexes.set(path, index);
+      }
+      for (const fn of index.functions) this.raw.set(fn.node, fn);
+      for (const [name, call] of index.named) {
+        const sites = this.callsByName.get(name);
+        if (sites) sites.push([file, call]);
+        else this.callsByName.set(name, [[file, call]]);
+      }
+      this.byFile.set(file, index.functions);
     }
     this.propagateTouching();
   }
@@ -116,12 +154,16 @@ export class CallGraph {
    */
   private propagateTouching(): void {
     const names = new Set<string>();
-    for (const fn of this.raw.values()) if (fn.touches && fn.name) names.add(fn.name);
+    for (const fn of this.raw.values()) {
+      if (!fn.locks) continue;
+      this.touching.add(fn.node);
+      if (fn.name) names.add(fn.name);
+    }
     for (let changed = true; changed; ) {
       changed = false;
       for (const fn of this.raw.values()) {
-        if (fn.touches || !fn.calls.some((c) => names.has(calleeName(c) ?? ''))) continue;
-        fn.touches = true;
+        if (this.touching.has(fn.node) || !fn.calls.some((c) => names.has(calleeName(c) ?? ''))) continue;
+        this.touching.add(fn.node);
         changed = true;
         if (fn.name) names.add(fn.name);
       }
@@ -130,12 +172,12 @@ export class CallGraph {
 
   /** Functions of a file (callbacks run in place excluded: they belong to their enclosing function) that may touch locks. */
   lockingFunctionsOf(file: SourceFile): Node[] {
-    return (this.byFile.get(file) ?? []).filter((f) => f.touches).map((f) => wrap(file, f.node));
+    return (this.byFile.get(file) ?? []).filter((f) => this.touching.has(f.node)).map((f) => wrap(file, f.node));
   }
 
   /** Compiler nodes of the functions of a file that take and release no lock. */
   lockFreeFunctionsOf(file: SourceFile): ts.Node[] {
-    return (this.byFile.get(file) ?? []).filter((f) => !f.touches).map((f) => f.node);
+    return (this.byFile.get(file) ?? []).filter((f) => !this.touching.has(f.node)).map((f) => f.node);
   }
 
   callersOf(fn: Node): readonly CallExpression[] {
@@ -173,7 +215,13 @@ export class CallGraph {
 
   /** The function-like a call runs, when it is declared (with a body) in the analysed files. */
   calleeOf(call: CallExpression): Node | undefined {
-    if (this.targets.has(call)) return this.targets.get(call);
+    const path = call.getSourceFile().getFilePath();
+    let targets = this.memory.targets.get(path);
+    if (targets === undefined) {
+      targets = new Map();
+      this.memory.targets.set(path, targets);
+    }
+    if (targets.has(call)) return targets.get(call);
     let target: Node | undefined;
     const callee = call.getExpression();
     const nameNode = Node.isIdentifier(callee) ? callee : Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : undefined;
@@ -189,7 +237,7 @@ export class CallGraph {
         if ((declaration as Node & { getBody?(): Node | undefined }).getBody?.()) target = declaration;
       }
     }
-    this.targets.set(call, target);
+    targets.set(call, target);
     return target;
   }
 
@@ -209,7 +257,7 @@ export class CallGraph {
 
   /** Whether walking `fn` can change the held set: it locks or unlocks, or calls something that does. */
   touchesLocks(fn: Node): boolean {
-    return this.raw.get(fn.compilerNode)?.touches ?? false;
+    return this.touching.has(fn.compilerNode);
   }
 
   /** Functions used other than by being called (passed as a callback, stored): they run from unknown places. */

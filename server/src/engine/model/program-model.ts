@@ -9,16 +9,20 @@ import type { LockFacts, LockRef, ProgramModel, RuntimeCall } from '../rule.js';
 import type { DeadboltConfig } from '../types.js';
 import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WriteFact } from './facts.js';
 import { buildLockGraph } from './lock-graph.js';
+import { ModelMemory, type FileWalks } from './model-memory.js';
 import { LOCK_KINDS, runtimeClassOfType } from './runtime.js';
 import { CallGraph, isFunctionLike, wrap } from './call-graph.js';
 import { EMPTY_ENV, ValueResolver, classOfTypeAt, keyOf, type Env, type Value } from './values.js';
 import { Walker } from './walker.js';
+import { emptyWalkRecord, type WalkRecord } from './walk-record.js';
 import { scanWrites, sharedNames, writeTarget } from './writes.js';
 import type { WalkHost } from './walk-host.js';
 import { findWorkerSpawns, isMessageHandler, type WorkerSpawn } from './workers.js';
 
 export interface EngineModel extends ProgramModel {
   lockGraph(): StaticLockGraph;
+  /** Root walks this build ran, and those it took unchanged from its memory. */
+  readonly walks: { run: number; reused: number };
 }
 
 export function toLockRef(value: Value): LockRef {
@@ -26,13 +30,18 @@ export function toLockRef(value: Value): LockRef {
   return { id: value.id, name: value.name, kind };
 }
 
+/**
+ * Builds the model of `files`. With a `memory` kept from earlier analyses of the same Project, walks of files the
+ * edits since cannot have affected are reused rather than redone (see ModelMemory).
+ */
 export function buildModel(
-  _project: Project,
+  project: Project,
   files: readonly SourceFile[],
   config: DeadboltConfig,
   onProgress?: (done: number, total: number, file: string) => void,
+  memory: ModelMemory = new ModelMemory(),
 ): EngineModel {
-  return new Model(files, config, onProgress);
+  return new Model(project, files, config, memory, onProgress);
 }
 
 class Model implements EngineModel, WalkHost {
@@ -45,34 +54,54 @@ class Model implements EngineModel, WalkHost {
   private readonly initMemo = new Map<Node, boolean>();
   private spawners: Set<Node> | undefined;
   private readonly entryMemo = new Map<Node, readonly Value[]>();
-  /** Roots whose acquisitions are the lock graph's (functions with callers are seen through their callers). */
-  private currentRootCounts = true;
+  /** Where the walk in progress reports to. */
+  private recording: WalkRecord | undefined;
+  readonly walks = { run: 0, reused: 0 };
   private graph: StaticLockGraph | undefined;
 
   constructor(
+    project: Project,
     private readonly files: readonly SourceFile[],
     private readonly config: DeadboltConfig,
+    memory: ModelMemory,
     onProgress?: (done: number, total: number, file: string) => void,
   ) {
-    this.calls = new CallGraph(files);
     const spawns = findWorkerSpawns(files, this.resolver);
+    memory.refresh(project.getProgram().compilerObject, files, spawns);
+    this.calls = new CallGraph(files, memory.calls);
     const walker = new Walker(this);
     const roots = this.walkRoots(files);
     // Functions that take or release no lock (directly or through calls) hold nothing of their own: they are not
     // walked, their held set comes from their callers, and only their writes to possibly shared names are scanned.
     files.forEach((file, index) => {
       const functions = this.calls.lockingFunctionsOf(file);
+      const known = memory.walks.get(file.getFilePath());
+      const walks: FileWalks = new Map();
       for (const { thread, env } of workerEnvs(file, spawns)) {
-        this.currentRootCounts = true;
-        walker.walkRoot(file, { thread, node: file, entry: true }, env);
-        for (const fn of functions) {
-          this.currentRootCounts = roots.has(fn);
-          walker.walkRoot(fn, { thread, node: fn, entry: this.currentRootCounts }, handlerEnv(fn, env));
-        }
+        const before = known?.get(thread);
+        const kept = new Map<Node, WalkRecord>();
+        walks.set(thread, kept);
+        // Roots with callers are seen through them: their acquisitions are not the lock graph's.
+        const take = (node: Node, counts: boolean, walkEnv: Env): void => {
+          let record = before?.get(node);
+          if (record === undefined) {
+            record = emptyWalkRecord({ thread, node, entry: counts });
+            this.recording = record;
+            walker.walkRoot(node, record.root, walkEnv);
+            this.recording = undefined;
+            this.walks.run++;
+          } else {
+            this.walks.reused++;
+          }
+          kept.set(node, record);
+          this.absorb(record, counts);
+        };
+        take(file, true, env);
+        for (const fn of functions) take(fn, roots.has(fn), handlerEnv(fn, env));
       }
+      memory.walks.set(file.getFilePath(), walks);
       onProgress?.(index + 1, files.length, file.getFilePath());
     });
-    this.currentRootCounts = true;
     const names = sharedNames(files, this.facts.writes);
     if (names.size === 0) return;
     for (const file of files) {
@@ -89,6 +118,33 @@ class Model implements EngineModel, WalkHost {
         }
       }
     }
+  }
+
+  /** Adds one walk's facts to the model's, as if the walk had just run; `counts` says whether it is a lock-graph root. */
+  private absorb(record: WalkRecord, counts: boolean): void {
+    record.root.entry = counts;
+    if (counts) this.facts.acquisitions.push(...record.acquisitions);
+    this.facts.exits.push(...record.exits);
+    this.facts.cleanExits.push(...record.cleanExits);
+    this.facts.awaits.push(...record.awaits);
+    this.facts.writes.push(...record.writes);
+    for (const { node, locks, preSpawn } of record.held) {
+      this.preSpawn.set(node, (this.preSpawn.get(node) ?? true) && preSpawn);
+      const existing = this.records.get(node);
+      if (!existing) {
+        this.records.set(node, new Map(locks.map((lock) => [lock.id, lock])));
+        continue;
+      }
+      // Several walks reach the same node (per worker spawn, per path): held means held on all of them.
+      const ids = new Set(locks.map((lock) => lock.id));
+      for (const id of [...existing.keys()]) if (!ids.has(id)) existing.delete(id);
+    }
+  }
+
+  /** The record of the walk in progress: the walker reports only from inside `walkRoot`. */
+  private get current(): WalkRecord {
+    if (this.recording === undefined) throw new Error('a walk fact arrived outside a walk');
+    return this.recording;
   }
 
   /**
@@ -141,23 +197,23 @@ class Model implements EngineModel, WalkHost {
   }
 
   acquired(fact: AcquisitionFact): void {
-    if (this.currentRootCounts) this.facts.acquisitions.push(fact);
+    this.current.acquisitions.push(fact);
   }
 
   exitHolding(fact: ExitFact): void {
-    this.facts.exits.push(fact);
+    this.current.exits.push(fact);
   }
 
   cleanExit(fact: CleanExitFact): void {
-    this.facts.cleanExits.push(fact);
+    this.current.cleanExits.push(fact);
   }
 
   awaitReached(fact: AwaitFact): void {
-    this.facts.awaits.push(fact);
+    this.current.awaits.push(fact);
   }
 
   wrote(fact: WriteFact): void {
-    this.facts.writes.push(fact);
+    this.current.writes.push(fact);
   }
 
   // ---- ProgramModel ----
@@ -167,16 +223,7 @@ class Model implements EngineModel, WalkHost {
   }
 
   recordHeld(node: Node, held: readonly Held[], preSpawn: boolean): void {
-    this.preSpawn.set(node, (this.preSpawn.get(node) ?? true) && preSpawn);
-    const definite = held.filter((h) => h.definite);
-    const existing = this.records.get(node);
-    if (!existing) {
-      this.records.set(node, new Map(definite.map((h) => [h.lock.id, h.lock])));
-      return;
-    }
-    // Several walks reach the same node (per worker spawn, per path): held means held on all of them.
-    const ids = new Set(definite.map((h) => h.lock.id));
-    for (const id of [...existing.keys()]) if (!ids.has(id)) existing.delete(id);
+    this.current.held.push({ node, locks: held.filter((h) => h.definite).map((h) => h.lock), preSpawn });
   }
 
   /** What is held reaching `node`: its own walk's record, plus what every caller of its function holds. */

@@ -1,0 +1,124 @@
+/**
+ * What the program model keeps between analyses of one Workspace, so an edit re-walks only what it can change.
+ *
+ * A walk of a root in file F reads F, the functions it inlines and the declarations its values resolve to: all in
+ * F's forward closure under module dependencies (see dependencies.ts), plus, for a worker script, the spawn sites
+ * that start it (they bind its `workerData`). So when a file changes, the files affected are the changed ones and
+ * everything that reaches them backwards along those edges; every other file's walks and resolved call targets
+ * are still exactly what a fresh analysis would compute, and are reused.
+ *
+ * Changes are found by identity: ts-morph keeps a file's compiler node until its text is replaced, and a program
+ * rebuilt after an edit shares the unchanged files' nodes. Anything the edges cannot vouch for (a script or a
+ * global augmentation changing, a different set of analysed files, a new file an unresolved import may now name)
+ * forgets everything.
+ */
+import type { Node, SourceFile, ts } from 'ts-morph';
+import { emptyCallGraphMemory, type CallGraphMemory } from './call-graph.js';
+import { dependenciesOf, type FileDependencies } from './dependencies.js';
+import type { WalkRecord } from './walk-record.js';
+import type { WorkerSpawn } from './workers.js';
+
+/** Walk records of one file: by thread, then by the walked root (the file itself or one of its functions). */
+export type FileWalks = Map<string, Map<Node, WalkRecord>>;
+
+export class ModelMemory {
+  calls: CallGraphMemory = emptyCallGraphMemory();
+  /** Walk records by file path. */
+  walks = new Map<string, FileWalks>();
+  /** The compiler node each program file had when last seen. */
+  private readonly versions = new Map<string, ts.SourceFile>();
+  private readonly dependencies = new Map<string, FileDependencies>();
+  /** Worker scripts started from each file, as of the last analysis. */
+  private spawned = new Map<string, Set<string>>();
+  /** The analysed files of the last analysis, one path per line. */
+  private analysed: string | undefined;
+
+  /** Forgets every walk and call target (what `refresh` does when it cannot tell what an edit affects). */
+  forget(): void {
+    this.calls = emptyCallGraphMemory();
+    this.walks = new Map();
+  }
+
+  /**
+   * Compares `program` with the last one seen and forgets what the changes can have altered. Returns the files
+   * whose walks must be redone, or `'all'`.
+   */
+  refresh(program: ts.Program, files: readonly SourceFile[], spawns: readonly WorkerSpawn[]): ReadonlySet<string> | 'all' {
+    let everything = false;
+    const analysed = files.map((f) => f.getFilePath()).join('\n');
+    if (analysed !== this.analysed) {
+      this.analysed = analysed;
+      everything = true;
+    }
+    const current = new Map<string, ts.SourceFile>();
+    for (const file of program.getSourceFiles()) if (!file.fileName.includes('/node_modules/')) current.set(file.fileName, file);
+    const changed = new Set<string>();
+    for (const [name, file] of current) if (this.versions.get(name) !== file) changed.add(name);
+    for (const name of this.versions.keys()) if (!current.has(name)) changed.add(name);
+
+    // Edges as they were and as they are: a dependency just removed still explains what the change altered.
+    const edges: [from: string, on: string][] = [];
+    const checker = changed.size > 0 ? program.getTypeChecker() : undefined;
+    const added = [...changed].some((name) => !this.versions.has(name));
+    for (const name of changed) {
+      const before = this.dependencies.get(name);
+      if (before?.global) everything = true;
+      for (const on of before?.files ?? []) edges.push([name, on]);
+      const file = current.get(name);
+      if (file === undefined) {
+        this.versions.delete(name);
+        this.dependencies.delete(name);
+        continue;
+      }
+      const now = dependenciesOf(file, checker!);
+      if (now.global) everything = true;
+      this.versions.set(name, file);
+      this.dependencies.set(name, now);
+    }
+    for (const [name, dependencies] of this.dependencies) {
+      for (const on of dependencies.files) edges.push([name, on]);
+      if (added && dependencies.unresolved) changed.add(name);
+    }
+    const spawned = new Map<string, Set<string>>();
+    for (const spawn of spawns) {
+      const site = spawn.site.getSourceFile().getFilePath() as string;
+      const targets = spawned.get(site) ?? new Set();
+      targets.add(spawn.target.getFilePath());
+      spawned.set(site, targets);
+    }
+    for (const map of [this.spawned, spawned]) for (const [site, targets] of map) for (const target of targets) edges.push([target, site]);
+    this.spawned = spawned;
+
+    if (everything) {
+      this.forget();
+      return 'all';
+    }
+    const affected = dependents(changed, edges);
+    for (const name of affected) {
+      this.walks.delete(name);
+      this.calls.targets.delete(name);
+      if (!current.has(name)) this.calls.indexes.delete(name);
+    }
+    return affected;
+  }
+}
+
+/** `changed` and every file that depends on one of them, directly or through others. */
+function dependents(changed: ReadonlySet<string>, edges: readonly [from: string, on: string][]): Set<string> {
+  const users = new Map<string, string[]>();
+  for (const [from, on] of edges) {
+    const list = users.get(on);
+    if (list) list.push(from);
+    else users.set(on, [from]);
+  }
+  const affected = new Set(changed);
+  const pending = [...changed];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    for (const user of users.get(name) ?? []) {
+      if (affected.has(user)) continue;
+      affected.add(user);
+      pending.push(user);
+    }
+  }
+  return affected;
+}

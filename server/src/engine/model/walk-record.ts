@@ -1,0 +1,30 @@
+/**
+ * Everything one root walk reported, in the order it was reported. The model assembles its facts from these
+ * records, so a record kept from an earlier analysis (its file unaffected by the edits since) counts exactly as a
+ * fresh walk would.
+ */
+import type { Node } from 'ts-morph';
+import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, WalkRoot, WriteFact } from './facts.js';
+import type { Value } from './values.js';
+
+/** What one path of the walk held reaching `node` (definitely held locks only), and whether no worker had started. */
+export interface HeldRecord {
+  node: Node;
+  locks: readonly Value[];
+  preSpawn: boolean;
+}
+
+export interface WalkRecord {
+  /** Shared by all its facts; `entry` is set by the model on each analysis (it depends on callers elsewhere). */
+  root: WalkRoot;
+  acquisitions: AcquisitionFact[];
+  exits: ExitFact[];
+  cleanExits: CleanExitFact[];
+  awaits: AwaitFact[];
+  writes: WriteFact[];
+  held: HeldRecord[];
+}
+
+export function emptyWalkRecord(root: WalkRoot): WalkRecord {
+  return { root, acquisitions: [], exits: [], cleanExits: [], awaits: [], writes: [], held: [] };
+}
