@@ -5,6 +5,7 @@
 import type { Node, Project, SourceFile } from 'ts-morph';
 import type { DeadboltConfig, Finding, RuleId, Severity } from './types.js';
 import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, WriteFact } from './model/facts.js';
+import type { OrderGraph } from './model/lock-graph.js';
 
 /** A lock as the core identifies it: by symbol, never by name. */
 export interface LockRef {
@@ -54,6 +55,8 @@ export interface ProgramModel {
    */
   isInitialisation(node: Node): boolean;
   readonly facts: LockFacts;
+  /** The lock-order graph of `facts.acquisitions` (built once per model: the rule and the graph view share it). */
+  orderGraph(): OrderGraph;
 }
 
 export interface RuleContext {
@@ -71,5 +74,12 @@ export interface Rule {
   /** One sentence; the structural test checks the rule's doc page repeats it. */
   description: string;
   defaultSeverity: Severity;
+  /**
+   * `'file'` when every finding lies in a file of `context.files` and depends only on that file, the files it
+   * imports (at any depth) and the configuration: the engine then checks only the files an edit affected and keeps
+   * the rest of the findings. A rule reading the model's cross-file facts (held sets from callers, the lock graph,
+   * other threads' writes) is `'program'`, the default.
+   */
+  scope?: 'file' | 'program';
   check(context: RuleContext): void;
 }

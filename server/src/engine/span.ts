@@ -47,10 +47,26 @@ function fileUri(file: string): string {
   return uri;
 }
 
-/** Where `node` is (without leading trivia), as the protocol's location. */
+/**
+ * Locations by file version, then by node: a node outlives an analysis while its file is unchanged, and so does its
+ * location. Keyed by the file's compiler node first, so no location survives an edit of its file.
+ */
+const locations = new WeakMap<ts.SourceFile, WeakMap<Node, SourceLocation>>();
+
+/** Where `node` is (without leading trivia), as the protocol's location. Treat it as read-only: it is shared. */
 export function locationOf(node: Node): SourceLocation {
   const file = node.getSourceFile();
-  const start = lineAndCharacter(file, node.getStart());
-  const end = lineAndCharacter(file, node.getEnd());
-  return { uri: fileUri(file.getFilePath()), range: { start, end } };
+  let known = locations.get(file.compilerNode);
+  if (known === undefined) {
+    known = new WeakMap();
+    locations.set(file.compilerNode, known);
+  }
+  let location = known.get(node);
+  if (location === undefined) {
+    const start = lineAndCharacter(file, node.getStart());
+    const end = lineAndCharacter(file, node.getEnd());
+    location = { uri: fileUri(file.getFilePath()), range: { start, end } };
+    known.set(node, location);
+  }
+  return location;
 }

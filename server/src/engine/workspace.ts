@@ -14,7 +14,7 @@ import { ModelMemory } from './model/model-memory.js';
 import { buildModel } from './model/program-model.js';
 import { defaultCompilerOptions, mentionsNode, readTsconfig, withoutNodeTypes, type CompilerSetup } from './project.js';
 import { rules } from './rules/index.js';
-import { runRules } from './run-rules.js';
+import { RuleMemory, runRules } from './run-rules.js';
 
 /** What the prefilter learnt from one text, kept until the text changes. */
 interface Scan {
@@ -52,6 +52,8 @@ export class Workspace {
   private readonly edited = new Set<string>();
   /** Walks and call targets from earlier analyses, reused for files the edits since cannot have affected. */
   private readonly memory = new ModelMemory();
+  /** File-scoped rules' findings from earlier analyses, kept for files no edit since affected. */
+  private readonly ruleMemory = new RuleMemory();
 
   constructor(options: AnalyzeOptions) {
     this.options = options;
@@ -123,7 +125,8 @@ export class Workspace {
     }
     const project = this.project;
     const model = buildModel(project, files, config, this.options.onProgress, this.memory);
-    const findings = runRules(rules, project, files, config, model);
+    const findings = runRules(rules, project, files, config, model, this.ruleMemory);
+    this.memory.settle();
     // The graph (with a source location per edge) is built on first read: `deadbolt check` never reads it.
     // It must be built before the Project changes, since it reads the model's nodes; `settleGraph` sees to that.
     let graph: StaticLockGraph | undefined;

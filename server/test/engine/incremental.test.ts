@@ -160,3 +160,27 @@ test('an edit re-walks the edited file and the files that import it, and reuses 
   const afterLocks = workspace.analyze();
   assert.equal(afterLocks.walks.reused, 5, 'side.ts (4 walks) and script.ts (its top level)');
 });
+
+test('a run abandoned after an edit leaves that edit to the next run, rules included', () => {
+  let abandon = false;
+  const workspace = new Workspace({
+    cwd: dir,
+    paths: ['.'],
+    config: {},
+    onProgress: () => {
+      if (abandon) throw new Error('abandoned');
+    },
+  });
+  workspace.analyze();
+  // low.ts is analysed from the start (it imports the locks), so this edit changes no file's membership.
+  const low = path.join(dir, 'low.ts');
+  const blocking = `${FILES['low.ts']}export async function poll(): Promise<void> {\n  Atomics.wait(counters, 2, 0);\n}\n`;
+  workspace.setFile(low, blocking);
+  abandon = true;
+  assert.throws(() => workspace.analyze(), /abandoned/);
+  abandon = false;
+  const result = workspace.analyze();
+  assert.deepEqual(visible(result), visible(fresh(new Map([[low, blocking]]), new Set())));
+  assert.ok(result.walks.reused > 0, 'the run after the abandoned one still reuses what the edit cannot reach');
+  assert.ok(result.findings.some((f) => f.rule === 'blocking-in-async' && f.span.file === low));
+});

@@ -170,7 +170,3 @@ export function toStaticGraph(graph: OrderGraph, config: DeadboltConfig): Static
   }));
   return { nodes, edges, cycles: graph.cycles };
 }
-
-export function buildLockGraph(acquisitions: readonly AcquisitionFact[], config: DeadboltConfig): StaticLockGraph {
-  return toStaticGraph(buildOrderGraph(acquisitions), config);
-}

@@ -32,6 +32,8 @@ export class ModelMemory {
   private spawned = new Map<string, Set<string>>();
   /** The analysed files of the last analysis, one path per line. */
   private analysed: string | undefined;
+  /** Files affected since the last `settle()`: what a consumer of whole results (the rules) has not yet seen. */
+  private unsettled: Set<string> | 'all' = 'all';
 
   /** Forgets every walk and call target (what `refresh` does when it cannot tell what an edit affects). */
   forget(): void {
@@ -41,7 +43,7 @@ export class ModelMemory {
 
   /**
    * Compares `program` with the last one seen and forgets what the changes can have altered. Returns the files
-   * whose walks must be redone, or `'all'`.
+   * affected since the last `settle()` (a run abandoned after its refresh leaves its files affected), or `'all'`.
    */
   refresh(program: ts.Program, files: readonly SourceFile[], spawns: readonly WorkerSpawn[]): ReadonlySet<string> | 'all' {
     let everything = false;
@@ -91,6 +93,7 @@ export class ModelMemory {
 
     if (everything) {
       this.forget();
+      this.unsettled = 'all';
       return 'all';
     }
     const affected = dependents(changed, edges);
@@ -98,8 +101,14 @@ export class ModelMemory {
       this.walks.delete(name);
       this.calls.targets.delete(name);
       if (!current.has(name)) this.calls.indexes.delete(name);
+      if (this.unsettled !== 'all') this.unsettled.add(name);
     }
-    return affected;
+    return this.unsettled;
+  }
+
+  /** The results of the last refresh were used in full: later refreshes report only what changes after this. */
+  settle(): void {
+    this.unsettled = new Set();
   }
 }
 

@@ -8,7 +8,7 @@ import type { StaticLockGraph } from '../../protocol/index.js';
 import type { LockFacts, LockRef, ProgramModel, RuntimeCall } from '../rule.js';
 import type { DeadboltConfig } from '../types.js';
 import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WriteFact } from './facts.js';
-import { buildLockGraph } from './lock-graph.js';
+import { buildOrderGraph, toStaticGraph, type OrderGraph } from './lock-graph.js';
 import { ModelMemory, type FileWalks } from './model-memory.js';
 import { LOCK_KINDS, runtimeClassOfType } from './runtime.js';
 import { CallGraph, isFunctionLike, wrap } from './call-graph.js';
@@ -23,6 +23,8 @@ export interface EngineModel extends ProgramModel {
   lockGraph(): StaticLockGraph;
   /** Root walks this build ran, and those it took unchanged from its memory. */
   readonly walks: { run: number; reused: number };
+  /** Files whose analysis may differ from the last build with the same memory (`'all'` when it cannot tell). */
+  readonly affected: ReadonlySet<string> | 'all';
 }
 
 export function toLockRef(value: Value): LockRef {
@@ -57,6 +59,8 @@ class Model implements EngineModel, WalkHost {
   /** Where the walk in progress reports to. */
   private recording: WalkRecord | undefined;
   readonly walks = { run: 0, reused: 0 };
+  readonly affected: ReadonlySet<string> | 'all';
+  private order: OrderGraph | undefined;
   private graph: StaticLockGraph | undefined;
 
   constructor(
@@ -67,7 +71,7 @@ class Model implements EngineModel, WalkHost {
     onProgress?: (done: number, total: number, file: string) => void,
   ) {
     const spawns = findWorkerSpawns(files, this.resolver);
-    memory.refresh(project.getProgram().compilerObject, files, spawns);
+    this.affected = memory.refresh(project.getProgram().compilerObject, files, spawns);
     this.calls = new CallGraph(files, memory.calls);
     const walker = new Walker(this);
     const roots = this.walkRoots(files);
@@ -348,8 +352,13 @@ class Model implements EngineModel, WalkHost {
     return guardedByName(declaration);
   }
 
+  orderGraph(): OrderGraph {
+    this.order ??= buildOrderGraph(this.facts.acquisitions);
+    return this.order;
+  }
+
   lockGraph(): StaticLockGraph {
-    this.graph ??= buildLockGraph(this.facts.acquisitions, this.config);
+    this.graph ??= toStaticGraph(this.orderGraph(), this.config);
     return this.graph;
   }
 }

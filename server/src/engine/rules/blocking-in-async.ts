@@ -17,6 +17,8 @@ export const blockingInAsync: Rule = {
   id: 'blocking-in-async',
   description: 'A call that blocks the thread (Atomics.wait, a sync lock, *Sync I/O, a busy-wait) inside an async function, stalling its whole event loop.',
   defaultSeverity: 'error',
+  // A coroutine's findings follow from its own code and what it calls, found through the files it imports.
+  scope: 'file',
   check(context) {
     const summaries = new BlockingSummaries(context.config);
     for (const file of context.files) checkFile(context, summaries, file);

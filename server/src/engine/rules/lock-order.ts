@@ -6,7 +6,7 @@
 import type { Rule, RuleContext } from '../rule.js';
 import type { RelatedLocation } from '../types.js';
 import { spanOf } from '../span.js';
-import { buildOrderGraph, chainSite, chainSteps, edgeKey, rankOf, type OrderChain, type OrderEdge } from '../model/lock-graph.js';
+import { chainSite, chainSteps, edgeKey, rankOf, type OrderChain, type OrderEdge } from '../model/lock-graph.js';
 import { reorderFixes } from '../fixes/reorder-locks.js';
 import { CONDITION_WAITS } from '../model/lock-calls.js';
 
@@ -15,7 +15,7 @@ export const lockOrder: Rule = {
   description: 'Finds locks taken in inconsistent orders: a cycle in the lock-order graph is a potential deadlock.',
   defaultSeverity: 'error',
   check(context) {
-    const graph = buildOrderGraph(context.model.facts.acquisitions);
+    const graph = context.model.orderGraph();
     for (const cycle of graph.cycles) reportCycle(context, cycle, graph.edges);
     for (const edge of graph.edges.values()) reportRankInversion(context, edge);
   },
