@@ -15,6 +15,27 @@ export function findNodes(file: SourceFile, match: (node: ts.Node) => boolean): 
   return found;
 }
 
+/** Results of `findNodesCached`, by file version and matcher. */
+const cached = new WeakMap<ts.SourceFile, Map<(node: ts.Node) => boolean, readonly Node[]>>();
+
+/**
+ * `findNodes`, remembered while the file's text is unchanged: a language server re-runs rules after every edit,
+ * and most files have not changed. `match` must be a module-level function (it is a cache key) and purely syntactic.
+ */
+export function findNodesCached(file: SourceFile, match: (node: ts.Node) => boolean): readonly Node[] {
+  let byMatcher = cached.get(file.compilerNode);
+  if (byMatcher === undefined) {
+    byMatcher = new Map();
+    cached.set(file.compilerNode, byMatcher);
+  }
+  let found = byMatcher.get(match);
+  if (found === undefined) {
+    found = findNodes(file, match);
+    byMatcher.set(match, found);
+  }
+  return found;
+}
+
 /** The wrapper from the project's own cache, so types and symbols work on it (the public API has no cached lookup). */
 function wrap(file: SourceFile, node: ts.Node): Node {
   return (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode(node);

@@ -88,10 +88,12 @@ export interface CallGraphMemory {
   readonly indexes: Map<string, FileIndex>;
   /** Targets the checker resolved, by the path of the calling file. */
   readonly targets: Map<string, Map<CallExpression, Node | undefined>>;
+  /** Each function's resolved callees (its calls' targets), by the path of its file. */
+  readonly callees: Map<string, Map<Node, Node[]>>;
 }
 
 export function emptyCallGraphMemory(): CallGraphMemory {
-  return { indexes: new Map(), targets: new Map() };
+  return { indexes: new Map(), targets: new Map(), callees: new Map() };
 }
 
 function indexFile(file: SourceFile): FileIndex {
@@ -124,7 +126,6 @@ export class CallGraph {
   private readonly touching = new Set<ts.Node>();
   private readonly memory: CallGraphMemory;
   private readonly callerMemo = new Map<Node, CallExpression[]>();
-  private readonly calleeMemo = new Map<Node, Node[]>();
   private readonly escapeMemo = new Map<Node, boolean>();
 
   constructor(files: readonly SourceFile[], memory: CallGraphMemory = emptyCallGraphMemory()) {
@@ -194,17 +195,23 @@ export class CallGraph {
   }
 
   calleesOf(fn: Node): readonly Node[] {
-    let callees = this.calleeMemo.get(fn);
-    if (callees) return callees;
     const info = this.raw.get(fn.compilerNode);
+    if (info === undefined) return [];
+    const path = info.file.getFilePath();
+    let memo = this.memory.callees.get(path);
+    if (memo === undefined) {
+      memo = new Map();
+      this.memory.callees.set(path, memo);
+    }
+    let callees = memo.get(fn);
+    if (callees) return callees;
     callees = [];
-    for (const raw of info?.calls ?? []) {
-      const name = calleeName(raw);
-      if (name === undefined || !this.callsByName.has(name)) continue;
-      const target = this.calleeOf(wrap(info!.file, raw) as CallExpression);
+    for (const raw of info.calls) {
+      if (calleeName(raw) === undefined) continue;
+      const target = this.calleeOf(wrap(info.file, raw) as CallExpression);
       if (target && !callees.includes(target)) callees.push(target);
     }
-    this.calleeMemo.set(fn, callees);
+    memo.set(fn, callees);
     return callees;
   }
 

@@ -68,8 +68,9 @@ export function buildOrderGraph(acquisitions: readonly AcquisitionFact[]): Order
         edge = { from, to: lock, chains: [] };
         edges.set(key, edge);
       }
+      if (edge.chains.length >= MAX_CHAINS_PER_EDGE) continue;
       const duplicate = edge.chains.some((c) => sameStack(c.held.stack, held.stack) && sameStack(c.acquisition.stack, fact.stack) && c.acquisition.root.thread === fact.root.thread);
-      if (!duplicate && edge.chains.length < MAX_CHAINS_PER_EDGE) edge.chains.push({ held, acquisition: fact });
+      if (!duplicate) edge.chains.push({ held, acquisition: fact });
     }
   }
   return { nodes, edges, cycles: findCycles(nodes, edges) };
@@ -148,6 +149,29 @@ export function chainSite(chain: OrderChain): Node {
   return taken[common]!;
 }
 
+/**
+ * Protocol chains by the facts they come from. A fact outlives an analysis when its walk is reused (its files
+ * unchanged), and so does its chain: an edit then converts only the chains of the walks it re-ran.
+ */
+const protocolChains = new WeakMap<AcquisitionFact, WeakMap<Held, AcquisitionChain>>();
+
+function protocolChain(chain: OrderChain): AcquisitionChain {
+  let byHeld = protocolChains.get(chain.acquisition);
+  if (byHeld === undefined) {
+    byHeld = new WeakMap();
+    protocolChains.set(chain.acquisition, byHeld);
+  }
+  let converted = byHeld.get(chain.held);
+  if (converted === undefined) {
+    converted = {
+      thread: chain.acquisition.root.thread,
+      steps: chainSteps(chain).map((s): ChainStep => ({ location: locationOf(s.node), message: s.message })),
+    };
+    byHeld.set(chain.held, converted);
+  }
+  return converted;
+}
+
 export function toStaticGraph(graph: OrderGraph, config: DeadboltConfig): StaticLockGraph {
   const nodes: LockNode[] = [...graph.nodes.values()]
     .sort((a, b) => (a.id < b.id ? -1 : 1))
@@ -161,12 +185,7 @@ export function toStaticGraph(graph: OrderGraph, config: DeadboltConfig): Static
   const edges = [...graph.edges.values()].map((edge) => ({
     from: edge.from.id,
     to: edge.to.id,
-    chains: edge.chains.map(
-      (chain): AcquisitionChain => ({
-        thread: chain.acquisition.root.thread,
-        steps: chainSteps(chain).map((s): ChainStep => ({ location: locationOf(s.node), message: s.message })),
-      }),
-    ),
+    chains: edge.chains.map(protocolChain),
   }));
   return { nodes, edges, cycles: graph.cycles };
 }

@@ -100,6 +100,7 @@ export class ModelMemory {
     for (const name of affected) {
       this.walks.delete(name);
       this.calls.targets.delete(name);
+      this.calls.callees.delete(name);
       if (!current.has(name)) this.calls.indexes.delete(name);
       if (this.unsettled !== 'all') this.unsettled.add(name);
     }

@@ -11,7 +11,7 @@ import { BlockingSummaries, forEachInlineNode, isFunctionLike, type BlockingStep
 import { isBusyWait } from '../detect/blocking-calls.js';
 import { asyncTwinFix } from '../fixes/async-twin.js';
 import { spanOf } from '../span.js';
-import { findNodes } from '../detect/compiler-walk.js';
+import { findNodesCached } from '../detect/compiler-walk.js';
 
 export const blockingInAsync: Rule = {
   id: 'blocking-in-async',
@@ -26,7 +26,7 @@ export const blockingInAsync: Rule = {
 };
 
 function checkFile(context: RuleContext, summaries: BlockingSummaries, file: SourceFile): void {
-  for (const node of findNodes(file, isAsyncFunction)) {
+  for (const node of findNodesCached(file, isAsyncFunction)) {
     if (!isFunctionLike(node) || !isCoroutine(node)) continue;
     const body = node.getBody();
     if (body === undefined) continue;

@@ -10,7 +10,7 @@ import { sharedViewOf, type SharedView } from '../detect/shared-views.js';
 import { isGuardedByLockCallback, isInsideHandRolledLock } from '../detect/lock-regions.js';
 import { atomicUpdateFix, type AtomicUpdate } from '../fixes/atomics.js';
 import { spanOf } from '../span.js';
-import { findNodes, skipOuterExpressions } from '../detect/compiler-walk.js';
+import { findNodesCached, skipOuterExpressions } from '../detect/compiler-walk.js';
 
 /** Compound assignment operators and the binary operator each one applies. */
 const COMPOUND: Partial<Record<SyntaxKind, string>> = {
@@ -45,7 +45,7 @@ function checkFile(context: RuleContext, file: SourceFile): void {
   // Cheap textual gate: every shape this rule reports indexes an array and writes it back.
   const text = file.getFullText();
   if (!text.includes('[') && !text.includes('Atomics')) return;
-  for (const node of findNodes(file, isCandidate)) {
+  for (const node of findNodesCached(file, isCandidate)) {
     const found = matchUpdate(node);
     if (found === undefined) continue;
     const view = sharedViewOf(found.element.array);
