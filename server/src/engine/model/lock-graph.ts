@@ -51,6 +51,8 @@ export function orderValue(lock: Value): Value {
 export function buildOrderGraph(acquisitions: readonly AcquisitionFact[]): OrderGraph {
   const nodes = new Map<string, Value>();
   const edges = new Map<string, OrderEdge>();
+  // Edges by source then target id: looking up two existing strings costs less than building a key per pair.
+  const bySource = new Map<string, Map<string, OrderEdge>>();
   for (const fact of acquisitions) {
     const lock = orderValue(fact.lock);
     if (!nodes.has(lock.id)) nodes.set(lock.id, lock);
@@ -62,27 +64,40 @@ export function buildOrderGraph(acquisitions: readonly AcquisitionFact[]): Order
       const from = orderValue(held.lock);
       if (from.id === lock.id && (from.index === undefined || from.index === lock.index)) continue;
       if (held.lock.kind === 'Condition') continue;
-      const key = edgeKey(from.id, lock.id);
-      let edge = edges.get(key);
-      if (!edge) {
+      let targets = bySource.get(from.id);
+      if (targets === undefined) {
+        targets = new Map();
+        bySource.set(from.id, targets);
+      }
+      let edge = targets.get(lock.id);
+      if (edge === undefined) {
         edge = { from, to: lock, chains: [] };
-        edges.set(key, edge);
+        targets.set(lock.id, edge);
+        edges.set(edgeKey(from.id, lock.id), edge);
       }
       if (edge.chains.length >= MAX_CHAINS_PER_EDGE) continue;
-      const duplicate = edge.chains.some((c) => sameStack(c.held.stack, held.stack) && sameStack(c.acquisition.stack, fact.stack) && c.acquisition.root.thread === fact.root.thread);
+      const duplicate = edge.chains.some((c) => c.acquisition.root.thread === fact.root.thread && sameStack(c.acquisition.stack, fact.stack) && sameStack(c.held.stack, held.stack));
       if (!duplicate) edge.chains.push({ held, acquisition: fact });
     }
   }
   return { nodes, edges, cycles: findCycles(nodes, edges) };
 }
 
+/** Same call sites; compared from the acquisition end, where two chains usually differ. */
 function sameStack(a: readonly Node[], b: readonly Node[]): boolean {
-  return a.length === b.length && a.every((n, i) => n === b[i]);
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function findCycles(nodes: ReadonlyMap<string, Value>, edges: ReadonlyMap<string, OrderEdge>): string[][] {
   const successors = new Map<string, string[]>();
-  for (const edge of edges.values()) successors.set(edge.from.id, [...(successors.get(edge.from.id) ?? []), edge.to.id]);
+  for (const edge of edges.values()) {
+    const list = successors.get(edge.from.id);
+    if (list) list.push(edge.to.id);
+    else successors.set(edge.from.id, [edge.to.id]);
+  }
   const ids = [...nodes.keys()].sort();
   const order = new Map(ids.map((id, i) => [id, i]));
   const cycles: string[][] = [];

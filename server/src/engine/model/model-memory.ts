@@ -15,11 +15,15 @@
 import type { Node, SourceFile, ts } from 'ts-morph';
 import { emptyCallGraphMemory, type CallGraphMemory } from './call-graph.js';
 import { dependenciesOf, type FileDependencies } from './dependencies.js';
+import type { FileHeld } from './held-records.js';
 import type { WalkRecord } from './walk-record.js';
 import type { WorkerSpawn } from './workers.js';
 
-/** Walk records of one file: by thread, then by the walked root (the file itself or one of its functions). */
-export type FileWalks = Map<string, Map<Node, WalkRecord>>;
+/** Walk records of one file (by thread, then by the walked root: the file itself or one of its functions), and their merge. */
+export interface FileWalks {
+  threads: Map<string, Map<Node, WalkRecord>>;
+  held: FileHeld;
+}
 
 export class ModelMemory {
   calls: CallGraphMemory = emptyCallGraphMemory();

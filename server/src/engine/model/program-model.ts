@@ -9,7 +9,8 @@ import type { LockFacts, LockRef, ProgramModel, RuntimeCall } from '../rule.js';
 import type { DeadboltConfig } from '../types.js';
 import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WriteFact } from './facts.js';
 import { buildOrderGraph, toStaticGraph, type OrderGraph } from './lock-graph.js';
-import { ModelMemory, type FileWalks } from './model-memory.js';
+import { FileHeld } from './held-records.js';
+import { ModelMemory } from './model-memory.js';
 import { LOCK_KINDS, runtimeClassOfType } from './runtime.js';
 import { CallGraph, isFunctionLike, wrap } from './call-graph.js';
 import { EMPTY_ENV, ValueResolver, classOfTypeAt, keyOf, type Env, type Value } from './values.js';
@@ -50,9 +51,8 @@ class Model implements EngineModel, WalkHost {
   readonly resolver = new ValueResolver();
   readonly facts: LockFacts = { acquisitions: [], exits: [], cleanExits: [], awaits: [], writes: [] };
   private readonly calls: CallGraph;
-  private readonly records = new Map<Node, Map<string, Value>>();
-  /** Nodes reached only on the main thread before any worker was started, on every walk that reached them. */
-  private readonly preSpawn = new Map<Node, boolean>();
+  /** Held-at records of each analysed file, merged over its walks. */
+  private readonly heldByFile = new Map<string, FileHeld>();
   private readonly initMemo = new Map<Node, boolean>();
   private spawners: Set<Node> | undefined;
   private readonly entryMemo = new Map<Node, readonly Value[]>();
@@ -78,13 +78,15 @@ class Model implements EngineModel, WalkHost {
     // Functions that take or release no lock (directly or through calls) hold nothing of their own: they are not
     // walked, their held set comes from their callers, and only their writes to possibly shared names are scanned.
     files.forEach((file, index) => {
+      const path = file.getFilePath();
       const functions = this.calls.lockingFunctionsOf(file);
-      const known = memory.walks.get(file.getFilePath());
-      const walks: FileWalks = new Map();
+      const known = memory.walks.get(path);
+      const threads = new Map<string, Map<Node, WalkRecord>>();
+      let reusedAll = known !== undefined;
       for (const { thread, env } of workerEnvs(file, spawns)) {
-        const before = known?.get(thread);
+        const before = known?.threads.get(thread);
         const kept = new Map<Node, WalkRecord>();
-        walks.set(thread, kept);
+        threads.set(thread, kept);
         // Roots with callers are seen through them: their acquisitions are not the lock graph's.
         const take = (node: Node, counts: boolean, walkEnv: Env): void => {
           let record = before?.get(node);
@@ -94,6 +96,7 @@ class Model implements EngineModel, WalkHost {
             walker.walkRoot(node, record.root, walkEnv);
             this.recording = undefined;
             this.walks.run++;
+            reusedAll = false;
           } else {
             this.walks.reused++;
           }
@@ -102,9 +105,17 @@ class Model implements EngineModel, WalkHost {
         };
         take(file, true, env);
         for (const fn of functions) take(fn, roots.has(fn), handlerEnv(fn, env));
+        if (kept.size !== before?.size) reusedAll = false;
       }
-      memory.walks.set(file.getFilePath(), walks);
-      onProgress?.(index + 1, files.length, file.getFilePath());
+      if (known !== undefined && threads.size !== known.threads.size) reusedAll = false;
+      let held = known?.held;
+      if (!reusedAll || held === undefined) {
+        held = new FileHeld();
+        for (const kept of threads.values()) for (const record of kept.values()) held.add(record.held);
+      }
+      memory.walks.set(path, { threads, held });
+      this.heldByFile.set(path, held);
+      onProgress?.(index + 1, files.length, path);
     });
     const names = sharedNames(files, this.facts.writes);
     if (names.size === 0) return;
@@ -132,17 +143,11 @@ class Model implements EngineModel, WalkHost {
     this.facts.cleanExits.push(...record.cleanExits);
     this.facts.awaits.push(...record.awaits);
     this.facts.writes.push(...record.writes);
-    for (const { node, locks, preSpawn } of record.held) {
-      this.preSpawn.set(node, (this.preSpawn.get(node) ?? true) && preSpawn);
-      const existing = this.records.get(node);
-      if (!existing) {
-        this.records.set(node, new Map(locks.map((lock) => [lock.id, lock])));
-        continue;
-      }
-      // Several walks reach the same node (per worker spawn, per path): held means held on all of them.
-      const ids = new Set(locks.map((lock) => lock.id));
-      for (const id of [...existing.keys()]) if (!ids.has(id)) existing.delete(id);
-    }
+  }
+
+  /** The merged held-at records of the file `node` is in (empty for a file that was not analysed). */
+  private heldOf(node: Node): FileHeld {
+    return this.heldByFile.get(node.getSourceFile().getFilePath()) ?? NOTHING_HELD;
   }
 
   /** The record of the walk in progress: the walker reports only from inside `walkRoot`. */
@@ -232,10 +237,11 @@ class Model implements EngineModel, WalkHost {
 
   /** What is held reaching `node`: its own walk's record, plus what every caller of its function holds. */
   heldValuesAt(node: Node): readonly Value[] {
+    const records = this.heldOf(node).held;
     let current: Node | undefined = node;
     let own: Map<string, Value> | undefined;
     while (current && !own) {
-      own = this.records.get(current);
+      own = records.get(current);
       if (own || isFunctionLike(current) && !this.calls.isInlineCallback(current) || Node.isSourceFile(current)) break;
       current = current.getParent();
     }
@@ -289,12 +295,13 @@ class Model implements EngineModel, WalkHost {
   }
 
   isInitialisation(node: Node): boolean {
+    const preSpawn = this.heldOf(node).preSpawn;
     let current: Node | undefined = node;
-    while (current && !this.preSpawn.has(current)) {
+    while (current && !preSpawn.has(current)) {
       if (isFunctionLike(current) && !this.calls.isInlineCallback(current) || Node.isSourceFile(current)) break;
       current = current.getParent();
     }
-    const own = current ? this.preSpawn.get(current) : undefined;
+    const own = current ? preSpawn.get(current) : undefined;
     if (own === false) return false;
     const fn = this.calls.enclosingFunction(node);
     // Top-level code: its own walk says whether a worker was started before it.
@@ -362,6 +369,8 @@ class Model implements EngineModel, WalkHost {
     return this.graph;
   }
 }
+
+const NOTHING_HELD = new FileHeld();
 
 /** The lock name of a `/** @guardedBy name *\/` tag on a field or variable declaration. */
 export function guardedByName(declaration: Node): string | undefined {
