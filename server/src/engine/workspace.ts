@@ -8,10 +8,10 @@ import { Project, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../protocol/index.js';
 import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
 import { loadConfig } from './config.js';
-import type { DeadboltConfig } from './types.js';
+import type { DeadboltConfig, Finding } from './types.js';
 import { blockingPattern, discoverFiles, mentionsConcurrency } from './files.js';
 import { ModelMemory } from './model/model-memory.js';
-import { buildModel } from './model/program-model.js';
+import { buildModel, type EngineModel } from './model/program-model.js';
 import { defaultCompilerOptions, mentionsNode, readTsconfig, withoutNodeTypes, type CompilerSetup } from './project.js';
 import { rules } from './rules/index.js';
 import { RuleMemory, runRules } from './run-rules.js';
@@ -41,9 +41,9 @@ export class Workspace {
    * are unchanged, so edits outside the prefilter, and edits undone before the next analysis, cost nothing. A
    * cancelled or failed run leaves it as it was, so nothing edited since is forgotten.
    */
-  private last: { result: AnalysisResult; relevant: readonly SourceFile[]; texts: readonly string[]; config: string } | undefined;
-  /** Builds the last result's lock graph while its model's nodes are still current; cleared once called. */
-  private pendingGraph: (() => StaticLockGraph) | undefined;
+  private last: LastRun | undefined;
+  /** The last result, until its graph is built (while its model's nodes are still current). */
+  private pendingGraph: AnalysisResult | undefined;
   /** The text of every root file as last read from disk or set by an editor, for the prefilter. */
   private readonly texts = new Map<string, string>();
   /** Prefilter results by file, valid while the file's text is the one scanned. */
@@ -114,37 +114,20 @@ export class Workspace {
     const configKey = JSON.stringify(config);
     const { paths, files } = this.relevantFiles(config);
     const texts = paths.map((f) => this.textOf(f));
-    const last = this.last;
-    if (
-      last && last.config === configKey && last.relevant.length === files.length &&
-      last.relevant.every((f, i) => f === files[i] && last.texts[i] === texts[i])
-    ) {
-      const previous = last.result;
-      const walks = { run: 0, reused: previous.walks.run + previous.walks.reused };
-      return { findings: previous.findings, files: this.roots.length, walks, get graph() { return previous.graph; } };
-    }
+    if (this.last && sameInputs(this.last, files, texts, configKey)) return standingResult(this.last.result, this.roots.length);
     const project = this.project;
     const model = buildModel(project, files, config, this.options.onProgress, this.memory);
     const findings = runRules(rules, project, files, config, model, this.ruleMemory);
     this.memory.settle();
-    // The graph (with a source location per edge) is built on first read: `deadbolt check` never reads it.
-    // It must be built before the Project changes, since it reads the model's nodes; `settleGraph` sees to that.
-    let graph: StaticLockGraph | undefined;
-    let source: typeof model | undefined = model;
-    const graphOf = (): StaticLockGraph => {
-      graph ??= source!.lockGraph();
-      source = undefined; // the model (every node it saw) is not kept alive by the result
-      return graph;
-    };
-    this.pendingGraph = graphOf;
-    const result: AnalysisResult = { findings, files: this.roots.length, walks: { ...model.walks }, get graph() { return graphOf(); } };
+    const result = lazyGraphResult(findings, this.roots.length, model);
+    this.pendingGraph = result;
     this.last = { result, relevant: files, texts, config: configKey };
     return result;
   }
 
   /** Builds the last result's graph if nobody has read it yet, before the Project changes under its model. */
   private settleGraph(): void {
-    this.pendingGraph?.();
+    void this.pendingGraph?.graph;
     this.pendingGraph = undefined;
   }
 
@@ -239,6 +222,44 @@ export class Workspace {
     if (this.edited.has(file)) return project.createSourceFile(file, this.textOf(file), { overwrite: true });
     return project.addSourceFileAtPath(file);
   }
+}
+
+type LastRun = { result: AnalysisResult; relevant: readonly SourceFile[]; texts: readonly string[]; config: string };
+
+function sameInputs(last: LastRun, files: readonly SourceFile[], texts: readonly string[], config: string): boolean {
+  return last.config === config && last.relevant.length === files.length && last.relevant.every((f, i) => f === files[i] && last.texts[i] === texts[i]);
+}
+
+/*
+ * The two result shapes are made by module-level functions on purpose: a getter closure created inside `analyze`
+ * would share its scope with everything `analyze` captures (the previous run among it), and each result would
+ * keep every earlier one alive.
+ */
+
+/** The last result, standing again: nothing it was computed from changed. */
+function standingResult(previous: AnalysisResult, files: number): AnalysisResult {
+  const walks = { run: 0, reused: previous.walks.run + previous.walks.reused };
+  return { findings: previous.findings, files, walks, get graph() { return previous.graph; } };
+}
+
+/**
+ * A fresh result whose graph (with a source location per edge) is built on first read: `deadbolt check` never reads
+ * it. It reads the model's nodes, so it must be read before the Project changes; the Workspace's `settleGraph` sees to that.
+ */
+function lazyGraphResult(findings: Finding[], files: number, model: EngineModel): AnalysisResult {
+  let graph: StaticLockGraph | undefined;
+  let source: EngineModel | undefined = model;
+  const walks = { ...model.walks };
+  return {
+    findings,
+    files,
+    walks,
+    get graph() {
+      graph ??= source!.lockGraph();
+      source = undefined; // the model (every node it saw) is not kept alive by the result
+      return graph;
+    },
+  };
 }
 
 /** `from './x.js'` (imports and re-exports), `import './x.js'`, `import('./x.js')`: relative specifiers in source text. */

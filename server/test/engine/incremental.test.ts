@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Workspace, type AnalysisResult } from '../../src/engine/index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'deadbolt-incremental-'));
@@ -183,4 +185,20 @@ test('a run abandoned after an edit leaves that edit to the next run, rules incl
   assert.deepEqual(visible(result), visible(fresh(new Map([[low, blocking]]), new Set())));
   assert.ok(result.walks.reused > 0, 'the run after the abandoned one still reuses what the edit cannot reach');
   assert.ok(result.findings.some((f) => f.rule === 'blocking-in-async' && f.span.file === low));
+});
+
+test('a Workspace keeps no earlier result alive: a long editing session does not grow', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const workspace = new Workspace({ cwd: dir, paths: ['.'], config: {} });
+  const low = path.join(dir, 'low.ts');
+  const first = new WeakRef(workspace.analyze());
+  for (let k = 1; k <= 3; k++) {
+    workspace.setFile(low, `${FILES['low.ts']}// edit ${k}\n`);
+    void workspace.analyze().graph;
+  }
+  // A WeakRef holds its target until the current job ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  assert.equal(first.deref(), undefined, 'the first result is still reachable three analyses later');
 });
