@@ -88,6 +88,7 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
       id: request.id,
       findings: result.findings,
       files: result.files,
+      walks: result.walks,
       elapsedMs: performance.now() - started,
       ...(changed ? { rootFiles: files } : {}),
     });

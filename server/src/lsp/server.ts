@@ -107,7 +107,10 @@ export function startServer(connection: Connection): void {
     root.findings = byPath;
     root.versions = new Map(documents.all().map((d) => [d.uri, d.version]));
     // One line per analysis in the editor's log: what `deadbolt.trace.server` users and the benchmark read.
-    connection.console.log(`analysed ${root.folder}: ${outcome.files} files, ${outcome.findings.length} findings in ${outcome.elapsedMs.toFixed(1)} ms`);
+    const { run, reused } = outcome.walks;
+    connection.console.log(
+      `analysed ${root.folder}: ${outcome.files} files, ${outcome.findings.length} findings, ${run} of ${run + reused} walks run (the rest reused) in ${outcome.elapsedMs.toFixed(1)} ms`,
+    );
     publisher.root(root, byPath);
   }
 

@@ -34,6 +34,8 @@ export type WorkerResponse =
       id: number;
       findings: Finding[];
       files: number;
+      /** Root walks the engine ran and reused (see AnalysisResult.walks). */
+      walks: { run: number; reused: number };
       elapsedMs: number;
       /** The root's files, sent only when they changed since the root's previous answer (they rarely do). */
       rootFiles?: readonly string[];

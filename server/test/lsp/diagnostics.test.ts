@@ -113,3 +113,22 @@ test('opening and closing files unchanged from disk answers from known findings 
     await fresh.stop();
   }
 });
+
+test('an edit re-walks only what it can affect: the log names how many walks ran and how many were reused', async () => {
+  const session = await LspClient.start({ folders: [WORKSPACE] });
+  try {
+    const walkLines = () => session.logs.filter((message) => message.startsWith('analysed ')).map((message) => /(\d+) of (\d+) walks run/.exec(message));
+    const counter = await session.open(join(SRC, 'counter.ts'));
+    assert.equal((await session.diagnostics(counter)).length, 2);
+    const [, firstRun, firstTotal] = walkLines().at(-1)!;
+    assert.equal(firstRun, firstTotal, 'the first analysis walks everything');
+
+    await session.change(counter, `${session.text(counter)}\n// edited\n`);
+    assert.equal((await session.diagnostics(counter)).length, 2);
+    const [, run, total] = walkLines().at(-1)!.map(Number);
+    assert.ok(run! > 0 && run! < total!, `after editing counter.ts: ${run} of ${total} walks ran`);
+    assert.equal(total, Number(firstTotal));
+  } finally {
+    await session.stop();
+  }
+});
