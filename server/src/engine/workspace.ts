@@ -25,6 +25,8 @@ interface Scan {
   node: boolean;
   /** Absolute targets of its relative import specifiers, unresolved (`./x.js` may be `./x.ts`). */
   imports: string[];
+  /** `imports` resolved against the root files, for the root set of that generation. */
+  resolved?: { generation: number; files: string[] };
 }
 
 export class Workspace {
@@ -36,6 +38,8 @@ export class Workspace {
   private nodeTypes = false;
   private roots: string[];
   private rootSet: Set<string>;
+  /** Bumped whenever the root files change: import resolutions made against an older set are stale. */
+  private rootGeneration = 0;
   /**
    * The last completed result with what it was computed from (the files and their texts): reused while those
    * are unchanged, so edits outside the prefilter, and edits undone before the next analysis, cost nothing. A
@@ -89,6 +93,7 @@ export class Workspace {
     if (!this.rootSet.has(absolute)) {
       this.rootSet.add(absolute);
       this.roots = [...this.roots, absolute].sort();
+      this.rootGeneration++;
     }
   }
 
@@ -100,7 +105,10 @@ export class Workspace {
     this.texts.delete(absolute);
     this.scans.delete(absolute);
     this.edited.delete(absolute);
-    if (this.rootSet.delete(absolute)) this.roots = this.roots.filter((f) => f !== absolute);
+    if (this.rootSet.delete(absolute)) {
+      this.roots = this.roots.filter((f) => f !== absolute);
+      this.rootGeneration++;
+    }
   }
 
   /**
@@ -182,8 +190,14 @@ export class Workspace {
    */
   private relevantFiles(config: DeadboltConfig): { paths: string[]; files: SourceFile[] } {
     const blocking = blockingPattern(config.blockingFunctions);
-    const importsOf = (file: string): string[] =>
-      this.scanOf(file).imports.map((target) => resolveRelative(target, this.rootSet)).filter((t) => t !== undefined);
+    const importsOf = (file: string): string[] => {
+      const scan = this.scanOf(file);
+      if (scan.resolved?.generation !== this.rootGeneration) {
+        const files = scan.imports.map((target) => resolveRelative(target, this.rootSet)).filter((t) => t !== undefined);
+        scan.resolved = { generation: this.rootGeneration, files };
+      }
+      return scan.resolved.files;
+    };
     const direct = new Set(this.roots.filter((f) => this.scanOf(f).concurrency || (blocking !== undefined && blocking.test(this.textOf(f)))));
     const chosen = new Set(direct);
     for (const file of this.roots) if (!chosen.has(file) && importsOf(file).some((t) => direct.has(t))) chosen.add(file);

@@ -77,6 +77,8 @@ interface FileIndex {
   compiler: ts.SourceFile;
   functions: RawFunction[];
   named: [string, ts.CallExpression][];
+  /** The function each call is in (callbacks run in place belong to their enclosing function); absent at top level. */
+  owners: Map<ts.CallExpression, RawFunction>;
 }
 
 /**
@@ -99,6 +101,7 @@ export function emptyCallGraphMemory(): CallGraphMemory {
 function indexFile(file: SourceFile): FileIndex {
   const functions: RawFunction[] = [];
   const named: [string, ts.CallExpression][] = [];
+  const owners = new Map<ts.CallExpression, RawFunction>();
   const text = file.getFullText();
   const visit = (node: ts.Node, owner: RawFunction | undefined): void => {
     let current = owner;
@@ -106,21 +109,24 @@ function indexFile(file: SourceFile): FileIndex {
       current = { file, node, name: declaredName(node), calls: [], locks: LOCKING_TEXT.test(text.slice(node.getStart(file.compilerNode), node.end)) };
       functions.push(current);
     }
+    if (ts.isCallExpression(node) && current !== undefined) {
+      current.calls.push(node);
+      owners.set(node, current);
+    }
     if (ts.isCallExpression(node)) {
-      current?.calls.push(node);
       const name = calleeName(node);
       if (name !== undefined) named.push([name, node]);
     }
     ts.forEachChild(node, (child) => visit(child, current));
   };
   visit(file.compilerNode, undefined);
-  return { compiler: file.compilerNode, functions, named };
+  return { compiler: file.compilerNode, functions, named, owners };
 }
 
 export class CallGraph {
   private readonly inFiles: ReadonlySet<SourceFile>;
   private readonly raw = new Map<ts.Node, RawFunction>();
-  private readonly byFile = new Map<SourceFile, RawFunction[]>();
+  private readonly byFile = new Map<SourceFile, FileIndex>();
   private readonly callsByName = new Map<string, [SourceFile, ts.CallExpression][]>();
   /** Functions that take or release a lock, themselves or (by name) through a call. */
   private readonly touching = new Set<ts.Node>();
@@ -144,7 +150,7 @@ export class CallGraph {
         if (sites) sites.push([file, call]);
         else this.callsByName.set(name, [[file, call]]);
       }
-      this.byFile.set(file, index.functions);
+      this.byFile.set(file, index);
     }
     this.propagateTouching();
   }
@@ -173,12 +179,12 @@ export class CallGraph {
 
   /** Functions of a file (callbacks run in place excluded: they belong to their enclosing function) that may touch locks. */
   lockingFunctionsOf(file: SourceFile): Node[] {
-    return (this.byFile.get(file) ?? []).filter((f) => this.touching.has(f.node)).map((f) => wrap(file, f.node));
+    return (this.byFile.get(file)?.functions ?? []).filter((f) => this.touching.has(f.node)).map((f) => wrap(file, f.node));
   }
 
   /** Compiler nodes of the functions of a file that take and release no lock. */
   lockFreeFunctionsOf(file: SourceFile): ts.Node[] {
-    return (this.byFile.get(file) ?? []).filter((f) => !this.touching.has(f.node)).map((f) => f.node);
+    return (this.byFile.get(file)?.functions ?? []).filter((f) => !this.touching.has(f.node)).map((f) => f.node);
   }
 
   callersOf(fn: Node): readonly CallExpression[] {
@@ -217,7 +223,14 @@ export class CallGraph {
 
   /** A root runs from somewhere the analysis cannot see: no known call site (its own recursive calls aside), or its value escapes. */
   isRoot(fn: Node): boolean {
-    return this.isEscaping(fn) || this.callersOf(fn).every((call) => this.enclosingFunction(call) === fn);
+    return this.isEscaping(fn) || this.callersOf(fn).every((call) => this.callerOf(call) === fn);
+  }
+
+  /** The function a call of the analysed files is in (as `enclosingFunction`, from the index); undefined at top level. */
+  callerOf(call: CallExpression): Node | undefined {
+    const file = call.getSourceFile();
+    const owner = this.byFile.get(file)?.owners.get(call.compilerNode);
+    return owner === undefined ? undefined : wrap(file, owner.node);
   }
 
   /** The function-like a call runs, when it is declared (with a body) in the analysed files. */

@@ -175,7 +175,7 @@ class Model implements EngineModel, WalkHost {
       }
     };
     for (const fn of locking) {
-      const fromTopLevel = this.calls.callersOf(fn).some((call) => this.calls.enclosingFunction(call) === undefined);
+      const fromTopLevel = this.calls.callersOf(fn).some((call) => this.calls.callerOf(call) === undefined);
       if (this.calls.isRoot(fn)) roots.add(fn);
       if (this.calls.isRoot(fn) || fromTopLevel) reach(fn);
     }
@@ -286,7 +286,7 @@ class Model implements EngineModel, WalkHost {
     }
     while (pending.length > 0) {
       for (const call of this.calls.callersOf(pending.pop()!)) {
-        const fn = this.calls.enclosingFunction(call);
+        const fn = this.calls.callerOf(call);
         if (fn && !found.has(fn)) found.add(fn), pending.push(fn);
       }
     }
