@@ -133,6 +133,7 @@ export class CallGraph {
   private readonly memory: CallGraphMemory;
   private readonly callerMemo = new Map<Node, CallExpression[]>();
   private readonly escapeMemo = new Map<Node, boolean>();
+  private readonly lockingMemo = new Map<SourceFile, Node[]>();
 
   constructor(files: readonly SourceFile[], memory: CallGraphMemory = emptyCallGraphMemory()) {
     this.inFiles = new Set(files);
@@ -178,8 +179,13 @@ export class CallGraph {
   }
 
   /** Functions of a file (callbacks run in place excluded: they belong to their enclosing function) that may touch locks. */
-  lockingFunctionsOf(file: SourceFile): Node[] {
-    return (this.byFile.get(file)?.functions ?? []).filter((f) => this.touching.has(f.node)).map((f) => wrap(file, f.node));
+  lockingFunctionsOf(file: SourceFile): readonly Node[] {
+    let locking = this.lockingMemo.get(file);
+    if (locking === undefined) {
+      locking = (this.byFile.get(file)?.functions ?? []).filter((f) => this.touching.has(f.node)).map((f) => wrap(file, f.node));
+      this.lockingMemo.set(file, locking);
+    }
+    return locking;
   }
 
   /** Compiler nodes of the functions of a file that take and release no lock. */

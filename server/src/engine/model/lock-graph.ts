@@ -58,7 +58,7 @@ export function buildOrderGraph(acquisitions: readonly AcquisitionFact[]): Order
     if (!nodes.has(lock.id)) nodes.set(lock.id, lock);
     if (fact.mode === 'try') continue;
     // Re-taking a lock this thread already holds is re-entry (or a double-lock), never a wait behind another lock.
-    if (fact.heldBefore.some((h) => h.lock.id === fact.lock.id && (h.lock.index === undefined || h.lock.index === fact.lock.index))) continue;
+    if (reenters(fact)) continue;
     for (const held of fact.heldBefore) {
       if (held.group !== undefined && held.group === fact.group) continue;
       const from = orderValue(held.lock);
@@ -75,12 +75,28 @@ export function buildOrderGraph(acquisitions: readonly AcquisitionFact[]): Order
         targets.set(lock.id, edge);
         edges.set(edgeKey(from.id, lock.id), edge);
       }
-      if (edge.chains.length >= MAX_CHAINS_PER_EDGE) continue;
-      const duplicate = edge.chains.some((c) => c.acquisition.root.thread === fact.root.thread && sameStack(c.acquisition.stack, fact.stack) && sameStack(c.held.stack, held.stack));
-      if (!duplicate) edge.chains.push({ held, acquisition: fact });
+      if (edge.chains.length < MAX_CHAINS_PER_EDGE && !hasChain(edge, held, fact)) edge.chains.push({ held, acquisition: fact });
     }
   }
   return { nodes, edges, cycles: findCycles(nodes, edges) };
+}
+
+// The two helpers below are plain loops: this graph is rebuilt after every edit, and a closure per pair of
+// locks was most of what it allocated.
+
+function reenters(fact: AcquisitionFact): boolean {
+  for (const h of fact.heldBefore) {
+    if (h.lock.id === fact.lock.id && (h.lock.index === undefined || h.lock.index === fact.lock.index)) return true;
+  }
+  return false;
+}
+
+/** The edge already shows this chain (same thread, same call sites). */
+function hasChain(edge: OrderEdge, held: Held, fact: AcquisitionFact): boolean {
+  for (const c of edge.chains) {
+    if (c.acquisition.root.thread === fact.root.thread && sameStack(c.acquisition.stack, fact.stack) && sameStack(c.held.stack, held.stack)) return true;
+  }
+  return false;
 }
 
 /** Same call sites; compared from the acquisition end, where two chains usually differ. */
