@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { ts, type Node, type SourceFile } from 'ts-morph';
 import type { SourceLocation } from '../protocol/index.js';
+import { getOrInsert } from './maps.js';
 import type { Span } from './types.js';
 
 /**
@@ -39,12 +40,7 @@ export function spanOfRange(file: SourceFile, start: number, end: number): Span 
 const uris = new Map<string, string>();
 
 function fileUri(file: string): string {
-  let uri = uris.get(file);
-  if (uri === undefined) {
-    uri = pathToFileURL(file).href;
-    uris.set(file, uri);
-  }
-  return uri;
+  return getOrInsert(uris, file, () => pathToFileURL(file).href);
 }
 
 /**
@@ -56,17 +52,9 @@ const locations = new WeakMap<ts.SourceFile, WeakMap<Node, SourceLocation>>();
 /** Where `node` is (without leading trivia), as the protocol's location. Treat it as read-only: it is shared. */
 export function locationOf(node: Node): SourceLocation {
   const file = node.getSourceFile();
-  let known = locations.get(file.compilerNode);
-  if (known === undefined) {
-    known = new WeakMap();
-    locations.set(file.compilerNode, known);
-  }
-  let location = known.get(node);
-  if (location === undefined) {
-    const start = lineAndCharacter(file, node.getStart());
-    const end = lineAndCharacter(file, node.getEnd());
-    location = { uri: fileUri(file.getFilePath()), range: { start, end } };
-    known.set(node, location);
-  }
-  return location;
+  const known = getOrInsert(locations, file.compilerNode, () => new WeakMap<Node, SourceLocation>());
+  return getOrInsert(known, node, () => ({
+    uri: fileUri(file.getFilePath()),
+    range: { start: lineAndCharacter(file, node.getStart()), end: lineAndCharacter(file, node.getEnd()) },
+  }));
 }

@@ -3,6 +3,7 @@
  * than the rules' own checks; walking the raw tree and wrapping only the candidates keeps rules cheap on big files.
  */
 import { ts, type Node, type SourceFile } from 'ts-morph';
+import { getOrInsert } from '../maps.js';
 
 /** The ts-morph wrappers of the compiler nodes of `file` that `match` accepts, in document order. */
 export function findNodes(file: SourceFile, match: (node: ts.Node) => boolean): Node[] {
@@ -23,17 +24,8 @@ const cached = new WeakMap<ts.SourceFile, Map<(node: ts.Node) => boolean, readon
  * and most files have not changed. `match` must be a module-level function (it is a cache key) and purely syntactic.
  */
 export function findNodesCached(file: SourceFile, match: (node: ts.Node) => boolean): readonly Node[] {
-  let byMatcher = cached.get(file.compilerNode);
-  if (byMatcher === undefined) {
-    byMatcher = new Map();
-    cached.set(file.compilerNode, byMatcher);
-  }
-  let found = byMatcher.get(match);
-  if (found === undefined) {
-    found = findNodes(file, match);
-    byMatcher.set(match, found);
-  }
-  return found;
+  const byMatcher = getOrInsert(cached, file.compilerNode, () => new Map<(node: ts.Node) => boolean, readonly Node[]>());
+  return getOrInsert(byMatcher, match, () => findNodes(file, match));
 }
 
 /** The wrapper from the project's own cache, so types and symbols work on it (the public API has no cached lookup). */

@@ -5,6 +5,7 @@
  * is asked about a call only when a question needs it (a walked call, the callers of a walked function).
  */
 import { Node, ts, type CallExpression, type SourceFile } from 'ts-morph';
+import { getOrInsert } from '../maps.js';
 
 const IN_PLACE_METHODS = new Set([
   'withLock', 'withLockAsync', 'withPermit',
@@ -180,12 +181,9 @@ export class CallGraph {
 
   /** Functions of a file (callbacks run in place excluded: they belong to their enclosing function) that may touch locks. */
   lockingFunctionsOf(file: SourceFile): readonly Node[] {
-    let locking = this.lockingMemo.get(file);
-    if (locking === undefined) {
-      locking = (this.byFile.get(file)?.functions ?? []).filter((f) => this.touching.has(f.node)).map((f) => wrap(file, f.node));
-      this.lockingMemo.set(file, locking);
-    }
-    return locking;
+    return getOrInsert(this.lockingMemo, file, () =>
+      (this.byFile.get(file)?.functions ?? []).filter((f) => this.touching.has(f.node)).map((f) => wrap(file, f.node)),
+    );
   }
 
   /** Compiler nodes of the functions of a file that take and release no lock. */
@@ -209,12 +207,7 @@ export class CallGraph {
   calleesOf(fn: Node): readonly Node[] {
     const info = this.raw.get(fn.compilerNode);
     if (info === undefined) return [];
-    const path = info.file.getFilePath();
-    let memo = this.memory.callees.get(path);
-    if (memo === undefined) {
-      memo = new Map();
-      this.memory.callees.set(path, memo);
-    }
+    const memo = getOrInsert(this.memory.callees, info.file.getFilePath() as string, () => new Map<Node, Node[]>());
     let callees = memo.get(fn);
     if (callees) return callees;
     callees = [];
@@ -241,12 +234,7 @@ export class CallGraph {
 
   /** The function-like a call runs, when it is declared (with a body) in the analysed files. */
   calleeOf(call: CallExpression): Node | undefined {
-    const path = call.getSourceFile().getFilePath();
-    let targets = this.memory.targets.get(path);
-    if (targets === undefined) {
-      targets = new Map();
-      this.memory.targets.set(path, targets);
-    }
+    const targets = getOrInsert(this.memory.targets, call.getSourceFile().getFilePath() as string, () => new Map<CallExpression, Node | undefined>());
     if (targets.has(call)) return targets.get(call);
     let target: Node | undefined;
     const callee = call.getExpression();

@@ -6,6 +6,7 @@
 import { Node } from 'ts-morph';
 import type { AcquisitionChain, ChainStep, LockNode, StaticLockGraph } from '../../protocol/index.js';
 import type { DeadboltConfig } from '../types.js';
+import { getOrInsert } from '../maps.js';
 import { locationOf } from '../span.js';
 import type { AcquisitionFact, Held } from './facts.js';
 import type { Value } from './values.js';
@@ -64,11 +65,7 @@ export function buildOrderGraph(acquisitions: readonly AcquisitionFact[]): Order
       const from = orderValue(held.lock);
       if (from.id === lock.id && (from.index === undefined || from.index === lock.index)) continue;
       if (held.lock.kind === 'Condition') continue;
-      let targets = bySource.get(from.id);
-      if (targets === undefined) {
-        targets = new Map();
-        bySource.set(from.id, targets);
-      }
+      const targets = getOrInsert(bySource, from.id, () => new Map<string, OrderEdge>());
       let edge = targets.get(lock.id);
       if (edge === undefined) {
         edge = { from, to: lock, chains: [] };
@@ -187,20 +184,11 @@ export function chainSite(chain: OrderChain): Node {
 const protocolChains = new WeakMap<AcquisitionFact, WeakMap<Held, AcquisitionChain>>();
 
 function protocolChain(chain: OrderChain): AcquisitionChain {
-  let byHeld = protocolChains.get(chain.acquisition);
-  if (byHeld === undefined) {
-    byHeld = new WeakMap();
-    protocolChains.set(chain.acquisition, byHeld);
-  }
-  let converted = byHeld.get(chain.held);
-  if (converted === undefined) {
-    converted = {
-      thread: chain.acquisition.root.thread,
-      steps: chainSteps(chain).map((s): ChainStep => ({ location: locationOf(s.node), message: s.message })),
-    };
-    byHeld.set(chain.held, converted);
-  }
-  return converted;
+  const byHeld = getOrInsert(protocolChains, chain.acquisition, () => new WeakMap<Held, AcquisitionChain>());
+  return getOrInsert(byHeld, chain.held, () => ({
+    thread: chain.acquisition.root.thread,
+    steps: chainSteps(chain).map((s): ChainStep => ({ location: locationOf(s.node), message: s.message })),
+  }));
 }
 
 export function toStaticGraph(graph: OrderGraph, config: DeadboltConfig): StaticLockGraph {

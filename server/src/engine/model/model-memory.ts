@@ -13,6 +13,7 @@
  * forgets everything.
  */
 import type { Node, SourceFile, ts } from 'ts-morph';
+import { getOrInsert } from '../maps.js';
 import { emptyCallGraphMemory, type CallGraphMemory } from './call-graph.js';
 import { dependenciesOf, type FileDependencies } from './dependencies.js';
 import type { FileHeld } from './held-records.js';
@@ -87,10 +88,7 @@ export class ModelMemory {
     }
     const spawned = new Map<string, Set<string>>();
     for (const spawn of spawns) {
-      const site = spawn.site.getSourceFile().getFilePath() as string;
-      const targets = spawned.get(site) ?? new Set();
-      targets.add(spawn.target.getFilePath());
-      spawned.set(site, targets);
+      getOrInsert(spawned, spawn.site.getSourceFile().getFilePath() as string, () => new Set<string>()).add(spawn.target.getFilePath());
     }
     for (const map of [this.spawned, spawned]) for (const [site, targets] of map) for (const target of targets) edges.push([target, site]);
     this.spawned = spawned;
@@ -120,11 +118,7 @@ export class ModelMemory {
 /** `changed` and every file that depends on one of them, directly or through others. */
 function dependents(changed: ReadonlySet<string>, edges: readonly [from: string, on: string][]): Set<string> {
   const users = new Map<string, string[]>();
-  for (const [from, on] of edges) {
-    const list = users.get(on);
-    if (list) list.push(from);
-    else users.set(on, [from]);
-  }
+  for (const [from, on] of edges) getOrInsert(users, on, () => []).push(from);
   const affected = new Set(changed);
   const pending = [...changed];
   for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
