@@ -79,7 +79,6 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
   try {
     const result = root.workspace.analyze();
     root.unanalysed.clear();
-    root.graph = result.graph;
     const files = root.workspace.rootFiles;
     const changed = files !== root.reportedFiles && (files.length !== root.reportedFiles?.length || files.some((f, i) => f !== root.reportedFiles![i]));
     root.reportedFiles = files;
@@ -92,6 +91,14 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
       elapsedMs: performance.now() - started,
       ...(changed ? { rootFiles: files } : {}),
     });
+    // The graph answers later queries; it is built after the findings are on their way, so an edit's
+    // diagnostics never wait for it, and before the next message can change the Project under its nodes.
+    try {
+      root.graph = result.graph;
+    } catch (error) {
+      root.graph = { nodes: [], edges: [], cycles: [] };
+      post({ type: 'log', level: 'error', message: `building the lock graph of ${request.root}: ${describe(error)}` });
+    }
   } catch (error) {
     // The Workspace marks its changes as seen before it builds the model, so after an abandoned (or failed) run it
     // would reuse a result that predates them. Tell it again; setFile ignores a text it already has, hence the
