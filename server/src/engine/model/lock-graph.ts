@@ -65,7 +65,12 @@ export function buildOrderGraph(acquisitions: readonly AcquisitionFact[]): Order
       const from = orderValue(held.lock);
       if (from.id === lock.id && (from.index === undefined || from.index === lock.index)) continue;
       if (held.lock.kind === 'Condition') continue;
-      const targets = getOrInsert(bySource, from.id, () => new Map<string, OrderEdge>());
+      // (No getOrInsert here: a closure per pair of locks is what this loop must not allocate.)
+      let targets = bySource.get(from.id);
+      if (targets === undefined) {
+        targets = new Map();
+        bySource.set(from.id, targets);
+      }
       let edge = targets.get(lock.id);
       if (edge === undefined) {
         edge = { from, to: lock, chains: [] };
