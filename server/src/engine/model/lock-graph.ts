@@ -49,14 +49,33 @@ export function orderValue(lock: Value): Value {
   return { ...lock, id: `inst:${owner}.${field}`, index: receiver, identityName: `${className}.${field}` };
 }
 
-export function buildOrderGraph(acquisitions: readonly AcquisitionFact[]): OrderGraph {
-  const nodes = new Map<string, Value>();
-  const edges = new Map<string, OrderEdge>();
+/** An edge as one walk contributes it: the distinct chains the walk shows, in order, and the graph's key. */
+export interface ContributedEdge extends OrderEdge {
+  key: string;
+}
+
+/**
+ * What one walk's acquisitions add to the order graph: its locks in first-seen order and its edges in first-seen
+ * order, each with its first eight distinct chains. Kept with the walk's record, so after an edit only the walks that ran
+ * again are converted; `buildOrderGraph` folds the contributions of all walks.
+ */
+export interface OrderContribution {
+  nodes: Value[];
+  edges: ContributedEdge[];
+}
+
+export function orderContribution(acquisitions: readonly AcquisitionFact[]): OrderContribution {
+  const nodes: Value[] = [];
+  const seen = new Set<string>();
+  const edges: ContributedEdge[] = [];
   // Edges by source then target id: looking up two existing strings costs less than building a key per pair.
-  const bySource = new Map<string, Map<string, OrderEdge>>();
+  const bySource = new Map<string, Map<string, ContributedEdge>>();
   for (const fact of acquisitions) {
     const lock = orderValue(fact.lock);
-    if (!nodes.has(lock.id)) nodes.set(lock.id, lock);
+    if (!seen.has(lock.id)) {
+      seen.add(lock.id);
+      nodes.push(lock);
+    }
     if (fact.mode === 'try') continue;
     // Re-taking a lock this thread already holds is re-entry (or a double-lock), never a wait behind another lock.
     if (reenters(fact)) continue;
@@ -73,11 +92,38 @@ export function buildOrderGraph(acquisitions: readonly AcquisitionFact[]): Order
       }
       let edge = targets.get(lock.id);
       if (edge === undefined) {
-        edge = { from, to: lock, chains: [] };
+        edge = { key: edgeKey(from.id, lock.id), from, to: lock, chains: [] };
         targets.set(lock.id, edge);
-        edges.set(edgeKey(from.id, lock.id), edge);
+        edges.push(edge);
       }
+      // Eight per walk are enough: the graph keeps an edge's first eight, and two walks never share a chain (a
+      // chain starts in its walk's own root body, and there is one walk per root and thread).
       if (edge.chains.length < MAX_CHAINS_PER_EDGE && !hasChain(edge, held, fact)) edge.chains.push({ held, acquisition: fact });
+    }
+  }
+  return { nodes, edges };
+}
+
+/**
+ * The order graph of the walks' contributions, in walk order: the same graph as one pass over all their
+ * acquisitions (nodes and edges in first-seen order, each edge's first eight distinct chains), at the cost of a
+ * pass over edges rather than over every pair of locks.
+ */
+export function buildOrderGraph(contributions: readonly OrderContribution[]): OrderGraph {
+  const nodes = new Map<string, Value>();
+  const edges = new Map<string, OrderEdge>();
+  for (const contribution of contributions) {
+    for (const lock of contribution.nodes) if (!nodes.has(lock.id)) nodes.set(lock.id, lock);
+    for (const contributed of contribution.edges) {
+      let edge = edges.get(contributed.key);
+      if (edge === undefined) {
+        edge = { from: contributed.from, to: contributed.to, chains: [] };
+        edges.set(contributed.key, edge);
+      }
+      for (const chain of contributed.chains) {
+        if (edge.chains.length >= MAX_CHAINS_PER_EDGE) break;
+        if (!hasChain(edge, chain.held, chain.acquisition)) edge.chains.push(chain);
+      }
     }
   }
   return { nodes, edges, cycles: findCycles(nodes, edges) };

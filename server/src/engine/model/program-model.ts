@@ -8,7 +8,7 @@ import type { StaticLockGraph } from '../../protocol/index.js';
 import type { LockFacts, LockRef, ProgramModel, RuntimeCall } from '../rule.js';
 import type { DeadboltConfig } from '../types.js';
 import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WriteFact } from './facts.js';
-import { buildOrderGraph, toStaticGraph, type OrderGraph } from './lock-graph.js';
+import { buildOrderGraph, orderContribution, toStaticGraph, type OrderGraph } from './lock-graph.js';
 import { FileHeld } from './held-records.js';
 import { ModelMemory } from './model-memory.js';
 import { LOCK_KINDS, runtimeClassOfType } from './runtime.js';
@@ -59,6 +59,8 @@ class Model implements EngineModel, WalkHost {
   /** Where the walk in progress reports to. */
   private recording: WalkRecord | undefined;
   readonly walks = { run: 0, reused: 0 };
+  /** The records whose acquisitions are the lock graph's (`facts.acquisitions` is theirs, concatenated), in order. */
+  private readonly graphRoots: WalkRecord[] = [];
   readonly affected: ReadonlySet<string> | 'all';
   private order: OrderGraph | undefined;
   private graph: StaticLockGraph | undefined;
@@ -138,7 +140,10 @@ class Model implements EngineModel, WalkHost {
   /** Adds one walk's facts to the model's, as if the walk had just run; `counts` says whether it is a lock-graph root. */
   private absorb(record: WalkRecord, counts: boolean): void {
     record.root.entry = counts;
-    if (counts) this.facts.acquisitions.push(...record.acquisitions);
+    if (counts) {
+      this.facts.acquisitions.push(...record.acquisitions);
+      this.graphRoots.push(record);
+    }
     this.facts.exits.push(...record.exits);
     this.facts.cleanExits.push(...record.cleanExits);
     this.facts.awaits.push(...record.awaits);
@@ -360,7 +365,7 @@ class Model implements EngineModel, WalkHost {
   }
 
   orderGraph(): OrderGraph {
-    this.order ??= buildOrderGraph(this.facts.acquisitions);
+    this.order ??= buildOrderGraph(this.graphRoots.map((record) => (record.order ??= orderContribution(record.acquisitions))));
     return this.order;
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Node } from 'ts-morph';
 import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, WalkRoot, WriteFact } from './facts.js';
+import type { OrderContribution } from './lock-graph.js';
 import type { Value } from './values.js';
 
 /** What one path of the walk held reaching `node` (definitely held locks only), and whether no worker had started. */
@@ -23,6 +24,8 @@ export interface WalkRecord {
   awaits: AwaitFact[];
   writes: WriteFact[];
   held: HeldRecord[];
+  /** The order graph's share of `acquisitions`, made when the model first builds the graph with this record. */
+  order?: OrderContribution;
 }
 
 export function emptyWalkRecord(root: WalkRoot): WalkRecord {
