@@ -62,8 +62,8 @@ export interface TryCondition {
   negated: boolean;
 }
 
-/** `m.tryLock()` or `!m.tryLock()` as a whole condition: the lock is held in the branch where it succeeded. */
-export function tryCondition(condition: Node, host: WalkHost, env: Env): TryCondition | undefined {
+/** A condition without its parentheses and `!`s, and whether an odd number of `!`s negated it. */
+function stripNegations(condition: Node): { node: Node; negated: boolean } {
   let node = condition;
   let negated = false;
   for (;;) {
@@ -71,8 +71,13 @@ export function tryCondition(condition: Node, host: WalkHost, env: Env): TryCond
     else if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.ExclamationToken) {
       negated = !negated;
       node = node.getOperand();
-    } else break;
+    } else return { node, negated };
   }
+}
+
+/** `m.tryLock()` or `!m.tryLock()` as a whole condition: the lock is held in the branch where it succeeded. */
+export function tryCondition(condition: Node, host: WalkHost, env: Env): TryCondition | undefined {
+  const { node, negated } = stripNegations(condition);
   if (!Node.isCallExpression(node)) return undefined;
   const callee = node.getExpression();
   if (!Node.isPropertyAccessExpression(callee) || !TRY.has(callee.getName())) return undefined;
@@ -96,15 +101,7 @@ const EQUALITY: Partial<Record<SyntaxKind, boolean>> = {
 
 /** Recognises a test of a variable's truthiness (or comparison with undefined/null): the variable's declaration and polarity. */
 export function guardTest(condition: Node): GuardTest | undefined {
-  let node = condition;
-  let negated = false;
-  for (;;) {
-    if (Node.isParenthesizedExpression(node)) node = node.getExpression();
-    else if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.ExclamationToken) {
-      negated = !negated;
-      node = node.getOperand();
-    } else break;
-  }
+  let { node, negated } = stripNegations(condition);
   if (Node.isBinaryExpression(node)) {
     const isEquality = EQUALITY[node.getOperatorToken().getKind()];
     if (isEquality === undefined) return undefined;
