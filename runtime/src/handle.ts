@@ -42,6 +42,18 @@ export function describeValue(value: unknown): string {
   return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 6).join(', ')}`;
 }
 
+/**
+ * A value as an error message quotes it after "got": strings in double quotes (`got "3"`, so they are not
+ * mistaken for numbers), numbers, booleans, null and undefined as written, anything else described (never
+ * "[object Object]").
+ */
+export function quote(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '...' : value);
+  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  return describeValue(value);
+}
+
 function isSharedArrayBuffer(value: unknown): value is SharedArrayBuffer {
   // toString tag rather than instanceof, so a buffer from another realm (vm context, iframe) still passes.
   return Object.prototype.toString.call(value) === '[object SharedArrayBuffer]';

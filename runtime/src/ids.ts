@@ -73,3 +73,9 @@ export const threadLabel: string =
 export function lockLabel(kind: string, name: string | undefined, id: number): string {
   return name === undefined ? `${kind} #${id}` : `${kind} '${name}' (#${id})`;
 }
+
+/** The thread an owner token names, for messages: "main thread" or "worker 3". */
+export function ownerLabel(token: number): string {
+  const t = token < 0 ? -token : token;
+  return t === 1 ? 'main thread' : `worker ${t - 1}`;
+}

@@ -61,7 +61,8 @@ export class SharedLockGraph {
    */
   addUnlessCycle(from: number, to: number, step: OrderStep): OrderStep[] | undefined {
     const h = this.#header;
-    if (!tryLockWord(h, G_LOCK)) lockWordSlow(h, G_LOCK, Infinity);
+    // No owner slot (-1): the graph's lock is held only for a short append, never across anything that can block.
+    if (!tryLockWord(h, G_LOCK)) lockWordSlow(h, G_LOCK, Infinity, -1);
     try {
       this.#mirror();
       if (this.knows(from, to)) return undefined;

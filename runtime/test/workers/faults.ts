@@ -1,0 +1,96 @@
+/**
+ * Worker for the fault tests (stranded waiters, dead owners). It rebuilds a Mutex `m`, a RecursiveMutex `r`, a
+ * Semaphore `s`, a Condition `c` on `m` and a SharedQueue `q`, then obeys commands: start an async wait and say
+ * when it is registered (optionally aborting it and blocking the event loop afterwards, as a thread stuck in sync
+ * code does), take a lock and die holding it, or take a lock synchronously and report how that went.
+ */
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { Condition, Mutex, RecursiveMutex, Semaphore, SharedQueue } from '../../src/index.js';
+import type { ConditionHandle, MutexHandle, RecursiveMutexHandle, SemaphoreHandle, SharedQueueHandle } from '../../src/index.js';
+import { reportError } from '../harness.js';
+
+export interface FaultHandles {
+  m: MutexHandle;
+  r: RecursiveMutexHandle;
+  s: SemaphoreHandle;
+  c: ConditionHandle;
+  q: SharedQueueHandle;
+  /** Int32 slot 0 stays 0: a blocked worker sleeps on it until it is terminated. */
+  gate: SharedArrayBuffer;
+}
+
+export type WaitKind = 'mutex' | 'semaphore' | 'condition' | 'queue';
+
+export type FaultCommand =
+  | { op: 'wait'; kind: WaitKind; abort?: boolean; block?: boolean }
+  | { op: 'hold'; kind: 'mutex' | 'recursive' | 'queue-lock'; die: 'throw' | 'block' | 'exit' }
+  | { op: 'lock'; kind: 'mutex' | 'recursive'; unlock: 'consistent' | 'plain' | 'keep' };
+
+if (parentPort !== null) {
+  const port = parentPort;
+  const h = workerData as FaultHandles;
+  const m = Mutex.from(h.m);
+  const r = RecursiveMutex.from(h.r);
+  const s = Semaphore.from(h.s);
+  const c = Condition.from(h.c, m);
+  const q = SharedQueue.from<number>(h.q);
+  const gate = new Int32Array(h.gate);
+  const block = (): void => {
+    Atomics.wait(gate, 0, 0);
+  };
+
+  const startWait = (kind: WaitKind, signal: AbortSignal): Promise<unknown> => {
+    switch (kind) {
+      case 'mutex':
+        return m.lockAsync({ signal }).then((guard) => guard.unlock());
+      case 'semaphore':
+        return s.acquireAsync({ signal });
+      case 'condition':
+        m.lock();
+        return c.waitAsync({ signal }).finally(() => m.unlock());
+      case 'queue':
+        return q.getAsync({ signal });
+    }
+  };
+
+  port.on('message', async (command: FaultCommand) => {
+    if (command.op === 'wait') {
+      const controller = new AbortController();
+      startWait(command.kind, controller.signal).then(
+        (value) => port.postMessage({ event: 'done', value }),
+        (error: unknown) => port.postMessage({ event: 'failed', error: reportError(error) }),
+      );
+      // A queue's getAsync takes its lock before it parks on the condition: let it get there.
+      await new Promise((resolve) => setImmediate(resolve));
+      port.postMessage({ event: 'parked' });
+      if (command.abort === true) controller.abort(new Error('gave up'));
+      if (command.block === true) block();
+      return;
+    }
+    if (command.op === 'hold') {
+      if (command.kind === 'mutex') m.lock();
+      else if (command.kind === 'recursive') r.lock(), r.lock();
+      else Mutex.from(h.q.mutex).lock(); // dies inside the queue's critical section, as a torn put would
+      port.postMessage({ event: 'holding' });
+      if (command.die === 'throw') setImmediate(() => {
+        throw new Error('worker crashed while holding a lock');
+      });
+      else if (command.die === 'exit') setImmediate(() => process.exit(3));
+      else block();
+      return;
+    }
+    const lock = command.kind === 'mutex' ? m : r;
+    let error;
+    try {
+      lock.lock();
+    } catch (caught) {
+      error = reportError(caught);
+    }
+    const held = lock.isHeldByCurrentThread();
+    if (held && command.unlock === 'consistent') lock.markConsistent();
+    if (held && command.unlock !== 'keep') lock.unlock();
+    port.postMessage({ event: 'locked', error, held });
+  });
+  port.postMessage({ event: 'ready' });
+}
