@@ -39,7 +39,7 @@ async function within<T>(promise: Promise<T>, what: string): Promise<T> {
   }
 }
 
-async function holdAndDie(worker: TestWorker, kind: 'mutex' | 'recursive' | 'queue-lock', die: 'throw' | 'block' | 'exit'): Promise<void> {
+async function holdAndDie(worker: TestWorker, kind: 'mutex' | 'recursive' | 'queue-lock' | 'queue-torn', die: 'throw' | 'block' | 'exit'): Promise<void> {
   await expectEvent(worker, 'ready', 'holder');
   const exited = new Promise((resolve) => worker.worker.once('exit', resolve));
   worker.post({ op: 'hold', kind, die });
@@ -125,6 +125,17 @@ test("SharedQueue: a worker that dies inside the queue's critical section does n
     await within(f.q.putAsync(2), 'putAsync after the holder died');
     assert.equal(await within(f.q.getAsync(), 'getAsync'), 1);
     assert.equal(f.q.get({ timeout: 1_000 }), 2);
+  });
+});
+
+test('SharedQueue: a worker that dies leaving the queue torn breaks it clearly, for every later call', async () => {
+  const f = fixture();
+  await withWorkers(async (start) => {
+    await holdAndDie(start('faults', f.handles), 'queue-torn', 'block');
+    const broken = (e: Error): boolean => e instanceof OwnerDiedError && /SharedQueue 'work' is broken: a thread died while changing it \(count 1000/.test(e.message);
+    await assert.rejects(within(f.q.getAsync(), 'getAsync on a torn queue'), broken);
+    assert.throws(() => f.q.tryPut(1), broken);
+    assert.throws(() => f.q.get({ timeout: 10 }), broken);
   });
 });
 

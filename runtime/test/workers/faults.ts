@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Condition, Mutex, RecursiveMutex, Semaphore, SharedQueue } from '../../src/index.js';
 import type { ConditionHandle, MutexHandle, RecursiveMutexHandle, SemaphoreHandle, SharedQueueHandle } from '../../src/index.js';
+import { H_COUNT } from '../../src/queue/layout.js';
 import { reportError } from '../harness.js';
 
 export interface FaultHandles {
@@ -24,7 +25,7 @@ export type WaitKind = 'mutex' | 'semaphore' | 'condition' | 'queue';
 
 export type FaultCommand =
   | { op: 'wait'; kind: WaitKind; abort?: boolean; block?: boolean }
-  | { op: 'hold'; kind: 'mutex' | 'recursive' | 'queue-lock'; die: 'throw' | 'block' | 'exit' }
+  | { op: 'hold'; kind: 'mutex' | 'recursive' | 'queue-lock' | 'queue-torn'; die: 'throw' | 'block' | 'exit' }
   | { op: 'lock'; kind: 'mutex' | 'recursive'; unlock: 'consistent' | 'plain' | 'keep' };
 
 if (parentPort !== null) {
@@ -71,7 +72,12 @@ if (parentPort !== null) {
     if (command.op === 'hold') {
       if (command.kind === 'mutex') m.lock();
       else if (command.kind === 'recursive') r.lock(), r.lock();
-      else Mutex.from(h.q.mutex).lock(); // dies inside the queue's critical section, as a torn put would
+      else {
+        // Dies inside the queue's critical section; 'queue-torn' first leaves the count impossible, as a put
+        // torn half-way through could.
+        Mutex.from(h.q.mutex).lock();
+        if (command.kind === 'queue-torn') new Int32Array(h.q.buffer)[H_COUNT] = 1_000;
+      }
       port.postMessage({ event: 'holding' });
       if (command.die === 'throw') setImmediate(() => {
         throw new Error('worker crashed while holding a lock');
