@@ -2,11 +2,12 @@
  * Issue 16.2, with real workers: a worker that is terminated, crashes or exits while holding a Mutex,
  * RecursiveMutex or a SharedQueue's internal lock does not leave it held forever. As with pthread's robust
  * mutexes (EOWNERDEAD), the next locker gets OwnerDiedError with the lock taken; markConsistent() ends the
- * recovery, and a release without it passes OwnerDiedError on to the next locker.
+ * recovery, and a release without it passes OwnerDiedError on to the next locker. A Barrier whose party died
+ * breaks, naming it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Condition, Mutex, OwnerDiedError, RecursiveMutex, Semaphore, SharedQueue } from '../src/index.js';
+import { Barrier, BrokenBarrierError, Condition, Mutex, OwnerDiedError, RecursiveMutex, Semaphore, SharedQueue } from '../src/index.js';
 import { expectEvent, withWorkers, WITHIN_MS, type TestWorker } from './harness.js';
 import type { FaultHandles } from './workers/faults.js';
 
@@ -145,4 +146,37 @@ test('markConsistent() by a thread that does not hold the lock, or when nothing 
   m.lock();
   assert.throws(() => m.markConsistent(), /no owner died/);
   m.unlock();
+});
+
+test('Barrier: a party that took part in the last round dies; the others get BrokenBarrierError naming it, not a hang', async () => {
+  const f = fixture();
+  const b = new Barrier(2, { name: 'rounds' });
+  await withWorkers(async (start) => {
+    const party = start('faults', { ...f.handles, b: b.handle });
+    await expectEvent(party, 'ready', 'party');
+    party.post({ op: 'arrive', block: true });
+    await expectEvent(party, 'arrived', 'party');
+    assert.equal(b.wait({ timeout: WITHIN_MS }), 1, 'round 0 trips with both parties');
+    const { threadId } = party.worker;
+    await party.worker.terminate();
+    const error = await within(b.waitAsync().then(() => undefined, (e: unknown) => e), 'round 1 without the dead party');
+    assert.ok(error instanceof BrokenBarrierError, String(error));
+    assert.match(error.message, new RegExp(`Barrier 'rounds' \\(#\\d+\\) is broken \\(worker ${threadId}, one of its parties, died\\)`));
+    assert.equal(b.broken, true);
+  });
+});
+
+test('Barrier: a party that dies after arriving breaks the round for the others', async () => {
+  const f = fixture();
+  const b = new Barrier(3);
+  await withWorkers(async (start) => {
+    const party = start('faults', { ...f.handles, b: b.handle });
+    await expectEvent(party, 'ready', 'party');
+    party.post({ op: 'arrive', block: true });
+    await expectEvent(party, 'arrived', 'party');
+    await party.worker.terminate();
+    await assert.rejects(within(b.waitAsync(), 'a round the dead party holds a place in'), BrokenBarrierError);
+    b.reset();
+    assert.equal(b.broken, false);
+  });
 });

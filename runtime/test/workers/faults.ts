@@ -1,13 +1,13 @@
 /**
  * Worker for the fault tests (stranded waiters, dead owners). It rebuilds a Mutex `m`, a RecursiveMutex `r`, a
  * Semaphore `s`, a Condition `c` on `m` and a SharedQueue `q`, then obeys commands: start an async wait and say
- * when it is registered (optionally aborting it and blocking the event loop afterwards, as a thread stuck in sync
+ * when it is registered, arrive at a Barrier `b` (optionally aborting it and blocking the event loop afterwards, as a thread stuck in sync
  * code does), take a lock and die holding it, or take a lock synchronously and report how that went.
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { Condition, Mutex, RecursiveMutex, Semaphore, SharedQueue } from '../../src/index.js';
-import type { ConditionHandle, MutexHandle, RecursiveMutexHandle, SemaphoreHandle, SharedQueueHandle } from '../../src/index.js';
+import { Barrier, Condition, Mutex, RecursiveMutex, Semaphore, SharedQueue } from '../../src/index.js';
+import type { BarrierHandle, ConditionHandle, MutexHandle, RecursiveMutexHandle, SemaphoreHandle, SharedQueueHandle } from '../../src/index.js';
 import { H_COUNT } from '../../src/queue/layout.js';
 import { reportError } from '../harness.js';
 
@@ -17,6 +17,8 @@ export interface FaultHandles {
   s: SemaphoreHandle;
   c: ConditionHandle;
   q: SharedQueueHandle;
+  /** Optional: a Barrier `b` for the dead-party tests. */
+  b?: BarrierHandle;
   /** Int32 slot 0 stays 0: a blocked worker sleeps on it until it is terminated. */
   gate: SharedArrayBuffer;
 }
@@ -26,6 +28,7 @@ export type WaitKind = 'mutex' | 'semaphore' | 'condition' | 'queue';
 export type FaultCommand =
   | { op: 'wait'; kind: WaitKind; abort?: boolean; block?: boolean }
   | { op: 'hold'; kind: 'mutex' | 'recursive' | 'queue-lock' | 'queue-torn'; die: 'throw' | 'block' | 'exit' }
+  | { op: 'arrive'; block: boolean }
   | { op: 'lock'; kind: 'mutex' | 'recursive'; unlock: 'consistent' | 'plain' | 'keep' };
 
 if (parentPort !== null) {
@@ -36,6 +39,7 @@ if (parentPort !== null) {
   const s = Semaphore.from(h.s);
   const c = Condition.from(h.c, m);
   const q = SharedQueue.from<number>(h.q);
+  const b = h.b === undefined ? undefined : Barrier.from(h.b);
   const gate = new Int32Array(h.gate);
   const block = (): void => {
     Atomics.wait(gate, 0, 0);
@@ -84,6 +88,16 @@ if (parentPort !== null) {
       });
       else if (command.die === 'exit') setImmediate(() => process.exit(3));
       else block();
+      return;
+    }
+    if (command.op === 'arrive') {
+      // waitAsync counts this party in before it returns; the wait itself may never get to run.
+      b!.waitAsync().then(
+        (index) => port.postMessage({ event: 'passed', index }),
+        (error: unknown) => port.postMessage({ event: 'failed', error: reportError(error) }),
+      );
+      port.postMessage({ event: 'arrived' });
+      if (command.block) block();
       return;
     }
     const lock = command.kind === 'mutex' ? m : r;
