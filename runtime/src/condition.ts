@@ -161,7 +161,7 @@ export class Condition {
 
   /** Wakes up to `n` waiters. Callable with or without the mutex held. */
   notify(n = 1): void {
-    if (!(n >= 0)) throw new (typeof n === 'number' ? RangeError : TypeError)(`${lockLabel('Condition', this.name, this.id)}.notify: n must be a non-negative number, got ${quote(n)}`);
+    if (typeof n !== 'number' || !(n >= 0)) throw new (typeof n === 'number' ? RangeError : TypeError)(`${lockLabel('Condition', this.name, this.id)}.notify: n must be a non-negative number, got ${quote(n)}`);
     const word = this.#word;
     // Bump first, then look for waiters. Both are sequentially consistent, and a waiter registers (C_WAITERS)
     // before reading C_SEQ: either we see it registered and notify, or it reads the new sequence and never sleeps.

@@ -85,6 +85,6 @@ export function checkHandle<H extends HandleBase<string>>(value: unknown, kind: 
 /** Validates an optional rank (a finite number) from options or a handle. */
 export function checkRank(rank: unknown, who: string): number | undefined {
   if (rank === undefined) return undefined;
-  if (typeof rank !== 'number' || !Number.isFinite(rank)) throw new TypeError(`${who}: rank must be a finite number, got ${describeValue(rank)}`);
+  if (typeof rank !== 'number' || !Number.isFinite(rank)) throw new TypeError(`${who}: rank must be a finite number, got ${quote(rank)}`);
   return rank;
 }

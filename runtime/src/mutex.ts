@@ -16,7 +16,7 @@ import { deadOwner, lockWordSlow, lockWordSlowAsync, OWNER_DIED, TAKEN, TIMED_OU
 import { LockGuard } from './guard.js';
 import { checkHandle, checkRank, HANDLE_VERSION, type HandleBase } from './handle.js';
 import { lockLabel, nextLockId, ownerLabel, threadLabel, threadToken } from './ids.js';
-import { checkTimeout, deadlineOf, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { checkTimeout, deadlineOf, timeoutError, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { tracer } from './trace/hooks.js';
 
 // The constants below are module-local and not exported on purpose: V8 reads an exported or imported binding
@@ -133,7 +133,10 @@ export class Mutex {
    */
   lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
     if (options !== undefined) {
-      if (options.timeout !== undefined) checkTimeout(options.timeout, 'Mutex', this.name, this.id, 'lockAsync');
+      const timeout: unknown = options.timeout;
+      if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
+        return Promise.reject(timeoutError(timeout, 'Mutex', this.name, this.id, 'lockAsync'));
+      }
       if (options.signal?.aborted === true) return Promise.reject(options.signal.reason);
     }
     if (this.checkedMode || tracer !== undefined) return this.lockAsyncSlow(options);

@@ -24,7 +24,12 @@ export interface AsyncWaitOptions extends WaitOptions {
  */
 export function checkTimeout(timeout: unknown, kind: string, name: string | undefined, id: number, method: string): void {
   if (timeout === undefined || (typeof timeout === 'number' && timeout >= 0)) return;
-  throw badTimeout(timeout, `${lockLabel(kind, name, id)}.${method}`);
+  throw timeoutError(timeout, kind, name, id, method);
+}
+
+/** The error checkTimeout throws, for methods that must reject rather than throw (lockAsync is not async). */
+export function timeoutError(timeout: unknown, kind: string, name: string | undefined, id: number, method: string): Error {
+  return badTimeout(timeout, `${lockLabel(kind, name, id)}.${method}`);
 }
 
 function badTimeout(timeout: unknown, who: string): Error {

@@ -26,7 +26,7 @@ import { LockGuard } from './guard.js';
 import { checkHandle, checkRank, HANDLE_VERSION, type HandleBase } from './handle.js';
 import { lockLabel, nextLockId, ownerLabel, threadLabel, threadToken } from './ids.js';
 import type { MutexOptions } from './mutex.js';
-import { checkTimeout, deadlineOf, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { checkTimeout, deadlineOf, timeoutError, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { tracer } from './trace/hooks.js';
 
 /** Int32 slots of a RecursiveMutex's buffer. */
@@ -119,7 +119,10 @@ export class RecursiveMutex {
    */
   lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
     if (options !== undefined) {
-      if (options.timeout !== undefined) checkTimeout(options.timeout, 'RecursiveMutex', this.name, this.id, 'lockAsync');
+      const timeout: unknown = options.timeout;
+      if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
+        return Promise.reject(timeoutError(timeout, 'RecursiveMutex', this.name, this.id, 'lockAsync'));
+      }
       if (options.signal?.aborted === true) return Promise.reject(options.signal.reason);
     }
     const word = this.#word;

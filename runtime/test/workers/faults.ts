@@ -29,6 +29,7 @@ export type FaultCommand =
   | { op: 'wait'; kind: WaitKind; abort?: boolean; block?: boolean }
   | { op: 'hold'; kind: 'mutex' | 'recursive' | 'queue-lock' | 'queue-torn'; die: 'throw' | 'block' | 'exit' }
   | { op: 'arrive'; block: boolean }
+  | { op: 'abort-many'; count: number }
   | { op: 'lock'; kind: 'mutex' | 'recursive'; unlock: 'consistent' | 'plain' | 'keep' };
 
 if (parentPort !== null) {
@@ -88,6 +89,17 @@ if (parentPort !== null) {
       });
       else if (command.die === 'exit') setImmediate(() => process.exit(3));
       else block();
+      return;
+    }
+    if (command.op === 'abort-many') {
+      // Each wait parks (the mutex is held elsewhere) and is then aborted: none may stay behind in V8's list.
+      for (let i = 0; i < command.count; i++) {
+        const controller = new AbortController();
+        const pending = m.lockAsync({ signal: controller.signal }).catch(() => undefined);
+        controller.abort();
+        await pending;
+      }
+      port.postMessage({ event: 'aborted' });
       return;
     }
     if (command.op === 'arrive') {
