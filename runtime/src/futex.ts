@@ -1,7 +1,8 @@
 /**
  * The three-state futex lock word (after Drepper, "Futexes Are Tricky", mutex 2) that Mutex and RecursiveMutex
  * build on: 0 free, 1 locked, 2 locked and someone may sleep. Locking is one compareExchange when free;
- * unlocking is one exchange, plus a notify only when the old value says someone may be asleep.
+ * unlocking is one exchange, plus a notify only when the old value says someone may be asleep. A fourth state
+ * (3, free but inconsistent) and the rechecks in the slow paths serve robust locking: see lockWordSlow.
  *
  * Fairness: barging. A released lock goes to whichever thread's exchange lands first, not to the longest
  * sleeper; see the README for why that suits small machines.
