@@ -3,13 +3,16 @@
  * Arrival is lock-free: one Int32 packs the arrival count, the generation and a broken bit, so arriving is a
  * compareExchange and the last arrival trips the barrier by moving to the next generation. A party that times
  * out (or is aborted) breaks the barrier: every party of that generation, and every later arrival, gets
- * BrokenBarrierError until reset().
+ * BrokenBarrierError until reset(). Each arrival also records which thread it is, so a waiter that has slept
+ * RECHECK_MS can tell that a party died, either after arriving in this generation or, having taken part in the
+ * last one, before arriving in this one, and breaks the barrier instead of waiting forever.
  */
 
 import { BrokenBarrierError, TimeoutError } from './errors.js';
-import { checkHandle, HANDLE_VERSION, type HandleBase } from './handle.js';
-import { lockLabel, nextLockId, threadLabel } from './ids.js';
-import { deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { checkHandle, HANDLE_VERSION, quote, type HandleBase } from './handle.js';
+import { lockLabel, nextLockId, ownerLabel, threadLabel, threadToken } from './ids.js';
+import { isDead, RECHECK_MS, stayFindable } from './liveness.js';
+import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { parkAsync } from './park.js';
 import { tracer } from './trace/hooks.js';
 
@@ -17,7 +20,17 @@ import { tracer } from './trace/hooks.js';
 export const B_STATE = 0; // count | generation << GEN_SHIFT | BROKEN; waiters sleep on it
 export const B_BROKEN_GEN = 1; // the last generation broken or reset with parties waiting (-1: none since a trip)
 export const B_PARTIES = 2; // fixed at creation
-const BARRIER_BYTES = 3 * 4;
+/** The token of a dead party that broke the barrier (0: none), stored before the break so waiters can name it. */
+export const B_DEAD_PARTY = 3;
+/**
+ * Then two rows of `parties` slots: row (generation & 1) holds the threadToken of each arrival of that
+ * generation by arrival index (0 until it is stored), the other row the last generation's. An arrival stores its
+ * token with Atomics.store right after its compareExchange counted it in; the party that trips a generation
+ * clears the next generation's row before its trip becomes visible, so a token in the current row is never
+ * older than the last generation. Read only by waiters that slept RECHECK_MS, never on the way through.
+ */
+export const B_ARRIVALS = 4;
+const barrierBytes = (parties: number): number => (B_ARRIVALS + 2 * parties) * 4;
 
 const COUNT_MASK = 0x7fff;
 const GEN_SHIFT = 15;
@@ -54,9 +67,9 @@ export class Barrier {
       this.handle = adopted;
     } else {
       if (!Number.isInteger(parties) || parties < 1 || parties > MAX_PARTIES) {
-        throw new RangeError(`new Barrier: parties must be an integer from 1 to ${MAX_PARTIES}, got ${String(parties)}`);
+        throw new RangeError(`new Barrier: parties must be an integer from 1 to ${MAX_PARTIES}, got ${quote(parties)}`);
       }
-      const buffer = new SharedArrayBuffer(BARRIER_BYTES);
+      const buffer = new SharedArrayBuffer(barrierBytes(parties));
       const word = new Int32Array(buffer);
       word[B_PARTIES] = parties; // plain writes: no other thread can see the buffer yet
       word[B_BROKEN_GEN] = -1;
@@ -71,7 +84,11 @@ export class Barrier {
   }
 
   static from(handle: BarrierHandle): Barrier {
-    Barrier.#adopting = checkHandle<BarrierHandle>(handle, 'deadbolt.Barrier', BARRIER_BYTES, 'Barrier.from');
+    const parties = (handle as Partial<BarrierHandle> | undefined)?.parties;
+    if (handle?.kind === 'deadbolt.Barrier' && (typeof parties !== 'number' || !Number.isInteger(parties) || parties < 1 || parties > MAX_PARTIES)) {
+      throw new TypeError(`Barrier.from: expected a deadbolt.Barrier handle, got one with a bad 'parties' (${quote(parties)})`);
+    }
+    Barrier.#adopting = checkHandle<BarrierHandle>(handle, 'deadbolt.Barrier', barrierBytes(parties!), 'Barrier.from');
     return new Barrier(1);
   }
 
@@ -82,6 +99,7 @@ export class Barrier {
 
   /** Waits for all parties; returns this party's 0-based arrival index. */
   wait(options?: WaitOptions): number {
+    if (options !== undefined) checkTimeout(options.timeout, 'Barrier', this.name, this.id, 'wait');
     const deadline = deadlineOf(options?.timeout);
     const arrival = this.#arrive();
     if (arrival.tripped) return arrival.index;
@@ -98,7 +116,10 @@ export class Barrier {
           if (this.#break(arrival.generation)) throw this.#timeout(options?.timeout);
           continue; // it tripped or broke meanwhile; the next look says which
         }
-        Atomics.wait(this.#word, B_STATE, state, ms);
+        if (Atomics.wait(this.#word, B_STATE, state, ms < RECHECK_MS ? ms : RECHECK_MS) === 'timed-out') {
+          stayFindable();
+          this.#breakIfPartyDied(arrival.generation, state);
+        }
       }
     } finally {
       if (tracer !== undefined) tracer.waitEnd(this.id, standing === 'passed');
@@ -107,6 +128,7 @@ export class Barrier {
 
   /** wait() without blocking the event loop. Aborting breaks the barrier, as a timeout does. */
   async waitAsync(options?: AsyncWaitOptions): Promise<number> {
+    if (options !== undefined) checkTimeout(options.timeout, 'Barrier', this.name, this.id, 'waitAsync');
     const signal = options?.signal;
     throwIfAborted(signal);
     const deadline = deadlineOf(options?.timeout);
@@ -126,7 +148,9 @@ export class Barrier {
           continue;
         }
         try {
-          await parkAsync(this.#word, B_STATE, state, ms, signal);
+          if ((await parkAsync(this.#word, B_STATE, state, ms < RECHECK_MS ? ms : RECHECK_MS, signal)) === 'timed-out') {
+            this.#breakIfPartyDied(arrival.generation, state);
+          }
         } catch (abort) {
           this.#break(arrival.generation);
           throw abort;
@@ -142,6 +166,7 @@ export class Barrier {
    */
   reset(): void {
     const word = this.#word;
+    Atomics.store(word, B_DEAD_PARTY, 0);
     let state = Atomics.load(word, B_STATE);
     for (;;) {
       const generation = generationOf(state);
@@ -164,13 +189,20 @@ export class Barrier {
       const index = state & COUNT_MASK;
       const generation = generationOf(state);
       const tripping = index + 1 === this.parties;
-      if (tripping) Atomics.store(word, B_BROKEN_GEN, -1); // this generation ends by a trip, not a break
+      if (tripping) {
+        Atomics.store(word, B_BROKEN_GEN, -1); // this generation ends by a trip, not a break
+        // The next generation's row still holds the one before this: clear it before the trip is visible.
+        const next = B_ARRIVALS + ((generation + 1) & 1) * this.parties;
+        for (let i = 0; i < this.parties; i++) Atomics.store(word, next + i, 0);
+      }
       const next = tripping ? ((generation + 1) & GEN_MASK) << GEN_SHIFT : state + 1;
       const seen = Atomics.compareExchange(word, B_STATE, state, next);
       if (seen !== state) {
         state = seen;
         continue;
       }
+      // Counted in: say who, for waiters checking that every party is still alive.
+      Atomics.store(word, B_ARRIVALS + (generation & 1) * this.parties + index, threadToken);
       if (tripping) {
         const woken = Atomics.notify(word, B_STATE);
         if (tracer !== undefined) tracer.notified(this.id, woken);
@@ -184,6 +216,34 @@ export class Barrier {
       return Atomics.load(this.#word, B_BROKEN_GEN) === generation ? 'broken' : 'passed';
     }
     return (state & BROKEN) !== 0 ? 'broken' : 'waiting';
+  }
+
+  /**
+   * After a waiter slept RECHECK_MS in `generation` (state word `state`): if a party that arrived in it has died,
+   * or one that took part in the last generation has died without arriving in this one, nobody will complete it;
+   * break it so every waiter gets BrokenBarrierError naming the dead thread.
+   */
+  #breakIfPartyDied(generation: number, state: number): void {
+    const word = this.#word;
+    const parties = this.parties;
+    const row = B_ARRIVALS + (generation & 1) * parties;
+    const last = B_ARRIVALS + ((generation + 1) & 1) * parties;
+    const arrived = state & COUNT_MASK;
+    let dead = 0;
+    for (let i = 0; i < arrived && dead === 0; i++) {
+      const token = Atomics.load(word, row + i);
+      if (token !== 0 && isDead(token)) dead = token;
+    }
+    for (let i = 0; i < parties && dead === 0; i++) {
+      const token = Atomics.load(word, last + i);
+      if (token === 0) continue;
+      let came = false;
+      for (let j = 0; j < arrived && !came; j++) came = Atomics.load(word, row + j) === token;
+      if (!came && isDead(token)) dead = token;
+    }
+    if (dead === 0) return;
+    Atomics.store(word, B_DEAD_PARTY, dead); // before the break, which every waiter then reads it after
+    this.#break(generation);
   }
 
   /** Breaks `generation` if it is still current and unbroken; true if this call broke it. */
@@ -203,7 +263,9 @@ export class Barrier {
   }
 
   #brokenError(): BrokenBarrierError {
-    return new BrokenBarrierError(`${lockLabel('Barrier', this.name, this.id)} is broken (a party timed out or it was reset); call reset() to use it again`);
+    const dead = Atomics.load(this.#word, B_DEAD_PARTY);
+    const why = dead !== 0 ? `${ownerLabel(dead)}, one of its parties, died` : 'a party timed out or it was reset';
+    return new BrokenBarrierError(`${lockLabel('Barrier', this.name, this.id)} is broken (${why}); call reset() to use it again`);
   }
 
   #timeout(timeout: number | undefined): TimeoutError {

@@ -3,14 +3,16 @@
  * while it still holds the mutex, releases the mutex, and sleeps only while the counter is unchanged; every
  * notify bumps the counter first. So a notify that lands between releasing the mutex and going to sleep makes
  * Atomics.wait return at once ('not-equal') instead of being lost. Wake-ups may be spurious: loop on a
- * predicate, or use waitFor.
+ * predicate, or use waitFor. A sleeper also wakes every RECHECK_MS and returns if the counter moved: a notify(1)
+ * may have picked a waiter that can never run (terminated, or stuck in sync code), and must not be lost.
  */
 
 import { LockNotHeldError, TimeoutError } from './errors.js';
-import { checkHandle, HANDLE_VERSION, type HandleBase } from './handle.js';
+import { checkHandle, describeValue, HANDLE_VERSION, quote, type HandleBase } from './handle.js';
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import type { Mutex } from './mutex.js';
-import { deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { RECHECK_MS, stayFindable } from './liveness.js';
+import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { parkAsync } from './park.js';
 import { tracer } from './trace/hooks.js';
 
@@ -40,7 +42,7 @@ export class Condition {
   constructor(mutex: Mutex, options: ConditionOptions = {}) {
     const adopted = Condition.#adopting;
     Condition.#adopting = undefined;
-    if (typeof mutex?.isHeldByCurrentThread !== 'function') throw new TypeError(`new Condition: expected a Mutex, got ${String(mutex)}`);
+    if (typeof mutex?.isHeldByCurrentThread !== 'function') throw new TypeError(`new Condition: expected a Mutex, got ${describeValue(mutex)}`);
     this.handle = adopted ?? {
       kind: 'deadbolt.Condition',
       version: HANDLE_VERSION,
@@ -60,7 +62,7 @@ export class Condition {
   static from(handle: ConditionHandle, mutex: Mutex): Condition {
     const checked = checkHandle<ConditionHandle>(handle, 'deadbolt.Condition', CONDITION_BYTES, 'Condition.from');
     if (checked.mutexId !== mutex?.id) {
-      throw new TypeError(`Condition.from: this condition belongs to Mutex #${checked.mutexId}, got ${mutex?.id === undefined ? String(mutex) : `Mutex #${mutex.id}`}`);
+      throw new TypeError(`Condition.from: this condition belongs to Mutex #${checked.mutexId}, got ${mutex?.id === undefined ? describeValue(mutex) : `Mutex #${mutex.id}`}`);
     }
     Condition.#adopting = checked;
     return new Condition(mutex);
@@ -71,12 +73,24 @@ export class Condition {
    * The mutex must be held by the calling thread. On timeout the mutex is re-taken, then TimeoutError is thrown.
    */
   wait(options?: WaitOptions): void {
+    if (options !== undefined) checkTimeout(options.timeout, 'Condition', this.name, this.id, 'wait');
     const deadline = deadlineOf(options?.timeout);
     const seq = this.#register('wait');
+    const word = this.#word;
     let result: string;
     try {
       if (tracer !== undefined) tracer.waitBegin(this.id, 'condition');
-      result = Atomics.wait(this.#word, C_SEQ, seq, remaining(deadline));
+      for (;;) {
+        const ms = remaining(deadline);
+        result = Atomics.wait(word, C_SEQ, seq, ms < RECHECK_MS ? ms : RECHECK_MS);
+        if (result !== 'timed-out' || ms <= RECHECK_MS) break;
+        stayFindable();
+        // A notify moved the counter but its wake-up went to a waiter that cannot take it: count it as ours.
+        if (Atomics.load(word, C_SEQ) !== seq) {
+          result = 'ok';
+          break;
+        }
+      }
     } finally {
       Atomics.sub(this.#word, C_WAITERS, 1);
       this.mutex.lock();
@@ -87,14 +101,24 @@ export class Condition {
 
   /** wait() without blocking the event loop; also ends (rejecting with the reason) when `signal` aborts. */
   async waitAsync(options?: AsyncWaitOptions): Promise<void> {
+    if (options !== undefined) checkTimeout(options.timeout, 'Condition', this.name, this.id, 'waitAsync');
     const signal = options?.signal;
     throwIfAborted(signal);
     const deadline = deadlineOf(options?.timeout);
     const seq = this.#register('waitAsync');
+    const word = this.#word;
     let result: string;
     try {
       if (tracer !== undefined) tracer.waitBegin(this.id, 'condition');
-      result = await parkAsync(this.#word, C_SEQ, seq, remaining(deadline), signal);
+      for (;;) {
+        const ms = remaining(deadline);
+        result = await parkAsync(word, C_SEQ, seq, ms < RECHECK_MS ? ms : RECHECK_MS, signal);
+        if (result !== 'timed-out' || ms <= RECHECK_MS) break;
+        if (Atomics.load(word, C_SEQ) !== seq) {
+          result = 'ok';
+          break;
+        }
+      }
     } catch (error) {
       if (tracer !== undefined) tracer.waitEnd(this.id, false);
       throw error;
@@ -109,6 +133,7 @@ export class Condition {
 
   /** Waits until `predicate()` is true (checked with the mutex held); TimeoutError if it is still false at the deadline. */
   waitFor(predicate: () => boolean, options?: WaitOptions): void {
+    if (options !== undefined) checkTimeout(options.timeout, 'Condition', this.name, this.id, 'waitFor');
     const deadline = deadlineOf(options?.timeout);
     while (!predicate()) {
       try {
@@ -122,6 +147,7 @@ export class Condition {
 
   /** waitFor without blocking the event loop. */
   async waitForAsync(predicate: () => boolean, options?: AsyncWaitOptions): Promise<void> {
+    if (options !== undefined) checkTimeout(options.timeout, 'Condition', this.name, this.id, 'waitForAsync');
     const deadline = deadlineOf(options?.timeout);
     while (!predicate()) {
       try {
@@ -135,7 +161,7 @@ export class Condition {
 
   /** Wakes up to `n` waiters. Callable with or without the mutex held. */
   notify(n = 1): void {
-    if (!(n >= 0)) throw new RangeError(`Condition.notify: n must be a non-negative number, got ${String(n)}`);
+    if (typeof n !== 'number' || !(n >= 0)) throw new (typeof n === 'number' ? RangeError : TypeError)(`${lockLabel('Condition', this.name, this.id)}.notify: n must be a non-negative number, got ${quote(n)}`);
     const word = this.#word;
     // Bump first, then look for waiters. Both are sequentially consistent, and a waiter registers (C_WAITERS)
     // before reading C_SEQ: either we see it registered and notify, or it reads the new sequence and never sleeps.

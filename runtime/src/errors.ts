@@ -23,6 +23,16 @@ export class BrokenBarrierError extends Error {
   override readonly name = 'BrokenBarrierError';
 }
 
+/**
+ * The lock was taken, but its previous holder's thread died holding it (terminated, crashed or exited), or a
+ * thread that took it over from such a holder released it without markConsistent(). As with pthread's robust
+ * mutexes (EOWNERDEAD), the caller now holds the lock: repair what it guards and call `markConsistent()`, then
+ * unlock; unlocking without markConsistent() passes this error on to the next locker.
+ */
+export class OwnerDiedError extends Error {
+  override readonly name = 'OwnerDiedError';
+}
+
 /** One acquisition in a lock-order chain: a lock taken while another was held, with both call sites. */
 export interface OrderStep {
   /** The thread that took the locks, e.g. "main thread" or "worker 2". */

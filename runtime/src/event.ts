@@ -6,7 +6,8 @@
 
 import { checkHandle, HANDLE_VERSION, type HandleBase } from './handle.js';
 import { nextLockId } from './ids.js';
-import { deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { RECHECK_MS, stayFindable } from './liveness.js';
+import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { parkAsync } from './park.js';
 import { tracer } from './trace/hooks.js';
 
@@ -70,6 +71,7 @@ export class Event {
 
   /** Blocks until the flag is set; returns true, or false if `timeout` ms pass first. */
   wait(options?: WaitOptions): boolean {
+    if (options !== undefined) checkTimeout(options.timeout, 'Event', this.name, this.id, 'wait');
     const deadline = deadlineOf(options?.timeout);
     const word = this.#word;
     const gen = Atomics.load(word, E_GEN);
@@ -79,7 +81,8 @@ export class Event {
     for (;;) {
       const ms = remaining(deadline);
       if (ms <= 0) break;
-      Atomics.wait(word, E_GEN, gen, ms);
+      // In slices only so that a thread blocked here for long stays findable (liveness.ts): set() wakes everyone.
+      if (Atomics.wait(word, E_GEN, gen, ms < RECHECK_MS ? ms : RECHECK_MS) === 'timed-out') stayFindable();
       if ((raised = Atomics.load(word, E_GEN) !== gen)) break;
     }
     if (tracer !== undefined) tracer.waitEnd(this.id, raised);
@@ -88,6 +91,7 @@ export class Event {
 
   /** wait() without blocking the event loop; rejects with `signal.reason` if aborted. */
   async waitAsync(options?: AsyncWaitOptions): Promise<boolean> {
+    if (options !== undefined) checkTimeout(options.timeout, 'Event', this.name, this.id, 'waitAsync');
     const signal = options?.signal;
     throwIfAborted(signal);
     const deadline = deadlineOf(options?.timeout);

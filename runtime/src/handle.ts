@@ -4,7 +4,7 @@
  */
 
 /** Bumped when a primitive's shared-memory layout changes, so mismatched runtimes refuse each other's handles. */
-export const HANDLE_VERSION = 1;
+export const HANDLE_VERSION = 2; // 2: Mutex and RecursiveMutex gained a recovery slot, Barrier its arrival rows
 
 /** What every handle carries. Each primitive's handle adds its own fields (rank, parties, mutexId...). */
 export interface HandleBase<Kind extends string> {
@@ -42,6 +42,18 @@ export function describeValue(value: unknown): string {
   return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 6).join(', ')}`;
 }
 
+/**
+ * A value as an error message quotes it after "got": strings in double quotes (`got "3"`, so they are not
+ * mistaken for numbers), numbers, booleans, null and undefined as written, anything else described (never
+ * "[object Object]").
+ */
+export function quote(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '...' : value);
+  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  return describeValue(value);
+}
+
 function isSharedArrayBuffer(value: unknown): value is SharedArrayBuffer {
   // toString tag rather than instanceof, so a buffer from another realm (vm context, iframe) still passes.
   return Object.prototype.toString.call(value) === '[object SharedArrayBuffer]';
@@ -73,6 +85,6 @@ export function checkHandle<H extends HandleBase<string>>(value: unknown, kind: 
 /** Validates an optional rank (a finite number) from options or a handle. */
 export function checkRank(rank: unknown, who: string): number | undefined {
   if (rank === undefined) return undefined;
-  if (typeof rank !== 'number' || !Number.isFinite(rank)) throw new TypeError(`${who}: rank must be a finite number, got ${describeValue(rank)}`);
+  if (typeof rank !== 'number' || !Number.isFinite(rank)) throw new TypeError(`${who}: rank must be a finite number, got ${quote(rank)}`);
   return rank;
 }

@@ -2,16 +2,23 @@
  * Identity: process-wide unique lock ids and the token that names the calling thread as a lock owner.
  * Lock ids come from a counter in a SharedArrayBuffer that the first thread to load the runtime publishes with
  * worker_threads `setEnvironmentData`; workers created afterwards receive a clone of it, and a clone of a
- * SharedArrayBuffer shares its memory, so every thread draws from the same counter.
+ * SharedArrayBuffer shares its memory, so every thread draws from the same counter. The counter is 64 bits wide
+ * (a 32-bit one wrapped after 2^32 locks and repeated the ids of live ones), and ids stay safe integers.
  */
 
 import type * as WorkerThreads from 'node:worker_threads';
 
-/** The environment-data key under which the shared id counter travels to workers. */
-const ID_SPACE_KEY = 'deadbolt.idSpace.v1';
+/** The environment-data key under which the shared id counter travels to workers (v2: a BigInt64 counter). */
+const ID_SPACE_KEY = 'deadbolt.idSpace.v2';
 
-/** Ids from one counter are `base + n` with n < 2^32, so distinct bases (multiples of 2^32) never collide. */
-const SPACE_SIZE = 2 ** 32;
+/**
+ * Ids are `base + n` for the n-th id drawn from a counter (n from 1). The process's shared space has base 0 and
+ * runs up to FALLBACK_BASE (2^52 ids: never reached). A worker created before any thread loaded the runtime has
+ * its own space at FALLBACK_BASE + threadId * FALLBACK_SIZE, so distinct spaces never overlap; each holds 2^32
+ * ids, and drawing past the end of one throws rather than repeating an id.
+ */
+const FALLBACK_BASE = 2 ** 52;
+const FALLBACK_SIZE = 2 ** 32;
 
 interface IdSpace {
   buffer: SharedArrayBuffer;
@@ -28,7 +35,7 @@ export const workerThreads: typeof WorkerThreads | undefined = (() => {
 function isIdSpace(value: unknown): value is IdSpace {
   if (typeof value !== 'object' || value === null) return false;
   const space = value as Partial<IdSpace>;
-  return space.buffer instanceof SharedArrayBuffer && space.buffer.byteLength === 4 && Number.isSafeInteger(space.base);
+  return space.buffer instanceof SharedArrayBuffer && space.buffer.byteLength === 8 && Number.isSafeInteger(space.base);
 }
 
 /**
@@ -41,21 +48,25 @@ function openIdSpace(): IdSpace {
   if (workerThreads !== undefined) {
     const inherited = workerThreads.getEnvironmentData(ID_SPACE_KEY);
     if (isIdSpace(inherited)) return inherited;
-    const space: IdSpace = { buffer: new SharedArrayBuffer(4), base: workerThreads.threadId * SPACE_SIZE };
+    const space: IdSpace = { buffer: new SharedArrayBuffer(8), base: workerThreads.isMainThread ? 0 : FALLBACK_BASE + workerThreads.threadId * FALLBACK_SIZE };
     workerThreads.setEnvironmentData(ID_SPACE_KEY, space);
     return space;
   }
-  const randomBase = (2 ** 20 + Math.floor(Math.random() * 2 ** 20)) * SPACE_SIZE;
-  return { buffer: new SharedArrayBuffer(4), base: randomBase };
+  const randomBase = FALLBACK_BASE + Math.floor(Math.random() * 2 ** 20) * FALLBACK_SIZE;
+  return { buffer: new SharedArrayBuffer(8), base: randomBase };
 }
 
 const space = openIdSpace();
-const counter = new Uint32Array(space.buffer);
+const counter = new BigInt64Array(space.buffer);
+/** How many ids this space may hand out before they would overlap another space or stop being safe integers. */
+const spaceSize = Math.min(space.base === 0 ? FALLBACK_BASE - 1 : FALLBACK_SIZE, Number.MAX_SAFE_INTEGER - space.base);
 
-/** A new lock id, unique among all threads of this process. */
+/** A new lock id, unique among all threads of this process. Created off the fast path (constructors only). */
 export function nextLockId(): number {
   // Atomics.add hands each caller a distinct value even when threads race; no ordering with other memory is needed.
-  return space.base + ((Atomics.add(counter, 0, 1) + 1) >>> 0);
+  const n = Number(Atomics.add(counter, 0, 1n)) + 1;
+  if (n > spaceSize) throw new RangeError(`lock ids exhausted: this thread's id space holds ${spaceSize} ids, and an id must never repeat`);
+  return space.base + n;
 }
 
 /**
@@ -72,4 +83,10 @@ export const threadLabel: string =
 /** A lock as messages name it: "Mutex 'jobs' (#4)" or "Mutex #4". */
 export function lockLabel(kind: string, name: string | undefined, id: number): string {
   return name === undefined ? `${kind} #${id}` : `${kind} '${name}' (#${id})`;
+}
+
+/** The thread an owner token names, for messages: "main thread" or "worker 3". */
+export function ownerLabel(token: number): string {
+  const t = token < 0 ? -token : token;
+  return t === 1 ? 'main thread' : `worker ${t - 1}`;
 }

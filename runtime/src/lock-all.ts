@@ -4,6 +4,8 @@
  * the same order whatever order its caller listed the locks in; duplicates are taken once.
  */
 
+import { OwnerDiedError } from './errors.js';
+import { describeValue } from './handle.js';
 import type { AsyncWaitOptions, WaitOptions } from './options.js';
 
 /** What lockAll can take: Mutex and RecursiveMutex (and anything shaped like them). */
@@ -20,7 +22,7 @@ export function globalOrder<L extends Lockable>(locks: Iterable<L>): L[] {
   const byId = new Map<number, L>();
   for (const lock of locks) {
     if (typeof lock?.lock !== 'function' || typeof lock.id !== 'number') {
-      throw new TypeError(`lockAll: expected Mutex or RecursiveMutex instances, got ${String(lock)}`);
+      throw new TypeError(`lockAll: expected Mutex or RecursiveMutex instances, got ${describeValue(lock)}`);
     }
     if (!byId.has(lock.id)) byId.set(lock.id, lock);
   }
@@ -33,7 +35,13 @@ export function lockAll<T>(locks: Iterable<Lockable>, fn: () => T, options?: Wai
   let taken = 0;
   try {
     for (const lock of ordered) {
-      lock.lock(options);
+      try {
+        lock.lock(options);
+      } catch (error) {
+        // OwnerDiedError comes with the lock taken: count it, so it is released (unrepaired) with the others.
+        if (error instanceof OwnerDiedError) taken++;
+        throw error;
+      }
       taken++;
     }
     return fn();
@@ -48,7 +56,12 @@ export async function lockAllAsync<T>(locks: Iterable<Lockable>, fn: () => T | P
   let taken = 0;
   try {
     for (const lock of ordered) {
-      await lock.lockAsync(options);
+      try {
+        await lock.lockAsync(options);
+      } catch (error) {
+        if (error instanceof OwnerDiedError) taken++;
+        throw error;
+      }
       taken++;
     }
     return await fn();

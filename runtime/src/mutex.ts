@@ -3,18 +3,20 @@
  * sleepers park on the lock word with Atomics.wait / Atomics.waitAsync and are notified only when the word says
  * someone may sleep. The owner slot lets unlock() reject non-holders and lock() detect self-deadlock without an
  * extra atomic operation on the uncontended path. Checked mode and tracing live on a separate "observed" path
- * behind one branch, so the plain path pays nothing else for them.
+ * behind one branch, so the plain path pays nothing else for them. A holder that dies is found by sleeping
+ * waiters (futex.ts, liveness.ts); the lock then passes to one of them with OwnerDiedError, as a pthread robust
+ * mutex does, and only the slow paths know about it.
  */
 
 import type { HeldEntry } from './checked/held.js';
 import { noteAcquired, noteReleased, orderCheck } from './checked/order.js';
 import { checking, onCheckingChange } from './checked/state.js';
-import { DeadlockError, LockNotHeldError, TimeoutError } from './errors.js';
-import { lockWordSlow, lockWordSlowAsync, tryLockWord } from './futex.js';
+import { DeadlockError, LockNotHeldError, OwnerDiedError, TimeoutError } from './errors.js';
+import { deadOwner, lockWordSlow, lockWordSlowAsync, OWNER_DIED, TAKEN, TIMED_OUT, tryLockInconsistent, tryLockWord, type SlowLockResult } from './futex.js';
 import { LockGuard } from './guard.js';
 import { checkHandle, checkRank, HANDLE_VERSION, type HandleBase } from './handle.js';
-import { lockLabel, nextLockId, threadLabel, threadToken } from './ids.js';
-import { deadlineOf, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { lockLabel, nextLockId, ownerLabel, threadLabel, threadToken } from './ids.js';
+import { checkTimeout, deadlineOf, timeoutError, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { tracer } from './trace/hooks.js';
 
 // The constants below are module-local and not exported on purpose: V8 reads an exported or imported binding
@@ -23,12 +25,19 @@ import { tracer } from './trace/hooks.js';
 /** Int32 slots of a Mutex's buffer. */
 const M_STATE = 0; // futex word: 0 free, 1 locked, 2 locked and someone may sleep
 const M_OWNER = 1; // who holds it (OWNER or OBSERVED_OWNER of the holding thread), 0 when free; written only by the holder
-const MUTEX_BYTES = 2 * 4;
+/**
+ * 1 while the holder took the lock over from a dead owner (OwnerDiedError) and has not called markConsistent().
+ * Written only by the holder, plainly; the releasing exchange publishes it like the owner slot. Read only off
+ * the fast path: a recovering holder's owner slot is OBSERVED_OWNER, so its unlock() takes unlockObserved().
+ */
+const M_RECOVERY = 2;
+const MUTEX_BYTES = 3 * 4;
 
 /** The futex word's states, as in futex.ts (whose slow paths this file shares). */
 const UNLOCKED = 0;
 const LOCKED = 1;
 const CONTENDED = 2;
+const FREE_INCONSISTENT = 3; // free, but released unrepaired after an owner died: only the slow path takes it
 
 /** Owner slot value of a lock this thread took on the fast path. */
 const OWNER = threadToken;
@@ -96,6 +105,9 @@ export class Mutex {
 
   /** Blocks until the lock is taken; throws DeadlockError if this thread holds it, TimeoutError after `timeout` ms. */
   lock(options?: WaitOptions): LockGuard {
+    // Checked on every call, not only when the lock is contended, so a bad timeout fails in testing; a call
+    // without options pays one compare.
+    if (options !== undefined) checkTimeout(options.timeout, 'Mutex', this.name, this.id, 'lock');
     // One branch for both checked mode and tracing; everything they need happens on the observed path.
     if (this.checkedMode || tracer !== undefined) return this.lockObserved(options);
     const word = this.word;
@@ -110,7 +122,7 @@ export class Mutex {
   tryLock(): LockGuard | undefined {
     if (this.checkedMode || tracer !== undefined) return this.tryLockObserved();
     const word = this.word;
-    if (Atomics.compareExchange(word, M_STATE, UNLOCKED, LOCKED) !== UNLOCKED) return undefined;
+    if (Atomics.compareExchange(word, M_STATE, UNLOCKED, LOCKED) !== UNLOCKED) return this.tryLockBusy(undefined);
     word[M_OWNER] = OWNER;
     return this.guard;
   }
@@ -120,7 +132,13 @@ export class Mutex {
    * for a lock this thread holds is allowed: another coroutine of this thread may release it.
    */
   lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
-    if (options?.signal?.aborted === true) return Promise.reject(options.signal.reason);
+    if (options !== undefined) {
+      const timeout: unknown = options.timeout;
+      if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
+        return Promise.reject(timeoutError(timeout, 'Mutex', this.name, this.id, 'lockAsync'));
+      }
+      if (options.signal?.aborted === true) return Promise.reject(options.signal.reason);
+    }
     if (this.checkedMode || tracer !== undefined) return this.lockAsyncSlow(options);
     const word = this.word;
     if (Atomics.compareExchange(word, M_STATE, UNLOCKED, LOCKED) !== UNLOCKED) return this.lockAsyncSlow(options);
@@ -146,8 +164,21 @@ export class Mutex {
     return owner === OWNER || owner === OBSERVED_OWNER;
   }
 
+  /**
+   * Ends a recovery: after lock() or lockAsync() reported OwnerDiedError and the caller repaired what the lock
+   * guards, this marks it consistent, so unlock() releases it normally. Throws LockNotHeldError unless the
+   * calling thread holds it, and an Error when no owner died.
+   */
+  markConsistent(): void {
+    const word = this.word;
+    if (!this.isHeldByCurrentThread()) throw this.notHeld('mark consistent');
+    if (word[M_RECOVERY] !== 1) throw new Error(`${this.label()}.markConsistent(): no owner died; there is nothing to mark`);
+    word[M_RECOVERY] = 0;
+  }
+
+  /** Lock, run `fn`, unlock. On OwnerDiedError `fn` does not run: the lock is released unrepaired and the error thrown. */
   withLock<T>(fn: () => T, options?: WaitOptions): T {
-    this.lock(options);
+    this.lockOrRelease(options);
     try {
       return fn();
     } finally {
@@ -156,7 +187,12 @@ export class Mutex {
   }
 
   async withLockAsync<T>(fn: () => T | Promise<T>, options?: AsyncWaitOptions): Promise<T> {
-    await this.lockAsync(options);
+    try {
+      await this.lockAsync(options);
+    } catch (error) {
+      if (error instanceof OwnerDiedError) this.unlock();
+      throw error;
+    }
     try {
       return await fn();
     } finally {
@@ -164,10 +200,19 @@ export class Mutex {
     }
   }
 
+  private lockOrRelease(options: WaitOptions | undefined): void {
+    try {
+      this.lock(options);
+    } catch (error) {
+      if (error instanceof OwnerDiedError) this.unlock();
+      throw error;
+    }
+  }
+
   /** lock() with checked mode or a tracer on: the order check before waiting, then the bookkeeping after. */
   private lockObserved(options: WaitOptions | undefined): LockGuard {
     const entry = checking ? orderCheck(this.id, this.label(), this.rank) : undefined;
-    if (!tryLockWord(this.word, M_STATE)) this.lockContended(options);
+    if (!tryLockWord(this.word, M_STATE)) this.lockContended(options, entry);
     this.word[M_OWNER] = OBSERVED_OWNER;
     this.acquiredObserved(entry);
     return this.guard;
@@ -175,7 +220,7 @@ export class Mutex {
 
   private tryLockObserved(): LockGuard | undefined {
     const entry = checking ? orderCheck(this.id, this.label(), this.rank) : undefined;
-    if (!tryLockWord(this.word, M_STATE)) return undefined;
+    if (!tryLockWord(this.word, M_STATE)) return this.tryLockBusy(entry);
     this.word[M_OWNER] = OBSERVED_OWNER;
     this.acquiredObserved(entry);
     return this.guard;
@@ -186,12 +231,22 @@ export class Mutex {
     if (tracer !== undefined) tracer.acquired(this.id);
   }
 
-  /** unlock() of anything but this thread's fast-path acquisition: an observed one, or a misuse. */
+  /** tryLock() found the word taken: it may be free but inconsistent, which is taken and reported like a lock(). */
+  private tryLockBusy(entry: HeldEntry | undefined): undefined {
+    if (!tryLockInconsistent(this.word, M_STATE)) return undefined;
+    throw this.recovered(false, entry);
+  }
+
+  /** unlock() of anything but this thread's fast-path acquisition: an observed one, a recovery, or a misuse. */
   private unlockObserved(): void {
     const word = this.word;
     if (word[M_OWNER] !== OBSERVED_OWNER) throw this.notHeld('unlock');
     word[M_OWNER] = 0;
-    const woken = Atomics.exchange(word, M_STATE, UNLOCKED) === CONTENDED ? Atomics.notify(word, M_STATE, 1) : 0;
+    // Unrepaired after an owner died: release it so that the next locker hears of it too (pthread would make the
+    // lock unusable for good; passing the error on lets a later holder repair it).
+    const to = word[M_RECOVERY] === 1 ? FREE_INCONSISTENT : UNLOCKED;
+    word[M_RECOVERY] = 0;
+    const woken = Atomics.exchange(word, M_STATE, to) === CONTENDED ? Atomics.notify(word, M_STATE, 1) : 0;
     // Unconditional: the acquisition may have been checked though checking is off now (removing nothing is harmless).
     noteReleased(this.id);
     if (tracer !== undefined) {
@@ -200,15 +255,30 @@ export class Mutex {
     }
   }
 
-  private lockContended(options: WaitOptions | undefined): void {
+  private lockContended(options: WaitOptions | undefined, entry?: HeldEntry): void {
     if (this.isHeldByCurrentThread()) {
       throw new DeadlockError(`${this.label()} is already held by ${threadLabel}; lock() would wait forever (use lockAsync() to wait for another coroutine)`);
     }
     const deadline = deadlineOf(options?.timeout);
+    const word = this.word;
     if (tracer !== undefined) tracer.waitBegin(this.id, 'lock');
-    const taken = lockWordSlow(this.word, M_STATE, deadline);
-    if (tracer !== undefined) tracer.waitEnd(this.id, taken);
-    if (!taken) throw new TimeoutError(`${threadLabel} timed out after ${options?.timeout} ms waiting for ${this.label()}`);
+    const result = lockWordSlow(word, M_STATE, deadline, M_OWNER);
+    if (tracer !== undefined) tracer.waitEnd(this.id, result !== TIMED_OUT);
+    if (result === TIMED_OUT) throw new TimeoutError(`${threadLabel} timed out after ${options?.timeout} ms waiting for ${this.label()}`);
+    if (result !== TAKEN) throw this.recovered(result === OWNER_DIED, entry);
+  }
+
+  /**
+   * The slow path took the lock over from a dead owner, or took it free but unrepaired: record this thread as
+   * the holder (on the observed path, so unlock() looks at M_RECOVERY) and return the error to report.
+   */
+  private recovered(died: boolean, entry: HeldEntry | undefined): OwnerDiedError {
+    const word = this.word;
+    word[M_OWNER] = OBSERVED_OWNER;
+    word[M_RECOVERY] = 1;
+    this.acquiredObserved(entry);
+    const what = died ? `${ownerLabel(deadOwner)} died holding ${this.label()}` : `${this.label()} was released after its owner died but not marked consistent`;
+    return new OwnerDiedError(`${what}; ${threadLabel} now holds it: repair what it guards, then call markConsistent() before unlock() (unlocking without it passes this error on to the next locker)`);
   }
 
   /** The contended, checked or traced async path; being async, a LockOrderViolation from the check becomes a rejection. */
@@ -218,13 +288,14 @@ export class Mutex {
     const word = this.word;
     if (!tryLockWord(word, M_STATE)) {
       if (tracer !== undefined) tracer.waitBegin(this.id, 'lock');
-      let taken = false;
+      let result: SlowLockResult = TIMED_OUT;
       try {
-        taken = await lockWordSlowAsync(word, M_STATE, deadline, options?.signal);
+        result = await lockWordSlowAsync(word, M_STATE, deadline, options?.signal, M_OWNER);
       } finally {
-        if (tracer !== undefined) tracer.waitEnd(this.id, taken);
+        if (tracer !== undefined) tracer.waitEnd(this.id, result !== TIMED_OUT);
       }
-      if (!taken) throw new TimeoutError(`${threadLabel} timed out after ${options?.timeout} ms waiting for ${this.label()}`);
+      if (result === TIMED_OUT) throw new TimeoutError(`${threadLabel} timed out after ${options?.timeout} ms waiting for ${this.label()}`);
+      if (result !== TAKEN) throw this.recovered(result === OWNER_DIED, entry);
     }
     // Contended but neither checked nor traced: a plain acquisition, released on unlock's fast path.
     word[M_OWNER] = entry === undefined && tracer === undefined ? OWNER : OBSERVED_OWNER;
@@ -233,8 +304,8 @@ export class Mutex {
   }
 
   private notHeld(action: string): LockNotHeldError {
-    const owner = Math.abs(this.word[M_OWNER]!);
-    const holder = owner === 0 ? 'nobody holds it' : `it is held by ${owner === 1 ? 'the main thread' : `worker ${owner - 1}`}`;
+    const owner = this.word[M_OWNER]!;
+    const holder = owner === 0 ? 'nobody holds it' : `it is held by ${owner === 1 || owner === -1 ? 'the main thread' : ownerLabel(owner)}`;
     return new LockNotHeldError(`${threadLabel} cannot ${action} ${this.label()}: it does not hold it (${holder})`);
   }
 

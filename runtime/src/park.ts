@@ -1,6 +1,12 @@
 /**
  * Async parking on a shared Int32 slot: Atomics.waitAsync plus what it lacks, namely keeping the loop alive,
  * cancellation by AbortSignal, and not swallowing a wake-up meant for someone else after an abort.
+ *
+ * V8 cannot cancel a waitAsync: an aborted one stays in the slot's waiter list, where a notify(1) may pick it and
+ * be lost (its callback, which could pass the wake-up on, runs only when this thread's event loop does, and this
+ * thread may be blocked in sync code by then), and it keeps its promise and closures alive until something
+ * wakes it. So abort wakes every waiter of the slot at once: that removes ours from the list now, and any live
+ * waiter woken with it sees a spurious wake-up, which every wait loop tolerates.
  */
 
 import { holdLoop, releaseLoop } from './keep-alive.js';
@@ -28,16 +34,14 @@ export function parkAsync(
       if (settled) return;
       settled = true;
       releaseLoop();
+      // Wake all rather than 1: notify picks waiters in arrival order, and ours may not be first.
+      Atomics.notify(word, index);
       reject(signal!.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     void wait.value.then((result) => {
-      if (settled) {
-        // The caller gave up (aborted) but V8 cannot cancel a waitAsync. If a notify(1) picked this dead waiter,
-        // a live one would sleep on; pass the wake-up on. At worst another waiter sees a spurious wake-up.
-        if (result === 'ok') Atomics.notify(word, index, 1);
-        return;
-      }
+      // Aborted: the abort already woke every waiter, so a wake-up this one took is not lost to the others.
+      if (settled) return;
       settled = true;
       releaseLoop();
       signal?.removeEventListener('abort', onAbort);

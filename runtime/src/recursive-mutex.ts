@@ -1,25 +1,40 @@
 /**
  * RecursiveMutex: a Mutex the holding thread may lock again; it must unlock as many times. Same futex word as
  * Mutex; the depth lives in a slot only the holder touches, so re-entry costs no atomic operation at all.
+ * A holder that dies is handled as in Mutex: a sleeping waiter takes the lock over with OwnerDiedError.
  */
 
 import type { HeldEntry } from './checked/held.js';
 import { noteAcquired, noteReleased, orderCheck } from './checked/order.js';
 import { checking } from './checked/state.js';
-import { LockNotHeldError, TimeoutError } from './errors.js';
-import { lockWordSlow, lockWordSlowAsync, tryLockWord, unlockWord } from './futex.js';
+import { LockNotHeldError, OwnerDiedError, TimeoutError } from './errors.js';
+import {
+  deadOwner,
+  FREE_INCONSISTENT,
+  lockWordSlow,
+  lockWordSlowAsync,
+  OWNER_DIED,
+  TAKEN,
+  TIMED_OUT,
+  tryLockInconsistent,
+  tryLockWord,
+  UNLOCKED,
+  unlockWord,
+  type SlowLockResult,
+} from './futex.js';
 import { LockGuard } from './guard.js';
 import { checkHandle, checkRank, HANDLE_VERSION, type HandleBase } from './handle.js';
-import { lockLabel, nextLockId, threadLabel, threadToken } from './ids.js';
+import { lockLabel, nextLockId, ownerLabel, threadLabel, threadToken } from './ids.js';
 import type { MutexOptions } from './mutex.js';
-import { deadlineOf, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { checkTimeout, deadlineOf, timeoutError, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { tracer } from './trace/hooks.js';
 
 /** Int32 slots of a RecursiveMutex's buffer. */
 export const R_STATE = 0; // futex word: 0 free, 1 locked, 2 locked and someone may sleep
 export const R_OWNER = 1; // threadToken of the holder, 0 when free; written (plainly) only by the holder
 export const R_DEPTH = 2; // how many times the holder has locked it; read and written only by the holder
-const RECURSIVE_BYTES = 3 * 4;
+export const R_RECOVERY = 3; // 1 while the holder took it over from a dead owner and has not called markConsistent()
+const RECURSIVE_BYTES = 4 * 4;
 
 export interface RecursiveMutexHandle extends HandleBase<'deadbolt.RecursiveMutex'> {
   rank: number | undefined;
@@ -68,6 +83,7 @@ export class RecursiveMutex {
   }
 
   lock(options?: WaitOptions): LockGuard {
+    if (options !== undefined) checkTimeout(options.timeout, 'RecursiveMutex', this.name, this.id, 'lock');
     const word = this.#word;
     if (word[R_OWNER] === threadToken) return this.#reenter();
     let entry: HeldEntry | undefined;
@@ -75,9 +91,10 @@ export class RecursiveMutex {
     if (!tryLockWord(word, R_STATE)) {
       const deadline = deadlineOf(options?.timeout);
       if (tracer !== undefined) tracer.waitBegin(this.id, 'lock');
-      const taken = lockWordSlow(word, R_STATE, deadline);
-      if (tracer !== undefined) tracer.waitEnd(this.id, taken);
-      if (!taken) throw this.#timeout(options?.timeout);
+      const result = lockWordSlow(word, R_STATE, deadline, R_OWNER);
+      if (tracer !== undefined) tracer.waitEnd(this.id, result !== TIMED_OUT);
+      if (result === TIMED_OUT) throw this.#timeout(options?.timeout);
+      if (result !== TAKEN) throw this.#recovered(result === OWNER_DIED, entry);
     }
     this.#taken(entry);
     return this.#guard;
@@ -88,7 +105,10 @@ export class RecursiveMutex {
     if (word[R_OWNER] === threadToken) return this.#reenter();
     let entry: HeldEntry | undefined;
     if (checking) entry = orderCheck(this.id, this.#label(), this.rank);
-    if (!tryLockWord(word, R_STATE)) return undefined;
+    if (!tryLockWord(word, R_STATE)) {
+      if (!tryLockInconsistent(word, R_STATE)) return undefined;
+      throw this.#recovered(false, entry);
+    }
     this.#taken(entry);
     return this.#guard;
   }
@@ -98,7 +118,13 @@ export class RecursiveMutex {
    * its own thread.
    */
   lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
-    if (options?.signal?.aborted === true) return Promise.reject(options.signal.reason);
+    if (options !== undefined) {
+      const timeout: unknown = options.timeout;
+      if (timeout !== undefined && !(typeof timeout === 'number' && timeout >= 0)) {
+        return Promise.reject(timeoutError(timeout, 'RecursiveMutex', this.name, this.id, 'lockAsync'));
+      }
+      if (options.signal?.aborted === true) return Promise.reject(options.signal.reason);
+    }
     const word = this.#word;
     if (word[R_OWNER] === threadToken) {
       this.#reenter();
@@ -119,7 +145,10 @@ export class RecursiveMutex {
     word[R_DEPTH] = depth;
     if (depth > 0) return;
     word[R_OWNER] = 0; // before the releasing exchange, which publishes it
-    const woken = unlockWord(word, R_STATE);
+    // Unrepaired after an owner died: the next locker hears of it too.
+    const to = word[R_RECOVERY] === 1 ? FREE_INCONSISTENT : UNLOCKED;
+    word[R_RECOVERY] = 0;
+    const woken = unlockWord(word, R_STATE, to);
     if (checking) noteReleased(this.id);
     if (tracer !== undefined) {
       tracer.released(this.id);
@@ -131,8 +160,22 @@ export class RecursiveMutex {
     return this.#word[R_OWNER] === threadToken;
   }
 
+  /** Ends a recovery after OwnerDiedError, as Mutex.markConsistent() does. */
+  markConsistent(): void {
+    const word = this.#word;
+    if (word[R_OWNER] !== threadToken) throw new LockNotHeldError(`${threadLabel} cannot mark ${this.#label()} consistent: it does not hold it`);
+    if (word[R_RECOVERY] !== 1) throw new Error(`${this.#label()}.markConsistent(): no owner died; there is nothing to mark`);
+    word[R_RECOVERY] = 0;
+  }
+
+  /** Lock, run `fn`, unlock. On OwnerDiedError `fn` does not run: the lock is released unrepaired and the error thrown. */
   withLock<T>(fn: () => T, options?: WaitOptions): T {
-    this.lock(options);
+    try {
+      this.lock(options);
+    } catch (error) {
+      if (error instanceof OwnerDiedError) this.unlock();
+      throw error;
+    }
     try {
       return fn();
     } finally {
@@ -141,7 +184,12 @@ export class RecursiveMutex {
   }
 
   async withLockAsync<T>(fn: () => T | Promise<T>, options?: AsyncWaitOptions): Promise<T> {
-    await this.lockAsync(options);
+    try {
+      await this.lockAsync(options);
+    } catch (error) {
+      if (error instanceof OwnerDiedError) this.unlock();
+      throw error;
+    }
     try {
       return await fn();
     } finally {
@@ -168,16 +216,25 @@ export class RecursiveMutex {
     const word = this.#word;
     if (!tryLockWord(word, R_STATE)) {
       if (tracer !== undefined) tracer.waitBegin(this.id, 'lock');
-      let taken = false;
+      let result: SlowLockResult = TIMED_OUT;
       try {
-        taken = await lockWordSlowAsync(word, R_STATE, deadline, options?.signal);
+        result = await lockWordSlowAsync(word, R_STATE, deadline, options?.signal, R_OWNER);
       } finally {
-        if (tracer !== undefined) tracer.waitEnd(this.id, taken);
+        if (tracer !== undefined) tracer.waitEnd(this.id, result !== TIMED_OUT);
       }
-      if (!taken) throw this.#timeout(options?.timeout);
+      if (result === TIMED_OUT) throw this.#timeout(options?.timeout);
+      if (result !== TAKEN) throw this.#recovered(result === OWNER_DIED, entry);
     }
     this.#taken(entry);
     return this.#guard;
+  }
+
+  /** Taken over from a dead owner, or taken free but unrepaired: hold it at depth 1 and return the error to report. */
+  #recovered(died: boolean, entry: HeldEntry | undefined): OwnerDiedError {
+    this.#taken(entry);
+    this.#word[R_RECOVERY] = 1;
+    const what = died ? `${ownerLabel(deadOwner)} died holding ${this.#label()}` : `${this.#label()} was released after its owner died but not marked consistent`;
+    return new OwnerDiedError(`${what}; ${threadLabel} now holds it: repair what it guards, then call markConsistent() before unlock() (unlocking without it passes this error on to the next locker)`);
   }
 
   #timeout(timeout: number | undefined): TimeoutError {

@@ -7,7 +7,9 @@
 import { TimeoutError } from './errors.js';
 import { checkHandle, HANDLE_VERSION, type HandleBase } from './handle.js';
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
-import { deadlineOf, remaining, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { quote } from './handle.js';
+import { RECHECK_MS, stayFindable } from './liveness.js';
+import { checkTimeout, deadlineOf, remaining, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { parkAsync } from './park.js';
 import { tracer } from './trace/hooks.js';
 
@@ -37,7 +39,7 @@ export class Semaphore {
       this.handle = adopted;
     } else {
       if (!Number.isInteger(permits) || permits < 0 || permits > 0x7fffffff) {
-        throw new RangeError(`new Semaphore: permits must be an integer from 0 to 2^31-1, got ${String(permits)}`);
+        throw new RangeError(`new Semaphore: permits must be an integer from 0 to 2^31-1, got ${quote(permits)}`);
       }
       const buffer = new SharedArrayBuffer(SEMAPHORE_BYTES);
       new Int32Array(buffer)[S_PERMITS] = permits; // before any other thread can see the buffer
@@ -68,6 +70,7 @@ export class Semaphore {
 
   /** Takes a permit, blocking while none is available; TimeoutError after `timeout` ms. */
   acquire(options?: WaitOptions): void {
+    if (options !== undefined) checkTimeout(options.timeout, 'Semaphore', this.name, this.id, 'acquire');
     if (this.tryAcquire()) return;
     const deadline = deadlineOf(options?.timeout);
     const word = this.#word;
@@ -81,8 +84,11 @@ export class Semaphore {
       // Announce the sleeper before re-checking the count (inside Atomics.wait): release() adds a permit and
       // then reads S_SLEEPERS, so one of us sees the other's write and no wake-up is lost.
       Atomics.add(word, S_SLEEPERS, 1);
-      Atomics.wait(word, S_PERMITS, 0, ms);
+      // At most RECHECK_MS: a release's notify(1) may pick a waiter that can never take the permit (its thread
+      // was terminated, or is stuck in sync code with this wait pending on its event loop); then we look anyway.
+      const result = Atomics.wait(word, S_PERMITS, 0, ms < RECHECK_MS ? ms : RECHECK_MS);
       Atomics.sub(word, S_SLEEPERS, 1);
+      if (result === 'timed-out') stayFindable();
       if (this.#take()) break;
     }
     if (tracer !== undefined) {
@@ -93,6 +99,7 @@ export class Semaphore {
 
   /** acquire() without blocking the event loop; `signal` aborts the wait. */
   async acquireAsync(options?: AsyncWaitOptions): Promise<void> {
+    if (options !== undefined) checkTimeout(options.timeout, 'Semaphore', this.name, this.id, 'acquireAsync');
     const signal = options?.signal;
     if (signal?.aborted === true) throw signal.reason;
     if (this.tryAcquire()) return;
@@ -106,7 +113,7 @@ export class Semaphore {
         if (ms <= 0) throw this.#timeout(options?.timeout);
         Atomics.add(word, S_SLEEPERS, 1);
         try {
-          await parkAsync(word, S_PERMITS, 0, ms, signal);
+          await parkAsync(word, S_PERMITS, 0, ms < RECHECK_MS ? ms : RECHECK_MS, signal);
         } finally {
           Atomics.sub(word, S_SLEEPERS, 1);
         }

@@ -88,7 +88,7 @@ test('from() with a malformed handle says what it got', () => {
     [{}, /got an empty object/],
     [{ ...good, version: 9 }, /version 9/],
     [{ ...good, buffer: new ArrayBuffer(8) }, /'buffer' is an ArrayBuffer, not a SharedArrayBuffer/],
-    [{ ...good, buffer: new SharedArrayBuffer(3) }, /3 bytes \(expected 8\)/],
+    [{ ...good, buffer: new SharedArrayBuffer(3) }, /3 bytes \(expected 12\)/],
     [{ ...good, id: -1 }, /bad 'id'/],
     [{ ...good, name: 7 }, /bad 'name'/],
     [{ ...good, rank: 'high' }, /rank must be a finite number/],

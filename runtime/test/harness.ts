@@ -77,3 +77,23 @@ export async function startAgent(start: (name: string, data: unknown) => TestWor
   await agent.next();
   return agent;
 }
+
+/** How long a test waits for something that must happen: far above the runtime's recheck interval, far below a hang. */
+export const WITHIN_MS = 5_000;
+
+/** The next message with this event, failing after WITHIN_MS (a bound on a hang, not a sleep the test relies on). */
+export async function expectEvent(worker: TestWorker, event: string, what: string): Promise<Record<string, unknown>> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no '${event}' within ${WITHIN_MS} ms`)), WITHIN_MS);
+  });
+  try {
+    for (;;) {
+      const message = await Promise.race([worker.next<Record<string, unknown>>(), deadline]);
+      if (message['event'] === event) return message;
+      if (message['event'] === 'failed') throw new Error(`${what}: ${JSON.stringify(message['error'])}`);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -3,6 +3,9 @@
  * against the same graph. An edge A -> B means "some thread took B while holding A"; each edge carries the
  * OrderStep (threads, locks, call sites) that created it, so a violation can show the earlier chain.
  * Edges are only ever appended, which lets each thread mirror the graph locally and catch up cheaply.
+ * It holds MAX_EDGES edges: each edge's text gets a fixed share of the arena (long call sites are shortened to
+ * fit), so the text can never run out before the edge count does. When the graph is full, new orders are no
+ * longer checked; the first thread to find it full says so once for the whole process (a process warning).
  */
 
 import type { OrderStep } from '../errors.js';
@@ -13,12 +16,15 @@ const G_LOCK = 0; // futex word guarding appends; readers that only mirror do no
 const G_EDGES = 1; // number of complete edges; stored after the edge is written, so readers see whole edges
 const G_ARENA_USED = 2; // bytes of the text arena in use
 const G_DROPPED = 3; // edges not recorded because the graph was full
-const HEADER_SLOTS = 4;
+const G_WARNED = 4; // 0 until a thread announced that the graph is full; compareExchange 0 -> 1 picks that thread
+const HEADER_SLOTS = 5;
 
 export const MAX_EDGES = 8192;
-const ARENA_BYTES = 1 << 20;
+/** Bytes of text per edge: the JSON of its OrderStep. 8192 * 512 bytes = 4 MiB, made only in checked mode. */
+const STEP_BYTES = 512;
+const ARENA_BYTES = MAX_EDGES * STEP_BYTES;
 
-const IDS_OFFSET = HEADER_SLOTS * 4; // Float64 [from, to] per edge: lock ids may exceed 2^31
+const IDS_OFFSET = 8 * Math.ceil((HEADER_SLOTS * 4) / 8); // Float64 [from, to] per edge: lock ids may exceed 2^31
 const TEXT_OFFSET = IDS_OFFSET + MAX_EDGES * 2 * 8; // Int32 [arena offset, byte length] per edge
 const ARENA_OFFSET = TEXT_OFFSET + MAX_EDGES * 2 * 4;
 export const GRAPH_BYTES = ARENA_OFFSET + ARENA_BYTES;
@@ -61,7 +67,8 @@ export class SharedLockGraph {
    */
   addUnlessCycle(from: number, to: number, step: OrderStep): OrderStep[] | undefined {
     const h = this.#header;
-    if (!tryLockWord(h, G_LOCK)) lockWordSlow(h, G_LOCK, Infinity);
+    // No owner slot (-1): the graph's lock is held only for a short append, never across anything that can block.
+    if (!tryLockWord(h, G_LOCK)) lockWordSlow(h, G_LOCK, Infinity, -1);
     try {
       this.#mirror();
       if (this.knows(from, to)) return undefined;
@@ -117,10 +124,11 @@ export class SharedLockGraph {
   #append(from: number, to: number, step: OrderStep): void {
     const h = this.#header;
     const edge = h[G_EDGES]!; // only written under G_LOCK, which we hold
-    const bytes = encoder.encode(JSON.stringify(step));
+    const bytes = encodeStep(step);
     const used = h[G_ARENA_USED]!;
     if (edge >= MAX_EDGES || used + bytes.length > ARENA_BYTES) {
       Atomics.add(h, G_DROPPED, 1);
+      if (Atomics.compareExchange(h, G_WARNED, 0, 1) === 0) warnFull();
       return;
     }
     this.#arena.set(bytes, used);
@@ -140,4 +148,22 @@ export class SharedLockGraph {
     // TextDecoder refuses views of shared memory, so copy the bytes out first.
     return JSON.parse(decoder.decode(this.#arena.slice(offset, offset + length))) as OrderStep;
   }
+}
+
+/** The step as JSON of at most STEP_BYTES bytes: its call sites are shortened (keeping their ends) until it fits. */
+function encodeStep(step: OrderStep): Uint8Array {
+  let bytes = encoder.encode(JSON.stringify(step));
+  for (let keep = 160; bytes.length > STEP_BYTES && keep >= 20; keep >>= 1) {
+    const cut = (text: string): string => (text.length > keep ? '...' + text.slice(-keep) : text);
+    bytes = encoder.encode(JSON.stringify({ ...step, heldAt: cut(step.heldAt), takenAt: cut(step.takenAt), held: cut(step.held), taken: cut(step.taken) }));
+  }
+  return bytes.length <= STEP_BYTES ? bytes : encoder.encode(JSON.stringify({ thread: step.thread, held: '?', heldAt: '?', taken: '?', takenAt: '?' }));
+}
+
+/** Said once per process, by the first thread that finds the graph full. */
+function warnFull(): void {
+  const message = `deadbolt checked mode: the lock-order graph is full (${MAX_EDGES} edges); orders between locks not seen before are no longer checked. droppedOrderEdges() counts them.`;
+  const proc = (globalThis as { process?: { emitWarning?: (message: string, type: string) => void } }).process;
+  if (typeof proc?.emitWarning === 'function') proc.emitWarning(message, 'DeadboltWarning');
+  else console.warn(message);
 }

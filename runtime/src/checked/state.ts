@@ -9,7 +9,7 @@
 import { workerThreads } from '../ids.js';
 import { GRAPH_BYTES, SharedLockGraph } from './graph.js';
 
-const GRAPH_KEY = 'deadbolt.lockGraph.v1';
+const GRAPH_KEY = 'deadbolt.lockGraph.v2'; // v2: 4 MiB arena, G_WARNED
 
 export let checking = false;
 export let graph: SharedLockGraph | undefined;
@@ -46,8 +46,23 @@ export function setChecking(on: boolean): void {
   setMode(on);
 }
 
+/**
+ * DEADBOLT_CHECK=1 in a worker that inherited no graph: the main thread did not load the runtime before creating
+ * it, so every such worker makes a graph of its own and orders taken in different workers are never compared.
+ * Nothing can share one after the fact, so say how to fix it rather than check less than the user thinks.
+ */
+function warnUnshared(): void {
+  if (workerThreads === undefined || workerThreads.isMainThread) return;
+  const message =
+    `deadbolt checked mode (DEADBOLT_CHECK=1) in worker ${workerThreads.threadId}: the main thread had not loaded ` +
+    '@deadbolt/runtime when it created this worker, so no lock-order graph is shared with it and orders are only ' +
+    'checked within this worker. Load the runtime in the main thread first, e.g. node --import @deadbolt/runtime app.js';
+  (globalThis as unknown as { process: { emitWarning(message: string, type: string): void } }).process.emitWarning(message, 'DeadboltWarning');
+}
+
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
 if (env?.['DEADBOLT_CHECK'] === '1') {
+  if (inheritedGraph() === undefined) warnUnshared();
   setChecking(true);
 } else {
   const inherited = inheritedGraph();

@@ -1,14 +1,17 @@
 /**
  * SharedQueue: a bounded, blocking queue whose items live in shared memory, so any worker holding its handle can
  * put and get. Built like Python's queue.Queue: one Mutex guards the buffer and three Conditions on it say when
- * the queue became non-empty, non-full, or fully processed (join/taskDone).
+ * the queue became non-empty, non-full, or fully processed (join/taskDone). A thread that dies holding the
+ * mutex (OwnerDiedError) leaves the queue to the next caller, which checks the buffer's invariants: the queue
+ * carries on if they hold, and is reported broken (OwnerDiedError from every call) if the death tore it.
  */
 import { Condition } from '../condition.js';
-import { TimeoutError } from '../errors.js';
-import { describeValue, HANDLE_VERSION } from '../handle.js';
+import { OwnerDiedError, TimeoutError } from '../errors.js';
+import { describeValue, HANDLE_VERSION, quote } from '../handle.js';
 import { nextLockId } from '../ids.js';
+import { LockGuard } from '../guard.js';
 import { Mutex } from '../mutex.js';
-import { deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from '../options.js';
+import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from '../options.js';
 import { tracer } from '../trace/hooks.js';
 import { jsonCodec, type QueueCodec } from './codec.js';
 import {
@@ -23,7 +26,7 @@ import {
   type QueueViews,
 } from './layout.js';
 import { openHandle, QUEUE_HANDLE_KIND, type SharedQueueHandle } from './handle.js';
-import { isEmpty, isFull, storeItem, takeItem } from './slots.js';
+import { consistencyProblem, isEmpty, isFull, storeItem, takeItem } from './slots.js';
 
 export interface SharedQueueOptions<T> {
   /** The most items the queue holds; `put` blocks (and `tryPut` returns false) when it is full. */
@@ -73,6 +76,8 @@ export class SharedQueue<T = unknown> {
   readonly #allDone: Condition;
   readonly #codec: QueueCodec<T>;
   readonly #priorityOf: ((value: T) => number) | undefined;
+  /** What #recover returns: releases the mutex, as the guard lock() returns does. */
+  #recoveredGuard!: LockGuard;
 
   /** Set by `from()` for the constructor call it makes, so rebuilding needs no public constructor overload. */
   static #adopting: { views: QueueViews; handle: SharedQueueHandle } | undefined;
@@ -80,6 +85,9 @@ export class SharedQueue<T = unknown> {
   constructor(options: SharedQueueOptions<T>) {
     const adopt = SharedQueue.#adopting;
     SharedQueue.#adopting = undefined;
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`new SharedQueue: expected options such as { capacity: 16 }, got ${quote(options)}`);
+    }
     this.#codec = options.codec ?? (jsonCodec as QueueCodec<T>);
     this.#priorityOf = options.priorityOf;
     if (adopt !== undefined) {
@@ -96,7 +104,7 @@ export class SharedQueue<T = unknown> {
       const maxItemBytes = checkPositiveInt('maxItemBytes', options.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES);
       const order = options.order ?? 'fifo';
       if (order !== 'fifo' && order !== 'lifo' && order !== 'priority') {
-        throw new RangeError(`SharedQueue order must be 'fifo', 'lifo' or 'priority', got ${String(order)}`);
+        throw new RangeError(`SharedQueue order must be 'fifo', 'lifo' or 'priority', got ${quote(order)}`);
       }
       this.#views = createQueueViews(capacity, order, maxItemBytes, options.codec ? CODEC_CUSTOM : CODEC_JSON);
       const label = options.name ?? 'queue';
@@ -119,6 +127,7 @@ export class SharedQueue<T = unknown> {
       };
     }
     this.id = this.handle.id;
+    this.#recoveredGuard = new LockGuard(this.#mutex);
     this.order = orderOf(this.#views);
     this.capacity = this.#views.capacity;
     this.maxItemBytes = this.#views.maxItemBytes;
@@ -147,10 +156,11 @@ export class SharedQueue<T = unknown> {
 
   /** Puts `value`, blocking while the queue is full. Throws TimeoutError if `timeout` ms pass first. */
   put(value: T, options: PutOptions = {}): void {
+    checkTimeout(options.timeout, 'SharedQueue', this.name, this.id, 'put');
     const bytes = this.#encode(value);
     const priority = this.#priorityFor(value, options.priority);
     const deadline = deadlineOf(options.timeout);
-    const guard = this.#mutex.lock({ timeout: remaining(deadline) });
+    const guard = this.#lock({ timeout: remaining(deadline) });
     try {
       while (isFull(this.#views)) this.#wait(this.#notFull, deadline, 'put');
       this.#store(bytes, priority);
@@ -163,7 +173,7 @@ export class SharedQueue<T = unknown> {
   tryPut(value: T, options: { priority?: number } = {}): boolean {
     const bytes = this.#encode(value);
     const priority = this.#priorityFor(value, options.priority);
-    const guard = this.#mutex.lock();
+    const guard = this.#lock(undefined);
     try {
       if (isFull(this.#views)) return false;
       this.#store(bytes, priority);
@@ -175,11 +185,12 @@ export class SharedQueue<T = unknown> {
 
   /** Like `put`, but waits without blocking the event loop; rejects with TimeoutError or the signal's reason. */
   async putAsync(value: T, options: PutAsyncOptions = {}): Promise<void> {
+    checkTimeout(options.timeout, 'SharedQueue', this.name, this.id, 'putAsync');
     throwIfAborted(options.signal);
     const bytes = this.#encode(value);
     const priority = this.#priorityFor(value, options.priority);
     const deadline = deadlineOf(options.timeout);
-    const guard = await this.#mutex.lockAsync(asyncOptions(deadline, options.signal));
+    const guard = await this.#lockAsync(asyncOptions(deadline, options.signal));
     try {
       while (isFull(this.#views)) await this.#waitAsync(this.#notFull, deadline, options.signal, 'putAsync');
       this.#store(bytes, priority);
@@ -190,8 +201,9 @@ export class SharedQueue<T = unknown> {
 
   /** Takes the next item, blocking while the queue is empty. Throws TimeoutError if `timeout` ms pass first. */
   get(options: WaitOptions = {}): T {
+    checkTimeout(options.timeout, 'SharedQueue', this.name, this.id, 'get');
     const deadline = deadlineOf(options.timeout);
-    const guard = this.#mutex.lock({ timeout: remaining(deadline) });
+    const guard = this.#lock({ timeout: remaining(deadline) });
     let bytes: Uint8Array;
     try {
       while (isEmpty(this.#views)) this.#wait(this.#notEmpty, deadline, 'get');
@@ -204,7 +216,7 @@ export class SharedQueue<T = unknown> {
 
   /** Takes the next item if there is one; `undefined` when the queue is empty. */
   tryGet(): T | undefined {
-    const guard = this.#mutex.lock();
+    const guard = this.#lock(undefined);
     let bytes: Uint8Array;
     try {
       if (isEmpty(this.#views)) return undefined;
@@ -217,9 +229,10 @@ export class SharedQueue<T = unknown> {
 
   /** Like `get`, but waits without blocking the event loop; rejects with TimeoutError or the signal's reason. */
   async getAsync(options: AsyncWaitOptions = {}): Promise<T> {
+    checkTimeout(options.timeout, 'SharedQueue', this.name, this.id, 'getAsync');
     throwIfAborted(options.signal);
     const deadline = deadlineOf(options.timeout);
-    const guard = await this.#mutex.lockAsync(asyncOptions(deadline, options.signal));
+    const guard = await this.#lockAsync(asyncOptions(deadline, options.signal));
     let bytes: Uint8Array;
     try {
       while (isEmpty(this.#views)) await this.#waitAsync(this.#notEmpty, deadline, options.signal, 'getAsync');
@@ -235,7 +248,7 @@ export class SharedQueue<T = unknown> {
    * Throws a RangeError when called more times than items were put.
    */
   taskDone(): void {
-    const guard = this.#mutex.lock();
+    const guard = this.#lock(undefined);
     try {
       const header = this.#views.header;
       const unfinished = header[H_UNFINISHED]!;
@@ -251,8 +264,9 @@ export class SharedQueue<T = unknown> {
 
   /** Blocks until every item put so far has been marked with `taskDone`. Throws TimeoutError after `timeout` ms. */
   join(options: WaitOptions = {}): void {
+    checkTimeout(options.timeout, 'SharedQueue', this.name, this.id, 'join');
     const deadline = deadlineOf(options.timeout);
-    const guard = this.#mutex.lock({ timeout: remaining(deadline) });
+    const guard = this.#lock({ timeout: remaining(deadline) });
     try {
       while (this.#views.header[H_UNFINISHED]! > 0) this.#wait(this.#allDone, deadline, 'join');
     } finally {
@@ -262,9 +276,10 @@ export class SharedQueue<T = unknown> {
 
   /** Like `join`, without blocking the event loop. */
   async joinAsync(options: AsyncWaitOptions = {}): Promise<void> {
+    checkTimeout(options.timeout, 'SharedQueue', this.name, this.id, 'joinAsync');
     throwIfAborted(options.signal);
     const deadline = deadlineOf(options.timeout);
-    const guard = await this.#mutex.lockAsync(asyncOptions(deadline, options.signal));
+    const guard = await this.#lockAsync(asyncOptions(deadline, options.signal));
     try {
       while (this.#views.header[H_UNFINISHED]! > 0) {
         await this.#waitAsync(this.#allDone, deadline, options.signal, 'joinAsync');
@@ -272,6 +287,54 @@ export class SharedQueue<T = unknown> {
     } finally {
       guard.unlock();
     }
+  }
+
+  /** Takes the queue's mutex; if its holder died, checks the buffer before going on (see #repair). */
+  #lock(options: WaitOptions | undefined): LockGuard {
+    try {
+      return this.#mutex.lock(options);
+    } catch (error) {
+      if (!(error instanceof OwnerDiedError)) throw error;
+      return this.#recovered();
+    }
+  }
+
+  async #lockAsync(options: AsyncWaitOptions): Promise<LockGuard> {
+    try {
+      return await this.#mutex.lockAsync(options);
+    } catch (error) {
+      if (!(error instanceof OwnerDiedError)) throw error;
+      return this.#recovered();
+    }
+  }
+
+  /** #repair for a lock just taken: on a torn queue, release the lock (unrepaired) before throwing. */
+  #recovered(): LockGuard {
+    try {
+      this.#repair();
+    } catch (error) {
+      this.#mutex.unlock();
+      throw error;
+    }
+    return this.#recoveredGuard;
+  }
+
+  /**
+   * The mutex is held after its previous holder died. A put or get is short and writes the count last, so a
+   * death inside one usually leaves the buffer as it was; if the invariants hold the queue is marked consistent
+   * and carries on. Otherwise it throws with the lock still unrepaired, so every later call, on taking the lock,
+   * lands here and reports the same.
+   */
+  #repair(): void {
+    const problem = consistencyProblem(this.#views);
+    if (problem !== undefined) {
+      throw new OwnerDiedError(`SharedQueue${this.#label()} is broken: a thread died while changing it (${problem})`);
+    }
+    this.#mutex.markConsistent();
+    // Waiters may have slept through a wake-up the dead thread owed them; a spurious one makes them look again.
+    this.#notEmpty.notifyAll();
+    this.#notFull.notifyAll();
+    this.#allDone.notifyAll();
   }
 
   /** Encodes and size-checks before any lock is taken, so a bad item never touches shared memory. */
@@ -297,7 +360,7 @@ export class SharedQueue<T = unknown> {
     }
     const p = explicit ?? (this.#priorityOf ? this.#priorityOf(value) : 0);
     if (typeof p !== 'number' || Number.isNaN(p)) {
-      throw new RangeError(`SharedQueue${this.#label()}: priority must be a number, got ${String(p)}`);
+      throw new RangeError(`SharedQueue${this.#label()}: priority must be a number, got ${quote(p)}`);
     }
     return p;
   }
@@ -326,6 +389,8 @@ export class SharedQueue<T = unknown> {
       if (left === 0) throw this.#timeout(op);
       cond.wait({ timeout: left });
     } catch (error) {
+      // Re-taking the mutex after the wait found its last holder dead: check the queue, then look again.
+      if (error instanceof OwnerDiedError) return this.#repair();
       cond.notify();
       throw error instanceof TimeoutError ? this.#timeout(op) : error;
     }
@@ -337,6 +402,7 @@ export class SharedQueue<T = unknown> {
       if (left === 0) throw this.#timeout(op);
       await cond.waitAsync(asyncOptions(deadline, signal));
     } catch (error) {
+      if (error instanceof OwnerDiedError) return this.#repair();
       cond.notify();
       throw error instanceof TimeoutError ? this.#timeout(op) : error;
     }
@@ -360,7 +426,8 @@ function asyncOptions(deadline: number, signal: AbortSignal | undefined): AsyncW
 
 function checkPositiveInt(what: string, n: unknown): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 2 ** 30) {
-    throw new RangeError(`SharedQueue ${what} must be a positive integer, got ${String(n)}`);
+    const message = `new SharedQueue: ${what} must be an integer from 1 to 2^30, got ${quote(n)}`;
+    throw typeof n === 'number' ? new RangeError(message) : new TypeError(message);
   }
   return n;
 }

@@ -9,6 +9,7 @@ import {
   H_FREE_TOP,
   H_HEAD,
   H_ORDER,
+  H_UNFINISHED,
   ORDER_CODES,
   type QueueViews,
 } from './layout.js';
@@ -26,6 +27,44 @@ export function isFull(v: QueueViews): boolean {
 
 export function isEmpty(v: QueueViews): boolean {
   return v.header[H_COUNT]! === 0;
+}
+
+/**
+ * Checks the invariants a put or take keeps, after a thread died holding the mutex: a sentence naming the first
+ * one broken, or undefined when the buffer is whole. Every item in the queue is reachable exactly once and within
+ * its slot, and for priority queues the free stack and the heap together hold every slot once, in heap order.
+ */
+export function consistencyProblem(v: QueueViews): string | undefined {
+  const h = v.header;
+  const n = h[H_COUNT]!;
+  const cap = v.capacity;
+  if (!(n >= 0 && n <= cap)) return `count ${n} outside 0..${cap}`;
+  if (h[H_UNFINISHED]! < n) return `${h[H_UNFINISHED]} unfinished tasks for ${n} items`;
+  const order = h[H_ORDER]!;
+  const live: number[] = [];
+  if (order === FIFO) {
+    const head = h[H_HEAD]!;
+    if (!(head >= 0 && head < cap)) return `head ${head} outside 0..${cap - 1}`;
+    for (let i = 0; i < n; i++) live.push((head + i) % cap);
+  } else if (order === LIFO) {
+    for (let i = 0; i < n; i++) live.push(i);
+  } else {
+    const top = h[H_FREE_TOP]!;
+    if (top + n !== cap) return `${top} free slots and ${n} items in ${cap} slots`;
+    const seen = new Uint8Array(cap);
+    for (let i = 0; i < top + n; i++) {
+      const slot = i < top ? v.free[i]! : v.heap[i - top]!;
+      if (!(slot >= 0 && slot < cap) || seen[slot] === 1) return `slot ${slot} listed twice or out of range`;
+      seen[slot] = 1;
+    }
+    for (let i = 1; i < n; i++) if (before(v, v.heap[i]!, v.heap[(i - 1) >> 1]!)) return `heap out of order at ${i}`;
+    for (let i = 0; i < n; i++) live.push(v.heap[i]!);
+  }
+  for (const slot of live) {
+    const length = v.slotLength[slot]!;
+    if (!(length >= 0 && length <= v.maxItemBytes)) return `item length ${length} in slot ${slot}`;
+  }
+  return undefined;
 }
 
 /**
