@@ -54,6 +54,11 @@ const node = {
   external: ['vscode'],
 };
 
+// A production build leaves no map from an earlier development build beside its bundles.
+// (tsc's own output under dist/src, dist/test, ... is not shipped and keeps its maps.)
+if (production) {
+  for (const bundle of ['extension.js', 'server.js', 'analysisWorker.js', 'dap.js', 'panel/webview.js']) rmSync(join(dist, `${bundle}.map`), { force: true });
+}
 // The stylesheet is copied first so a failing bundle never leaves a panel without it.
 rmSync(join(dist, 'panel'), { recursive: true, force: true });
 mkdirSync(join(dist, 'panel'), { recursive: true });
