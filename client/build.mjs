@@ -1,7 +1,8 @@
 // Bundles everything the extension ships with esbuild (the one bundler): the extension host code, the language
 // server and debug adapter from server/, and the webview script. `tsc -b` only type-checks; this makes dist/.
+// `--production` (what scripts/package-vsix.mjs builds) minifies and writes no source maps and no map links.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +19,33 @@ const importMetaShim = {
   define: { 'import.meta.url': '__import_meta_url' },
 };
 
+/**
+ * The adapter compiles TypeScript programs with esbuild's JS API, which drives an esbuild executable. The native one
+ * is specific to an OS and CPU, and the VSIX is one package for every platform, so the bundled adapter uses
+ * esbuild-wasm instead: the same API and version, run as WebAssembly by `node`. It cannot be bundled (it finds its
+ * files relative to itself), so dap.js requires the copy that ships beside it (copied below).
+ */
+const esbuildAsWasm = {
+  name: 'esbuild-as-wasm',
+  setup(b) {
+    b.onResolve({ filter: /^esbuild$/ }, () => ({ path: './esbuild-wasm/lib/main.js', external: true }));
+  },
+};
+const esbuildVersion = require('esbuild/package.json').version;
+const wasmDir = dirname(require.resolve('esbuild-wasm/package.json'));
+const wasmVersion = JSON.parse(readFileSync(join(wasmDir, 'package.json'), 'utf8')).version;
+if (wasmVersion !== esbuildVersion) {
+  // The adapter is tested with the native esbuild; the VSIX must run the same compiler.
+  throw new Error(`esbuild-wasm ${wasmVersion} differs from esbuild ${esbuildVersion}: install esbuild-wasm@${esbuildVersion} in client/`);
+}
+
 const node = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: true,
+  // Maps help while developing; the VSIX ships none, so a production bundle carries no link to a missing map.
+  sourcemap: !production,
   minify: production,
   // Minified or not, classes and functions keep their names: stack traces and any name-based checks stay readable.
   keepNames: true,
@@ -32,6 +54,11 @@ const node = {
   external: ['vscode'],
 };
 
+// A production build leaves no map from an earlier development build beside its bundles.
+// (tsc's own output under dist/src, dist/test, ... is not shipped and keeps its maps.)
+if (production) {
+  for (const bundle of ['extension.js', 'server.js', 'analysisWorker.js', 'dap.js', 'panel/webview.js']) rmSync(join(dist, `${bundle}.map`), { force: true });
+}
 // The stylesheet is copied first so a failing bundle never leaves a panel without it.
 rmSync(join(dist, 'panel'), { recursive: true, force: true });
 mkdirSync(join(dist, 'panel'), { recursive: true });
@@ -47,15 +74,14 @@ await Promise.all([
     ...importMetaShim,
     entryPoints: [join(server, 'src', 'dap', 'main.ts')],
     outfile: join(dist, 'dap.js'),
-    // esbuild's API inside the adapter finds its binary through ESBUILD_BINARY_PATH (below), not require.resolve.
-    logOverride: { 'require-resolve-not-external': 'silent' },
+    plugins: [esbuildAsWasm],
   }),
   build({
     bundle: true,
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    sourcemap: true,
+    sourcemap: !production,
     minify: production,
     logLevel: 'warning',
     entryPoints: [join(here, 'webview', 'main.ts')],
@@ -64,12 +90,20 @@ await Promise.all([
 ]);
 
 // The debug adapter preloads the runtime's tracer into the debugged program, which runs outside the bundle,
-// so the tracer's compiled files ship next to dap.js.
+// so the tracer's compiled files ship next to dap.js (without maps in production, and then without links to them).
 const runtimeDir = dirname(require.resolve('@deadbolt/runtime/package.json'));
 const traceDir = join(runtimeDir, 'dist', 'src', 'trace');
 if (existsSync(traceDir)) {
   rmSync(join(dist, 'trace'), { recursive: true, force: true });
-  cpSync(traceDir, join(dist, 'trace'), { recursive: true, filter: (p) => !p.endsWith('.d.ts') && !p.endsWith('.d.ts.map') });
+  const shipped = (p) => !p.endsWith('.d.ts') && !p.endsWith('.d.ts.map') && !(production && p.endsWith('.map'));
+  cpSync(traceDir, join(dist, 'trace'), { recursive: true, filter: shipped });
+  if (production) {
+    for (const file of readdirSync(join(dist, 'trace'), { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.js')) continue;
+      const path = join(dist, 'trace', file);
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+    }
+  }
   // The tracer is ESM, and the extension's package.json (no "type") would make Node read it as CommonJS.
   writeFileSync(join(dist, 'trace', 'package.json'), '{ "type": "module" }\n');
 }
@@ -77,14 +111,12 @@ if (existsSync(traceDir)) {
 // VSIX carries them and the links work offline and match the installed version.
 rmSync(join(dist, 'docs'), { recursive: true, force: true });
 cpSync(join(here, '..', 'docs', 'rules'), join(dist, 'docs', 'rules'), { recursive: true });
-// The adapter compiles TypeScript programs with esbuild's JS API (bundled into dap.js), which runs esbuild's native
-// binary; the binary cannot be bundled, so it ships beside dap.js and the extension points ESBUILD_BINARY_PATH at it.
-// This makes the VSIX specific to the platform it was built on.
-const esbuildPlatform = `@esbuild/${process.platform}-${process.arch}`;
-const esbuildBinary = join(dirname(require.resolve(`${esbuildPlatform}/package.json`)), 'bin', 'esbuild');
+// esbuild-wasm's files, as its package lays them out (lib/main.js runs `node bin/esbuild`, which loads esbuild.wasm).
 rmSync(join(dist, 'esbuild'), { recursive: true, force: true });
-mkdirSync(join(dist, 'esbuild'), { recursive: true });
-copyFileSync(esbuildBinary, join(dist, 'esbuild', 'esbuild'));
-chmodSync(join(dist, 'esbuild', 'esbuild'), 0o755);
+rmSync(join(dist, 'esbuild-wasm'), { recursive: true, force: true });
+for (const file of ['package.json', 'LICENSE.md', 'lib/main.js', 'bin/esbuild', 'esbuild.wasm', 'wasm_exec.js', 'wasm_exec_node.js']) {
+  mkdirSync(dirname(join(dist, 'esbuild-wasm', file)), { recursive: true });
+  cpSync(join(wasmDir, file), join(dist, 'esbuild-wasm', file));
+}
 
-console.log(`client: bundled extension, server, debug adapter and webview into ${dist}${production ? ' (minified)' : ''}`);
+console.log(`client: bundled extension, server, debug adapter and webview into ${dist}${production ? ' (production: minified, no source maps)' : ''}`);

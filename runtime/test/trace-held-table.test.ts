@@ -51,3 +51,21 @@ test('allocation fails cleanly once every table is taken', () => {
   assert.ok(HeldTableWriter.allocate(views, 1));
   assert.equal(HeldTableWriter.allocate(views, 2), undefined);
 });
+
+test('lock ids above 32 bits are listed and released exactly', () => {
+  // A worker that loads the runtime before the main thread draws ids from base threadId * 2^32, and Node before
+  // 20.16 (no process.getBuiltinModule) from a random base near 2^52: ids must survive the table whole.
+  const views = viewsOf(createTraceBuffer(4, 1));
+  const table = HeldTableWriter.allocate(views, 1)!;
+  const big = 3 * 2 ** 32 + 7;
+  const huge = 2 ** 52 + 2 ** 40 + 5;
+  table.add(big, 1, true);
+  table.add(7, 2, true);
+  table.add(huge, 3, false);
+  assert.deepEqual(readHeldTables(views)[0]!.held.map((h) => h.lock), [big, 7, huge]);
+  assert.equal(table.remove(7), true, 'the id 7 is not mistaken for 3 * 2^32 + 7');
+  assert.deepEqual(table.entries().map((h) => h.lock), [big, huge]);
+  assert.equal(table.remove(huge), true);
+  assert.equal(table.remove(big), true);
+  assert.deepEqual(readHeldTables(views)[0]!.held, []);
+});

@@ -101,8 +101,9 @@ test('workers are named (also with an explicit execArgv), their holds point at t
   );
   const r = run(file);
   assert.equal(await r.exit, 0);
-  const names = events(r).filter((e) => e.type === 'thread-name').map((e) => (e as { name: string }).name);
-  assert.deepEqual(names, ['alpha', 'named']);
+  const named = events(r).filter((e) => e.type === 'thread-name') as { thread: number; name: string }[];
+  // The second has no name option: it is shown by its thread id, not its file name (every worker of a file would share that).
+  assert.deepEqual(named.map((e) => e.name), ['alpha', `worker #${named[1]!.thread}`]);
   const exits = new Set(events(r).filter((e) => e.type === 'thread-exit').map((e) => e.thread));
   const workers = events(r).filter((e) => e.type === 'thread-name').map((e) => e.thread);
   for (const w of workers) assert.ok(exits.has(w), `exit of worker ${w} seen`);
@@ -144,4 +145,11 @@ test('without DEADBOLT_TRACE the preload leaves the program alone', async () => 
   assert.equal(await r.exit, 0);
   assert.equal(r.batches.length, 0);
   assert.equal(r.stdout().trim(), 'Worker', 'the Worker class is the original one');
+});
+
+test('a worker is shown by its name option, or by its thread id when it has none', async () => {
+  const { threadName } = await import('../src/trace/worker-patch.js');
+  assert.equal(threadName('teller', 4), 'teller');
+  assert.equal(threadName(undefined, 4), 'worker #4');
+  assert.equal(threadName('  ', 7), 'worker #7');
 });

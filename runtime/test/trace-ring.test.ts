@@ -33,6 +33,14 @@ test('records come back in order with every field and the timestamp', () => {
   assert.deepEqual(drainAll(reader), [], 'a drained ring reads nothing more');
 });
 
+test('a record carries lock ids above 32 bits whole', () => {
+  const { writer, reader } = ring();
+  const id = 2 ** 52 + 2 ** 33 + 9;
+  writer.write(RecordKind.WaitBegin, 2, id, 0, -1, 1);
+  writer.write(RecordKind.Created, 2, 5 * 2 ** 32, 0, -1);
+  assert.deepEqual(drainAll(reader).map((r) => r.a), [id, 5 * 2 ** 32]);
+});
+
 test('the ring wraps around many times without losing or reordering records', () => {
   const { writer, reader } = ring(4);
   const seen: number[] = [];

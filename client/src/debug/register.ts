@@ -2,7 +2,6 @@
  * The `deadbolt` debug type's editor side: a configuration provider (defaults and F5 on the active file) and an
  * adapter factory that runs the bundled adapter as `node <extension>/dist/dap.js`.
  */
-import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { completeLaunchConfig, runnableFile } from './launchConfig.js';
 
@@ -31,10 +30,8 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
 
   createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
     const adapter = vscode.Uri.joinPath(this.extensionUri, 'dist', 'dap.js').fsPath;
-    // The adapter compiles TypeScript programs with esbuild, whose native binary ships beside it (see build.mjs).
-    const esbuild = vscode.Uri.joinPath(this.extensionUri, 'dist', 'esbuild', 'esbuild').fsPath;
-    const env: Record<string, string> = existsSync(esbuild) ? { ESBUILD_BINARY_PATH: esbuild } : {};
-    return new vscode.DebugAdapterExecutable('node', [adapter], { env });
+    // The adapter compiles TypeScript programs with esbuild-wasm, which ships beside it (see build.mjs): no native binary.
+    return new vscode.DebugAdapterExecutable('node', [adapter]);
   }
 }
 

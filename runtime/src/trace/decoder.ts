@@ -23,7 +23,7 @@ export class TraceDecoder {
       case RecordKind.ThreadStart:
         return { type: 'thread-start', thread: r.thread, time: r.time };
       case RecordKind.ThreadName:
-        return { type: 'thread-name', thread: r.a, name: this.string(r.b) ?? `worker ${r.a}`, parent: r.thread };
+        return { type: 'thread-name', thread: r.a, name: this.string(r.b) ?? `worker #${r.a}`, parent: r.thread };
       case RecordKind.ThreadExit:
         return { type: 'thread-exit', thread: r.a, code: r.b, time: r.time };
       case RecordKind.ThreadError:

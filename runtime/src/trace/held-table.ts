@@ -4,9 +4,15 @@
  * holders, and a table outlives its thread, which is how a worker that died holding a lock is caught.
  */
 import {
+  E_FLAGS,
+  E_LOCK_HIGH,
+  E_LOCK_LOW,
+  E_SITE,
   ENTRY_EXACT,
   ENTRY_WORDS,
   H_NEXT_TABLE,
+  highWord,
+  joinWords,
   MAX_HELD,
   T_COUNT,
   T_ENTRIES,
@@ -66,9 +72,10 @@ export class HeldTableWriter {
       return;
     }
     const e = this.base + T_ENTRIES + this.count * ENTRY_WORDS;
-    i32[e] = lock;
-    i32[e + 1] = site;
-    i32[e + 2] = exact ? ENTRY_EXACT : 0;
+    i32[e + E_LOCK_LOW] = lock;
+    i32[e + E_LOCK_HIGH] = highWord(lock);
+    i32[e + E_SITE] = site;
+    i32[e + E_FLAGS] = exact ? ENTRY_EXACT : 0;
     // The count goes last, so a reader that sees it also tends to see the entry (a hint; see the class comment).
     i32[this.base + T_COUNT] = ++this.count;
   }
@@ -78,14 +85,18 @@ export class HeldTableWriter {
     const i32 = this.i32;
     const base = this.base;
     const lastIndex = this.count - 1;
+    // Both words of the id are compared: entries hold them as stored Int32 values (see highWord in layout.ts).
+    const low = lock | 0;
+    const high = highWord(lock);
     // Locks are mostly released in reverse order of taking them: the last entry is the usual hit, with nothing to move.
-    if (lastIndex >= 0 && i32[base + T_ENTRIES + lastIndex * ENTRY_WORDS] === lock) {
+    const last = base + T_ENTRIES + lastIndex * ENTRY_WORDS;
+    if (lastIndex >= 0 && i32[last + E_LOCK_LOW] === low && i32[last + E_LOCK_HIGH] === high) {
       i32[base + T_COUNT] = --this.count;
       return true;
     }
     for (let k = lastIndex - 1; k >= 0; k--) {
       const e = base + T_ENTRIES + k * ENTRY_WORDS;
-      if (i32[e] !== lock) continue;
+      if (i32[e + E_LOCK_LOW] !== low || i32[e + E_LOCK_HIGH] !== high) continue;
       // Shift later entries down so the table stays in acquisition order (the stack view shows holds in that order).
       i32.copyWithin(e, e + ENTRY_WORDS, base + T_ENTRIES + this.count * ENTRY_WORDS);
       i32[base + T_COUNT] = --this.count;
@@ -133,7 +144,7 @@ function readEntries(i32: Int32Array, base: number, count: number): HeldEntry[] 
   const held: HeldEntry[] = [];
   for (let k = 0; k < count; k++) {
     const e = base + T_ENTRIES + k * ENTRY_WORDS;
-    held.push({ lock: i32[e]!, site: i32[e + 1]!, exact: (i32[e + 2]! & ENTRY_EXACT) !== 0 });
+    held.push({ lock: joinWords(i32[e + E_LOCK_LOW]!, i32[e + E_LOCK_HIGH]!), site: i32[e + E_SITE]!, exact: (i32[e + E_FLAGS]! & ENTRY_EXACT) !== 0 });
   }
   return held;
 }

@@ -39,8 +39,10 @@ export const S_B = 4;
 export const S_C = 5;
 /** Slot words 6-7 hold a float64 timestamp (ms since the epoch); 6 is even, so the Float64 view index is slot/2 + 3. */
 export const S_TIME = 6;
+/** Slot word: the high 32 bits of `a`, which is a lock id in most records, and lock ids are integers up to 2^53. */
+export const S_A_HIGH = 8;
 /** First payload word; string chunks carry UTF-8 bytes from here to the end of the slot. */
-export const S_PAYLOAD = 8;
+export const S_PAYLOAD = 9;
 export const PAYLOAD_BYTES = (SLOT_WORDS - S_PAYLOAD) * 4;
 
 /** Locks one thread can be seen holding at once; more are counted in the overflow word but not listed. */
@@ -52,12 +54,32 @@ export const T_OWNER = 0;
 export const T_COUNT = 2;
 /** Table word: entries that did not fit. */
 export const T_OVERFLOW = 3;
-/** First entry word; each entry is (lock id, site id, flags). */
+/** First entry word; each entry is (lock id low word, lock id high word, site id, flags). */
 export const T_ENTRIES = 4;
-export const ENTRY_WORDS = 3;
+export const ENTRY_WORDS = 4;
+/** Entry words, relative to the entry's first word. */
+export const E_LOCK_LOW = 0;
+export const E_LOCK_HIGH = 1;
+export const E_SITE = 2;
+export const E_FLAGS = 3;
 export const TABLE_WORDS = T_ENTRIES + MAX_HELD * ENTRY_WORDS;
 /** Entry flag: the site was captured for this very acquisition (not reused from an earlier sampled one). */
 export const ENTRY_EXACT = 1;
+
+/**
+ * Lock ids are integers up to 2^53, not 32-bit values: a worker that loads the runtime before the main thread draws
+ * them from base threadId * 2^32, and on Node before 20.16 (no process.getBuiltinModule) every thread draws them
+ * from a random base near 2^52. So an id takes two Int32 words: the low word (`id | 0`, the id modulo 2^32) and the
+ * high word below. Storing only the low word once made releases unmatchable, and the adapter saw locks held forever.
+ */
+export function highWord(id: number): number {
+  return Math.floor(id / 0x1_0000_0000);
+}
+
+/** The id whose words are `low` (read as unsigned) and `high`. */
+export function joinWords(low: number, high: number): number {
+  return high * 0x1_0000_0000 + (low >>> 0);
+}
 
 /** Record kinds. Ids never change meaning: the collector and the adapter may be built apart from the program. */
 export const RecordKind = {

@@ -11,6 +11,7 @@ import {
   PAYLOAD_BYTES,
   RecordKind,
   S_A,
+  S_A_HIGH,
   S_B,
   S_C,
   S_KIND,
@@ -19,6 +20,8 @@ import {
   S_THREAD,
   S_TIME,
   SLOT_WORDS,
+  highWord,
+  joinWords,
   type TraceViews,
 } from './layout.js';
 
@@ -49,7 +52,10 @@ export class RingWriter {
     this.nudgeMask = Math.max(1, v.capacity >> 2) - 1;
   }
 
-  /** Publishes one record; returns false when the collector has closed the ring (nothing is listening any more). */
+  /**
+   * Publishes one record; returns false when the collector has closed the ring (nothing is listening any more).
+   * `a` may be any safe integer (it is a lock id in most records); `b` and `c` are stored as 32-bit integers.
+   */
   write(kind: RecordKind, thread: number, a: number, b: number, c: number, time = 0): boolean {
     const slot = this.claim();
     if (slot < 0) return false;
@@ -57,6 +63,7 @@ export class RingWriter {
     i32[slot + S_KIND] = kind;
     i32[slot + S_THREAD] = thread;
     i32[slot + S_A] = a;
+    i32[slot + S_A_HIGH] = highWord(a);
     i32[slot + S_B] = b;
     i32[slot + S_C] = c;
     f64[(slot + S_TIME) >> 1] = time;
@@ -76,6 +83,7 @@ export class RingWriter {
       i32[slot + S_KIND] = RecordKind.StringChunk;
       i32[slot + S_THREAD] = thread;
       i32[slot + S_A] = id;
+      i32[slot + S_A_HIGH] = highWord(id);
       i32[slot + S_B] = bytes.length;
       i32[slot + S_C] = offset;
       u8.set(bytes.subarray(offset, offset + length), (slot + S_PAYLOAD) * 4);
@@ -147,7 +155,7 @@ export class RingReader {
         const record: RawRecord = {
           kind,
           thread: i32[slot + S_THREAD]!,
-          a: i32[slot + S_A]!,
+          a: joinWords(i32[slot + S_A]!, i32[slot + S_A_HIGH]!),
           b: i32[slot + S_B]!,
           c: i32[slot + S_C]!,
           time: f64[(slot + S_TIME) >> 1]!,

@@ -1,13 +1,14 @@
 /**
  * Wraps `worker_threads.Worker` so every worker the program creates starts traced: Node 20 runs `--import`
  * preloads in the main thread only, so the worker runs our bootstrap first, which installs the tracer and then
- * imports the real entry. The wrapper also names the worker (its `name` option, else its file name) and reports its exit.
+ * imports the real entry. The wrapper also names the worker (its `name` option, else "worker #<threadId>": a file
+ * name would call every worker started from worker.ts "worker") and reports its exit.
  * For a TypeScript program the adapter has compiled, it also runs the compiled module of a worker named by its
  * `.ts` source (or by the `.js` path NodeNext style gives that source), since Node 20 cannot run `.ts` itself.
  */
 import { existsSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as workerThreads from 'node:worker_threads';
 import { WORKER_ENTRY_KEY } from './thread-setup.js';
@@ -50,7 +51,7 @@ export function patchWorker(tracer: RingTracer, bootstrap: URL): void {
       super(entry === undefined ? filename : bootstrap, options);
       if (entry !== undefined) workerThreads.setEnvironmentData(WORKER_ENTRY_KEY, undefined);
       const child = this.threadId;
-      tracer.threadName(child, options.name ?? (entry === undefined ? `eval worker ${child}` : nameOf(entry)));
+      tracer.threadName(child, threadName(options.name, child));
       // An 'exit' listener only observes; ('error' would not be safe: listening to it stops the error from crashing the program).
       this.on('exit', (code: number) => tracer.threadExit(child, code));
     }
@@ -108,7 +109,7 @@ function within(root: string, path: string): string | undefined {
   return rel.split(sep).join('/');
 }
 
-function nameOf(href: string): string {
-  if (!href.startsWith('file:')) return 'worker';
-  return basename(new URL(href).pathname).replace(/\.[cm]?[jt]s$/, '');
+/** The name the debugger shows for a worker: its `name` option when it has a non-blank one, else its thread id. */
+export function threadName(name: string | undefined, threadId: number): string {
+  return typeof name === 'string' && name.trim() !== '' ? name : `worker #${threadId}`;
 }

@@ -1,5 +1,33 @@
-/** Entry point of `deadbolt-dap`: serves one debug session over stdin/stdout (or `--server=<port>` for adapter development). */
+/**
+ * Entry point of `deadbolt-dap`: answers --help and --version, else serves one debug session over stdin/stdout (or
+ * `--server=<port>` for adapter development).
+ */
 import { DebugSession } from '@vscode/debugadapter';
+import { packageVersion } from '../cli/version.js';
 import { DeadboltDebugSession } from './session.js';
+
+const USAGE = `usage: deadbolt-dap [--server=<port>]
+       deadbolt-dap --help | --version
+
+The Deadbolt debug adapter (debug type "deadbolt"): editors start it and speak the Debug Adapter Protocol over
+stdin/stdout. It runs a Node.js program (.js, .mjs or .ts) with lock tracing and stops when its threads deadlock.
+--server=<port> serves sessions on a TCP port instead, for developing the adapter.
+`;
+
+const args = process.argv.slice(2);
+// Answered before the session starts: it would otherwise sit waiting for a client on stdin.
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (args.includes('--version') || args.includes('-v')) {
+  process.stdout.write(`${packageVersion()}\n`);
+  process.exit(0);
+}
+const unknown = args.find((a) => !a.startsWith('--server='));
+if (unknown !== undefined) {
+  process.stderr.write(`deadbolt-dap: unknown argument '${unknown}'\n${USAGE}`);
+  process.exit(2);
+}
 
 DebugSession.run(DeadboltDebugSession);

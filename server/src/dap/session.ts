@@ -97,7 +97,7 @@ export class DeadboltDebugSession extends DebugSession {
       threads: this.graph
         .allThreads()
         .filter((t) => t.state !== 'exited')
-        .map((t) => ({ id: dapThreadId(t.id), name: t.name })),
+        .map((t) => ({ id: dapThreadId(t.id), name: this.graph.threadLabel(t.id) })),
     };
     this.sendResponse(response);
   }

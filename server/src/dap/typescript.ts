@@ -128,7 +128,7 @@ function typeScriptFiles(root: string): string[] {
   return found;
 }
 
-/** `dir/name.ts` -> `dir/name.mjs` (so a worker's default thread name stays its file name), kept unique. */
+/** `dir/name.ts` -> `dir/name.mjs` (so frames and messages still read as the source's name), kept unique. */
 function outputNamesFor(sources: string[]): Map<string, string> {
   const names = new Map<string, string>();
   const taken = new Set<string>();

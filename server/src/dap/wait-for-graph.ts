@@ -74,7 +74,7 @@ export class WaitForGraph {
         case 'thread-start':
         case 'thread-name': {
           const known = this.threads.get(e.thread);
-          const thread = known ?? { id: e.thread, name: `worker ${e.thread}`, state: 'running', held: [] };
+          const thread = known ?? { id: e.thread, name: `worker #${e.thread}`, state: 'running', held: [] };
           if (e.type === 'thread-name') thread.name = e.name;
           if (known === undefined) {
             this.threads.set(e.thread, thread);
@@ -153,8 +153,12 @@ export class WaitForGraph {
     return lock?.name ?? `${lock?.kind ?? 'lock'} #${id}`;
   }
 
+  /** The thread's name, with its id added when another thread of the program has the same name (two "teller"s). */
   threadLabel(id: number): string {
-    return this.threads.get(id)?.name ?? `thread ${id}`;
+    const name = this.threads.get(id)?.name;
+    if (name === undefined) return `worker #${id}`;
+    for (const t of this.threads.values()) if (t.id !== id && t.name === name) return `${name} #${id}`;
+    return name;
   }
 
   /** Threads listing `lock` in their held table (exited ones included: their locks are abandoned, not free). */
@@ -251,7 +255,7 @@ export class WaitForGraph {
   private ensureThread(id: number): ThreadInfo {
     let thread = this.threads.get(id);
     if (thread === undefined) {
-      thread = { id, name: `worker ${id}`, state: 'running', held: [] };
+      thread = { id, name: `worker #${id}`, state: 'running', held: [] };
       this.threads.set(id, thread);
     }
     return thread;

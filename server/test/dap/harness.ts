@@ -41,7 +41,9 @@ export interface Session {
 }
 
 export async function startSession(): Promise<Session> {
-  const client = new DebugClient('node', ADAPTER, 'deadbolt');
+  // The adapter runs on the Node that runs the tests (and so do the programs it starts), so a suite run under another
+  // Node (test/dap/run-on-node.sh) tests the adapter there.
+  const client = new DebugClient(process.execPath, ADAPTER, 'deadbolt');
   client.defaultTimeout = EVENT_TIMEOUT_MS;
   const events: DebugProtocol.Event[] = [];
   const waiters: { type: string; match: (e: DebugProtocol.Event) => boolean; resolve: (e: DebugProtocol.Event) => void }[] = [];

@@ -30,7 +30,9 @@ test('workers started from another .ts file run, deadlock, and show worker.ts ho
     assert.equal(workers.length, 2, JSON.stringify(workers));
     const held = new Set<string>();
     for (const thread of workers) {
-      assert.equal(thread.name, 'worker', 'a worker is named for its source file');
+      // Both come from worker.ts with no name option: they are told apart by thread id, in the list and the stop.
+      assert.match(thread.name, /^worker #\d+$/, 'an unnamed worker is named for its thread id');
+      assert.ok(stopped.body.description.includes(`${thread.name} holds`), `${thread.name} in: ${stopped.body.description}`);
       const frames = (await s.client.stackTraceRequest({ threadId: thread.id })).body.stackFrames;
       const rows = frames.map((f) => [f.name, f.source?.path, f.line] as const);
       assert.deepEqual(rows[0]!.slice(1), [WORKER, wait], `top frame waits at worker.ts's @wait line: ${JSON.stringify(rows)}`);
@@ -39,6 +41,7 @@ test('workers started from another .ts file run, deadlock, and show worker.ts ho
       held.add(holding[0]);
     }
     assert.deepEqual([...held].sort(), ['holds lockA', 'holds lockB']);
+    assert.notEqual(workers[0]!.name, workers[1]!.name);
     assert.match(s.output('stdout'), /started two transfers/);
 
     await s.client.terminateRequest();

@@ -139,3 +139,13 @@ test('the live graph lists holders, waiters, hold sites and cycles with DAP thre
   assert.deepEqual(live.cycles[0]!.threads, [2, 3]);
   assert.equal(live.threads.find((t) => t.id === 2)!.waitingFor, '2');
 });
+
+test('threads are named by their name option, told apart by id when two share one, else "worker #id"', () => {
+  const g = new WaitForGraph();
+  g.apply(batch('lock 1 ledger', '2 named teller', '3 named teller', '4 named auditor', '2 holds 1', '3 waits 1', '2 waits 1', '5 waits 1'));
+  assert.equal(g.threadLabel(2), 'teller #2');
+  assert.equal(g.threadLabel(3), 'teller #3');
+  assert.equal(g.threadLabel(4), 'auditor');
+  assert.equal(g.threadLabel(5), 'worker #5', 'a thread seen before its name event');
+  assert.equal(g.threadLabel(0), 'main');
+});

@@ -1,0 +1,31 @@
+// The debug adapter as the VSIX runs it: dist/dap.js, started with `node`, compiles a TypeScript program with the
+// esbuild-wasm copy beside it (no native esbuild binary anywhere on its path) and stops on the program's deadlock.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+const client = join(__dirname, '..', '..');
+const adapter = join(client, 'dist', 'dap.js');
+const program = join(client, '..', 'test-fixtures', 'programs', 'ts-deadlock.ts');
+
+test('the bundled adapter runs a TypeScript program through esbuild-wasm and stops on its deadlock', async () => {
+  assert.ok(existsSync(join(client, 'dist', 'esbuild-wasm', 'esbuild.wasm')), 'esbuild.wasm ships beside dap.js');
+  assert.ok(!existsSync(join(client, 'dist', 'esbuild')), 'no native esbuild binary ships');
+  const dc = new DebugClient('node', adapter, 'deadbolt');
+  // The first compile instantiates esbuild.wasm: slower than the native binary on a busy machine.
+  dc.defaultTimeout = 60_000;
+  await dc.start();
+  try {
+    const stopped = new Promise<DebugProtocol.StoppedEvent>((resolve) => dc.once('stopped', resolve));
+    await Promise.all([dc.configurationSequence(), dc.launch({ program })]);
+    const event = await stopped;
+    assert.equal(event.body.reason, 'deadlock');
+    assert.match(event.body.description ?? '', /inbox/);
+    await dc.terminateRequest();
+  } finally {
+    await dc.stop();
+  }
+});
