@@ -5,11 +5,11 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs'];
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', '.git']);
 
 export function isSourceFile(file: string): boolean {
-  return SOURCE_EXTENSIONS.some((ext) => file.endsWith(ext)) && !file.endsWith('.d.ts');
+  return SOURCE_EXTENSIONS.some((ext) => file.endsWith(ext)) && !/\.d\.[mc]?ts$/.test(file);
 }
 
 /** Every source file named by `paths` (files as given, folders walked), absolute and sorted, without duplicates. */
