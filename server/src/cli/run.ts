@@ -83,7 +83,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   } catch (error) {
     // A tsconfig that cannot be used is bad input, not a crash: say where, as tsc does, and exit 2.
     if (!(error instanceof TsconfigError)) throw error;
-    io.stderr.write(`deadbolt: invalid tsconfig: ${displayPath(io.cwd, error.file)}${error.line === undefined ? '' : `:${error.line}:${error.column}`}: ${error.detail}\n`);
+    for (const problem of error.problems) {
+      const where = `${displayPath(io.cwd, problem.file)}${problem.line === undefined ? '' : `:${problem.line}:${problem.column}`}`;
+      io.stderr.write(`deadbolt: invalid tsconfig: ${where}: ${problem.detail}\n`);
+    }
     return EXIT_USAGE;
   }
   if (result.files === 0) {

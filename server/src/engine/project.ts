@@ -16,15 +16,18 @@ export interface CompilerSetup {
   fileNames?: string[];
 }
 
-/** A tsconfig that cannot be used, with where the problem is (line and column are 1-based, when known). */
+/** One problem of a tsconfig, with where it is (line and column are 1-based, when known). */
+export interface TsconfigProblem {
+  file: string;
+  line: number | undefined;
+  column: number | undefined;
+  detail: string;
+}
+
+/** A tsconfig that cannot be used, with every problem found in it (as tsc would list them). */
 export class TsconfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number | undefined,
-    readonly column: number | undefined,
-    readonly detail: string,
-  ) {
-    super(`${file}${line === undefined ? '' : `:${line}:${column}`}: ${detail}`);
+  constructor(readonly problems: TsconfigProblem[]) {
+    super(problems.map((p) => `${p.file}${p.line === undefined ? '' : `:${p.line}:${p.column}`}: ${p.detail}`).join('\n'));
     this.name = 'TsconfigError';
   }
 }
@@ -46,11 +49,11 @@ function readOneTsconfig(configPath: string, seen: Set<string>): { options: ts.C
   seen.add(configPath);
   const source = ts.readJsonConfigFile(configPath, ts.sys.readFile);
   const syntax = (source as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
-  if (syntax.length > 0) throw diagnosticError(syntax[0]!, configPath, source.text);
+  if (syntax.length > 0) throw new TsconfigError(syntax.map((d) => problemOf(d, configPath, source.text)));
   const parsed = ts.parseJsonSourceFileConfigFileContent(source, ts.sys, path.dirname(configPath), undefined, configPath);
   // "No inputs were found" is not a broken config: the caller says there is nothing to analyse.
   const errors = parsed.errors.filter((e) => e.code !== NO_INPUTS && e.category === ts.DiagnosticCategory.Error);
-  if (errors.length > 0) throw diagnosticError(errors[0]!, configPath, source.text);
+  if (errors.length > 0) throw new TsconfigError(errors.map((d) => problemOf(d, configPath, source.text)));
   const fileNames = parsed.fileNames
     .map((f) => path.resolve(f))
     .filter((f) => isSourceFile(f) && !f.includes(`${path.sep}node_modules${path.sep}`));
@@ -61,7 +64,9 @@ function readOneTsconfig(configPath: string, seen: Set<string>): { options: ts.C
   for (const reference of references) {
     const referenced = path.resolve(ts.resolveProjectReferencePath(reference));
     if (seen.has(referenced)) continue;
-    if (!existsSync(referenced)) throw new TsconfigError(configPath, undefined, undefined, `the referenced project ${referenced} does not exist`);
+    if (!existsSync(referenced)) {
+      throw new TsconfigError([{ file: configPath, line: undefined, column: undefined, detail: `the referenced project ${referenced} does not exist` }]);
+    }
     const child = readOneTsconfig(referenced, seen);
     if (child.fileNames.length > 0) options ??= child.options;
     for (const file of child.fileNames) files.add(file);
@@ -72,8 +77,8 @@ function readOneTsconfig(configPath: string, seen: Set<string>): { options: ts.C
 /** TS18003, "No inputs were found in config file". */
 const NO_INPUTS = 18003;
 
-/** A compiler diagnostic about a tsconfig as a TsconfigError at its position (or at the key it names, for `extends`). */
-function diagnosticError(diagnostic: ts.Diagnostic, configPath: string, text: string): TsconfigError {
+/** A compiler diagnostic about a tsconfig, at its position (or at the `extends` key, for a base that cannot be read). */
+function problemOf(diagnostic: ts.Diagnostic, configPath: string, text: string): TsconfigProblem {
   const detail = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
   let start = diagnostic.file !== undefined ? diagnostic.start : undefined;
   // A missing base config is reported without a position; the `extends` key is where to look.
@@ -81,9 +86,11 @@ function diagnosticError(diagnostic: ts.Diagnostic, configPath: string, text: st
     const at = text.indexOf('"extends"');
     if (at >= 0) start = at;
   }
-  if (start === undefined) return new TsconfigError(configPath, undefined, undefined, detail);
-  const before = text.slice(0, start).split('\n');
-  return new TsconfigError(configPath, before.length, before.at(-1)!.length + 1, detail);
+  const file = diagnostic.file?.fileName !== undefined ? path.resolve(diagnostic.file.fileName) : configPath;
+  if (start === undefined) return { file, line: undefined, column: undefined, detail };
+  const source = file === configPath ? text : (diagnostic.file?.text ?? text);
+  const before = source.slice(0, start).split('\n');
+  return { file, line: before.length, column: before.at(-1)!.length + 1, detail };
 }
 
 /**

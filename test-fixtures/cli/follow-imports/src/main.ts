@@ -1,0 +1,4 @@
+// The program's only root file, as many applications' tsconfig names it; the rest is reached by imports.
+import { credit } from '../lib/ledger.js';
+
+credit(5);
