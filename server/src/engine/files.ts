@@ -34,8 +34,11 @@ export function discoverFiles(cwd: string, paths: readonly string[]): string[] {
   return [...found].sort();
 }
 
-/** Text markers of a file that may take part in concurrency: the runtime, Atomics, workers, declared guards. */
-const RELEVANT = /@deadbolt\/runtime|\bAtomics\b|\bWorker\b|worker_threads|SharedArrayBuffer|@guardedBy|Sync\(/;
+/**
+ * Text markers of a file that may take part in concurrency: the runtime, Atomics, workers, declared guards, and
+ * the message handlers of Web Workers and AudioWorklets, where views over shared memory often arrive.
+ */
+const RELEVANT = /@deadbolt\/runtime|\bAtomics\b|\bWorker\b|worker_threads|SharedArrayBuffer|@guardedBy|Sync\(|\bonmessage\b|AudioWorklet/;
 
 /**
  * True when the file's text could hold something any rule reports; cheap enough to run on every file.
