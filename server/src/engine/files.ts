@@ -34,18 +34,19 @@ export function discoverFiles(cwd: string, paths: readonly string[]): string[] {
   return [...found].sort();
 }
 
-/**
- * Text markers of a file that may take part in concurrency: the runtime, Atomics, workers, declared guards, and
- * the message handlers of Web Workers and AudioWorklets, where views over shared memory often arrive.
- */
-const RELEVANT = /@deadbolt\/runtime|\bAtomics\b|\bWorker\b|worker_threads|SharedArrayBuffer|@guardedBy|Sync\(|\bonmessage\b|AudioWorklet/;
+/** Text markers of a file that may take part in concurrency: the runtime, Atomics, workers, declared guards. */
+const RELEVANT = /@deadbolt\/runtime|\bAtomics\b|\bWorker\b|worker_threads|SharedArrayBuffer|@guardedBy|Sync\(/;
+/** A message handler of a Web Worker or an AudioWorklet, where views over shared memory often arrive... */
+const RECEIVES = /\bonmessage\b|AudioWorkletProcessor|addEventListener\(\s*['"]message['"]/;
+/** ...and a typed-array view made there: both are needed, since message handlers alone are everywhere in web code. */
+const MAKES_VIEW = /\bnew\s+(?:Int8|Uint8|Uint8Clamped|Int16|Uint16|Int32|Uint32|Float16|Float32|Float64|BigInt64|BigUint64)Array\s*\(/;
 
 /**
  * True when the file's text could hold something any rule reports; cheap enough to run on every file.
  * `blocking` (from `blockingPattern`) adds the configured blocking functions, which may have any name.
  */
 export function mentionsConcurrency(text: string, blocking?: RegExp): boolean {
-  return RELEVANT.test(text) || (blocking !== undefined && blocking.test(text));
+  return RELEVANT.test(text) || (RECEIVES.test(text) && MAKES_VIEW.test(text)) || (blocking !== undefined && blocking.test(text));
 }
 
 /**

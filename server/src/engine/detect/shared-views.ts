@@ -4,7 +4,8 @@
  * are traced back to where they were built, so `new Int32Array(workerData.buffer)` counts as shared too, including
  * views made later: a module `let` or a class field assigned in `init()` or a message handler.
  */
-import { Node, SyntaxKind, VariableDeclarationKind, type Expression, type Type, type VariableDeclaration } from 'ts-morph';
+import { Node, ts, VariableDeclarationKind, type BinaryExpression, type Expression, type Type, type VariableDeclaration } from 'ts-morph';
+import { findNodesCached } from './compiler-walk.js';
 
 const TYPED_ARRAYS = new Set([
   'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
@@ -133,8 +134,8 @@ function variableAssignments(declaration: VariableDeclaration): Expression[] {
   if (symbol === undefined) return [];
   const name = declaration.getName();
   const found: Expression[] = [];
-  for (const binary of declaration.getSourceFile().getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
-    if (binary.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+  for (const node of findNodesCached(declaration.getSourceFile(), isAssignment)) {
+    const binary = node as BinaryExpression;
     const left = binary.getLeft();
     if (Node.isIdentifier(left) && left.getText() === name && left.getSymbol() === symbol) found.push(binary.getRight());
   }
@@ -156,14 +157,20 @@ function thisAssignments(declaration: Node, name: string): Expression[] {
   const owner = declaration.getFirstAncestor((n) => Node.isClassDeclaration(n) || Node.isClassExpression(n));
   if (owner === undefined) return [];
   const found: Expression[] = [];
-  for (const binary of owner.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
-    if (binary.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+  for (const node of findNodesCached(declaration.getSourceFile(), isAssignment)) {
+    const binary = node as BinaryExpression;
+    if (binary.getStart() < owner.getStart() || binary.getEnd() > owner.getEnd()) continue;
     const left = binary.getLeft();
     if (Node.isPropertyAccessExpression(left) && left.getName() === name && Node.isThisExpression(left.getExpression())) {
       found.push(binary.getRight());
     }
   }
   return found;
+}
+
+/** Plain `=` assignments, found once per file version: views are traced through them for every candidate update. */
+function isAssignment(node: ts.Node): boolean {
+  return ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken;
 }
 
 /**
