@@ -47,7 +47,7 @@ test('analyze: a file whose only blocking call is a configured function is analy
     'export function crunch(): number {\n  return 42;\n}\nexport async function handler(): Promise<number> {\n  return crunch();\n}\n',
   );
   const result = analyze({ cwd: folder, paths: ['.'], config: { blockingFunctions: ['crunch'] } });
-  assert.deepEqual(result.findings.map((f) => [f.rule, f.span.line]), [['sync-io-in-async', 5]]);
+  assert.deepEqual(result.findings.map((f) => [f.rule, f.span.line]), [['blocking-in-async', 5]]);
   assert.deepEqual(analyze({ cwd: folder, paths: ['.'], config: {} }).findings, []);
 });
 
