@@ -94,8 +94,9 @@ function problemOf(diagnostic: ts.Diagnostic, configPath: string, text: string):
 }
 
 /**
- * `roots` and every source file their imports, re-exports, `import()` and `require()` reach, resolved as the
- * compiler resolves them with `options`; declaration files and node_modules are left out. Absolute and sorted.
+ * `roots` and every source file their relative imports, re-exports, `import()` and `require()` reach (and bare
+ * ones the tsconfig's `paths` map), resolved as the compiler resolves them with `options`; declaration files and
+ * node_modules are left out. Absolute and sorted.
  */
 export function followImports(roots: readonly string[], options: ts.CompilerOptions): string[] {
   const found = new Set(roots);
@@ -107,7 +108,8 @@ export function followImports(roots: readonly string[], options: ts.CompilerOpti
     const text = host.readFile(file);
     if (text === undefined) continue;
     for (const imported of ts.preProcessFile(text, true, true).importedFiles) {
-      if (!imported.fileName.startsWith('.')) continue;
+      // Bare specifiers are packages, except where the tsconfig maps them to its own files with `paths`.
+      if (!imported.fileName.startsWith('.') && resolution.paths === undefined) continue;
       const target = resolveLocal(imported.fileName, file, resolution);
       if (target !== undefined && !found.has(target)) {
         found.add(target);
@@ -125,9 +127,11 @@ export function followImports(roots: readonly string[], options: ts.CompilerOpti
  */
 export function resolveLocal(specifier: string, fromFile: string, options: ts.CompilerOptions): string | undefined {
   const resolved = ts.resolveModuleName(specifier, fromFile, options, ts.sys).resolvedModule;
-  if (resolved !== undefined && !resolved.isExternalLibraryImport && isSourceFile(resolved.resolvedFileName)) {
+  if (resolved !== undefined && !resolved.isExternalLibraryImport && isSourceFile(resolved.resolvedFileName) &&
+      !resolved.resolvedFileName.includes('/node_modules/')) {
     return path.resolve(resolved.resolvedFileName);
   }
+  if (!specifier.startsWith('.')) return undefined;
   const absolute = path.resolve(path.dirname(fromFile), specifier);
   for (const candidate of sourceCandidates(absolute)) {
     if (isSourceFile(candidate) && ts.sys.fileExists(candidate)) return candidate;

@@ -23,11 +23,15 @@ function check(folder: string, args: string[] = []): { status: number | null; re
 
 const found = (report: JsonOutput | undefined): string[] => (report?.diagnostics ?? []).map((d) => `${d.file}:${d.line} ${d.rule} ${d.severity}`);
 
-test('a tsconfig naming one root file covers what it imports, at any depth, and not the files nobody imports', () => {
+test('a tsconfig naming one root file covers what it imports, at any depth and through `paths`, and not the files nobody imports', () => {
   const { status, report } = check('follow-imports');
   assert.equal(status, 1);
-  assert.deepEqual(found(report), ['lib/audit.ts:5 non-atomic-update error', 'lib/ledger.ts:7 non-atomic-update error']);
-  assert.equal(report!.summary.files, 3);
+  assert.deepEqual(found(report), [
+    'lib/audit.ts:5 non-atomic-update error',
+    'lib/ledger.ts:7 non-atomic-update error',
+    'metrics/requests.ts:5 non-atomic-update error',
+  ]);
+  assert.equal(report!.summary.files, 4);
 });
 
 test('a solution tsconfig given with --project analyses its referenced projects', () => {
