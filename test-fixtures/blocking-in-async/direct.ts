@@ -41,17 +41,17 @@ export async function waitForSignal(): Promise<string> {
 }
 
 export async function loadConfig(path: string): Promise<unknown> {
-  return JSON.parse(readFileSync(path, 'utf8')); // expect: blocking-in-async
+  return JSON.parse(readFileSync(path, 'utf8')); // expect: sync-io-in-async
 }
 
 export async function save(path: string, text: string): Promise<void> {
-  fs.writeFileSync(path, text); // expect: blocking-in-async
+  fs.writeFileSync(path, text); // expect: sync-io-in-async
 }
 
 export async function build(): Promise<Buffer> {
-  execSync('make'); // expect: blocking-in-async
-  const key = pbkdf2Sync('secret', 'salt', 1000, 32, 'sha256'); // expect: blocking-in-async
-  return gzipSync(key); // expect: blocking-in-async
+  execSync('make'); // expect: sync-io-in-async
+  const key = pbkdf2Sync('secret', 'salt', 1000, 32, 'sha256'); // expect: sync-io-in-async
+  return gzipSync(key); // expect: sync-io-in-async
 }
 
 export async function spin(ms: number): Promise<void> {
@@ -71,9 +71,9 @@ export async function eventAndBarrier(): Promise<void> {
 
 export async function readAll(paths: string[]): Promise<string[]> {
   // The callback of map runs at once, inside the coroutine: still blocking, though no await can be added there.
-  return paths.map((p) => readFileSync(p, 'utf8')); // expect: blocking-in-async
+  return paths.map((p) => readFileSync(p, 'utf8')); // expect: sync-io-in-async
 }
 
 export async function firstLine(path: string): Promise<string> {
-  return readFileSync(path).toString().split('\n')[0]!; // expect: blocking-in-async
+  return readFileSync(path).toString().split('\n')[0]!; // expect: sync-io-in-async
 }

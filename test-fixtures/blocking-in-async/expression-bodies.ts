@@ -12,12 +12,12 @@ function nap(ms: number): void {
 /** A sync helper written as an arrow with an expression body: it blocks just the same. */
 const doze = (ms: number): string => Atomics.wait(signal, 0, 0, ms);
 
-export const load = async (p: string): Promise<Buffer> => readFileSync(p); // expect: blocking-in-async
+export const load = async (p: string): Promise<Buffer> => readFileSync(p); // expect: sync-io-in-async
 export const rest = async (): Promise<void> => nap(5); // expect: blocking-in-async
 export const restLonger = async (): Promise<string> => doze(5); // expect: blocking-in-async
 export const tasks = [async (): Promise<number> => mutex.withLock(() => 1)]; // expect: blocking-in-async
-export const size = async (p: string): Promise<number> => readFileSync(p).length; // expect: blocking-in-async
-export const handlers = { onLoad: async (p: string): Promise<string> => readFileSync(p, 'utf8') }; // expect: blocking-in-async
+export const size = async (p: string): Promise<number> => readFileSync(p).length; // expect: sync-io-in-async
+export const handlers = { onLoad: async (p: string): Promise<string> => readFileSync(p, 'utf8') }; // expect: sync-io-in-async
 
 // Not coroutines, or not blocking: nothing to report.
 export const syncLoad = (p: string): Buffer => readFileSync(p);

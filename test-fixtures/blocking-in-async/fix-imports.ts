@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 export const mutex = new Mutex({ name: 'fix-imports' });
 
 export async function load(p: string): Promise<string> {
-  return readFileSync(p, 'utf8'); // expect: blocking-in-async
+  return readFileSync(p, 'utf8'); // expect: sync-io-in-async
 }
 
 export async function size(p: string): Promise<number> {
-  return statSync(p).size; // expect: blocking-in-async
+  return statSync(p).size; // expect: sync-io-in-async
 }
 
 /** Sync code keeps `existsSync` in use, so only `statSync` leaves its import. */

@@ -3,7 +3,7 @@
  * fixes, prints a report and returns the exit status. Streams and environment come in as arguments so tests
  * and the bin share one path.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisResult, DeadboltConfig } from '../engine/index.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
@@ -69,6 +69,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 
   const { analyze } = await import('../engine/analyze.js');
+  const { TsconfigError } = await import('../engine/project.js');
   const progress = createProgress(io.stderr);
   const analyseOnce = (): AnalysisResult => {
     const result = analyze({ cwd: io.cwd, ...target, config, onProgress: (done, total) => progress.update(done, total) });
@@ -76,12 +77,29 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return result;
   };
 
+  let result: AnalysisResult;
+  try {
+    result = analyseOnce();
+  } catch (error) {
+    // A tsconfig that cannot be used is bad input, not a crash: say where, as tsc does, and exit 2.
+    if (!(error instanceof TsconfigError)) throw error;
+    for (const problem of error.problems) {
+      const where = `${displayPath(io.cwd, problem.file)}${problem.line === undefined ? '' : `:${problem.line}:${problem.column}`}`;
+      io.stderr.write(`deadbolt: invalid tsconfig: ${where}: ${problem.detail}\n`);
+    }
+    return EXIT_USAGE;
+  }
+  if (result.files === 0) {
+    // Zero files is a wrong path, an empty include or an ignore that covers everything: never a clean pass.
+    io.stderr.write(`deadbolt: no files to analyse: ${describeTarget(target, io.cwd, config)}\n`);
+    return EXIT_USAGE;
+  }
+
   if (command.name === 'graph') {
-    io.stdout.write(formatGraph(analyseOnce().graph, command.format));
+    io.stdout.write(formatGraph(result.graph, command.format));
     return EXIT_OK;
   }
 
-  let result = analyseOnce();
   if (command.fix) {
     let applied = 0;
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
@@ -128,15 +146,22 @@ function resolveTarget(command: Extract<Command, { name: 'check' | 'graph' }>, c
     return command.paths.length > 0 ? { tsconfig: file, paths: command.paths } : { tsconfig: file };
   }
   if (command.paths.length > 0) return { paths: command.paths };
+  // A solution tsconfig (only `references`, as at a monorepo's root) stands for its referenced projects.
   const local = path.join(cwd, 'tsconfig.json');
-  return existsSync(local) && !isSolutionConfig(local) ? { tsconfig: local } : { paths: ['.'] };
+  return existsSync(local) ? { tsconfig: local } : { paths: ['.'] };
 }
 
-/**
- * A "solution" tsconfig (`"files": []` plus `references`, as at the root of a monorepo) has no program of its
- * own; analysing it would find nothing, so the folder is analysed instead.
- */
-function isSolutionConfig(file: string): boolean {
-  const text = readFileSync(file, 'utf8');
-  return /"files"\s*:\s*\[\s*\]/.test(text) && /"references"\s*:/.test(text) && !/"include"\s*:/.test(text);
+/** What was asked for, in the words of the "no files to analyse" line. */
+function describeTarget(target: { tsconfig?: string; paths?: string[] }, cwd: string, config: DeadboltConfig): string {
+  const ignored = config.ignore === undefined ? '' : ' (after the configuration\'s "ignore")';
+  if (target.tsconfig !== undefined) {
+    const narrowed = target.paths === undefined ? '' : ` under ${target.paths.join(', ')}`;
+    return `${displayPath(cwd, target.tsconfig)} names no .ts, .tsx, .mts, .cts, .js, .jsx, .mjs or .cjs file${narrowed}${ignored}; check its "files", "include" and "references"`;
+  }
+  return `${(target.paths ?? ['.']).join(', ')} holds no .ts, .tsx, .mts, .cts, .js, .jsx, .mjs or .cjs file outside node_modules and dist${ignored}`;
+}
+
+function displayPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative === '' || relative.startsWith('..') ? file : relative;
 }

@@ -4,12 +4,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { RULE_IDS, type DeadboltConfig, type RuleId, type Severity } from './types.js';
+import { Minimatch } from 'minimatch';
+import { RULE_IDS, type ConfigOverride, type DeadboltConfig, type RuleId, type Severity } from './types.js';
 
 export const CONFIG_FILE_NAME = 'deadbolt.config.json';
 
-const SEVERITIES: readonly (Severity | 'off')[] = ['error', 'warning', 'info', 'off'];
-const TOP_LEVEL_KEYS = ['$schema', 'rules', 'blockingFunctions', 'lockRanks'] as const;
+export const SEVERITIES: readonly (Severity | 'off')[] = ['error', 'warning', 'info', 'hint', 'off'];
+const TOP_LEVEL_KEYS = ['$schema', 'rules', 'ignore', 'overrides', 'blockingFunctions', 'lockRanks'] as const;
+const OVERRIDE_KEYS = ['files', 'rules'];
 
 /** A configuration that cannot be used; `file` and `key` say where, so front doors can print one clear line. */
 export class ConfigError extends Error {
@@ -61,7 +63,10 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Loade
   } catch (error) {
     throw new ConfigError(file, undefined, `not valid JSON (${(error as Error).message})`);
   }
-  return { config: validateConfig(raw, file), file };
+  const config = validateConfig(raw, file);
+  // Globs are relative to the file that holds them, wherever the analysis runs from.
+  if (config.ignore !== undefined || config.overrides !== undefined) config.baseDir = dirname(file);
+  return { config, file };
 }
 
 /** Checks a parsed JSON value against DeadboltConfig and returns it typed; unknown keys are errors, not warnings. */
@@ -73,25 +78,56 @@ export function validateConfig(raw: unknown, file: string): DeadboltConfig {
       throw new ConfigError(file, key, `unknown key; allowed keys are ${TOP_LEVEL_KEYS.filter((k) => k !== '$schema').join(', ')}`);
     }
   }
-  if (raw.rules !== undefined) config.rules = validateRules(raw.rules, file);
+  if (raw.rules !== undefined) config.rules = validateRules(raw.rules, file, 'rules');
+  if (raw.ignore !== undefined) config.ignore = validateGlobs(raw.ignore, file, 'ignore');
+  if (raw.overrides !== undefined) config.overrides = validateOverrides(raw.overrides, file);
   if (raw.blockingFunctions !== undefined) config.blockingFunctions = validateBlockingFunctions(raw.blockingFunctions, file);
   if (raw.lockRanks !== undefined) config.lockRanks = validateLockRanks(raw.lockRanks, file);
   return config;
 }
 
-function validateRules(value: unknown, file: string): NonNullable<DeadboltConfig['rules']> {
-  if (!isPlainObject(value)) throw new ConfigError(file, 'rules', `expected an object of rule ids to severities, got ${describe(value)}`);
+function validateRules(value: unknown, file: string, key: string): NonNullable<DeadboltConfig['rules']> {
+  if (!isPlainObject(value)) throw new ConfigError(file, key, `expected an object of rule ids to severities, got ${describe(value)}`);
   const rules: NonNullable<DeadboltConfig['rules']> = {};
   for (const [id, severity] of Object.entries(value)) {
     if (!(RULE_IDS as readonly string[]).includes(id)) {
-      throw new ConfigError(file, `rules.${id}`, `unknown rule id; known rules are ${RULE_IDS.join(', ')}`);
+      throw new ConfigError(file, `${key}.${id}`, `unknown rule id; known rules are ${RULE_IDS.join(', ')}`);
     }
     if (typeof severity !== 'string' || !(SEVERITIES as readonly string[]).includes(severity)) {
-      throw new ConfigError(file, `rules.${id}`, `expected one of ${SEVERITIES.map((s) => `"${s}"`).join(', ')}, got ${describe(severity)}`);
+      throw new ConfigError(file, `${key}.${id}`, `expected one of ${SEVERITIES.map((s) => `"${s}"`).join(', ')}, got ${describe(severity)}`);
     }
     rules[id as RuleId] = severity as Severity | 'off';
   }
   return rules;
+}
+
+/** A non-empty array of glob strings that minimatch can compile; absolute and parent-relative globs never match, so they are errors. */
+function validateGlobs(value: unknown, file: string, key: string): string[] {
+  if (!Array.isArray(value) || value.length === 0) throw new ConfigError(file, key, `expected a non-empty array of glob strings, got ${describe(value)}`);
+  return value.map((entry, index) => {
+    const where = `${key}[${index}]`;
+    if (typeof entry !== 'string' || entry.trim() === '') throw new ConfigError(file, where, `expected a glob string, got ${describe(entry)}`);
+    if (entry.startsWith('/') || /^[A-Za-z]:[\\/]/.test(entry) || entry.split('/').includes('..')) {
+      throw new ConfigError(file, where, `globs are relative to the folder of the configuration file and stay inside it, got ${describe(entry)}`);
+    }
+    if (entry.includes('\\')) throw new ConfigError(file, where, `use "/" between folders, got ${describe(entry)}`);
+    if (new Minimatch(entry).makeRe() === false) throw new ConfigError(file, where, `not a valid glob: ${describe(entry)}`);
+    return entry;
+  });
+}
+
+function validateOverrides(value: unknown, file: string): ConfigOverride[] {
+  if (!Array.isArray(value)) throw new ConfigError(file, 'overrides', `expected an array of { "files": [...], "rules": {...} }, got ${describe(value)}`);
+  return value.map((entry, index) => {
+    const key = `overrides[${index}]`;
+    if (!isPlainObject(entry)) throw new ConfigError(file, key, `expected an object with "files" and "rules", got ${describe(entry)}`);
+    for (const name of Object.keys(entry)) {
+      if (!OVERRIDE_KEYS.includes(name)) throw new ConfigError(file, `${key}.${name}`, `unknown key; allowed keys are ${OVERRIDE_KEYS.join(', ')}`);
+    }
+    if (entry.files === undefined) throw new ConfigError(file, `${key}.files`, 'missing: name the files this override applies to');
+    if (entry.rules === undefined) throw new ConfigError(file, `${key}.rules`, 'missing: give the rule severities for these files');
+    return { files: validateGlobs(entry.files, file, `${key}.files`), rules: validateRules(entry.rules, file, `${key}.rules`) };
+  });
 }
 
 function validateBlockingFunctions(value: unknown, file: string): string[] {

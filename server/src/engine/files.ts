@@ -5,11 +5,11 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs'];
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', '.git']);
 
 export function isSourceFile(file: string): boolean {
-  return SOURCE_EXTENSIONS.some((ext) => file.endsWith(ext)) && !file.endsWith('.d.ts');
+  return SOURCE_EXTENSIONS.some((ext) => file.endsWith(ext)) && !/\.d\.[mc]?ts$/.test(file);
 }
 
 /** Every source file named by `paths` (files as given, folders walked), absolute and sorted, without duplicates. */
@@ -36,13 +36,17 @@ export function discoverFiles(cwd: string, paths: readonly string[]): string[] {
 
 /** Text markers of a file that may take part in concurrency: the runtime, Atomics, workers, declared guards. */
 const RELEVANT = /@deadbolt\/runtime|\bAtomics\b|\bWorker\b|worker_threads|SharedArrayBuffer|@guardedBy|Sync\(/;
+/** A message handler of a Web Worker or an AudioWorklet, where views over shared memory often arrive... */
+const RECEIVES = /\bonmessage\b|AudioWorkletProcessor|addEventListener\(\s*['"]message['"]/;
+/** ...and a typed-array view made there: both are needed, since message handlers alone are everywhere in web code. */
+const MAKES_VIEW = /\bnew\s+(?:Int8|Uint8|Uint8Clamped|Int16|Uint16|Int32|Uint32|Float16|Float32|Float64|BigInt64|BigUint64)Array\s*\(/;
 
 /**
  * True when the file's text could hold something any rule reports; cheap enough to run on every file.
  * `blocking` (from `blockingPattern`) adds the configured blocking functions, which may have any name.
  */
 export function mentionsConcurrency(text: string, blocking?: RegExp): boolean {
-  return RELEVANT.test(text) || (blocking !== undefined && blocking.test(text));
+  return RELEVANT.test(text) || (RECEIVES.test(text) && MAKES_VIEW.test(text)) || (blocking !== undefined && blocking.test(text));
 }
 
 /**

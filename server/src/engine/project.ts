@@ -16,17 +16,139 @@ export interface CompilerSetup {
   fileNames?: string[];
 }
 
-/** Reads a tsconfig once: its options and root files. One that cannot be read or is not JSON throws. */
+/** One problem of a tsconfig, with where it is (line and column are 1-based, when known). */
+export interface TsconfigProblem {
+  file: string;
+  line: number | undefined;
+  column: number | undefined;
+  detail: string;
+}
+
+/** A tsconfig that cannot be used, with every problem found in it (as tsc would list them). */
+export class TsconfigError extends Error {
+  constructor(readonly problems: TsconfigProblem[]) {
+    super(problems.map((p) => `${p.file}${p.line === undefined ? '' : `:${p.line}:${p.column}`}: ${p.detail}`).join('\n'));
+    this.name = 'TsconfigError';
+  }
+}
+
+/**
+ * Reads a tsconfig once: its options and the files of its program. Broken JSON, unknown or invalid compiler options
+ * and an `extends` that does not resolve throw TsconfigError. A solution config (no files of its own, only
+ * `references`) stands for its referenced projects: their files, with the options of the first that has any. The
+ * root files' relative imports are followed on disk, as the compiler does, so `"files": ["src/main.ts"]` covers
+ * what main.ts reaches.
+ */
 export function readTsconfig(configPath: string): CompilerSetup {
-  const read = ts.readConfigFile(configPath, ts.sys.readFile);
-  if (read.error !== undefined) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
-  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), undefined, configPath);
+  const own = readOneTsconfig(path.resolve(configPath), new Set());
+  // allowJs: imports followed from TypeScript may reach JavaScript, whose locks and workers count as much.
+  return { options: { ...own.options, allowJs: true, noEmit: true }, fileNames: followImports(own.fileNames, own.options) };
+}
+
+function readOneTsconfig(configPath: string, seen: Set<string>): { options: ts.CompilerOptions; fileNames: string[] } {
+  seen.add(configPath);
+  const source = ts.readJsonConfigFile(configPath, ts.sys.readFile);
+  const syntax = (source as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
+  if (syntax.length > 0) throw new TsconfigError(syntax.map((d) => problemOf(d, configPath, source.text)));
+  const parsed = ts.parseJsonSourceFileConfigFileContent(source, ts.sys, path.dirname(configPath), undefined, configPath);
+  // "No inputs were found" is not a broken config: the caller says there is nothing to analyse.
+  const errors = parsed.errors.filter((e) => e.code !== NO_INPUTS && e.category === ts.DiagnosticCategory.Error);
+  if (errors.length > 0) throw new TsconfigError(errors.map((d) => problemOf(d, configPath, source.text)));
   const fileNames = parsed.fileNames
     .map((f) => path.resolve(f))
-    .filter((f) => isSourceFile(f) && !f.includes(`${path.sep}node_modules${path.sep}`))
-    .sort();
-  return { options: { ...parsed.options, noEmit: true }, fileNames };
+    .filter((f) => isSourceFile(f) && !f.includes(`${path.sep}node_modules${path.sep}`));
+  const references = parsed.projectReferences ?? [];
+  if (fileNames.length > 0 || references.length === 0) return { options: parsed.options, fileNames: fileNames.sort() };
+  let options: ts.CompilerOptions | undefined;
+  const files = new Set<string>();
+  for (const reference of references) {
+    const referenced = path.resolve(ts.resolveProjectReferencePath(reference));
+    if (seen.has(referenced)) continue;
+    if (!existsSync(referenced)) {
+      throw new TsconfigError([{ file: configPath, line: undefined, column: undefined, detail: `the referenced project ${referenced} does not exist` }]);
+    }
+    const child = readOneTsconfig(referenced, seen);
+    if (child.fileNames.length > 0) options ??= child.options;
+    for (const file of child.fileNames) files.add(file);
+  }
+  return { options: options ?? parsed.options, fileNames: [...files].sort() };
 }
+
+/** TS18003, "No inputs were found in config file". */
+const NO_INPUTS = 18003;
+
+/** A compiler diagnostic about a tsconfig, at its position (or at the `extends` key, for a base that cannot be read). */
+function problemOf(diagnostic: ts.Diagnostic, configPath: string, text: string): TsconfigProblem {
+  const detail = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
+  let start = diagnostic.file !== undefined ? diagnostic.start : undefined;
+  // A missing base config is reported without a position; the `extends` key is where to look.
+  if (start === undefined && /Cannot read file|File .* not found/.test(detail)) {
+    const at = text.indexOf('"extends"');
+    if (at >= 0) start = at;
+  }
+  const file = diagnostic.file?.fileName !== undefined ? path.resolve(diagnostic.file.fileName) : configPath;
+  if (start === undefined) return { file, line: undefined, column: undefined, detail };
+  const source = file === configPath ? text : (diagnostic.file?.text ?? text);
+  const before = source.slice(0, start).split('\n');
+  return { file, line: before.length, column: before.at(-1)!.length + 1, detail };
+}
+
+/**
+ * `roots` and every source file their relative imports, re-exports, `import()` and `require()` reach (and bare
+ * ones the tsconfig's `paths` map), resolved as the compiler resolves them with `options`; declaration files and
+ * node_modules are left out. Absolute and sorted.
+ */
+export function followImports(roots: readonly string[], options: ts.CompilerOptions): string[] {
+  const found = new Set(roots);
+  const pending = [...roots];
+  const host = ts.sys;
+  // JavaScript files are followed even when allowJs is off: their imports are what the analysis must see.
+  const resolution = { ...options, allowJs: true };
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    const text = host.readFile(file);
+    if (text === undefined) continue;
+    for (const imported of ts.preProcessFile(text, true, true).importedFiles) {
+      // Bare specifiers are packages, except where the tsconfig maps them to its own files with `paths`.
+      if (!imported.fileName.startsWith('.') && resolution.paths === undefined) continue;
+      const target = resolveLocal(imported.fileName, file, resolution);
+      if (target !== undefined && !found.has(target)) {
+        found.add(target);
+        pending.push(target);
+      }
+    }
+  }
+  return [...found].sort();
+}
+
+/**
+ * A relative specifier's source file: as the compiler resolves it, else by the candidates a bundler tries
+ * (`./util` is `./util.ts`, `./util.js` or `./util/index.*`), which also covers extensionless imports in
+ * JavaScript under NodeNext, where the compiler would refuse them but the code runs under a bundler.
+ */
+export function resolveLocal(specifier: string, fromFile: string, options: ts.CompilerOptions): string | undefined {
+  const resolved = ts.resolveModuleName(specifier, fromFile, options, ts.sys).resolvedModule;
+  if (resolved !== undefined && !resolved.isExternalLibraryImport && isSourceFile(resolved.resolvedFileName) &&
+      !resolved.resolvedFileName.includes('/node_modules/')) {
+    return path.resolve(resolved.resolvedFileName);
+  }
+  if (!specifier.startsWith('.')) return undefined;
+  const absolute = path.resolve(path.dirname(fromFile), specifier);
+  for (const candidate of sourceCandidates(absolute)) {
+    if (isSourceFile(candidate) && ts.sys.fileExists(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** The files a relative specifier may name, most likely first: as written, its TypeScript twin, an extension added, an index. */
+export function sourceCandidates(absolute: string): string[] {
+  const stem = absolute.replace(/\.(m|c)?jsx?$/, '');
+  const twins = stem === absolute ? [] : [`${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}.cts`];
+  const added = SOURCE_EXTENSIONS_IN_ORDER.map((ext) => `${absolute}${ext}`);
+  const index = SOURCE_EXTENSIONS_IN_ORDER.map((ext) => path.join(absolute, `index${ext}`));
+  return [absolute, ...twins, ...added, ...index];
+}
+
+const SOURCE_EXTENSIONS_IN_ORDER = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
 /**
  * Options for analyses without a tsconfig: NodeNext resolution so `@deadbolt/runtime` and `node:` specifiers

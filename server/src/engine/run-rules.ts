@@ -8,6 +8,7 @@ import type { EngineModel } from './model/program-model.js';
 import type { Rule } from './rule.js';
 import type { DeadboltConfig, Finding, RuleId } from './types.js';
 import { filterSuppressed } from './suppressions.js';
+import { FileRules } from './file-globs.js';
 
 type Reported = Omit<Finding, 'severity'>;
 
@@ -32,16 +33,18 @@ export function runRules(
   }
   const findings: Finding[] = [];
   const seen = new Set<string>();
+  const fileRules = new FileRules(config);
   for (const rule of rules) {
     const configured = config.rules?.[rule.id];
-    if (configured === 'off') continue;
+    if (configured === 'off' && !fileRules.enablesSomewhere(rule.id)) continue;
     const severity = configured ?? rule.defaultSeverity;
     const report = (finding: Reported): void => {
       // A rule may reach the same place through several call contexts; one finding per place is enough.
       const key = `${finding.rule}\0${finding.span.file}\0${finding.span.start}\0${finding.message}`;
       if (seen.has(key)) return;
       seen.add(key);
-      findings.push({ ...finding, severity });
+      const inFile = fileRules.severityIn(finding.span.file, rule.id) ?? severity;
+      if (inFile !== 'off') findings.push({ ...finding, severity: inFile });
     };
     if (rule.scope === 'file') {
       for (const finding of checkFiles(rule, project, files, config, model, memory)) report(finding);

@@ -10,12 +10,14 @@ export const RULE_IDS = [
   'unguarded-write',
   'non-atomic-update',
   'blocking-in-async',
+  'sync-io-in-async',
   'await-holding-lock',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
 
-export type Severity = 'error' | 'warning' | 'info';
+/** `hint` is the faintest: editors show it without a squiggle, and the CLI prints it only outside `--quiet`. */
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
 /** A span of one file. Lines and columns are 1-based; offsets are 0-based UTF-16 indices into the analyzed text. */
 export interface Span {
@@ -59,10 +61,25 @@ export interface Finding {
   fixes: Fix[];
 }
 
+/** One entry of `overrides`: rule severities for the files its globs match. */
+export interface ConfigOverride {
+  files: string[];
+  rules: Partial<Record<RuleId, Severity | 'off'>>;
+}
+
 /** `deadbolt.config.json`: what a project may configure. */
 export interface DeadboltConfig {
   /** Per-rule severity; "off" disables the rule. */
   rules?: Partial<Record<RuleId, Severity | 'off'>>;
+  /** Globs of files left out of the analysis (relative to `baseDir`; see file-globs.ts for how they match). */
+  ignore?: string[];
+  /** Per-file rule severities, applied over `rules` in order: the last entry matching a file wins. */
+  overrides?: ConfigOverride[];
+  /**
+   * Absolute folder the globs are relative to: the config file's, set by `loadConfig` when the file has globs.
+   * Not a key of the file; without it the analysis's working directory is used.
+   */
+  baseDir?: string;
   /** Extra functions that block the calling thread, as "name" (any callee so named) or "module#name". */
   blockingFunctions?: string[];
   /** Declared lock ranks by lock name (as the lock graph names it): taking a lower rank while holding a higher one is an error. */

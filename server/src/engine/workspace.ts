@@ -8,11 +8,12 @@ import { Project, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../protocol/index.js';
 import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
 import { loadConfig } from './config.js';
+import { FileRules } from './file-globs.js';
 import type { DeadboltConfig, Finding } from './types.js';
 import { blockingPattern, discoverFiles, mentionsConcurrency } from './files.js';
 import { ModelMemory } from './model/model-memory.js';
 import { buildModel, type EngineModel } from './model/program-model.js';
-import { defaultCompilerOptions, mentionsNode, readTsconfig, withoutNodeTypes, type CompilerSetup } from './project.js';
+import { defaultCompilerOptions, mentionsNode, readTsconfig, sourceCandidates, withoutNodeTypes, type CompilerSetup } from './project.js';
 import { rules } from './rules/index.js';
 import { RuleMemory, runRules } from './run-rules.js';
 
@@ -58,6 +59,8 @@ export class Workspace {
   private readonly memory = new ModelMemory();
   /** File-scoped rules' findings from earlier analyses, kept for files no edit since affected. */
   private readonly ruleMemory = new RuleMemory();
+  /** The root files minus the config's `ignore`, for one root generation and configuration. */
+  private analysedCache: { generation: number; config: string; files: string[] } | undefined;
 
   constructor(options: AnalyzeOptions) {
     this.options = options;
@@ -120,14 +123,15 @@ export class Workspace {
     this.settleGraph();
     const config = this.config();
     const configKey = JSON.stringify(config);
-    const { paths, files } = this.relevantFiles(config);
+    const analysed = this.analysedRoots(config, configKey);
+    const { paths, files } = this.relevantFiles(config, analysed);
     const texts = paths.map((f) => this.textOf(f));
-    if (this.last && sameInputs(this.last, files, texts, configKey)) return standingResult(this.last.result, this.roots.length);
+    if (this.last && sameInputs(this.last, files, texts, configKey)) return standingResult(this.last.result, analysed.length);
     const project = this.project;
     const model = buildModel(project, files, config, this.options.onProgress, this.memory);
     const findings = runRules(rules, project, files, config, model, this.ruleMemory);
     this.memory.settle();
-    const result = lazyGraphResult(findings, this.roots.length, model);
+    const result = lazyGraphResult(findings, analysed.length, model);
     this.pendingGraph = result;
     this.last = { result, relevant: files, texts, config: configKey };
     return result;
@@ -152,9 +156,24 @@ export class Workspace {
     return this.projectOrUndefined;
   }
 
-  /** The configuration given, or else the nearest deadbolt.config.json above `cwd` (a bad one throws ConfigError). */
+  /**
+   * The configuration given, or else the nearest deadbolt.config.json above `cwd` (a bad one throws ConfigError);
+   * its globs are relative to `cwd` when no config file anchored them.
+   */
   private config(): DeadboltConfig {
-    return this.options.config ?? loadConfig({ cwd: this.options.cwd }).config;
+    const config = this.options.config ?? loadConfig({ cwd: this.options.cwd }).config;
+    if (config.baseDir !== undefined || (config.ignore === undefined && config.overrides === undefined)) return config;
+    return { ...config, baseDir: path.resolve(this.options.cwd) };
+  }
+
+  /** The root files the configuration does not `ignore`: the files this analysis covers. */
+  private analysedRoots(config: DeadboltConfig, configKey: string): string[] {
+    const cached = this.analysedCache;
+    if (cached !== undefined && cached.generation === this.rootGeneration && cached.config === configKey) return cached.files;
+    const fileRules = new FileRules(config);
+    const files = config.ignore === undefined ? this.roots : this.roots.filter((f) => !fileRules.isIgnored(f));
+    this.analysedCache = { generation: this.rootGeneration, config: configKey, files };
+    return files;
   }
 
   /** A root file's text: the editor's buffer when one was set, else the disk's (read once). */
@@ -188,7 +207,7 @@ export class Workspace {
    * root files those import (helpers called under a lock live there); added to the Project on first use.
    * Imports are read from the text and resolved by path (`./x.js` is `./x.ts` before compilation).
    */
-  private relevantFiles(config: DeadboltConfig): { paths: string[]; files: SourceFile[] } {
+  private relevantFiles(config: DeadboltConfig, roots: readonly string[]): { paths: string[]; files: SourceFile[] } {
     const blocking = blockingPattern(config.blockingFunctions);
     const importsOf = (file: string): string[] => {
       const scan = this.scanOf(file);
@@ -198,11 +217,12 @@ export class Workspace {
       }
       return scan.resolved.files;
     };
-    const direct = new Set(this.roots.filter((f) => this.scanOf(f).concurrency || (blocking !== undefined && blocking.test(this.textOf(f)))));
+    const direct = new Set(roots.filter((f) => this.scanOf(f).concurrency || (blocking !== undefined && blocking.test(this.textOf(f)))));
     const chosen = new Set(direct);
-    for (const file of this.roots) if (!chosen.has(file) && importsOf(file).some((t) => direct.has(t))) chosen.add(file);
+    for (const file of roots) if (!chosen.has(file) && importsOf(file).some((t) => direct.has(t))) chosen.add(file);
     for (const file of [...chosen]) for (const target of importsOf(file)) chosen.add(target);
-    const relevant = this.roots.filter((f) => chosen.has(f));
+    // An ignored file an analysed one imports is still read by the checker, but never reported on.
+    const relevant = roots.filter((f) => chosen.has(f));
     if (!this.nodeTypes && this.reachesNode(relevant, importsOf)) {
       this.nodeTypes = true;
       // Changing options makes ts-morph re-create the files it holds; it happens at most once per Workspace.
@@ -276,13 +296,13 @@ function lazyGraphResult(findings: Finding[], files: number, model: EngineModel)
   };
 }
 
-/** `from './x.js'` (imports and re-exports), `import './x.js'`, `import('./x.js')`: relative specifiers in source text. */
-const RELATIVE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+/**
+ * `from './x.js'` (imports and re-exports), `import './x.js'`, `import('./x.js')`, `require('./x')`: relative
+ * specifiers in source text.
+ */
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"](\.{1,2}\/[^'"]+|\.{1,2})['"]/g;
 
+/** The root file a relative specifier names, trying what a bundler tries (extensionless `./util` included). */
 function resolveRelative(absolute: string, roots: ReadonlySet<string>): string | undefined {
-  const stem = absolute.replace(/\.(m|c)?jsx?$/, '');
-  for (const candidate of [absolute, `${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}.cts`, `${absolute}.ts`, `${absolute}/index.ts`, `${absolute}/index.js`]) {
-    if (roots.has(candidate)) return candidate;
-  }
-  return undefined;
+  return sourceCandidates(absolute).find((candidate) => roots.has(candidate));
 }

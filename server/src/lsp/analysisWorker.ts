@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Workspace } from '../engine/index.js';
+import { TsconfigError } from '../engine/project.js';
 import type { StaticLockGraph } from '../protocol/index.js';
 import { uriToPath } from './files.js';
 import { hover } from './hover.js';
@@ -62,7 +63,9 @@ function open(name: string, options: Extract<WorkerRequest, { type: 'open' }>['o
   } catch (error) {
     if (options.tsconfig === undefined) throw error;
     // A tsconfig.json being edited is often invalid for a while; analyse the folder's files meanwhile.
-    post({ type: 'log', level: 'error', message: `cannot use ${options.tsconfig} (${describe(error)}); analysing every source file below ${options.cwd} instead` });
+    // A TsconfigError's message already names file, line and column; a stack would only hide it.
+    const reason = error instanceof TsconfigError ? error.message : describe(error);
+    post({ type: 'log', level: 'error', message: `cannot use ${options.tsconfig} (${reason}); analysing every source file below ${options.cwd} instead` });
     root.workspace = new Workspace({ ...options, tsconfig: undefined, paths: [options.cwd], onProgress });
   }
   roots.set(name, root);

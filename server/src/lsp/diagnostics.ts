@@ -41,6 +41,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
   info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
 };
 
 export function toDiagnostic(finding: Finding, uris: UriMap, docsBase: string): Diagnostic {

@@ -2,6 +2,7 @@
  * Editor settings (section "deadbolt") pulled with `workspace/configuration`, one cached promise per scope URI,
  * and their merge over the project's deadbolt.config.json into the engine's DeadboltConfig.
  */
+import { SEVERITIES as CONFIG_SEVERITIES } from '../engine/config.js';
 import { RULE_IDS, type DeadboltConfig, type RuleId, type Severity } from '../engine/types.js';
 
 /** The "deadbolt" settings section as an editor sends it; anything may be missing or of the wrong type. */
@@ -13,7 +14,8 @@ export interface DeadboltSettings {
 
 export const DEFAULT_SETTINGS: DeadboltSettings = { enable: true, rules: {}, blockingFunctions: [] };
 
-const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
+/** The severities deadbolt.config.json accepts, `hint` included: the extension offers exactly these. */
+const SEVERITIES = new Set<string>(CONFIG_SEVERITIES);
 
 /**
  * Reads an untrusted settings value, keeping what is well-formed and reporting the rest through `warn`:
@@ -27,7 +29,7 @@ export function parseSettings(raw: unknown, warn: (message: string) => void): De
   if (typeof value.rules === 'object' && value.rules !== null) {
     for (const [id, severity] of Object.entries(value.rules as Record<string, unknown>)) {
       if (!(RULE_IDS as readonly string[]).includes(id)) warn(`deadbolt.rules: unknown rule id "${id}" ignored`);
-      else if (typeof severity !== 'string' || !SEVERITIES.has(severity)) warn(`deadbolt.rules.${id}: "${String(severity)}" is not error, warning, info or off`);
+      else if (typeof severity !== 'string' || !SEVERITIES.has(severity)) warn(`deadbolt.rules.${id}: ${JSON.stringify(severity) ?? String(severity)} is not one of ${[...SEVERITIES].join(', ')}`);
       else settings.rules[id as RuleId] = severity as Severity | 'off';
     }
   }

@@ -9,15 +9,15 @@ interface JsonOutput {
   summary: { files: number; errors: number; warnings: number };
 }
 
-test('deadbolt.config.json severities: "off" drops a rule, "warning" keeps exit 0', () => {
+test('deadbolt.config.json severities: "off" drops a rule, "hint" keeps the finding and exit 0', () => {
   const run = deadbolt(['check', '--format', 'json'], path.join(CLI_FIXTURES, 'configured'));
   assert.equal(run.status, 0);
   const report = JSON.parse(run.stdout) as JsonOutput;
-  assert.deepEqual(report.diagnostics.map((d) => [d.rule, d.severity]), [['blocking-in-async', 'warning']]);
-  assert.deepEqual(report.summary, { files: 2, errors: 0, warnings: 1 });
+  assert.deepEqual(report.diagnostics.map((d) => [d.rule, d.severity]), [['sync-io-in-async', 'hint']]);
+  assert.deepEqual(report.summary, { files: 2, errors: 0, warnings: 0 });
 });
 
-test('a solution tsconfig (files: [] and references) in cwd means the folder is analysed', () => {
+test('a solution tsconfig (files: [] and references) in cwd stands for its referenced projects', () => {
   const run = deadbolt(['check', '--format', 'json'], path.join(CLI_FIXTURES, 'solution'));
   assert.equal(run.status, 1);
   const report = JSON.parse(run.stdout) as JsonOutput;

@@ -50,7 +50,7 @@ for (const [name, args, message] of usageErrors) {
 test('an invalid deadbolt.config.json is exit 2 naming the file and the key', () => {
   const run = deadbolt(['check'], path.join(CLI_FIXTURES, 'bad-config'));
   assert.equal(run.status, 2);
-  assert.match(run.stderr, /invalid configuration: .*bad-config\/deadbolt\.config\.json: "rules\.blocking-in-async": expected one of "error", "warning", "info", "off", got "loud"/);
+  assert.match(run.stderr, /invalid configuration: .*bad-config\/deadbolt\.config\.json: "rules\.blocking-in-async": expected one of "error", "warning", "info", "hint", "off", got "loud"/);
   assert.equal(run.stdout, '');
 });
 

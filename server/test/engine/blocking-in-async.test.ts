@@ -1,4 +1,7 @@
-/** Fixture and fix tests for the `blocking-in-async` rule (test-fixtures/blocking-in-async). */
+/**
+ * Fixture and fix tests for the `blocking-in-async` rule (test-fixtures/blocking-in-async), whose fixtures also
+ * mark the sync I/O that `sync-io-in-async` reports beside it: the two rules share their walk and their fixes.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -7,7 +10,7 @@ import { applyEdits, checkFixtureFolder, findingsIn, FIXTURES_ROOT } from '../he
 import type { DeadboltConfig, Finding } from '../../src/engine/index.js';
 
 const config: DeadboltConfig = { blockingFunctions: ['legacyWait', './spin.js#waitForever'] };
-checkFixtureFolder('blocking-in-async', { config });
+checkFixtureFolder('blocking-in-async', { config, rules: ['blocking-in-async', 'sync-io-in-async'] });
 
 function fixture(file: string): string {
   return readFileSync(path.join(FIXTURES_ROOT, 'blocking-in-async', file), 'utf8');
@@ -17,7 +20,7 @@ function findingOn(file: string, fragment: string): { finding: Finding; text: st
   const text = fixture(file);
   const line = text.split('\n').findIndex((l) => l.includes(fragment)) + 1;
   assert.ok(line > 0, fragment);
-  const finding = findingsIn('blocking-in-async', file, 'blocking-in-async', config).find((f) => f.span.line === line);
+  const finding = findingsIn('blocking-in-async', file, undefined, config).find((f) => f.span.line === line && (f.rule === 'blocking-in-async' || f.rule === 'sync-io-in-async'));
   assert.ok(finding, `no finding on ${file}:${line}`);
   return { finding, text, line };
 }

@@ -69,13 +69,38 @@ const invalid: [string, unknown, string, RegExp][] = [
   ['unknown top-level key', { rule: {} }, 'rule', /unknown key/],
   ['rules not an object', { rules: 'all' }, 'rules', /expected an object/],
   ['unknown rule id', { rules: { 'lock-ordr': 'error' } }, 'rules.lock-ordr', /unknown rule id/],
-  ['bad severity', { rules: { 'lock-order': 'fatal' } }, 'rules.lock-order', /expected one of "error", "warning", "info", "off", got "fatal"/],
+  ['bad severity', { rules: { 'lock-order': 'fatal' } }, 'rules.lock-order', /expected one of "error", "warning", "info", "hint", "off", got "fatal"/],
   ['blockingFunctions not an array', { blockingFunctions: 'x' }, 'blockingFunctions', /expected an array/],
   ['blockingFunctions entry not a string', { blockingFunctions: ['ok', 3] }, 'blockingFunctions[1]', /got number 3/],
   ['blockingFunctions entry with empty name', { blockingFunctions: ['mod#'] }, 'blockingFunctions[0]', /module#name/],
   ['lockRanks value not a number', { lockRanks: { a: '1' } }, 'lockRanks.a', /finite number/],
   ['lockRanks not an object', { lockRanks: [1] }, 'lockRanks', /expected an object/],
+  ['ignore not an array', { ignore: 'scripts/**' }, 'ignore', /expected a non-empty array of glob strings, got "scripts\/\*\*"/],
+  ['ignore empty', { ignore: [] }, 'ignore', /non-empty array/],
+  ['ignore entry not a string', { ignore: ['ok/**', 7] }, 'ignore[1]', /got number 7/],
+  ['ignore entry absolute', { ignore: ['/etc/**'] }, 'ignore[0]', /relative to the folder of the configuration file/],
+  ['ignore entry leaving the folder', { ignore: ['../other/**'] }, 'ignore[0]', /stay inside it/],
+  ['ignore entry with backslashes', { ignore: ['scripts\\*.ts'] }, 'ignore[0]', /use "\/" between folders/],
+  ['overrides not an array', { overrides: { files: ['a'] } }, 'overrides', /expected an array/],
+  ['override without files', { overrides: [{ rules: { 'lock-order': 'off' } }] }, 'overrides[0].files', /missing/],
+  ['override without rules', { overrides: [{ files: ['scripts/**'] }] }, 'overrides[0].rules', /missing/],
+  ['override with an unknown key', { overrides: [{ files: ['a'], rules: {}, ignores: ['b'] }] }, 'overrides[0].ignores', /allowed keys are files, rules/],
+  ['override with an unknown rule', { overrides: [{ files: ['a'], rules: { 'no-sync': 'off' } }] }, 'overrides[0].rules.no-sync', /unknown rule id/],
+  ['override with a bad severity', { overrides: [{ files: ['a'], rules: { 'lock-order': 'quiet' } }] }, 'overrides[0].rules.lock-order', /got "quiet"/],
 ];
+
+test('ignore, overrides and the severity "hint" load, with the globs anchored at the file\'s folder', () => {
+  withTempDir((dir) => {
+    const config = {
+      rules: { 'sync-io-in-async': 'hint' },
+      ignore: ['vendor', '**/*.generated.ts'],
+      overrides: [{ files: ['scripts/**', '*.test.ts'], rules: { 'sync-io-in-async': 'off', 'blocking-in-async': 'warning' } }],
+    };
+    writeFileSync(join(dir, 'deadbolt.config.json'), JSON.stringify(config));
+    mkdirSync(join(dir, 'packages', 'a'), { recursive: true });
+    assert.deepEqual(loadConfig({ cwd: join(dir, 'packages', 'a') }).config, { ...config, baseDir: dir });
+  });
+});
 
 for (const [name, raw, key, message] of invalid) {
   test(`rejects ${name}`, () => {

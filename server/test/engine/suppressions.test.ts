@@ -90,3 +90,12 @@ test('suppressionFix on the first line of a file', () => {
   const text = 'm.lock();\n';
   assert.equal(apply(text, suppressionFix(findingAt(text, 1), text)), '// deadbolt-disable-next-line lock-order -- reason\nm.lock();\n');
 });
+
+test('a directive naming blocking-in-async still silences the sync I/O split out of it, and not the other way round', () => {
+  const map = parseSuppressions(
+    "// deadbolt-disable-next-line blocking-in-async -- start-up only\nconst text = readFileSync(p);\n// deadbolt-disable-next-line sync-io-in-async\nAtomics.wait(a, 0, 0);\n",
+  );
+  assert.ok(isSuppressed(map, 2, 'sync-io-in-async'));
+  assert.ok(isSuppressed(map, 2, 'blocking-in-async'));
+  assert.ok(!isSuppressed(map, 4, 'blocking-in-async'));
+});

@@ -91,7 +91,7 @@ test('Workspace: a file that starts importing Node after the first analysis is a
       path.join(folder, 'locks.ts'),
       `${locks}import { readFileSync } from 'node:fs';\nexport async function load(): Promise<string> {\n  return readFileSync('x', 'utf8');\n}\n`,
     );
-    assert.deepEqual(workspace.analyze().findings.map((f) => [f.rule, f.span.line]), [['blocking-in-async', 5]]);
+    assert.deepEqual(workspace.analyze().findings.map((f) => [f.rule, f.span.line]), [['sync-io-in-async', 5]]);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -10,6 +10,9 @@ import { preferredEdits } from '../../src/lsp/codeActions.js';
 import { identifierAt } from '../../src/lsp/hover.js';
 import { filterGraph, mergeGraphs } from '../../src/lsp/lockGraph.js';
 import { mergeConfig, parseSettings } from '../../src/lsp/settings.js';
+import { toDiagnostic } from '../../src/lsp/diagnostics.js';
+import { UriMap } from '../../src/lsp/files.js';
+import { DiagnosticSeverity } from 'vscode-languageserver/node';
 
 test('settings keep what is well-formed and report the rest', () => {
   const warnings: string[] = [];
@@ -35,6 +38,23 @@ test('editor settings win per rule over deadbolt.config.json; blocking functions
     lockRanks: { accounts: 1 },
   });
   assert.deepEqual(mergeConfig({}, { enable: true, rules: {}, blockingFunctions: [] }), {});
+});
+
+test('"hint", which the extension offers, is accepted from settings and becomes a Hint diagnostic', () => {
+  const warnings: string[] = [];
+  const settings = parseSettings({ rules: { 'sync-io-in-async': 'hint', 'lock-order': 'faint' } }, (message) => warnings.push(message));
+  assert.deepEqual(settings.rules, { 'sync-io-in-async': 'hint' });
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /"faint" is not one of error, warning, info, hint, off/);
+  const span = { file: '/a.ts', line: 1, column: 1, endLine: 1, endColumn: 2, start: 0, end: 1 };
+  const hint: Finding = { rule: 'sync-io-in-async', severity: 'hint', message: 'm', span, related: [], fixes: [] };
+  assert.equal(toDiagnostic(hint, new UriMap(), 'file:///docs/rules/').severity, DiagnosticSeverity.Hint);
+});
+
+test("the file's ignore and overrides reach the engine through the merge, with the folder they are relative to", () => {
+  const file = { ignore: ['vendor'], overrides: [{ files: ['scripts/**'], rules: { 'sync-io-in-async': 'off' as const } }], baseDir: '/repo' };
+  const merged = mergeConfig(file, { enable: true, rules: { 'sync-io-in-async': 'error' }, blockingFunctions: [] });
+  assert.deepEqual(merged, { ...file, rules: { 'sync-io-in-async': 'error' } });
 });
 
 function finding(fixes: Fix[]): Finding {

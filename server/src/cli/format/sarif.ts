@@ -19,7 +19,8 @@ function helpUri(ruleId: string): string {
 }
 
 function level(severity: Severity): 'error' | 'warning' | 'note' {
-  return severity === 'info' ? 'note' : severity;
+  // SARIF has no level below "note"; a hint is a note.
+  return severity === 'info' || severity === 'hint' ? 'note' : severity;
 }
 
 function physicalLocation(span: Span, cwd: string) {

@@ -39,8 +39,9 @@ export function formatText(findings: readonly Finding[], cwd: string, color: boo
 
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
-  const infos = findings.length - errors - warnings;
-  const counts = [plural(errors, 'error'), plural(warnings, 'warning'), ...(infos > 0 ? [plural(infos, 'info')] : [])].join(', ');
+  const hints = findings.filter((f) => f.severity === 'hint').length;
+  const infos = findings.length - errors - warnings - hints;
+  const counts = [plural(errors, 'error'), plural(warnings, 'warning'), ...(infos > 0 ? [plural(infos, 'info')] : []), ...(hints > 0 ? [plural(hints, 'hint')] : [])].join(', ');
   const summary = `✖ ${plural(findings.length, 'problem')} (${counts})`;
   out.push('', paint(ANSI.bold + (errors > 0 ? ANSI.red : ANSI.yellow), summary), '');
   return out.join('\n');

@@ -152,22 +152,68 @@ function declaringNodeModule(nameNode: Node): string | undefined {
     if (module === undefined) continue;
     return module.getName().replace(/^["']|["']$/g, '').replace(/^node:/, '').split('/')[0];
   }
-  // Without @types/node the import does not resolve; the import's own specifier still names the module.
-  return (symbol?.getDeclarations().length ?? 0) === 0 ? importSpecifierModule(nameNode) : undefined;
+  // Without @types/node the import does not resolve (or resolves to a local CommonJS binding); the import's own
+  // specifier still names the module. A function the project declares itself has no such import.
+  return importSpecifierModule(nameNode);
 }
 
-/** The bare module (`fs` for `node:fs/promises`) a name was imported from, read from the import syntax alone. */
+/**
+ * The bare module (`fs` for `node:fs/promises`) a name was imported from, read from the import syntax alone:
+ * `import`, `import x = require()`, and CommonJS `const fs = require('fs')`, `const { readFileSync } =
+ * require('node:fs')` or `require('fs').readFileSync()`, which is how JavaScript without @types/node is written.
+ */
 function importSpecifierModule(nameNode: Node): string | undefined {
   const parent = nameNode.getParent();
   const owner = parent !== undefined && Node.isPropertyAccessExpression(parent) && parent.getNameNode() === nameNode ? parent.getExpression() : nameNode;
+  const required = requiredModule(owner);
+  if (required !== undefined) return owner !== nameNode ? required : undefined;
   if (!Node.isIdentifier(owner)) return undefined;
   for (const declaration of owner.getSymbol()?.getDeclarations() ?? []) {
+    const named = owner !== nameNode;
+    const fromRequire = requireDeclarationModule(declaration, named);
+    if (fromRequire !== undefined) return fromRequire;
     const importDeclaration = declaration.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
     // A named import only counts when the name itself was imported, not a property of it.
-    if (importDeclaration === undefined || (owner !== nameNode && Node.isImportSpecifier(declaration))) continue;
-    return importDeclaration.getModuleSpecifierValue().replace(/^node:/, '').split('/')[0];
+    if (importDeclaration === undefined || (named && Node.isImportSpecifier(declaration))) continue;
+    return bareModule(importDeclaration.getModuleSpecifierValue());
   }
   return undefined;
+}
+
+/** `fs` for the expression `require('node:fs')` (parentheses aside), else undefined. */
+function requiredModule(expression: Node): string | undefined {
+  const target = Node.isParenthesizedExpression(expression) ? expression.getExpression() : expression;
+  if (!Node.isCallExpression(target) || target.getExpression().getText() !== 'require') return undefined;
+  const [argument] = target.getArguments();
+  return argument !== undefined && Node.isStringLiteral(argument) ? bareModule(argument.getLiteralValue()) : undefined;
+}
+
+/**
+ * The module of a CommonJS binding: `const fs = require('fs')` (whose properties are the module's functions, so
+ * only `named` uses count) or `const { readFileSync } = require('fs')` and `import fs = require('fs')`.
+ */
+function requireDeclarationModule(declaration: Node, named: boolean): string | undefined {
+  if (Node.isVariableDeclaration(declaration) && Node.isIdentifier(declaration.getNameNode())) {
+    const initializer = declaration.getInitializer();
+    return named && initializer !== undefined ? requiredModule(initializer) : undefined;
+  }
+  if (Node.isBindingElement(declaration) && !named) {
+    const variable = declaration.getFirstAncestorByKind(SyntaxKind.VariableDeclaration);
+    const initializer = variable?.getInitializer();
+    // Only the pattern's own properties (`{ readFileSync }`), not a nested pattern inside one.
+    return initializer !== undefined && declaration.getParent()?.getParent() === variable ? requiredModule(initializer) : undefined;
+  }
+  if (Node.isImportEqualsDeclaration(declaration) && named) {
+    const reference = declaration.getModuleReference();
+    return Node.isExternalModuleReference(reference) && reference.getExpression() !== undefined && Node.isStringLiteral(reference.getExpression()!)
+      ? bareModule((reference.getExpression() as import('ts-morph').StringLiteral).getLiteralValue())
+      : undefined;
+  }
+  return undefined;
+}
+
+function bareModule(specifier: string): string {
+  return specifier.replace(/^node:/, '').split('/')[0]!;
 }
 
 /** `name` matches any callee so named; `module#name` only a binding imported from that module. */

@@ -1,7 +1,9 @@
 /**
- * Which sync functions block, transitively: a memoised summary per function declaration, so an async function
- * that calls `helper()` which calls `sleep()` which calls `Atomics.wait` is reported at its call with the chain.
- * Computed here because the core's model does not summarise blocking; only called functions are summarised.
+ * Which sync functions block, transitively: a memoised summary per function declaration and kind of blocking, so
+ * an async function that calls `helper()` which calls `sleep()` which calls `Atomics.wait` is reported at its call
+ * with the chain. Computed here because the core's model does not summarise blocking; only called functions are
+ * summarised. Waits (`blocking-in-async`) and sync I/O (`sync-io-in-async`) are summarised apart, so a helper that
+ * does both is reported by both rules and a first `readFileSync` cannot hide a later `Atomics.wait`.
  */
 import { Node, type CallExpression } from 'ts-morph';
 import type { DeadboltConfig } from '../types.js';
@@ -15,16 +17,33 @@ export interface BlockingStep {
 
 export type FunctionLike = Node & { getBody(): Node | undefined };
 
+/**
+ * `wait`: what holds the thread until another thread acts or time passes (Atomics.wait, the runtime's sync
+ * methods, busy-waits, configured functions). `io`: Node's `*Sync` file, process, zlib and crypto calls, which
+ * block only as long as the operation takes and are harmless in scripts and tests.
+ */
+export type BlockingCategory = 'wait' | 'io';
+
+export function categoryOf(blocking: BlockingCall): BlockingCategory {
+  return blocking.kind === 'node-sync' ? 'io' : 'wait';
+}
+
 export class BlockingSummaries {
   /** undefined while a function is being summarised, so recursion ends; null when it does not block. */
   private readonly memo = new Map<Node, BlockingStep[] | null | undefined>();
 
-  constructor(private readonly config: DeadboltConfig) {}
+  constructor(
+    private readonly config: DeadboltConfig,
+    private readonly category: BlockingCategory,
+  ) {}
 
-  /** The blocking chain started by `call`, with the direct classification when the call itself blocks. */
+  /** The blocking chain of this category started by `call`, with the direct classification when the call itself blocks. */
   classify(call: CallExpression): { chain: BlockingStep[]; direct: BlockingCall | undefined } | undefined {
     const direct = blockingCallOf(call, this.config);
-    if (direct !== undefined) return { chain: [{ node: call, description: direct.description }], direct };
+    if (direct !== undefined) {
+      // A direct call of the other category is that rule's business, but a helper of this one may still be called.
+      return categoryOf(direct) === this.category ? { chain: [{ node: call, description: direct.description }], direct } : undefined;
+    }
     const callee = resolveSyncCallee(call);
     if (callee === undefined) return undefined;
     const rest = this.summary(callee);
@@ -42,7 +61,7 @@ export class BlockingSummaries {
       forEachInlineNode(body, (node) => {
         if (found !== undefined) return;
         if (Node.isCallExpression(node)) found = this.classify(node)?.chain;
-        else if (isBusyWait(node)) found = [{ node, description: 'a busy-wait loop' }];
+        else if (this.category === 'wait' && isBusyWait(node)) found = [{ node, description: 'a busy-wait loop' }];
       });
     }
     this.memo.set(fn, found ?? null);

@@ -6,6 +6,7 @@ import { lockLeak } from './lock-leak.js';
 import { unguardedWrite } from './unguarded-write.js';
 import { nonAtomicUpdate } from './non-atomic-update.js';
 import { blockingInAsync } from './blocking-in-async.js';
+import { syncIoInAsync } from './sync-io-in-async.js';
 import { awaitHoldingLock } from './await-holding-lock.js';
 
 export const rules: readonly Rule[] = [
@@ -15,5 +16,6 @@ export const rules: readonly Rule[] = [
   unguardedWrite,
   nonAtomicUpdate,
   blockingInAsync,
+  syncIoInAsync,
   awaitHoldingLock,
 ];

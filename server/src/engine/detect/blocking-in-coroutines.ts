@@ -1,0 +1,124 @@
+/**
+ * Finds what blocks inside each coroutine of a file, for the two rules that report it: `blocking-in-async`
+ * (waits on other threads or time) and `sync-io-in-async` (Node's `*Sync` I/O). Both share the walk, the chains
+ * through sync helpers, the messages and the async-twin fixes; only the category of blocking differs.
+ */
+import { Node, ts, type SourceFile } from 'ts-morph';
+import type { RuleContext } from '../rule.js';
+import type { RelatedLocation, RuleId } from '../types.js';
+import { isBusyWait, type BlockingCall } from './blocking-calls.js';
+import { BlockingSummaries, forEachInlineNode, isFunctionLike, type BlockingCategory, type BlockingStep, type FunctionLike } from './blocking-summary.js';
+import { findNodesCached } from './compiler-walk.js';
+import { asyncTwinFix } from '../fixes/async-twin.js';
+import { spanOf } from '../span.js';
+
+/** Reports, under `rule`, every blocking call of `category` (and for waits, every busy-wait) inside a coroutine of `context.files`. */
+export function reportBlockingInCoroutines(context: RuleContext, rule: RuleId, category: BlockingCategory): void {
+  const summaries = new BlockingSummaries(context.config, category);
+  for (const file of context.files) checkFile(context, rule, category, summaries, file);
+}
+
+function checkFile(context: RuleContext, rule: RuleId, category: BlockingCategory, summaries: BlockingSummaries, file: SourceFile): void {
+  for (const node of findNodesCached(file, isAsyncFunction)) {
+    if (!isFunctionLike(node) || !isCoroutine(node)) continue;
+    const body = node.getBody();
+    if (body === undefined) continue;
+    forEachInlineNode(body, (inner) => {
+      if (Node.isCallExpression(inner)) {
+        const found = summaries.classify(inner);
+        if (found === undefined) return;
+        const fix = found.direct === undefined ? undefined : asyncTwinFix(inner, found.direct, node);
+        context.report({
+          rule,
+          message: messageFor(node, found.chain, found.direct),
+          span: spanOf(inner),
+          related: relatedFor(found.chain),
+          fixes: fix === undefined ? [] : [fix],
+        });
+      } else if (category === 'wait' && isBusyWait(inner)) {
+        context.report({
+          rule,
+          message: `A busy-wait loop spins inside ${describeCoroutine(node)}: no other task on this event loop runs until it ends. Await a timer or Atomics.waitAsync instead.`,
+          span: spanOf(inner),
+          related: [],
+          fixes: [],
+        });
+      }
+    });
+  }
+}
+
+/** Cheap syntactic filter on raw compiler nodes: functions, methods and arrows marked `async`. */
+function isAsyncFunction(node: ts.Node): boolean {
+  if (!ts.isFunctionDeclaration(node) && !ts.isFunctionExpression(node) && !ts.isArrowFunction(node) && !ts.isMethodDeclaration(node)) return false;
+  return node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
+}
+
+/** Async functions, methods and arrows. Generators driven as coroutines are left out: their driver decides. */
+function isCoroutine(node: FunctionLike): boolean {
+  if (Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isMethodDeclaration(node) || Node.isArrowFunction(node)) {
+    return node.isAsync();
+  }
+  return false;
+}
+
+function describeCoroutine(node: FunctionLike): string {
+  const name = Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isMethodDeclaration(node) ? node.getName() : undefined;
+  if (Node.isMethodDeclaration(node)) return `async method \`${name}\``;
+  if (name !== undefined) return `async function \`${name}\``;
+  const holder = node.getParent();
+  if (holder !== undefined && (Node.isVariableDeclaration(holder) || Node.isPropertyDeclaration(holder) || Node.isPropertyAssignment(holder))) {
+    return `async function \`${holder.getName()}\``;
+  }
+  return 'an async function';
+}
+
+function messageFor(coroutine: FunctionLike, chain: BlockingStep[], direct: BlockingCall | undefined): string {
+  const where = describeCoroutine(coroutine);
+  if (direct === undefined) {
+    const path = chain.map((step) => step.description).join(' → ');
+    return `${chain[0]!.description} blocks the thread inside ${where} through sync calls: ${path}. No other task on this event loop runs meanwhile; make the chain async.`;
+  }
+  return `${direct.description} blocks the thread inside ${where}: no other task on this event loop runs until it returns. ${adviceFor(direct)}`;
+}
+
+/**
+ * fs functions that fs/promises exports under the name without `Sync`. `existsSync` is absent on purpose: Node
+ * has no promise-returning `exists`, so the advice names `access` instead.
+ */
+const FS_PROMISES_NAMES = new Set([
+  'access', 'appendFile', 'chmod', 'chown', 'copyFile', 'cp', 'lchmod', 'lchown', 'link', 'lstat', 'lutimes', 'mkdir',
+  'mkdtemp', 'open', 'opendir', 'readdir', 'readFile', 'readlink', 'realpath', 'rename', 'rm', 'rmdir', 'stat', 'statfs',
+  'symlink', 'truncate', 'unlink', 'utimes', 'writeFile',
+]);
+
+function adviceFor(blocking: BlockingCall): string {
+  switch (blocking.kind) {
+    case 'atomics-wait':
+      return 'Use `await Atomics.waitAsync(...).value`.';
+    case 'runtime':
+      return `Use \`await ${blocking.receiver}.${blocking.twin}()\`.`;
+    case 'runtime-function':
+      return `Use \`await ${blocking.twin}()\`.`;
+    case 'node-sync':
+      return nodeSyncAdvice(blocking.module, blocking.name);
+    case 'configured':
+      return 'Use an asynchronous alternative.';
+  }
+}
+
+function nodeSyncAdvice(module: string, name: string): string {
+  if (module !== 'fs') return `Use the asynchronous ${module} API.`;
+  if (name === 'existsSync') return 'fs/promises has no `exists`: use `await access(path)` from fs/promises and treat a rejection as absent.';
+  const twin = name.slice(0, -'Sync'.length);
+  if (FS_PROMISES_NAMES.has(twin)) return `Use \`await ${twin}()\` from fs/promises.`;
+  return 'Use the asynchronous fs API (a FileHandle from `open()` in fs/promises, or the callback form).';
+}
+
+/** Each step after the call in the coroutine, so an editor can walk the chain down to what blocks. */
+function relatedFor(chain: BlockingStep[]): RelatedLocation[] {
+  return chain.slice(1).map((step, index) => ({
+    span: spanOf(step.node),
+    message: index === chain.length - 2 ? `${step.description} blocks here` : `which calls ${step.description}`,
+  }));
+}
