@@ -198,6 +198,10 @@ class Model implements EngineModel, WalkHost {
     return this.calls.calleeOf(call);
   }
 
+  referencedFunction(argument: Node): { target: Node; receiver?: Node } | undefined {
+    return this.calls.referencedFunction(argument);
+  }
+
   touchesLocks(fn: Node): boolean {
     return this.calls.touchesLocks(fn);
   }

@@ -319,7 +319,7 @@ export class Walker {
           if (RELEASE.has(method)) return state.release(lock);
           const held = this.acquire(lock, WITH[method]!, method, call, state, frame);
           const fn = args[args.length - 1];
-          if (fn) this.walkCallback(fn, state, frame);
+          if (fn) this.walkCallback(fn, call, state, frame);
           return state.releaseHeld(held);
         }
       }
@@ -328,12 +328,12 @@ export class Walker {
         if (mutex) return this.rewait(mutex, method, call, state, frame);
       }
       if (IMMEDIATE_ARRAY_METHODS.has(method)) {
-        for (const argument of args) this.walkCallback(argument, state, frame);
+        for (const argument of args) this.walkCallback(argument, call, state, frame);
         return;
       }
     }
     if (Node.isParenthesizedExpression(callee) || Node.isArrowFunction(callee) || Node.isFunctionExpression(callee)) {
-      return this.walkCallback(callee, state, frame);
+      return this.walkCallback(callee, call, state, frame);
     }
     if (this.host.spawnsWorkers(call)) state.spawned = true;
     this.inline(call, state, frame);
@@ -365,15 +365,24 @@ export class Walker {
       const lock = this.host.lockValue(element, frame.env);
       if (lock) taken.push(this.acquire(lock, mode, method, call, state, frame, group));
     }
-    if (fn) this.walkCallback(fn, state, frame);
+    if (fn) this.walkCallback(fn, call, state, frame);
     for (const held of taken.reverse()) state.releaseHeld(held);
   }
 
-  /** A callback that runs before the call returns: walked in place, holding what the caller holds. */
-  private walkCallback(fn: Node, state: State, frame: Frame): void {
+  /**
+   * A callback that runs before `call` returns: walked in place, holding what the caller holds. One written in place
+   * belongs to the caller's body; one passed by name (`m.withLock(reload)`, `xs.forEach(this.evict, this)`) is walked
+   * like a call of that function from `call`.
+   */
+  private walkCallback(fn: Node, call: CallExpression, state: State, frame: Frame): void {
     let node = fn;
     while (Node.isParenthesizedExpression(node)) node = node.getExpression();
-    if (!Node.isArrowFunction(node) && !Node.isFunctionExpression(node)) return;
+    if (!Node.isArrowFunction(node) && !Node.isFunctionExpression(node)) {
+      const reference = this.host.referencedFunction(node);
+      if (!reference) return;
+      const thisValue = reference.receiver ? this.host.resolver.resolve(reference.receiver, frame.env) : undefined;
+      return this.inlineFunction(reference.target, call, new Map(frame.env.bindings), thisValue, state, frame);
+    }
     const inner: Frame = { ...frame, returns: [], finallies: [], usings: [], catches: [], loops: [], callback: true };
     this.walkBody(node, state, inner);
     const outcomes = [...inner.returns];
@@ -384,11 +393,7 @@ export class Walker {
   /** A call of a function of the program that takes or releases locks: walk its body with its parameters bound. */
   private inline(call: CallExpression, state: State, frame: Frame): void {
     const target = this.host.calleeOf(call);
-    if (!target || frame.depth >= MAX_INLINE_DEPTH || frame.budget.left <= 0 || !this.host.touchesLocks(target)) return;
-    // Recursion: a function already being walked is walked again only while holding something new, so
-    // `visit -> descend -> visit` still shows what visit takes under descend's lock, and the walk terminates.
-    const activeKey = `${target.getStart()}:${state.held.map((h) => h.lock.id).sort().join(',')}`;
-    if (frame.active.has(activeKey)) return;
+    if (!target) return;
     const bindings = new Map(frame.env.bindings);
     const parameters = (target as Node & { getParameters?(): Node[] }).getParameters?.() ?? [];
     call.getArguments().forEach((argument, index) => {
@@ -397,6 +402,16 @@ export class Walker {
     });
     const callee = call.getExpression();
     const thisValue = Node.isPropertyAccessExpression(callee) ? this.host.resolver.resolve(callee.getExpression(), frame.env) : undefined;
+    this.inlineFunction(target, call, bindings, thisValue, state, frame);
+  }
+
+  /** Walks `target`'s body as called from `call`, with its parameters bound as given. */
+  private inlineFunction(target: Node, call: CallExpression, bindings: Map<Node, Value | undefined>, thisValue: Value | undefined, state: State, frame: Frame): void {
+    if (frame.depth >= MAX_INLINE_DEPTH || frame.budget.left <= 0 || !this.host.touchesLocks(target)) return;
+    // Recursion: a function already being walked is walked again only while holding something new, so
+    // `visit -> descend -> visit` still shows what visit takes under descend's lock, and the walk terminates.
+    const activeKey = `${target.getStart()}:${state.held.map((h) => h.lock.id).sort().join(',')}`;
+    if (frame.active.has(activeKey)) return;
     const inner: Frame = {
       root: frame.root,
       env: { bindings, thisValue, workerData: frame.env.workerData },
