@@ -27,6 +27,11 @@ export interface Value {
   declaration?: Node;
   /** For `arr[i]` with a non-literal index: the index text, so `forks[i]` and `forks[i + 1]` stay apart. */
   index?: string;
+  /**
+   * For an index whose order among its siblings is provable (`slots[Math.min(i, j)]` before `slots[Math.max(i, j)]`,
+   * `[lo, hi]` from a comparison): the pair it belongs to and its position, lower first.
+   */
+  indexOrder?: { pair: string; position: number };
   /** The name of the identity as a whole, where it differs from this access: `forks[*]` for `forks[i]`. */
   identityName?: string;
   /**
@@ -90,9 +95,25 @@ function classOfNew(expression: Node): RuntimeClass | undefined {
   return Node.isNewExpression(expression) ? runtimeClassOfIdentifier(expression.getExpression()) : undefined;
 }
 
-/** The element class of an array initializer: `[new Mutex(), ...]` or `Array.from({ length }, () => new Mutex())`. */
+/**
+ * The element class of a collection initializer: `[new Mutex(), ...]`, `Array.from({ length }, () => new Mutex())`,
+ * `new Map<string, Mutex>()` or `new Map([['a', new Mutex()]])`.
+ */
 function elementClassOfInitializer(initializer: Node): RuntimeClass | undefined {
   const inner = unwrap(initializer);
+  if (Node.isNewExpression(inner) && /^(Weak)?Map$/.test(inner.getExpression().getText())) {
+    const declared = runtimeClassOfTypeNode(inner.getTypeArguments()[1]);
+    if (declared) return declared;
+    const entries = inner.getArguments()[0];
+    if (entries && Node.isArrayLiteralExpression(entries)) {
+      for (const entry of entries.getElements()) {
+        const value = Node.isArrayLiteralExpression(entry) ? entry.getElements()[1] : undefined;
+        const kind = value && classOfNew(unwrap(value));
+        if (kind) return kind;
+      }
+    }
+    return undefined;
+  }
   if (Node.isArrayLiteralExpression(inner)) {
     for (const element of inner.getElements()) {
       const kind = classOfNew(unwrap(element));
@@ -134,27 +155,55 @@ export class ValueResolver {
       const options = constructorOptions(node);
       return { id: `new:${keyOf(node)}`, name: options.name ?? node.getText(), kind, rank: options.rank, declaration: node };
     }
-    if (Node.isCallExpression(node)) return this.resolveFrom(node, env, depth);
+    if (Node.isCallExpression(node)) return this.resolveFrom(node, env, depth) ?? this.resolveGet(node, env, depth);
     if (Node.isPropertyAccessExpression(node)) return this.resolveProperty(node, env, depth);
     if (Node.isElementAccessExpression(node)) {
       const base = this.resolve(node.getExpression(), env, depth + 1);
-      if (!base) return undefined;
       const argument = node.getArgumentExpression();
-      const text = argument?.getText() ?? '?';
-      const literal = argument && Node.isNumericLiteral(argument);
-      const value: Value = {
-        id: literal ? `${base.id}[${text}]` : `${base.id}[*]`,
-        name: `${base.name}[${text}]`,
-        kind: base.elementKind,
-        declaration: base.declaration,
-      };
-      if (!literal) {
-        value.index = text;
-        value.identityName = `${base.name}[*]`;
-      }
-      return value;
+      if (!base || !argument) return undefined;
+      return this.element(base, argument, env);
     }
     return undefined;
+  }
+
+  /**
+   * `base[argument]`: a constant key (a literal, or a `const` holding one) is its own identity; a string key is the
+   * property of that name (`tables['orders']` is `tables.orders`). Any other key is one identity for every element,
+   * with the key's text kept apart so `forks[i]` and `forks[i + 1]` are two locks of one array.
+   */
+  private element(base: Value, argument: Node, env: Env): Value {
+    const constant = constantKey(argument);
+    if (typeof constant === 'string' && base.declaration && Node.isVariableDeclaration(base.declaration)) {
+      const initializer = base.declaration.getInitializer();
+      const literal = initializer && unwrap(initializer);
+      const property = literal && Node.isObjectLiteralExpression(literal) ? literal.getProperty(constant) : undefined;
+      const declared = property ? this.resolveDeclaration(property, env, 0) : undefined;
+      if (declared) return { ...declared, name: `${base.name}.${constant}` };
+    }
+    if (typeof constant === 'string') return { id: `${base.id}.${constant}`, name: `${base.name}.${constant}`, kind: base.elementKind, declaration: base.declaration };
+    const text = argument.getText();
+    if (constant !== undefined) return { id: `${base.id}[${constant}]`, name: `${base.name}[${text}]`, kind: base.elementKind, declaration: base.declaration };
+    const value: Value = { id: `${base.id}[*]`, name: `${base.name}[${text}]`, kind: base.elementKind, declaration: base.declaration, index: text, identityName: `${base.name}[*]` };
+    const order = provableOrder(argument);
+    if (order) value.indexOrder = order;
+    return value;
+  }
+
+  /** `map.get(key)` on a collection of locks: the element under that key, as `base[key]` is. */
+  private resolveGet(call: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isCallExpression(call)) return undefined;
+    const callee = call.getExpression();
+    const [key] = call.getArguments();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'get' || !key || call.getArguments().length !== 1) return undefined;
+    const base = this.resolve(callee.getExpression(), env, depth + 1);
+    if (!base) return undefined;
+    const kind = base.elementKind ?? classOfTypeAt(call);
+    if (!kind) return undefined;
+    const constant = constantKey(key);
+    const value = this.element({ ...base, elementKind: kind }, key, env);
+    // A Map's keys are not properties: `get('a')` and a field `a` of the Map object are unrelated.
+    if (typeof constant === 'string') return { ...value, id: `${base.id}[${JSON.stringify(constant)}]`, name: `${base.name}.get(${key.getText()})` };
+    return { ...value, name: `${base.name}.get(${key.getText()})`, identityName: value.identityName && `${base.name}.get(*)` };
   }
 
   /** `Mutex.from(handle)`: the same lock as the handle's origin when it can be traced, else the call itself. */
@@ -329,6 +378,56 @@ export class ValueResolver {
     const argument = index >= 0 ? created.getArguments()[index] : undefined;
     return argument ? this.resolve(argument, env, depth + 1) : undefined;
   }
+}
+
+/** A key known before the program runs: a number or string literal, or a `const` initialised with one. */
+function constantKey(argument: Node): number | string | undefined {
+  const node = unwrap(argument);
+  if (Node.isNumericLiteral(node)) return node.getLiteralValue();
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
+  if (!Node.isIdentifier(node)) return undefined;
+  const declaration = node.getSymbol()?.getDeclarations()[0];
+  if (!declaration || !Node.isVariableDeclaration(declaration) || !(declaration.getVariableStatement()?.getDeclarationKind() === 'const')) return undefined;
+  const initializer = declaration.getInitializer();
+  const literal = initializer && unwrap(initializer);
+  if (literal && Node.isNumericLiteral(literal)) return literal.getLiteralValue();
+  if (literal && (Node.isStringLiteral(literal) || Node.isNoSubstitutionTemplateLiteral(literal))) return literal.getLiteralValue();
+  return undefined;
+}
+
+/**
+ * An index whose place among two is fixed by a comparison: `Math.min(i, j)` comes before `Math.max(i, j)`, and `lo`
+ * before `hi` in `const [lo, hi] = i < j ? [i, j] : [j, i]`. Two elements with one pair, taken lower first, can
+ * never wait on each other in a circle.
+ */
+function provableOrder(argument: Node): Value['indexOrder'] {
+  const node = unwrap(argument);
+  if (Node.isCallExpression(node)) {
+    const callee = node.getExpression().getText();
+    const args = node.getArguments().map((a) => a.getText()).sort().join(',');
+    if (callee === 'Math.min') return { pair: `minmax:${args}`, position: 0 };
+    if (callee === 'Math.max') return { pair: `minmax:${args}`, position: 1 };
+    return undefined;
+  }
+  if (!Node.isIdentifier(node)) return undefined;
+  const declaration = node.getSymbol()?.getDeclarations()[0];
+  if (!declaration || !Node.isBindingElement(declaration)) return undefined;
+  const pattern = declaration.getParent();
+  const holder = pattern?.getParent();
+  if (!pattern || !Node.isArrayBindingPattern(pattern) || !holder || !Node.isVariableDeclaration(holder)) return undefined;
+  const initializer = holder.getInitializer();
+  const conditional = initializer && unwrap(initializer);
+  if (!conditional || !Node.isConditionalExpression(conditional)) return undefined;
+  const test = unwrap(conditional.getCondition());
+  const [whenTrue, whenFalse] = [unwrap(conditional.getWhenTrue()), unwrap(conditional.getWhenFalse())];
+  if (!Node.isBinaryExpression(test) || !/^[<>]=?$/.test(test.getOperatorToken().getText())) return undefined;
+  if (!Node.isArrayLiteralExpression(whenTrue) || !Node.isArrayLiteralExpression(whenFalse)) return undefined;
+  const a = whenTrue.getElements().map((e) => e.getText());
+  const b = whenFalse.getElements().map((e) => e.getText());
+  // The two arms must hold the same two values, swapped: then the pattern's first element is always one side of the comparison.
+  if (a.length !== 2 || b.length !== 2 || a[0] !== b[1] || a[1] !== b[0]) return undefined;
+  const position = pattern.getElements().indexOf(declaration);
+  return position === 0 || position === 1 ? { pair: `sorted:${keyOf(holder)}`, position } : undefined;
 }
 
 /** The instance-field identity of `base.field` when `base` is an unbound `this` or parameter (see Value.instance). */
