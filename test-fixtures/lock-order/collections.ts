@@ -54,11 +54,11 @@ export function compact(): void {
   using _i = stripes[0]!.lock(); // expect: lock-order
 }
 
-const forks = Array.from({ length: 5 }, () => new Mutex());
+const chopsticks = Array.from({ length: 5 }, () => new Mutex());
 
 export function philosopher(i: number, n: number): void {
-  const left = forks[i]!;
-  const right = forks[(i + 1) % n]!;
+  const left = chopsticks[i]!;
+  const right = chopsticks[(i + 1) % n]!;
   left.lock();
   right.lock(); // expect: lock-order
   right.unlock();

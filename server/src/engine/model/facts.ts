@@ -24,6 +24,11 @@ export interface Held {
   local: boolean;
   /** Locks taken together by one `lockAll` share a group and add no order edge between them. */
   group?: number;
+  /**
+   * Taken as one element of a collection (in a loop, or through a loop variable): a release loop over the same or a
+   * copied collection may release it through a variable the analysis cannot match by identity.
+   */
+  element?: boolean;
 }
 
 /** Where a walk runs: the thread (main or a worker entry) and the function or file it started from. */

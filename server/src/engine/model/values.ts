@@ -32,6 +32,10 @@ export interface Value {
    * `[lo, hi]` from a comparison): the pair it belongs to and its position, lower first.
    */
   indexOrder?: { pair: string; position: number };
+  /** For an array whose elements are known in order (`[a, b]`, passed to a parameter): their values, so loops over it unroll. */
+  elements?: Value[];
+  /** A loop counter bound to one iteration's number while a loop over known elements is unrolled. */
+  constant?: number;
   /** The name of the identity as a whole, where it differs from this access: `forks[*]` for `forks[i]`. */
   identityName?: string;
   /**
@@ -155,7 +159,8 @@ export class ValueResolver {
       const options = constructorOptions(node);
       return { id: `new:${keyOf(node)}`, name: options.name ?? node.getText(), kind, rank: options.rank, declaration: node };
     }
-    if (Node.isCallExpression(node)) return this.resolveFrom(node, env, depth) ?? this.resolveGet(node, env, depth);
+    if (Node.isCallExpression(node)) return this.resolveFrom(node, env, depth) ?? this.resolveGet(node, env, depth) ?? this.resolveCopy(node, env, depth);
+    if (Node.isArrayLiteralExpression(node)) return this.resolveArray(node, env, depth);
     if (Node.isPropertyAccessExpression(node)) return this.resolveProperty(node, env, depth);
     if (Node.isElementAccessExpression(node)) {
       const base = this.resolve(node.getExpression(), env, depth + 1);
@@ -172,7 +177,8 @@ export class ValueResolver {
    * with the key's text kept apart so `forks[i]` and `forks[i + 1]` are two locks of one array.
    */
   private element(base: Value, argument: Node, env: Env): Value {
-    const constant = constantKey(argument);
+    const constant = constantKey(argument) ?? this.boundConstant(argument, env);
+    if (typeof constant === 'number' && base.elements?.[constant]) return base.elements[constant]!;
     if (typeof constant === 'string' && base.declaration && Node.isVariableDeclaration(base.declaration)) {
       const initializer = base.declaration.getInitializer();
       const literal = initializer && unwrap(initializer);
@@ -187,6 +193,51 @@ export class ValueResolver {
     const order = provableOrder(argument);
     if (order) value.indexOrder = order;
     return value;
+  }
+
+  /** A loop counter bound to one iteration's number (see Value.constant). */
+  private boundConstant(argument: Node, env: Env): number | undefined {
+    const node = unwrap(argument);
+    if (!Node.isIdentifier(node)) return undefined;
+    const declaration = node.getSymbol()?.getDeclarations()[0];
+    return declaration ? env.bindings.get(declaration)?.constant : undefined;
+  }
+
+  /** `[a, b, ...rest]`: an array of known elements when every one resolves (the order is what loops over it take). */
+  private resolveArray(array: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isArrayLiteralExpression(array)) return undefined;
+    const elements: Value[] = [];
+    for (const element of array.getElements()) {
+      if (Node.isSpreadElement(element)) {
+        const spread = this.resolve(element.getExpression(), env, depth + 1);
+        if (!spread?.elements) return { id: spread?.id ?? `array:${keyOf(array)}`, name: spread?.name ?? array.getText(), elementKind: spread?.elementKind };
+        elements.push(...spread.elements);
+        continue;
+      }
+      const value = this.resolve(element, env, depth + 1);
+      if (!value) return undefined;
+      elements.push(value);
+    }
+    return { id: `array:${keyOf(array)}`, name: array.getText(), elements, elementKind: elements[0]?.kind };
+  }
+
+  /** `xs.slice()`, `xs.reverse()`, `Array.from(xs)`, `xs.toSorted(...)`: the same elements, in the order the call leaves them. */
+  private resolveCopy(call: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isCallExpression(call)) return undefined;
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return undefined;
+    const method = callee.getName();
+    const source = callee.getExpression().getText() === 'Array' && method === 'from' && call.getArguments().length === 1
+      ? call.getArguments()[0]!
+      : /^(slice|reverse|toReversed|sort|toSorted|concat|filter)$/.test(method) ? callee.getExpression() : undefined;
+    if (!source) return undefined;
+    const base = this.resolve(source, env, depth + 1);
+    if (!base) return undefined;
+    const copy: Value = { id: base.id, name: base.name, elementKind: base.elementKind, declaration: base.declaration };
+    // Only copies and reversals keep a known order; a sort or a filter makes it unknown.
+    if (base.elements && (method === 'from' || (method === 'slice' && call.getArguments().length === 0))) copy.elements = base.elements;
+    if (base.elements && (method === 'reverse' || method === 'toReversed')) copy.elements = [...base.elements].reverse();
+    return copy;
   }
 
   /** `map.get(key)` on a collection of locks: the element under that key, as `base[key]` is. */
@@ -249,6 +300,12 @@ export class ValueResolver {
       };
     }
     if (Node.isVariableDeclaration(declaration)) {
+      const loop = declaration.getParent()?.getParent();
+      if (loop && Node.isForOfStatement(loop) && Node.isIdentifier(declaration.getNameNode())) {
+        // `for (const lock of locks)`: one element of what the loop iterates, told apart from others by the variable.
+        const collection = this.resolve(loop.getExpression(), env, depth + 1);
+        if (collection) return { id: `${collection.id}[*]`, name, kind: collection.elementKind, declaration, index: name, identityName: `${collection.name}[*]` };
+      }
       const initializer = declaration.getInitializer();
       const typeNode = declaration.getTypeNode();
       const inner = initializer ? unwrap(initializer) : undefined;

@@ -5,15 +5,17 @@
  */
 import { Node, ts, type CallExpression } from 'ts-morph';
 import type { AcquireMode, Held, WalkRoot } from './facts.js';
-import { State, merge } from './state.js';
+import { State, merge, releaseElementsIfReleasing } from './state.js';
 import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
-import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, WITH, conditionMutex, guardTest, isAwaited, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
+import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, WITH, conditionMutex, guardTest, isAwaited, isElementExpression, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
 
 const MAX_INLINE_DEPTH = 8;
+/** Loops over at most this many known elements are walked once per element. */
+const MAX_UNROLL = 8;
 /** Inlined calls per root walk: deep fan-out (each helper calling many lock-taking helpers) must not explode. */
 const INLINE_BUDGET = 2000;
 
@@ -134,7 +136,9 @@ export class Walker {
       return this.walkLoop(statement, state, frame);
     }
     if (Node.isBreakStatement(statement) || Node.isContinueStatement(statement)) {
-      frame.loops[frame.loops.length - 1]?.push(state.clone());
+      const exit = state.clone();
+      exit.broke = Node.isBreakStatement(statement);
+      frame.loops[frame.loops.length - 1]?.push(exit);
       state.dead = true;
       return;
     }
@@ -209,6 +213,8 @@ export class Walker {
         this.host.awaitReached({ root: frame.root, node: statement, held: state.held.filter((h) => h.definite) });
       }
     }
+    const unrolled = this.unroll(statement, state, frame);
+    if (unrolled) return state.become(unrolled);
     const exits: State[] = [];
     frame.loops.push(exits);
     const body = state.clone();
@@ -219,10 +225,51 @@ export class Walker {
     }
     if (Node.isDoStatement(statement) && !body.dead) this.walkExpression(statement.getExpression(), body, frame);
     frame.loops.pop();
-    const after = merge([state, body, ...exits]);
+    releaseElementsIfReleasing(state, body);
+    // A loop that takes or releases the elements of a collection does it for all of them, none when it is empty: the
+    // state after it is the body's, not a join with "never entered", or every lock-all/unlock-all pair would leak.
+    const elementsChanged = elementHolds(body) !== elementHolds(state);
+    const after = merge(elementsChanged ? [body, ...exits] : [state, body, ...exits]);
     // `while (!m.tryLock()) {}` leaves the loop only once the lock is taken.
     if (spinOn?.negated) this.acquire(spinOn.lock, 'try', spinOn.method, spinOn.call, after, frame);
     state.become(after);
+  }
+
+  /**
+   * A loop over an array of known elements (`for (const l of locks)` or `for (let i = 0; i < locks.length; i++)`
+   * with `locks` bound to `[a, b]` at the call site) runs once per element, in order: a hand-written lock-all then
+   * takes its caller's order. Undefined when the loop is not of that shape.
+   */
+  private unroll(statement: Node, state: State, frame: Frame): State | undefined {
+    let variable: Node | undefined;
+    let elements: readonly Value[] | undefined;
+    let counter = false;
+    if (Node.isForOfStatement(statement)) {
+      const declarations = Node.isVariableDeclarationList(statement.getInitializer()) ? (statement.getInitializer() as Node & { getDeclarations(): Node[] }).getDeclarations() : [];
+      variable = declarations.length === 1 && Node.isIdentifier((declarations[0] as Node & { getNameNode(): Node }).getNameNode()) ? declarations[0] : undefined;
+      elements = variable ? this.host.resolver.resolve(statement.getExpression(), frame.env)?.elements : undefined;
+    } else if (Node.isForStatement(statement)) {
+      const shape = countedLoop(statement);
+      if (shape) {
+        variable = shape.counter;
+        elements = this.host.resolver.resolve(shape.collection, frame.env)?.elements;
+        counter = true;
+      }
+    }
+    if (!variable || !elements || elements.length === 0 || elements.length > MAX_UNROLL) return undefined;
+    const breaks: State[] = [];
+    let current = state.clone();
+    for (let i = 0; i < elements.length && !current.dead; i++) {
+      const bindings = new Map(frame.env.bindings);
+      bindings.set(variable, counter ? { id: `counter:${i}`, name: String(i), constant: i } : elements[i]);
+      const continues: State[] = [];
+      const inner: Frame = { ...frame, env: { ...frame.env, bindings }, loops: [...frame.loops, continues], unrolling: true };
+      this.walkStatement((statement as Node & { getStatement(): Node }).getStatement(), current, inner);
+      // A `break` leaves the loop; a `continue` goes on with the next element. Both arrive here as loop exits.
+      for (const exit of continues) if (exit.broke) breaks.push(exit);
+      current = merge([current, ...continues.filter((exit) => !exit.broke)]);
+    }
+    return merge([current, ...breaks]);
   }
 
   private walkExpressionOrList(node: Node, state: State, frame: Frame): void {
@@ -328,7 +375,10 @@ export class Walker {
         if (mutex) return this.rewait(mutex, method, call, state, frame);
       }
       if (IMMEDIATE_ARRAY_METHODS.has(method)) {
+        const before = state.clone();
         for (const argument of args) this.walkCallback(argument, call, state, frame);
+        // `held.forEach((h) => h.unlock())` runs once per element: it releases them all.
+        releaseElementsIfReleasing(before, state);
         return;
       }
     }
@@ -439,7 +489,34 @@ export class Walker {
     const stack = [...frame.stack, node];
     this.host.acquired({ root: frame.root, lock, mode, method, stack, heldBefore: state.held.filter((h) => h.definite), group });
     const held: Held = { lock, mode, method, stack, definite: true, local: !state.borrowed.delete(lock.id), group };
+    const callee = Node.isCallExpression(node) ? node.getExpression() : undefined;
+    if (frame.unrolling || (callee && Node.isPropertyAccessExpression(callee) && isElementExpression(callee.getExpression()))) held.element = true;
     state.held.push(held);
     return held;
   }
+}
+
+/** How many holds of a state were taken as collection elements (a loop that changes this is a lock-all or unlock-all). */
+function elementHolds(state: State): number {
+  let count = 0;
+  for (const held of state.held) if (held.element) count++;
+  return count;
+}
+
+/** `for (let i = 0; i < xs.length; i++)`: the counter's declaration and `xs`. */
+function countedLoop(statement: Node): { counter: Node; collection: Node } | undefined {
+  if (!Node.isForStatement(statement)) return undefined;
+  const initializer = statement.getInitializer();
+  const condition = statement.getCondition();
+  if (!initializer || !Node.isVariableDeclarationList(initializer) || !condition || !Node.isBinaryExpression(condition)) return undefined;
+  const [declaration] = initializer.getDeclarations();
+  const start = declaration?.getInitializer();
+  if (!declaration || initializer.getDeclarations().length !== 1 || !start || start.getText() !== '0') return undefined;
+  if (condition.getOperatorToken().getText() !== '<' || condition.getLeft().getText() !== declaration.getName()) return undefined;
+  const bound = condition.getRight();
+  if (!Node.isPropertyAccessExpression(bound) || bound.getName() !== 'length') return undefined;
+  const step = statement.getIncrementor()?.getText().replace(/\s/g, '');
+  const name = declaration.getName();
+  if (step !== `${name}++` && step !== `++${name}` && step !== `${name}+=1`) return undefined;
+  return { counter: declaration, collection: bound.getExpression() };
 }
