@@ -55,7 +55,8 @@ export interface ExitFact {
   root: WalkRoot;
   held: Held;
   exit: Node;
-  how: 'return' | 'throw' | 'end';
+  /** `call`: a call that can throw (see detect/throwing-calls.ts), outside any try/finally, `using` or catch. */
+  how: 'return' | 'throw' | 'end' | 'call';
 }
 
 /** An exit of a walk's function that released everything it took (to tell "leaks on some path" from "acquire helper"). */

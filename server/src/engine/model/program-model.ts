@@ -3,6 +3,7 @@
  * deferred callbacks, worker entries per spawn site), walks them, and answers the rules' questions
  * (`heldAt`, `lockOf`, ...) from the recorded facts.
  */
+import { ThrowingCalls } from '../detect/throwing-calls.js';
 import { Node, SyntaxKind, type CallExpression, type Project, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../../protocol/index.js';
 import type { LockFacts, LockRef, ProgramModel, RuntimeCall } from '../rule.js';
@@ -63,6 +64,7 @@ class Model implements EngineModel, WalkHost {
   private readonly graphRoots: WalkRecord[] = [];
   readonly affected: ReadonlySet<string> | 'all';
   private order: OrderGraph | undefined;
+  private throwing: ThrowingCalls | undefined;
   private graph: StaticLockGraph | undefined;
 
   constructor(
@@ -200,6 +202,11 @@ class Model implements EngineModel, WalkHost {
 
   referencedFunction(argument: Node): { target: Node; receiver?: Node } | undefined {
     return this.calls.referencedFunction(argument);
+  }
+
+  mayThrow(call: CallExpression): boolean {
+    this.throwing ??= new ThrowingCalls((c) => this.calls.calleeOf(c));
+    return this.throwing.mayThrow(call);
   }
 
   touchesLocks(fn: Node): boolean {

@@ -281,8 +281,18 @@ export class Walker {
     } else this.walkExpression(node, state, frame);
   }
 
+  /**
+   * A call that can throw, in the walk's own function and outside any `catch`: the exception leaves the function
+   * through its pending finally blocks and `using` disposals, so a lock those do not release leaks on that path.
+   */
+  private throwPath(call: CallExpression, state: State, frame: Frame): void {
+    if (frame.depth !== 0 || frame.callback || frame.catches.length > 0) return;
+    if (!state.held.some((h) => h.local && h.definite) || !this.host.mayThrow(call)) return;
+    this.leave(call, 'call', state.clone(), frame);
+  }
+
   /** Leaving the function by `return` or `throw`: run the pending finally blocks and `using` disposals, then record the exit. */
-  private leave(statement: Node, how: 'return' | 'throw', state: State, frame: Frame): void {
+  private leave(statement: Node, how: 'return' | 'throw' | 'call', state: State, frame: Frame): void {
     const exiting = state.clone();
     for (const block of [...frame.finallies].reverse()) {
       const saved = frame.finallies;
@@ -295,9 +305,9 @@ export class Walker {
     state.dead = true;
   }
 
-  private exit(node: Node, how: 'return' | 'throw' | 'end', state: State, frame: Frame): void {
+  private exit(node: Node, how: 'return' | 'throw' | 'end' | 'call', state: State, frame: Frame): void {
     if (frame.callback || frame.depth > 0) {
-      if (how !== 'throw') frame.returns.push(state.clone());
+      if (how !== 'throw' && how !== 'call') frame.returns.push(state.clone());
       return;
     }
     const leaked = state.held.filter((h) => h.local);
@@ -386,6 +396,7 @@ export class Walker {
       return this.walkCallback(callee, call, state, frame);
     }
     if (this.host.spawnsWorkers(call)) state.spawned = true;
+    this.throwPath(call, state, frame);
     this.inline(call, state, frame);
   }
 
