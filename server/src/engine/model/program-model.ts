@@ -4,6 +4,7 @@
  * (`heldAt`, `lockOf`, ...) from the recorded facts.
  */
 import { ThrowingCalls } from '../detect/throwing-calls.js';
+import { enclosingCoroutine } from '../detect/coroutines.js';
 import { Node, SyntaxKind, type CallExpression, type Project, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../../protocol/index.js';
 import type { LockFacts, LockRef, ProgramModel, RuntimeCall } from '../rule.js';
@@ -360,11 +361,7 @@ class Model implements EngineModel, WalkHost {
   }
 
   enclosingCoroutine(node: Node): Node | undefined {
-    const fn = node.getFirstAncestor((a) => isFunctionLike(a));
-    if (!fn) return undefined;
-    const isAsync = (fn as Node & { isAsync?(): boolean }).isAsync?.() ?? false;
-    const isGenerator = (fn as Node & { isGenerator?(): boolean }).isGenerator?.() ?? false;
-    return isAsync || isGenerator ? fn : undefined;
+    return enclosingCoroutine(node);
   }
 
   callees(fn: Node): readonly Node[] {

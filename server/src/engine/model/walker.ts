@@ -12,6 +12,7 @@ import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
 import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, WITH, conditionMutex, guardTest, isAwaited, isElementExpression, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
+import { enclosingCoroutine } from '../detect/coroutines.js';
 
 const MAX_INLINE_DEPTH = 8;
 /** Loops over at most this many known elements are walked once per element. */
@@ -319,6 +320,12 @@ export class Walker {
     if (state.dead) return;
     if (Node.isArrowFunction(expression) || Node.isFunctionExpression(expression) || Node.isClassExpression(expression)) return;
     if (Node.isCallExpression(expression)) return this.walkCall(expression, state, frame);
+    if (Node.isYieldExpression(expression)) {
+      // A coroutine's `yield` suspends it like `await`: its consumer (or driver) runs while it holds what it holds.
+      expression.forEachChild((child) => this.walkExpression(child, state, frame));
+      if (frame.depth === 0 && !state.dead && enclosingCoroutine(expression)) this.host.awaitReached({ root: frame.root, node: expression, held: state.held.filter((h) => h.definite) });
+      return;
+    }
     if (Node.isAwaitExpression(expression)) {
       this.walkExpression(expression.getExpression(), state, frame);
       if (frame.depth === 0) this.host.awaitReached({ root: frame.root, node: expression, held: state.held.filter((h) => h.definite) });

@@ -3,7 +3,7 @@
  * `*Sync` I/O, busy-waits, configured functions, or a sync helper that does any of these) inside an async
  * function, where it stalls the whole event loop instead of one task. Fixes swap in the awaited async twin.
  */
-import { Node, ts, type SourceFile } from 'ts-morph';
+import { Node, type SourceFile } from 'ts-morph';
 import type { Rule, RuleContext } from '../rule.js';
 import type { RelatedLocation } from '../types.js';
 import type { BlockingCall } from '../detect/blocking-calls.js';
@@ -12,6 +12,7 @@ import { isBusyWait } from '../detect/blocking-calls.js';
 import { asyncTwinFix } from '../fixes/async-twin.js';
 import { spanOf } from '../span.js';
 import { findNodesCached } from '../detect/compiler-walk.js';
+import { isCoroutine, isCoroutineCandidate } from '../detect/coroutines.js';
 
 export const blockingInAsync: Rule = {
   id: 'blocking-in-async',
@@ -26,7 +27,7 @@ export const blockingInAsync: Rule = {
 };
 
 function checkFile(context: RuleContext, summaries: BlockingSummaries, file: SourceFile): void {
-  for (const node of findNodesCached(file, isAsyncFunction)) {
+  for (const node of findNodesCached(file, isCoroutineCandidate)) {
     if (!isFunctionLike(node) || !isCoroutine(node)) continue;
     const body = node.getBody();
     if (body === undefined) continue;
@@ -34,7 +35,8 @@ function checkFile(context: RuleContext, summaries: BlockingSummaries, file: Sou
       if (Node.isCallExpression(inner)) {
         const found = summaries.classify(inner);
         if (found === undefined) return;
-        const fix = found.direct === undefined ? undefined : asyncTwinFix(inner, found.direct, node);
+        // A generator coroutine suspends with `yield`, not `await`: the async twin's fix does not fit it.
+        const fix = found.direct === undefined || !isAsync(node) ? undefined : asyncTwinFix(inner, found.direct, node);
         context.report({
           rule: 'blocking-in-async',
           message: messageFor(node, found.chain, found.direct),
@@ -55,29 +57,21 @@ function checkFile(context: RuleContext, summaries: BlockingSummaries, file: Sou
   }
 }
 
-/** Cheap syntactic filter on raw compiler nodes: functions, methods and arrows marked `async`. */
-function isAsyncFunction(node: ts.Node): boolean {
-  if (!ts.isFunctionDeclaration(node) && !ts.isFunctionExpression(node) && !ts.isArrowFunction(node) && !ts.isMethodDeclaration(node)) return false;
-  return node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
-}
-
-/** Async functions, methods and arrows. Generators driven as coroutines are left out: their driver decides. */
-function isCoroutine(node: FunctionLike): boolean {
-  if (Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isMethodDeclaration(node) || Node.isArrowFunction(node)) {
-    return node.isAsync();
-  }
-  return false;
+function isAsync(node: FunctionLike): boolean {
+  return (Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isMethodDeclaration(node) || Node.isArrowFunction(node)) && node.isAsync();
 }
 
 function describeCoroutine(node: FunctionLike): string {
   const name = Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isMethodDeclaration(node) ? node.getName() : undefined;
-  if (Node.isMethodDeclaration(node)) return `async method \`${name}\``;
-  if (name !== undefined) return `async function \`${name}\``;
+  const generator = (Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isMethodDeclaration(node)) && node.isGenerator();
+  const kind = generator ? (isAsync(node) ? 'async generator' : 'generator coroutine') : 'async function';
+  if (Node.isMethodDeclaration(node)) return `${generator ? kind : 'async method'} \`${name}\``;
+  if (name !== undefined) return `${kind} \`${name}\``;
   const holder = node.getParent();
   if (holder !== undefined && (Node.isVariableDeclaration(holder) || Node.isPropertyDeclaration(holder) || Node.isPropertyAssignment(holder))) {
-    return `async function \`${holder.getName()}\``;
+    return `${kind} \`${holder.getName()}\``;
   }
-  return 'an async function';
+  return `${kind.startsWith('async') ? 'an' : 'a'} ${kind}`;
 }
 
 function messageFor(coroutine: FunctionLike, chain: BlockingStep[], direct: BlockingCall | undefined): string {
