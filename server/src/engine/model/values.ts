@@ -34,6 +34,8 @@ export interface Value {
   indexOrder?: { pair: string; position: number };
   /** For an array whose elements are known in order (`[a, b]`, passed to a parameter): their values, so loops over it unroll. */
   elements?: Value[];
+  /** For an object literal (`{ bufferLock, ring }`, as a helper returns it): its properties' values. */
+  fields?: ReadonlyMap<string, Value>;
   /** A loop counter bound to one iteration's number while a loop over known elements is unrolled. */
   constant?: number;
   /** The name of the identity as a whole, where it differs from this access: `forks[*]` for `forks[i]`. */
@@ -159,7 +161,8 @@ export class ValueResolver {
       const options = constructorOptions(node);
       return { id: `new:${keyOf(node)}`, name: options.name ?? node.getText(), kind, rank: options.rank, declaration: node };
     }
-    if (Node.isCallExpression(node)) return this.resolveFrom(node, env, depth) ?? this.resolveGet(node, env, depth) ?? this.resolveCopy(node, env, depth);
+    if (Node.isCallExpression(node)) return this.resolveFrom(node, env, depth) ?? this.resolveGet(node, env, depth) ?? this.resolveCopy(node, env, depth) ?? this.resolveReturn(node, env, depth);
+    if (Node.isObjectLiteralExpression(node)) return this.resolveObject(node, env, depth);
     if (Node.isArrayLiteralExpression(node)) return this.resolveArray(node, env, depth);
     if (Node.isPropertyAccessExpression(node)) return this.resolveProperty(node, env, depth);
     if (Node.isElementAccessExpression(node)) {
@@ -193,6 +196,64 @@ export class ValueResolver {
     const order = provableOrder(argument);
     if (order) value.indexOrder = order;
     return value;
+  }
+
+  /** For an object literal (`{ bufferLock, ring }`, as a helper returns it): its properties' values. */
+  fields?: ReadonlyMap<string, Value>;
+  /** `{ a, b: x }`: an object whose properties are known, when at least one resolves. */
+  private resolveObject(literal: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isObjectLiteralExpression(literal)) return undefined;
+    const fields = new Map<string, Value>();
+    for (const property of literal.getProperties()) {
+      const value = Node.isShorthandPropertyAssignment(property)
+        ? this.resolveShorthand(property, env, depth)
+        : Node.isPropertyAssignment(property) && property.getInitializer()
+          ? this.resolve(property.getInitializer()!, env, depth + 1)
+          : undefined;
+      if (value && Node.hasName(property)) fields.set(property.getName(), value);
+    }
+    return fields.size > 0 ? { id: `object:${keyOf(literal)}`, name: 'object', fields } : undefined;
+  }
+
+  /** `{ bufferLock }`: the variable the shorthand names (its own symbol is the property's). */
+  private resolveShorthand(property: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isShorthandPropertyAssignment(property)) return undefined;
+    const declaration = property.getValueSymbol()?.getDeclarations()[0];
+    if (!declaration) return undefined;
+    if (env.bindings.has(declaration)) return env.bindings.get(declaration);
+    return this.resolveDeclaration(declaration, env, depth + 1);
+  }
+
+  /**
+   * `openShared(shared)` where the helper has one `return` (or an expression body): what it returns, with its
+   * parameters bound to this call's arguments. So a lock a helper rebuilds with `from()` and hands back is the same
+   * lock as the handle's origin, wherever the caller destructures it.
+   */
+  private resolveReturn(call: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isCallExpression(call)) return undefined;
+    const callee = call.getExpression();
+    const nameNode = Node.isIdentifier(callee) ? callee : Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : undefined;
+    let symbol = nameNode?.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+    let fn = symbol?.getDeclarations()[0];
+    if (fn && Node.isVariableDeclaration(fn)) fn = fn.getInitializer();
+    if (!fn || !(Node.isFunctionDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn))) return undefined;
+    const body = fn.getBody();
+    if (!body || fn.getSourceFile().isDeclarationFile()) return undefined;
+    let returned: Node | undefined;
+    if (Node.isBlock(body)) {
+      const returns = body.getDescendantsOfKind(SyntaxKind.ReturnStatement).filter((r) => r.getFirstAncestor((a) => a === fn || Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === fn);
+      if (returns.length !== 1) return undefined;
+      returned = returns[0]!.getExpression();
+    } else returned = body;
+    if (!returned) return undefined;
+    const bindings = new Map(env.bindings);
+    fn.getParameters().forEach((parameter, index) => {
+      const argument = call.getArguments()[index];
+      bindings.set(parameter, argument ? this.resolve(argument, env, depth + 1) : undefined);
+    });
+    const thisValue = Node.isPropertyAccessExpression(callee) ? this.resolve(callee.getExpression(), env, depth + 1) : env.thisValue;
+    return this.resolve(returned, { ...env, bindings, thisValue }, depth + 1);
   }
 
   /** A loop counter bound to one iteration's number (see Value.constant). */
@@ -353,6 +414,8 @@ export class ValueResolver {
   }
 
   private member(base: Value, key: string, isIndex: boolean, env: Env): Value {
+    const field = isIndex ? base.elements?.[Number(key)] : base.fields?.get(key);
+    if (field) return field;
     if (base.id === 'workerData' && env.workerData?.has(key)) return env.workerData.get(key)!;
     const value: Value = { id: isIndex ? `${base.id}[${key}]` : `${base.id}.${key}`, name: isIndex ? `${base.name}[${key}]` : `${base.name}.${key}`, kind: isIndex ? base.elementKind : undefined };
     // `const { mutex } = this`: the same instance field as `this.mutex`.
@@ -375,6 +438,8 @@ export class ValueResolver {
       if (returned) return this.resolve(returned, { ...env, thisValue: receiver }, depth + 1);
     }
     const base = this.resolve(baseExpression, env, depth + 1);
+    const field = base?.fields?.get(name);
+    if (field) return field;
     if (base && declaration) {
       const bound = this.constructorArgument(base, declaration, env, depth);
       if (bound) return bound;
