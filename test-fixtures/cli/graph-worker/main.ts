@@ -10,4 +10,5 @@ export function post(): void {
   using _a = audit.lock();
 }
 
-new Worker(new URL('./worker.js', import.meta.url), { workerData: { ledger: ledger.handle, audit: audit.handle } });
+const handles = { ledger: ledger.handle, audit: audit.handle };
+new Worker(new URL('./worker.js', import.meta.url), { workerData: handles });

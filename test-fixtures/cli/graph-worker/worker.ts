@@ -1,10 +1,19 @@
-// The worker rebuilds the locks from their handles: the same two locks as the main thread's, not two more.
+// The worker rebuilds the locks from their handles in a helper and destructures what it returns: the same two locks
+// as the main thread's, not two more with the same names.
 import { workerData } from 'node:worker_threads';
 import { Mutex, type MutexHandle } from '@deadbolt/runtime';
 
-const { ledger: ledgerHandle } = workerData as { ledger: MutexHandle; audit: MutexHandle };
-const ledger = Mutex.from(ledgerHandle);
-const audit = Mutex.from((workerData as { audit: MutexHandle }).audit);
+interface Handles {
+  ledger: MutexHandle;
+  audit: MutexHandle;
+}
+
+function open(handles: Handles) {
+  const ledger = Mutex.from(handles.ledger);
+  return { ledger, audit: Mutex.from(handles.audit) };
+}
+
+const { ledger, audit } = open(workerData as Handles);
 
 export function reconcile(): void {
   using _a = audit.lock();

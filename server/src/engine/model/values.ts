@@ -216,7 +216,7 @@ export class ValueResolver {
   }
 
   /** `{ bufferLock }`: the variable the shorthand names (its own symbol is the property's). */
-  private resolveShorthand(property: Node, env: Env, depth: number): Value | undefined {
+  resolveShorthand(property: Node, env: Env, depth = 0): Value | undefined {
     if (!Node.isShorthandPropertyAssignment(property)) return undefined;
     const declaration = property.getValueSymbol()?.getDeclarations()[0];
     if (!declaration) return undefined;
@@ -376,7 +376,10 @@ export class ValueResolver {
       }
       const kind = (inner && classOfNew(inner)) ?? runtimeClassOfTypeNode(typeNode);
       const options = inner ? constructorOptions(inner) : {};
+      // `const shared = { bufferLock: lock.handle, ... }`: its own identity, and its fields' values for `shared.bufferLock`.
+      const fields = inner && Node.isObjectLiteralExpression(inner) ? this.resolveObject(inner, env, depth)?.fields : undefined;
       return {
+        ...(fields ? { fields } : {}),
         id: keyOf(declaration),
         name: options.name ?? name,
         kind,
