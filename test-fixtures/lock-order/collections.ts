@@ -116,3 +116,22 @@ export function swapOrdered(i: number, j: number): void {
   using _l = slots[lo]!.lock();
   using _h = slots[hi]!.lock();
 }
+
+const shardLocks: Record<string, Mutex> = { a: new Mutex({ name: 'A' }), b: new Mutex({ name: 'B' }) };
+
+/** `shardLocks.a` and `shardLocks['a']` are one lock, however each function spells it. */
+export function shardAB(): number {
+  return shardLocks.a!.withLock(() => shardLocks['b']!.withLock(() => 0)); // expect: lock-order
+}
+
+export function shardBA(): number {
+  return shardLocks['b']!.withLock(() => shardLocks.a!.withLock(() => 0)); // expect: lock-order
+}
+
+/** Lower index first through named bounds: an order is provable. */
+export function moveBetween(from: number, to: number): void {
+  const lo = Math.min(from, to);
+  const hi = Math.max(from, to);
+  using _a = slots[lo]!.lock();
+  using _b = slots[hi]!.lock();
+}

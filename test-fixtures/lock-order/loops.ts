@@ -112,3 +112,25 @@ export function paintBlue(): void {
   red.unlock();
   blue.unlock();
 }
+
+/** The same lock-all written with forEach: each caller's array is walked in its order. */
+function lockEach(locks: Mutex[]): void {
+  locks.forEach((lock) => lock.lock()); // expect: lock-order
+}
+
+function unlockEach(locks: Mutex[]): void {
+  locks.forEach((lock) => lock.unlock());
+}
+
+const north = new Mutex({ name: 'north' });
+const south = new Mutex({ name: 'south' });
+
+export function northFirst(): void {
+  lockEach([north, south]);
+  unlockEach([north, south]);
+}
+
+export function southFirst(): void {
+  lockEach([south, north]);
+  unlockEach([south, north]);
+}

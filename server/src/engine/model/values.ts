@@ -182,6 +182,7 @@ export class ValueResolver {
   private element(base: Value, argument: Node, env: Env): Value {
     const constant = constantKey(argument) ?? this.boundConstant(argument, env);
     if (typeof constant === 'number' && base.elements?.[constant]) return base.elements[constant]!;
+    if (typeof constant === 'string' && base.fields?.has(constant)) return base.fields.get(constant)!;
     if (typeof constant === 'string' && base.declaration && Node.isVariableDeclaration(base.declaration)) {
       const initializer = base.declaration.getInitializer();
       const literal = initializer && unwrap(initializer);
@@ -536,6 +537,11 @@ function provableOrder(argument: Node): Value['indexOrder'] {
   }
   if (!Node.isIdentifier(node)) return undefined;
   const declaration = node.getSymbol()?.getDeclarations()[0];
+  // `const lo = Math.min(i, j)`: the order of what it holds.
+  if (declaration && Node.isVariableDeclaration(declaration) && Node.isIdentifier(declaration.getNameNode())) {
+    const initializer = declaration.getInitializer();
+    return initializer && Node.isCallExpression(unwrap(initializer)) ? provableOrder(initializer) : undefined;
+  }
   if (!declaration || !Node.isBindingElement(declaration)) return undefined;
   const pattern = declaration.getParent();
   const holder = pattern?.getParent();

@@ -273,6 +273,23 @@ export class Walker {
     return merge([current, ...breaks]);
   }
 
+  /** `ms.forEach((m) => m.lock())` over an array of known elements: the callback once per element, in order (as `unroll`). */
+  private unrollForEach(receiver: Node, fn: Node | undefined, call: CallExpression, state: State, frame: Frame): boolean {
+    let callback = fn;
+    while (callback && Node.isParenthesizedExpression(callback)) callback = callback.getExpression();
+    if (!callback || !(Node.isArrowFunction(callback) || Node.isFunctionExpression(callback))) return false;
+    const parameter = callback.getParameters()[0];
+    const elements = parameter ? this.host.resolver.resolve(receiver, frame.env)?.elements : undefined;
+    if (!parameter || !elements || elements.length === 0 || elements.length > MAX_UNROLL) return false;
+    for (const element of elements) {
+      if (state.dead) break;
+      const bindings = new Map(frame.env.bindings);
+      bindings.set(parameter, element);
+      this.walkCallback(callback, call, state, { ...frame, env: { ...frame.env, bindings }, unrolling: true });
+    }
+    return true;
+  }
+
   private walkExpressionOrList(node: Node, state: State, frame: Frame): void {
     if (Node.isVariableDeclarationList(node)) {
       for (const declaration of node.getDeclarations()) {
@@ -393,6 +410,7 @@ export class Walker {
       }
       if (IMMEDIATE_ARRAY_METHODS.has(method)) {
         const before = state.clone();
+        if (method === 'forEach' && this.unrollForEach(receiver, args[0], call, state, frame)) return;
         for (const argument of args) this.walkCallback(argument, call, state, frame);
         // `held.forEach((h) => h.unlock())` runs once per element: it releases them all.
         releaseElementsIfReleasing(before, state);
