@@ -248,12 +248,12 @@ export class Walker {
     if (Node.isForOfStatement(statement)) {
       const declarations = Node.isVariableDeclarationList(statement.getInitializer()) ? (statement.getInitializer() as Node & { getDeclarations(): Node[] }).getDeclarations() : [];
       variable = declarations.length === 1 && Node.isIdentifier((declarations[0] as Node & { getNameNode(): Node }).getNameNode()) ? declarations[0] : undefined;
-      elements = variable ? this.host.resolver.resolve(statement.getExpression(), frame.env)?.elements : undefined;
+      elements = variable && mayHaveKnownElements(statement.getExpression(), frame) ? this.host.resolver.resolve(statement.getExpression(), frame.env)?.elements : undefined;
     } else if (Node.isForStatement(statement)) {
       const shape = countedLoop(statement);
       if (shape) {
         variable = shape.counter;
-        elements = this.host.resolver.resolve(shape.collection, frame.env)?.elements;
+        elements = mayHaveKnownElements(shape.collection, frame) ? this.host.resolver.resolve(shape.collection, frame.env)?.elements : undefined;
         counter = true;
       }
     }
@@ -279,7 +279,7 @@ export class Walker {
     while (callback && Node.isParenthesizedExpression(callback)) callback = callback.getExpression();
     if (!callback || !(Node.isArrowFunction(callback) || Node.isFunctionExpression(callback))) return false;
     const parameter = callback.getParameters()[0];
-    const elements = parameter ? this.host.resolver.resolve(receiver, frame.env)?.elements : undefined;
+    const elements = parameter && mayHaveKnownElements(receiver, frame) ? this.host.resolver.resolve(receiver, frame.env)?.elements : undefined;
     if (!parameter || !elements || elements.length === 0 || elements.length > MAX_UNROLL) return false;
     for (const element of elements) {
       if (state.dead) break;
@@ -526,7 +526,9 @@ export class Walker {
     this.host.acquired({ root: frame.root, lock, mode, method, stack, heldBefore: state.held.filter((h) => h.definite), group });
     const held: Held = { lock, mode, method, stack, definite: true, local: !state.borrowed.delete(lock.id), group };
     const callee = Node.isCallExpression(node) ? node.getExpression() : undefined;
-    if (frame.unrolling || (callee && Node.isPropertyAccessExpression(callee) && isElementExpression(callee.getExpression()))) held.element = true;
+    // Only a loop or an array method's callback can take (or release) every element: elsewhere no symbol lookup is spent.
+    const inLoop = frame.loops.length > 0 || frame.callback;
+    if (frame.unrolling || (inLoop && callee && Node.isPropertyAccessExpression(callee) && isElementExpression(callee.getExpression()))) held.element = true;
     state.held.push(held);
     return held;
   }
@@ -555,4 +557,29 @@ function countedLoop(statement: Node): { counter: Node; collection: Node } | und
   const name = declaration.getName();
   if (step !== `${name}++` && step !== `++${name}` && step !== `${name}+=1`) return undefined;
   return { counter: declaration, collection: bound.getExpression() };
+}
+
+/**
+ * A cheap test before resolving a loop's collection: only an array literal, a copy or reversal of one, or a name
+ * bound at a call site or declared with an array literal can have known elements. Most loops are none of these.
+ */
+function mayHaveKnownElements(expression: Node, frame: Frame, depth = 0): boolean {
+  let node = expression;
+  while (Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node) || Node.isAsExpression(node)) node = node.getExpression();
+  if (Node.isArrayLiteralExpression(node)) return true;
+  if (depth > 3) return false;
+  if (Node.isCallExpression(node)) {
+    const callee = node.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return false;
+    const source = callee.getName() === 'from' ? node.getArguments()[0] : callee.getExpression();
+    return source !== undefined && mayHaveKnownElements(source, frame, depth + 1);
+  }
+  if (!Node.isIdentifier(node)) return false;
+  if (frame.env.bindings.size === 0) {
+    // Nothing bound: only a local array literal can be known.
+    const declaration = node.getSymbol()?.getDeclarations()[0];
+    const initializer = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
+    return initializer !== undefined && mayHaveKnownElements(initializer, frame, depth + 1);
+  }
+  return true;
 }
