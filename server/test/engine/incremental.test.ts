@@ -126,8 +126,14 @@ test('after each edit, the incremental result equals a fresh analysis, and unaff
     () => edit('top blocks in its coroutine', 'top.ts', '  viaMid();', "  viaMid();\n  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);"),
     () => ({ name: 'the new module is deleted', file: 'extra.ts', text: undefined }),
     () => edit('side changes alone', 'side.ts', 'using _1 = s1.lock();\n}', 'using _1 = s1.lock();\n  using _3 = s2.lock();\n}'),
+    () => edit('low gains a check that cannot throw', 'low.ts', 'export function takeB()', 'export function check(n: number): void {\n  void n;\n}\nexport function takeB()'),
+    () => edit('mid calls the check between lock and unlock', 'mid.ts', "import { takeB, takeC } from './low.js';", "import { check, takeB, takeC } from './low.js';\nexport function guarded(n: number): void {\n  a.lock();\n  check(n);\n  a.unlock();\n}"),
+    () => edit('the check in low now throws: mid leaks on that path', 'low.ts', '  void n;', "  if (n < 0) throw new RangeError('negative');"),
+    () => edit('side passes a lock-taking function by reference', 'side.ts', 'export function sideways(): void {', 'export function byReference(): void {\n  s1.withLock(nested);\n}\nexport function sideways(): void {'),
+    () => edit('low gains a helper that returns one of its locks', 'low.ts', 'export function takeC()', 'export function pick(): typeof b {\n  return b;\n}\nexport function takeC()'),
   ];
   let reusedSomewhere = false;
+  let last: AnalysisResult = first;
   for (const step of steps) {
     const { name, file, text } = step();
     const absolute = path.join(dir, file);
@@ -141,11 +147,16 @@ test('after each edit, the incremental result equals a fresh analysis, and unaff
       removed.delete(absolute);
     }
     const incremental = workspace.analyze();
+    last = incremental;
     assert.deepEqual(visible(incremental), visible(fresh(texts, removed)), name);
     assert.ok(incremental.walks.run > 0, `${name}: the edited file is walked again`);
     if (incremental.walks.reused > 0) reusedSomewhere = true;
   }
   assert.ok(reusedSomewhere, 'no edit reused any walk');
+  // The last edits reach the new mechanisms across files: a throwing callee, a callback passed by reference.
+  const found = last.findings.map((f) => `${path.basename(f.span.file)}:${f.rule}`);
+  assert.ok(found.includes('mid.ts:lock-leak'), `a lock leaks through low's throwing check: ${found.join(', ')}`);
+  assert.ok(found.includes('side.ts:double-lock'), `nested() re-takes s1 under withLock: ${found.join(', ')}`);
 });
 
 test('an edit re-walks the edited file and the files that import it, and reuses the others', () => {

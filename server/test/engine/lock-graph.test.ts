@@ -32,5 +32,20 @@ test('lock graph: nodes carry kind, declared rank and declaration; lockAll and t
 test('lock graph: the dining philosophers and two instances of one class are self-loops, one node each', () => {
   const { graph } = analyzeFixtureFolder('lock-order');
   const selfLoops = graph.cycles.filter((c) => c.length === 1).map((c) => graph.nodes.find((n) => n.id === c[0])?.name);
-  assert.deepEqual(selfLoops.sort(), ['Account.mutex', 'forks[*]']);
+  assert.deepEqual(selfLoops.sort(), ['Account.mutex', 'chopsticks[*]', 'forks[*]']);
+});
+
+test('lock graph: a lock and its from() in a worker, rebuilt in a helper and destructured, are one node (issue 14, item 8)', () => {
+  const { graph } = analyzeFixtureFolder('cli/graph-worker');
+  const names = new Map(graph.nodes.map((n) => [n.id, n.name]));
+  assert.deepEqual([...names.values()].sort(), ['audit', 'ledger']);
+  assert.ok(graph.nodes.every((n) => n.declaration?.uri.endsWith('main.ts')), 'both nodes are declared where the main thread creates them');
+  assert.deepEqual(graph.edges.map((e) => `${names.get(e.from)}->${names.get(e.to)}`).sort(), ['audit->ledger', 'ledger->audit']);
+  assert.equal(graph.cycles.length, 1);
+});
+
+test('lock graph: the producer-consumer example has one buffer lock, not one per worker function', () => {
+  const { graph } = analyzeFixtureFolder('examples');
+  const buffers = graph.nodes.filter((n) => n.name === 'buffer' || n.name === 'bufferLock');
+  assert.deepEqual(buffers.map((n) => n.name), ['buffer']);
 });

@@ -3,7 +3,7 @@
  * (waits on other threads or time) and `sync-io-in-async` (Node's `*Sync` I/O). Both share the walk, the chains
  * through sync helpers, the messages and the async-twin fixes; only the category of blocking differs.
  */
-import { Node, ts, type SourceFile } from 'ts-morph';
+import { Node, type SourceFile } from 'ts-morph';
 import type { RuleContext } from '../rule.js';
 import type { RelatedLocation, RuleId } from '../types.js';
 import { isBusyWait, type BlockingCall } from './blocking-calls.js';
@@ -11,6 +11,7 @@ import { BlockingSummaries, forEachInlineNode, isFunctionLike, type BlockingCate
 import { findNodesCached } from './compiler-walk.js';
 import { asyncTwinFix } from '../fixes/async-twin.js';
 import { spanOf } from '../span.js';
+import { isCoroutine, isCoroutineCandidate } from './coroutines.js';
 
 /** Reports, under `rule`, every blocking call of `category` (and for waits, every busy-wait) inside a coroutine of `context.files`. */
 export function reportBlockingInCoroutines(context: RuleContext, rule: RuleId, category: BlockingCategory): void {
@@ -19,7 +20,7 @@ export function reportBlockingInCoroutines(context: RuleContext, rule: RuleId, c
 }
 
 function checkFile(context: RuleContext, rule: RuleId, category: BlockingCategory, summaries: BlockingSummaries, file: SourceFile): void {
-  for (const node of findNodesCached(file, isAsyncFunction)) {
+  for (const node of findNodesCached(file, isCoroutineCandidate)) {
     if (!isFunctionLike(node) || !isCoroutine(node)) continue;
     const body = node.getBody();
     if (body === undefined) continue;
@@ -27,7 +28,8 @@ function checkFile(context: RuleContext, rule: RuleId, category: BlockingCategor
       if (Node.isCallExpression(inner)) {
         const found = summaries.classify(inner);
         if (found === undefined) return;
-        const fix = found.direct === undefined ? undefined : asyncTwinFix(inner, found.direct, node);
+        // A generator coroutine suspends with `yield`, not `await`: the async twin's fix does not fit it.
+        const fix = found.direct === undefined || !isAsync(node) ? undefined : asyncTwinFix(inner, found.direct, node);
         context.report({
           rule,
           message: messageFor(node, found.chain, found.direct),
@@ -48,29 +50,21 @@ function checkFile(context: RuleContext, rule: RuleId, category: BlockingCategor
   }
 }
 
-/** Cheap syntactic filter on raw compiler nodes: functions, methods and arrows marked `async`. */
-function isAsyncFunction(node: ts.Node): boolean {
-  if (!ts.isFunctionDeclaration(node) && !ts.isFunctionExpression(node) && !ts.isArrowFunction(node) && !ts.isMethodDeclaration(node)) return false;
-  return node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
-}
-
-/** Async functions, methods and arrows. Generators driven as coroutines are left out: their driver decides. */
-function isCoroutine(node: FunctionLike): boolean {
-  if (Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isMethodDeclaration(node) || Node.isArrowFunction(node)) {
-    return node.isAsync();
-  }
-  return false;
+function isAsync(node: FunctionLike): boolean {
+  return (Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isMethodDeclaration(node) || Node.isArrowFunction(node)) && node.isAsync();
 }
 
 function describeCoroutine(node: FunctionLike): string {
   const name = Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isMethodDeclaration(node) ? node.getName() : undefined;
-  if (Node.isMethodDeclaration(node)) return `async method \`${name}\``;
-  if (name !== undefined) return `async function \`${name}\``;
+  const generator = (Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isMethodDeclaration(node)) && node.isGenerator();
+  const kind = generator ? (isAsync(node) ? 'async generator' : 'generator coroutine') : 'async function';
+  if (Node.isMethodDeclaration(node)) return `${generator ? kind : 'async method'} \`${name}\``;
+  if (name !== undefined) return `${kind} \`${name}\``;
   const holder = node.getParent();
   if (holder !== undefined && (Node.isVariableDeclaration(holder) || Node.isPropertyDeclaration(holder) || Node.isPropertyAssignment(holder))) {
-    return `async function \`${holder.getName()}\``;
+    return `${kind} \`${holder.getName()}\``;
   }
-  return 'an async function';
+  return `${kind.startsWith('async') ? 'an' : 'a'} ${kind}`;
 }
 
 function messageFor(coroutine: FunctionLike, chain: BlockingStep[], direct: BlockingCall | undefined): string {

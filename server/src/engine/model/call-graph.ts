@@ -37,9 +37,23 @@ export function isCompilerInlineCallback(node: ts.Node): boolean {
     parent = parent.parent;
   }
   if (!parent || !ts.isCallExpression(parent)) return false;
-  if (parent.expression === child) return true;
-  const name = calleeName(parent);
-  return name !== undefined && (ts.isPropertyAccessExpression(parent.expression) ? IN_PLACE_METHODS.has(name) : IN_PLACE_FUNCTIONS.has(name));
+  return parent.expression === child || runsCallbacksInPlace(parent);
+}
+
+/** A call that runs the functions it is given before it returns: `m.withLock(f)`, `xs.forEach(f)`, `lockAll(ls, f)`. */
+function runsCallbacksInPlace(call: ts.CallExpression): boolean {
+  const name = calleeName(call);
+  return name !== undefined && (ts.isPropertyAccessExpression(call.expression) ? IN_PLACE_METHODS.has(name) : IN_PLACE_FUNCTIONS.has(name));
+}
+
+/** The name of a function passed by reference: `handle`, `this.evict`, `this.evict.bind(this)`. */
+function referenceName(argument: ts.Expression): string | undefined {
+  let node = argument;
+  while (ts.isParenthesizedExpression(node)) node = node.expression;
+  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'bind') node = node.expression.expression;
+  if (ts.isIdentifier(node)) return node.text;
+  if (ts.isPropertyAccessExpression(node)) return node.name.text;
+  return undefined;
 }
 
 function calleeName(call: ts.CallExpression): string | undefined {
@@ -69,6 +83,8 @@ interface RawFunction {
   node: ts.Node;
   name: string | undefined;
   calls: ts.CallExpression[];
+  /** Names of functions it passes by reference to calls that run them in place (`items.forEach(handle)`). */
+  refs: string[];
   /** Its own text takes or releases a lock. */
   locks: boolean;
 }
@@ -107,12 +123,18 @@ function indexFile(file: SourceFile): FileIndex {
   const visit = (node: ts.Node, owner: RawFunction | undefined): void => {
     let current = owner;
     if (isCompilerFunctionLike(node) && !isCompilerInlineCallback(node)) {
-      current = { file, node, name: declaredName(node), calls: [], locks: LOCKING_TEXT.test(text.slice(node.getStart(file.compilerNode), node.end)) };
+      current = { file, node, name: declaredName(node), calls: [], refs: [], locks: LOCKING_TEXT.test(text.slice(node.getStart(file.compilerNode), node.end)) };
       functions.push(current);
     }
     if (ts.isCallExpression(node) && current !== undefined) {
       current.calls.push(node);
       owners.set(node, current);
+      if (runsCallbacksInPlace(node)) {
+        for (const argument of node.arguments) {
+          const name = referenceName(argument);
+          if (name !== undefined) current.refs.push(name);
+        }
+      }
     }
     if (ts.isCallExpression(node)) {
       const name = calleeName(node);
@@ -171,7 +193,7 @@ export class CallGraph {
     for (let changed = true; changed; ) {
       changed = false;
       for (const fn of this.raw.values()) {
-        if (this.touching.has(fn.node) || !fn.calls.some((c) => names.has(calleeName(c) ?? ''))) continue;
+        if (this.touching.has(fn.node) || !(fn.calls.some((c) => names.has(calleeName(c) ?? '')) || fn.refs.some((r) => names.has(r)))) continue;
         this.touching.add(fn.node);
         changed = true;
         if (fn.name) names.add(fn.name);
@@ -236,23 +258,47 @@ export class CallGraph {
   calleeOf(call: CallExpression): Node | undefined {
     const targets = getOrInsert(this.memory.targets, call.getSourceFile().getFilePath() as string, () => new Map<CallExpression, Node | undefined>());
     if (targets.has(call)) return targets.get(call);
-    let target: Node | undefined;
     const callee = call.getExpression();
     const nameNode = Node.isIdentifier(callee) ? callee : Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : undefined;
-    if (nameNode) {
-      let symbol = nameNode.getSymbol();
-      if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
-      let declaration = symbol?.getDeclarations().find((d) => !Node.isMethodSignature(d)) ?? symbol?.getDeclarations()[0];
-      if (declaration && (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration))) {
-        const initializer = declaration.getInitializer();
-        declaration = initializer && (Node.isArrowFunction(initializer) || Node.isFunctionExpression(initializer)) ? initializer : undefined;
-      }
-      if (declaration && isFunctionLike(declaration) && this.inFiles.has(declaration.getSourceFile())) {
-        if ((declaration as Node & { getBody?(): Node | undefined }).getBody?.()) target = declaration;
-      }
-    }
+    const target = nameNode ? this.functionNamed(nameNode) : undefined;
     targets.set(call, target);
     return target;
+  }
+
+  /**
+   * The function a callback argument refers to by name (`reload`, `this.evict`, `this.evict.bind(this)`), when it is
+   * declared with a body in the analysed files, and the expression its `this` is (`this` for `this.evict`).
+   */
+  referencedFunction(argument: Node): { target: Node; receiver?: Node } | undefined {
+    let node = argument;
+    while (Node.isParenthesizedExpression(node)) node = node.getExpression();
+    if (Node.isCallExpression(node)) {
+      const bind = node.getExpression();
+      if (!Node.isPropertyAccessExpression(bind) || bind.getName() !== 'bind') return undefined;
+      node = bind.getExpression();
+    }
+    if (Node.isIdentifier(node)) {
+      const target = this.functionNamed(node);
+      return target && { target };
+    }
+    if (Node.isPropertyAccessExpression(node)) {
+      const target = this.functionNamed(node.getNameNode());
+      return target && { target, receiver: node.getExpression() };
+    }
+    return undefined;
+  }
+
+  /** The function-like (with a body, in the analysed files) a name denotes: a declaration, or a variable or field holding an arrow. */
+  private functionNamed(nameNode: Node): Node | undefined {
+    let symbol = nameNode.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+    let declaration = symbol?.getDeclarations().find((d) => !Node.isMethodSignature(d)) ?? symbol?.getDeclarations()[0];
+    if (declaration && (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration))) {
+      const initializer = declaration.getInitializer();
+      declaration = initializer && (Node.isArrowFunction(initializer) || Node.isFunctionExpression(initializer)) ? initializer : undefined;
+    }
+    if (!declaration || !isFunctionLike(declaration) || !this.inFiles.has(declaration.getSourceFile())) return undefined;
+    return (declaration as Node & { getBody?(): Node | undefined }).getBody?.() ? declaration : undefined;
   }
 
   /** The nearest enclosing function that is not a callback run in place (whose code belongs to its caller). */

@@ -24,6 +24,11 @@ export interface Held {
   local: boolean;
   /** Locks taken together by one `lockAll` share a group and add no order edge between them. */
   group?: number;
+  /**
+   * Taken as one element of a collection (in a loop, or through a loop variable): a release loop over the same or a
+   * copied collection may release it through a variable the analysis cannot match by identity.
+   */
+  element?: boolean;
 }
 
 /** Where a walk runs: the thread (main or a worker entry) and the function or file it started from. */
@@ -50,7 +55,8 @@ export interface ExitFact {
   root: WalkRoot;
   held: Held;
   exit: Node;
-  how: 'return' | 'throw' | 'end';
+  /** `call`: a call that can throw (see detect/throwing-calls.ts), outside any try/finally, `using` or catch. */
+  how: 'return' | 'throw' | 'end' | 'call';
 }
 
 /** An exit of a walk's function that released everything it took (to tell "leaks on some path" from "acquire helper"). */

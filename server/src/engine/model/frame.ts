@@ -28,6 +28,8 @@ export interface Frame {
    * the branch where a later test finds `g` truthy. `scope` is the `using` scope of a `using` declaration.
    */
   tries: Map<Node, PendingTry>;
+  /** Inside a loop unrolled over known elements: what it takes is a collection's element (see Held.element). */
+  unrolling?: boolean;
   /** Inlined calls left for this root walk, shared by all its frames. */
   budget: { left: number };
 }

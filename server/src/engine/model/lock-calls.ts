@@ -130,3 +130,35 @@ export function conditionMutex(receiver: Node, host: WalkHost, env: Env): Value 
   const mutex = initializer && Node.isNewExpression(initializer) ? initializer.getArguments()[0] : undefined;
   return mutex ? host.lockValue(mutex, env) : undefined;
 }
+
+/**
+ * An expression that denotes one element of a collection rather than a named lock: a `for...of` variable, `xs[i]`
+ * with a computed index, `taken.pop()`, or the parameter of an array method's callback (`held.forEach((h) => ...)`).
+ */
+export function isElementExpression(expression: Node): boolean {
+  let node = expression;
+  while (Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node) || Node.isAsExpression(node)) node = node.getExpression();
+  if (Node.isElementAccessExpression(node)) {
+    const argument = node.getArgumentExpression();
+    return argument !== undefined && !Node.isNumericLiteral(argument) && !Node.isStringLiteral(argument);
+  }
+  if (Node.isCallExpression(node)) {
+    const callee = node.getExpression();
+    return Node.isPropertyAccessExpression(callee) && /^(pop|shift|at)$/.test(callee.getName());
+  }
+  if (!Node.isIdentifier(node)) return false;
+  const declaration = node.getSymbol()?.getDeclarations()[0];
+  if (!declaration) return false;
+  if (Node.isVariableDeclaration(declaration)) {
+    const loop = declaration.getParent()?.getParent();
+    return loop !== undefined && (Node.isForOfStatement(loop) || Node.isForInStatement(loop));
+  }
+  if (Node.isParameterDeclaration(declaration)) {
+    const fn = declaration.getParent();
+    const call = fn?.getParent();
+    if (!fn || !call || !Node.isCallExpression(call) || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) return false;
+    const callee = call.getExpression();
+    return Node.isPropertyAccessExpression(callee) && IMMEDIATE_ARRAY_METHODS.has(callee.getName());
+  }
+  return false;
+}

@@ -84,6 +84,7 @@ export function orderContribution(acquisitions: readonly AcquisitionFact[]): Ord
       const from = orderValue(held.lock);
       if (from.id === lock.id && (from.index === undefined || from.index === lock.index)) continue;
       if (held.lock.kind === 'Condition') continue;
+      if (inProvableOrder(from, lock)) continue;
       // (No getOrInsert here: a closure per pair of locks is what this loop must not allocate.)
       let targets = bySource.get(from.id);
       if (targets === undefined) {
@@ -127,6 +128,13 @@ export function buildOrderGraph(contributions: readonly OrderContribution[]): Or
     }
   }
   return { nodes, edges, cycles: findCycles(nodes, edges) };
+}
+
+/** Two elements of one collection whose indexes are a sorted pair, taken lower first: never part of a cycle. */
+function inProvableOrder(from: Value, to: Value): boolean {
+  const a = from.indexOrder;
+  const b = to.indexOrder;
+  return from.id === to.id && a !== undefined && b !== undefined && a.pair === b.pair && a.position < b.position;
 }
 
 // The two helpers below are plain loops: this graph is rebuilt after every edit, and a closure per pair of

@@ -3,6 +3,8 @@
  * deferred callbacks, worker entries per spawn site), walks them, and answers the rules' questions
  * (`heldAt`, `lockOf`, ...) from the recorded facts.
  */
+import { ThrowingCalls } from '../detect/throwing-calls.js';
+import { enclosingCoroutine } from '../detect/coroutines.js';
 import { Node, SyntaxKind, type CallExpression, type Project, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../../protocol/index.js';
 import type { LockFacts, LockRef, ProgramModel, RuntimeCall } from '../rule.js';
@@ -63,6 +65,7 @@ class Model implements EngineModel, WalkHost {
   private readonly graphRoots: WalkRecord[] = [];
   readonly affected: ReadonlySet<string> | 'all';
   private order: OrderGraph | undefined;
+  private throwing: ThrowingCalls | undefined;
   private graph: StaticLockGraph | undefined;
 
   constructor(
@@ -196,6 +199,15 @@ class Model implements EngineModel, WalkHost {
 
   calleeOf(call: CallExpression): Node | undefined {
     return this.calls.calleeOf(call);
+  }
+
+  referencedFunction(argument: Node): { target: Node; receiver?: Node } | undefined {
+    return this.calls.referencedFunction(argument);
+  }
+
+  mayThrow(call: CallExpression): boolean {
+    this.throwing ??= new ThrowingCalls((c) => this.calls.calleeOf(c));
+    return this.throwing.mayThrow(call);
   }
 
   touchesLocks(fn: Node): boolean {
@@ -349,11 +361,7 @@ class Model implements EngineModel, WalkHost {
   }
 
   enclosingCoroutine(node: Node): Node | undefined {
-    const fn = node.getFirstAncestor((a) => isFunctionLike(a));
-    if (!fn) return undefined;
-    const isAsync = (fn as Node & { isAsync?(): boolean }).isAsync?.() ?? false;
-    const isGenerator = (fn as Node & { isGenerator?(): boolean }).isGenerator?.() ?? false;
-    return isAsync || isGenerator ? fn : undefined;
+    return enclosingCoroutine(node);
   }
 
   callees(fn: Node): readonly Node[] {

@@ -110,13 +110,16 @@ export function runtimeClassOfTypeNode(typeNode: Node | undefined): RuntimeClass
   return undefined;
 }
 
-/** The element class of an array type annotation: `Mutex[]`, `readonly Mutex[]`, `Array<Mutex>`. */
+/** The element class of a collection type annotation: `Mutex[]`, `readonly Mutex[]`, `Array<Mutex>`, `Map<K, Mutex>`, `Record<K, Mutex>`. */
 export function runtimeElementClassOfTypeNode(typeNode: Node | undefined): RuntimeClass | undefined {
   if (!typeNode) return undefined;
   if (Node.isTypeOperatorTypeNode(typeNode)) return runtimeElementClassOfTypeNode(typeNode.getTypeNode());
   if (Node.isArrayTypeNode(typeNode)) return runtimeClassOfTypeNode(typeNode.getElementTypeNode());
   if (Node.isTypeReference(typeNode) && /^(Readonly)?Array$/.test(typeNode.getTypeName().getText())) {
     return runtimeClassOfTypeNode(typeNode.getTypeArguments()[0]);
+  }
+  if (Node.isTypeReference(typeNode) && /^(Readonly)?Map$|^Record$/.test(typeNode.getTypeName().getText())) {
+    return runtimeClassOfTypeNode(typeNode.getTypeArguments()[1]);
   }
   return undefined;
 }

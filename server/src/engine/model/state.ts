@@ -14,6 +14,8 @@ export class State {
    * wait that unlocks and re-locks. Taking one again gives it back; it is not a new lock that could leak.
    */
   borrowed = new Set<string>();
+  /** Set on the state a `break` leaves a loop with (a `continue` goes on with the next iteration). */
+  broke = false;
   /** A worker may have been started on this path: from here on, the main thread's writes can race with it. */
   spawned = false;
 
@@ -33,10 +35,22 @@ export class State {
     this.spawned = other.spawned;
   }
 
-  /** Releases the most recently taken hold of `lock` (by identity). */
+  /**
+   * Releases the most recently taken hold of `lock` (by identity). A release that matches nothing by identity releases
+   * the most recent hold taken as a collection's element, if any: what a loop took is released through variables the
+   * analysis cannot match by name (`taken.pop()!.unlock()`, or `b.unlock()` after a loop locked `[a, b]` sorted).
+   */
   release(lock: Value): void {
     for (let i = this.held.length - 1; i >= 0; i--) {
       if (this.held[i]!.lock.id === lock.id) {
+        this.held.splice(i, 1);
+        return;
+      }
+    }
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      const held = this.held[i]!;
+      // `locks[0].unlock()` after locking every `locks[i]` names one element of many: it releases no other.
+      if (held.element && !(held.lock.index !== undefined && lock.id.startsWith(held.lock.id.slice(0, -3) + '['))) {
         this.held.splice(i, 1);
         return;
       }
@@ -56,6 +70,15 @@ export class State {
     const index = this.held.findIndex((h) => h.stack === held.stack && h.lock.id === held.lock.id);
     if (index >= 0) this.held.splice(index, 1);
   }
+}
+
+/**
+ * After a loop (or an array method's callback) that released collection elements, one walk of the body released one
+ * of them, but the loop releases each it reaches: every element hold goes.
+ */
+export function releaseElementsIfReleasing(before: State, after: State): void {
+  const count = (s: State): number => s.held.filter((h) => h.element).length;
+  if (!after.dead && count(after) < count(before)) after.held = after.held.filter((h) => !h.element);
 }
 
 function holdKey(h: Held): string {

@@ -27,6 +27,17 @@ export interface Value {
   declaration?: Node;
   /** For `arr[i]` with a non-literal index: the index text, so `forks[i]` and `forks[i + 1]` stay apart. */
   index?: string;
+  /**
+   * For an index whose order among its siblings is provable (`slots[Math.min(i, j)]` before `slots[Math.max(i, j)]`,
+   * `[lo, hi]` from a comparison): the pair it belongs to and its position, lower first.
+   */
+  indexOrder?: { pair: string; position: number };
+  /** For an array whose elements are known in order (`[a, b]`, passed to a parameter): their values, so loops over it unroll. */
+  elements?: Value[];
+  /** For an object literal (`{ bufferLock, ring }`, as a helper returns it): its properties' values. */
+  fields?: ReadonlyMap<string, Value>;
+  /** A loop counter bound to one iteration's number while a loop over known elements is unrolled. */
+  constant?: number;
   /** The name of the identity as a whole, where it differs from this access: `forks[*]` for `forks[i]`. */
   identityName?: string;
   /**
@@ -90,9 +101,25 @@ function classOfNew(expression: Node): RuntimeClass | undefined {
   return Node.isNewExpression(expression) ? runtimeClassOfIdentifier(expression.getExpression()) : undefined;
 }
 
-/** The element class of an array initializer: `[new Mutex(), ...]` or `Array.from({ length }, () => new Mutex())`. */
+/**
+ * The element class of a collection initializer: `[new Mutex(), ...]`, `Array.from({ length }, () => new Mutex())`,
+ * `new Map<string, Mutex>()` or `new Map([['a', new Mutex()]])`.
+ */
 function elementClassOfInitializer(initializer: Node): RuntimeClass | undefined {
   const inner = unwrap(initializer);
+  if (Node.isNewExpression(inner) && /^(Weak)?Map$/.test(inner.getExpression().getText())) {
+    const declared = runtimeClassOfTypeNode(inner.getTypeArguments()[1]);
+    if (declared) return declared;
+    const entries = inner.getArguments()[0];
+    if (entries && Node.isArrayLiteralExpression(entries)) {
+      for (const entry of entries.getElements()) {
+        const value = Node.isArrayLiteralExpression(entry) ? entry.getElements()[1] : undefined;
+        const kind = value && classOfNew(unwrap(value));
+        if (kind) return kind;
+      }
+    }
+    return undefined;
+  }
   if (Node.isArrayLiteralExpression(inner)) {
     for (const element of inner.getElements()) {
       const kind = classOfNew(unwrap(element));
@@ -134,27 +161,162 @@ export class ValueResolver {
       const options = constructorOptions(node);
       return { id: `new:${keyOf(node)}`, name: options.name ?? node.getText(), kind, rank: options.rank, declaration: node };
     }
-    if (Node.isCallExpression(node)) return this.resolveFrom(node, env, depth);
+    if (Node.isCallExpression(node)) return this.resolveFrom(node, env, depth) ?? this.resolveGet(node, env, depth) ?? this.resolveCopy(node, env, depth) ?? this.resolveReturn(node, env, depth);
+    if (Node.isObjectLiteralExpression(node)) return this.resolveObject(node, env, depth);
+    if (Node.isArrayLiteralExpression(node)) return this.resolveArray(node, env, depth);
     if (Node.isPropertyAccessExpression(node)) return this.resolveProperty(node, env, depth);
     if (Node.isElementAccessExpression(node)) {
       const base = this.resolve(node.getExpression(), env, depth + 1);
-      if (!base) return undefined;
       const argument = node.getArgumentExpression();
-      const text = argument?.getText() ?? '?';
-      const literal = argument && Node.isNumericLiteral(argument);
-      const value: Value = {
-        id: literal ? `${base.id}[${text}]` : `${base.id}[*]`,
-        name: `${base.name}[${text}]`,
-        kind: base.elementKind,
-        declaration: base.declaration,
-      };
-      if (!literal) {
-        value.index = text;
-        value.identityName = `${base.name}[*]`;
-      }
-      return value;
+      if (!base || !argument) return undefined;
+      return this.element(base, argument, env);
     }
     return undefined;
+  }
+
+  /**
+   * `base[argument]`: a constant key (a literal, or a `const` holding one) is its own identity; a string key is the
+   * property of that name (`tables['orders']` is `tables.orders`). Any other key is one identity for every element,
+   * with the key's text kept apart so `forks[i]` and `forks[i + 1]` are two locks of one array.
+   */
+  private element(base: Value, argument: Node, env: Env): Value {
+    const constant = constantKey(argument) ?? this.boundConstant(argument, env);
+    if (typeof constant === 'number' && base.elements?.[constant]) return base.elements[constant]!;
+    if (typeof constant === 'string' && base.fields?.has(constant)) return base.fields.get(constant)!;
+    if (typeof constant === 'string' && base.declaration && Node.isVariableDeclaration(base.declaration)) {
+      const initializer = base.declaration.getInitializer();
+      const literal = initializer && unwrap(initializer);
+      const property = literal && Node.isObjectLiteralExpression(literal) ? literal.getProperty(constant) : undefined;
+      const declared = property ? this.resolveDeclaration(property, env, 0) : undefined;
+      if (declared) return { ...declared, name: `${base.name}.${constant}` };
+    }
+    if (typeof constant === 'string') return { id: `${base.id}.${constant}`, name: `${base.name}.${constant}`, kind: base.elementKind, declaration: base.declaration };
+    const text = argument.getText();
+    if (constant !== undefined) return { id: `${base.id}[${constant}]`, name: `${base.name}[${text}]`, kind: base.elementKind, declaration: base.declaration };
+    const value: Value = { id: `${base.id}[*]`, name: `${base.name}[${text}]`, kind: base.elementKind, declaration: base.declaration, index: text, identityName: `${base.name}[*]` };
+    const order = provableOrder(argument);
+    if (order) value.indexOrder = order;
+    return value;
+  }
+
+  /** For an object literal (`{ bufferLock, ring }`, as a helper returns it): its properties' values. */
+  fields?: ReadonlyMap<string, Value>;
+  /** `{ a, b: x }`: an object whose properties are known, when at least one resolves. */
+  private resolveObject(literal: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isObjectLiteralExpression(literal)) return undefined;
+    const fields = new Map<string, Value>();
+    for (const property of literal.getProperties()) {
+      const value = Node.isShorthandPropertyAssignment(property)
+        ? this.resolveShorthand(property, env, depth)
+        : Node.isPropertyAssignment(property) && property.getInitializer()
+          ? this.resolve(property.getInitializer()!, env, depth + 1)
+          : undefined;
+      if (value && Node.hasName(property)) fields.set(property.getName(), value);
+    }
+    return fields.size > 0 ? { id: `object:${keyOf(literal)}`, name: 'object', fields } : undefined;
+  }
+
+  /** `{ bufferLock }`: the variable the shorthand names (its own symbol is the property's). */
+  resolveShorthand(property: Node, env: Env, depth = 0): Value | undefined {
+    if (!Node.isShorthandPropertyAssignment(property)) return undefined;
+    const declaration = property.getValueSymbol()?.getDeclarations()[0];
+    if (!declaration) return undefined;
+    if (env.bindings.has(declaration)) return env.bindings.get(declaration);
+    return this.resolveDeclaration(declaration, env, depth + 1);
+  }
+
+  /**
+   * `openShared(shared)` where the helper has one `return` (or an expression body): what it returns, with its
+   * parameters bound to this call's arguments. So a lock a helper rebuilds with `from()` and hands back is the same
+   * lock as the handle's origin, wherever the caller destructures it.
+   */
+  private resolveReturn(call: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isCallExpression(call)) return undefined;
+    const callee = call.getExpression();
+    const nameNode = Node.isIdentifier(callee) ? callee : Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : undefined;
+    let symbol = nameNode?.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+    let fn = symbol?.getDeclarations()[0];
+    if (fn && Node.isVariableDeclaration(fn)) fn = fn.getInitializer();
+    if (!fn || !(Node.isFunctionDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn))) return undefined;
+    const body = fn.getBody();
+    if (!body || fn.getSourceFile().isDeclarationFile()) return undefined;
+    let returned: Node | undefined;
+    if (Node.isBlock(body)) {
+      const returns = body.getDescendantsOfKind(SyntaxKind.ReturnStatement).filter((r) => r.getFirstAncestor((a) => a === fn || Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === fn);
+      if (returns.length !== 1) return undefined;
+      returned = returns[0]!.getExpression();
+    } else returned = body;
+    if (!returned) return undefined;
+    const bindings = new Map(env.bindings);
+    fn.getParameters().forEach((parameter, index) => {
+      const argument = call.getArguments()[index];
+      bindings.set(parameter, argument ? this.resolve(argument, env, depth + 1) : undefined);
+    });
+    const thisValue = Node.isPropertyAccessExpression(callee) ? this.resolve(callee.getExpression(), env, depth + 1) : env.thisValue;
+    return this.resolve(returned, { ...env, bindings, thisValue }, depth + 1);
+  }
+
+  /** A loop counter bound to one iteration's number (see Value.constant). */
+  private boundConstant(argument: Node, env: Env): number | undefined {
+    const node = unwrap(argument);
+    if (!Node.isIdentifier(node)) return undefined;
+    const declaration = node.getSymbol()?.getDeclarations()[0];
+    return declaration ? env.bindings.get(declaration)?.constant : undefined;
+  }
+
+  /** `[a, b, ...rest]`: an array of known elements when every one resolves (the order is what loops over it take). */
+  private resolveArray(array: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isArrayLiteralExpression(array)) return undefined;
+    const elements: Value[] = [];
+    for (const element of array.getElements()) {
+      if (Node.isSpreadElement(element)) {
+        const spread = this.resolve(element.getExpression(), env, depth + 1);
+        if (!spread?.elements) return { id: spread?.id ?? `array:${keyOf(array)}`, name: spread?.name ?? array.getText(), elementKind: spread?.elementKind };
+        elements.push(...spread.elements);
+        continue;
+      }
+      const value = this.resolve(element, env, depth + 1);
+      if (!value) return undefined;
+      elements.push(value);
+    }
+    return { id: `array:${keyOf(array)}`, name: array.getText(), elements, elementKind: elements[0]?.kind };
+  }
+
+  /** `xs.slice()`, `xs.reverse()`, `Array.from(xs)`, `xs.toSorted(...)`: the same elements, in the order the call leaves them. */
+  private resolveCopy(call: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isCallExpression(call)) return undefined;
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return undefined;
+    const method = callee.getName();
+    const source = callee.getExpression().getText() === 'Array' && method === 'from' && call.getArguments().length === 1
+      ? call.getArguments()[0]!
+      : /^(slice|reverse|toReversed|sort|toSorted|concat|filter)$/.test(method) ? callee.getExpression() : undefined;
+    if (!source) return undefined;
+    const base = this.resolve(source, env, depth + 1);
+    if (!base) return undefined;
+    const copy: Value = { id: base.id, name: base.name, elementKind: base.elementKind, declaration: base.declaration };
+    // Only copies and reversals keep a known order; a sort or a filter makes it unknown.
+    if (base.elements && (method === 'from' || (method === 'slice' && call.getArguments().length === 0))) copy.elements = base.elements;
+    if (base.elements && (method === 'reverse' || method === 'toReversed')) copy.elements = [...base.elements].reverse();
+    return copy;
+  }
+
+  /** `map.get(key)` on a collection of locks: the element under that key, as `base[key]` is. */
+  private resolveGet(call: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isCallExpression(call)) return undefined;
+    const callee = call.getExpression();
+    const [key] = call.getArguments();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'get' || !key || call.getArguments().length !== 1) return undefined;
+    const base = this.resolve(callee.getExpression(), env, depth + 1);
+    if (!base) return undefined;
+    const kind = base.elementKind ?? classOfTypeAt(call);
+    if (!kind) return undefined;
+    const constant = constantKey(key);
+    const value = this.element({ ...base, elementKind: kind }, key, env);
+    // A Map's keys are not properties: `get('a')` and a field `a` of the Map object are unrelated.
+    if (typeof constant === 'string') return { ...value, id: `${base.id}[${JSON.stringify(constant)}]`, name: `${base.name}.get(${key.getText()})` };
+    return { ...value, name: `${base.name}.get(${key.getText()})`, identityName: value.identityName && `${base.name}.get(*)` };
   }
 
   /** `Mutex.from(handle)`: the same lock as the handle's origin when it can be traced, else the call itself. */
@@ -200,6 +362,12 @@ export class ValueResolver {
       };
     }
     if (Node.isVariableDeclaration(declaration)) {
+      const loop = declaration.getParent()?.getParent();
+      if (loop && Node.isForOfStatement(loop) && Node.isIdentifier(declaration.getNameNode())) {
+        // `for (const lock of locks)`: one element of what the loop iterates, told apart from others by the variable.
+        const collection = this.resolve(loop.getExpression(), env, depth + 1);
+        if (collection) return { id: `${collection.id}[*]`, name, kind: collection.elementKind, declaration, index: name, identityName: `${collection.name}[*]` };
+      }
       const initializer = declaration.getInitializer();
       const typeNode = declaration.getTypeNode();
       const inner = initializer ? unwrap(initializer) : undefined;
@@ -209,7 +377,10 @@ export class ValueResolver {
       }
       const kind = (inner && classOfNew(inner)) ?? runtimeClassOfTypeNode(typeNode);
       const options = inner ? constructorOptions(inner) : {};
+      // `const shared = { bufferLock: lock.handle, ... }`: its own identity, and its fields' values for `shared.bufferLock`.
+      const fields = inner && Node.isObjectLiteralExpression(inner) ? this.resolveObject(inner, env, depth)?.fields : undefined;
       return {
+        ...(fields ? { fields } : {}),
         id: keyOf(declaration),
         name: options.name ?? name,
         kind,
@@ -247,6 +418,8 @@ export class ValueResolver {
   }
 
   private member(base: Value, key: string, isIndex: boolean, env: Env): Value {
+    const field = isIndex ? base.elements?.[Number(key)] : base.fields?.get(key);
+    if (field) return field;
     if (base.id === 'workerData' && env.workerData?.has(key)) return env.workerData.get(key)!;
     const value: Value = { id: isIndex ? `${base.id}[${key}]` : `${base.id}.${key}`, name: isIndex ? `${base.name}[${key}]` : `${base.name}.${key}`, kind: isIndex ? base.elementKind : undefined };
     // `const { mutex } = this`: the same instance field as `this.mutex`.
@@ -269,6 +442,8 @@ export class ValueResolver {
       if (returned) return this.resolve(returned, { ...env, thisValue: receiver }, depth + 1);
     }
     const base = this.resolve(baseExpression, env, depth + 1);
+    const field = base?.fields?.get(name);
+    if (field) return field;
     if (base && declaration) {
       const bound = this.constructorArgument(base, declaration, env, depth);
       if (bound) return bound;
@@ -329,6 +504,61 @@ export class ValueResolver {
     const argument = index >= 0 ? created.getArguments()[index] : undefined;
     return argument ? this.resolve(argument, env, depth + 1) : undefined;
   }
+}
+
+/** A key known before the program runs: a number or string literal, or a `const` initialised with one. */
+function constantKey(argument: Node): number | string | undefined {
+  const node = unwrap(argument);
+  if (Node.isNumericLiteral(node)) return node.getLiteralValue();
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
+  if (!Node.isIdentifier(node)) return undefined;
+  const declaration = node.getSymbol()?.getDeclarations()[0];
+  if (!declaration || !Node.isVariableDeclaration(declaration) || !(declaration.getVariableStatement()?.getDeclarationKind() === 'const')) return undefined;
+  const initializer = declaration.getInitializer();
+  const literal = initializer && unwrap(initializer);
+  if (literal && Node.isNumericLiteral(literal)) return literal.getLiteralValue();
+  if (literal && (Node.isStringLiteral(literal) || Node.isNoSubstitutionTemplateLiteral(literal))) return literal.getLiteralValue();
+  return undefined;
+}
+
+/**
+ * An index whose place among two is fixed by a comparison: `Math.min(i, j)` comes before `Math.max(i, j)`, and `lo`
+ * before `hi` in `const [lo, hi] = i < j ? [i, j] : [j, i]`. Two elements with one pair, taken lower first, can
+ * never wait on each other in a circle.
+ */
+function provableOrder(argument: Node): Value['indexOrder'] {
+  const node = unwrap(argument);
+  if (Node.isCallExpression(node)) {
+    const callee = node.getExpression().getText();
+    const args = node.getArguments().map((a) => a.getText()).sort().join(',');
+    if (callee === 'Math.min') return { pair: `minmax:${args}`, position: 0 };
+    if (callee === 'Math.max') return { pair: `minmax:${args}`, position: 1 };
+    return undefined;
+  }
+  if (!Node.isIdentifier(node)) return undefined;
+  const declaration = node.getSymbol()?.getDeclarations()[0];
+  // `const lo = Math.min(i, j)`: the order of what it holds.
+  if (declaration && Node.isVariableDeclaration(declaration) && Node.isIdentifier(declaration.getNameNode())) {
+    const initializer = declaration.getInitializer();
+    return initializer && Node.isCallExpression(unwrap(initializer)) ? provableOrder(initializer) : undefined;
+  }
+  if (!declaration || !Node.isBindingElement(declaration)) return undefined;
+  const pattern = declaration.getParent();
+  const holder = pattern?.getParent();
+  if (!pattern || !Node.isArrayBindingPattern(pattern) || !holder || !Node.isVariableDeclaration(holder)) return undefined;
+  const initializer = holder.getInitializer();
+  const conditional = initializer && unwrap(initializer);
+  if (!conditional || !Node.isConditionalExpression(conditional)) return undefined;
+  const test = unwrap(conditional.getCondition());
+  const [whenTrue, whenFalse] = [unwrap(conditional.getWhenTrue()), unwrap(conditional.getWhenFalse())];
+  if (!Node.isBinaryExpression(test) || !/^[<>]=?$/.test(test.getOperatorToken().getText())) return undefined;
+  if (!Node.isArrayLiteralExpression(whenTrue) || !Node.isArrayLiteralExpression(whenFalse)) return undefined;
+  const a = whenTrue.getElements().map((e) => e.getText());
+  const b = whenFalse.getElements().map((e) => e.getText());
+  // The two arms must hold the same two values, swapped: then the pattern's first element is always one side of the comparison.
+  if (a.length !== 2 || b.length !== 2 || a[0] !== b[1] || a[1] !== b[0]) return undefined;
+  const position = pattern.getElements().indexOf(declaration);
+  return position === 0 || position === 1 ? { pair: `sorted:${keyOf(holder)}`, position } : undefined;
 }
 
 /** The instance-field identity of `base.field` when `base` is an unbound `this` or parameter (see Value.instance). */

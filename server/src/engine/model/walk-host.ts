@@ -10,6 +10,10 @@ export interface WalkHost {
   readonly resolver: ValueResolver;
   /** The function-like declaration (with a body, in the analysed files) a call runs, if the analysis can tell. */
   calleeOf(call: CallExpression): Node | undefined;
+  /** The function a callback passed by name refers to (`reload`, `this.evict.bind(this)`), and its `this` expression. */
+  referencedFunction(argument: Node): { target: Node; receiver?: Node } | undefined;
+  /** Whether a call can throw (a program function that throws, or a built-in that throws on bad input). */
+  mayThrow(call: CallExpression): boolean;
   /** Whether walking a function can change what is held (it or something it calls takes or releases a lock). */
   touchesLocks(fn: Node): boolean;
   /** The lock an expression denotes (syntactically, then by type), or undefined when it is no runtime lock. */

@@ -5,15 +5,18 @@
  */
 import { Node, ts, type CallExpression } from 'ts-morph';
 import type { AcquireMode, Held, WalkRoot } from './facts.js';
-import { State, merge } from './state.js';
+import { State, merge, releaseElementsIfReleasing } from './state.js';
 import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
-import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, WITH, conditionMutex, guardTest, isAwaited, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
+import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, WITH, conditionMutex, guardTest, isAwaited, isElementExpression, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
+import { enclosingCoroutine } from '../detect/coroutines.js';
 
 const MAX_INLINE_DEPTH = 8;
+/** Loops over at most this many known elements are walked once per element. */
+const MAX_UNROLL = 8;
 /** Inlined calls per root walk: deep fan-out (each helper calling many lock-taking helpers) must not explode. */
 const INLINE_BUDGET = 2000;
 
@@ -134,7 +137,9 @@ export class Walker {
       return this.walkLoop(statement, state, frame);
     }
     if (Node.isBreakStatement(statement) || Node.isContinueStatement(statement)) {
-      frame.loops[frame.loops.length - 1]?.push(state.clone());
+      const exit = state.clone();
+      exit.broke = Node.isBreakStatement(statement);
+      frame.loops[frame.loops.length - 1]?.push(exit);
       state.dead = true;
       return;
     }
@@ -209,6 +214,8 @@ export class Walker {
         this.host.awaitReached({ root: frame.root, node: statement, held: state.held.filter((h) => h.definite) });
       }
     }
+    const unrolled = this.unroll(statement, state, frame);
+    if (unrolled) return state.become(unrolled);
     const exits: State[] = [];
     frame.loops.push(exits);
     const body = state.clone();
@@ -219,10 +226,68 @@ export class Walker {
     }
     if (Node.isDoStatement(statement) && !body.dead) this.walkExpression(statement.getExpression(), body, frame);
     frame.loops.pop();
-    const after = merge([state, body, ...exits]);
+    releaseElementsIfReleasing(state, body);
+    // A loop that takes or releases the elements of a collection does it for all of them, none when it is empty: the
+    // state after it is the body's, not a join with "never entered", or every lock-all/unlock-all pair would leak.
+    const elementsChanged = elementHolds(body) !== elementHolds(state);
+    const after = merge(elementsChanged ? [body, ...exits] : [state, body, ...exits]);
     // `while (!m.tryLock()) {}` leaves the loop only once the lock is taken.
     if (spinOn?.negated) this.acquire(spinOn.lock, 'try', spinOn.method, spinOn.call, after, frame);
     state.become(after);
+  }
+
+  /**
+   * A loop over an array of known elements (`for (const l of locks)` or `for (let i = 0; i < locks.length; i++)`
+   * with `locks` bound to `[a, b]` at the call site) runs once per element, in order: a hand-written lock-all then
+   * takes its caller's order. Undefined when the loop is not of that shape.
+   */
+  private unroll(statement: Node, state: State, frame: Frame): State | undefined {
+    let variable: Node | undefined;
+    let elements: readonly Value[] | undefined;
+    let counter = false;
+    if (Node.isForOfStatement(statement)) {
+      const declarations = Node.isVariableDeclarationList(statement.getInitializer()) ? (statement.getInitializer() as Node & { getDeclarations(): Node[] }).getDeclarations() : [];
+      variable = declarations.length === 1 && Node.isIdentifier((declarations[0] as Node & { getNameNode(): Node }).getNameNode()) ? declarations[0] : undefined;
+      elements = variable && mayHaveKnownElements(statement.getExpression(), frame) ? this.host.resolver.resolve(statement.getExpression(), frame.env)?.elements : undefined;
+    } else if (Node.isForStatement(statement)) {
+      const shape = countedLoop(statement);
+      if (shape) {
+        variable = shape.counter;
+        elements = mayHaveKnownElements(shape.collection, frame) ? this.host.resolver.resolve(shape.collection, frame.env)?.elements : undefined;
+        counter = true;
+      }
+    }
+    if (!variable || !elements || elements.length === 0 || elements.length > MAX_UNROLL) return undefined;
+    const breaks: State[] = [];
+    let current = state.clone();
+    for (let i = 0; i < elements.length && !current.dead; i++) {
+      const bindings = new Map(frame.env.bindings);
+      bindings.set(variable, counter ? { id: `counter:${i}`, name: String(i), constant: i } : elements[i]);
+      const continues: State[] = [];
+      const inner: Frame = { ...frame, env: { ...frame.env, bindings }, loops: [...frame.loops, continues], unrolling: true };
+      this.walkStatement((statement as Node & { getStatement(): Node }).getStatement(), current, inner);
+      // A `break` leaves the loop; a `continue` goes on with the next element. Both arrive here as loop exits.
+      for (const exit of continues) if (exit.broke) breaks.push(exit);
+      current = merge([current, ...continues.filter((exit) => !exit.broke)]);
+    }
+    return merge([current, ...breaks]);
+  }
+
+  /** `ms.forEach((m) => m.lock())` over an array of known elements: the callback once per element, in order (as `unroll`). */
+  private unrollForEach(receiver: Node, fn: Node | undefined, call: CallExpression, state: State, frame: Frame): boolean {
+    let callback = fn;
+    while (callback && Node.isParenthesizedExpression(callback)) callback = callback.getExpression();
+    if (!callback || !(Node.isArrowFunction(callback) || Node.isFunctionExpression(callback))) return false;
+    const parameter = callback.getParameters()[0];
+    const elements = parameter && mayHaveKnownElements(receiver, frame) ? this.host.resolver.resolve(receiver, frame.env)?.elements : undefined;
+    if (!parameter || !elements || elements.length === 0 || elements.length > MAX_UNROLL) return false;
+    for (const element of elements) {
+      if (state.dead) break;
+      const bindings = new Map(frame.env.bindings);
+      bindings.set(parameter, element);
+      this.walkCallback(callback, call, state, { ...frame, env: { ...frame.env, bindings }, unrolling: true });
+    }
+    return true;
   }
 
   private walkExpressionOrList(node: Node, state: State, frame: Frame): void {
@@ -234,8 +299,18 @@ export class Walker {
     } else this.walkExpression(node, state, frame);
   }
 
+  /**
+   * A call that can throw, in the walk's own function and outside any `catch`: the exception leaves the function
+   * through its pending finally blocks and `using` disposals, so a lock those do not release leaks on that path.
+   */
+  private throwPath(call: CallExpression, state: State, frame: Frame): void {
+    if (frame.depth !== 0 || frame.callback || frame.catches.length > 0) return;
+    if (!state.held.some((h) => h.local && h.definite) || !this.host.mayThrow(call)) return;
+    this.leave(call, 'call', state.clone(), frame);
+  }
+
   /** Leaving the function by `return` or `throw`: run the pending finally blocks and `using` disposals, then record the exit. */
-  private leave(statement: Node, how: 'return' | 'throw', state: State, frame: Frame): void {
+  private leave(statement: Node, how: 'return' | 'throw' | 'call', state: State, frame: Frame): void {
     const exiting = state.clone();
     for (const block of [...frame.finallies].reverse()) {
       const saved = frame.finallies;
@@ -248,9 +323,9 @@ export class Walker {
     state.dead = true;
   }
 
-  private exit(node: Node, how: 'return' | 'throw' | 'end', state: State, frame: Frame): void {
+  private exit(node: Node, how: 'return' | 'throw' | 'end' | 'call', state: State, frame: Frame): void {
     if (frame.callback || frame.depth > 0) {
-      if (how !== 'throw') frame.returns.push(state.clone());
+      if (how !== 'throw' && how !== 'call') frame.returns.push(state.clone());
       return;
     }
     const leaked = state.held.filter((h) => h.local);
@@ -262,6 +337,12 @@ export class Walker {
     if (state.dead) return;
     if (Node.isArrowFunction(expression) || Node.isFunctionExpression(expression) || Node.isClassExpression(expression)) return;
     if (Node.isCallExpression(expression)) return this.walkCall(expression, state, frame);
+    if (Node.isYieldExpression(expression)) {
+      // A coroutine's `yield` suspends it like `await`: its consumer (or driver) runs while it holds what it holds.
+      expression.forEachChild((child) => this.walkExpression(child, state, frame));
+      if (frame.depth === 0 && !state.dead && enclosingCoroutine(expression)) this.host.awaitReached({ root: frame.root, node: expression, held: state.held.filter((h) => h.definite) });
+      return;
+    }
     if (Node.isAwaitExpression(expression)) {
       this.walkExpression(expression.getExpression(), state, frame);
       if (frame.depth === 0) this.host.awaitReached({ root: frame.root, node: expression, held: state.held.filter((h) => h.definite) });
@@ -319,7 +400,7 @@ export class Walker {
           if (RELEASE.has(method)) return state.release(lock);
           const held = this.acquire(lock, WITH[method]!, method, call, state, frame);
           const fn = args[args.length - 1];
-          if (fn) this.walkCallback(fn, state, frame);
+          if (fn) this.walkCallback(fn, call, state, frame);
           return state.releaseHeld(held);
         }
       }
@@ -328,14 +409,19 @@ export class Walker {
         if (mutex) return this.rewait(mutex, method, call, state, frame);
       }
       if (IMMEDIATE_ARRAY_METHODS.has(method)) {
-        for (const argument of args) this.walkCallback(argument, state, frame);
+        const before = state.clone();
+        if (method === 'forEach' && this.unrollForEach(receiver, args[0], call, state, frame)) return;
+        for (const argument of args) this.walkCallback(argument, call, state, frame);
+        // `held.forEach((h) => h.unlock())` runs once per element: it releases them all.
+        releaseElementsIfReleasing(before, state);
         return;
       }
     }
     if (Node.isParenthesizedExpression(callee) || Node.isArrowFunction(callee) || Node.isFunctionExpression(callee)) {
-      return this.walkCallback(callee, state, frame);
+      return this.walkCallback(callee, call, state, frame);
     }
     if (this.host.spawnsWorkers(call)) state.spawned = true;
+    this.throwPath(call, state, frame);
     this.inline(call, state, frame);
   }
 
@@ -365,15 +451,24 @@ export class Walker {
       const lock = this.host.lockValue(element, frame.env);
       if (lock) taken.push(this.acquire(lock, mode, method, call, state, frame, group));
     }
-    if (fn) this.walkCallback(fn, state, frame);
+    if (fn) this.walkCallback(fn, call, state, frame);
     for (const held of taken.reverse()) state.releaseHeld(held);
   }
 
-  /** A callback that runs before the call returns: walked in place, holding what the caller holds. */
-  private walkCallback(fn: Node, state: State, frame: Frame): void {
+  /**
+   * A callback that runs before `call` returns: walked in place, holding what the caller holds. One written in place
+   * belongs to the caller's body; one passed by name (`m.withLock(reload)`, `xs.forEach(this.evict, this)`) is walked
+   * like a call of that function from `call`.
+   */
+  private walkCallback(fn: Node, call: CallExpression, state: State, frame: Frame): void {
     let node = fn;
     while (Node.isParenthesizedExpression(node)) node = node.getExpression();
-    if (!Node.isArrowFunction(node) && !Node.isFunctionExpression(node)) return;
+    if (!Node.isArrowFunction(node) && !Node.isFunctionExpression(node)) {
+      const reference = this.host.referencedFunction(node);
+      if (!reference) return;
+      const thisValue = reference.receiver ? this.host.resolver.resolve(reference.receiver, frame.env) : undefined;
+      return this.inlineFunction(reference.target, call, new Map(frame.env.bindings), thisValue, state, frame);
+    }
     const inner: Frame = { ...frame, returns: [], finallies: [], usings: [], catches: [], loops: [], callback: true };
     this.walkBody(node, state, inner);
     const outcomes = [...inner.returns];
@@ -384,11 +479,7 @@ export class Walker {
   /** A call of a function of the program that takes or releases locks: walk its body with its parameters bound. */
   private inline(call: CallExpression, state: State, frame: Frame): void {
     const target = this.host.calleeOf(call);
-    if (!target || frame.depth >= MAX_INLINE_DEPTH || frame.budget.left <= 0 || !this.host.touchesLocks(target)) return;
-    // Recursion: a function already being walked is walked again only while holding something new, so
-    // `visit -> descend -> visit` still shows what visit takes under descend's lock, and the walk terminates.
-    const activeKey = `${target.getStart()}:${state.held.map((h) => h.lock.id).sort().join(',')}`;
-    if (frame.active.has(activeKey)) return;
+    if (!target) return;
     const bindings = new Map(frame.env.bindings);
     const parameters = (target as Node & { getParameters?(): Node[] }).getParameters?.() ?? [];
     call.getArguments().forEach((argument, index) => {
@@ -397,6 +488,16 @@ export class Walker {
     });
     const callee = call.getExpression();
     const thisValue = Node.isPropertyAccessExpression(callee) ? this.host.resolver.resolve(callee.getExpression(), frame.env) : undefined;
+    this.inlineFunction(target, call, bindings, thisValue, state, frame);
+  }
+
+  /** Walks `target`'s body as called from `call`, with its parameters bound as given. */
+  private inlineFunction(target: Node, call: CallExpression, bindings: Map<Node, Value | undefined>, thisValue: Value | undefined, state: State, frame: Frame): void {
+    if (frame.depth >= MAX_INLINE_DEPTH || frame.budget.left <= 0 || !this.host.touchesLocks(target)) return;
+    // Recursion: a function already being walked is walked again only while holding something new, so
+    // `visit -> descend -> visit` still shows what visit takes under descend's lock, and the walk terminates.
+    const activeKey = `${target.getStart()}:${state.held.map((h) => h.lock.id).sort().join(',')}`;
+    if (frame.active.has(activeKey)) return;
     const inner: Frame = {
       root: frame.root,
       env: { bindings, thisValue, workerData: frame.env.workerData },
@@ -424,7 +525,61 @@ export class Walker {
     const stack = [...frame.stack, node];
     this.host.acquired({ root: frame.root, lock, mode, method, stack, heldBefore: state.held.filter((h) => h.definite), group });
     const held: Held = { lock, mode, method, stack, definite: true, local: !state.borrowed.delete(lock.id), group };
+    const callee = Node.isCallExpression(node) ? node.getExpression() : undefined;
+    // Only a loop or an array method's callback can take (or release) every element: elsewhere no symbol lookup is spent.
+    const inLoop = frame.loops.length > 0 || frame.callback;
+    if (frame.unrolling || (inLoop && callee && Node.isPropertyAccessExpression(callee) && isElementExpression(callee.getExpression()))) held.element = true;
     state.held.push(held);
     return held;
   }
+}
+
+/** How many holds of a state were taken as collection elements (a loop that changes this is a lock-all or unlock-all). */
+function elementHolds(state: State): number {
+  let count = 0;
+  for (const held of state.held) if (held.element) count++;
+  return count;
+}
+
+/** `for (let i = 0; i < xs.length; i++)`: the counter's declaration and `xs`. */
+function countedLoop(statement: Node): { counter: Node; collection: Node } | undefined {
+  if (!Node.isForStatement(statement)) return undefined;
+  const initializer = statement.getInitializer();
+  const condition = statement.getCondition();
+  if (!initializer || !Node.isVariableDeclarationList(initializer) || !condition || !Node.isBinaryExpression(condition)) return undefined;
+  const [declaration] = initializer.getDeclarations();
+  const start = declaration?.getInitializer();
+  if (!declaration || initializer.getDeclarations().length !== 1 || !start || start.getText() !== '0') return undefined;
+  if (condition.getOperatorToken().getText() !== '<' || condition.getLeft().getText() !== declaration.getName()) return undefined;
+  const bound = condition.getRight();
+  if (!Node.isPropertyAccessExpression(bound) || bound.getName() !== 'length') return undefined;
+  const step = statement.getIncrementor()?.getText().replace(/\s/g, '');
+  const name = declaration.getName();
+  if (step !== `${name}++` && step !== `++${name}` && step !== `${name}+=1`) return undefined;
+  return { counter: declaration, collection: bound.getExpression() };
+}
+
+/**
+ * A cheap test before resolving a loop's collection: only an array literal, a copy or reversal of one, or a name
+ * bound at a call site or declared with an array literal can have known elements. Most loops are none of these.
+ */
+function mayHaveKnownElements(expression: Node, frame: Frame, depth = 0): boolean {
+  let node = expression;
+  while (Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node) || Node.isAsExpression(node)) node = node.getExpression();
+  if (Node.isArrayLiteralExpression(node)) return true;
+  if (depth > 3) return false;
+  if (Node.isCallExpression(node)) {
+    const callee = node.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return false;
+    const source = callee.getName() === 'from' ? node.getArguments()[0] : callee.getExpression();
+    return source !== undefined && mayHaveKnownElements(source, frame, depth + 1);
+  }
+  if (!Node.isIdentifier(node)) return false;
+  if (frame.env.bindings.size === 0) {
+    // Nothing bound: only a local array literal can be known.
+    const declaration = node.getSymbol()?.getDeclarations()[0];
+    const initializer = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
+    return initializer !== undefined && mayHaveKnownElements(initializer, frame, depth + 1);
+  }
+  return true;
 }

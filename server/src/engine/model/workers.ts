@@ -60,12 +60,8 @@ function objectFields(node: Node | undefined, resolver: ValueResolver, into: Map
   const literal = objectLiteralOf(node);
   if (!literal || !Node.isObjectLiteralExpression(literal)) return;
   for (const property of literal.getProperties()) {
-    const value = Node.isPropertyAssignment(property)
-      ? property.getInitializer()
-      : Node.isShorthandPropertyAssignment(property)
-        ? property.getNameNode()
-        : undefined;
-    const resolved = value ? resolver.resolve(value, EMPTY_ENV) : undefined;
+    const value = Node.isPropertyAssignment(property) ? property.getInitializer() : undefined;
+    const resolved = value ? resolver.resolve(value, EMPTY_ENV) : Node.isShorthandPropertyAssignment(property) ? resolver.resolveShorthand(property, EMPTY_ENV) : undefined;
     if (resolved && Node.hasName(property)) into.set(property.getName(), resolved);
   }
 }

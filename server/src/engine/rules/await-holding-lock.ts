@@ -3,6 +3,7 @@
  * While the coroutine is suspended the thread runs other code, which blocks or throws on that lock. Locks
  * released before the await are not held; locks taken with `lockAsync`/`withLockAsync` are the intended idiom.
  */
+import { Node } from 'ts-morph';
 import type { Rule } from '../rule.js';
 import { spanOf } from '../span.js';
 
@@ -15,9 +16,10 @@ export const awaitHoldingLock: Rule = {
       for (const held of fact.held) {
         if (held.mode === 'async') continue;
         const taken = held.stack[held.stack.length - 1]!;
+        const suspends = Node.isYieldExpression(fact.node) ? '`yield`' : '`await`';
         context.report({
           rule: 'await-holding-lock',
-          message: `\`await\` while holding \`${held.lock.name}\`, taken with \`${held.method}()\` on line ${taken.getStartLineNumber()}: while this coroutine is suspended, other code on this thread that needs \`${held.lock.name}\` blocks the event loop or throws. Take it with \`lockAsync()\`/\`withLockAsync()\`, or release it before awaiting.`,
+          message: `${suspends} while holding \`${held.lock.name}\`, taken with \`${held.method}()\` on line ${taken.getStartLineNumber()}: while this coroutine is suspended, other code on this thread that needs \`${held.lock.name}\` blocks the event loop or throws. Take it with \`lockAsync()\`/\`withLockAsync()\`, or release it before awaiting.`,
           span: spanOf(fact.node),
           related: [{ span: spanOf(taken), message: `\`${held.lock.name}\` taken here` }],
           fixes: [],

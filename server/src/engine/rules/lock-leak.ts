@@ -17,10 +17,15 @@ function functionName(node: Node): string {
   return parent && Node.isVariableDeclaration(parent) ? parent.getName() : '';
 }
 
+function callee(node: Node): string {
+  return Node.isCallExpression(node) ? node.getExpression().getText() : node.getText();
+}
+
 function describeExit(exit: ExitFact): string {
   const line = exit.exit.getEndLineNumber();
   if (exit.how === 'return') return `returns on line ${exit.exit.getStartLineNumber()}`;
   if (exit.how === 'throw') return `throws on line ${exit.exit.getStartLineNumber()}`;
+  if (exit.how === 'call') return `exits by an exception from \`${callee(exit.exit)}\` on line ${exit.exit.getStartLineNumber()}`;
   return `ends on line ${line}`;
 }
 
