@@ -1,13 +1,14 @@
 // Async generators and generators driven as coroutines (co-style runners) share their thread's event loop like any
 // async function: a blocking call inside one stalls every other task. A generator used as a plain iterator does not.
-import { readFileSync } from 'node:fs';
 import { Mutex } from '@deadbolt/runtime';
 
 const feedLock = new Mutex({ name: 'feed' });
+const ready = new Int32Array(new SharedArrayBuffer(4));
 
 export async function* readFeeds(paths: string[]): AsyncGenerator<string> {
   for (const path of paths) {
-    yield readFileSync(path, 'utf8'); // expect: blocking-in-async
+    Atomics.wait(ready, 0, 0); // expect: blocking-in-async
+    yield path;
   }
 }
 
@@ -36,9 +37,9 @@ function run<T>(coroutine: () => Generator<Promise<unknown>, T, unknown>): Promi
 }
 
 export const loaded = run(function* () {
-  const config = readFileSync('config.json', 'utf8'); // expect: blocking-in-async
-  yield Promise.resolve(config);
-  return config.length;
+  Atomics.wait(ready, 0, 0, 50); // expect: blocking-in-async
+  yield Promise.resolve(ready[0]);
+  return ready[0];
 });
 
 function* syncTask(): Generator<Promise<unknown>, void, unknown> {
@@ -50,13 +51,13 @@ export const synced = run(syncTask);
 
 // Negatives: generators used as iterators run inside their caller's loop, which decides whether it may block.
 
-export function* lines(path: string): Generator<string> {
-  for (const line of readFileSync(path, 'utf8').split('\n')) yield line;
+export function* waits(count: number): Generator<string> {
+  for (let i = 0; i < count; i++) yield Atomics.wait(ready, 0, 0, 1);
 }
 
-export function countLines(path: string): number {
+export function countTimeouts(count: number): number {
   let n = 0;
-  for (const _ of lines(path)) n++;
+  for (const outcome of waits(count)) if (outcome === 'timed-out') n++;
   return n;
 }
 
@@ -73,4 +74,4 @@ export async function* politeFeed(): AsyncGenerator<number> {
   }
 }
 
-export const spread = [...lines('list.txt')];
+export const spread = [...waits(3)];
