@@ -34,11 +34,11 @@ test('parseCommandLine: defaults, short flags and positional paths', () => {
 
 test('chooseFixes takes preferred fixes only, and skips one that overlaps or inserts at the same place', () => {
   const fixes = [
-    finding(1, [{ title: 'a', preferred: true, edits: [edit(0, 5, 'A'), edit(100, 100, 'import')] }]),
-    finding(2, [{ title: 'b', preferred: true, edits: [edit(3, 8, 'B')] }]), // overlaps a
-    finding(3, [{ title: 'c', preferred: true, edits: [edit(20, 25, 'C'), edit(100, 100, 'import')] }]), // same insertion point
-    finding(4, [{ title: 'd', preferred: false, edits: [edit(40, 45, 'D')] }]), // not preferred
-    finding(5, [{ title: 'e', preferred: true, edits: [edit(50, 55, 'E')] }]),
+    finding(1, [{ title: 'a', safety: 'safe', preferred: true, edits: [edit(0, 5, 'A'), edit(100, 100, 'import')] }]),
+    finding(2, [{ title: 'b', safety: 'safe', preferred: true, edits: [edit(3, 8, 'B')] }]), // overlaps a
+    finding(3, [{ title: 'c', safety: 'safe', preferred: true, edits: [edit(20, 25, 'C'), edit(100, 100, 'import')] }]), // same insertion point
+    finding(4, [{ title: 'd', safety: 'unsafe', preferred: false, edits: [edit(40, 45, 'D')] }]), // not preferred
+    finding(5, [{ title: 'e', safety: 'safe', preferred: true, edits: [edit(50, 55, 'E')] }]),
   ];
   const chosen = chooseFixes(fixes);
   assert.equal(chosen.fixes, 2);

@@ -48,10 +48,12 @@ export function atomicUpdateFix(update: AtomicUpdate): Fix | undefined {
     return undefined;
   }
   const sourceFile = update.node.getSourceFile();
+  const safe = update.operand === undefined || !isFractionalLiteral(update.operand);
   return {
     title: `Use ${call.slice(0, call.indexOf('('))}(...)`,
     // A fractional operand would be truncated by Atomics before adding, unlike `+=`: leave that one to a person.
-    preferred: update.operand === undefined || !isFractionalLiteral(update.operand),
+    safety: safe ? 'safe' : 'unsafe',
+    preferred: safe,
     edits: [{ file: sourceFile.getFilePath(), start: update.node.getStart(), end: update.node.getEnd(), newText: replacement }],
   };
 }
