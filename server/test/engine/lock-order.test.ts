@@ -87,3 +87,62 @@ test('lock-order: one field of two instances of a class is named as such, with n
   assert.match(findings[0]!.message, /`other\.mutex` is taken while holding `this\.mutex`, the same field of another Account/);
   assert.deepEqual(findingsIn('lock-order', 'instance-fields.ts', 'double-lock'), []);
 });
+
+test('lock-order: a rank inversion that closes a cycle is one finding, on the inverted function only', () => {
+  const findings = findingsIn('lock-order', 'ranks.ts', 'lock-order');
+  assert.deepEqual(findings.map((f) => f.span.line), [10]);
+  assert.match(findings[0]!.message, /Potential deadlock: `low` is taken while holding `high`.*`low` \(rank 1\) must be taken before `high` \(rank 2\)/);
+});
+
+test('lock-order: ranks from deadbolt.config.json decide which acquisition closes the cycle, and the lockAll order', () => {
+  const config = { lockRanks: { ledger: 1, inventory: 2 } };
+  const findings = findingsIn('lock-order', 'classic-pairs.ts', 'lock-order', config);
+  assert.deepEqual(findings.map((f) => f.span.line), [14]);
+  assert.equal(findings[0]!.fixes[0]?.title.startsWith('Take `ledger` and `inventory` together with lockAll'), true);
+});
+
+test('lock-order: the classic manual pairs with work between them get an unsafe lockAll, and the work stays inside it', () => {
+  const file = path.join(FIXTURES_ROOT, 'lock-order', 'classic-pairs.ts');
+  const [finding] = findingsIn('lock-order', 'classic-pairs.ts', 'lock-order');
+  const fix = finding?.fixes[0];
+  assert.ok(fix);
+  assert.deepEqual([fix.safety, fix.preferred], ['unsafe', false]);
+  assert.match(fix.title, /^Take `inventory` and `ledger` together with lockAll \(unsafe/);
+  const fixed = applyEdits(readFileSync(file, 'utf8'), fix.edits);
+  assert.equal(
+    fixed.slice(fixed.indexOf('export function review')),
+    [
+      'export function review(): void {',
+      '  lockAll([inventory, ledger], () => {',
+      "    console.log('reviewing', entries.length, 'entries');",
+      "    console.log('stock is', stock);",
+      '  });',
+      '}',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('lock-order: guards released in finally blocks become a returning lockAll, safe when nothing else ran under one lock', () => {
+  const file = path.join(FIXTURES_ROOT, 'lock-order', 'guarded-pairs.ts');
+  const findings = findingsIn('lock-order', 'guarded-pairs.ts', 'lock-order');
+  const count = findings.find((f) => f.span.line === 34)!.fixes[0]!;
+  assert.deepEqual([count.safety, count.preferred], ['safe', true]);
+  const fixed = applyEdits(readFileSync(file, 'utf8'), count.edits);
+  assert.match(fixed, /export function count\(\): number \{\n  return lockAll\(\[prices, orders\], \(\) => \{\n    return book\.size \+ pending;\n  \}\);\n\}/);
+  // The catch clause stays; only the release-only finally clauses go.
+  const reprice = findings.find((f) => f.span.line === 51)!.fixes[0]!;
+  assert.equal(reprice.safety, 'unsafe');
+  const repriced = applyEdits(readFileSync(file, 'utf8'), reprice.edits);
+  assert.match(repriced, /\} catch \(error\) \{\n      console\.error\('reprice failed', error\);\n      throw error;\n    \}\n  \}\);\n\}/);
+  assert.doesNotMatch(repriced.slice(repriced.indexOf('export function reprice')), /unlock/);
+});
+
+test('lock-order: lockAsync pairs become lockAllAsync, awaited, with an async callback', () => {
+  const file = path.join(FIXTURES_ROOT, 'lock-order', 'async-pairs.ts');
+  const [finding] = findingsIn('lock-order', 'async-pairs.ts', 'lock-order');
+  const fix = finding!.fixes.find((f) => f.title.includes('lockAllAsync'))!;
+  const fixed = applyEdits(readFileSync(file, 'utf8'), fix.edits);
+  assert.match(fixed, /  await lockAllAsync\(\[tokens, sessions\], async \(\) => \{\n    store\.set\(user, token\);\n    await persist\(\);\n  \}\);/);
+  assert.match(fixed, /import \{ Mutex, lockAllAsync \} from '@deadbolt\/runtime';/);
+});
