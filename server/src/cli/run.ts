@@ -82,10 +82,20 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 
   let result = analyseOnce();
+  if (command.diff) {
+    const { unifiedDiff } = await import('./format/diff.js');
+    const { displayPath } = await import('./format/paths.js');
+    const chosen = chooseFixes(result.findings, command.unsafeFixes);
+    for (const [file, edits] of [...chosen.byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      io.stdout.write(unifiedDiff(displayPath(io.cwd, file), readFileSync(file, 'utf8'), edits));
+    }
+    io.stderr.write(`deadbolt: ${chosen.fixes} fix${chosen.fixes === 1 ? '' : 'es'} shown, none applied\n`);
+    return chosen.fixes > 0 ? EXIT_FINDINGS : EXIT_OK;
+  }
   if (command.fix) {
     let applied = 0;
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      const chosen = chooseFixes(result.findings);
+      const chosen = chooseFixes(result.findings, command.unsafeFixes);
       if (chosen.fixes === 0) break;
       writeFixes(chosen.byFile);
       applied += chosen.fixes;
@@ -102,7 +112,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stdout.write(formatText(findings, io.cwd, color));
       break;
     case 'json':
-      io.stdout.write(formatJson(findings, result.files, io.cwd));
+      io.stdout.write(formatJson(findings, result.files, io.cwd, (file) => readFileSync(file, 'utf8')));
       break;
     case 'sarif': {
       const { formatSarif } = await import('./format/sarif.js');

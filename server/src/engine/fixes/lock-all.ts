@@ -152,15 +152,14 @@ class Emitter {
             lines.push(...inner);
             return;
           }
-          lines.push(`${indent}try {`, ...inner, ...this.reindent(catchClause, indent, `} `));
+          lines.push(`${indent}try {`, ...inner, ...this.tail(statement, catchClause.getEnd(), indent));
           return;
         }
         if (finallyBlock && statement.getTryBlock().getStatements().some((s) => this.isScaffold(s) || this.inlinedCallbackPeek(s))) {
           // The inner acquisition sits in a try whose finally does more than release: keep that try, re-emit its block.
           const catchClause = statement.getCatchClause();
           lines.push(`${indent}try {`, ...this.statements(statement.getTryBlock().getStatements(), indent + '  ', false));
-          if (catchClause) lines.push(...this.reindent(catchClause, indent, '} '));
-          lines.push(...this.reindent(finallyBlock, indent, '} finally '));
+          lines.push(...this.tail(statement, statement.getEnd(), indent));
           this.kept.push(finallyBlock);
           if (catchClause) this.kept.push(catchClause);
           return;
@@ -170,6 +169,16 @@ class Emitter {
       lines.push(...this.reindent(statement, indent, ''));
     });
     return lines;
+  }
+
+  /** From the closing brace of a try block to `end` (its catch, its finally), moved to `indent`. */
+  private tail(statement: Node & { getTryBlock(): Node }, end: number, indent: string): string[] {
+    const text = this.text;
+    const original = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', statement.getStart() - 1) + 1))![0];
+    return text
+      .slice(statement.getTryBlock().getEnd() - 1, end)
+      .split('\n')
+      .map((line, i) => (i === 0 ? indent + line : line.trim() === '' ? '' : indent + (line.startsWith(original) ? line.slice(original.length) : line.trimStart())));
   }
 
   private inlinedCallbackPeek(statement: Node): boolean {
