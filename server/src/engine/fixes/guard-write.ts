@@ -1,6 +1,6 @@
 /**
  * The `unguarded-write` fix: wrap the write's statement in its guard's `withLock` (`withLockAsync`, awaited, in a
- * coroutine). Safe when the write holds no other lock, since taking the guard then adds no lock-order edge.
+ * coroutine). Offered only where the write holds no other lock, since taking the guard then adds no lock-order edge.
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Fix } from '../types.js';
@@ -38,12 +38,12 @@ export function guardWriteFix(write: Node, lock: string, held: readonly LockRef[
   const indent = indentOf(statement);
   const body = reindentText(statement.getText(), indent, `${indent}  `);
   const call = coroutine ? `await ${lock}.withLockAsync(() => {` : `${lock}.withLock(() => {`;
-  const others = held.filter((l) => l.name !== lock);
-  const title = `Take \`${lock}\` around this write${others.length > 0 ? ` (unsafe: it is then taken while holding ${others.map((l) => `\`${l.name}\``).join(', ')})` : ''}`;
+  // Taking the guard while holding another lock adds a lock-order edge, maybe a cycle: no fix to offer then.
+  if (held.some((l) => l.name !== lock)) return undefined;
   return {
-    title,
+    title: `Take \`${lock}\` around this write`,
     edits: [{ file: statement.getSourceFile().getFilePath(), start: statement.getStart(), end: statement.getEnd(), newText: `${call}\n${indent}  ${body}\n${indent}});` }],
-    safety: others.length > 0 ? 'unsafe' : 'safe',
-    preferred: others.length === 0,
+    safety: 'safe',
+    preferred: true,
   };
 }

@@ -79,7 +79,7 @@ function swapFix(outer: Node, inner: Node, firstName: string, secondName: string
  * order takes `chain.acquisition`'s lock first. `selfLoop` chains (two elements of one array, one field of two
  * instances) have no consistent order by name, only `lockAll`.
  */
-export function reorderFixes(chain: OrderChain, _edges: readonly OrderEdge[], _config: DeadboltConfig, selfLoop = false): Fix[] {
+export function reorderFixes(chain: OrderChain, edges: readonly OrderEdge[], _config: DeadboltConfig, selfLoop = false): Fix[] {
   const heldStack = chain.held.stack;
   const takenStack = chain.acquisition.stack;
   if (heldStack.length !== takenStack.length || heldStack.slice(0, -1).some((n, i) => n !== takenStack[i])) return [];
@@ -89,7 +89,10 @@ export function reorderFixes(chain: OrderChain, _edges: readonly OrderEdge[], _c
   const outerSite = siteOf(outer);
   const innerSite = siteOf(inner);
   if (!outerSite || !innerSite) return [];
-  if (!selfLoop) {
+  // The same two acquisitions also run in the consistent order (locks passed as parameters, fields bound per
+  // instance, handles a worker is given in either role): swapping them only swaps which calls deadlock.
+  const bothWays = edges.some((edge) => edge.chains.some((c) => c !== chain && c.held.stack.at(-1) === outer && c.acquisition.stack.at(-1) === inner && c.acquisition.lock.id !== chain.acquisition.lock.id));
+  if (!selfLoop && !bothWays) {
     const swap = swapFix(outer, inner, outerSite.receiver.getText(), innerSite.receiver.getText());
     if (swap) fixes.push(swap);
   }

@@ -19,6 +19,9 @@ const INLINE_BUDGET = 2000;
 
 let nextGroup = 1;
 
+/** How many finally blocks and `using` scopes were pending when a loop or switch began, by its exit list. */
+const LOOP_DEPTHS = new WeakMap<State[], { finallies: number; usings: number }>();
+
 export class Walker {
   constructor(private readonly host: WalkHost) {}
 
@@ -134,7 +137,8 @@ export class Walker {
       return this.walkLoop(statement, state, frame);
     }
     if (Node.isBreakStatement(statement) || Node.isContinueStatement(statement)) {
-      frame.loops[frame.loops.length - 1]?.push(state.clone());
+      const target = frame.loops[frame.loops.length - 1];
+      if (target) target.push(this.leaveScopes(state, frame, LOOP_DEPTHS.get(target)));
       state.dead = true;
       return;
     }
@@ -142,6 +146,7 @@ export class Walker {
       this.walkExpression(statement.getExpression(), state, frame);
       const outcomes: State[] = [];
       let hasDefault = false;
+      LOOP_DEPTHS.set(outcomes, { finallies: frame.finallies.length, usings: frame.usings.length });
       frame.loops.push(outcomes);
       for (const clause of statement.getClauses()) {
         if (Node.isDefaultClause(clause)) hasDefault = true;
@@ -210,6 +215,7 @@ export class Walker {
       }
     }
     const exits: State[] = [];
+    LOOP_DEPTHS.set(exits, { finallies: frame.finallies.length, usings: frame.usings.length });
     frame.loops.push(exits);
     const body = state.clone();
     this.walkStatement(loop.getStatement(), body, frame);
@@ -232,6 +238,23 @@ export class Walker {
         if (initializer) this.walkExpression(initializer, state, frame);
       }
     } else this.walkExpression(node, state, frame);
+  }
+
+  /**
+   * Leaving scopes by `break` or `continue`: the finally blocks and `using` disposals entered since the loop (or
+   * switch) began run on the way out, as they do at run time.
+   */
+  private leaveScopes(state: State, frame: Frame, depths: { finallies: number; usings: number } | undefined): State {
+    const exiting = state.clone();
+    if (!depths) return exiting;
+    for (const block of frame.finallies.slice(depths.finallies).reverse()) {
+      const saved = frame.finallies;
+      frame.finallies = saved.slice(0, depths.finallies);
+      this.walkStatement(block, exiting, frame);
+      frame.finallies = saved;
+    }
+    for (const scope of frame.usings.slice(depths.usings).reverse()) for (const held of [...scope].reverse()) this.dispose(held, exiting);
+    return exiting;
   }
 
   /** Leaving the function by `return` or `throw`: run the pending finally blocks and `using` disposals, then record the exit. */

@@ -83,7 +83,8 @@ function checkDeclared(context: RuleContext, write: Write, guard: string): void 
     message: `\`${name}\` is written without holding \`${lock}\`, which guards it (@guardedBy ${guard}). Take \`${lock}\` around this write.`,
     span: spanOf(write.fact.node),
     related: [{ span: spanOf(write.fact.target), message: `declared @guardedBy ${guard} here` }],
-    fixes: [guardWriteFix(write.fact.node, lock, write.held)].filter((f) => f !== undefined),
+    // The guard as code: the written object's field, or the module variable (declared there or imported) it names.
+    fixes: [guardWriteFix(write.fact.node, write.fact.base && id.startsWith(`${write.fact.base.id}.`) ? lock : guard, write.held)].filter((f) => f !== undefined),
   });
 }
 
