@@ -4,21 +4,22 @@ import { Mutex } from '@deadbolt/runtime';
 
 const a = new Mutex({ name: 'a' });
 const b = new Mutex({ name: 'b' });
+const log: string[] = [];
 
 export function actionA(): void {
   a.lock();
-  console.log('A has a');
+  log.push('A has a');
   b.lock();
-  console.log('A has both');
+  log.push('A has both');
   b.unlock();
   a.unlock();
 }
 
 export function actionB(): void {
   b.lock();
-  console.log('B has b');
+  log.push('B has b');
   a.lock();
-  console.log('B has both');
+  log.push('B has both');
   a.unlock();
   b.unlock();
 }
