@@ -1,7 +1,8 @@
 /**
  * The extension in a real VS Code (code-server in headless Chromium): installs the packaged VSIX, opens a
  * workspace with a lock-order cycle, reads the findings in the Problems panel, draws the cycle in the lock-graph
- * panel, applies the reorder quick fix and Fix All and checks the files, then debugs a deadlocking program and
+ * panel, applies the reorder quick fix, the lockAll quick fix of the classic lock/unlock deadlock and Fix All and
+ * checks the files, then debugs a deadlocking program and
  * checks the live graph. Screenshots for docs/vscode.md are taken on the way.
  */
 import { test } from 'node:test';
@@ -136,6 +137,37 @@ test('the extension in a real VS Code: findings, lock graph, fixes and a live de
     assert.match(fixed, /Atomics\.\w+\(hits, 0, 1\)/, fixed);
     assert.doesNotMatch(fixed, /hits\[\w+\](\s*\+=|\+\+)/, fixed);
     await rows.first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+  });
+
+  await step('the classic lock/unlock deadlock gets "Take `a` and `b` together with lockAll", and applying it clears it', async () => {
+    const actionsFile = join(workspace, 'src', 'actions.ts');
+    cpSync(join(e2eDir, 'programs', 'actions.ts'), actionsFile);
+    await bench.openFile('actions.ts', 'export function actionB');
+    const row = (await bench.problems('lock-order')).filter({ hasText: /`a` is taken while holding `b`/ });
+    await row.first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    // The finding is on actionB's `a.lock()` (line 21): put the cursor there with Go to Line, as a person would.
+    await page.locator('.editor-instance .monaco-editor').first().click();
+    await page.keyboard.press('Control+G');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await input.fill(':21:3');
+    await page.keyboard.press('Enter');
+    await page.locator('.statusbar-item', { hasText: /Ln 21, Col 3/ }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget .monaco-list-row');
+    await menu.first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    const lockAll = menu.filter({ hasText: 'Take `a` and `b` together with lockAll' });
+    const offered = await menu.allInnerTexts();
+    if ((await lockAll.count()) !== 1) await page.keyboard.press('Escape');
+    assert.equal(await lockAll.count(), 1, `menu: ${offered.join(' | ')}`);
+    await lockAll.first().click();
+    await page.locator('.tab.active.dirty', { hasText: 'actions.ts' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.keyboard.press('Control+S');
+    await page.locator('.tab.active:not(.dirty)', { hasText: 'actions.ts' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    const fixed = readFileSync(actionsFile, 'utf8');
+    assert.match(fixed, /lockAll\(\[a, b\], \(\) => \{/, fixed);
+    assert.doesNotMatch(fixed.slice(fixed.indexOf('function actionB')), /\.lock\(\)|\.unlock\(\)/, fixed);
+    await row.first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
   });
 
   await step('debugging a deadlocking program stops on the deadlock and draws it live', async () => {

@@ -6,7 +6,7 @@ const sessions = new Mutex({ name: 'sessions' });
 
 export async function login(): Promise<void> {
   await using _u = await users.lockAsync();
-  await using _s = await sessions.lockAsync(); // expect: lock-order
+  await using _s = await sessions.lockAsync();
 }
 
 export async function logout(): Promise<void> {

@@ -9,7 +9,7 @@ const yellow = new Mutex({ name: 'yellow' });
 
 export function ping(n: number): void {
   red.withLock(() => {
-    blue.withLock(() => {}); // expect: lock-order
+    blue.withLock(() => {});
   });
   if (n > 0) pong(n - 1);
 }

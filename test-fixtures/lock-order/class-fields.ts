@@ -12,7 +12,7 @@ export class Cache {
   put(): void {
     const index = this.indexLock;
     using _i = index.lock();
-    using _d = this.data.lock(); // expect: lock-order
+    using _d = this.data.lock();
   }
 
   evict(): void {

@@ -11,7 +11,7 @@ const accounts = new Map<string, Mutex>([
 export function sweepToSavings(): void {
   const checking = accounts.get('checking')!;
   using _c = checking.lock();
-  using _s = accounts.get('savings')!.lock(); // expect: lock-order
+  using _s = accounts.get('savings')!.lock(); // the cycle's other half: reported once, at its closing acquisition
 }
 
 export function coverFromSavings(): void {
@@ -27,7 +27,7 @@ const tables: Record<string, Mutex> = {
 export function placeOrder(): void {
   tables.users!.lock();
   try {
-    tables['orders']!.lock(); // expect: lock-order
+    tables['orders']!.lock(); // the cycle's other half: reported once, at its closing acquisition
     tables['orders']!.unlock();
   } finally {
     tables.users!.unlock();
@@ -46,7 +46,7 @@ const stripes = [new Mutex({ name: 'index' }), new Mutex({ name: 'log' })];
 
 export function append(): void {
   using _i = stripes[INDEX]!.lock();
-  using _l = stripes[LOG]!.lock(); // expect: lock-order
+  using _l = stripes[LOG]!.lock(); // the cycle's other half: reported once, at its closing acquisition
 }
 
 export function compact(): void {
@@ -121,7 +121,7 @@ const shardLocks: Record<string, Mutex> = { a: new Mutex({ name: 'A' }), b: new 
 
 /** `shardLocks.a` and `shardLocks['a']` are one lock, however each function spells it. */
 export function shardAB(): number {
-  return shardLocks.a!.withLock(() => shardLocks['b']!.withLock(() => 0)); // expect: lock-order
+  return shardLocks.a!.withLock(() => shardLocks['b']!.withLock(() => 0)); // the cycle's other half: reported once, at its closing acquisition
 }
 
 export function shardBA(): number {

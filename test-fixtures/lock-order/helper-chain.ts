@@ -10,7 +10,7 @@ function audit(): void {
 
 export function post(): void {
   journal.withLock(() => {
-    audit(); // expect: lock-order
+    audit();
   });
 }
 

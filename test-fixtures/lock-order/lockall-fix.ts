@@ -7,7 +7,7 @@ let reserved = 0;
 
 export function reserve(): void {
   using _o = orders.lock();
-  using _s = stock.lock(); // expect: lock-order
+  using _s = stock.lock();
   reserved++;
 }
 

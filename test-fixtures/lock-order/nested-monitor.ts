@@ -9,7 +9,7 @@ let items = 0;
 
 export function consume(): void {
   using _q = queue.lock();
-  using _r = registry.lock(); // expect: lock-order
+  using _r = registry.lock();
   while (items === 0) ready.wait(); // expect: lock-order
   items--;
 }

@@ -6,7 +6,7 @@ const lockB = new Mutex({ name: 'lockB' });
 
 export function first(): void {
   lockA.lock();
-  lockB.lock(); // expect: lock-order
+  lockB.lock();
   lockB.unlock();
   lockA.unlock();
 }

@@ -15,3 +15,9 @@ export function increasing(): void {
   using _h = high.lock();
   using _t = top.lock();
 }
+
+/** The same pair in rank order: with `inverted` it is a cycle, still reported once, where the ranks are broken. */
+export function ordered(): void {
+  using _l = low.lock();
+  using _h = high.lock();
+}

@@ -6,7 +6,7 @@ const leaf = new Mutex({ name: 'leaf' });
 
 export function visit(depth: number): void {
   tree.withLock(() => {
-    leaf.withLock(() => {}); // expect: lock-order
+    leaf.withLock(() => {});
   });
   if (depth > 0) visit(depth - 1);
 }

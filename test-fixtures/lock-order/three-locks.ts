@@ -7,12 +7,12 @@ const c = new Mutex({ name: 'c' });
 
 export function ab(): void {
   using _a = a.lock();
-  using _b = b.lock(); // expect: lock-order
+  using _b = b.lock();
 }
 
 export function bc(): void {
   using _b = b.lock();
-  using _c = c.lock(); // expect: lock-order
+  using _c = c.lock();
 }
 
 export function ca(): void {

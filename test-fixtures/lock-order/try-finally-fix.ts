@@ -7,7 +7,7 @@ const state = new Mutex({ name: 'state' });
 export function load(): void {
   config.lock();
   try {
-    state.lock(); // expect: lock-order
+    state.lock();
     try {
       // read both
     } finally {

@@ -7,7 +7,7 @@ const n = new Mutex({ name: 'n' });
 export function guardInBranch(): void {
   const g = m.tryLock();
   if (g) {
-    using _n = n.lock(); // expect: lock-order
+    using _n = n.lock();
     g.unlock();
   }
 }

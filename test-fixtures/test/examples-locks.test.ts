@@ -15,6 +15,15 @@ test('deadlock-opposite-order: both transfers time out holding the lock the othe
   assert.match(run.stdout, /balances: checking 100, savings 100/);
 });
 
+test('deadlock-classic: each action takes its first lock, then both wait for the other; the watchdog reports it', async () => {
+  const run = await runExample('deadlock-classic');
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stdout, /actionA holds a\n|actionA holds a$/m);
+  assert.match(run.stdout, /actionB holds b/);
+  assert.doesNotMatch(run.stdout, /holds a and b|holds b and a/);
+  assert.match(run.stdout, /deadlock: after 3000 ms/);
+});
+
 test('deadlock-fixed-lock-all: the same opposite transfers complete with lockAll and conserve money', async () => {
   const run = await runExample('deadlock-fixed-lock-all');
   assert.equal(run.code, 0, run.stderr);

@@ -19,7 +19,7 @@ interface Common {
 export type Command =
   | { name: 'help' }
   | { name: 'version' }
-  | (Common & { name: 'check'; format: CheckFormat; fix: boolean; quiet: boolean })
+  | (Common & { name: 'check'; format: CheckFormat; fix: boolean; unsafeFixes: boolean; diff: boolean; quiet: boolean })
   | (Common & { name: 'graph'; format: GraphFormat });
 
 /** A command line the CLI cannot run; printed with the usage text, exit code 2. */
@@ -46,6 +46,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
         format: { type: 'string', short: 'f' },
         config: { type: 'string', short: 'c' },
         fix: { type: 'boolean' },
+        'unsafe-fixes': { type: 'boolean' },
+        diff: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -65,9 +67,14 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (!(CHECK_FORMATS as readonly string[]).includes(format)) {
       throw new UsageError(`unknown format '${format}' for check (expected ${CHECK_FORMATS.join(', ')})`);
     }
-    return { ...common, name: 'check', format: format as CheckFormat, fix: values.fix ?? false, quiet: values.quiet ?? false };
+    const unsafeFixes = values['unsafe-fixes'] ?? false;
+    const diff = values.diff ?? false;
+    if (unsafeFixes && !values.fix && !diff) throw new UsageError("'--unsafe-fixes' goes with --fix or --diff");
+    if (diff && values.fix) throw new UsageError("'--diff' shows the fixes without writing them: use it instead of --fix");
+    if (diff && values.format !== undefined) throw new UsageError("'--diff' prints a patch, not a report: drop --format");
+    return { ...common, name: 'check', format: format as CheckFormat, fix: values.fix ?? false, unsafeFixes, diff, quiet: values.quiet ?? false };
   }
-  if (values.fix) throw new UsageError("'--fix' only applies to check");
+  for (const option of ['fix', 'unsafe-fixes', 'diff'] as const) if (values[option]) throw new UsageError(`'--${option}' only applies to check`);
   if (values.quiet) throw new UsageError("'--quiet' only applies to check");
   const format = values.format ?? 'dot';
   if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {
@@ -77,7 +84,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
 }
 
 export const USAGE = `Usage:
-  deadbolt check [paths...] [--project tsconfig.json] [--format text|json|sarif] [--fix] [--quiet] [--config file]
+  deadbolt check [paths...] [--project tsconfig.json] [--format text|json|sarif] [--fix | --diff] [--unsafe-fixes]
+                 [--quiet] [--config file]
   deadbolt graph [paths...] [--project tsconfig.json] [--format dot|json|mermaid] [--config file]
   deadbolt --help | --version
 
@@ -88,6 +96,8 @@ Options:
   -p, --project <file>  analyse the program of this tsconfig.json (paths then narrow what is reported)
   -f, --format <name>   check: text (default), json or sarif; graph: dot (default), json or mermaid
       --fix             apply the safe fixes, then report what remains
+      --unsafe-fixes    with --fix or --diff: also the unsafe fixes (they may change what the code does: review them)
+      --diff            print the fixes --fix would apply as a unified diff, and write nothing (exit 1 when there are some)
   -q, --quiet           report errors only
   -c, --config <file>   use this deadbolt.config.json instead of the nearest one above the working directory
   -h, --help            show this help

@@ -1,9 +1,10 @@
 /**
- * `--fix`: picks the preferred fixes of a set of findings that do not touch each other and writes them to disk.
- * The CLI re-analyses and repeats, so fixes skipped for overlapping (or made stale by another) land next pass.
+ * `--fix`: picks one fix per finding (the first safe one, or with `--unsafe-fixes` the first of any safety), keeps
+ * those that do not touch each other and writes them to disk. The CLI re-analyses and repeats, so fixes skipped for
+ * overlapping (or made stale by another) land next pass.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Finding, TextEdit } from '../engine/index.js';
+import type { Finding, Fix, TextEdit } from '../engine/index.js';
 
 /** Two edits conflict when their ranges intersect, or both insert at one offset (their order would be a guess). */
 function overlaps(a: TextEdit, b: TextEdit): boolean {
@@ -16,12 +17,18 @@ export interface ChosenFixes {
   byFile: Map<string, TextEdit[]>;
 }
 
-/** The edits of every preferred fix that conflicts with no fix chosen before it, grouped by file. */
-export function chooseFixes(findings: readonly Finding[]): ChosenFixes {
+/** The fix `--fix` applies to one finding: its first safe fix; with `unsafe`, its first fix of either safety. */
+export function fixToApply(finding: Finding, unsafe = false): Fix | undefined {
+  const usable = finding.fixes.filter((f) => f.edits.length > 0);
+  return usable.find((f) => f.safety === 'safe') ?? (unsafe ? usable[0] : undefined);
+}
+
+/** The edits of every applicable fix that conflicts with no fix chosen before it, grouped by file. */
+export function chooseFixes(findings: readonly Finding[], unsafe = false): ChosenFixes {
   const chosen: TextEdit[] = [];
   let fixes = 0;
   for (const finding of findings) {
-    const fix = finding.fixes.find((f) => f.preferred && f.edits.length > 0);
+    const fix = fixToApply(finding, unsafe);
     if (fix === undefined) continue;
     if (fix.edits.some((edit) => chosen.some((other) => overlaps(edit, other)))) continue;
     chosen.push(...fix.edits);

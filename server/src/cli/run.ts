@@ -3,7 +3,7 @@
  * fixes, prints a report and returns the exit status. Streams and environment come in as arguments so tests
  * and the bin share one path.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisResult, DeadboltConfig } from '../engine/index.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
@@ -11,6 +11,7 @@ import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
 import { chooseFixes, writeFixes } from './fix.js';
 import { formatGraph } from './format/graph.js';
 import { formatJson } from './format/json.js';
+import { displayPath } from './format/paths.js';
 import { formatText } from './format/text.js';
 import { createProgress } from './progress.js';
 import { packageVersion } from './version.js';
@@ -100,10 +101,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
 
+  if (command.diff) {
+    const { unifiedDiff } = await import('./format/diff.js');
+    const chosen = chooseFixes(result.findings, command.unsafeFixes);
+    for (const [file, edits] of [...chosen.byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      io.stdout.write(unifiedDiff(displayPath(io.cwd, file), readFileSync(file, 'utf8'), edits));
+    }
+    io.stderr.write(`deadbolt: ${chosen.fixes} fix${chosen.fixes === 1 ? '' : 'es'} shown, none applied\n`);
+    return chosen.fixes > 0 ? EXIT_FINDINGS : EXIT_OK;
+  }
   if (command.fix) {
     let applied = 0;
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      const chosen = chooseFixes(result.findings);
+      const chosen = chooseFixes(result.findings, command.unsafeFixes);
       if (chosen.fixes === 0) break;
       writeFixes(chosen.byFile);
       applied += chosen.fixes;
@@ -120,7 +130,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stdout.write(formatText(findings, io.cwd, color));
       break;
     case 'json':
-      io.stdout.write(formatJson(findings, result.files, io.cwd));
+      io.stdout.write(formatJson(findings, result.files, io.cwd, (file) => readFileSync(file, 'utf8')));
       break;
     case 'sarif': {
       const { formatSarif } = await import('./format/sarif.js');
@@ -159,9 +169,4 @@ function describeTarget(target: { tsconfig?: string; paths?: string[] }, cwd: st
     return `${displayPath(cwd, target.tsconfig)} names no .ts, .tsx, .mts, .cts, .js, .jsx, .mjs or .cjs file${narrowed}${ignored}; check its "files", "include" and "references"`;
   }
   return `${(target.paths ?? ['.']).join(', ')} holds no .ts, .tsx, .mts, .cts, .js, .jsx, .mjs or .cjs file outside node_modules and dist${ignored}`;
-}
-
-function displayPath(cwd: string, file: string): string {
-  const relative = path.relative(cwd, file);
-  return relative === '' || relative.startsWith('..') ? file : relative;
 }

@@ -45,10 +45,18 @@ export interface TextEdit {
   newText: string;
 }
 
+/**
+ * Whether a fix keeps the program's meaning, as ruff grades them: `safe` fixes are applied by `deadbolt check --fix`;
+ * `unsafe` ones (the code may behave differently, e.g. run holding two locks where it held one) only with
+ * `--unsafe-fixes`, or picked by hand in an editor.
+ */
+export type FixSafety = 'safe' | 'unsafe';
+
 export interface Fix {
   title: string;
   edits: TextEdit[];
-  /** Safe to apply without review: `--fix` applies only preferred fixes, and editors mark them preferred. */
+  safety: FixSafety;
+  /** The fix an editor offers first (LSP `isPreferred`): always a safe one, at most one per finding. */
   preferred: boolean;
 }
 

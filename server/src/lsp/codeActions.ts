@@ -1,6 +1,7 @@
 /**
- * Code actions from engine fixes: each fix of a finding under the cursor as a `quickfix`, a suppression comment
- * with a reason placeholder, and `source.fixAll.deadbolt` applying every preferred fix of the document at once.
+ * Code actions from engine fixes: each fix of a finding under the cursor as a `quickfix` (`isPreferred` for the one
+ * safe fix the engine prefers; unsafe fixes never), a suppression comment with a reason placeholder, and
+ * `source.fixAll.deadbolt` applying every preferred fix of the document at once.
  */
 import {
   CodeActionKind,

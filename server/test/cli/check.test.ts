@@ -23,7 +23,7 @@ test('json: exact shape, 1-based positions and paths relative to the working dir
   assert.deepEqual(Object.keys(report), ['diagnostics', 'summary']);
   assert.deepEqual(report.summary, { files: 2, errors: 1, warnings: 1 });
   const [io, stats] = report.diagnostics;
-  assert.deepEqual(Object.keys(io!), ['file', 'line', 'column', 'endLine', 'endColumn', 'rule', 'severity', 'message', 'related']);
+  assert.deepEqual(Object.keys(io!), ['file', 'line', 'column', 'endLine', 'endColumn', 'rule', 'severity', 'message', 'related', 'fixes']);
   // `  return Number(readFileSync('/tmp/total.txt', 'utf8'));`: the call starts in column 17.
   assert.deepEqual(
     { file: io!.file, line: io!.line, column: io!.column, endLine: io!.endLine, endColumn: io!.endColumn, rule: io!.rule, severity: io!.severity },
@@ -32,6 +32,13 @@ test('json: exact shape, 1-based positions and paths relative to the working dir
   assert.deepEqual(
     { file: stats!.file, line: stats!.line, column: stats!.column, endColumn: stats!.endColumn, rule: stats!.rule },
     { file: 'src/stats.ts', line: 7, column: 3, endColumn: 17, rule: 'non-atomic-update' },
+  );
+  // Each finding carries its fixes: title, safety, and edits placed by line and column as well as by offset.
+  const [fix] = (stats as unknown as { fixes: { title: string; safety: string; preferred: boolean; edits: Record<string, unknown>[] }[] }).fixes;
+  assert.deepEqual({ title: fix!.title, safety: fix!.safety, preferred: fix!.preferred }, { title: 'Use Atomics.add(...)', safety: 'safe', preferred: true });
+  assert.deepEqual(
+    { file: fix!.edits[0]!.file, line: fix!.edits[0]!.line, column: fix!.edits[0]!.column, endColumn: fix!.edits[0]!.endColumn, newText: fix!.edits[0]!.newText },
+    { file: 'src/stats.ts', line: 7, column: 3, endColumn: 17, newText: 'Atomics.add(counts, slot, 1)' },
   );
 });
 

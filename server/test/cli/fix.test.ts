@@ -37,3 +37,30 @@ test('--fix works across the files of a project', (t) => {
   assert.match(readFileSync(path.join(dir, 'src', 'stats.ts'), 'utf8'), /Atomics\.add\(counts, slot, 1\);/);
   assert.match(readFileSync(path.join(dir, 'src', 'io.ts'), 'utf8'), /return Number\(await readFile\('\/tmp\/total\.txt', 'utf8'\)\);/);
 });
+
+test('the classic deadlock: --fix leaves it (its fix is unsafe), --diff --unsafe-fixes shows the patch, --fix --unsafe-fixes applies it', (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'deadbolt-fix-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(path.join(CLI_FIXTURES, '..', 'lsp', 'classic'), dir, { recursive: true });
+  const file = path.join(dir, 'actions.ts');
+  const original = readFileSync(file, 'utf8');
+
+  const safeOnly = deadbolt(['check', '--fix'], dir);
+  assert.equal(safeOnly.status, 1);
+  assert.equal(readFileSync(file, 'utf8'), original, 'no safe fix, nothing written');
+
+  const diff = deadbolt(['check', '--diff', '--unsafe-fixes'], dir);
+  assert.equal(diff.status, 1, 'a fix would apply');
+  assert.equal(readFileSync(file, 'utf8'), original, '--diff writes nothing');
+  assert.match(diff.stdout, /^--- a\/actions\.ts\n\+\+\+ b\/actions\.ts\n@@ /);
+  assert.match(diff.stdout, /\n-import \{ Mutex \} from '@deadbolt\/runtime';\n\+import \{ Mutex, lockAll \} from '@deadbolt\/runtime';\n/);
+  assert.match(diff.stdout, /\n-  b\.lock\(\);\n/);
+  assert.match(diff.stdout, /\n\+  lockAll\(\[a, b\], \(\) => \{\n/);
+  assert.equal(deadbolt(['check', '--diff'], dir).stdout, '', 'without --unsafe-fixes there is nothing to show');
+
+  const fixed = deadbolt(['check', '--fix', '--unsafe-fixes'], dir);
+  assert.equal(fixed.status, 0, fixed.stdout + fixed.stderr);
+  assert.match(fixed.stderr, /fixed 1 problem/);
+  const text = readFileSync(file, 'utf8');
+  assert.match(text, /export function actionB\(\): void \{\n  lockAll\(\[a, b\], \(\) => \{\n    console\.log\('B has b'\);\n    console\.log\('B has both'\);\n  \}\);\n\}/);
+});

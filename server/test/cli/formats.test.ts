@@ -31,6 +31,7 @@ test('sarif: a valid 2.1.0 log with rules, levels, locations and fixes', () => {
   });
   assert.match(sarifRun.originalUriBaseIds['%SRCROOT%'].uri, /^file:\/\/.*\/findings\/$/);
   assert.equal(io.fixes[0].artifactChanges[0].artifactLocation.uri, 'src/io.ts');
+  assert.equal(io.fixes[0].properties.safety, 'safe');
   assert.ok(io.fixes[0].artifactChanges[0].replacements.some((r: { insertedContent: { text: string } }) => r.insertedContent.text.includes('await readFile(')));
 });
 

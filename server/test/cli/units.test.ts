@@ -23,26 +23,33 @@ function finding(line: number, fixes: Fix[] = [], severity: Finding['severity'] 
 const edit = (start: number, end: number, newText: string) => ({ file: '/p/src/a.ts', start, end, newText });
 
 test('parseCommandLine: defaults, short flags and positional paths', () => {
-  assert.deepEqual(parseCommandLine(['check']), { name: 'check', paths: [], project: undefined, config: undefined, format: 'text', fix: false, quiet: false });
+  assert.deepEqual(parseCommandLine(['check']), { name: 'check', paths: [], project: undefined, config: undefined, format: 'text', fix: false, unsafeFixes: false, diff: false, quiet: false });
   assert.deepEqual(parseCommandLine(['check', 'src', 'lib', '-f', 'json', '-p', 'tsconfig.json', '--fix', '-q']), {
-    name: 'check', paths: ['src', 'lib'], project: 'tsconfig.json', config: undefined, format: 'json', fix: true, quiet: true,
+    name: 'check', paths: ['src', 'lib'], project: 'tsconfig.json', config: undefined, format: 'json', fix: true, unsafeFixes: false, diff: false, quiet: true,
   });
+  assert.equal((parseCommandLine(['check', '--diff', '--unsafe-fixes']) as { diff: boolean; unsafeFixes: boolean }).unsafeFixes, true);
+  assert.throws(() => parseCommandLine(['check', '--unsafe-fixes']), /goes with --fix or --diff/);
+  assert.throws(() => parseCommandLine(['check', '--fix', '--diff']), UsageError);
+  assert.throws(() => parseCommandLine(['graph', '--diff']), /only applies to check/);
   assert.deepEqual(parseCommandLine(['graph', '--format=mermaid']), { name: 'graph', paths: [], project: undefined, config: undefined, format: 'mermaid' });
   assert.deepEqual(parseCommandLine([]), { name: 'help' });
   assert.throws(() => parseCommandLine(['check', '--format', 'dot']), UsageError);
 });
 
-test('chooseFixes takes preferred fixes only, and skips one that overlaps or inserts at the same place', () => {
+test('chooseFixes takes safe fixes only (any with unsafe), and skips one that overlaps or inserts at the same place', () => {
   const fixes = [
-    finding(1, [{ title: 'a', preferred: true, edits: [edit(0, 5, 'A'), edit(100, 100, 'import')] }]),
-    finding(2, [{ title: 'b', preferred: true, edits: [edit(3, 8, 'B')] }]), // overlaps a
-    finding(3, [{ title: 'c', preferred: true, edits: [edit(20, 25, 'C'), edit(100, 100, 'import')] }]), // same insertion point
-    finding(4, [{ title: 'd', preferred: false, edits: [edit(40, 45, 'D')] }]), // not preferred
-    finding(5, [{ title: 'e', preferred: true, edits: [edit(50, 55, 'E')] }]),
+    finding(1, [{ title: 'a', safety: 'safe', preferred: true, edits: [edit(0, 5, 'A'), edit(100, 100, 'import')] }]),
+    finding(2, [{ title: 'b', safety: 'safe', preferred: true, edits: [edit(3, 8, 'B')] }]), // overlaps a
+    finding(3, [{ title: 'c', safety: 'safe', preferred: true, edits: [edit(20, 25, 'C'), edit(100, 100, 'import')] }]), // same insertion point
+    finding(4, [{ title: 'd', safety: 'unsafe', preferred: false, edits: [edit(40, 45, 'D')] }]), // not preferred
+    finding(5, [{ title: 'e', safety: 'safe', preferred: true, edits: [edit(50, 55, 'E')] }]),
   ];
   const chosen = chooseFixes(fixes);
   assert.equal(chosen.fixes, 2);
   assert.deepEqual(chosen.byFile.get('/p/src/a.ts')!.map((e) => e.newText), ['A', 'import', 'E']);
+  const withUnsafe = chooseFixes(fixes, true);
+  assert.equal(withUnsafe.fixes, 3);
+  assert.deepEqual(withUnsafe.byFile.get('/p/src/a.ts')!.map((e) => e.newText), ['A', 'import', 'D', 'E']);
 });
 
 test('applyTextEdits applies from the end so offsets stay valid', () => {

@@ -8,38 +8,43 @@ import { applyEdits, checkFixtureFolder, findingsIn, FIXTURES_ROOT } from '../he
 checkFixtureFolder('lock-order');
 
 test('lock-order: the finding names both locks of the cycle and relates the other chain', () => {
-  const [finding] = findingsIn('lock-order', 'opposite-order.ts', 'lock-order').filter((f) => f.span.line === 9);
-  assert.ok(finding);
-  assert.match(finding.message, /`lockB` is taken while holding `lockA`/);
-  assert.match(finding.message, /`lockA` -> `lockB` -> `lockA`/);
-  assert.ok(finding.related.some((r) => r.span.line === 15 && /takes `lockB`/.test(r.message)));
-  assert.ok(finding.related.some((r) => r.span.line === 16 && /takes `lockA` while holding `lockB`/.test(r.message)));
-});
-
-test('lock-order: the inverted `using` pair is fixed by swapping the locks; the consistent one gets no fix', () => {
-  const file = path.join(FIXTURES_ROOT, 'lock-order', 'opposite-order.ts');
   const findings = findingsIn('lock-order', 'opposite-order.ts', 'lock-order');
-  assert.deepEqual(findings.find((f) => f.span.line === 9)?.fixes, []);
-  const fix = findings.find((f) => f.span.line === 16)?.fixes[0];
-  assert.ok(fix?.preferred);
-  const fixed = applyEdits(readFileSync(file, 'utf8'), fix.edits);
-  assert.match(fixed, /using _b = lockA\.lock\(\);\n  using _a = lockB\.lock\(\); \/\/ expect: lock-order/);
+  // Reported once, where the cycle closes (against the order the rest of the program uses), not where it opens.
+  assert.deepEqual(findings.map((f) => f.span.line), [16]);
+  const finding = findings[0]!;
+  assert.match(finding.message, /`lockA` is taken while holding `lockB`/);
+  assert.match(finding.message, /`lockA` -> `lockB` -> `lockA`/);
+  assert.ok(finding.related.some((r) => r.span.line === 8 && /takes `lockA`/.test(r.message)));
+  assert.ok(finding.related.some((r) => r.span.line === 9 && /takes `lockB` while holding `lockA`/.test(r.message)));
 });
 
-test('lock-order: with code between the acquisitions, the fix is a non-preferred lockAll over the rest of the block', () => {
+test('lock-order: the inverted `using` pair is fixed by swapping the locks (safe, preferred), or by a safe lockAll', () => {
+  const file = path.join(FIXTURES_ROOT, 'lock-order', 'opposite-order.ts');
+  const [swap, together] = findingsIn('lock-order', 'opposite-order.ts', 'lock-order')[0]!.fixes;
+  assert.ok(swap?.preferred);
+  assert.equal(swap.safety, 'safe');
+  const fixed = applyEdits(readFileSync(file, 'utf8'), swap.edits);
+  assert.match(fixed, /using _b = lockA\.lock\(\);\n  using _a = lockB\.lock\(\); \/\/ expect: lock-order/);
+  assert.equal(together?.title, 'Take `lockA` and `lockB` together with lockAll');
+  assert.deepEqual([together.safety, together.preferred], ['safe', false]);
+  assert.match(applyEdits(readFileSync(file, 'utf8'), together.edits), /export function second\(\): void \{\n  lockAll\(\[lockA, lockB\], \(\) => \{\}\);\n\}/);
+});
+
+test('lock-order: with code between the acquisitions, the fix is an unsafe lockAll over the rest of the block, titled so', () => {
   const file = path.join(FIXTURES_ROOT, 'lock-order', 'lockall-fix.ts');
   const finding = findingsIn('lock-order', 'lockall-fix.ts', 'lock-order').find((f) => f.span.line === 17);
-  const fix = finding?.fixes[0];
-  assert.ok(fix);
-  assert.equal(fix.preferred, false);
+  assert.equal(finding?.fixes.length, 1);
+  const fix = finding.fixes[0]!;
+  assert.deepEqual([fix.safety, fix.preferred], ['unsafe', false]);
+  assert.match(fix.title, /^Take `orders` and `stock` together with lockAll \(unsafe: .*holding both\)$/);
   const fixed = applyEdits(readFileSync(file, 'utf8'), fix.edits);
   assert.equal(
     fixed.slice(fixed.indexOf('export function restock')),
     [
       'export function restock(): void {',
-      '  lockAll([stock, orders], () => {',
-      '  reserved = 0;',
-      '  reserved++;',
+      '  lockAll([orders, stock], () => {',
+      '    reserved = 0;',
+      '    reserved++;',
       '  });',
       '}',
       '',
@@ -51,8 +56,8 @@ test('lock-order: with code between the acquisitions, the fix is a non-preferred
 test('lock-order: nested try/finally acquisitions are swapped together with their releases', () => {
   const file = path.join(FIXTURES_ROOT, 'lock-order', 'try-finally-fix.ts');
   const findings = findingsIn('lock-order', 'try-finally-fix.ts', 'lock-order');
-  assert.deepEqual(findings.find((f) => f.span.line === 10)?.fixes, []);
-  const fix = findings.find((f) => f.span.line === 24)?.fixes[0];
+  assert.deepEqual(findings.map((f) => f.span.line), [24]);
+  const fix = findings[0]!.fixes[0];
   assert.ok(fix?.preferred);
   const fixed = applyEdits(readFileSync(file, 'utf8'), fix.edits);
   assert.equal(
@@ -81,4 +86,63 @@ test('lock-order: one field of two instances of a class is named as such, with n
   assert.equal(findings.length, 1);
   assert.match(findings[0]!.message, /`other\.mutex` is taken while holding `this\.mutex`, the same field of another Account/);
   assert.deepEqual(findingsIn('lock-order', 'instance-fields.ts', 'double-lock'), []);
+});
+
+test('lock-order: a rank inversion that closes a cycle is one finding, on the inverted function only', () => {
+  const findings = findingsIn('lock-order', 'ranks.ts', 'lock-order');
+  assert.deepEqual(findings.map((f) => f.span.line), [10]);
+  assert.match(findings[0]!.message, /Potential deadlock: `low` is taken while holding `high`.*`low` \(rank 1\) must be taken before `high` \(rank 2\)/);
+});
+
+test('lock-order: ranks from deadbolt.config.json decide which acquisition closes the cycle, and the lockAll order', () => {
+  const config = { lockRanks: { ledger: 1, inventory: 2 } };
+  const findings = findingsIn('lock-order', 'classic-pairs.ts', 'lock-order', config);
+  assert.deepEqual(findings.map((f) => f.span.line), [14]);
+  assert.equal(findings[0]!.fixes[0]?.title.startsWith('Take `ledger` and `inventory` together with lockAll'), true);
+});
+
+test('lock-order: the classic manual pairs with work between them get an unsafe lockAll, and the work stays inside it', () => {
+  const file = path.join(FIXTURES_ROOT, 'lock-order', 'classic-pairs.ts');
+  const [finding] = findingsIn('lock-order', 'classic-pairs.ts', 'lock-order');
+  const fix = finding?.fixes[0];
+  assert.ok(fix);
+  assert.deepEqual([fix.safety, fix.preferred], ['unsafe', false]);
+  assert.match(fix.title, /^Take `inventory` and `ledger` together with lockAll \(unsafe/);
+  const fixed = applyEdits(readFileSync(file, 'utf8'), fix.edits);
+  assert.equal(
+    fixed.slice(fixed.indexOf('export function review')),
+    [
+      'export function review(): void {',
+      '  lockAll([inventory, ledger], () => {',
+      "    console.log('reviewing', entries.length, 'entries');",
+      "    console.log('stock is', stock);",
+      '  });',
+      '}',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('lock-order: guards released in finally blocks become a returning lockAll, safe when nothing else ran under one lock', () => {
+  const file = path.join(FIXTURES_ROOT, 'lock-order', 'guarded-pairs.ts');
+  const findings = findingsIn('lock-order', 'guarded-pairs.ts', 'lock-order');
+  const count = findings.find((f) => f.span.line === 34)!.fixes[0]!;
+  assert.deepEqual([count.safety, count.preferred], ['safe', true]);
+  const fixed = applyEdits(readFileSync(file, 'utf8'), count.edits);
+  assert.match(fixed, /export function count\(\): number \{\n  return lockAll\(\[prices, orders\], \(\) => \{\n    return book\.size \+ pending;\n  \}\);\n\}/);
+  // The catch clause stays; only the release-only finally clauses go.
+  const reprice = findings.find((f) => f.span.line === 51)!.fixes[0]!;
+  assert.equal(reprice.safety, 'unsafe');
+  const repriced = applyEdits(readFileSync(file, 'utf8'), reprice.edits);
+  assert.match(repriced, /\} catch \(error\) \{\n      console\.error\('reprice failed', error\);\n      throw error;\n    \}\n  \}\);\n\}/);
+  assert.doesNotMatch(repriced.slice(repriced.indexOf('export function reprice')), /unlock/);
+});
+
+test('lock-order: lockAsync pairs become lockAllAsync, awaited, with an async callback', () => {
+  const file = path.join(FIXTURES_ROOT, 'lock-order', 'async-pairs.ts');
+  const [finding] = findingsIn('lock-order', 'async-pairs.ts', 'lock-order');
+  const fix = finding!.fixes.find((f) => f.title.includes('lockAllAsync'))!;
+  const fixed = applyEdits(readFileSync(file, 'utf8'), fix.edits);
+  assert.match(fixed, /  await lockAllAsync\(\[tokens, sessions\], async \(\) => \{\n    store\.set\(user, token\);\n    await persist\(\);\n  \}\);/);
+  assert.match(fixed, /import \{ Mutex, lockAllAsync \} from '@deadbolt\/runtime';/);
 });

@@ -41,9 +41,10 @@ const cases: [string, string | undefined][] = [
   ['return ++counts[6];', 'return (Atomics.add(counts, 6, 1) + 1); // expect: non-atomic-update'],
   ['this.hits[slot]++;', 'Atomics.add(this.hits, slot, 1); // expect: non-atomic-update'],
   ['view[0] ^= 1;', 'Atomics.xor(view, 0, 1); // expect: non-atomic-update'],
-  // Float views have no Atomics arithmetic and `*=` has no Atomics twin: reported, but nothing to apply.
+  // Float views have no Atomics arithmetic: reported, but nothing to apply.
   ['totals[3] += 0.5;', undefined],
-  ['counts[4] *= 2;', undefined],
+  // `*=` has no Atomics twin: a compare-and-swap loop retries until no other thread wrote in between.
+  ['counts[4] *= 2;', 'for (let seen = Atomics.load(counts, 4), found; (found = Atomics.compareExchange(counts, 4, seen, seen * 2)) !== seen; seen = found); // expect: non-atomic-update'],
   // Read by an earlier statement: reported, but whether the read value is needed elsewhere is for a person to judge.
   ['counts[10] = current + 1;', undefined],
 ];

@@ -65,11 +65,11 @@ function finding(fixes: Fix[]): Finding {
 test('fix-all takes every preferred fix but none that overlaps one already taken', () => {
   const edit = (start: number, end: number, newText = 'x') => ({ file: '/a.ts', start, end, newText });
   const edits = preferredEdits([
-    finding([{ title: 'first', preferred: true, edits: [edit(0, 10)] }]),
-    finding([{ title: 'overlaps first', preferred: true, edits: [edit(5, 15)] }]),
-    finding([{ title: 'not preferred', preferred: false, edits: [edit(20, 25)] }]),
-    finding([{ title: 'disjoint, two edits', preferred: true, edits: [edit(30, 31), edit(40, 41)] }]),
-    finding([{ title: 'same insertion point twice', preferred: true, edits: [edit(30, 30, 'a')] }, { title: 'again', preferred: true, edits: [edit(30, 30, 'a')] }]),
+    finding([{ title: 'first', safety: 'safe', preferred: true, edits: [edit(0, 10)] }]),
+    finding([{ title: 'overlaps first', safety: 'safe', preferred: true, edits: [edit(5, 15)] }]),
+    finding([{ title: 'not preferred', safety: 'unsafe', preferred: false, edits: [edit(20, 25)] }]),
+    finding([{ title: 'disjoint, two edits', safety: 'safe', preferred: true, edits: [edit(30, 31), edit(40, 41)] }]),
+    finding([{ title: 'same insertion point twice', safety: 'safe', preferred: true, edits: [edit(30, 30, 'a')] }, { title: 'again', safety: 'safe', preferred: true, edits: [edit(30, 30, 'a')] }]),
   ]);
   assert.deepEqual(
     edits.map((e) => [e.start, e.end]),

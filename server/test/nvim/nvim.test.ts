@@ -10,12 +10,13 @@ import { test } from 'node:test';
 
 const SCRIPT = fileURLToPath(new URL('../../../test/nvim/diagnostics.lua', import.meta.url));
 const SERVER_BIN = fileURLToPath(new URL('../../../bin/deadbolt-lsp.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../../../test-fixtures/lsp/single-file/', import.meta.url));
-const FILE = `${ROOT}deadlock.ts`;
+const LSP_FIXTURES = fileURLToPath(new URL('../../../../test-fixtures/lsp/', import.meta.url));
 /** Bound on the whole editor session; the script's own waits are shorter, so a hang shows as its FAIL line. */
 const SESSION_MS = 90_000;
 
-function runNeovim(rule: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runNeovim(rule: string, folder: string, file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const ROOT = `${LSP_FIXTURES}${folder}/`;
+  const FILE = `${ROOT}${file}`;
   return new Promise((resolve, reject) => {
     const child = spawn('nvim', ['--headless', '--clean', '-n', '-c', `luafile ${SCRIPT}`], {
       env: { ...process.env, DEADBOLT_LSP_BIN: SERVER_BIN, DEADBOLT_ROOT: ROOT, DEADBOLT_FILE: FILE, DEADBOLT_RULE: rule, DEADBOLT_NODE: process.execPath },
@@ -34,14 +35,17 @@ function runNeovim(rule: string): Promise<{ code: number | null; stdout: string;
   });
 }
 
-test('headless Neovim receives the lock-order diagnostics and code actions of a deadlocking file', async () => {
+function assertNeovim(): void {
   const probe = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
   assert.ok(
     probe.status === 0,
     'Neovim is not installed, and this test needs a real editor: install it with `apt-get update && apt-get install -y neovim` (0.7 or newer)',
   );
+}
 
-  const { code, stdout, stderr } = await runNeovim('lock-order');
+test('headless Neovim receives the lock-order diagnostics and code actions of a deadlocking file', async () => {
+  assertNeovim();
+  const { code, stdout, stderr } = await runNeovim('lock-order', 'single-file', 'deadlock.ts');
   const context = `nvim exited ${code}\nstdout:\n${stdout}\nstderr:\n${stderr}`;
   assert.equal(code, 0, context);
   const lines = stdout.split('\n');
@@ -53,16 +57,30 @@ test('headless Neovim receives the lock-order diagnostics and code actions of a 
   for (const line of cycles) {
     const [, , where, source] = line.split(' ');
     assert.equal(source, 'deadbolt', line);
-    // The cycle's acquisitions are on lines 10 (wallet inside ledger) and 17 (ledger inside wallet).
-    assert.ok(['10', '17'].includes(where!.split(':')[0]!), line);
+    // The cycle closes on line 17 (ledger inside wallet, against the declaration order); line 10 only opens it.
+    assert.equal(where!.split(':')[0], '17', line);
     assert.match(line, /ledger/);
     assert.match(line, /wallet/);
   }
 
-  // Each side of the cycle can be suppressed; the side against the consistent order (wallet, then ledger, on line 17)
-  // gets the preferred fix that swaps the two acquisitions.
+  // The finding gets the preferred fix that swaps the two acquisitions (nothing runs between them), a lockAll that is
+  // safe too, and the suppression.
   const actions = lines.filter((l) => l.startsWith('ACTION '));
-  assert.ok(actions.includes('ACTION 10 quickfix false Suppress lock-order on this line'), context);
-  assert.ok(actions.includes('ACTION 17 quickfix false Suppress lock-order on this line'), context);
   assert.ok(actions.includes('ACTION 17 quickfix true Take `ledger` before `wallet`, the order used elsewhere'), context);
+  assert.ok(actions.includes('ACTION 17 quickfix false Take `ledger` and `wallet` together with lockAll'), context);
+  assert.ok(actions.includes('ACTION 17 quickfix false Suppress lock-order on this line'), context);
+  assert.ok(!actions.some((a) => a.startsWith('ACTION 10 ')), context);
+});
+
+test('headless Neovim offers "Take `a` and `b` together with lockAll" on the classic lock/unlock deadlock', async () => {
+  assertNeovim();
+  const { code, stdout, stderr } = await runNeovim('lock-order', 'classic', 'actions.ts');
+  const context = `nvim exited ${code}\nstdout:\n${stdout}\nstderr:\n${stderr}`;
+  assert.equal(code, 0, context);
+  const actions = stdout.split('\n').filter((l) => l.startsWith('ACTION '));
+  // Code between the two acquisitions would run holding both: offered, not preferred, and the title says so.
+  const lockAll = actions.filter((a) => a.startsWith('ACTION 20 quickfix false Take `a` and `b` together with lockAll'));
+  assert.equal(lockAll.length, 1, context);
+  assert.match(lockAll[0]!, /\(unsafe: code that held one of them then runs holding both\)$/);
+  assert.ok(!actions.some((a) => / true /.test(a.slice(0, 30))), `nothing is preferred here:\n${context}`);
 });

@@ -3,7 +3,7 @@ import { inbox, outbox as out } from './locks.js';
 
 export function send(): void {
   inbox.lock();
-  out.lock(); // expect: lock-order
+  out.lock();
   out.unlock();
   inbox.unlock();
 }

@@ -1,4 +1,8 @@
-/** `--format json`: the machine-readable report exactly as DESIGN.md shows it (1-based positions, paths relative to cwd). */
+/**
+ * `--format json`: the machine-readable report as DESIGN.md shows it (1-based positions, paths relative to cwd),
+ * extended with each finding's fixes: title, safety (`safe` ones are what `--fix` applies), and edits as 1-based
+ * ranges plus the 0-based UTF-16 offsets SARIF uses.
+ */
 import type { Finding } from '../../engine/index.js';
 import { displayPath } from './paths.js';
 
@@ -12,6 +16,21 @@ export interface JsonDiagnostic {
   severity: string;
   message: string;
   related: { file: string; line: number; column: number; message: string }[];
+  fixes: JsonFix[];
+}
+
+export interface JsonFix {
+  title: string;
+  safety: 'safe' | 'unsafe';
+  preferred: boolean;
+  edits: { file: string; line: number; column: number; endLine: number; endColumn: number; start: number; end: number; newText: string }[];
+}
+
+/** 1-based line and column of a 0-based offset. */
+function position(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
 }
 
 export interface JsonReport {
@@ -19,7 +38,14 @@ export interface JsonReport {
   summary: { files: number; errors: number; warnings: number };
 }
 
-export function toJsonReport(findings: readonly Finding[], files: number, cwd: string): JsonReport {
+/** `textOf` reads an analysed file's text, to turn fix offsets into lines and columns. */
+export function toJsonReport(findings: readonly Finding[], files: number, cwd: string, textOf: (file: string) => string): JsonReport {
+  const texts = new Map<string, string>();
+  const text = (file: string): string => {
+    let known = texts.get(file);
+    if (known === undefined) texts.set(file, (known = textOf(file)));
+    return known;
+  };
   return {
     diagnostics: findings.map((f) => ({
       file: displayPath(cwd, f.span.file),
@@ -31,6 +57,16 @@ export function toJsonReport(findings: readonly Finding[], files: number, cwd: s
       severity: f.severity,
       message: f.message,
       related: f.related.map((r) => ({ file: displayPath(cwd, r.span.file), line: r.span.line, column: r.span.column, message: r.message })),
+      fixes: f.fixes.map((fix) => ({
+        title: fix.title,
+        safety: fix.safety,
+        preferred: fix.preferred,
+        edits: fix.edits.map((edit) => {
+          const start = position(text(edit.file), edit.start);
+          const end = position(text(edit.file), edit.end);
+          return { file: displayPath(cwd, edit.file), line: start.line, column: start.column, endLine: end.line, endColumn: end.column, start: edit.start, end: edit.end, newText: edit.newText };
+        }),
+      })),
     })),
     summary: {
       files,
@@ -40,6 +76,6 @@ export function toJsonReport(findings: readonly Finding[], files: number, cwd: s
   };
 }
 
-export function formatJson(findings: readonly Finding[], files: number, cwd: string): string {
-  return `${JSON.stringify(toJsonReport(findings, files, cwd), null, 2)}\n`;
+export function formatJson(findings: readonly Finding[], files: number, cwd: string, textOf: (file: string) => string): string {
+  return `${JSON.stringify(toJsonReport(findings, files, cwd, textOf), null, 2)}\n`;
 }

@@ -66,6 +66,7 @@ export function toSarif(findings: readonly Finding[], cwd: string, version: stri
           })),
           fixes: finding.fixes.filter((fix) => fix.edits.length > 0).map((fix) => ({
             description: { text: fix.title },
+            properties: { safety: fix.safety },
             artifactChanges: groupByFile(fix.edits).map(([file, edits]) => ({
               artifactLocation: { uri: encodeURI(displayPath(cwd, file)), uriBaseId: '%SRCROOT%' },
               replacements: edits.map((edit) => ({

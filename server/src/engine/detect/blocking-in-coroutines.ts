@@ -28,8 +28,10 @@ function checkFile(context: RuleContext, rule: RuleId, category: BlockingCategor
       if (Node.isCallExpression(inner)) {
         const found = summaries.classify(inner);
         if (found === undefined) return;
-        // A generator coroutine suspends with `yield`, not `await`: the async twin's fix does not fit it.
-        const fix = found.direct === undefined || !isAsync(node) ? undefined : asyncTwinFix(inner, found.direct, node);
+        // A generator coroutine suspends with `yield`, not `await`: the async twin's fix does not fit it. Under a
+        // held lock the twin's `await` would suspend holding it (an await-holding-lock error traded for this
+        // finding), so the lock is the thing to change first and no fix is offered.
+        const fix = found.direct === undefined || !isAsync(node) || context.model.heldAt(inner).length > 0 ? undefined : asyncTwinFix(inner, found.direct, node);
         context.report({
           rule,
           message: messageFor(node, found.chain, found.direct),

@@ -73,7 +73,7 @@ function replaceCall(call: CallExpression, title: string, awaited: string, extra
       parent.getExpression() === call);
   const newText = needsParens ? `(await ${awaited})` : `await ${awaited}`;
   const edit: TextEdit = { file: call.getSourceFile().getFilePath(), start: call.getStart(), end: call.getEnd(), newText };
-  return { title, preferred: true, edits: [...extra, edit] };
+  return { title, safety: 'safe', preferred: true, edits: [...extra, edit] };
 }
 
 /**

@@ -31,7 +31,7 @@ export interface AtomicUpdate {
 /** Builds the Atomics rewrite of `update`, or undefined when there is no equivalent Atomics operation. */
 export function atomicUpdateFix(update: AtomicUpdate): Fix | undefined {
   const operation = OPERATIONS[update.operator];
-  if (operation === undefined) return undefined;
+  if (operation === undefined) return compareExchangeFix(update);
   const array = update.element.array.getText();
   const index = update.element.index.getText();
   const one = update.bigint ? '1n' : '1';
@@ -48,10 +48,12 @@ export function atomicUpdateFix(update: AtomicUpdate): Fix | undefined {
     return undefined;
   }
   const sourceFile = update.node.getSourceFile();
+  const safe = update.operand === undefined || !isFractionalLiteral(update.operand);
   return {
     title: `Use ${call.slice(0, call.indexOf('('))}(...)`,
     // A fractional operand would be truncated by Atomics before adding, unlike `+=`: leave that one to a person.
-    preferred: update.operand === undefined || !isFractionalLiteral(update.operand),
+    safety: safe ? 'safe' : 'unsafe',
+    preferred: safe,
     edits: [{ file: sourceFile.getFilePath(), start: update.node.getStart(), end: update.node.getEnd(), newText: replacement }],
   };
 }
@@ -85,4 +87,28 @@ export function isRepeatable(expression: Expression): boolean {
 
 function isFractionalLiteral(expression: Expression): boolean {
   return Node.isNumericLiteral(expression) && !Number.isInteger(expression.getLiteralValue());
+}
+
+/**
+ * An update with no Atomics twin (`a[i] *= 2`, `a[i] <<= 1`): a compare-and-swap loop that retries until no other
+ * thread wrote between the read and the write. Offered for a whole statement whose array, index and operand can be
+ * evaluated again on each try.
+ */
+function compareExchangeFix(update: AtomicUpdate): Fix | undefined {
+  const statement = update.node.getParent();
+  if (!statement || !Node.isExpressionStatement(statement) || update.operand === undefined) return undefined;
+  if (!isRepeatable(update.element.array) || !isRepeatable(update.element.index) || !isRepeatable(update.operand)) return undefined;
+  if (!['*', '/', '%', '**', '<<', '>>', '>>>'].includes(update.operator)) return undefined;
+  // `/` and `%` on an integer view truncate on the store, as the plain update does; `**` and shifts likewise.
+  const array = update.element.array.getText();
+  const index = update.element.index.getText();
+  const operand = update.operand.getText();
+  const next = `seen ${update.operator} ${/^[\w$.]+$/.test(operand) ? operand : `(${operand})`}`;
+  const text = `for (let seen = Atomics.load(${array}, ${index}), found; (found = Atomics.compareExchange(${array}, ${index}, seen, ${next})) !== seen; seen = found);`;
+  return {
+    title: `Use an Atomics.compareExchange loop`,
+    edits: [{ file: statement.getSourceFile().getFilePath(), start: statement.getStart(), end: statement.getEnd(), newText: text }],
+    safety: 'safe',
+    preferred: true,
+  };
 }

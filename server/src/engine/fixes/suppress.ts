@@ -27,15 +27,15 @@ export function suppressionFix(finding: Pick<Finding, 'rule' | 'span'>, sourceTe
       const rules = (existing[2] ?? '').trim();
       if (rules.length === 0 || rules.split(',').map((r) => r.trim()).includes(finding.rule)) {
         // Already suppressed there (the engine would not have reported it); offer a no-op rather than a duplicate.
-        return { title, edits: [], preferred: false };
+        return { title, edits: [], safety: 'unsafe', preferred: false };
       }
       const insertAt = previousStart + existing.index + existing[1]!.length + (existing[2] ?? '').trimEnd().length;
-      return { title, preferred: false, edits: [{ file, start: insertAt, end: insertAt, newText: `, ${finding.rule}` }] };
+      return { title, safety: 'unsafe', preferred: false, edits: [{ file, start: insertAt, end: insertAt, newText: `, ${finding.rule}` }] };
     }
   }
 
   const comment = `${indent}// ${SUPPRESSION_DIRECTIVE} ${finding.rule} -- ${REASON_PLACEHOLDER}${newline}`;
-  return { title, preferred: false, edits: [{ file, start: lineStart, end: lineStart, newText: comment }] };
+  return { title, safety: 'unsafe', preferred: false, edits: [{ file, start: lineStart, end: lineStart, newText: comment }] };
 }
 
 function startOfLine(text: string, offset: number): number {

@@ -22,6 +22,9 @@ const INLINE_BUDGET = 2000;
 
 let nextGroup = 1;
 
+/** How many finally blocks and `using` scopes were pending when a loop or switch began, by its exit list. */
+const LOOP_DEPTHS = new WeakMap<State[], { finallies: number; usings: number }>();
+
 export class Walker {
   constructor(private readonly host: WalkHost) {}
 
@@ -137,9 +140,12 @@ export class Walker {
       return this.walkLoop(statement, state, frame);
     }
     if (Node.isBreakStatement(statement) || Node.isContinueStatement(statement)) {
-      const exit = state.clone();
-      exit.broke = Node.isBreakStatement(statement);
-      frame.loops[frame.loops.length - 1]?.push(exit);
+      const target = frame.loops[frame.loops.length - 1];
+      if (target) {
+        const exit = this.leaveScopes(state, frame, LOOP_DEPTHS.get(target));
+        exit.broke = Node.isBreakStatement(statement);
+        target.push(exit);
+      }
       state.dead = true;
       return;
     }
@@ -147,6 +153,7 @@ export class Walker {
       this.walkExpression(statement.getExpression(), state, frame);
       const outcomes: State[] = [];
       let hasDefault = false;
+      LOOP_DEPTHS.set(outcomes, { finallies: frame.finallies.length, usings: frame.usings.length });
       frame.loops.push(outcomes);
       for (const clause of statement.getClauses()) {
         if (Node.isDefaultClause(clause)) hasDefault = true;
@@ -217,6 +224,7 @@ export class Walker {
     const unrolled = this.unroll(statement, state, frame);
     if (unrolled) return state.become(unrolled);
     const exits: State[] = [];
+    LOOP_DEPTHS.set(exits, { finallies: frame.finallies.length, usings: frame.usings.length });
     frame.loops.push(exits);
     const body = state.clone();
     this.walkStatement(loop.getStatement(), body, frame);
@@ -264,6 +272,7 @@ export class Walker {
       const bindings = new Map(frame.env.bindings);
       bindings.set(variable, counter ? { id: `counter:${i}`, name: String(i), constant: i } : elements[i]);
       const continues: State[] = [];
+      LOOP_DEPTHS.set(continues, { finallies: frame.finallies.length, usings: frame.usings.length });
       const inner: Frame = { ...frame, env: { ...frame.env, bindings }, loops: [...frame.loops, continues], unrolling: true };
       this.walkStatement((statement as Node & { getStatement(): Node }).getStatement(), current, inner);
       // A `break` leaves the loop; a `continue` goes on with the next element. Both arrive here as loop exits.
@@ -307,6 +316,23 @@ export class Walker {
     if (frame.depth !== 0 || frame.callback || frame.catches.length > 0) return;
     if (!state.held.some((h) => h.local && h.definite) || !this.host.mayThrow(call)) return;
     this.leave(call, 'call', state.clone(), frame);
+  }
+
+  /**
+   * Leaving scopes by `break` or `continue`: the finally blocks and `using` disposals entered since the loop (or
+   * switch) began run on the way out, as they do at run time.
+   */
+  private leaveScopes(state: State, frame: Frame, depths: { finallies: number; usings: number } | undefined): State {
+    const exiting = state.clone();
+    if (!depths) return exiting;
+    for (const block of frame.finallies.slice(depths.finallies).reverse()) {
+      const saved = frame.finallies;
+      frame.finallies = saved.slice(0, depths.finallies);
+      this.walkStatement(block, exiting, frame);
+      frame.finallies = saved;
+    }
+    for (const scope of frame.usings.slice(depths.usings).reverse()) for (const held of [...scope].reverse()) this.dispose(held, exiting);
+    return exiting;
   }
 
   /** Leaving the function by `return` or `throw`: run the pending finally blocks and `using` disposals, then record the exit. */

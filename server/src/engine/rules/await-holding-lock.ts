@@ -6,6 +6,7 @@
 import { Node } from 'ts-morph';
 import type { Rule } from '../rule.js';
 import { spanOf } from '../span.js';
+import { asyncAcquisitionFix, releaseBeforeAwaitFix } from '../fixes/await-async.js';
 
 export const awaitHoldingLock: Rule = {
   id: 'await-holding-lock',
@@ -22,7 +23,7 @@ export const awaitHoldingLock: Rule = {
           message: `${suspends} while holding \`${held.lock.name}\`, taken with \`${held.method}()\` on line ${taken.getStartLineNumber()}: while this coroutine is suspended, other code on this thread that needs \`${held.lock.name}\` blocks the event loop or throws. Take it with \`lockAsync()\`/\`withLockAsync()\`, or release it before awaiting.`,
           span: spanOf(fact.node),
           related: [{ span: spanOf(taken), message: `\`${held.lock.name}\` taken here` }],
-          fixes: [],
+          fixes: [asyncAcquisitionFix(held, fact.node) ?? releaseBeforeAwaitFix(held, fact.node)].filter((f) => f !== undefined),
         });
       }
     }

@@ -5,6 +5,7 @@
 import type { Rule } from '../rule.js';
 import { spanOf } from '../span.js';
 import { chainSite, chainSteps } from '../model/lock-graph.js';
+import { doubleLockFixes } from '../fixes/double-lock.js';
 
 export const doubleLock: Rule = {
   id: 'double-lock',
@@ -25,7 +26,7 @@ export const doubleLock: Rule = {
         message: `\`${acquisition.lock.name}\` is taken again while this thread already holds it (taken on line ${first.getStartLineNumber()}); a Mutex is not reentrant, so this ${outcome}. Release it first, call a variant that expects it held, or use a RecursiveMutex.`,
         span: spanOf(chainSite(chain)),
         related: chainSteps(chain).map((step) => ({ span: spanOf(step.node), message: step.message })),
-        fixes: [],
+        fixes: doubleLockFixes(held, acquisition),
       });
     }
   },

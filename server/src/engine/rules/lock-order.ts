@@ -1,7 +1,8 @@
 /**
- * Rule `lock-order`: a cycle in the lock-order graph is a potential deadlock. Each acquisition that closes
- * an edge of a cycle is reported, naming every lock of the cycle, with every chain of the cycle as related
- * locations. An edge against declared ranks is reported even without a cycle.
+ * Rule `lock-order`: a cycle in the lock-order graph is a potential deadlock. Each acquisition that closes a cycle
+ * (takes its locks against the program's consistent order, `fixes/consistent-order.ts`) is reported once, naming
+ * every lock of the cycle, with every chain of the cycle as related locations; the acquisitions that only open it
+ * are not. An edge against declared ranks is reported even without a cycle, once.
  */
 import type { Rule, RuleContext } from '../rule.js';
 import type { RelatedLocation } from '../types.js';
@@ -9,6 +10,7 @@ import { spanOf } from '../span.js';
 import { chainSite, chainSteps, edgeKey, rankOf, type OrderChain, type OrderEdge } from '../model/lock-graph.js';
 import { reorderFixes } from '../fixes/reorder-locks.js';
 import { CONDITION_WAITS } from '../model/lock-calls.js';
+import { closingEdges } from '../fixes/consistent-order.js';
 
 export const lockOrder: Rule = {
   id: 'lock-order',
@@ -16,8 +18,10 @@ export const lockOrder: Rule = {
   defaultSeverity: 'error',
   check(context) {
     const graph = context.model.orderGraph();
-    for (const cycle of graph.cycles) reportCycle(context, cycle, graph.edges);
-    for (const edge of graph.edges.values()) reportRankInversion(context, edge);
+    // A rank inversion that closes a cycle is reported once, by the cycle, with its ranks in the message.
+    const reported = new Set<OrderEdge>();
+    for (const cycle of graph.cycles) reportCycle(context, cycle, graph.edges, reported);
+    for (const edge of graph.edges.values()) if (!reported.has(edge)) reportRankInversion(context, edge);
   },
 };
 
@@ -37,12 +41,20 @@ function relatedOf(chains: readonly OrderChain[], except: OrderChain): RelatedLo
   return related;
 }
 
-function reportCycle(context: RuleContext, cycle: readonly string[], edges: ReadonlyMap<string, OrderEdge>): void {
+function rankNote(edge: OrderEdge, context: RuleContext): string {
+  const fromRank = rankOf(edge.from, context.config);
+  const toRank = rankOf(edge.to, context.config);
+  if (fromRank === undefined || toRank === undefined || toRank > fromRank) return '';
+  return ` Their ranks say so too: ${quoted(edge.to.name)} (rank ${toRank}) must be taken before ${quoted(edge.from.name)} (rank ${fromRank}).`;
+}
+
+function reportCycle(context: RuleContext, cycle: readonly string[], edges: ReadonlyMap<string, OrderEdge>, reported: Set<OrderEdge>): void {
   const cycleEdges: OrderEdge[] = cycle.map((from, i) => edges.get(edgeKey(from, cycle[(i + 1) % cycle.length]!))!);
   const names = cycleEdges.map((e) => quoted(e.from.name));
   const allChains = cycleEdges.flatMap((e) => e.chains);
   const selfLoop = cycle.length === 1;
-  for (const edge of cycleEdges) {
+  for (const edge of closingEdges(cycleEdges, context.config)) {
+    if (rankNote(edge, context)) reported.add(edge);
     for (const chain of edge.chains) {
       const site = chainSite(chain);
       const taken = CONDITION_WAITS.has(chain.acquisition.method) ? `is taken back by \`${chain.acquisition.method}()\`` : 'is taken';
@@ -56,10 +68,10 @@ function reportCycle(context: RuleContext, cycle: readonly string[], edges: Read
           : `Potential deadlock: ${quoted(edge.to.name)} ${taken} while holding ${quoted(edge.from.name)}, which with acquisitions elsewhere closes the cycle ${[...names, names[0]].join(' -> ')}. Take these locks in one consistent order, or together with \`lockAll\`.`;
       context.report({
         rule: 'lock-order',
-        message,
+        message: message + rankNote(edge, context),
         span: spanOf(site),
         related: relatedOf(allChains, chain),
-        fixes: selfLoop ? [] : reorderFixes(chain, cycleEdges, context.config),
+        fixes: reorderFixes(chain, cycleEdges, context.config, selfLoop),
       });
     }
   }

@@ -9,6 +9,7 @@ import type { LockRef, Rule, RuleContext } from '../rule.js';
 import { spanOf } from '../span.js';
 import type { WriteFact } from '../model/facts.js';
 import { keyOf } from '../model/values.js';
+import { guardWriteFix } from '../fixes/guard-write.js';
 
 interface Write {
   fact: WriteFact;
@@ -82,7 +83,8 @@ function checkDeclared(context: RuleContext, write: Write, guard: string): void 
     message: `\`${name}\` is written without holding \`${lock}\`, which guards it (@guardedBy ${guard}). Take \`${lock}\` around this write.`,
     span: spanOf(write.fact.node),
     related: [{ span: spanOf(write.fact.target), message: `declared @guardedBy ${guard} here` }],
-    fixes: [],
+    // The guard as code: the written object's field, or the module variable (declared there or imported) it names.
+    fixes: [guardWriteFix(write.fact.node, write.fact.base && id.startsWith(`${write.fact.base.id}.`) ? lock : guard, write.held)].filter((f) => f !== undefined),
   });
 }
 
@@ -103,7 +105,8 @@ function checkInferred(context: RuleContext, group: readonly Write[]): void {
   for (const write of group) {
     const missing = guards.filter(([key]) => !holds(write, key));
     if (missing.length === 0) continue;
-    const names = missing.map(([key, { name }]) => `\`${key.startsWith('rel:') && write.fact.base ? `${write.fact.base.name}${key.slice(4)}` : name}\``);
+    const plain = missing.map(([key, { name }]) => (key.startsWith('rel:') && write.fact.base ? `${write.fact.base.name}${key.slice(4)}` : name));
+    const names = plain.map((name) => `\`${name}\``);
     const lockNames = names.join(' and ');
     const count = Math.min(...missing.map(([, entry]) => entry.count));
     const guarded = group.filter((w) => missing.every(([key]) => holds(w, key)));
@@ -113,7 +116,7 @@ function checkInferred(context: RuleContext, group: readonly Write[]): void {
       message: `\`${targetName(write.fact)}\` is written without holding ${lockNames}, ${which} held at ${count} of its ${group.length} writes. Take ${lockNames} here too, or declare the intended guard with @guardedBy.`,
       span: spanOf(write.fact.node),
       related: guarded.slice(0, 5).map((w) => ({ span: spanOf(w.fact.node), message: `written holding ${lockNames}` })),
-      fixes: [],
+      fixes: plain.length === 1 ? [guardWriteFix(write.fact.node, plain[0]!, write.held)].filter((f) => f !== undefined) : [],
     });
   }
 }

@@ -1,0 +1,384 @@
+/**
+ * The `lock-order` rewrite to `lockAll`/`lockAllAsync`: two nested acquisitions in one function, in any of the shapes
+ * people write (manual `lock()`/`unlock()` pairs with or without try/finally, guards, `using`, `lockAsync`, nested
+ * `withLock` callbacks), become one call that takes both locks in the global order. The code they held is re-emitted
+ * inside its callback with the acquisitions, releases and release-only `finally` clauses removed.
+ */
+import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
+import type { TextEdit } from '../types.js';
+
+const ACQUIRING = new Set(['lock', 'lockAsync', 'acquire', 'acquireAsync']);
+const RELEASING = new Set(['unlock', 'release']);
+const WITH = new Set(['withLock', 'withLockAsync']);
+
+/** One acquisition as written: its lock expression and how it is scoped. */
+interface Site {
+  receiver: Node;
+  call: Node;
+  kind: 'manual' | 'using' | 'callback';
+  async: boolean;
+  /** The statement holding the acquisition (manual, using); the `withLock` call's callback (callback). */
+  statement?: Node;
+  callback?: Node;
+  guard?: string;
+  /** `{ timeout: … }` passed to the acquisition, kept for `lockAll`'s own options. */
+  options?: string;
+}
+
+export interface LockAllRewrite {
+  edits: TextEdit[];
+  /** Some code that ran holding only one of the two locks runs holding both after the rewrite. */
+  widens: boolean;
+  async: boolean;
+}
+
+function functionOf(node: Node): Node | undefined {
+  return node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
+}
+
+function statementOf(node: Node): Node | undefined {
+  return node.getFirstAncestor((a) => {
+    const parent = a.getParent();
+    return parent !== undefined && (Node.isBlock(parent) || Node.isSourceFile(parent) || Node.isCaseClause(parent)) && Node.isStatement(a);
+  });
+}
+
+/** Reads the acquisition at `call` (the last element of a held or acquisition stack). */
+export function siteOf(call: Node): Site | undefined {
+  if (!Node.isCallExpression(call)) return undefined;
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.getName();
+  const receiver = callee.getExpression();
+  const args = call.getArguments();
+  if (WITH.has(method)) {
+    const callback = args[args.length - 1];
+    if (!callback || !(Node.isArrowFunction(callback) || Node.isFunctionExpression(callback))) return undefined;
+    return { receiver, call, kind: 'callback', async: method === 'withLockAsync', callback, options: args.length > 1 ? args[0]!.getText() : undefined };
+  }
+  if (!ACQUIRING.has(method)) return undefined;
+  const async = method.endsWith('Async');
+  const options = args[0]?.getText();
+  let expression: Node = call;
+  while (Node.isAwaitExpression(expression.getParent()!) || Node.isParenthesizedExpression(expression.getParent()!)) expression = expression.getParent()!;
+  const parent = expression.getParent();
+  if (parent && Node.isExpressionStatement(parent)) return { receiver, call, kind: 'manual', async, statement: parent, options };
+  if (parent && Node.isVariableDeclaration(parent) && parent.getInitializer() === expression) {
+    const statement = parent.getVariableStatement();
+    if (!statement || statement.getDeclarations().length !== 1) return undefined;
+    const name = parent.getNameNode();
+    if (!Node.isIdentifier(name)) return undefined;
+    const flags = statement.getDeclarationList().getFlags() & ts.NodeFlags.BlockScoped;
+    const using = flags === ts.NodeFlags.Using || flags === ts.NodeFlags.AwaitUsing;
+    return { receiver, call, kind: using ? 'using' : 'manual', async, statement, guard: name.getText(), options };
+  }
+  return undefined;
+}
+
+/** `x.unlock()`, `g.unlock()`, `g[Symbol.dispose]()` as a whole statement, for one of the sites. */
+function isReleaseOf(statement: Node, sites: readonly Site[]): boolean {
+  if (!Node.isExpressionStatement(statement)) return false;
+  const call = statement.getExpression();
+  if (!Node.isCallExpression(call)) return false;
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || !RELEASING.has(callee.getName())) return false;
+  const target = callee.getExpression().getText();
+  return sites.some((s) => s.kind === 'manual' && (target === s.receiver.getText() || target === s.guard));
+}
+
+/** A release call of one of the sites anywhere under `node` (outside nested functions). */
+function releaseCallsUnder(node: Node, sites: readonly Site[]): Node[] {
+  const out: Node[] = [];
+  for (const call of node.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || !RELEASING.has(callee.getName())) continue;
+    const target = callee.getExpression().getText();
+    if (sites.some((s) => s.kind === 'manual' && (target === s.receiver.getText() || target === s.guard))) out.push(call);
+  }
+  return out;
+}
+
+/** Re-emits statements at a new indentation, dropping the acquisitions and releases of two sites. */
+class Emitter {
+  readonly consumed = new Set<Node>();
+  readonly kept: Node[] = [];
+  ok = true;
+
+  constructor(
+    private readonly sites: readonly Site[],
+    private readonly text: string,
+  ) {}
+
+  private isScaffold(statement: Node): boolean {
+    return this.sites.some((s) => s.statement === statement) || isReleaseOf(statement, this.sites);
+  }
+
+  /** A `withLock` call statement of one of the sites whose callback body can be inlined. */
+  private inlinedCallback(statement: Node): Node | undefined {
+    const expression = Node.isExpressionStatement(statement) || Node.isReturnStatement(statement) ? statement.getExpression() : undefined;
+    if (!expression) return undefined;
+    const call = Node.isAwaitExpression(expression) ? expression.getExpression() : expression;
+    const site = this.sites.find((s) => s.kind === 'callback' && s.call === call);
+    if (!site) return undefined;
+    const body = (site.callback as { getBody?: () => Node }).getBody?.();
+    if (!body || !Node.isBlock(body)) return undefined;
+    this.consumed.add(site.call);
+    return body;
+  }
+
+  statements(statements: readonly Node[], indent: string, last: boolean): string[] {
+    const lines: string[] = [];
+    statements.forEach((statement, i) => {
+      const isLast = last && i === statements.length - 1;
+      if (this.isScaffold(statement)) {
+        this.consumed.add(statement);
+        return;
+      }
+      const inlined = this.inlinedCallback(statement);
+      if (inlined) {
+        // A return inside the inlined callback only returned from it: that stays true only where nothing follows.
+        if (!isLast && hasOwnReturn(inlined)) this.ok = false;
+        lines.push(...this.statements((inlined as never as { getStatements(): Node[] }).getStatements(), indent, isLast));
+        return;
+      }
+      if (Node.isTryStatement(statement)) {
+        const finallyBlock = statement.getFinallyBlock();
+        const finallyStatements = finallyBlock?.getStatements() ?? [];
+        if (finallyBlock && finallyStatements.length > 0 && finallyStatements.every((s) => this.isScaffold(s))) {
+          finallyStatements.forEach((s) => this.consumed.add(s));
+          const catchClause = statement.getCatchClause();
+          const inner = this.statements(statement.getTryBlock().getStatements(), catchClause ? indent + '  ' : indent, isLast && !catchClause);
+          if (!catchClause) {
+            lines.push(...inner);
+            return;
+          }
+          lines.push(`${indent}try {`, ...inner, ...this.tail(statement, catchClause.getEnd(), indent));
+          return;
+        }
+        if (finallyBlock && statement.getTryBlock().getStatements().some((s) => this.isScaffold(s) || this.inlinedCallbackPeek(s))) {
+          // The inner acquisition sits in a try whose finally does more than release: keep that try, re-emit its block.
+          const catchClause = statement.getCatchClause();
+          lines.push(`${indent}try {`, ...this.statements(statement.getTryBlock().getStatements(), indent + '  ', false));
+          lines.push(...this.tail(statement, statement.getEnd(), indent));
+          this.kept.push(finallyBlock);
+          if (catchClause) this.kept.push(catchClause);
+          return;
+        }
+      }
+      this.kept.push(statement);
+      lines.push(...this.reindent(statement, indent, ''));
+    });
+    return lines;
+  }
+
+  /** From the closing brace of a try block to `end` (its catch, its finally), moved to `indent`. */
+  private tail(statement: Node & { getTryBlock(): Node }, end: number, indent: string): string[] {
+    const text = this.text;
+    const original = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', statement.getStart() - 1) + 1))![0];
+    return text
+      .slice(statement.getTryBlock().getEnd() - 1, end)
+      .split('\n')
+      .map((line, i) => (i === 0 ? indent + line : line.trim() === '' ? '' : indent + (line.startsWith(original) ? line.slice(original.length) : line.trimStart())));
+  }
+
+  private inlinedCallbackPeek(statement: Node): boolean {
+    const expression = Node.isExpressionStatement(statement) || Node.isReturnStatement(statement) ? statement.getExpression() : undefined;
+    const call = expression && Node.isAwaitExpression(expression) ? expression.getExpression() : expression;
+    return this.sites.some((s) => s.kind === 'callback' && s.call === call);
+  }
+
+  /** The node's text with its leading comments and trailing same-line comment, moved to `indent`. */
+  private reindent(node: Node, indent: string, prefix: string): string[] {
+    const text = this.text;
+    const lineStart = text.lastIndexOf('\n', node.getStart() - 1) + 1;
+    const original = /^[ \t]*/.exec(text.slice(lineStart))![0];
+    // Leading comments on their own lines, after the end of the previous line.
+    const fullStart = node.getFullStart();
+    const firstBreak = text.indexOf('\n', fullStart);
+    const leadingStart = firstBreak >= 0 && firstBreak < node.getStart() ? firstBreak + 1 : node.getStart();
+    const lineEnd = text.indexOf('\n', node.getEnd());
+    const rest = text.slice(node.getEnd(), lineEnd < 0 ? text.length : lineEnd);
+    const trailing = /^\s*\/\/.*$|^\s*\/\*.*\*\/\s*$/.test(rest) ? rest.trimEnd() : '';
+    const body = prefix + text.slice(node.getStart(), node.getEnd()) + trailing;
+    const leading = leadingStart < node.getStart() ? text.slice(leadingStart, lineStart) : '';
+    const lines = [...leading.split('\n').filter((l) => l.trim() !== ''), ...body.split('\n')];
+    return lines.map((line) => (line.trim() === '' ? '' : indent + (line.startsWith(original) ? line.slice(original.length) : line.trimStart())));
+  }
+}
+
+/** A `return` of the function whose body `block` is (not of functions nested in it). */
+function hasOwnReturn(block: Node): boolean {
+  const own = functionOf(block);
+  return block.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((r) => functionOf(r) === own);
+}
+
+/** Statements that leave a callback differently than the code they came from: break/continue out of it, yield. */
+function escapes(kept: readonly Node[], root: Node): boolean {
+  const own = functionOf(root);
+  for (const statement of kept) {
+    for (const n of [statement, ...statement.getDescendants()]) {
+      if (functionOf(n) !== own && n !== statement) continue;
+      if (Node.isYieldExpression(n)) return true;
+      if (Node.isBreakStatement(n) || Node.isContinueStatement(n)) {
+        const label = n.getLabel()?.getText();
+        const target = n.getFirstAncestor((a) =>
+          label ? Node.isLabeledStatement(a) && a.getLabel().getText() === label : Node.isIterationStatement(a) || (Node.isSwitchStatement(a) && Node.isBreakStatement(n)),
+        );
+        if (!target || !kept.some((k) => k === target || k.containsRange(target.getPos(), target.getEnd()))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** A variable declared by a re-emitted statement and read after the region: it would end up inside the callback. */
+function usedAfter(kept: readonly Node[], regionEnd: number, scope: Node): boolean {
+  const names = new Set(kept.filter((k) => Node.isVariableStatement(k)).flatMap((k) => (k as never as { getDeclarations(): Node[] }).getDeclarations().flatMap((d) => d.getDescendantsOfKind(SyntaxKind.Identifier).map((i) => i.getText()))));
+  if (names.size === 0) return false;
+  return scope.getDescendantsOfKind(SyntaxKind.Identifier).some((i) => i.getStart() >= regionEnd && names.has(i.getText()));
+}
+
+function hasAwait(kept: readonly Node[], root: Node): boolean {
+  const own = functionOf(root);
+  return kept.some((s) => [s, ...s.getDescendants()].some((n) => (Node.isAwaitExpression(n) || (Node.isVariableStatement(n) && (n.getDeclarationList().getFlags() & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing)) && functionOf(n) === own));
+}
+
+function returnsIn(kept: readonly Node[], root: Node): boolean {
+  const own = functionOf(root);
+  return kept.some((s) => [s, ...s.getDescendants()].some((n) => Node.isReturnStatement(n) && functionOf(n) === own));
+}
+
+/** The statements of a block from `first` through `last`. */
+function between(first: Node, last: Node): Node[] {
+  const block = first.getParentOrThrow() as Node & { getStatements(): Node[] };
+  const statements = block.getStatements();
+  return statements.slice(statements.indexOf(first), statements.indexOf(last) + 1);
+}
+
+/** Where the manual acquisition at `site` is released in its own block: a release statement, or a try whose finally releases it. */
+function releaseStatementOf(site: Site): Node | undefined {
+  const block = site.statement!.getParent() as Node & { getStatements?(): Node[] };
+  const statements = block.getStatements?.() ?? [];
+  for (const statement of statements.slice(statements.indexOf(site.statement!) + 1)) {
+    if (isReleaseOf(statement, [site])) return statement;
+    if (Node.isTryStatement(statement) && statement.getFinallyBlock()?.getStatements().some((s) => isReleaseOf(s, [site]))) return statement;
+  }
+  return undefined;
+}
+
+/** The text range in which the inner site's lock is held, to tell code that ran under both from code that ran under one. */
+function heldRange(site: Site): [number, number] | undefined {
+  if (site.kind === 'callback') return [site.callback!.getStart(), site.callback!.getEnd()];
+  if (site.kind === 'using') return [site.statement!.getEnd(), site.statement!.getParentOrThrow().getEnd()];
+  const release = releaseStatementOf(site);
+  if (!release) return undefined;
+  const end = Node.isTryStatement(release) ? release.getFinallyBlock()!.getStart() : release.getStart();
+  return [site.statement!.getEnd(), end];
+}
+
+/**
+ * Rewrites the acquisitions at `outerCall` and `innerCall` (the inner taken while the outer is held, in one function)
+ * into one `lockAll([first, second], …)`, `first` and `second` being the lock expressions in the order to list them.
+ */
+export function lockAllRewrite(outerCall: Node, innerCall: Node, listFirstOuter: boolean): LockAllRewrite | undefined {
+  const outer = siteOf(outerCall);
+  const inner = siteOf(innerCall);
+  if (!outer || !inner) return undefined;
+  // The inner acquisition runs in the outer's function, or directly in the outer `withLock`'s callback.
+  const innerOwner = functionOf(innerCall);
+  if (innerOwner !== functionOf(outerCall) && !(outer.kind === 'callback' && innerOwner === outer.callback)) return undefined;
+  const sites = [outer, inner];
+  const file = outerCall.getSourceFile();
+  const text = file.getFullText();
+  const path = file.getFilePath();
+  const lockList = (listFirstOuter ? [outer, inner] : [inner, outer]).map((s) => s.receiver.getText()).join(', ');
+  const options = inner.options ?? outer.options;
+  const emitter = new Emitter(sites, text);
+  const range = heldRange(inner);
+  if (!range) return undefined;
+
+  let regionStart: number;
+  let regionEnd: number;
+  let replacement: (name: string, async: boolean) => string;
+  let root: Node;
+  if (outer.kind === 'callback') {
+    const callback = outer.callback!;
+    const body = (callback as never as { getBody(): Node }).getBody();
+    root = body;
+    const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', outer.call.getStart() - 1) + 1))![0];
+    let bodyText: string;
+    if (Node.isBlock(body)) {
+      const lines = emitter.statements(body.getStatements(), indent + '  ', true);
+      bodyText = lines.length > 0 ? `{\n${lines.join('\n')}\n${indent}}` : '{}';
+    } else {
+      // `a.withLock(() => b.withLock(() => x))`: the inner callback is the whole body.
+      const call = Node.isAwaitExpression(body) ? body.getExpression() : body;
+      if (call !== inner.call) return undefined;
+      const innerBody = (inner.callback as never as { getBody(): Node }).getBody();
+      emitter.consumed.add(inner.call);
+      bodyText = innerBody.getText();
+      if (Node.isBlock(innerBody)) emitter.kept.push(...innerBody.getStatements());
+      else emitter.kept.push(innerBody);
+    }
+    const head = text.slice(callback.getStart(), body.getStart());
+    regionStart = outer.call.getStart();
+    regionEnd = outer.call.getEnd();
+    replacement = (name) => `${name}([${lockList}], ${head}${bodyText}${options ? `, ${options}` : ''})`;
+  } else {
+    const first = outer.statement!;
+    const last = outer.kind === 'using' ? (first.getParentOrThrow() as never as { getStatements(): Node[] }).getStatements().at(-1)! : releaseStatementOf(outer);
+    if (!last) return undefined;
+    const region = between(first, last);
+    root = first;
+    const indent = /^[ \t]*/.exec(text.slice(first.getStartLinePos()))![0];
+    const block = first.getParentOrThrow() as never as { getStatements(): Node[] };
+    const owner = functionOf(first) as (Node & { getBody?(): Node | undefined }) | undefined;
+    const tail = block.getStatements().at(-1) === last && owner?.getBody?.() === first.getParent();
+    const body = emitter.statements(region, indent + '  ', tail);
+    if (returnsIn(emitter.kept, first) && !tail) return undefined;
+    const returning = returnsIn(emitter.kept, first);
+    regionStart = first.getStart();
+    const lineEnd = text.indexOf('\n', last.getEnd());
+    const rest = text.slice(last.getEnd(), lineEnd < 0 ? text.length : lineEnd);
+    regionEnd = /^\s*(\/\/.*)?$/.test(rest) ? last.getEnd() + rest.length : last.getEnd();
+    replacement = (name, async) =>
+      `${returning ? 'return ' : async ? 'await ' : ''}${name}([${lockList}], ${async ? 'async ' : ''}() => ${body.length > 0 ? `{\n${body.join('\n')}\n${indent}}` : '{}'}${options ? `, ${options}` : ''});`;
+  }
+  if (!emitter.ok) return undefined;
+  // Every acquisition and release of the two locks in the region must have been understood, or the rewrite would
+  // leave a stray unlock (or a lock taken twice) behind.
+  const expected = [outer.statement, inner.statement, inner.kind === 'callback' ? inner.call : undefined].filter((n): n is Node => n !== undefined);
+  if (!expected.every((n) => emitter.consumed.has(n))) return undefined;
+  const leftover = releaseCallsUnder(outer.kind === 'callback' ? outer.callback! : file, sites).filter(
+    (call) => call.getStart() >= regionStart && call.getEnd() <= regionEnd && !emitter.consumed.has(statementOf(call)!),
+  );
+  if (leftover.length > 0) return undefined;
+  if (escapes(emitter.kept, root)) return undefined;
+  if (usedAfter(emitter.kept, regionEnd, functionOf(outerCall) ?? file)) return undefined;
+  const guards = sites.map((s) => s.guard).filter((g): g is string => g !== undefined);
+  if (emitter.kept.some((k) => guards.some((g) => new RegExp(`\\b${g}\\b`).test(k.getText())))) return undefined;
+  const async = outer.async || inner.async || (outer.kind !== 'callback' && hasAwait(emitter.kept, root));
+  if (async && outer.kind === 'callback' && !outer.async) return undefined;
+  const name = async ? 'lockAllAsync' : 'lockAll';
+  const widens = emitter.kept.some((k) => k.getStart() < range[0] || k.getEnd() > range[1]);
+  const edits: TextEdit[] = [{ file: path, start: regionStart, end: regionEnd, newText: replacement(name, async) }];
+  const importEdit = importOf(file, name);
+  if (importEdit === undefined) return undefined;
+  if (importEdit) edits.push(importEdit);
+  return { edits, widens, async };
+}
+
+/** The edit that imports `name` from the runtime, null when it is imported already, undefined when it cannot be added. */
+export function importOf(file: SourceFile, name: string): TextEdit | null | undefined {
+  const path = file.getFilePath();
+  const declarations = file.getImportDeclarations().filter((d) => d.getModuleSpecifierValue() === '@deadbolt/runtime');
+  if (declarations.some((d) => d.getNamedImports().some((n) => n.getName() === name && !n.getAliasNode()))) return null;
+  const named = declarations.find((d) => !d.isTypeOnly() && d.getNamedImports().length > 0);
+  if (named) {
+    const last = named.getNamedImports().at(-1)!;
+    return { file: path, start: last.getEnd(), end: last.getEnd(), newText: `, ${name}` };
+  }
+  const imports = file.getImportDeclarations();
+  const at = imports.length > 0 ? imports.at(-1)!.getEnd() : 0;
+  return { file: path, start: at, end: at, newText: `${at > 0 ? '\n' : ''}import { ${name} } from '@deadbolt/runtime';${at > 0 ? '' : '\n'}` };
+}
