@@ -1,6 +1,7 @@
 /**
  * Code actions from engine fixes: each fix of a finding under the cursor as a `quickfix`, a suppression comment
- * with a reason placeholder, and `source.fixAll.deadbolt` applying every preferred fix of the document at once.
+ * with a reason placeholder, "Show in Lock Graph" for a lock-order cycle, and `source.fixAll.deadbolt` applying
+ * every preferred fix of the document at once.
  */
 import {
   CodeActionKind,
@@ -55,6 +56,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
       }
       const suppression = suppress(finding, input);
       if (suppression !== undefined) actions.push({ ...suppression, diagnostics });
+      if (finding.rule === 'lock-order') actions.push({ ...showInLockGraph(finding, input), diagnostics });
     }
   }
 
@@ -64,6 +66,23 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     if (edit !== undefined) actions.push({ title: 'Fix all auto-fixable Deadbolt problems', kind: FIX_ALL_KIND, edit });
   }
   return actions;
+}
+
+/** The command that opens the extension's lock-graph panel on a cycle; its argument is the diagnostic's place. */
+export const SHOW_LOCK_GRAPH_COMMAND = 'deadbolt.showLockGraph';
+
+/**
+ * "Show in Lock Graph": the panel finds the cycle whose acquisition chains pass through the diagnostic's place, so
+ * the action carries only that place (a `SourceLocation`) and needs nothing from the engine's graph.
+ */
+function showInLockGraph(finding: Finding, input: CodeActionInput): CodeAction {
+  const place = { uri: input.uris.uriOf(finding.span.file), range: spanToRange(finding.span) };
+  return {
+    title: 'Show in Lock Graph',
+    kind: CodeActionKind.QuickFix,
+    isPreferred: false,
+    command: { title: 'Show in Lock Graph', command: SHOW_LOCK_GRAPH_COMMAND, arguments: [place] },
+  };
 }
 
 function suppress(finding: Finding, input: CodeActionInput): CodeAction | undefined {

@@ -3,7 +3,7 @@
  * nodes, "held by" edges from a lock to each holder, "waits for" edges from each waiter to the lock, and the
  * deadlock cycle marked so the panel can highlight it.
  */
-import type { LiveLockGraph } from '@deadbolt/server/protocol';
+import type { LiveLockGraph } from '../protocol/index.js';
 import { type GraphElement, type GraphModel } from './elements.js';
 
 /** Node ids of threads and locks live in one cytoscape graph, so they get prefixes that cannot collide. */
@@ -90,6 +90,8 @@ export function liveModel(graph: LiveLockGraph): GraphModel {
     elements,
     cycles: graph.cycles.length,
     cycleNodes: [...cycleNodes],
+    // A wait-for cycle alternates threads and the locks they wait for: t1 waits for l1, held by t2, ...
+    cycleList: graph.cycles.map((c) => c.threads.flatMap((t, i) => [threadNodeId(t), ...(c.locks[i] === undefined ? [] : [lockNodeId(c.locks[i]!)])])),
     headline: graph.deadlock ? `Deadlock: ${description || 'threads wait for each other'}` : description,
   };
 }

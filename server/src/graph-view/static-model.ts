@@ -2,7 +2,7 @@
  * Turns the static lock-order graph the language server computes into drawable elements: one node per lock,
  * one edge per "taken while holding" pair labelled with where the inner lock was taken, cycles marked.
  */
-import type { LockEdge, SourceLocation, StaticLockGraph } from '@deadbolt/server/protocol';
+import type { LockEdge, SourceLocation, StaticLockGraph } from '../protocol/index.js';
 import { cyclePairs, pairKey, shortSite, type GraphElement, type GraphModel } from './elements.js';
 
 /** The site an edge stands for: where its inner lock was taken on the first chain (the last step of that chain). */
@@ -30,6 +30,8 @@ export function staticModel(graph: StaticLockGraph): GraphModel {
         kind: node.kind,
         ...(node.declaration ? { location: node.declaration } : {}),
         tooltip: `${node.kind} ${node.name}${rank}${node.declaration ? ` declared at ${shortSite(node.declaration)}` : ''}`,
+        ...(node.declaration ? { files: [node.declaration.uri] } : {}),
+        ...ownerOf(node.name),
       },
       classes: ['lock', inCycle.has(node.id) ? 'cycle' : ''].filter(Boolean),
     });
@@ -49,6 +51,7 @@ export function staticModel(graph: StaticLockGraph): GraphModel {
         target: edge.to,
         label: site ? `${shortSite(site)}${more}` : '',
         ...(site ? { location: site } : {}),
+        files: [...new Set(edge.chains.flatMap((c) => c.steps.map((s) => s.location.uri)))],
         tooltip:
           `${edge.to} taken while holding ${edge.from}` +
           (threads.length > 0 ? ` on ${threads.join(', ')}` : '') +
@@ -65,9 +68,21 @@ export function staticModel(graph: StaticLockGraph): GraphModel {
     elements,
     cycles: graph.cycles.length,
     cycleNodes: [...inCycle],
+    cycleList: graph.cycles.map((cycle) => [...cycle]),
     headline:
       graph.cycles.length === 0
         ? ''
         : `Potential deadlock${graph.cycles.length > 1 ? 's' : ''}: ${cycleNames.map((c) => `${c} -> ${c.split(' -> ')[0]}`).join('; ')}`,
   };
+}
+
+/**
+ * The class a lock belongs to, read from its name: the engine names a field lock of a class `Class.field`, and
+ * a capitalised first segment is how a reader tells a class from an object (`checking.mutex`).
+ */
+function ownerOf(name: string): { owner?: string } {
+  const dot = name.indexOf('.');
+  if (dot <= 0) return {};
+  const first = name.slice(0, dot);
+  return /^[A-Z]/.test(first) ? { owner: first } : {};
 }

@@ -1,9 +1,9 @@
 // Unit tests of the static graph -> cytoscape elements conversion: nodes, labelled order edges, cycle marking.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SourceLocation, StaticLockGraph } from '@deadbolt/server/protocol';
-import type { GraphEdge, GraphNode } from '../webview/model/elements.js';
-import { acquisitionSite, staticModel } from '../webview/model/staticModel.js';
+import type { SourceLocation, StaticLockGraph } from '../../src/protocol/index.js';
+import type { GraphEdge, GraphNode } from '../../src/graph-view/elements.js';
+import { acquisitionSite, staticModel } from '../../src/graph-view/static-model.js';
 
 const at = (file: string, line: number): SourceLocation => ({
   uri: `file:///work/app/src/${file}`,

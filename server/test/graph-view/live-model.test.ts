@@ -1,9 +1,9 @@
 // Unit tests of the live wait-for graph model: threads and locks as nodes, hold and wait edges, the deadlock marked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LiveLockGraph } from '@deadbolt/server/protocol';
-import type { GraphEdge, GraphNode } from '../webview/model/elements.js';
-import { liveModel, lockNodeId, threadNodeId } from '../webview/model/liveModel.js';
+import type { LiveLockGraph } from '../../src/protocol/index.js';
+import type { GraphEdge, GraphNode } from '../../src/graph-view/elements.js';
+import { liveModel, lockNodeId, threadNodeId } from '../../src/graph-view/live-model.js';
 
 const site = { uri: 'file:///app/worker.ts', range: { start: { line: 4, character: 0 }, end: { line: 4, character: 9 } } };
 

@@ -1,0 +1,262 @@
+/**
+ * Places a view's sections on one page in CSS pixels at zoom 1: each cycle on its own row, laid out by dagre in
+ * ranks and drawn larger; the other connected groups of locks laid out the same way and packed into rows; the
+ * isolated locks in a grid. Sizes are fixed in pixels and never scaled to fit: a big graph makes a big page that
+ * the panel scrolls, so a label is always as readable as the font sizes below.
+ */
+import dagre from '@dagrejs/dagre';
+import type { SourceLocation } from '../protocol/index.js';
+import type { GraphNode } from './elements.js';
+import type { GroupBy, Section, View } from './view.js';
+import { baseName } from './elements.js';
+
+/** Font sizes in CSS pixels at zoom 1. The panel never zooms below MIN_ZOOM, so no text renders under 11 px (the edge labels, the smallest, are 11 px at zoom 1). */
+export const FONT = { cycleNode: 15, node: 13, edge: 11, title: 13, group: 11 } as const;
+export const MIN_ZOOM = 1;
+
+/** Measures a label's width in pixels at a font size; the browser passes a canvas measurement, tests an estimate. */
+export type Measure = (text: string, fontPx: number) => number;
+export const estimateWidth: Measure = (text, fontPx) => Math.ceil(text.length * fontPx * 0.6);
+
+export interface LaidNode {
+  /** Unique in the layout: `${section}/${id}`. */
+  key: string;
+  id: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  fontPx: number;
+  label: string;
+  classes: string[];
+  tooltip: string;
+  location?: SourceLocation;
+}
+
+export interface LaidEdge {
+  key: string;
+  id: string;
+  source: string;
+  target: string;
+  points: { x: number; y: number }[];
+  label: string;
+  labelX: number;
+  labelY: number;
+  classes: string[];
+  tooltip: string;
+  location?: SourceLocation;
+}
+
+export interface LaidBox {
+  label: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface LaidTitle {
+  text: string;
+  x: number;
+  y: number;
+  kind: Section['kind'];
+}
+
+export interface Layout {
+  width: number;
+  height: number;
+  nodes: LaidNode[];
+  edges: LaidEdge[];
+  groups: LaidBox[];
+  titles: LaidTitle[];
+}
+
+export interface LayoutOptions {
+  groupBy: GroupBy;
+  /** The width to pack rows into, normally the panel's; a single block wider than this makes the page wider. */
+  maxWidth: number;
+  measure?: Measure;
+}
+
+const MARGIN = 16;
+const GAP = 28;
+const TITLE_HEIGHT = 26;
+const NODE_PADDING_X = 14;
+
+/** One laid-out block before it is placed on the page: coordinates relative to its own top-left. */
+interface Block {
+  width: number;
+  height: number;
+  nodes: LaidNode[];
+  edges: LaidEdge[];
+  groups: LaidBox[];
+}
+
+export function layoutView(view: View, options: LayoutOptions): Layout {
+  const measure = options.measure ?? estimateWidth;
+  const page: Layout = { width: 0, height: 0, nodes: [], edges: [], groups: [], titles: [] };
+  let y = MARGIN;
+  let rowX = MARGIN;
+  let rowHeight = 0;
+
+  const place = (block: Block, x: number, top: number): void => {
+    page.nodes.push(...block.nodes.map((n) => ({ ...n, x: n.x + x, y: n.y + top })));
+    page.edges.push(...block.edges.map((e) => ({
+      ...e,
+      points: e.points.map((p) => ({ x: p.x + x, y: p.y + top })),
+      labelX: e.labelX + x,
+      labelY: e.labelY + top,
+    })));
+    page.groups.push(...block.groups.map((g) => ({ ...g, x: g.x + x, y: g.y + top })));
+    page.width = Math.max(page.width, x + block.width + MARGIN);
+  };
+  const endRow = (): void => {
+    if (rowHeight > 0) y += rowHeight + GAP;
+    rowX = MARGIN;
+    rowHeight = 0;
+  };
+  const title = (section: Section): void => {
+    if (section.title === '') return;
+    endRow();
+    page.titles.push({ text: section.title, x: MARGIN, y: y + FONT.title, kind: section.kind });
+    y += TITLE_HEIGHT;
+  };
+
+  for (const section of view.sections) {
+    title(section);
+    const blocks = section.kind === 'isolated'
+      ? gridBlocks(section, options.groupBy, options.maxWidth - 2 * MARGIN, measure)
+      : [rankedBlock(section, options.groupBy, measure)];
+    for (const block of blocks) {
+      // A cycle gets a row of its own; other blocks share a row while they fit in the panel's width.
+      if (section.kind === 'cycle' || (rowX > MARGIN && rowX + block.width > options.maxWidth - MARGIN)) endRow();
+      place(block, rowX, y);
+      rowX += block.width + GAP;
+      rowHeight = Math.max(rowHeight, block.height);
+      if (section.kind === 'cycle') endRow();
+    }
+  }
+  endRow();
+  page.height = Math.max(y - GAP + MARGIN, 0);
+  page.width = Math.max(page.width, 0);
+  return page;
+}
+
+function nodeBox(section: Section, node: GraphNode, measure: Measure): { fontPx: number; width: number; height: number } {
+  const fontPx = section.kind === 'cycle' ? FONT.cycleNode : FONT.node;
+  return { fontPx, width: Math.max(measure(node.data.label, fontPx) + 2 * NODE_PADDING_X, 48), height: Math.round(fontPx * 2.3) };
+}
+
+function groupOf(node: GraphNode, groupBy: GroupBy): string | undefined {
+  if (groupBy === 'file') return node.data.files?.[0] ?? '(no file)';
+  if (groupBy === 'class') return node.data.owner ?? '(module level)';
+  return undefined;
+}
+
+function groupLabel(key: string, groupBy: GroupBy): string {
+  return groupBy === 'file' && key.includes('/') ? baseName(key) : key;
+}
+
+/** A section with edges, laid out by dagre in ranks from left to right (the order locks are taken in). */
+function rankedBlock(section: Section, groupBy: GroupBy, measure: Measure): Block {
+  const cycle = section.kind === 'cycle';
+  const g = new dagre.graphlib.Graph({ compound: groupBy !== 'none', multigraph: true });
+  g.setGraph({ rankdir: 'LR', nodesep: cycle ? 40 : 22, ranksep: cycle ? 110 : 70, edgesep: 14, marginx: 8, marginy: 8 });
+  g.setDefaultEdgeLabel(() => ({}));
+  const boxes = new Map<string, ReturnType<typeof nodeBox>>();
+  const groups = new Map<string, string>();
+  for (const node of section.nodes) {
+    const box = nodeBox(section, node, measure);
+    boxes.set(node.data.id, box);
+    g.setNode(node.data.id, { width: box.width, height: box.height });
+    const group = groupOf(node, groupBy);
+    if (group !== undefined) {
+      const key = `group:${group}`;
+      if (!groups.has(key)) {
+        groups.set(key, groupLabel(group, groupBy));
+        g.setNode(key, {});
+      }
+      g.setParent(node.data.id, key);
+    }
+  }
+  for (const edge of section.edges) {
+    const width = edge.data.label ? measure(edge.data.label, FONT.edge) + 6 : 0;
+    g.setEdge(edge.data.source, edge.data.target, { width, height: edge.data.label ? FONT.edge + 6 : 0, labelpos: 'c' }, edge.data.id);
+  }
+  dagre.layout(g);
+
+  const nodes: LaidNode[] = section.nodes.map((node) => {
+    const laid = g.node(node.data.id) as { x: number; y: number; width: number; height: number };
+    const box = boxes.get(node.data.id)!;
+    return laidNode(section, node, laid.x - box.width / 2, laid.y - box.height / 2, box);
+  });
+  const edges: LaidEdge[] = section.edges.map((edge) => {
+    const laid = g.edge({ v: edge.data.source, w: edge.data.target, name: edge.data.id }) as { points?: { x: number; y: number }[]; x?: number; y?: number };
+    const points = laid.points ?? [];
+    const mid = points[Math.floor(points.length / 2)] ?? { x: 0, y: 0 };
+    return {
+      key: `${section.key}/${edge.data.id}`,
+      id: edge.data.id,
+      source: `${section.key}/${edge.data.source}`,
+      target: `${section.key}/${edge.data.target}`,
+      points: points.map((p) => ({ x: p.x, y: p.y })),
+      label: edge.data.label,
+      labelX: laid.x ?? mid.x,
+      labelY: laid.y ?? mid.y,
+      classes: edge.classes,
+      tooltip: edge.data.tooltip,
+      ...(edge.data.location ? { location: edge.data.location } : {}),
+    };
+  });
+  const boxesOut: LaidBox[] = [...groups].map(([key, label]) => {
+    const laid = g.node(key) as { x: number; y: number; width: number; height: number };
+    return { label, x: laid.x - laid.width / 2, y: laid.y - laid.height / 2, width: laid.width, height: laid.height };
+  });
+  const graph = g.graph() as { width?: number; height?: number };
+  return { width: Math.ceil(graph.width ?? 0), height: Math.ceil(graph.height ?? 0), nodes, edges, groups: boxesOut };
+}
+
+/** Locks with no edges: rows of boxes, one block per group when grouping so each group gets its frame. */
+function gridBlocks(section: Section, groupBy: GroupBy, maxWidth: number, measure: Measure): Block[] {
+  const byGroup = new Map<string, GraphNode[]>();
+  for (const node of section.nodes) {
+    const key = groupOf(node, groupBy) ?? '';
+    (byGroup.get(key) ?? byGroup.set(key, []).get(key)!).push(node);
+  }
+  return [...byGroup].map(([key, members]) => {
+    const inset = groupBy === 'none' ? 0 : 10;
+    const nodes: LaidNode[] = [];
+    let x = inset;
+    let y = inset;
+    let width = 0;
+    for (const node of members) {
+      const box = nodeBox(section, node, measure);
+      if (x > inset && x + box.width > maxWidth - inset) {
+        x = inset;
+        y += box.height + 12;
+      }
+      nodes.push(laidNode(section, node, x, y, box));
+      x += box.width + 12;
+      width = Math.max(width, x - 12 + inset);
+    }
+    const height = y + (nodes[0]?.height ?? 0) + inset;
+    const groups = groupBy === 'none' ? [] : [{ label: groupLabel(key, groupBy), x: 0, y: 0, width, height }];
+    return { width, height, nodes, edges: [], groups };
+  });
+}
+
+function laidNode(section: Section, node: GraphNode, x: number, y: number, box: ReturnType<typeof nodeBox>): LaidNode {
+  return {
+    key: `${section.key}/${node.data.id}`,
+    id: node.data.id,
+    x,
+    y,
+    width: box.width,
+    height: box.height,
+    fontPx: box.fontPx,
+    label: node.data.label,
+    classes: node.classes,
+    tooltip: node.data.tooltip,
+    ...(node.data.location ? { location: node.data.location } : {}),
+  };
+}
