@@ -185,7 +185,8 @@ export class GraphApp {
     const scopeText = kind === 'cycle' ? 'one cycle and its neighbours' : kind === 'file' ? baseName(file.value) : kind === 'lock' ? `around ${lock.selectedOptions[0]?.text ?? ''}` : '';
     const searchText = view.matches.length > 0 || this.options.search ? `, ${view.matches.length} match${view.matches.length === 1 ? '' : 'es'}` : '';
     summary.textContent = `${scopeText ? `${scopeText}: ` : ''}${view.cycles} cycle${view.cycles === 1 ? '' : 's'} first, ` +
-      `${view.nodes - view.isolated} connected lock${view.nodes - view.isolated === 1 ? '' : 's'}${searchText}`;
+      `${view.nodes - view.isolated} connected lock${view.nodes - view.isolated === 1 ? '' : 's'}${searchText}` +
+      (layout.notices.length > 0 ? `. ${layout.notices.join('. ')}` : '');
     this.appHost.rendered?.(view);
   }
 }

@@ -69,6 +69,8 @@ export interface Layout {
   edges: LaidEdge[];
   groups: LaidBox[];
   titles: LaidTitle[];
+  /** Things the reader should know about this drawing, e.g. that grouping was not possible for a part of it. */
+  notices: string[];
 }
 
 export interface LayoutOptions {
@@ -82,6 +84,8 @@ const MARGIN = 16;
 const GAP = 28;
 const TITLE_HEIGHT = 26;
 const NODE_PADDING_X = 14;
+/** A connected group with more edges than this is drawn without edge labels. */
+const MAX_LABELLED_EDGES = 40;
 
 /** One laid-out block before it is placed on the page: coordinates relative to its own top-left. */
 interface Block {
@@ -94,7 +98,7 @@ interface Block {
 
 export function layoutView(view: View, options: LayoutOptions): Layout {
   const measure = options.measure ?? estimateWidth;
-  const page: Layout = { width: 0, height: 0, nodes: [], edges: [], groups: [], titles: [] };
+  const page: Layout = { width: 0, height: 0, nodes: [], edges: [], groups: [], titles: [], notices: [] };
   let y = MARGIN;
   let rowX = MARGIN;
   let rowHeight = 0;
@@ -126,7 +130,7 @@ export function layoutView(view: View, options: LayoutOptions): Layout {
     title(section);
     const blocks = section.kind === 'isolated'
       ? gridBlocks(section, options.groupBy, options.maxWidth - 2 * MARGIN, measure)
-      : [rankedBlock(section, options.groupBy, measure)];
+      : [rankedOrFlat(section, options.groupBy, measure, page)];
     for (const block of blocks) {
       // A cycle gets a row of its own; other blocks share a row while they fit in the panel's width.
       if (section.kind === 'cycle' || (rowX > MARGIN && rowX + block.width > options.maxWidth - MARGIN)) endRow();
@@ -140,6 +144,20 @@ export function layoutView(view: View, options: LayoutOptions): Layout {
   page.height = Math.max(y - GAP + MARGIN, 0);
   page.width = Math.max(page.width, 0);
   return page;
+}
+
+/**
+ * dagre's compound layout fails on some large graphs (an edge end inside its own node); the block is then laid out
+ * without frames and the page says so, rather than showing nothing.
+ */
+function rankedOrFlat(section: Section, groupBy: GroupBy, measure: Measure, page: Layout): Block {
+  if (groupBy === 'none') return rankedBlock(section, groupBy, measure);
+  try {
+    return rankedBlock(section, groupBy, measure);
+  } catch {
+    page.notices.push(`${section.title || 'A group of locks'}: shown without ${groupBy} frames (the layout could not place them)`);
+    return rankedBlock(section, 'none', measure);
+  }
 }
 
 function nodeBox(section: Section, node: GraphNode, measure: Measure): { fontPx: number; width: number; height: number } {
@@ -179,9 +197,13 @@ function rankedBlock(section: Section, groupBy: GroupBy, measure: Measure): Bloc
       g.setParent(node.data.id, key);
     }
   }
+  // In a big tangle, a site label on every edge is more clutter than help and each one widens the ranks; the
+  // labels stay on cycles and small groups, and every edge keeps its site in its tooltip and on click.
+  const labelled = cycle || section.edges.length <= MAX_LABELLED_EDGES;
   for (const edge of section.edges) {
-    const width = edge.data.label ? measure(edge.data.label, FONT.edge) + 6 : 0;
-    g.setEdge(edge.data.source, edge.data.target, { width, height: edge.data.label ? FONT.edge + 6 : 0, labelpos: 'c' }, edge.data.id);
+    const label = labelled ? edge.data.label : '';
+    const width = label ? measure(label, FONT.edge) + 6 : 0;
+    g.setEdge(edge.data.source, edge.data.target, { width, height: label ? FONT.edge + 6 : 0, labelpos: 'c' }, edge.data.id);
   }
   dagre.layout(g);
 
@@ -200,7 +222,7 @@ function rankedBlock(section: Section, groupBy: GroupBy, measure: Measure): Bloc
       source: `${section.key}/${edge.data.source}`,
       target: `${section.key}/${edge.data.target}`,
       points: points.map((p) => ({ x: p.x, y: p.y })),
-      label: edge.data.label,
+      label: labelled ? edge.data.label : '',
       labelX: laid.x ?? mid.x,
       labelY: laid.y ?? mid.y,
       classes: edge.classes,
