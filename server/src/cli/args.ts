@@ -20,7 +20,9 @@ export type Command =
   | { name: 'help' }
   | { name: 'version' }
   | (Common & { name: 'check'; format: CheckFormat; fix: boolean; quiet: boolean })
-  | (Common & { name: 'graph'; format: GraphFormat });
+  | (Common & { name: 'graph'; format: GraphFormat })
+  /** `report --html <file>`: one self-contained page with the findings and the lock graph; `-` writes to stdout. */
+  | (Common & { name: 'report'; html: string; quiet: boolean });
 
 /** A command line the CLI cannot run; printed with the usage text, exit code 2. */
 export class UsageError extends Error {
@@ -31,7 +33,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const [subcommand, ...rest] = argv;
   if (subcommand === undefined || subcommand === '--help' || subcommand === '-h' || subcommand === 'help') return { name: 'help' };
   if (subcommand === '--version' || subcommand === '-v') return { name: 'version' };
-  if (subcommand !== 'check' && subcommand !== 'graph') {
+  if (subcommand !== 'check' && subcommand !== 'graph' && subcommand !== 'report') {
     throw new UsageError(subcommand.startsWith('-') ? `unknown option '${subcommand}' before a command` : `unknown command '${subcommand}'`);
   }
 
@@ -47,6 +49,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         config: { type: 'string', short: 'c' },
         fix: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
+        html: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -68,7 +71,13 @@ export function parseCommandLine(argv: readonly string[]): Command {
     return { ...common, name: 'check', format: format as CheckFormat, fix: values.fix ?? false, quiet: values.quiet ?? false };
   }
   if (values.fix) throw new UsageError("'--fix' only applies to check");
-  if (values.quiet) throw new UsageError("'--quiet' only applies to check");
+  if (subcommand === 'report') {
+    if (values.format !== undefined) throw new UsageError("report takes '--html <file>', not '--format'");
+    if (values.html === undefined || values.html === '') throw new UsageError("report needs '--html <file>' (or '--html -' for stdout)");
+    return { ...common, name: 'report', html: values.html, quiet: values.quiet ?? false };
+  }
+  if (values.html !== undefined) throw new UsageError("'--html' only applies to report");
+  if (values.quiet) throw new UsageError("'--quiet' only applies to check and report");
   const format = values.format ?? 'dot';
   if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`unknown format '${format}' for graph (expected ${GRAPH_FORMATS.join(', ')})`);
@@ -79,6 +88,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
 export const USAGE = `Usage:
   deadbolt check [paths...] [--project tsconfig.json] [--format text|json|sarif] [--fix] [--quiet] [--config file]
   deadbolt graph [paths...] [--project tsconfig.json] [--format dot|json|mermaid] [--config file]
+  deadbolt report [paths...] --html out.html [--project tsconfig.json] [--quiet] [--config file]
   deadbolt --help | --version
 
 Checks TypeScript and JavaScript that shares memory between threads for deadlocks, races and blocking.
@@ -88,6 +98,7 @@ Options:
   -p, --project <file>  analyse the program of this tsconfig.json (paths then narrow what is reported)
   -f, --format <name>   check: text (default), json or sarif; graph: dot (default), json or mermaid
       --fix             apply the safe fixes, then report what remains
+      --html <file>     report: write one self-contained HTML page (findings and lock graph); '-' for stdout
   -q, --quiet           report errors only
   -c, --config <file>   use this deadbolt.config.json instead of the nearest one above the working directory
   -h, --help            show this help

@@ -5,8 +5,9 @@
  * report opened from a CI artifact has no editor to jump into.
  */
 import type { LiveLockGraph, StaticLockGraph } from '../protocol/index.js';
-import { GraphApp } from './app.js';
+import { GraphApp, graphAppMarkup } from './app.js';
 import { shortSite } from './elements.js';
+import { cycleAt } from './focus.js';
 import { liveModel } from './live-model.js';
 import { staticModel } from './static-model.js';
 
@@ -16,6 +17,7 @@ export interface ReportData {
   live?: LiveLockGraph;
 }
 
+document.getElementById('graph-app')!.innerHTML = graphAppMarkup;
 const data = JSON.parse(document.getElementById('deadbolt-graph')?.textContent ?? '{}') as ReportData;
 const details = document.getElementById('graph-details');
 const app = new GraphApp({
@@ -28,3 +30,16 @@ const app = new GraphApp({
   },
 });
 app.setModel(data.live ? liveModel(data.live) : staticModel(data.graph ?? { nodes: [], edges: [], cycles: [] }));
+
+// "Show in graph" beside a lock-order finding focuses its cycle, as the editor's code action does.
+for (const button of document.querySelectorAll<HTMLButtonElement>('button.show-cycle')) {
+  button.addEventListener('click', () => {
+    const line = Number(button.dataset.line);
+    const place = { uri: button.dataset.uri ?? '', range: { start: { line, character: 0 }, end: { line, character: 0 } } };
+    const cycle = data.graph ? cycleAt(data.graph, place) : undefined;
+    if (cycle) {
+      app.focusCycle(cycle);
+      document.getElementById('graph-app')?.scrollIntoView({ block: 'start' });
+    }
+  });
+}
