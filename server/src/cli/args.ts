@@ -62,6 +62,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (values.help) return { name: 'help' };
   if (values.version) return { name: 'version' };
   const common: Common = { paths: positionals, project: values.project, config: values.config };
+  if (values.html !== undefined && subcommand !== 'report') throw new UsageError("'--html' only applies to report");
 
   if (subcommand === 'check') {
     const format = values.format ?? 'text';
@@ -76,7 +77,6 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (values.html === undefined || values.html === '') throw new UsageError("report needs '--html <file>' (or '--html -' for stdout)");
     return { ...common, name: 'report', html: values.html, quiet: values.quiet ?? false };
   }
-  if (values.html !== undefined) throw new UsageError("'--html' only applies to report");
   if (values.quiet) throw new UsageError("'--quiet' only applies to check and report");
   const format = values.format ?? 'dot';
   if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {
