@@ -1,12 +1,12 @@
 /**
- * Places a view's sections on one page in CSS pixels at zoom 1: each cycle on its own row, laid out by dagre in
- * ranks and drawn larger; the other connected groups of locks laid out the same way and packed into rows; the
+ * Places a view's sections on one page in CSS pixels at zoom 1: each cycle on its own row, drawn larger as a ring;
+ * the other connected groups of locks laid out by dagre in ranks and packed into rows; the
  * isolated locks in a grid. Sizes are fixed in pixels and never scaled to fit: a big graph makes a big page that
  * the panel scrolls, so a label is always as readable as the font sizes below.
  */
 import dagre from '@dagrejs/dagre';
 import type { SourceLocation } from '../protocol/index.js';
-import type { GraphNode } from './elements.js';
+import type { GraphEdge, GraphNode } from './elements.js';
 import type { GroupBy, Section, View } from './view.js';
 import { baseName } from './elements.js';
 
@@ -129,8 +129,8 @@ export function layoutView(view: View, options: LayoutOptions): Layout {
   for (const section of view.sections) {
     title(section);
     const blocks = section.kind === 'isolated'
-      ? gridBlocks(section, options.groupBy, options.maxWidth - 2 * MARGIN, measure)
-      : [rankedOrFlat(section, options.groupBy, measure, page)];
+      ? [...gridBlocks(section, options.groupBy, options.maxWidth - 2 * MARGIN, measure)]
+      : section.kind === 'cycle' ? [ringBlock(section, measure)] : [rankedOrFlat(section, options.groupBy, measure, page)];
     for (const block of blocks) {
       // A cycle gets a row of its own; other blocks share a row while they fit in the panel's width.
       if (section.kind === 'cycle' || (rowX > MARGIN && rowX + block.width > options.maxWidth - MARGIN)) endRow();
@@ -236,6 +236,117 @@ function rankedBlock(section: Section, groupBy: GroupBy, measure: Measure): Bloc
   });
   const graph = g.graph() as { width?: number; height?: number };
   return { width: Math.ceil(graph.width ?? 0), height: Math.ceil(graph.height ?? 0), nodes, edges, groups: boxesOut };
+}
+
+/**
+ * A cycle drawn as a ring: its locks around an ellipse in cycle order, each edge from one lock to the next. A ring
+ * reads as "round and round" at a glance, and stays about as wide as it is high, where ranks would stretch a
+ * cycle into a row with one edge running all the way back.
+ */
+function ringBlock(section: Section, measure: Measure): Block {
+  const count = section.nodes.length;
+  const boxes = section.nodes.map((node) => nodeBox(section, node, measure));
+  const widest = Math.max(...boxes.map((b) => b.width));
+  const height = boxes[0]?.height ?? 0;
+  // Two locks side by side; more around an ellipse, grown until no two boxes come closer than the gap.
+  const gap = 36;
+  let radius = count <= 2 ? (widest + 110) / 2 : (widest + gap) / (2 * Math.sin(Math.PI / count));
+  let centres: { x: number; y: number }[] = [];
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const rx = radius;
+    const ry = count <= 2 ? 0 : Math.max(radius * 0.6, height * 1.6);
+    centres = boxes.map((_, i) => {
+      const angle = count <= 2 ? Math.PI * (1 - i) : -Math.PI / 2 - Math.PI / count + (2 * Math.PI * i) / count;
+      return { x: rx * Math.cos(angle), y: ry * Math.sin(angle) };
+    });
+    const clash = centres.some((a, i) => centres.some((b, j) => j > i &&
+      Math.abs(a.x - b.x) < (boxes[i]!.width + boxes[j]!.width) / 2 + gap / 2 && Math.abs(a.y - b.y) < height + gap / 2));
+    if (!clash) break;
+    radius *= 1.12;
+  }
+  const pad = 12;
+  const labelRoom = FONT.edge + 12;
+  const minX = Math.min(...centres.map((c, i) => c.x - boxes[i]!.width / 2)) - pad;
+  const minY = Math.min(...centres.map((c) => c.y - height / 2)) - pad - labelRoom;
+  const nodes = section.nodes.map((node, i) =>
+    laidNode(section, node, centres[i]!.x - boxes[i]!.width / 2 - minX, centres[i]!.y - height / 2 - minY, boxes[i]!));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const edges: LaidEdge[] = section.edges.map((edge) => {
+    const from = byId.get(edge.data.source)!;
+    const to = byId.get(edge.data.target)!;
+    if (from === to) return selfLoop(section, edge, from);
+    const a = { x: from.x + from.width / 2, y: from.y + from.height / 2 };
+    const b = { x: to.x + to.width / 2, y: to.y + to.height / 2 };
+    // Both edges of a two-lock cycle join the same boxes: each is moved off the centre line to its own side.
+    const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    const normal = { x: (a.y - b.y) / length, y: (b.x - a.x) / length };
+    const offset = count <= 2 ? 9 : 0;
+    const start = clip(from, { x: a.x + normal.x * offset, y: a.y + normal.y * offset }, { x: b.x + normal.x * offset, y: b.y + normal.y * offset });
+    const end = clip(to, { x: b.x + normal.x * offset, y: b.y + normal.y * offset }, { x: a.x + normal.x * offset, y: a.y + normal.y * offset });
+    const side = count <= 2 ? 1 : -1;
+    return {
+      key: `${section.key}/${edge.data.id}`,
+      id: edge.data.id,
+      source: `${section.key}/${edge.data.source}`,
+      target: `${section.key}/${edge.data.target}`,
+      points: [start, end],
+      label: edge.data.label,
+      // The label sits beside its edge's middle, on the outside of the ring (or of the pair).
+      labelX: (start.x + end.x) / 2 + normal.x * (FONT.edge + 2) * side,
+      labelY: (start.y + end.y) / 2 + normal.y * (FONT.edge + 2) * side,
+      classes: edge.classes,
+      tooltip: edge.data.tooltip,
+      ...(edge.data.location ? { location: edge.data.location } : {}),
+    };
+  });
+  const labelWidths = section.edges.map((e) => measure(e.data.label, FONT.edge));
+  const right = Math.max(...nodes.map((n) => n.x + n.width), ...edges.map((e, i) => e.labelX + labelWidths[i]! / 2)) + pad;
+  const bottom = Math.max(...nodes.map((n) => n.y + n.height), ...edges.map((e) => e.labelY + FONT.edge)) + pad;
+  // Labels on the outside may reach left of or above the boxes; shift everything so nothing has a negative coordinate.
+  const shiftX = Math.max(0, ...edges.map((e, i) => labelWidths[i]! / 2 - e.labelX + 2));
+  const shiftY = Math.max(0, ...edges.map((e) => FONT.edge - e.labelY + 2));
+  for (const n of nodes) {
+    n.x += shiftX;
+    n.y += shiftY;
+  }
+  for (const e of edges) {
+    e.points = e.points.map((p) => ({ x: p.x + shiftX, y: p.y + shiftY }));
+    e.labelX += shiftX;
+    e.labelY += shiftY;
+  }
+  return { width: Math.ceil(right + shiftX), height: Math.ceil(bottom + shiftY), nodes, edges, groups: [] };
+}
+
+/** A lock taken while holding itself (two elements of one array, say): a loop over the top of its box. */
+function selfLoop(section: Section, edge: GraphEdge, box: LaidNode): LaidEdge {
+  const left = box.x + box.width * 0.3;
+  const right = box.x + box.width * 0.7;
+  const top = box.y - 14;
+  return {
+    key: `${section.key}/${edge.data.id}`,
+    id: edge.data.id,
+    source: `${section.key}/${edge.data.source}`,
+    target: `${section.key}/${edge.data.target}`,
+    points: [{ x: right, y: box.y }, { x: right, y: top }, { x: left, y: top }, { x: left, y: box.y }],
+    label: edge.data.label,
+    labelX: box.x + box.width / 2,
+    labelY: top - FONT.edge / 2 - 2,
+    classes: edge.classes,
+    tooltip: edge.data.tooltip,
+    ...(edge.data.location ? { location: edge.data.location } : {}),
+  };
+}
+
+/** Where the segment from `inside` (a box's centre line) towards `outside` leaves the box. */
+function clip(box: LaidNode, inside: { x: number; y: number }, outside: { x: number; y: number }): { x: number; y: number } {
+  const dx = outside.x - inside.x;
+  const dy = outside.y - inside.y;
+  const tx = dx === 0 ? Infinity : (dx > 0 ? box.x + box.width - inside.x : box.x - inside.x) / dx;
+  const ty = dy === 0 ? Infinity : (dy > 0 ? box.y + box.height - inside.y : box.y - inside.y) / dy;
+  const t = Math.min(tx, ty);
+
+
+  return { x: inside.x + dx * t, y: inside.y + dy * t };
 }
 
 /** Locks with no edges: rows of boxes, one block per group when grouping so each group gets its frame. */

@@ -14,6 +14,9 @@ export function acquisitionSite(edge: LockEdge): SourceLocation | undefined {
   return undefined;
 }
 
+/** The headline names the cycles when there are at most this many. */
+const MAX_NAMED_CYCLES = 2;
+
 export function staticModel(graph: StaticLockGraph): GraphModel {
   const inCycle = new Set(graph.cycles.flat());
   const cycleEdges = cyclePairs(graph.cycles);
@@ -69,10 +72,13 @@ export function staticModel(graph: StaticLockGraph): GraphModel {
     cycles: graph.cycles.length,
     cycleNodes: [...inCycle],
     cycleList: graph.cycles.map((cycle) => [...cycle]),
+    // Every cycle is drawn below with its own heading; past two, naming them all here would push the drawing away.
     headline:
       graph.cycles.length === 0
         ? ''
-        : `Potential deadlock${graph.cycles.length > 1 ? 's' : ''}: ${cycleNames.map((c) => `${c} -> ${c.split(' -> ')[0]}`).join('; ')}`,
+        : graph.cycles.length > MAX_NAMED_CYCLES
+          ? `Potential deadlocks: ${graph.cycles.length} lock-order cycles, each drawn first below`
+          : `Potential deadlock${graph.cycles.length > 1 ? 's' : ''}: ${cycleNames.map((c) => `${c} -> ${c.split(' -> ')[0]}`).join('; ')}`,
   };
 }
 

@@ -90,12 +90,12 @@ test('34 locks, 14 edges, 6 cycles: the isolated locks stay behind a count, then
   assert.ok(expanded.width <= WIDTH, `the isolated grid wraps to the panel (${expanded.width}px)`);
 });
 
-test('grouping by file frames each file\'s locks', () => {
+test('grouping by file frames each file\'s locks outside the cycles (which are drawn as rings)', () => {
   const model = staticModel(staticGraph(34, 14, 6, 22));
   const layout = laidOut(model, { groupBy: 'file', showIsolated: true });
   assertReadable(layout);
   assert.ok(layout.groups.length > 0);
-  for (const node of layout.nodes) {
+  for (const node of layout.nodes.filter((n) => !n.key.startsWith('cycle'))) {
     const file = model.elements.find((e) => e.data.id === node.id)!.data.files![0]!;
     const label = file.slice(file.lastIndexOf('/') + 1);
     const inside = layout.groups.some((g) => g.label === label && node.x >= g.x - 0.5 && node.y >= g.y - 0.5 &&
@@ -112,4 +112,27 @@ test('live view with 16 threads and 30 locks: the deadlock first, readable, noth
   const cycleKeys = layout.nodes.filter((n) => n.key.startsWith('cycle0/')).map((n) => n.id).sort();
   assert.deepEqual(cycleKeys, ['lock:L0', 'lock:L1', 'thread:0', 'thread:1']);
   assert.ok(layout.width <= WIDTH * 2.5, `not one endless row (${layout.width}px)`);
+});
+
+test('a cycle is a ring: a pair side by side, a triangle about as high as wide, every edge between its own two locks', () => {
+  const layout = laidOut(staticModel(staticGraph(5, 5, 2, 2)));
+  const pair = layout.nodes.filter((n) => n.key.startsWith('cycle0/'));
+  assert.equal(pair.length, 2);
+  assert.equal(pair[0]!.y, pair[1]!.y, 'a pair sits on one line');
+  const triangle = layout.nodes.filter((n) => n.key.startsWith('cycle1/'));
+  const width = Math.max(...triangle.map((n) => n.x + n.width)) - Math.min(...triangle.map((n) => n.x));
+  const height = Math.max(...triangle.map((n) => n.y + n.height)) - Math.min(...triangle.map((n) => n.y));
+  assert.ok(width < 3 * Math.max(...triangle.map((n) => n.width)) && height > triangle[0]!.height * 2, `${width} x ${height}`);
+  for (const edge of layout.edges.filter((e) => e.key.startsWith('cycle'))) {
+    const [from, to] = [layout.nodes.find((n) => n.key === edge.source)!, layout.nodes.find((n) => n.key === edge.target)!];
+    const near = (p: { x: number; y: number }, n: LaidNode) => p.x >= n.x - 1 && p.x <= n.x + n.width + 1 && p.y >= n.y - 1 && p.y <= n.y + n.height + 1;
+    assert.ok(near(edge.points[0]!, from) && near(edge.points.at(-1)!, to), `${edge.key} runs from its source's border to its target's`);
+  }
+});
+
+test('a lock ordered after itself is a loop over its box', () => {
+  const model = staticModel({ nodes: [{ id: 'f', name: 'forks[*]', kind: 'Mutex' }], edges: [{ from: 'f', to: 'f', chains: [] }], cycles: [['f']] });
+  const layout = laidOut(model);
+  assertReadable(layout);
+  assert.ok(layout.edges[0]!.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y)));
 });

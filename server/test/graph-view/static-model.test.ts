@@ -98,3 +98,13 @@ test('element ids are unique even when two edges join the same locks', () => {
   const ids = staticModel(doubled).elements.map((e) => e.data.id);
   assert.equal(new Set(ids).size, ids.length);
 });
+
+test('past two cycles the headline counts them instead of naming them all', () => {
+  const many: StaticLockGraph = {
+    nodes: ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ id, name: id, kind: 'Mutex' as const })),
+    edges: [],
+    cycles: [['a', 'b'], ['c', 'd'], ['e', 'f']],
+  };
+  assert.equal(staticModel(many).headline, 'Potential deadlocks: 3 lock-order cycles, each drawn first below');
+  assert.equal(staticModel({ ...many, cycles: many.cycles.slice(0, 2) }).headline, 'Potential deadlocks: a -> b -> a; c -> d -> c');
+});
