@@ -17,6 +17,7 @@ export function liveModel(graph: LiveLockGraph): GraphModel {
     cycle.locks.forEach((l) => cycleNodes.add(lockNodeId(l)));
   }
   const threadNames = new Map(graph.threads.map((t) => [t.id, t.name]));
+  const waits = new Map(graph.threads.filter((t) => t.waitingFor !== undefined).map((t) => [t.id, t.waitingFor!]));
   const lockNames = new Map(graph.locks.map((l) => [l.id, l.name]));
   const elements: GraphElement[] = [];
 
@@ -90,8 +91,13 @@ export function liveModel(graph: LiveLockGraph): GraphModel {
     elements,
     cycles: graph.cycles.length,
     cycleNodes: [...cycleNodes],
-    // A wait-for cycle alternates threads and the locks they wait for: t1 waits for l1, held by t2, ...
-    cycleList: graph.cycles.map((c) => c.threads.flatMap((t, i) => [threadNodeId(t), ...(c.locks[i] === undefined ? [] : [lockNodeId(c.locks[i]!)])])),
+    words: { others: 'Other holds and waits', isolated: 'with nothing held or awaited' },
+    // A wait-for cycle alternates threads and the locks they wait for: t1 waits for l1, held by t2, ... The lock
+    // is read from the thread's own wait when it has one, which is what the cycle's `locks[i]` stands for.
+    cycleList: graph.cycles.map((c) => c.threads.flatMap((t, i) => {
+      const lock = waits.get(t) ?? c.locks[i];
+      return [threadNodeId(t), ...(lock === undefined ? [] : [lockNodeId(lock)])];
+    })),
     headline: graph.deadlock ? `Deadlock: ${description || 'threads wait for each other'}` : description,
   };
 }

@@ -95,7 +95,7 @@ export function buildView(model: GraphModel, options: ViewOptions): View {
     sections.push({
       key: `edges${index}`,
       kind: 'edges',
-      title: index === 0 ? `Other lock orders: ${rest.length} edge${rest.length === 1 ? '' : 's'}` : '',
+      title: index === 0 ? `${model.words?.others ?? 'Other lock orders'}: ${rest.length} edge${rest.length === 1 ? '' : 's'}` : '',
       nodes: nodes.filter((n) => ids.has(n.data.id)),
       edges: component,
     });
@@ -108,7 +108,7 @@ export function buildView(model: GraphModel, options: ViewOptions): View {
     sections.push({
       key: 'isolated',
       kind: 'isolated',
-      title: `${isolated.length} lock${isolated.length === 1 ? '' : 's'} with no order to another lock`,
+      title: `${isolated.length} ${model.words ? 'element' : 'lock'}${isolated.length === 1 ? '' : 's'} ${model.words?.isolated ?? 'with no order to another lock'}`,
       nodes: isolated,
       edges: [],
     });

@@ -69,3 +69,12 @@ test('holders and waiters that are not listed threads are left out rather than d
     assert.ok(ids.has(edge.data.source) && ids.has(edge.data.target), `${edge.data.id} joins drawn nodes`);
   }
 });
+
+test('the view names the live graph\'s sections in its own words, the deadlock first', async () => {
+  const { buildView, defaultViewOptions } = await import('../../src/graph-view/view.js');
+  const view = buildView(liveModel(deadlocked), { ...defaultViewOptions, showIsolated: true });
+  assert.deepEqual(view.sections.map((s) => s.kind), ['cycle', 'edges', 'isolated']);
+  assert.equal(view.sections[2]!.title, '1 element with nothing held or awaited');
+  assert.match(view.sections[0]!.title, /^Cycle 1 of 1: main \u2192 ledger \u2192 worker 1 \u2192 accounts \u2192 main$/);
+  assert.match(view.sections[1]!.title, /^Other holds and waits: /);
+});
