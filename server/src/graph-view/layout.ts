@@ -123,6 +123,8 @@ export function layoutView(view: View, options: LayoutOptions): Layout {
     if (section.title === '') return;
     endRow();
     page.titles.push({ text: section.title, x: MARGIN, y: y + FONT.title, kind: section.kind });
+    // A long cycle's heading may be wider than its drawing; the page grows to show it whole.
+    page.width = Math.max(page.width, MARGIN + measure(section.title, FONT.title) * 1.1 + MARGIN);
     y += TITLE_HEIGHT;
   };
 
@@ -248,9 +250,11 @@ function ringBlock(section: Section, measure: Measure): Block {
   const boxes = section.nodes.map((node) => nodeBox(section, node, measure));
   const widest = Math.max(...boxes.map((b) => b.width));
   const height = boxes[0]?.height ?? 0;
-  // Two locks side by side; more around an ellipse, grown until no two boxes come closer than the gap.
-  const gap = 36;
-  let radius = count <= 2 ? (widest + 110) / 2 : (widest + gap) / (2 * Math.sin(Math.PI / count));
+  // Two locks side by side; more around an ellipse, grown until no two boxes come closer than the gap. The gap
+  // leaves room for an edge's label between the boxes it joins, which would otherwise hide behind them.
+  const widestLabel = Math.max(0, ...section.edges.map((e) => measure(e.data.label, FONT.edge)));
+  const gap = Math.max(36, widestLabel + 24);
+  let radius = count <= 2 ? (widest + Math.max(110, widestLabel + 30)) / 2 : (widest + gap) / (2 * Math.sin(Math.PI / count));
   let centres: { x: number; y: number }[] = [];
   for (let attempt = 0; attempt < 40; attempt++) {
     const rx = radius;

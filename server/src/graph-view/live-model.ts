@@ -6,7 +6,7 @@
 import type { LiveLockGraph } from '../protocol/index.js';
 import { type GraphElement, type GraphModel } from './elements.js';
 
-/** Node ids of threads and locks live in one cytoscape graph, so they get prefixes that cannot collide. */
+/** Node ids of threads and locks live in one drawing, so they get prefixes that cannot collide. */
 export const threadNodeId = (id: number): string => `thread:${id}`;
 export const lockNodeId = (id: string): string => `lock:${id}`;
 

@@ -41,7 +41,7 @@ export function staticModel(graph: StaticLockGraph): GraphModel {
   }
 
   graph.edges.forEach((edge, index) => {
-    // An edge to a lock the server did not list would make cytoscape throw; skip it rather than lose the drawing.
+    // An edge to a lock the server did not list has nowhere to be drawn; skip it rather than lose the drawing.
     if (!known.has(edge.from) || !known.has(edge.to)) return;
     const site = acquisitionSite(edge);
     const more = edge.chains.length > 1 ? ` (+${edge.chains.length - 1})` : '';

@@ -127,6 +127,12 @@ test('a cycle is a ring: a pair side by side, a triangle about as high as wide, 
     const [from, to] = [layout.nodes.find((n) => n.key === edge.source)!, layout.nodes.find((n) => n.key === edge.target)!];
     const near = (p: { x: number; y: number }, n: LaidNode) => p.x >= n.x - 1 && p.x <= n.x + n.width + 1 && p.y >= n.y - 1 && p.y <= n.y + n.height + 1;
     assert.ok(near(edge.points[0]!, from) && near(edge.points.at(-1)!, to), `${edge.key} runs from its source's border to its target's`);
+    // The label is not hidden behind a box (boxes are drawn over edges).
+    const half = Math.ceil(edge.label.length * 11 * 0.6) / 2;
+    for (const node of layout.nodes) {
+      const hidden = edge.labelX + half > node.x && edge.labelX - half < node.x + node.width && edge.labelY + 6 > node.y && edge.labelY - 6 < node.y + node.height;
+      assert.ok(!hidden, `${edge.key}'s label "${edge.label}" is behind ${node.key}`);
+    }
   }
 });
 
