@@ -94,6 +94,40 @@ test('the HTML report in Chromium', { timeout: 300_000 }, async (t) => {
     const title = (await page.locator('.section-title.cycle').first().textContent()) ?? '';
     const names = /Cycle 1 of 1: (.*)/.exec(title)![1]!.split(' \u2192 ');
     for (const name of names) assert.ok(message.includes(name), `${name} is named by ${message}`);
+    // Back to the whole workspace from the focus.
+    await page.selectOption('#view-scope', 'workspace');
+    await page.locator('body[data-cycles="6"][data-nodes="34"]').waitFor({ timeout: TIMEOUT_MS });
+  });
+
+  await t.test('the view controls: one file and what it reaches, one lock\'s neighbourhood, grouping by file', async () => {
+    await page.selectOption('#view-scope', 'file');
+    await page.locator('#view-file').waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+    await page.selectOption('#view-file', { label: 'accounts.ts' });
+    await page.locator('body[data-rendered="true"]:not([data-nodes="34"])').waitFor({ timeout: TIMEOUT_MS });
+    assert.ok(Number(await page.locator('body').getAttribute('data-nodes')) < 34);
+    assert.match(await page.locator('#view-summary').innerText(), /^accounts\.ts: /);
+
+    // Clicking a lock makes it the centre of the neighbourhood view and shows where it is declared.
+    await page.selectOption('#view-scope', 'workspace');
+    await page.locator('body[data-nodes="34"]').waitFor({ timeout: TIMEOUT_MS });
+    const first = page.locator('g.node.cycle').first();
+    const id = await first.getAttribute('data-id');
+    await first.click();
+    assert.match(await page.locator('#graph-details').innerText(), /\.ts:\d+/);
+    await page.selectOption('#view-scope', 'lock');
+    await page.locator('body[data-nodes="34"]').waitFor({ state: 'detached', timeout: TIMEOUT_MS });
+    assert.equal(await page.locator('#view-lock').inputValue(), id);
+    const ids = await page.locator('g.node').evaluateAll((nodes) => [...new Set(nodes.map((n) => n.getAttribute('data-id')))]);
+    assert.ok(ids.includes(id) && ids.length <= 4, `the lock and its neighbours: ${ids.join(', ')}`);
+
+    await page.selectOption('#view-scope', 'workspace');
+    await page.selectOption('#group-by', 'file');
+    await page.locator('#isolated-toggle').click();
+    await page.locator('svg.lock-graph rect.group').first().waitFor({ timeout: TIMEOUT_MS });
+    assert.ok((await page.locator('svg.lock-graph .group-label').count()) >= 10, 'files are framed');
+    for (const size of await labelSizes(page.locator('body'), 'g.node text.node-label')) assert.ok(size.renderedPx >= READABLE_PX);
+    await page.selectOption('#group-by', 'none');
+    await page.locator('#isolated-toggle').click();
   });
 
   await t.test('a live graph of 16 threads and 30 locks stays readable', async () => {

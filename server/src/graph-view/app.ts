@@ -24,6 +24,7 @@ export const graphAppMarkup = `
     <option value="workspace">Whole workspace</option>
     <option value="file">One file and what it reaches</option>
     <option value="lock">One lock's neighbourhood</option>
+    <option value="cycle" hidden>One cycle and its neighbours</option>
   </select></label>
   <select id="view-file" aria-label="File" hidden></select>
   <select id="view-lock" aria-label="Lock" hidden></select>
@@ -125,7 +126,6 @@ export class GraphApp {
   /** Shows one cycle first, with its neighbours, and scrolls to it (the "Show in Lock Graph" code action). */
   focusCycle(nodes: string[]): void {
     this.options.scope = { kind: 'cycle', nodes };
-    this.controls.scope.value = 'workspace';
     this.render();
     if (nodes[0] !== undefined) this.canvas.reveal(nodes[0]);
   }
@@ -144,6 +144,7 @@ export class GraphApp {
     let next: Scope = { kind: 'workspace' };
     if (scope.value === 'file' && file.value) next = { kind: 'file', uri: file.value };
     if (scope.value === 'lock' && lock.value) next = { kind: 'lock', id: lock.value };
+    if (scope.value === 'cycle') return;
     this.update({ scope: next });
   }
 
@@ -167,7 +168,7 @@ export class GraphApp {
   render(): void {
     const { scope, file, lock, isolated, summary } = this.controls;
     const kind = this.options.scope.kind;
-    if (kind !== 'cycle') scope.value = kind;
+    scope.value = kind;
     file.hidden = kind !== 'file';
     lock.hidden = kind !== 'lock';
 
@@ -178,9 +179,8 @@ export class GraphApp {
     this.lastView = view;
 
     isolated.hidden = view.isolated === 0;
-    isolated.textContent = this.options.showIsolated
-      ? `Hide ${view.isolated} isolated lock${view.isolated === 1 ? '' : 's'}`
-      : `Show ${view.isolated} isolated lock${view.isolated === 1 ? '' : 's'}`;
+    const [one, many] = this.model.words?.isolatedItems ?? ['isolated lock', 'isolated locks'];
+    isolated.textContent = `${this.options.showIsolated ? 'Hide' : 'Show'} ${view.isolated} ${view.isolated === 1 ? one : many}`;
     isolated.setAttribute('aria-expanded', String(this.options.showIsolated));
     const scopeText = kind === 'cycle' ? 'one cycle and its neighbours' : kind === 'file' ? baseName(file.value) : kind === 'lock' ? `around ${lock.selectedOptions[0]?.text ?? ''}` : '';
     const searchText = view.matches.length > 0 || this.options.search ? `, ${view.matches.length} match${view.matches.length === 1 ? '' : 'es'}` : '';

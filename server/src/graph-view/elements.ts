@@ -47,7 +47,7 @@ export interface GraphModel {
   /** A sentence shown above the graph (e.g. the deadlock description), empty when there is nothing to say. */
   headline: string;
   /** How the view names its sections for this kind of graph; lock-order wording when absent. */
-  words?: { others: string; isolated: string };
+  words?: { others: string; isolated: string; isolatedItems: [one: string, many: string] };
 }
 
 /** "file.ts:12" for a location: the last path segment and the 1-based line, as a person reads it. */

@@ -91,7 +91,7 @@ export function liveModel(graph: LiveLockGraph): GraphModel {
     elements,
     cycles: graph.cycles.length,
     cycleNodes: [...cycleNodes],
-    words: { others: 'Other holds and waits', isolated: 'with nothing held or awaited' },
+    words: { others: 'Other holds and waits', isolated: 'with nothing held or awaited', isolatedItems: ['idle thread or free lock', 'idle threads and free locks'] },
     // A wait-for cycle alternates threads and the locks they wait for: t1 waits for l1, held by t2, ... The lock
     // is read from the thread's own wait when it has one, which is what the cycle's `locks[i]` stands for.
     cycleList: graph.cycles.map((c) => c.threads.flatMap((t, i) => {
