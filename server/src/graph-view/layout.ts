@@ -179,9 +179,11 @@ function groupLabel(key: string, groupBy: GroupBy): string {
 
 /** A section with edges, laid out by dagre in ranks from left to right (the order locks are taken in). */
 function rankedBlock(section: Section, groupBy: GroupBy, measure: Measure): Block {
-  const cycle = section.kind === 'cycle';
   const g = new dagre.graphlib.Graph({ compound: groupBy !== 'none', multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: cycle ? 40 : 22, ranksep: cycle ? 110 : 70, edgesep: 14, marginx: 8, marginy: 8 });
+  // A big tangle has many long edges, each a column of bends that dagre spaces like nodes: tighter spacing there
+  // keeps its locks closer together.
+  const big = section.edges.length > MAX_LABELLED_EDGES;
+  g.setGraph({ rankdir: 'LR', nodesep: big ? 14 : 22, ranksep: 70, edgesep: big ? 6 : 14, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
   const boxes = new Map<string, ReturnType<typeof nodeBox>>();
   const groups = new Map<string, string>();
@@ -201,7 +203,7 @@ function rankedBlock(section: Section, groupBy: GroupBy, measure: Measure): Bloc
   }
   // In a big tangle, a site label on every edge is more clutter than help and each one widens the ranks; the
   // labels stay on cycles and small groups, and every edge keeps its site in its tooltip and on click.
-  const labelled = cycle || section.edges.length <= MAX_LABELLED_EDGES;
+  const labelled = !big;
   for (const edge of section.edges) {
     const label = labelled ? edge.data.label : '';
     const width = label ? measure(label, FONT.edge) + 6 : 0;
