@@ -121,6 +121,10 @@ export class GraphApp {
   setCurrentFile(uri: string | undefined): void {
     this.currentFile = uri;
     this.fillChoices();
+    if (uri === undefined) return;
+    this.controls.file.value = uri;
+    // The file view follows the editor: switching files shows the new file's locks.
+    if (this.options.scope.kind === 'file' && this.options.scope.uri !== uri) this.update({ scope: { kind: 'file', uri } });
   }
 
   /** Shows one cycle first, with its neighbours, and scrolls to it (the "Show in Lock Graph" code action). */
