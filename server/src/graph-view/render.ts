@@ -109,7 +109,12 @@ export class GraphCanvas {
   /** Scrolls so the node with this id (its first drawing) is in view. */
   reveal(nodeId: string): void {
     const node = this.svg?.querySelector(`g.node[data-id="${CSS.escape(nodeId)}"]`);
-    node?.scrollIntoView({ block: 'center', inline: 'center' });
+    if (!node) return;
+    // Only the drawing's own element scrolls (scrollIntoView would also move the page around it).
+    const box = node.getBoundingClientRect();
+    const view = this.host.getBoundingClientRect();
+    this.host.scrollTop += box.top - view.top - this.host.clientHeight / 3;
+    this.host.scrollLeft += box.left - view.left - 24;
   }
 
   private applyZoom(): void {
