@@ -25,6 +25,8 @@ export interface CodeActionInput {
   findings: readonly Finding[];
   uris: UriMap;
   docsBase: string;
+  /** The editor command that shows the lock graph on a cycle, when the editor has one (initialization option). */
+  lockGraphCommand?: string | undefined;
   /** The analysed text of any file a fix edits (fixes may reach into other files). */
   textOf(path: string): TextDocument | undefined;
 }
@@ -56,7 +58,9 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
       }
       const suppression = suppress(finding, input);
       if (suppression !== undefined) actions.push({ ...suppression, diagnostics });
-      if (finding.rule === 'lock-order') actions.push({ ...showInLockGraph(finding, input), diagnostics });
+      if (finding.rule === 'lock-order' && input.lockGraphCommand !== undefined) {
+        actions.push({ ...showInLockGraph(finding, input.lockGraphCommand, input), diagnostics });
+      }
     }
   }
 
@@ -68,20 +72,17 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
   return actions;
 }
 
-/** The command that opens the extension's lock-graph panel on a cycle; its argument is the diagnostic's place. */
-export const SHOW_LOCK_GRAPH_COMMAND = 'deadbolt.showLockGraph';
-
 /**
- * "Show in Lock Graph": the panel finds the cycle whose acquisition chains pass through the diagnostic's place, so
- * the action carries only that place (a `SourceLocation`) and needs nothing from the engine's graph.
+ * "Show in Lock Graph": the editor's graph finds the cycle whose acquisition chains pass through the diagnostic's
+ * place, so the action carries only that place (a `SourceLocation`) and needs nothing from the engine's graph.
  */
-function showInLockGraph(finding: Finding, input: CodeActionInput): CodeAction {
+function showInLockGraph(finding: Finding, command: string, input: CodeActionInput): CodeAction {
   const place = { uri: input.uris.uriOf(finding.span.file), range: spanToRange(finding.span) };
   return {
     title: 'Show in Lock Graph',
     kind: CodeActionKind.QuickFix,
     isPreferred: false,
-    command: { title: 'Show in Lock Graph', command: SHOW_LOCK_GRAPH_COMMAND, arguments: [place] },
+    command: { title: 'Show in Lock Graph', command, arguments: [place] },
   };
 }
 

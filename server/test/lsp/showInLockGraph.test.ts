@@ -1,7 +1,8 @@
 /**
  * The "Show in Lock Graph" code action over the real protocol: offered on every lock-order diagnostic (and on no
- * other), its command carries the diagnostic's place, and that place leads the panel's `cycleAt` to the very
- * cycle the diagnostic names, in the graph `deadbolt/lockGraph` answers.
+ * other) when the editor names its lock-graph command, never otherwise; its command carries the diagnostic's
+ * place, and that place leads the panel's `cycleAt` to the very cycle the diagnostic names, in the graph
+ * `deadbolt/lockGraph` answers.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ const SRC = join(WORKSPACE, 'src');
 
 let client: LspClient;
 before(async () => {
-  client = await LspClient.start({ folders: [WORKSPACE] });
+  client = await LspClient.start({ folders: [WORKSPACE], initializationOptions: { lockGraphCommand: 'deadbolt.showLockGraph' } });
 });
 after(async () => {
   await client.stop();
@@ -54,4 +55,17 @@ test('other findings do not offer it', async () => {
   assert.ok(actions.length > 0);
   assert.ok(actions.every((a) => a.title !== 'Show in Lock Graph'));
   await client.close(uri);
+});
+
+test('an editor that names no lock-graph command is not offered the action', async () => {
+  const plain = await LspClient.start({ folders: [WORKSPACE] });
+  try {
+    const uri = await plain.open(join(SRC, 'transfer-a.ts'));
+    const [cycle] = (await plain.diagnostics(uri, (d) => d.some((x) => x.code === 'lock-order'))).filter((d) => d.code === 'lock-order');
+    const actions = await plain.codeActions(uri, cycle!.range, [cycle!]);
+    assert.ok(actions.length > 0, 'the other actions are still there');
+    assert.ok(actions.every((a) => a.title !== 'Show in Lock Graph'), JSON.stringify(actions.map((a) => a.title)));
+  } finally {
+    await plain.stop();
+  }
 });
