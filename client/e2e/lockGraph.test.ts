@@ -122,6 +122,18 @@ test('the lock graph stays readable on real-sized workspaces', { timeout: 1_200_
     await body.locator('g.node').nth(13).waitFor({ timeout: STEP_TIMEOUT_MS });
   });
 
+  await step('the one-file view starts from the file being edited', async () => {
+    const body = bench.webview().locator('body');
+    await body.locator('#view-scope').selectOption('file');
+    await body.locator('#view-file').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    // billing.ts is the editor's file: its locks and what they reach, not the whole workspace.
+    assert.equal(await body.locator('#view-file option:checked').innerText(), 'billing.ts');
+    await bench.webview().locator('body[data-rendered="true"]:not([data-nodes="34"])').waitFor({ timeout: STEP_TIMEOUT_MS });
+    assert.match(await body.locator('#view-summary').innerText(), /^billing\.ts: /);
+    await body.locator('#view-scope').selectOption('workspace');
+    await bench.webview().locator('body[data-nodes="34"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+  });
+
   await step('Show in Lock Graph on a lock-order diagnostic opens the panel on its cycle', async () => {
     await bench.runCommand('View: Close All Editors');
     await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });

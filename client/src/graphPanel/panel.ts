@@ -23,6 +23,11 @@ export class LockGraphPanel implements vscode.Disposable {
   private fetching: Promise<void> | undefined;
   /** A cycle to focus, kept until the page is ready to receive it. */
   private focus: SourceLocation | undefined;
+  /**
+   * The file last edited. Remembered rather than read when needed: once the panel has focus, VS Code reports no
+   * active text editor, yet the "one file" view should start from the file the user was in.
+   */
+  private lastFile: string | undefined = vscode.window.activeTextEditor?.document.uri.toString();
 
   /** Shows the one panel, creating it on first use. */
   static show(extensionUri: vscode.Uri, source: StaticGraphSource, log: vscode.LogOutputChannel, preserveFocus = false): LockGraphPanel {
@@ -73,7 +78,9 @@ export class LockGraphPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       // The "one file" view starts from the file being edited.
       vscode.window.onDidChangeActiveTextEditor((editor) => {
-        if (editor && this.ready) this.post({ type: 'activeFile', uri: editor.document.uri.toString() });
+        if (!editor) return;
+        this.lastFile = editor.document.uri.toString();
+        if (this.ready) this.post({ type: 'activeFile', uri: this.lastFile });
       }),
     );
   }
@@ -125,7 +132,7 @@ export class LockGraphPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         if (this.live) this.post({ type: 'live', ...this.live });
-        if (vscode.window.activeTextEditor) this.post({ type: 'activeFile', uri: vscode.window.activeTextEditor.document.uri.toString() });
+        if (this.lastFile) this.post({ type: 'activeFile', uri: this.lastFile });
         if (this.focus) {
           this.post({ type: 'focusCycle', place: this.focus });
           this.focus = undefined;
