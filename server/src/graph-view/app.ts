@@ -61,12 +61,13 @@ export class GraphApp {
     summary: byId<HTMLElement>('view-summary'),
   };
   private readonly host: HTMLElement = byId('graph');
+  private readonly measure: (text: string, fontPx: number) => number;
   private lastView: View | undefined;
+  /** The lock clicked last: the natural centre of the neighbourhood view. */
+  private selectedLock: string | undefined;
 
   constructor(private readonly appHost: GraphAppHost) {
-    const font = getComputedStyle(document.body).fontFamily || 'sans-serif';
-    const measure = canvasMeasure(font);
-    this.measure = measure;
+    this.measure = canvasMeasure(getComputedStyle(document.body).fontFamily || 'sans-serif');
     this.canvas = new GraphCanvas(this.host, {
       select: (target) => {
         if (target.nodeId !== undefined) this.selectedLock = target.nodeId;
@@ -101,9 +102,6 @@ export class GraphApp {
       }
     }).observe(this.host);
   }
-
-  private readonly measure: (text: string, fontPx: number) => number;
-  private selectedLock: string | undefined;
 
   /** Shows a new model; the view choices stay, except a lock or cycle focus whose locks are gone. */
   setModel(model: GraphModel): void {
