@@ -15,7 +15,7 @@ import {
 } from '@deadbolt/server/protocol';
 import { fixAll } from './commands/fixAll.js';
 import { debugType, registerDebugging } from './debug/register.js';
-import { LockGraphPanel, type StaticGraphSource } from './graphPanel/panel.js';
+import { focusArgument, LockGraphPanel, type StaticGraphSource } from './graphPanel/panel.js';
 import { createLanguageClient } from './languageClient.js';
 import { DeadboltStatusBar } from './status/statusBar.js';
 
@@ -62,7 +62,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('deadbolt.showLockGraph', () => void showPanel().refresh()),
+    // With an argument (the "Show in Lock Graph" code action of a lock-order diagnostic), the panel focuses that cycle.
+    vscode.commands.registerCommand('deadbolt.showLockGraph', (place?: unknown) => {
+      const panel = showPanel();
+      const focus = focusArgument(place);
+      if (focus) panel.focusCycle(focus);
+      void panel.refresh();
+    }),
     vscode.commands.registerCommand('deadbolt.restartServer', async () => {
       output.info('Restarting the Deadbolt language server');
       await stopClient();

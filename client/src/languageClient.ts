@@ -27,6 +27,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     // Configuration changes are announced so the server drops its cached settings (it pulls fresh ones).
     synchronize: { configurationSection: 'deadbolt' },
     diagnosticCollectionName: 'deadbolt',
+    // The panel can focus a cycle, so lock-order findings offer "Show in Lock Graph" running this command.
+    initializationOptions: { lockGraphCommand: 'deadbolt.showLockGraph' },
   };
   // The id 'deadbolt' makes vscode-languageclient honour the `deadbolt.trace.server` setting.
   return new LanguageClient(clientId, 'Deadbolt', serverOptions, clientOptions);

@@ -4,11 +4,17 @@
  */
 import type { LiveLockGraph, SourceLocation, StaticLockGraph } from '@deadbolt/server/protocol';
 
-/** Sent by the extension: a new static graph (from `deadbolt/lockGraph`), a live one (from a debug session), or an error. */
+/**
+ * Sent by the extension: a new static graph (from `deadbolt/lockGraph`), a live one (from a debug session), the
+ * file the user is editing (for the "one file" view), a place whose cycle to focus (the "Show in Lock Graph" code
+ * action of a lock-order diagnostic), or an error.
+ */
 export type ToWebview =
   | { type: 'static'; graph: StaticLockGraph }
   | { type: 'live'; graph: LiveLockGraph; session: string }
   | { type: 'liveEnded'; session: string }
+  | { type: 'activeFile'; uri?: string }
+  | { type: 'focusCycle'; place: SourceLocation }
   | { type: 'error'; message: string };
 
 /** What a drawn graph contains; the webview reports it after every render so tests and logs can see the result. */

@@ -1,6 +1,7 @@
 /**
  * The lock-graph panel's HTML. Pure (no vscode import) so its Content-Security-Policy can be unit-tested:
- * nothing runs but the one bundled script carrying the nonce, and nothing loads from outside the extension.
+ * nothing runs but the one bundled script carrying the nonce, no style applies but the extension's stylesheet and
+ * the one <style> the script adds with the same nonce, and nothing loads from outside the extension.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -23,7 +24,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   return [
     "default-src 'none'",
     `img-src ${cspSource} data:`,
-    `style-src ${cspSource}`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
@@ -37,9 +38,7 @@ export function panelHtml(input: PanelHtmlInput): string {
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(input.cspSource, nonce))}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <!-- The id stops cytoscape from injecting its own <style> element, which the policy would block;
-       panel.css carries the one rule that element would have held. -->
-  <link id="__________cytoscape_stylesheet" rel="stylesheet" href="${escapeAttr(input.styleUri)}">
+  <link rel="stylesheet" href="${escapeAttr(input.styleUri)}">
   <title>Deadbolt Lock Graph</title>
 </head>
 <body>
@@ -50,12 +49,12 @@ export function panelHtml(input: PanelHtmlInput): string {
     </div>
     <span id="summary"></span>
     <span class="spacer"></span>
-    <button id="fit" title="Fit the graph to the panel">Fit</button>
     <button id="refresh" title="Analyse the workspace again">Refresh</button>
   </header>
   <p id="headline" hidden></p>
   <div id="empty">Loading...</div>
-  <div id="graph" aria-label="Lock graph"></div>
+  <!-- Filled by the shared graph script: view controls and the scrolling drawing. -->
+  <div id="graph-app"></div>
   <details id="sites">
     <summary>Acquisition sites</summary>
     <ul id="site-list" aria-label="Locks and edges with their source sites"></ul>

@@ -21,6 +21,13 @@ export class LockGraphPanel implements vscode.Disposable {
   private live: { graph: LiveLockGraph; session: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private fetching: Promise<void> | undefined;
+  /** A cycle to focus, kept until the page is ready to receive it. */
+  private focus: SourceLocation | undefined;
+  /**
+   * The file last edited. Remembered rather than read when needed: once the panel has focus, VS Code reports no
+   * active text editor, yet the "one file" view should start from the file the user was in.
+   */
+  private lastFile: string | undefined = vscode.window.activeTextEditor?.document.uri.toString();
 
   /** Shows the one panel, creating it on first use. */
   static show(extensionUri: vscode.Uri, source: StaticGraphSource, log: vscode.LogOutputChannel, preserveFocus = false): LockGraphPanel {
@@ -69,7 +76,25 @@ export class LockGraphPanel implements vscode.Disposable {
         if (panel.visible && this.stale) void this.refresh();
       }),
       panel.onDidDispose(() => this.dispose()),
+      // The "one file" view starts from the file being edited.
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (!editor) return;
+        this.lastFile = editor.document.uri.toString();
+        if (this.ready) this.post({ type: 'activeFile', uri: this.lastFile });
+      }),
     );
+  }
+
+  /**
+   * Focuses the cycle a lock-order diagnostic at `place` is about (the "Show in Lock Graph" code action); the page
+   * finds the cycle in its graph, so this works whether or not the graph has arrived yet.
+   */
+  focusCycle(place: SourceLocation): void {
+    this.focus = place;
+    if (this.ready) {
+      this.post({ type: 'focusCycle', place });
+      this.focus = undefined;
+    }
   }
 
   /** Asks the server for the graph again; coalesces calls that arrive while a request is in flight. */
@@ -107,6 +132,11 @@ export class LockGraphPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         if (this.live) this.post({ type: 'live', ...this.live });
+        if (this.lastFile) this.post({ type: 'activeFile', uri: this.lastFile });
+        if (this.focus) {
+          this.post({ type: 'focusCycle', place: this.focus });
+          this.focus = undefined;
+        }
         void this.refresh();
         break;
       case 'refresh':
@@ -141,4 +171,12 @@ async function openLocation(location: SourceLocation): Promise<void> {
   const { start, end } = location.range;
   const range = new vscode.Range(start.line, start.character, end.line, end.character);
   await vscode.window.showTextDocument(vscode.Uri.parse(location.uri), { selection: range, viewColumn: vscode.ViewColumn.One });
+}
+
+/** The argument of `deadbolt.showLockGraph` when a code action runs it: the place of a lock-order diagnostic. */
+export function focusArgument(value: unknown): SourceLocation | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const candidate = value as Partial<SourceLocation>;
+  const start = candidate.range?.start;
+  return typeof candidate.uri === 'string' && typeof start?.line === 'number' ? (candidate as SourceLocation) : undefined;
 }

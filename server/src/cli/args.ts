@@ -20,7 +20,9 @@ export type Command =
   | { name: 'help' }
   | { name: 'version' }
   | (Common & { name: 'check'; format: CheckFormat; fix: boolean; unsafeFixes: boolean; diff: boolean; quiet: boolean })
-  | (Common & { name: 'graph'; format: GraphFormat });
+  | (Common & { name: 'graph'; format: GraphFormat })
+  /** `report --html <file>`: one self-contained page with the findings and the lock graph; `-` writes to stdout. */
+  | (Common & { name: 'report'; html: string; quiet: boolean });
 
 /** A command line the CLI cannot run; printed with the usage text, exit code 2. */
 export class UsageError extends Error {
@@ -31,7 +33,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const [subcommand, ...rest] = argv;
   if (subcommand === undefined || subcommand === '--help' || subcommand === '-h' || subcommand === 'help') return { name: 'help' };
   if (subcommand === '--version' || subcommand === '-v') return { name: 'version' };
-  if (subcommand !== 'check' && subcommand !== 'graph') {
+  if (subcommand !== 'check' && subcommand !== 'graph' && subcommand !== 'report') {
     throw new UsageError(subcommand.startsWith('-') ? `unknown option '${subcommand}' before a command` : `unknown command '${subcommand}'`);
   }
 
@@ -49,6 +51,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         'unsafe-fixes': { type: 'boolean' },
         diff: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
+        html: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -61,6 +64,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (values.help) return { name: 'help' };
   if (values.version) return { name: 'version' };
   const common: Common = { paths: positionals, project: values.project, config: values.config };
+  if (values.html !== undefined && subcommand !== 'report') throw new UsageError("'--html' only applies to report");
 
   if (subcommand === 'check') {
     const format = values.format ?? 'text';
@@ -75,7 +79,12 @@ export function parseCommandLine(argv: readonly string[]): Command {
     return { ...common, name: 'check', format: format as CheckFormat, fix: values.fix ?? false, unsafeFixes, diff, quiet: values.quiet ?? false };
   }
   for (const option of ['fix', 'unsafe-fixes', 'diff'] as const) if (values[option]) throw new UsageError(`'--${option}' only applies to check`);
-  if (values.quiet) throw new UsageError("'--quiet' only applies to check");
+  if (subcommand === 'report') {
+    if (values.format !== undefined) throw new UsageError("report takes '--html <file>', not '--format'");
+    if (values.html === undefined || values.html === '') throw new UsageError("report needs '--html <file>' (or '--html -' for stdout)");
+    return { ...common, name: 'report', html: values.html, quiet: values.quiet ?? false };
+  }
+  if (values.quiet) throw new UsageError("'--quiet' only applies to check and report");
   const format = values.format ?? 'dot';
   if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`unknown format '${format}' for graph (expected ${GRAPH_FORMATS.join(', ')})`);
@@ -87,6 +96,7 @@ export const USAGE = `Usage:
   deadbolt check [paths...] [--project tsconfig.json] [--format text|json|sarif] [--fix | --diff] [--unsafe-fixes]
                  [--quiet] [--config file]
   deadbolt graph [paths...] [--project tsconfig.json] [--format dot|json|mermaid] [--config file]
+  deadbolt report [paths...] --html out.html [--project tsconfig.json] [--quiet] [--config file]
   deadbolt --help | --version
 
 Checks TypeScript and JavaScript that shares memory between threads for deadlocks, races and blocking.
@@ -98,6 +108,7 @@ Options:
       --fix             apply the safe fixes, then report what remains
       --unsafe-fixes    with --fix or --diff: also the unsafe fixes (they may change what the code does: review them)
       --diff            print the fixes --fix would apply as a unified diff, and write nothing (exit 1 when there are some)
+      --html <file>     report: write one self-contained HTML page (findings and lock graph); '-' for stdout
   -q, --quiet           report errors only
   -c, --config <file>   use this deadbolt.config.json instead of the nearest one above the working directory
   -h, --help            show this help

@@ -3,7 +3,7 @@
  * fixes, prints a report and returns the exit status. Streams and environment come in as arguments so tests
  * and the bin share one path.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisResult, DeadboltConfig } from '../engine/index.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
@@ -100,6 +100,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(formatGraph(result.graph, command.format));
     return EXIT_OK;
   }
+  if (command.name === 'report') {
+    const result = analyseOnce();
+    const findings = command.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+    const { htmlReport } = await import('./report.js');
+    const page = await htmlReport({ findings, graph: result.graph, files: result.files, cwd: io.cwd, version: packageVersion() });
+    if (command.html === '-') io.stdout.write(page);
+    else {
+      writeFileSync(path.resolve(io.cwd, command.html), page);
+      io.stderr.write(`deadbolt: wrote ${command.html} (${findings.length} finding${findings.length === 1 ? '' : 's'}, ${result.graph.cycles.length} cycle${result.graph.cycles.length === 1 ? '' : 's'})\n`);
+    }
+    // Like check, the status says whether an error was found, so one step can both gate and publish the report.
+    return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+  }
 
   if (command.diff) {
     const { unifiedDiff } = await import('./format/diff.js');
@@ -145,7 +158,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
  * What to analyse: `--project` (which must exist), else the given paths (which must exist), else ./tsconfig.json
  * when present, else the working directory.
  */
-function resolveTarget(command: Extract<Command, { name: 'check' | 'graph' }>, cwd: string): { tsconfig?: string; paths?: string[] } {
+function resolveTarget(command: Extract<Command, { name: 'check' | 'graph' | 'report' }>, cwd: string): { tsconfig?: string; paths?: string[] } {
   for (const p of command.paths) {
     if (!existsSync(path.resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
   }

@@ -1,7 +1,7 @@
 /**
  * Code actions from engine fixes: each fix of a finding under the cursor as a `quickfix` (`isPreferred` for the one
- * safe fix the engine prefers; unsafe fixes never), a suppression comment with a reason placeholder, and
- * `source.fixAll.deadbolt` applying every preferred fix of the document at once.
+ * safe fix the engine prefers; unsafe fixes never), a suppression comment with a reason placeholder, "Show in Lock
+ * Graph" for a lock-order cycle, and `source.fixAll.deadbolt` applying every preferred fix of the document at once.
  */
 import {
   CodeActionKind,
@@ -25,6 +25,8 @@ export interface CodeActionInput {
   findings: readonly Finding[];
   uris: UriMap;
   docsBase: string;
+  /** The editor command that shows the lock graph on a cycle, when the editor has one (initialization option). */
+  lockGraphCommand?: string | undefined;
   /** The analysed text of any file a fix edits (fixes may reach into other files). */
   textOf(path: string): TextDocument | undefined;
 }
@@ -56,6 +58,9 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
       }
       const suppression = suppress(finding, input);
       if (suppression !== undefined) actions.push({ ...suppression, diagnostics });
+      if (finding.rule === 'lock-order' && input.lockGraphCommand !== undefined) {
+        actions.push({ ...showInLockGraph(finding, input.lockGraphCommand, input), diagnostics });
+      }
     }
   }
 
@@ -65,6 +70,20 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     if (edit !== undefined) actions.push({ title: 'Fix all auto-fixable Deadbolt problems', kind: FIX_ALL_KIND, edit });
   }
   return actions;
+}
+
+/**
+ * "Show in Lock Graph": the editor's graph finds the cycle whose acquisition chains pass through the diagnostic's
+ * place, so the action carries only that place (a `SourceLocation`) and needs nothing from the engine's graph.
+ */
+function showInLockGraph(finding: Finding, command: string, input: CodeActionInput): CodeAction {
+  const place = { uri: input.uris.uriOf(finding.span.file), range: spanToRange(finding.span) };
+  return {
+    title: 'Show in Lock Graph',
+    kind: CodeActionKind.QuickFix,
+    isPreferred: false,
+    command: { title: 'Show in Lock Graph', command, arguments: [place] },
+  };
 }
 
 function suppress(finding: Finding, input: CodeActionInput): CodeAction | undefined {

@@ -40,6 +40,12 @@ export interface DeadboltInitializationOptions {
   maxMemoryMb?: number;
   /** Base URL of the rule pages linked from diagnostics (`<base>/<rule-id>.md`). */
   ruleDocsBase?: string;
+  /**
+   * An editor command that shows the lock graph focused on the cycle at a place (its one argument, a
+   * `SourceLocation`). When given, lock-order findings offer "Show in Lock Graph" running it; editors without
+   * such a command leave it out and get no action they cannot run.
+   */
+  lockGraphCommand?: string;
 }
 
 const DEFAULT_DEBOUNCE_MS = 30;
@@ -57,6 +63,7 @@ export function startServer(connection: Connection): void {
   let roots: Roots;
   let settings: SettingsCache;
   let docsBase = defaultRuleDocsBase();
+  let lockGraphCommand: string | undefined;
   let folders: string[] = [];
   let dynamicConfiguration = false;
   let dynamicWatchers = false;
@@ -199,6 +206,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const options = (params.initializationOptions ?? {}) as DeadboltInitializationOptions;
     if (typeof options.ruleDocsBase === 'string') docsBase = options.ruleDocsBase;
+    if (typeof options.lockGraphCommand === 'string') lockGraphCommand = options.lockGraphCommand;
     const workspace = params.capabilities.workspace;
     dynamicConfiguration = workspace?.didChangeConfiguration?.dynamicRegistration === true;
     dynamicWatchers = workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
@@ -279,6 +287,7 @@ export function startServer(connection: Connection): void {
       findings: target.root.findings.get(target.path) ?? [],
       uris,
       docsBase,
+      lockGraphCommand,
       textOf: (path) => textDocumentOf(documents, uris, path),
     });
   });

@@ -3,10 +3,10 @@
  * nodes, "held by" edges from a lock to each holder, "waits for" edges from each waiter to the lock, and the
  * deadlock cycle marked so the panel can highlight it.
  */
-import type { LiveLockGraph } from '@deadbolt/server/protocol';
+import type { LiveLockGraph } from '../protocol/index.js';
 import { type GraphElement, type GraphModel } from './elements.js';
 
-/** Node ids of threads and locks live in one cytoscape graph, so they get prefixes that cannot collide. */
+/** Node ids of threads and locks live in one drawing, so they get prefixes that cannot collide. */
 export const threadNodeId = (id: number): string => `thread:${id}`;
 export const lockNodeId = (id: string): string => `lock:${id}`;
 
@@ -17,6 +17,7 @@ export function liveModel(graph: LiveLockGraph): GraphModel {
     cycle.locks.forEach((l) => cycleNodes.add(lockNodeId(l)));
   }
   const threadNames = new Map(graph.threads.map((t) => [t.id, t.name]));
+  const waits = new Map(graph.threads.filter((t) => t.waitingFor !== undefined).map((t) => [t.id, t.waitingFor!]));
   const lockNames = new Map(graph.locks.map((l) => [l.id, l.name]));
   const elements: GraphElement[] = [];
 
@@ -90,6 +91,13 @@ export function liveModel(graph: LiveLockGraph): GraphModel {
     elements,
     cycles: graph.cycles.length,
     cycleNodes: [...cycleNodes],
+    words: { others: 'Other holds and waits', isolated: 'with nothing held or awaited', isolatedItems: ['idle thread or free lock', 'idle threads and free locks'] },
+    // A wait-for cycle alternates threads and the locks they wait for: t1 waits for l1, held by t2, ... The lock
+    // is read from the thread's own wait when it has one, which is what the cycle's `locks[i]` stands for.
+    cycleList: graph.cycles.map((c) => c.threads.flatMap((t, i) => {
+      const lock = waits.get(t) ?? c.locks[i];
+      return [threadNodeId(t), ...(lock === undefined ? [] : [lockNodeId(lock)])];
+    })),
     headline: graph.deadlock ? `Deadlock: ${description || 'threads wait for each other'}` : description,
   };
 }

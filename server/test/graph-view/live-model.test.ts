@@ -1,9 +1,9 @@
 // Unit tests of the live wait-for graph model: threads and locks as nodes, hold and wait edges, the deadlock marked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LiveLockGraph } from '@deadbolt/server/protocol';
-import type { GraphEdge, GraphNode } from '../webview/model/elements.js';
-import { liveModel, lockNodeId, threadNodeId } from '../webview/model/liveModel.js';
+import type { LiveLockGraph } from '../../src/protocol/index.js';
+import type { GraphEdge, GraphNode } from '../../src/graph-view/elements.js';
+import { liveModel, lockNodeId, threadNodeId } from '../../src/graph-view/live-model.js';
 
 const site = { uri: 'file:///app/worker.ts', range: { start: { line: 4, character: 0 }, end: { line: 4, character: 9 } } };
 
@@ -68,4 +68,13 @@ test('holders and waiters that are not listed threads are left out rather than d
   for (const edge of partial.elements.filter((e): e is GraphEdge => e.group === 'edges')) {
     assert.ok(ids.has(edge.data.source) && ids.has(edge.data.target), `${edge.data.id} joins drawn nodes`);
   }
+});
+
+test('the view names the live graph\'s sections in its own words, the deadlock first', async () => {
+  const { buildView, defaultViewOptions } = await import('../../src/graph-view/view.js');
+  const view = buildView(liveModel(deadlocked), { ...defaultViewOptions, showIsolated: true });
+  assert.deepEqual(view.sections.map((s) => s.kind), ['cycle', 'edges', 'isolated']);
+  assert.equal(view.sections[2]!.title, '1 element with nothing held or awaited');
+  assert.match(view.sections[0]!.title, /^Cycle 1 of 1: main \u2192 ledger \u2192 worker 1 \u2192 accounts \u2192 main$/);
+  assert.match(view.sections[1]!.title, /^Other holds and waits: /);
 });

@@ -2,7 +2,7 @@
  * Turns the static lock-order graph the language server computes into drawable elements: one node per lock,
  * one edge per "taken while holding" pair labelled with where the inner lock was taken, cycles marked.
  */
-import type { LockEdge, SourceLocation, StaticLockGraph } from '@deadbolt/server/protocol';
+import type { LockEdge, SourceLocation, StaticLockGraph } from '../protocol/index.js';
 import { cyclePairs, pairKey, shortSite, type GraphElement, type GraphModel } from './elements.js';
 
 /** The site an edge stands for: where its inner lock was taken on the first chain (the last step of that chain). */
@@ -13,6 +13,9 @@ export function acquisitionSite(edge: LockEdge): SourceLocation | undefined {
   }
   return undefined;
 }
+
+/** The headline names the cycles when there are at most this many. */
+const MAX_NAMED_CYCLES = 2;
 
 export function staticModel(graph: StaticLockGraph): GraphModel {
   const inCycle = new Set(graph.cycles.flat());
@@ -30,13 +33,15 @@ export function staticModel(graph: StaticLockGraph): GraphModel {
         kind: node.kind,
         ...(node.declaration ? { location: node.declaration } : {}),
         tooltip: `${node.kind} ${node.name}${rank}${node.declaration ? ` declared at ${shortSite(node.declaration)}` : ''}`,
+        ...(node.declaration ? { files: [node.declaration.uri] } : {}),
+        ...ownerOf(node.name),
       },
       classes: ['lock', inCycle.has(node.id) ? 'cycle' : ''].filter(Boolean),
     });
   }
 
   graph.edges.forEach((edge, index) => {
-    // An edge to a lock the server did not list would make cytoscape throw; skip it rather than lose the drawing.
+    // An edge to a lock the server did not list has nowhere to be drawn; skip it rather than lose the drawing.
     if (!known.has(edge.from) || !known.has(edge.to)) return;
     const site = acquisitionSite(edge);
     const more = edge.chains.length > 1 ? ` (+${edge.chains.length - 1})` : '';
@@ -49,6 +54,7 @@ export function staticModel(graph: StaticLockGraph): GraphModel {
         target: edge.to,
         label: site ? `${shortSite(site)}${more}` : '',
         ...(site ? { location: site } : {}),
+        files: [...new Set(edge.chains.flatMap((c) => c.steps.map((s) => s.location.uri)))],
         tooltip:
           `${edge.to} taken while holding ${edge.from}` +
           (threads.length > 0 ? ` on ${threads.join(', ')}` : '') +
@@ -65,9 +71,24 @@ export function staticModel(graph: StaticLockGraph): GraphModel {
     elements,
     cycles: graph.cycles.length,
     cycleNodes: [...inCycle],
+    cycleList: graph.cycles.map((cycle) => [...cycle]),
+    // Every cycle is drawn below with its own heading; past two, naming them all here would push the drawing away.
     headline:
       graph.cycles.length === 0
         ? ''
-        : `Potential deadlock${graph.cycles.length > 1 ? 's' : ''}: ${cycleNames.map((c) => `${c} -> ${c.split(' -> ')[0]}`).join('; ')}`,
+        : graph.cycles.length > MAX_NAMED_CYCLES
+          ? `Potential deadlocks: ${graph.cycles.length} lock-order cycles, each drawn first below`
+          : `Potential deadlock${graph.cycles.length > 1 ? 's' : ''}: ${cycleNames.map((c) => `${c} -> ${c.split(' -> ')[0]}`).join('; ')}`,
   };
+}
+
+/**
+ * The class a lock belongs to, read from its name: the engine names a field lock of a class `Class.field`, and
+ * a capitalised first segment is how a reader tells a class from an object (`checking.mutex`).
+ */
+function ownerOf(name: string): { owner?: string } {
+  const dot = name.indexOf('.');
+  if (dot <= 0) return {};
+  const first = name.slice(0, dot);
+  return /^[A-Z]/.test(first) ? { owner: first } : {};
 }

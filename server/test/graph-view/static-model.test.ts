@@ -1,9 +1,9 @@
 // Unit tests of the static graph -> cytoscape elements conversion: nodes, labelled order edges, cycle marking.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SourceLocation, StaticLockGraph } from '@deadbolt/server/protocol';
-import type { GraphEdge, GraphNode } from '../webview/model/elements.js';
-import { acquisitionSite, staticModel } from '../webview/model/staticModel.js';
+import type { SourceLocation, StaticLockGraph } from '../../src/protocol/index.js';
+import type { GraphEdge, GraphNode } from '../../src/graph-view/elements.js';
+import { acquisitionSite, staticModel } from '../../src/graph-view/static-model.js';
 
 const at = (file: string, line: number): SourceLocation => ({
   uri: `file:///work/app/src/${file}`,
@@ -97,4 +97,14 @@ test('element ids are unique even when two edges join the same locks', () => {
   const doubled: StaticLockGraph = { ...graph, edges: [graph.edges[0]!, graph.edges[0]!] };
   const ids = staticModel(doubled).elements.map((e) => e.data.id);
   assert.equal(new Set(ids).size, ids.length);
+});
+
+test('past two cycles the headline counts them instead of naming them all', () => {
+  const many: StaticLockGraph = {
+    nodes: ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ id, name: id, kind: 'Mutex' as const })),
+    edges: [],
+    cycles: [['a', 'b'], ['c', 'd'], ['e', 'f']],
+  };
+  assert.equal(staticModel(many).headline, 'Potential deadlocks: 3 lock-order cycles, each drawn first below');
+  assert.equal(staticModel({ ...many, cycles: many.cycles.slice(0, 2) }).headline, 'Potential deadlocks: a -> b -> a; c -> d -> c');
 });
