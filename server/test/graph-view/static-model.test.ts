@@ -1,4 +1,4 @@
-// Unit tests of the static graph -> cytoscape elements conversion: nodes, labelled order edges, cycle marking.
+// Unit tests of the static graph view model: nodes, labelled order edges, cycle marking.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SourceLocation, StaticLockGraph } from '../../src/protocol/index.js';
