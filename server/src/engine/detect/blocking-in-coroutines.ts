@@ -29,9 +29,9 @@ function checkFile(context: RuleContext, rule: RuleId, category: BlockingCategor
         const found = summaries.classify(inner);
         if (found === undefined) return;
         // A generator coroutine suspends with `yield`, not `await`: the async twin's fix does not fit it. Under a
-        // held lock the twin's `await` would suspend holding it (an await-holding-lock error traded for this
-        // finding), so the lock is the thing to change first and no fix is offered.
-        const fix = found.direct === undefined || !isAsync(node) || context.model.heldAt(inner).length > 0 ? undefined : asyncTwinFix(inner, found.direct, node);
+        // lock taken without an async wait the twin's `await` would suspend holding it (an await-holding-lock error
+        // traded for this finding), so that lock is the thing to change first and no fix is offered.
+        const fix = found.direct === undefined || !isAsync(node) || holdsSyncLock(context, inner, node) ? undefined : asyncTwinFix(inner, found.direct, node);
         context.report({
           rule,
           message: messageFor(node, found.chain, found.direct),
@@ -50,6 +50,24 @@ function checkFile(context: RuleContext, rule: RuleId, category: BlockingCategor
       }
     });
   }
+}
+
+/**
+ * Whether a lock held at `call` was taken by a blocking or try acquisition: one the coroutine took with
+ * `lockAsync`/`withLockAsync` may be held across an await, any other may not (await-holding-lock).
+ */
+function holdsSyncLock(context: RuleContext, call: Node, coroutine: FunctionLike): boolean {
+  const held = context.model.heldAt(call);
+  if (held.length === 0) return false;
+  const start = coroutine.getStart();
+  const end = coroutine.getEnd();
+  const takenAsync = new Set<string>();
+  for (const fact of context.model.facts.acquisitions) {
+    const site = fact.stack[fact.stack.length - 1];
+    if (fact.mode !== 'async' || site === undefined || site.getSourceFile() !== coroutine.getSourceFile()) continue;
+    if (site.getStart() >= start && site.getEnd() <= end) takenAsync.add(fact.lock.id);
+  }
+  return held.some((lock) => !takenAsync.has(lock.id));
 }
 
 function isAsync(node: FunctionLike): boolean {
