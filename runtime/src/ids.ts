@@ -25,10 +25,15 @@ interface IdSpace {
   base: number;
 }
 
-/** worker_threads when running on Node (found without a static import, so browsers can load this module). */
+/**
+ * worker_threads when running on Node, found without a static import so browsers can load this module: through
+ * `process.getBuiltinModule` (Node 20.16 and later), else as the package's Node entry published it
+ * (node-builtins.ts). Without it every thread would draw ids from its own random space and checked mode's graph
+ * would not be shared between workers.
+ */
 export const workerThreads: typeof WorkerThreads | undefined = (() => {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const wt = proc?.getBuiltinModule?.('node:worker_threads');
+  const wt = proc?.getBuiltinModule?.('node:worker_threads') ?? (globalThis as Record<symbol, unknown>)[Symbol.for('deadbolt.workerThreads')];
   return wt as typeof WorkerThreads | undefined;
 })();
 
