@@ -126,12 +126,39 @@ class Emitter {
     return body;
   }
 
+  /**
+   * A `withLock` call statement of one of the sites whose callback has an expression body (`b.withLock(() => x)`):
+   * the expression becomes a statement of its own, `x;` (nothing for `undefined`), or `return x;` where the call was
+   * returned.
+   */
+  private inlinedExpression(statement: Node, indent: string, isLast: boolean): string[] | undefined {
+    const expression = Node.isExpressionStatement(statement) || Node.isReturnStatement(statement) ? statement.getExpression() : undefined;
+    if (!expression) return undefined;
+    const call = Node.isAwaitExpression(expression) ? expression.getExpression() : expression;
+    const site = this.sites.find((s) => s.kind === 'callback' && s.call === call);
+    const body = (site?.callback as { getBody?: () => Node } | undefined)?.getBody?.();
+    if (!site || !body || Node.isBlock(body)) return undefined;
+    this.consumed.add(site.call);
+    const returned = Node.isReturnStatement(statement);
+    // A value returned from the callback returned from the function only where nothing follows.
+    if (returned && !isLast) this.ok = false;
+    this.kept.push(body);
+    const text = body.getText();
+    if (!returned && (text === 'undefined' || text === 'void 0')) return [];
+    return [`${indent}${returned ? 'return ' : ''}${Node.isObjectLiteralExpression(body) && !returned ? `(${text})` : text};`];
+  }
+
   statements(statements: readonly Node[], indent: string, last: boolean): string[] {
     const lines: string[] = [];
     statements.forEach((statement, i) => {
       const isLast = last && i === statements.length - 1;
       if (this.isScaffold(statement)) {
         this.consumed.add(statement);
+        return;
+      }
+      const expressionLines = this.inlinedExpression(statement, indent, isLast);
+      if (expressionLines) {
+        lines.push(...expressionLines);
         return;
       }
       const inlined = this.inlinedCallback(statement);

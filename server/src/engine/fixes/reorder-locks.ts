@@ -8,6 +8,7 @@ import { Node, SyntaxKind } from 'ts-morph';
 import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
 import type { OrderChain, OrderEdge } from '../model/lock-graph.js';
 import { lockAllRewrite, siteOf } from './lock-all.js';
+import { reorderArgumentsFix } from './reorder-arguments.js';
 
 const RELEASING = new Set(['unlock', 'release']);
 
@@ -82,6 +83,10 @@ function swapFix(outer: Node, inner: Node, firstName: string, secondName: string
 export function reorderFixes(chain: OrderChain, edges: readonly OrderEdge[], _config: DeadboltConfig, selfLoop = false): Fix[] {
   const heldStack = chain.held.stack;
   const takenStack = chain.acquisition.stack;
+  if (!selfLoop) {
+    const passed = reorderArgumentsFix(chain);
+    if (passed) return [passed];
+  }
   if (heldStack.length !== takenStack.length || heldStack.slice(0, -1).some((n, i) => n !== takenStack[i])) return [];
   const outer = heldStack[heldStack.length - 1]!;
   const inner = takenStack[takenStack.length - 1]!;
