@@ -142,7 +142,7 @@ test('the extension in a real VS Code: findings, lock graph, fixes and a live de
   await step('the classic lock/unlock deadlock gets "Take `a` and `b` together with lockAll", and applying it clears it', async () => {
     const actionsFile = join(workspace, 'src', 'actions.ts');
     cpSync(join(e2eDir, 'programs', 'actions.ts'), actionsFile);
-    await bench.openFile('actions.ts', 'export function actionB');
+    await bench.openPath(actionsFile, 'export function actionB');
     const row = (await bench.problems('lock-order')).filter({ hasText: /`a` is taken while holding `b`/ });
     await row.first().waitFor({ timeout: STEP_TIMEOUT_MS });
     // The finding is on actionB's `a.lock()` (line 21): put the cursor there with Go to Line, as a person would.

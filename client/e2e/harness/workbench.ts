@@ -4,7 +4,7 @@
  * to see (Playwright locators), never for a fixed time.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { guideImagesDir, screenshotsDir } from './paths.js';
 
@@ -27,12 +27,33 @@ export class Workbench {
     await this.editorLines().filter({ hasText: expectedText }).first().waitFor({ timeout: this.timeoutMs });
   }
 
+  /**
+   * Opens a file by its absolute path through File: Open File... (the simple file dialog reads the disk as it is),
+   * for a file the test has just written: Quick Open lists files from a search index that a busy machine's file
+   * watcher may take minutes to update.
+   */
+  async openPath(path: string, expectedText: string): Promise<void> {
+    const input = await this.pickCommand('File: Open File...');
+    // The dialog fills in the folder it starts from and lists it; typing before the listing arrives gets overwritten.
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: '..' }).first().waitFor({ timeout: this.timeoutMs });
+    await input.fill(path);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: basename(path) }).first().waitFor({ timeout: this.timeoutMs });
+    await this.page.keyboard.press('Enter');
+    await this.editorLines().filter({ hasText: expectedText }).first().waitFor({ timeout: this.timeoutMs });
+  }
+
   editorLines(): Locator {
     return this.page.locator('.editor-instance .view-lines');
   }
 
   /** Runs a command by its palette title, e.g. "Deadbolt: Show Lock Graph", picking the entry with exactly that title. */
   async runCommand(title: string): Promise<void> {
+    const input = await this.pickCommand(title);
+    await input.waitFor({ state: 'hidden', timeout: this.timeoutMs });
+  }
+
+  /** Picks the command with exactly this title in the palette; returns the quick input, which the command may reuse. */
+  private async pickCommand(title: string): Promise<Locator> {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: this.timeoutMs });
@@ -42,7 +63,7 @@ export class Workbench {
       has: this.page.locator('.label-name', { hasText: exact }),
     });
     await entry.first().click({ timeout: this.timeoutMs });
-    await input.waitFor({ state: 'hidden', timeout: this.timeoutMs });
+    return input;
   }
 
   /** Shows the Problems panel and returns the locator of its rows that mention `text`. */
