@@ -3,7 +3,7 @@
  * `--server=<port>` for adapter development).
  */
 import { DebugSession } from '@vscode/debugadapter';
-import { packageVersion } from '../cli/version.js';
+import { answerHelpOrVersion } from '../cli/version.js';
 import { DeadboltDebugSession } from './session.js';
 
 const USAGE = `usage: deadbolt-dap [--server=<port>]
@@ -15,15 +15,7 @@ stdin/stdout. It runs a Node.js program (.js, .mjs or .ts) with lock tracing and
 `;
 
 const args = process.argv.slice(2);
-// Answered before the session starts: it would otherwise sit waiting for a client on stdin.
-if (args.includes('--help') || args.includes('-h')) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-if (args.includes('--version') || args.includes('-v')) {
-  process.stdout.write(`${packageVersion()}\n`);
-  process.exit(0);
-}
+answerHelpOrVersion(args, USAGE);
 const unknown = args.find((a) => !a.startsWith('--server='));
 if (unknown !== undefined) {
   process.stderr.write(`deadbolt-dap: unknown argument '${unknown}'\n${USAGE}`);

@@ -3,20 +3,13 @@
  * Nothing may write to stdout but the protocol, so stray console output is redirected to the editor's log.
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { packageVersion } from '../cli/version.js';
+import { answerHelpOrVersion } from '../cli/version.js';
 import { startServer } from './server.js';
 
 const USAGE = 'usage: deadbolt-lsp --stdio\n       deadbolt-lsp --help | --version\n\nThe Deadbolt language server; editors start it and speak LSP over stdin/stdout.\n';
 
 const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-if (args.includes('--version') || args.includes('-v')) {
-  process.stdout.write(`${packageVersion()}\n`);
-  process.exit(0);
-}
+answerHelpOrVersion(args, USAGE);
 if (!args.includes('--stdio')) {
   process.stderr.write(`deadbolt-lsp: only --stdio is supported\n${USAGE}`);
   process.exit(2);

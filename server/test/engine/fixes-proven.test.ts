@@ -17,6 +17,7 @@ import { Project, ts } from 'ts-morph';
 import { RULE_IDS, Workspace, type Finding, type Fix, type RuleId } from '../../src/engine/index.js';
 import { discoverFiles } from '../../src/engine/files.js';
 import { applyEdits, FIXTURES_ROOT } from '../helpers/fixtures.js';
+import { fixtureProject } from '../helpers/fixture-project.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const TABLE_FILE = path.join(REPO, 'docs', 'rules', 'fixes.md');
@@ -31,26 +32,6 @@ interface Tally {
 }
 
 const tallies = new Map<RuleId, Tally>();
-
-/** The compiler settings of fixtures-compile.test.ts: the fixtures' own, against the runtime's declarations. */
-function typeProject(files: readonly string[]): Project {
-  const project = new Project({
-    compilerOptions: {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2024.d.ts', 'lib.esnext.disposable.d.ts'],
-      strict: true,
-      skipLibCheck: true,
-      noEmit: true,
-      types: ['node'],
-    },
-  });
-  // JavaScript fixtures are analysed but not type-checked, as in fixtures-compile.test.ts; a fix to one is still
-  // proven by re-analysis (`prove` skips the type check for files the project does not hold).
-  for (const file of files.filter((f) => /\.[mc]?tsx?$/.test(f))) project.addSourceFileAtPath(file);
-  return project;
-}
 
 function typeErrors(project: Project, file: string): string[] {
   return project
@@ -116,7 +97,7 @@ for (const rule of RULE_IDS) {
     const files = discoverFiles(folder, ['.']);
     const original = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
     const workspace = new Workspace({ cwd: folder, paths: ['.'], config: {} });
-    const project = typeProject(files);
+    const project = fixtureProject(files);
     const before = workspace.analyze().findings;
     const tally: Tally = { findings: 0, withFix: 0, fixes: 0, safe: 0, proven: 0 };
     const failures: string[] = [];
@@ -146,7 +127,7 @@ test('the classic deadlock example, fixed, runs to completion 50 times in a row 
   assert.ok(fix, 'and a fix');
   assert.match(fix.title, /^Take `a` and `b` together with lockAll/);
   const original = new Map([[source, readFileSync(source, 'utf8')]]);
-  assert.deepEqual(prove(finding, fix, workspace, typeProject([source]), before, original), []);
+  assert.deepEqual(prove(finding, fix, workspace, fixtureProject([source]), before, original), []);
 
   // Run it as a user would: compiled to JavaScript next to a node_modules that holds the real runtime.
   const dir = mkdtempSync(path.join(tmpdir(), 'deadbolt-proof-'));

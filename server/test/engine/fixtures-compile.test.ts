@@ -6,27 +6,14 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { Project, ts } from 'ts-morph';
+import { ts } from 'ts-morph';
 import { RULE_IDS } from '../../src/engine/index.js';
 import { discoverFiles } from '../../src/engine/files.js';
 import { FIXTURES_ROOT } from '../helpers/fixtures.js';
+import { fixtureProject } from '../helpers/fixture-project.js';
 
 function typeErrorsIn(folder: string): string[] {
-  const project = new Project({
-    compilerOptions: {
-      target: ts.ScriptTarget.ES2022,
-      // Bundler resolution: the fixtures are ESM by their package.json, which an in-process Project does not always see.
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2024.d.ts', 'lib.esnext.disposable.d.ts'],
-      strict: true,
-      skipLibCheck: true,
-      noEmit: true,
-      types: ['node'],
-    },
-  });
-  // JavaScript fixtures (CommonJS as Node scripts are written) are checked by the engine's own tests, not typed here.
-  for (const file of discoverFiles(FIXTURES_ROOT, [folder]).filter((f) => /\.[mc]?tsx?$/.test(f))) project.addSourceFileAtPath(file);
+  const project = fixtureProject(discoverFiles(FIXTURES_ROOT, [folder]));
   return project
     .getPreEmitDiagnostics()
     .filter((d) => d.getCategory() === ts.DiagnosticCategory.Error)
