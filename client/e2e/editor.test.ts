@@ -10,9 +10,10 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
+import { launchChromium, stepsWithScreenshots } from './harness/browser.js';
 import { startCodeServer, type CodeServer } from './harness/codeServer.js';
-import { chromiumPath, e2eDir, vsixPath } from './harness/paths.js';
+import { e2eDir, vsixPath } from './harness/paths.js';
 import { Workbench } from './harness/workbench.js';
 import { prepareWorkspace } from './harness/workspace.js';
 import { lockOrderOf } from './lockOrder.js';
@@ -33,28 +34,14 @@ test('the extension in a real VS Code: findings, lock graph, fixes and a live de
   });
 
   server = await startCodeServer({ root, vsix: vsixPath(), timeoutMs: STEP_TIMEOUT_MS });
-  // Playwright's launch() gives the browser a new, empty profile of its own and removes it on close.
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
   const bench = new Workbench(page, STEP_TIMEOUT_MS);
   await bench.waitUntilReady();
   await bench.openFile('bank.ts', 'export function audit');
 
-  // Each step leaves a screenshot of the workbench when it fails, so a red run in CI shows what the editor showed.
-  const step = (name: string, fn: () => Promise<void>): Promise<void> =>
-    t.test(name, async () => {
-      try {
-        await fn();
-      } catch (error) {
-        await bench.screenshot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
-        throw error;
-      }
-    });
+  const step = stepsWithScreenshots(t, (name) => bench.screenshot(name));
 
   await step('the lock-order cycle is reported in the Problems panel', async () => {
     const rows = await bench.problems('lock-order');

@@ -7,36 +7,24 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
+import { launchChromium, stepsWithScreenshots } from './harness/browser.js';
 import { startCodeServer, type CodeServer } from './harness/codeServer.js';
-import { generateWorkspace, type WorkspaceShape } from './harness/generatedWorkspace.js';
 import { labelSizes } from './harness/labels.js';
-import { chromiumPath, fixtureWorkspace, repoDir, vsixPath } from './harness/paths.js';
+import { vsixPath } from './harness/paths.js';
 import { Workbench } from './harness/workbench.js';
+import { generatedWorkspace } from './harness/workspace.js';
 
 const STEP_TIMEOUT_MS = 180_000;
 const READABLE_PX = 11;
 
-/** A generated workspace with @deadbolt/runtime installed, as prepareWorkspace does for the bank fixture. */
-function workspaceOf(root: string, name: string, shape: WorkspaceShape): string {
-  const workspace = join(root, name);
-  generateWorkspace(workspace, shape);
-  cpSync(join(fixtureWorkspace, 'tsconfig.json'), join(workspace, 'tsconfig.json'));
-  cpSync(join(fixtureWorkspace, 'package.json'), join(workspace, 'package.json'));
-  const runtime = join(workspace, 'node_modules', '@deadbolt', 'runtime');
-  mkdirSync(runtime, { recursive: true });
-  cpSync(join(repoDir, 'runtime', 'package.json'), join(runtime, 'package.json'));
-  cpSync(join(repoDir, 'runtime', 'dist', 'src'), join(runtime, 'dist', 'src'), { recursive: true });
-  return workspace;
-}
-
 test('the lock graph stays readable on real-sized workspaces', { timeout: 1_200_000 }, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'deadbolt-graph-e2e-'));
-  const small = workspaceOf(root, 'shop', { locks: 34, edges: 14, cycles: 6, files: 22 });
-  const large = workspaceOf(root, 'platform', { locks: 200, edges: 300, cycles: 10, files: 40 });
+  const small = generatedWorkspace(root, 'shop', { locks: 34, edges: 14, cycles: 6, files: 22 });
+  const large = generatedWorkspace(root, 'platform', { locks: 200, edges: 300, cycles: 10, files: 40 });
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   t.after(async () => {
@@ -46,22 +34,10 @@ test('the lock graph stays readable on real-sized workspaces', { timeout: 1_200_
   });
 
   server = await startCodeServer({ root, vsix: vsixPath(), timeoutMs: STEP_TIMEOUT_MS });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   const bench = new Workbench(page, STEP_TIMEOUT_MS);
-  const step = (name: string, fn: () => Promise<void>): Promise<void> =>
-    t.test(name, async () => {
-      try {
-        await fn();
-      } catch (error) {
-        await bench.screenshot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
-        throw error;
-      }
-    });
+  const step = stepsWithScreenshots(t, (name) => bench.screenshot(name));
 
   /** Opens the workspace, shows the panel, and waits for the drawing of the expected graph. */
   const showGraph = async (workspace: string, file: string, expected: { nodes: number; edges: number; cycles: number }) => {

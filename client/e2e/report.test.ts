@@ -11,25 +11,15 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { generateWorkspace } from './harness/generatedWorkspace.js';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './harness/browser.js';
 import { labelSizes } from './harness/labels.js';
-import { chromiumPath, fixtureWorkspace, guideImagesDir, repoDir, screenshotsDir } from './harness/paths.js';
+import { guideImagesDir, repoDir, screenshotsDir } from './harness/paths.js';
+import { generatedWorkspace } from './harness/workspace.js';
 
 const deadboltBin = join(repoDir, 'server', 'bin', 'deadbolt.js');
 const READABLE_PX = 11;
 const TIMEOUT_MS = 60_000;
-
-function workspace(root: string): string {
-  const dir = join(root, 'shop');
-  generateWorkspace(dir, { locks: 34, edges: 14, cycles: 6, files: 22 });
-  cpSync(join(fixtureWorkspace, 'tsconfig.json'), join(dir, 'tsconfig.json'));
-  const runtime = join(dir, 'node_modules', '@deadbolt', 'runtime');
-  mkdirSync(runtime, { recursive: true });
-  cpSync(join(repoDir, 'runtime', 'package.json'), join(runtime, 'package.json'));
-  cpSync(join(repoDir, 'runtime', 'dist', 'src'), join(runtime, 'dist', 'src'), { recursive: true });
-  return dir;
-}
 
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotsDir, { recursive: true });
@@ -40,7 +30,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 test('the HTML report in Chromium', { timeout: 300_000 }, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'deadbolt-report-e2e-'));
-  const cwd = workspace(root);
+  const cwd = generatedWorkspace(root, 'shop', { locks: 34, edges: 14, cycles: 6, files: 22 });
   let browser: Browser | undefined;
   t.after(async () => {
     await browser?.close();
@@ -53,7 +43,7 @@ test('the HTML report in Chromium', { timeout: 300_000 }, async (t) => {
     diagnostics: unknown[];
   };
 
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const requests: string[] = [];
   const errors: string[] = [];
