@@ -6,7 +6,7 @@
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
-import type { OrderChain, OrderEdge } from '../model/lock-graph.js';
+import { rankOf, type OrderChain, type OrderEdge } from '../model/lock-graph.js';
 import { lockAllRewrite, siteOf } from './lock-all.js';
 import { reorderArgumentsFix } from './reorder-arguments.js';
 
@@ -75,19 +75,52 @@ function swapFix(outer: Node, inner: Node, firstName: string, secondName: string
   return { title: `Take \`${secondName}\` before \`${firstName}\`, the order used elsewhere`, edits, safety: 'safe', preferred: true };
 }
 
+/** Both acquisitions of the chain are made by one function (their call stacks differ only in the last step). */
+function sameFunction(chain: OrderChain): boolean {
+  const held = chain.held.stack;
+  const taken = chain.acquisition.stack;
+  return held.length === taken.length && held.slice(0, -1).every((n, i) => n === taken[i]);
+}
+
+/**
+ * The second lock taken in a callee (`a` held, `f()` takes `b`): nothing can be swapped here without changing `f`
+ * for all its callers. When the other order comes from one function that takes both itself, swapping there makes
+ * the two agree: it is the same swap, made on the other side of the cycle. Not offered against declared ranks, or
+ * when other acquisitions also take the locks in that other order.
+ */
+function swapOtherSide(chain: OrderChain, edges: readonly OrderEdge[], config: DeadboltConfig): Fix[] {
+  if (edges.length !== 2) return [];
+  const held = chain.held.lock;
+  const taken = chain.acquisition.lock;
+  if (rankOf(held, config) !== undefined && rankOf(taken, config) !== undefined) return [];
+  const other = edges.find((edge) => edge.from.id === taken.id && edge.to.id === held.id);
+  if (other === undefined || other.chains.length !== 1) return [];
+  const [opposite] = other.chains as [OrderChain];
+  if (!sameFunction(opposite)) return [];
+  const outer = opposite.held.stack.at(-1)!;
+  const inner = opposite.acquisition.stack.at(-1)!;
+  const outerSite = siteOf(outer);
+  const innerSite = siteOf(inner);
+  if (!outerSite || !innerSite) return [];
+  const swap = swapFix(outer, inner, outerSite.receiver.getText(), innerSite.receiver.getText());
+  if (!swap) return [];
+  const where = outer.getSourceFile() === chain.acquisition.stack[0]!.getSourceFile() ? `line ${outer.getStartLineNumber()}` : `${outer.getSourceFile().getBaseName()}:${outer.getStartLineNumber()}`;
+  return [{ ...swap, title: `Take \`${innerSite.receiver.getText()}\` before \`${outerSite.receiver.getText()}\` on ${where}, the order this call takes them in` }];
+}
+
 /**
  * The fixes for one chain that closes a cycle (or inverts ranks): `chain.held` was taken first, and the consistent
  * order takes `chain.acquisition`'s lock first. `selfLoop` chains (two elements of one array, one field of two
  * instances) have no consistent order by name, only `lockAll`.
  */
-export function reorderFixes(chain: OrderChain, edges: readonly OrderEdge[], _config: DeadboltConfig, selfLoop = false): Fix[] {
+export function reorderFixes(chain: OrderChain, edges: readonly OrderEdge[], config: DeadboltConfig, selfLoop = false): Fix[] {
   const heldStack = chain.held.stack;
   const takenStack = chain.acquisition.stack;
   if (!selfLoop) {
     const passed = reorderArgumentsFix(chain);
     if (passed) return [passed];
   }
-  if (heldStack.length !== takenStack.length || heldStack.slice(0, -1).some((n, i) => n !== takenStack[i])) return [];
+  if (!sameFunction(chain)) return selfLoop ? [] : swapOtherSide(chain, edges, config);
   const outer = heldStack[heldStack.length - 1]!;
   const inner = takenStack[takenStack.length - 1]!;
   const fixes: Fix[] = [];
