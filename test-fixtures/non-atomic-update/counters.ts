@@ -56,6 +56,12 @@ export function twoSteps(): void {
   counts[10] = current + 1; // expect: non-atomic-update
 }
 
+export function readLogWrite(): void {
+  const before = counts[12];
+  console.log('neighbour', counts[13]);
+  counts[12] = before + 1; // expect: non-atomic-update
+}
+
 export function plainReadThenStore(scale: number): void {
   const seen = counts[11];
   Atomics.store(counts, 11, seen * scale); // expect: non-atomic-update

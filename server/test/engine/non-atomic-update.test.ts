@@ -45,9 +45,24 @@ const cases: [string, string | undefined][] = [
   ['totals[3] += 0.5;', undefined],
   // `*=` has no Atomics twin: a compare-and-swap loop retries until no other thread wrote in between.
   ['counts[4] *= 2;', 'for (let seen = Atomics.load(counts, 4), found; (found = Atomics.compareExchange(counts, 4, seen, seen * 2)) !== seen; seen = found); // expect: non-atomic-update'],
-  // Read by an earlier statement: reported, but whether the read value is needed elsewhere is for a person to judge.
-  ['counts[10] = current + 1;', undefined],
+  // Read into a variable, then the variable plus a constant written back: a plain store, so there is no Atomics
+  // twin for the pair as written (the fix moves the update to the read; see the next test).
+  ['Atomics.store(counts, 11, seen * scale);', undefined],
+  // The statements between read and write touch the array: moving the update to the read could be seen there.
+  ['counts[12] = before + 1;', undefined],
 ];
+
+test('fix: a read into a variable and its write back become one Atomics call at the read', () => {
+  const line = lineOf('counts[10] = current + 1;');
+  const finding = findingsIn('non-atomic-update', FILE, 'non-atomic-update').find((f) => f.span.line === line);
+  const fix = finding?.fixes.find((f) => f.preferred);
+  assert.ok(fix, 'a preferred fix');
+  const lines = applyEdits(text, fix.edits).split('\n');
+  // The read keeps the old value in `current`; the write's line is gone.
+  assert.equal(lines[lineOf('const current = counts[10];') - 1]!.trim(), 'const current = Atomics.add(counts, 10, 1);');
+  assert.ok(!lines.some((l) => l.includes('counts[10] = current + 1')));
+  assert.equal(lines.length, text.split('\n').length - 1);
+});
 
 for (const [fragment, expected] of cases) {
   test(`fix: ${fragment}`, () => {

@@ -112,3 +112,55 @@ function compareExchangeFix(update: AtomicUpdate): Fix | undefined {
     preferred: true,
   };
 }
+
+/**
+ * `const seen = a[i];` … `a[i] = seen + 1;`: the update is moved to the read, `const seen = Atomics.add(a, i, 1);`,
+ * and the write goes. `seen` keeps the old value it had, and the element changes at the read instead of the write:
+ * offered only when the statements between them neither mention the array nor can leave the block (return, throw,
+ * break, continue) or suspend (await, yield), so nothing can tell the difference.
+ */
+export function readThenWriteFix(write: Node, read: Node, variable: string): Fix | undefined {
+  const statement = write.getParent();
+  if (!statement || !Node.isExpressionStatement(statement)) return undefined;
+  const declaration = read.getParent();
+  if (!declaration || !Node.isVariableDeclaration(declaration) || declaration.getInitializer() !== read || declaration.getName() !== variable) return undefined;
+  const readStatement = declaration.getVariableStatement();
+  if (!readStatement || readStatement.getDeclarations().length !== 1 || readStatement.getParent() !== statement.getParent()) return undefined;
+  const value = Node.isBinaryExpression(write) ? write.getRight() : Node.isCallExpression(write) ? write.getArguments()[2] : undefined;
+  if (value === undefined || !Node.isBinaryExpression(value)) return undefined;
+  const operator = value.getOperatorToken().getText();
+  const operation = OPERATIONS[operator];
+  if (operation === undefined) return undefined;
+  const left = value.getLeft().getText();
+  const right = value.getRight();
+  const other = left === variable ? right : right.getText() === variable && operator !== '-' ? value.getLeft() : undefined;
+  if (other === undefined || !(Node.isNumericLiteral(other) || Node.isBigIntLiteral(other))) return undefined;
+  if (Node.isNumericLiteral(other) && !Number.isInteger(other.getLiteralValue())) return undefined;
+  const element = Node.isElementAccessExpression(read) ? { array: read.getExpression(), index: read.getArgumentExpression() } : undefined;
+  if (element === undefined || element.index === undefined) return undefined;
+  const array = element.array.getText();
+  const block = statement.getParentOrThrow() as Node & { getStatements(): Node[] };
+  const statements = block.getStatements();
+  const between = statements.slice(statements.indexOf(readStatement) + 1, statements.indexOf(statement));
+  const leaves = [SyntaxKind.ReturnStatement, SyntaxKind.ThrowStatement, SyntaxKind.BreakStatement, SyntaxKind.ContinueStatement, SyntaxKind.AwaitExpression, SyntaxKind.YieldExpression];
+  for (const s of between) {
+    if ([s, ...s.getDescendants()].some((n) => leaves.includes(n.getKind()) || (Node.isIdentifier(n) && n.getText() === array))) return undefined;
+  }
+  const call = `Atomics.${operation.method}(${array}, ${element.index.getText()}, ${other.getText()})`;
+  const file = write.getSourceFile();
+  const text = file.getFullText();
+  // The write's whole line goes when nothing else shares it.
+  const lineStart = text.lastIndexOf('\n', statement.getStart() - 1) + 1;
+  const lineEnd = text.indexOf('\n', statement.getEnd());
+  const alone = text.slice(lineStart, statement.getStart()).trim() === '' && /^\s*(\/\/.*)?$/.test(text.slice(statement.getEnd(), lineEnd < 0 ? text.length : lineEnd));
+  const [start, end] = alone ? [lineStart, lineEnd < 0 ? text.length : lineEnd + 1] : [statement.getStart(), statement.getEnd()];
+  return {
+    title: `Use ${call.slice(0, call.indexOf('('))}(...) where \`${variable}\` is read`,
+    safety: 'safe',
+    preferred: true,
+    edits: [
+      { file: file.getFilePath(), start: read.getStart(), end: read.getEnd(), newText: call },
+      { file: file.getFilePath(), start, end, newText: '' },
+    ],
+  };
+}

@@ -8,7 +8,7 @@ import { Node, SyntaxKind, ts, type ElementAccessExpression, type Expression, ty
 import type { Rule, RuleContext } from '../rule.js';
 import { sharedViewOf, type SharedView } from '../detect/shared-views.js';
 import { isGuardedByLockCallback, isInsideHandRolledLock } from '../detect/lock-regions.js';
-import { atomicUpdateFix, type AtomicUpdate } from '../fixes/atomics.js';
+import { atomicUpdateFix, type AtomicUpdate, readThenWriteFix } from '../fixes/atomics.js';
 import { spanOf } from '../span.js';
 import { findNodesCached, skipOuterExpressions } from '../detect/compiler-walk.js';
 
@@ -53,7 +53,7 @@ function checkFile(context: RuleContext, file: SourceFile): void {
     if (context.model.heldAt(node).length > 0 || isGuardedByLockCallback(node) || isInsideHandRolledLock(node)) continue;
     const { read, ...shape } = found;
     const update: AtomicUpdate = { ...shape, node, bigint: view.bigint };
-    const fix = view.atomicCapable ? atomicUpdateFix(update) : undefined;
+    const fix = !view.atomicCapable ? undefined : read === undefined ? atomicUpdateFix(update) : readThenWriteFix(node, read.node, read.variable);
     context.report({
       rule: 'non-atomic-update',
       message: messageFor(update, view, read?.variable),
