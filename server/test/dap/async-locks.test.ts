@@ -78,3 +78,59 @@ test('async-mutex: two async tasks of one thread waiting for each other stop as 
     await s.close();
   }
 });
+
+/** Launches `async-reentry` and returns the stop and the stack of the one task in the cycle. */
+async function selfDeadlock(s: Session, args: string[]): Promise<{ description: string; rows: [string, string | undefined, number][] }> {
+  await s.client.launch({ program: fixtureProgram('async-reentry'), args });
+  const stopped = await s.waitFor('stopped');
+  assert.equal(stopped.body.reason, 'deadlock', s.output());
+  const graph = (await s.waitFor('deadbolt/lockGraph', (e) => (e.body as LiveLockGraph).deadlock)).body as LiveLockGraph;
+  assert.equal(graph.cycles.length, 1);
+  assert.equal(graph.cycles[0]!.threads.length, 1, 'one task waits for itself');
+  const task = graph.threads.find((t) => t.id === graph.cycles[0]!.threads[0])!;
+  return { description: stopped.body.description as string, rows: await stack(s, task.name) };
+}
+
+test('async-mutex: runExclusive re-entered through a callee stops as a deadlock of one task', async () => {
+  const s = await startSession();
+  try {
+    const { description, rows } = await selfDeadlock(s, []);
+    assert.match(description, /main › task \d+ \(Cache\.refresh\) holds Mutex 1 \(async-reentry\.ts:\d+\) and waits for Mutex 1/);
+    const source = fixtureSource('async-reentry');
+    assert.deepEqual(rows[0]!.slice(1), [source, markerLine('async-reentry', 'wait-mutex')], JSON.stringify(rows));
+    assert.ok(rows.some(([name, path, line]) => name.startsWith('holds Mutex 1') && path === source && line === markerLine('async-reentry', 'hold-mutex')), JSON.stringify(rows));
+  } finally {
+    await s.close();
+  }
+});
+
+test('Web Locks: a request nested in a request for the same name stops as a deadlock', { skip: webLocks ? false : `navigator.locks needs Node 24, this is ${process.version}` }, async () => {
+  const s = await startSession();
+  try {
+    const { description, rows } = await selfDeadlock(s, ['--web-locks']);
+    assert.match(description, /main › task \d+ \(saveSettings\) holds settings and waits for settings/);
+    const source = fixtureSource('async-reentry');
+    assert.deepEqual(rows[0]!.slice(1), [source, markerLine('async-reentry', 'wait-web')], JSON.stringify(rows));
+    assert.ok(rows.some(([name, path, line]) => name === 'holds settings' && path === source && line === markerLine('async-reentry', 'hold-web')), JSON.stringify(rows));
+  } finally {
+    await s.close();
+  }
+});
+
+test('heavy correct use of async-mutex (and Web Locks on Node 24) runs to its end without a stop', async () => {
+  const s = await startSession();
+  try {
+    await s.client.launch({ program: fixtureProgram('async-locks-busy') });
+    const exited = await s.waitFor('exited');
+    assert.equal(exited.body.exitCode, 0, s.output());
+    assert.match(s.output('stdout'), new RegExp(`total 1225${webLocks ? ' with web locks' : ''}`));
+    assert.deepEqual(s.events.filter((e) => e.event === 'stopped').map((e) => e.body.description), []);
+    // The last graph still lists the locks it saw, and no task is left holding or waiting.
+    const graphs = s.events.filter((e) => e.event === 'deadbolt/lockGraph').map((e) => e.body as LiveLockGraph);
+    const last = graphs[graphs.length - 1]!;
+    assert.ok(last.locks.some((l) => /^Mutex \d \(async-locks-busy\.ts:\d+\)$/.test(l.name ?? '')), JSON.stringify(last.locks));
+    assert.deepEqual(last.threads.filter((t) => t.name.includes('› task')), []);
+  } finally {
+    await s.close();
+  }
+});
