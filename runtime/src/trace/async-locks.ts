@@ -25,6 +25,8 @@ class Task {
   private id: number | undefined;
   /** Entered by `acquire()` in the current synchronous run; another acquire before it ends is another async function. */
   fresh = false;
+  /** For a task entered by `acquire()`: the function that called it (name and file), the only one that continues it. */
+  owner: string | undefined;
 
   constructor(
     private readonly tracer: RingTracer,
@@ -74,9 +76,26 @@ function announce(id: number, kind: string, name: string): void {
   tracer!.created(id, kind, name);
 }
 
+/** The function a site's first frame is in, by name and file. */
+function callerOf(site: string): string {
+  const [name = '', file = ''] = site.split('\n', 1)[0]!.split('\t');
+  return `${name}\t${file}`;
+}
+
+/**
+ * The current task, if the code at `site` continues it. A callback task's context is exact (AsyncLocalStorage.run);
+ * an entered task's context also leaks into its caller after the caller's await, so it is continued only by the
+ * function that entered it, and not from a sibling call started in the same synchronous run (still `fresh`).
+ */
+function continuedTask(site: string): Task | undefined {
+  const current = tasks.getStore();
+  if (current === undefined || current.owner === undefined) return current;
+  return !current.fresh && current.owner === callerOf(site) ? current : undefined;
+}
+
 /** The task a wait made here belongs to: the current one, or a one-off waiter. */
 function waiterTask(site: string): Task {
-  return tasks.getStore() ?? new Task(tracer!, taskName(site));
+  return continuedTask(site) ?? new Task(tracer!, taskName(site));
 }
 
 function begin(task: Task, id: number, kind: WaitKind, site: string): void {
@@ -221,10 +240,11 @@ function instanceId(instance: object, kind: string, site: string): number {
 
 /** The task that holds what `acquire()` returns: the current one, or this async function entered as a new task. */
 function holderTask(site: string): Task {
-  const current = tasks.getStore();
-  if (current !== undefined && !current.fresh) return current;
+  const current = continuedTask(site);
+  if (current !== undefined) return current;
   const task = new Task(tracer!, taskName(site));
   task.fresh = true;
+  task.owner = callerOf(site);
   tasks.enterWith(task);
   // Until the current synchronous run ends, the entered task may be inherited by a sibling async function started
   // from the same caller (Promise.all([a(), b()])): a second acquire() then sees `fresh` and becomes its own task.
