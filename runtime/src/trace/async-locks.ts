@@ -56,7 +56,14 @@ const namedHere = new Set<number>();
 export async function traceAsyncLocks(next: RingTracer, entry: string | undefined): Promise<void> {
   tracer = next;
   patchWebLocks();
-  for (const module of await loadAsyncMutex(entry)) patchAsyncMutex(module);
+  let modules: AsyncMutexModule[] = [];
+  try {
+    modules = await loadAsyncMutex(entry);
+  } catch (error) {
+    // Tracing must never stop the program from starting: an async-mutex that does not load here goes untraced.
+    process.emitWarning(`deadbolt: async-mutex not traced: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  for (const module of modules) patchAsyncMutex(module);
 }
 
 function taskName(site: string): string {
