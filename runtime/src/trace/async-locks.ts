@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
-import { captureStack, encodeFrames, parseStack, userFrames } from './call-site.js';
+import { encodeFrames, parseStack, userFrames } from './call-site.js';
 import type { WaitKind } from './hooks.js';
 import type { RingTracer } from './ring-tracer.js';
 
@@ -44,7 +44,6 @@ class Task {
 }
 
 const tasks = new AsyncLocalStorage<Task>();
-let taskCount = 0;
 
 /** Lock ids of async locks are negative, so they never meet the runtime's (non-negative) ids. */
 const WEB_LOCK_BASE = 2 ** 52;
@@ -66,14 +65,25 @@ export async function traceAsyncLocks(next: RingTracer, entry: string | undefine
   for (const module of modules) patchAsyncMutex(module);
 }
 
+/**
+ * A task's name is the function it started in; the adapter numbers tasks by id. Names are interned strings in the
+ * trace, so a name unique per task would make the string table (and the ring) grow with every lock callback.
+ */
 function taskName(site: string): string {
-  const fn = site.split('\t', 1)[0];
-  return `task ${++taskCount}${fn !== undefined && fn !== '' && fn !== '<anonymous>' ? ` (${fn})` : ''}`;
+  const fn = site.split('\t', 1)[0] ?? '';
+  return fn === '<anonymous>' ? '' : fn;
 }
+
+/** Frames captured per async acquisition: the wrapper, async-mutex's own (withTimeout adds a few) and the caller's. */
+const ASYNC_CAPTURE_LIMIT = 10;
 
 /** The user's frames at this point: the runtime's, Node's and async-mutex's own are dropped. */
 function siteHere(): string {
-  const frames = userFrames(parseStack(captureStack().stack ?? '')).filter((f) => !f.file.includes('/node_modules/async-mutex/'));
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = ASYNC_CAPTURE_LIMIT;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  const frames = userFrames(parseStack(stack)).filter((f) => !f.file.includes('/node_modules/async-mutex/'));
   return encodeFrames(frames);
 }
 

@@ -186,7 +186,11 @@ export class WaitForGraph {
   /** The thread's name, with its id added when another thread of the program has the same name (two "teller"s). */
   threadLabel(id: number): string {
     const parent = this.threads.get(id)?.parent;
-    if (parent !== undefined) return `${this.threadLabel(parent)} › ${this.threads.get(id)!.name}`;
+    if (parent !== undefined) {
+      // A task's name is the function it started in (or empty); tasks are numbered by their trace id.
+      const fn = this.threads.get(id)!.name;
+      return `${this.threadLabel(parent)} › task ${id - TASK_THREAD_BASE + 1}${fn !== '' ? ` (${fn})` : ''}`;
+    }
     const name = this.threads.get(id)?.name;
     if (name === undefined) return `worker #${id}`;
     for (const t of this.threads.values()) if (t.id !== id && t.name === name) return `${name} #${id}`;

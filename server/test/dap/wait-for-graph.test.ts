@@ -157,8 +157,8 @@ test('async tasks: held through events, labelled under their thread, forgotten w
   const wait = (thread: number, lock: number): TraceEvent => ({ type: 'wait-begin', thread, lock, waitKind: 'lock', holding: true, frames: [site(50 + lock)], time: 0 });
   const apply = (...events: TraceEvent[]) => g.apply({ events, holdings: [{ thread: 0, overflow: 0, held: [] }], time: 0, dropped: 0 });
   const changes = apply(
-    { type: 'thread-name', thread: t1, name: 'task 1 (restock)', parent: 0 },
-    { type: 'thread-name', thread: t2, name: 'task 2 (audit)', parent: 0 },
+    { type: 'thread-name', thread: t1, name: 'restock', parent: 0 },
+    { type: 'thread-name', thread: t2, name: 'audit', parent: 0 },
     held(t1, -1),
     held(t2, -2),
     wait(t1, -2),
@@ -166,7 +166,7 @@ test('async tasks: held through events, labelled under their thread, forgotten w
   );
   assert.deepEqual(changes.started, [], 'tasks are not announced as threads');
   assert.deepEqual(g.thread(t1)!.held.map((h) => h.lock), [-1], 'the holdings snapshot of thread 0 does not erase a task\'s holds');
-  assert.equal(g.threadLabel(t2), 'main › task 2 (audit)');
+  assert.equal(g.threadLabel(t2), 'main › task 3 (audit)');
   assert.deepEqual(g.cycles(), [{ threads: [t1, t2], locks: [-2, -1] }]);
 
   apply({ type: 'task-released', thread: t2, lock: -2 }, { type: 'wait-end', thread: t1, lock: -2, acquired: true, time: 0 }, held(t1, -2));
@@ -177,8 +177,8 @@ test('async tasks: held through events, labelled under their thread, forgotten w
   assert.equal(g.thread(t1), undefined, 'a task that neither holds nor waits is forgotten');
   assert.equal(g.thread(t2), undefined);
 
-  apply({ type: 'thread-name', thread: 5, name: 'pool', parent: 0 }, { type: 'thread-name', thread: t1 + 5, name: 'task 9', parent: 5 }, held(t1 + 5, -7));
-  assert.equal(g.threadLabel(t1 + 5), 'pool › task 9');
+  apply({ type: 'thread-name', thread: 5, name: 'pool', parent: 0 }, { type: 'thread-name', thread: t1 + 5, name: '', parent: 5 }, held(t1 + 5, -7));
+  assert.equal(g.threadLabel(t1 + 5), 'pool › task 7');
   apply({ type: 'thread-exit', thread: 5, code: 0, time: 0 });
   assert.equal(g.thread(t1 + 5), undefined, 'a thread\'s tasks end with it');
 });
