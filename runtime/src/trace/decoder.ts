@@ -48,6 +48,12 @@ export class TraceDecoder {
         return { type: 'wait-end', thread: r.thread, lock: r.a, acquired: r.b !== 0, time: r.time };
       case RecordKind.Notified:
         return { type: 'notified', thread: r.thread, lock: r.a, count: r.b };
+      case RecordKind.TaskHeld: {
+        const site = this.frames(r.c)[0];
+        return site === undefined ? { type: 'task-held', thread: r.thread, lock: r.a } : { type: 'task-held', thread: r.thread, lock: r.a, site };
+      }
+      case RecordKind.TaskReleased:
+        return { type: 'task-released', thread: r.thread, lock: r.a };
       default:
         return undefined;
     }

@@ -23,7 +23,10 @@ export type TraceEvent =
   | { type: 'created'; thread: number; lock: number; kind: string; name?: string }
   | { type: 'wait-begin'; thread: number; lock: number; waitKind: WaitKind; frames: TraceFrame[]; holding: boolean; time: number }
   | { type: 'wait-end'; thread: number; lock: number; acquired: boolean; time: number }
-  | { type: 'notified'; thread: number; lock: number; count: number };
+  | { type: 'notified'; thread: number; lock: number; count: number }
+  /** An async task (`thread` at or above TASK_THREAD_BASE) took a Web Lock or async-mutex lock; see async-locks.ts. */
+  | { type: 'task-held'; thread: number; lock: number; site?: TraceFrame }
+  | { type: 'task-released'; thread: number; lock: number };
 
 export interface TraceHeld {
   lock: number;

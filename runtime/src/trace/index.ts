@@ -2,7 +2,7 @@
 export { installTracer, type Tracer, type WaitKind } from './hooks.js';
 export type { TraceBatch, TraceEvent, TraceFrame, TraceHeld, TraceHoldings } from './events.js';
 export { TRACE_ENV } from './events.js';
-export { createTraceBuffer, viewsOf, RecordKind, type TraceViews } from './layout.js';
+export { createTraceBuffer, viewsOf, RecordKind, TASK_THREAD_BASE, type TraceViews } from './layout.js';
 export { RingReader, RingWriter, type RawRecord } from './ring.js';
 export { TraceDecoder } from './decoder.js';
 export { HeldTableWriter, readHeldTables, type HeldEntry, type HeldSnapshot } from './held-table.js';

@@ -27,6 +27,13 @@ export const H_FLUSH_REQUEST = 8;
 export const H_FLUSHED = 9;
 /** Header word: set once the collector can no longer forward (the adapter went away); producers then stop writing. */
 export const H_CLOSED = 10;
+/** Header word: the next async task number (async-locks.ts); a task's trace thread id is TASK_THREAD_BASE plus it. */
+export const H_NEXT_TASK = 11;
+/**
+ * Trace thread ids from here up are async tasks (a Web Locks or async-mutex holder or waiter), not worker threads:
+ * far above any threadId, and below 2^31 so they fit a record's thread word and a DAP thread id.
+ */
+export const TASK_THREAD_BASE = 0x4000_0000;
 
 /** Words of one ring slot: a sequence word, the record fields, a timestamp and a payload for string chunks. */
 export const SLOT_WORDS = 16;
@@ -92,6 +99,10 @@ export const RecordKind = {
   Notified: 7,
   StringChunk: 8,
   ThreadError: 9,
+  /** An async task (its id in the thread word) now holds lock `a`, taken at site `c`. */
+  TaskHeld: 10,
+  /** An async task released lock `a`. */
+  TaskReleased: 11,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 

@@ -7,6 +7,7 @@ import { isMainThread, setEnvironmentData, Worker } from 'node:worker_threads';
 import { TRACE_ENV } from './events.js';
 import { createTraceBuffer, H_FLUSH_REQUEST, H_FLUSHED, H_WAKE, viewsOf } from './layout.js';
 import { TRACE_BUFFER_KEY, traceThisThread } from './thread-setup.js';
+import { traceAsyncLocks } from './async-locks.js';
 import { patchWorker } from './worker-patch.js';
 
 /** How long the exiting program waits for the collector to forward the last events. */
@@ -26,6 +27,8 @@ if (isMainThread && spec !== undefined) {
   patchWorker(tracer, new URL('./worker-bootstrap.js', import.meta.url));
   // Registered after traceThisThread's exit hook, so the main thread's exit event is in the ring before the flush.
   process.on('exit', () => flushBeforeExit(sab));
+  // Web Locks and async-mutex go through the same ring; awaited, so they are traced before the program's first line.
+  await traceAsyncLocks(tracer, process.argv[1]);
 }
 
 function parseChannel(text: string): number {

@@ -6,7 +6,7 @@
 import { captureStack, siteText } from './call-site.js';
 import type { Tracer, WaitKind } from './hooks.js';
 import { HeldTableWriter } from './held-table.js';
-import { H_NEXT_STRING, NO_STRING, RecordKind, type TraceViews, WAIT_KINDS } from './layout.js';
+import { H_NEXT_STRING, H_NEXT_TASK, NO_STRING, RecordKind, TASK_THREAD_BASE, type TraceViews, WAIT_KINDS } from './layout.js';
 import { RingWriter } from './ring.js';
 
 /** Acquisitions (and waits) of one lock by one thread whose call site is always captured, before sampling thins out. */
@@ -104,6 +104,36 @@ export class RingTracer implements Tracer {
     this.flushHeldSites();
     this.writer.write(RecordKind.ThreadError, this.thread, this.intern(message), 0, 0, now());
     this.writer.wake();
+  }
+
+  /**
+   * Async tasks (async-locks.ts): a Web Locks or async-mutex holder or waiter is a wait-for node of its own, since
+   * one thread runs many of them. Their records carry the task's trace thread id; their holds are events, not table
+   * entries, because a task's locks live as long as promises do, not a thread's stack. These locks are taken through
+   * promises, so capturing the site each time costs little next to the acquisition itself.
+   */
+  newTask(name: string): number {
+    const task = TASK_THREAD_BASE + Atomics.add(this.v.i32, H_NEXT_TASK, 1);
+    this.writer.write(RecordKind.ThreadName, this.thread, task, this.intern(name), 0);
+    return task;
+  }
+
+  taskWaitBegin(task: number, id: number, kind: WaitKind, holding: boolean, site: string): void {
+    const kindIndex = Math.max(0, WAIT_KINDS.indexOf(kind));
+    this.writer.write(RecordKind.WaitBegin, task, id, kindIndex | (holding ? 0x100 : 0), this.intern(site), now());
+    if (holding) this.writer.wake();
+  }
+
+  taskWaitEnd(task: number, id: number, acquired: boolean): void {
+    this.writer.write(RecordKind.WaitEnd, task, id, acquired ? 1 : 0, 0);
+  }
+
+  taskHeld(task: number, id: number, site: string): void {
+    this.writer.write(RecordKind.TaskHeld, task, id, 0, this.intern(site));
+  }
+
+  taskReleased(task: number, id: number): void {
+    this.writer.write(RecordKind.TaskReleased, task, id, 0, 0);
   }
 
   /** Formats and publishes the sites of the locks this thread holds that are still unformatted. */

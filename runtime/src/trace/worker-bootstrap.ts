@@ -5,6 +5,7 @@
 import { writeSync } from 'node:fs';
 import { getEnvironmentData } from 'node:worker_threads';
 import { TRACE_BUFFER_KEY, traceThisThread, WORKER_ENTRY_KEY } from './thread-setup.js';
+import { traceAsyncLocks } from './async-locks.js';
 import { patchWorker, type WorkerEntry } from './worker-patch.js';
 
 const sab = getEnvironmentData(TRACE_BUFFER_KEY) as SharedArrayBuffer;
@@ -15,6 +16,7 @@ patchWorker(tracer, new URL(import.meta.url));
 // runs; writing to the process's own descriptors lets a deadlocked program's output still reach the debugger.
 if (!info.stdout) writeDirectly(process.stdout, 1);
 if (!info.stderr) writeDirectly(process.stderr, 2);
+await traceAsyncLocks(tracer, info.entry);
 await import(info.entry);
 
 function writeDirectly(stream: NodeJS.WriteStream, fd: number): void {

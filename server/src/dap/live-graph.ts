@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import type { TraceFrame } from '@deadbolt/runtime/trace';
 import type { LiveLockGraph, SourceLocation } from '../protocol/index.js';
-import type { Cycle, WaitForGraph } from './wait-for-graph.js';
+import { type Cycle, isTask, type WaitForGraph } from './wait-for-graph.js';
 
 /** The DAP id of a program thread: the main thread (0) becomes 1, since some clients treat thread id 0 as "none". */
 export function dapThreadId(programThread: number): number {
@@ -29,7 +29,7 @@ export function liveLockGraph(graph: WaitForGraph, cycles: Cycle[], deadlock: bo
   }
   return {
     threads: graph.allThreads().map((t) => {
-      const thread: LiveLockGraph['threads'][number] = { id: dapThreadId(t.id), name: t.name, state: t.state };
+      const thread: LiveLockGraph['threads'][number] = { id: dapThreadId(t.id), name: isTask(t.id) ? graph.threadLabel(t.id) : t.name, state: t.state };
       if (t.state === 'waiting' && t.wait !== undefined) {
         thread.waitingFor = String(t.wait.lock);
         thread.waitingSince = t.wait.since;

@@ -5,6 +5,16 @@
  */
 import type { TraceBatch, TraceFrame, TraceHeld, WaitKind } from '@deadbolt/runtime/trace';
 
+/**
+ * Trace thread ids from here up are async tasks (Web Locks and async-mutex holders and waiters), not threads: the
+ * runtime's TASK_THREAD_BASE, repeated so this module stays free of Node (the runtime's trace index imports Node).
+ */
+export const TASK_THREAD_BASE = 0x4000_0000;
+
+export function isTask(id: number): boolean {
+  return id >= TASK_THREAD_BASE;
+}
+
 export interface ThreadInfo {
   /** The program's thread id (worker_threads.threadId; the main thread is 0). */
   id: number;
@@ -14,6 +24,8 @@ export interface ThreadInfo {
   held: TraceHeld[];
   exitCode?: number;
   error?: string;
+  /** For an async task: the thread that runs it. */
+  parent?: number;
 }
 
 export interface WaitInfo {
@@ -76,10 +88,25 @@ export class WaitForGraph {
           const known = this.threads.get(e.thread);
           const thread = known ?? { id: e.thread, name: `worker #${e.thread}`, state: 'running', held: [] };
           if (e.type === 'thread-name') thread.name = e.name;
+          if (e.type === 'thread-name' && isTask(e.thread)) thread.parent = e.parent;
           if (known === undefined) {
             this.threads.set(e.thread, thread);
-            changes.started.push(e.thread);
+            // Tasks come and go with promises: they are listed while they hold or wait, without thread events.
+            if (!isTask(e.thread)) changes.started.push(e.thread);
           }
+          break;
+        }
+        case 'task-held': {
+          const task = this.ensureThread(e.thread);
+          task.held = [...task.held, e.site === undefined ? { lock: e.lock, exact: true } : { lock: e.lock, site: e.site, exact: true }];
+          break;
+        }
+        case 'task-released': {
+          const task = this.threads.get(e.thread);
+          if (task === undefined) break;
+          const index = task.held.map((h) => h.lock).lastIndexOf(e.lock);
+          if (index >= 0) task.held = [...task.held.slice(0, index), ...task.held.slice(index + 1)];
+          this.dropIdleTask(e.thread);
           break;
         }
         case 'thread-exit': {
@@ -89,6 +116,8 @@ export class WaitForGraph {
           thread.exitCode = e.code;
           delete thread.wait;
           changes.exited.push(e.thread);
+          // A thread's tasks end with it (the runtime frees the Web Locks of a thread that exits).
+          for (const t of [...this.threads.values()]) if (t.parent === e.thread) this.threads.delete(t.id);
           break;
         }
         case 'thread-error': {
@@ -117,6 +146,7 @@ export class WaitForGraph {
             delete thread.wait;
             if (thread.state === 'waiting') thread.state = 'running';
           }
+          this.dropIdleTask(e.thread);
           break;
         }
         case 'notified':
@@ -155,6 +185,12 @@ export class WaitForGraph {
 
   /** The thread's name, with its id added when another thread of the program has the same name (two "teller"s). */
   threadLabel(id: number): string {
+    const parent = this.threads.get(id)?.parent;
+    if (parent !== undefined) {
+      // A task's name is the function it started in (or empty); tasks are numbered by their trace id.
+      const fn = this.threads.get(id)!.name;
+      return `${this.threadLabel(parent)} › task ${id - TASK_THREAD_BASE + 1}${fn !== '' ? ` (${fn})` : ''}`;
+    }
     const name = this.threads.get(id)?.name;
     if (name === undefined) return `worker #${id}`;
     for (const t of this.threads.values()) if (t.id !== id && t.name === name) return `${name} #${id}`;
@@ -250,6 +286,12 @@ export class WaitForGraph {
   /** Waiting threads whose current wait began at least `thresholdMs` before `now`. */
   longWaits(now: number, thresholdMs: number): ThreadInfo[] {
     return this.allThreads().filter((t) => t.state === 'waiting' && t.wait !== undefined && now - t.wait.since >= thresholdMs);
+  }
+
+  /** Forgets a task that neither holds nor waits: it has nothing left to show. */
+  private dropIdleTask(id: number): void {
+    const task = this.threads.get(id);
+    if (task !== undefined && isTask(id) && task.held.length === 0 && task.wait === undefined) this.threads.delete(id);
   }
 
   private ensureThread(id: number): ThreadInfo {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TraceBatch, TraceEvent, TraceHoldings } from '@deadbolt/runtime/trace';
 import { liveLockGraph } from '../../src/dap/live-graph.js';
-import { WaitForGraph } from '../../src/dap/wait-for-graph.js';
+import { TASK_THREAD_BASE, WaitForGraph } from '../../src/dap/wait-for-graph.js';
 
 const site = (line: number) => ({ name: 'f', file: '/p/app.ts', line, column: 3 });
 
@@ -148,4 +148,37 @@ test('threads are named by their name option, told apart by id when two share on
   assert.equal(g.threadLabel(4), 'auditor');
   assert.equal(g.threadLabel(5), 'worker #5', 'a thread seen before its name event');
   assert.equal(g.threadLabel(0), 'main');
+});
+
+test('async tasks: held through events, labelled under their thread, forgotten when idle or when their thread exits', () => {
+  const g = new WaitForGraph();
+  const [t1, t2] = [TASK_THREAD_BASE + 1, TASK_THREAD_BASE + 2];
+  const held = (thread: number, lock: number): TraceEvent => ({ type: 'task-held', thread, lock, site: site(lock) });
+  const wait = (thread: number, lock: number): TraceEvent => ({ type: 'wait-begin', thread, lock, waitKind: 'lock', holding: true, frames: [site(50 + lock)], time: 0 });
+  const apply = (...events: TraceEvent[]) => g.apply({ events, holdings: [{ thread: 0, overflow: 0, held: [] }], time: 0, dropped: 0 });
+  const changes = apply(
+    { type: 'thread-name', thread: t1, name: 'restock', parent: 0 },
+    { type: 'thread-name', thread: t2, name: 'audit', parent: 0 },
+    held(t1, -1),
+    held(t2, -2),
+    wait(t1, -2),
+    wait(t2, -1),
+  );
+  assert.deepEqual(changes.started, [], 'tasks are not announced as threads');
+  assert.deepEqual(g.thread(t1)!.held.map((h) => h.lock), [-1], 'the holdings snapshot of thread 0 does not erase a task\'s holds');
+  assert.equal(g.threadLabel(t2), 'main › task 3 (audit)');
+  assert.deepEqual(g.cycles(), [{ threads: [t1, t2], locks: [-2, -1] }]);
+
+  apply({ type: 'task-released', thread: t2, lock: -2 }, { type: 'wait-end', thread: t1, lock: -2, acquired: true, time: 0 }, held(t1, -2));
+  assert.deepEqual(g.cycles(), []);
+  apply({ type: 'task-released', thread: t1, lock: -1 });
+  assert.deepEqual(g.thread(t1)!.held.map((h) => h.lock), [-2]);
+  apply({ type: 'task-released', thread: t1, lock: -2 }, { type: 'wait-end', thread: t2, lock: -1, acquired: false, time: 0 });
+  assert.equal(g.thread(t1), undefined, 'a task that neither holds nor waits is forgotten');
+  assert.equal(g.thread(t2), undefined);
+
+  apply({ type: 'thread-name', thread: 5, name: 'pool', parent: 0 }, { type: 'thread-name', thread: t1 + 5, name: '', parent: 5 }, held(t1 + 5, -7));
+  assert.equal(g.threadLabel(t1 + 5), 'pool › task 7');
+  apply({ type: 'thread-exit', thread: 5, code: 0, time: 0 });
+  assert.equal(g.thread(t1 + 5), undefined, 'a thread\'s tasks end with it');
 });
