@@ -8,6 +8,7 @@ import { Node, SyntaxKind } from 'ts-morph';
 import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
 import type { OrderChain, OrderEdge } from '../model/lock-graph.js';
 import { lockAllRewrite, siteOf } from './lock-all.js';
+import { webLocksSwapFix } from './web-locks-order.js';
 
 const RELEASING = new Set(['unlock', 'release']);
 
@@ -85,6 +86,11 @@ export function reorderFixes(chain: OrderChain, edges: readonly OrderEdge[], _co
   if (heldStack.length !== takenStack.length || heldStack.slice(0, -1).some((n, i) => n !== takenStack[i])) return [];
   const outer = heldStack[heldStack.length - 1]!;
   const inner = takenStack[takenStack.length - 1]!;
+  if (chain.acquisition.api === 'web-locks' || chain.held.api === 'web-locks') {
+    const swap = chain.acquisition.api === chain.held.api && !selfLoop ? webLocksSwapFix(outer, inner) : undefined;
+    return swap ? [swap] : [];
+  }
+  if (chain.acquisition.api !== undefined || chain.held.api !== undefined) return [];
   const fixes: Fix[] = [];
   const outerSite = siteOf(outer);
   const innerSite = siteOf(inner);
