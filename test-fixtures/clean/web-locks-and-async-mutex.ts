@@ -69,3 +69,13 @@ export async function compactIfFree(): Promise<boolean> {
     throw error;
   }
 }
+
+// The release chained on the work's promise runs however the work settles.
+export async function refreshRates(load: () => Promise<void>): Promise<void> {
+  const releaseLock = await cacheLock.acquire();
+  return (async () => {
+    await load();
+  })().finally(() => {
+    releaseLock();
+  });
+}

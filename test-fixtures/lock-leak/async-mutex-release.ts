@@ -1,5 +1,5 @@
 // A rate-limited upload queue on async-mutex: `acquire()` resolves to the function that releases.
-import { Mutex, Semaphore } from 'async-mutex';
+import { Mutex, Semaphore, withTimeout } from 'async-mutex';
 
 const uploads = new Semaphore(3);
 const manifestLock = new Mutex();
@@ -27,4 +27,14 @@ export async function rewriteManifest(entries: string[], manifest: string[]): Pr
   } finally {
     release();
   }
+}
+
+// Fetched without `node_modules` or with: the wrapper keeps the lock's identity.
+const indexLock = withTimeout(new Mutex(), 2_000);
+
+export async function reindex(rebuild: () => Promise<void>): Promise<void> {
+  const release = await indexLock.acquire(); // expect: lock-leak
+  await rebuild();
+  if (Math.random() > 0.5) throw new Error('index corrupted');
+  release();
 }

@@ -119,6 +119,26 @@ export function isAsyncMutexReceiver(receiver: Node): boolean {
   }
 }
 
+/**
+ * Whether a lock's declaration makes it an async-mutex object: `new Mutex()` imported from the package, a type
+ * annotation naming one of its classes, or a `withTimeout(...)` of one. Read from syntax and import symbols, so it
+ * holds on a fresh clone without `node_modules`, where the package's types are missing.
+ */
+export function isAsyncMutexDeclaration(declaration: Node | undefined): boolean {
+  if (!declaration) return false;
+  const withInitializer = Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isParameterDeclaration(declaration);
+  let initializer = withInitializer ? declaration.getInitializer() : Node.isNewExpression(declaration) ? declaration : undefined;
+  while (initializer && (Node.isParenthesizedExpression(initializer) || Node.isAsExpression(initializer))) initializer = initializer.getExpression();
+  if (initializer && Node.isNewExpression(initializer)) {
+    const created = initializer.getExpression();
+    if (asyncMutexClassOfSymbol(created.getSymbol())) return true;
+  }
+  if (initializer && asyncMutexWrapper(initializer)) return true;
+  const typeNode = withInitializer ? declaration.getTypeNode() : undefined;
+  if (typeNode && Node.isTypeReference(typeNode) && asyncMutexClassOfSymbol(typeNode.getTypeName().getSymbol())) return true;
+  return false;
+}
+
 /** `withTimeout(m, ms)` / `tryAcquire(m)`: a wrapper of an async-mutex object; the lock is the wrapped one. */
 export function asyncMutexWrapper(node: Node): { inner: Node; kind: 'timeout' | 'try' } | undefined {
   let current = node;

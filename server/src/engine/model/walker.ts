@@ -13,7 +13,7 @@ import { isMutation, mutatedByCall, writeTarget } from './writes.js';
 import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, WITH, conditionMutex, guardTest, isAwaited, isElementExpression, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
-import { ASYNC_MUTEX_MODEL, asyncMutexWrapper, isAsyncMutexReceiver, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
+import { ASYNC_MUTEX_MODEL, asyncMutexWrapper, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
 
 /** async-mutex's method names, from its model: a call by one of these names is checked against the receiver's type. */
 const ASYNC_MUTEX_METHODS = new Set([
@@ -427,6 +427,11 @@ export class Walker {
       if (request) return this.walkWebLock(call, request, state, frame);
     }
     if (receiver && method && ASYNC_MUTEX_METHODS.has(method) && this.walkAsyncMutex(call, receiver, method, state, frame)) return;
+    if (method === 'finally' && args.length === 1 && this.releasesGuard(args[0]!, state)) {
+      // `work().finally(() => release())`: the promise runs the release however the work settles, so the hold ends
+      // on this path (later, but surely); walked in place only when that is all it does.
+      return this.walkCallback(args[0]!, call, state, frame);
+    }
     if (Node.isIdentifier(callee) && args.length === 0) {
       // `release()`: the function an async-mutex `acquire()` resolved to.
       const guardHolder = this.guardOf(callee, state);
@@ -502,7 +507,7 @@ export class Walker {
     const lockNode = wrapped?.inner ?? receiver;
     const lock = this.host.lockValue(lockNode, frame.env);
     if (!lock || (lock.kind !== 'Mutex' && lock.kind !== 'Semaphore')) return false;
-    if (!wrapped && !isAsyncMutexReceiver(lockNode)) return false;
+    if (!wrapped && !isAsyncMutexDeclaration(lock.declaration) && !isAsyncMutexReceiver(lockNode)) return false;
     const mode: AcquireMode = wrapped?.kind === 'try' ? 'try' : 'async';
     if (method in ASYNC_MUTEX_MODEL.acquire) {
       // Held once awaited; `m.acquire().then(...)` is not followed.
@@ -534,6 +539,15 @@ export class Walker {
     const others = state.held.filter((h) => h.definite && h.lock.id !== mutex.id);
     const mode = method.endsWith('Async') ? 'async' : 'blocking';
     this.host.acquired({ root: frame.root, lock: mutex, mode, method, stack: [...frame.stack, call], heldBefore: others });
+  }
+
+  /** Whether a callback calls a release function this walk holds as a guard (`() => { release(); }`). */
+  private releasesGuard(fn: Node, state: State): boolean {
+    if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return false;
+    return fn.getDescendantsOfKind(ts.SyntaxKind.CallExpression).some((c) => {
+      const target = c.getExpression();
+      return Node.isIdentifier(target) && this.guardOf(target, state) !== undefined;
+    });
   }
 
   private guardOf(receiver: Node, state: State): Held | undefined {
