@@ -44,3 +44,18 @@ export async function tryRefresh(): Promise<void> {
     });
   });
 }
+
+// Names kept in an `as const` table resolve by their literal types.
+const LOCKS = { queue: 'jobs:queue' } as const;
+
+async function enqueue(job: string): Promise<void> {
+  await navigator.locks.request(LOCKS.queue, async () => {
+    localStorage.setItem('jobs', job);
+  });
+}
+
+export async function requeueAll(jobs: string[]): Promise<void> {
+  await navigator.locks.request('jobs:queue', async () => {
+    for (const job of jobs) await enqueue(job); // expect: double-lock
+  });
+}
