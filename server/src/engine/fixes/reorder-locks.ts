@@ -9,6 +9,7 @@ import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
 import { rankOf, type OrderChain, type OrderEdge } from '../model/lock-graph.js';
 import { lockAllRewrite, siteOf } from './lock-all.js';
 import { reorderArgumentsFix } from './reorder-arguments.js';
+import { webLocksSwapFix } from './web-locks-order.js';
 
 const RELEASING = new Set(['unlock', 'release']);
 
@@ -123,6 +124,11 @@ export function reorderFixes(chain: OrderChain, edges: readonly OrderEdge[], con
   if (!sameFunction(chain)) return selfLoop ? [] : swapOtherSide(chain, edges, config);
   const outer = heldStack[heldStack.length - 1]!;
   const inner = takenStack[takenStack.length - 1]!;
+  if (chain.acquisition.api === 'web-locks' || chain.held.api === 'web-locks') {
+    const swap = chain.acquisition.api === chain.held.api && !selfLoop ? webLocksSwapFix(outer, inner) : undefined;
+    return swap ? [swap] : [];
+  }
+  if (chain.acquisition.api !== undefined || chain.held.api !== undefined) return [];
   const fixes: Fix[] = [];
   const outerSite = siteOf(outer);
   const innerSite = siteOf(inner);

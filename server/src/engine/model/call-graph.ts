@@ -8,13 +8,13 @@ import { Node, ts, type CallExpression, type SourceFile } from 'ts-morph';
 import { getOrInsert } from '../maps.js';
 
 const IN_PLACE_METHODS = new Set([
-  'withLock', 'withLockAsync', 'withPermit',
+  'withLock', 'withLockAsync', 'withPermit', 'runExclusive',
   'forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'flatMap', 'sort',
 ]);
 const IN_PLACE_FUNCTIONS = new Set(['lockAll', 'lockAllAsync']);
 
 /** Text that shows a function may take or release a lock itself. */
-const LOCKING_TEXT = /\.(lock|unlock|tryLock|lockAsync|withLock|withLockAsync|acquire|acquireAsync|tryAcquire|release|withPermit)\s*\(|\block(All|AllAsync)\s*\(|\busing\s/;
+const LOCKING_TEXT = /\.(lock|unlock|tryLock|lockAsync|withLock|withLockAsync|acquire|acquireAsync|tryAcquire|release|withPermit)\s*\(|\block(All|AllAsync)\s*\(|\busing\s|\.(runExclusive|waitForUnlock)\s*\(|\blocks\s*\.\s*request\s*\(/;
 
 export function isFunctionLike(node: Node): boolean {
   return isCompilerFunctionLike(node.compilerNode);
@@ -43,7 +43,13 @@ export function isCompilerInlineCallback(node: ts.Node): boolean {
 /** A call that runs the functions it is given before it returns: `m.withLock(f)`, `xs.forEach(f)`, `lockAll(ls, f)`. */
 function runsCallbacksInPlace(call: ts.CallExpression): boolean {
   const name = calleeName(call);
+  if (name === 'request' && ts.isPropertyAccessExpression(call.expression)) return isLocksReceiver(call.expression.expression);
   return name !== undefined && (ts.isPropertyAccessExpression(call.expression) ? IN_PLACE_METHODS.has(name) : IN_PLACE_FUNCTIONS.has(name));
+}
+
+/** `navigator.locks` or `locks` (from worker_threads): the receiver of a Web Locks request, whose callback runs under the lock. */
+function isLocksReceiver(receiver: ts.Expression): boolean {
+  return (ts.isIdentifier(receiver) && receiver.text === 'locks') || (ts.isPropertyAccessExpression(receiver) && receiver.name.text === 'locks');
 }
 
 /** The name of a function passed by reference: `handle`, `this.evict`, `this.evict.bind(this)`. */

@@ -4,6 +4,7 @@
  */
 import type { Node } from 'ts-morph';
 import type { Value } from './values.js';
+import type { LockApi } from './lock-models.js';
 
 /** How a lock was taken: blocking (`lock`, `acquire`, `withLock`), a try (`tryLock`), or asynchronously (`lockAsync`). */
 export type AcquireMode = 'blocking' | 'try' | 'async';
@@ -29,6 +30,10 @@ export interface Held {
    * copied collection may release it through a variable the analysis cannot match by identity.
    */
   element?: boolean;
+  /** The lock API that took it, when not the runtime's (see lock-models.ts). */
+  api?: LockApi;
+  /** Taken in shared mode (`{ mode: 'shared' }`): it does not conflict with another shared hold. */
+  shared?: boolean;
 }
 
 /** Where a walk runs: the thread (main or a worker entry) and the function or file it started from. */
@@ -48,6 +53,10 @@ export interface AcquisitionFact {
   stack: readonly Node[];
   heldBefore: readonly Held[];
   group?: number;
+  /** The lock API of the call, when not the runtime's. */
+  api?: LockApi;
+  /** A shared-mode request. */
+  shared?: boolean;
 }
 
 /** A walk of a function left it (`return`, `throw`, or the end) still holding a lock it took. */

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Node, type Identifier, type Symbol as MorphSymbol, type Type } from 'ts-morph';
+import { asyncMutexClassOfSymbol, asyncMutexClassOfType } from './lock-models.js';
 
 export const RUNTIME_MODULE = '@deadbolt/runtime';
 
@@ -80,7 +81,8 @@ export function runtimeClassOfIdentifier(node: Node): RuntimeClass | undefined {
     if (Node.isIdentifier(left) && isRuntimeNamespace(left)) return asRuntimeClass(name);
     symbol = node.getSymbol();
   }
-  return asRuntimeClass(runtimeExportOfSymbol(symbol));
+  // async-mutex's Mutex and Semaphore are the same kinds of lock (see lock-models.ts), recognised by symbol too.
+  return asRuntimeClass(runtimeExportOfSymbol(symbol)) ?? asyncMutexClassOfSymbol(symbol);
 }
 
 function isRuntimeNamespace(identifier: Identifier): boolean {
@@ -99,8 +101,8 @@ export function runtimeClassOfType(type: Type): RuntimeClass | undefined {
   const symbol = type.getSymbol() ?? type.getAliasSymbol();
   if (!symbol) return undefined;
   const name = asRuntimeClass(symbol.getName());
-  if (!name) return undefined;
-  return symbol.getDeclarations().some((d) => isRuntimeFile(d.getSourceFile().getFilePath())) ? name : undefined;
+  if (name && symbol.getDeclarations().some((d) => isRuntimeFile(d.getSourceFile().getFilePath()))) return name;
+  return asyncMutexClassOfType(type);
 }
 
 /** The runtime class named by a type annotation such as `Mutex`, `rt.Mutex`, `readonly Mutex[]`'s element. */

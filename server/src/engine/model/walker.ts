@@ -13,6 +13,15 @@ import { isMutation, mutatedByCall, writeTarget } from './writes.js';
 import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, WITH, conditionMutex, guardTest, isAwaited, isElementExpression, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
+import { ASYNC_MUTEX_MODEL, asyncMutexWrapper, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
+
+/** async-mutex's method names, from its model: a call by one of these names is checked against the receiver's type. */
+const ASYNC_MUTEX_METHODS = new Set([
+  ...Object.keys(ASYNC_MUTEX_MODEL.acquire),
+  ...ASYNC_MUTEX_MODEL.release,
+  ...Object.keys(ASYNC_MUTEX_MODEL.runUnder),
+  ...ASYNC_MUTEX_MODEL.waitForUnlock,
+]);
 
 const MAX_INLINE_DEPTH = 8;
 /** Loops over at most this many known elements are walked once per element. */
@@ -88,7 +97,11 @@ export class Walker {
         const before = state.held.length;
         this.walkExpression(initializer, state, frame);
         const taken = state.held.length > before ? state.held[state.held.length - 1] : undefined;
-        if (taken && isGuardInitializer(initializer)) {
+        if (taken && taken.api === 'async-mutex' && taken.method === 'acquire') {
+          // `const release = await m.acquire()` or, for a Semaphore, `const [, release] = await s.acquire()`.
+          const nameNode = declaration.getNameNode();
+          taken.guard = Node.isArrayBindingPattern(nameNode) ? nameNode.getElements()[1] : declaration;
+        } else if (taken && isGuardInitializer(initializer)) {
           taken.guard = declaration;
           if (using) frame.usings[frame.usings.length - 1]!.push(taken);
         }
@@ -409,6 +422,22 @@ export class Walker {
     if (state.dead) return;
     if (mutatedByCall(call)) this.write(call, state, frame);
 
+    if (method === 'request') {
+      const request = webLockRequest(call);
+      if (request) return this.walkWebLock(call, request, state, frame);
+    }
+    if (receiver && method && ASYNC_MUTEX_METHODS.has(method) && this.walkAsyncMutex(call, receiver, method, state, frame)) return;
+    if (method === 'finally' && args.length === 1 && this.releasesGuard(args[0]!, state)) {
+      // `work().finally(() => release())`: the promise runs the release however the work settles, so the hold ends
+      // on this path (later, but surely); walked in place only when that is all it does.
+      return this.walkCallback(args[0]!, call, state, frame);
+    }
+    if (Node.isIdentifier(callee) && args.length === 0) {
+      // `release()`: the function an async-mutex `acquire()` resolved to.
+      const guardHolder = this.guardOf(callee, state);
+      if (guardHolder) return state.releaseHeld(guardHolder);
+    }
+
     const allFunction = runtimeFunctionOfCallee(callee);
     if (allFunction) return this.walkLockAll(call, allFunction === 'lockAllAsync' ? 'async' : 'blocking', allFunction, state, frame);
 
@@ -452,6 +481,56 @@ export class Walker {
   }
 
   /**
+   * `navigator.locks.request(name, [options], callback)`: the named lock is held while the callback runs. A request
+   * that is neither awaited nor returned does not keep the caller's asynchronous locks waiting: their callbacks can
+   * settle before it is granted, so only what the thread holds synchronously is held around it.
+   */
+  private walkWebLock(call: CallExpression, request: WebLockRequest, state: State, frame: Frame): void {
+    const name = lockNameOf(request.name);
+    const detached = !isAwaitedOrReturned(call);
+    const inner = detached ? state.clone() : state;
+    if (detached) inner.held = inner.held.filter((h) => h.api === undefined);
+    let held: Held | undefined;
+    if (name) {
+      const lock: Value = { id: `weblock:${name.text}`, name: `'${name.text}'`, kind: 'Mutex', ...(name.dynamic !== undefined ? { index: name.dynamic, identityName: `'${name.text}'` } : {}) };
+      held = this.acquire(lock, request.noWait ? 'try' : 'async', 'request', call, inner, frame, undefined, 'web-locks', request.shared);
+    }
+    if (request.callback) this.walkCallback(request.callback, call, inner, frame);
+    if (held) inner.releaseHeld(held);
+    if (!detached) return;
+    if (inner.dead) state.dead = true;
+  }
+
+  /** An async-mutex call (by the receiver's checked type); false when the receiver is not an async-mutex lock. */
+  private walkAsyncMutex(call: CallExpression, receiver: Node, method: string, state: State, frame: Frame): boolean {
+    const wrapped = asyncMutexWrapper(receiver);
+    const lockNode = wrapped?.inner ?? receiver;
+    const lock = this.host.lockValue(lockNode, frame.env);
+    if (!lock || (lock.kind !== 'Mutex' && lock.kind !== 'Semaphore')) return false;
+    if (!wrapped && !isAsyncMutexDeclaration(lock.declaration) && !isAsyncMutexReceiver(lockNode)) return false;
+    const mode: AcquireMode = wrapped?.kind === 'try' ? 'try' : 'async';
+    if (method in ASYNC_MUTEX_MODEL.acquire) {
+      // Held once awaited; `m.acquire().then(...)` is not followed.
+      if (isAwaited(call)) this.acquire(lock, mode, method, call, state, frame, undefined, 'async-mutex');
+      return true;
+    }
+    if (ASYNC_MUTEX_MODEL.release.includes(method)) {
+      state.release(lock);
+      return true;
+    }
+    if (ASYNC_MUTEX_MODEL.waitForUnlock.includes(method)) {
+      // Waits without taking it: a wait for itself when this thread holds it, and an order edge from what it holds.
+      this.host.acquired({ root: frame.root, lock, mode, method, stack: [...frame.stack, call], heldBefore: state.held.filter((h) => h.definite), api: 'async-mutex' });
+      return true;
+    }
+    const held = this.acquire(lock, mode, method, call, state, frame, undefined, 'async-mutex');
+    const fn = call.getArguments()[0];
+    if (fn) this.walkCallback(fn, call, state, frame);
+    state.releaseHeld(held);
+    return true;
+  }
+
+  /**
    * A condition wait releases its mutex and takes it back before returning, while every other held lock stays held:
    * the re-acquisition is an order edge from each of those (a wait inside another lock is the nested-monitor deadlock).
    */
@@ -460,6 +539,15 @@ export class Walker {
     const others = state.held.filter((h) => h.definite && h.lock.id !== mutex.id);
     const mode = method.endsWith('Async') ? 'async' : 'blocking';
     this.host.acquired({ root: frame.root, lock: mutex, mode, method, stack: [...frame.stack, call], heldBefore: others });
+  }
+
+  /** Whether a callback calls a release function this walk holds as a guard (`() => { release(); }`). */
+  private releasesGuard(fn: Node, state: State): boolean {
+    if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return false;
+    return fn.getDescendantsOfKind(ts.SyntaxKind.CallExpression).some((c) => {
+      const target = c.getExpression();
+      return Node.isIdentifier(target) && this.guardOf(target, state) !== undefined;
+    });
   }
 
   private guardOf(receiver: Node, state: State): Held | undefined {
@@ -547,10 +635,11 @@ export class Walker {
     state.become(outcomes.length > 0 ? merge(outcomes) : local);
   }
 
-  private acquire(lock: Value, mode: AcquireMode, method: string, node: Node, state: State, frame: Frame, group?: number): Held {
+  private acquire(lock: Value, mode: AcquireMode, method: string, node: Node, state: State, frame: Frame, group?: number, api?: LockApi, shared?: boolean): Held {
     const stack = [...frame.stack, node];
-    this.host.acquired({ root: frame.root, lock, mode, method, stack, heldBefore: state.held.filter((h) => h.definite), group });
-    const held: Held = { lock, mode, method, stack, definite: true, local: !state.borrowed.delete(lock.id), group };
+    const extra = { ...(api ? { api } : {}), ...(shared ? { shared } : {}) };
+    this.host.acquired({ root: frame.root, lock, mode, method, stack, heldBefore: state.held.filter((h) => h.definite), group, ...extra });
+    const held: Held = { lock, mode, method, stack, definite: true, local: !state.borrowed.delete(lock.id), group, ...extra };
     const callee = Node.isCallExpression(node) ? node.getExpression() : undefined;
     // Only a loop or an array method's callback can take (or release) every element: elsewhere no symbol lookup is spent.
     const inLoop = frame.loops.length > 0 || frame.callback;
@@ -558,6 +647,14 @@ export class Walker {
     state.held.push(held);
     return held;
   }
+}
+
+/** `await request(...)`, `return request(...)` or an arrow function's body: the caller waits for it to settle. */
+function isAwaitedOrReturned(call: Node): boolean {
+  if (isAwaited(call)) return true;
+  let parent = call.getParent();
+  while (parent && Node.isParenthesizedExpression(parent)) parent = parent.getParent();
+  return parent !== undefined && (Node.isReturnStatement(parent) || Node.isArrowFunction(parent));
 }
 
 /** How many holds of a state were taken as collection elements (a loop that changes this is a lock-all or unlock-all). */

@@ -15,7 +15,8 @@ export const awaitHoldingLock: Rule = {
   check(context) {
     for (const fact of context.model.facts.awaits) {
       for (const held of fact.held) {
-        if (held.mode === 'async') continue;
+        // Web Locks and async-mutex hold across `await` by design: their waits never block the thread.
+        if (held.mode === 'async' || held.api !== undefined) continue;
         const taken = held.stack[held.stack.length - 1]!;
         const suspends = Node.isYieldExpression(fact.node) ? '`yield`' : '`await`';
         context.report({

@@ -18,16 +18,28 @@ export const doubleLock: Rule = {
         (h) => h.lock.id === acquisition.lock.id && (h.lock.index === undefined || h.lock.index === acquisition.lock.index),
       );
       if (!held) continue;
+      // Two shared Web Locks requests of one name do not conflict.
+      if (held.shared && acquisition.shared) continue;
       const chain = { held, acquisition };
       const first = held.stack[held.stack.length - 1]!;
-      const outcome = acquisition.mode === 'async' ? 'waits for itself forever' : 'throws DeadlockError';
       context.report({
         rule: 'double-lock',
-        message: `\`${acquisition.lock.name}\` is taken again while this thread already holds it (taken on line ${first.getStartLineNumber()}); a Mutex is not reentrant, so this ${outcome}. Release it first, call a variant that expects it held, or use a RecursiveMutex.`,
+        message: `\`${acquisition.lock.name}\` is taken again while this thread already holds it (taken on line ${first.getStartLineNumber()}); ${consequence(acquisition.api, acquisition.mode, acquisition.method)}`,
         span: spanOf(chainSite(chain)),
         related: chainSteps(chain).map((step) => ({ span: spanOf(step.node), message: step.message })),
-        fixes: doubleLockFixes(held, acquisition),
+        fixes: acquisition.api ? [] : doubleLockFixes(held, acquisition),
       });
     }
   },
 };
+
+/** Why re-taking it hangs or throws, and what to do instead, in the words of the lock's API. */
+function consequence(api: string | undefined, mode: string, method: string): string {
+  if (api === 'web-locks') return 'Web Locks are not re-entrant, so this request waits for the held lock, which is released only when this callback settles: it waits forever. Do the inner work without requesting the lock again.';
+  if (api === 'async-mutex') {
+    const waits = method === 'waitForUnlock' ? '`waitForUnlock()` waits for the lock this task holds' : 'an async-mutex Mutex is not re-entrant, so this waits for the lock this task holds';
+    return `${waits}, which it releases only after this wait: it waits forever. Call a variant of the inner code that expects the lock held.`;
+  }
+  const outcome = mode === 'async' ? 'waits for itself forever' : 'throws DeadlockError';
+  return `a Mutex is not reentrant, so this ${outcome}. Release it first, call a variant that expects it held, or use a RecursiveMutex.`;
+}

@@ -50,7 +50,11 @@ export const lockLeak: Rule = {
       const unique = [...new Map(group.map((e) => [e.exit, e])).values()];
       const paths = unique.map(describeExit).join(', ');
       const name = first.held.lock.name;
-      const advice = first.held.lock.kind === 'Semaphore'
+      const guardNode = first.held.guard;
+      const guard = guardNode && (Node.isVariableDeclaration(guardNode) || Node.isBindingElement(guardNode)) ? guardNode.getName() : 'release';
+      const advice = first.held.api === 'async-mutex'
+        ? `call \`${guard}()\` in a \`finally\` block, or run the work in \`${name}.runExclusive(...)\``
+        : first.held.lock.kind === 'Semaphore'
         ? `\`try { ... } finally { ${name}.release(); }\` or \`${name}.withPermit(...)\``
         : `\`try { ... } finally { ${name}.unlock(); }\`, \`using _ = ${name}.lock()\`, or \`${name}.withLock(...)\``;
       context.report({
@@ -58,7 +62,7 @@ export const lockLeak: Rule = {
         message: `\`${name}\` is taken here but still held when the function ${paths}. Release it on every path: ${advice}.`,
         span: spanOf(first.held.stack[0]!),
         related: unique.map((e) => ({ span: spanOf(e.exit), message: `leaves the function holding \`${name}\`` })),
-        fixes: lockLeakFixes(first.held),
+        fixes: first.held.api ? [] : lockLeakFixes(first.held),
       });
     }
   },

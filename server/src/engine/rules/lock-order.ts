@@ -53,6 +53,7 @@ function reportCycle(context: RuleContext, cycle: readonly string[], edges: Read
   const names = cycleEdges.map((e) => quoted(e.from.name));
   const allChains = cycleEdges.flatMap((e) => e.chains);
   const selfLoop = cycle.length === 1;
+  if (sharedThroughout(cycleEdges)) return;
   for (const edge of closingEdges(cycleEdges, context.config)) {
     if (rankNote(edge, context)) reported.add(edge);
     for (const chain of edge.chains) {
@@ -66,15 +67,30 @@ function reportCycle(context: RuleContext, cycle: readonly string[], edges: Read
         : cycle.length === 2
           ? `Potential deadlock: ${quoted(edge.to.name)} ${taken} while holding ${quoted(edge.from.name)}, but elsewhere they are taken in the other order (cycle ${[...names, names[0]].join(' -> ')}). Take these locks in one consistent order, or together with \`lockAll\`.`
           : `Potential deadlock: ${quoted(edge.to.name)} ${taken} while holding ${quoted(edge.from.name)}, which with acquisitions elsewhere closes the cycle ${[...names, names[0]].join(' -> ')}. Take these locks in one consistent order, or together with \`lockAll\`.`;
+      // `lockAll` takes only the runtime's locks: other APIs get their own advice.
+      const api = chain.acquisition.api ?? chain.held.api;
+      const advice = api === 'web-locks' ? ' Nest the requests in one order everywhere, or request one name that covers both.' : '';
+      const text = api ? message.replace(/, or together with `lockAll`\.$|( Take both with `lockAll`.*| Take both with `lockAll`\.)$/, '.') : message;
       context.report({
         rule: 'lock-order',
-        message: message + rankNote(edge, context),
+        message: text + rankNote(edge, context) + advice,
         span: spanOf(site),
         related: relatedOf(allChains, chain),
         fixes: reorderFixes(chain, cycleEdges, context.config, selfLoop),
       });
     }
   }
+}
+
+/**
+ * A cycle deadlocks only if every lock on it is waited for in a mode its holder's mode excludes: a lock that is
+ * both held and requested in shared mode on the cycle (Web Locks' `{ mode: 'shared' }`) lets the waiter in.
+ */
+function sharedThroughout(cycleEdges: readonly OrderEdge[]): boolean {
+  return cycleEdges.some((outgoing, i) => {
+    const incoming = cycleEdges[(i + cycleEdges.length - 1) % cycleEdges.length]!;
+    return incoming.chains.every((c) => c.acquisition.shared) && outgoing.chains.every((c) => c.held.shared);
+  });
 }
 
 function reportRankInversion(context: RuleContext, edge: OrderEdge): void {

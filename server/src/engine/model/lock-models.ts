@@ -1,0 +1,263 @@
+/**
+ * Lock APIs described as data: how a lock is identified (an object, or a name string) and which calls acquire,
+ * release, try, or run a callback under it. The walker reads these tables instead of hard-coding one library;
+ * recognition stays by symbol (the runtime, async-mutex) or by the one global that owns the API (Web Locks).
+ */
+import { Node, type CallExpression, type Symbol as MorphSymbol, type Type } from 'ts-morph';
+import type { AcquireMode } from './facts.js';
+
+/** The lock APIs the engine knows. */
+export type LockApi = 'runtime' | 'web-locks' | 'async-mutex';
+
+/** One lock API as data; `docs/configuration.md`'s lock table is written from these. */
+export interface LockModel {
+  api: LockApi;
+  /** `object`: a lock is a value (its identity is the declaration it was made at); `name`: a string names it. */
+  identity: 'object' | 'name';
+  /** Whether the holder may take it again without waiting (none of the three built-in APIs' mutexes is). */
+  reentrant: boolean;
+  /** Methods that take the lock and hold it until a release, with how they wait. */
+  acquire: Readonly<Record<string, AcquireMode>>;
+  /** Methods that take the lock only if it is free. */
+  tryAcquire: readonly string[];
+  /** Methods that release it. */
+  release: readonly string[];
+  /** Methods that run their last argument while holding the lock and release it when that settles. */
+  runUnder: Readonly<Record<string, AcquireMode>>;
+  /** Methods that wait until the lock is free without taking it: a wait for itself when the caller holds it. */
+  waitForUnlock: readonly string[];
+  /** Whether the acquisition's result is a function (or `[value, release]`) that releases the lock when called. */
+  acquireReturnsRelease: boolean;
+  /** Whether a request can ask for shared mode (readers do not conflict with readers). */
+  shared: boolean;
+}
+
+/** The runtime's methods, as `lock-calls.ts` has always read them. */
+export const RUNTIME_MODEL: LockModel = {
+  api: 'runtime',
+  identity: 'object',
+  reentrant: false,
+  acquire: { lock: 'blocking', acquire: 'blocking', lockAsync: 'async', acquireAsync: 'async' },
+  tryAcquire: ['tryLock', 'tryAcquire'],
+  release: ['unlock', 'release'],
+  runUnder: { withLock: 'blocking', withPermit: 'blocking', withLockAsync: 'async' },
+  waitForUnlock: [],
+  acquireReturnsRelease: false,
+  shared: false,
+};
+
+/** `navigator.locks.request(name, [options], callback)`: the lock is held until the callback's promise settles. */
+export const WEB_LOCKS_MODEL: LockModel = {
+  api: 'web-locks',
+  identity: 'name',
+  reentrant: false,
+  acquire: {},
+  tryAcquire: [],
+  release: [],
+  runUnder: { request: 'async' },
+  waitForUnlock: [],
+  acquireReturnsRelease: false,
+  shared: true,
+};
+
+/** async-mutex's `Mutex` and `Semaphore` (and what `withTimeout` / `tryAcquire` wrap them in). */
+export const ASYNC_MUTEX_MODEL: LockModel = {
+  api: 'async-mutex',
+  identity: 'object',
+  reentrant: false,
+  acquire: { acquire: 'async' },
+  tryAcquire: [],
+  release: ['release'],
+  runUnder: { runExclusive: 'async' },
+  waitForUnlock: ['waitForUnlock'],
+  acquireReturnsRelease: true,
+  shared: false,
+};
+
+export const LOCK_MODELS: readonly LockModel[] = [RUNTIME_MODEL, WEB_LOCKS_MODEL, ASYNC_MUTEX_MODEL];
+
+export const ASYNC_MUTEX_MODULE = 'async-mutex';
+
+/** async-mutex's exported classes and interfaces, as the lock kinds the rest of the engine knows. */
+const ASYNC_MUTEX_CLASSES: Readonly<Record<string, 'Mutex' | 'Semaphore'>> = {
+  Mutex: 'Mutex',
+  MutexInterface: 'Mutex',
+  Semaphore: 'Semaphore',
+  SemaphoreInterface: 'Semaphore',
+};
+
+function isAsyncMutexFile(filePath: string): boolean {
+  return /[\\/]node_modules[\\/]async-mutex[\\/]/.test(filePath);
+}
+
+/** The async-mutex class a symbol stands for (an import from `async-mutex`, or a declaration inside the package). */
+export function asyncMutexClassOfSymbol(symbol: MorphSymbol | undefined): 'Mutex' | 'Semaphore' | undefined {
+  if (!symbol) return undefined;
+  for (const declaration of symbol.getDeclarations()) {
+    if (Node.isImportSpecifier(declaration) && declaration.getImportDeclaration().getModuleSpecifierValue() === ASYNC_MUTEX_MODULE) {
+      return ASYNC_MUTEX_CLASSES[declaration.getName()];
+    }
+    if (isAsyncMutexFile(declaration.getSourceFile().getFilePath())) return ASYNC_MUTEX_CLASSES[symbol.getName()];
+  }
+  return undefined;
+}
+
+/** The async-mutex class of a checked type: `Mutex`, `MutexInterface` (what `withTimeout` returns), `Semaphore`. */
+export function asyncMutexClassOfType(type: Type): 'Mutex' | 'Semaphore' | undefined {
+  const symbol = type.getSymbol() ?? type.getAliasSymbol();
+  if (!symbol) return undefined;
+  const kind = ASYNC_MUTEX_CLASSES[symbol.getName()];
+  return kind && symbol.getDeclarations().some((d) => isAsyncMutexFile(d.getSourceFile().getFilePath())) ? kind : undefined;
+}
+
+/** Whether a lock call's receiver is an async-mutex object, by its checked type. */
+export function isAsyncMutexReceiver(receiver: Node): boolean {
+  try {
+    return asyncMutexClassOfType(receiver.getType()) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a lock's declaration makes it an async-mutex object: `new Mutex()` imported from the package, a type
+ * annotation naming one of its classes, or a `withTimeout(...)` of one. Read from syntax and import symbols, so it
+ * holds on a fresh clone without `node_modules`, where the package's types are missing.
+ */
+export function isAsyncMutexDeclaration(declaration: Node | undefined): boolean {
+  if (!declaration) return false;
+  const withInitializer = Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isParameterDeclaration(declaration);
+  let initializer = withInitializer ? declaration.getInitializer() : Node.isNewExpression(declaration) ? declaration : undefined;
+  while (initializer && (Node.isParenthesizedExpression(initializer) || Node.isAsExpression(initializer))) initializer = initializer.getExpression();
+  if (initializer && Node.isNewExpression(initializer)) {
+    const created = initializer.getExpression();
+    if (asyncMutexClassOfSymbol(created.getSymbol())) return true;
+  }
+  if (initializer && asyncMutexWrapper(initializer)) return true;
+  const typeNode = withInitializer ? declaration.getTypeNode() : undefined;
+  if (typeNode && Node.isTypeReference(typeNode) && asyncMutexClassOfSymbol(typeNode.getTypeName().getSymbol())) return true;
+  return false;
+}
+
+/** `withTimeout(m, ms)` / `tryAcquire(m)`: a wrapper of an async-mutex object; the lock is the wrapped one. */
+export function asyncMutexWrapper(node: Node): { inner: Node; kind: 'timeout' | 'try' } | undefined {
+  let current = node;
+  while (Node.isParenthesizedExpression(current)) current = current.getExpression();
+  if (!Node.isCallExpression(current)) return undefined;
+  const callee = current.getExpression();
+  const name = Node.isIdentifier(callee) ? callee.getText() : Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
+  if (name !== 'withTimeout' && name !== 'tryAcquire') return undefined;
+  const inner = current.getArguments()[0];
+  if (!inner) return undefined;
+  const declaration = callee.getSymbol()?.getDeclarations()[0];
+  const fromPackage =
+    declaration !== undefined &&
+    ((Node.isImportSpecifier(declaration) && declaration.getImportDeclaration().getModuleSpecifierValue() === ASYNC_MUTEX_MODULE) ||
+      isAsyncMutexFile(declaration.getSourceFile().getFilePath()));
+  return fromPackage ? { inner, kind: name === 'tryAcquire' ? 'try' : 'timeout' } : undefined;
+}
+
+/** A Web Locks request as the walker needs it: the name expression, options and the callback run under the lock. */
+export interface WebLockRequest {
+  name: Node;
+  callback: Node | undefined;
+  /** `{ mode: 'shared' }`. */
+  shared: boolean;
+  /** `ifAvailable: true` (the callback gets null when taken) or `steal: true` (never waits): no wait either way. */
+  noWait: 'ifAvailable' | 'steal' | undefined;
+}
+
+/**
+ * `navigator.locks.request(...)`, `self.navigator.locks.request(...)`, or `locks.request(...)` with `locks` imported
+ * from `worker_threads`. Syntactic first (the global is not always typed: a Node project without the DOM lib), then
+ * an imported `locks` must come from worker_threads and any other receiver must be typed `LockManager`.
+ */
+export function webLockRequest(call: CallExpression): WebLockRequest | undefined {
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'request') return undefined;
+  const receiver = callee.getExpression();
+  if (!isLockManager(receiver)) return undefined;
+  const args = call.getArguments();
+  if (args.length < 2) return undefined;
+  const options = args.length >= 3 ? args[1] : undefined;
+  const read = (key: string): string | undefined => {
+    if (!options || !Node.isObjectLiteralExpression(options)) return undefined;
+    const property = options.getProperty(key);
+    return property && Node.isPropertyAssignment(property) ? property.getInitializer()?.getText() : undefined;
+  };
+  const mode = read('mode');
+  return {
+    name: args[0]!,
+    callback: args[args.length - 1],
+    shared: mode === "'shared'" || mode === '"shared"',
+    noWait: read('ifAvailable') === 'true' ? 'ifAvailable' : read('steal') === 'true' ? 'steal' : undefined,
+  };
+}
+
+function isLockManager(receiver: Node): boolean {
+  if (Node.isPropertyAccessExpression(receiver) && receiver.getName() === 'locks') {
+    const owner = receiver.getExpression();
+    if (Node.isIdentifier(owner) && owner.getText() === 'navigator') return true;
+    if (Node.isPropertyAccessExpression(owner) && owner.getName() === 'navigator') return true;
+  }
+  if (Node.isIdentifier(receiver)) {
+    const declaration = receiver.getSymbol()?.getDeclarations()[0];
+    if (declaration && Node.isImportSpecifier(declaration)) {
+      return declaration.getName() === 'locks' && /^(node:)?worker_threads$/.test(declaration.getImportDeclaration().getModuleSpecifierValue());
+    }
+  }
+  try {
+    return receiver.getType().getSymbol()?.getName() === 'LockManager';
+  } catch {
+    return false;
+  }
+}
+
+/** A lock name as far as constants tell: the text with `${…}` for each part only known at run time. */
+export interface LockName {
+  text: string;
+  /** The run-time parts' source, when there are any: `doc:${id}` with `id` is one lock per id. */
+  dynamic?: string;
+}
+
+/**
+ * Resolves a Web Locks name: string literals, `const` variables, template literals with constant parts, enum
+ * members and `as const` properties (by their literal types). Undefined when nothing about it is constant.
+ */
+export function lockNameOf(expression: Node, depth = 0): LockName | undefined {
+  let node = expression;
+  while (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node)) node = node.getExpression();
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return { text: node.getLiteralValue() };
+  if (Node.isTemplateExpression(node)) {
+    let text = node.getHead().getLiteralText();
+    const dynamic: string[] = [];
+    for (const span of node.getTemplateSpans()) {
+      const part = depth < 4 ? lockNameOf(span.getExpression(), depth + 1) : undefined;
+      if (part && part.dynamic === undefined) text += part.text;
+      else {
+        text += '${…}';
+        dynamic.push(span.getExpression().getText());
+      }
+      text += span.getLiteral().getLiteralText();
+    }
+    return dynamic.length > 0 ? { text, dynamic: dynamic.join(',') } : { text };
+  }
+  if (depth < 4 && Node.isIdentifier(node)) {
+    const declaration = node.getSymbol()?.getDeclarations()[0];
+    if (declaration && Node.isVariableDeclaration(declaration)) {
+      const list = declaration.getVariableStatement()?.getDeclarationKind();
+      const initializer = declaration.getInitializer();
+      if (list === 'const' && initializer) return lockNameOf(initializer, depth + 1);
+    }
+  }
+  if (Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node) || Node.isIdentifier(node)) {
+    try {
+      const type = node.getType();
+      const value = type.getLiteralValue();
+      if (typeof value === 'string') return { text: value };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
