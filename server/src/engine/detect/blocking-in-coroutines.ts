@@ -54,7 +54,8 @@ function checkFile(context: RuleContext, rule: RuleId, category: BlockingCategor
 
 /**
  * Whether a lock held at `call` was taken by a blocking or try acquisition: one the coroutine took with
- * `lockAsync`/`withLockAsync` may be held across an await, any other may not (await-holding-lock).
+ * `lockAsync`/`withLockAsync`, or a Web Lock or async-mutex lock, may be held across an await; any other may not
+ * (await-holding-lock).
  */
 function holdsSyncLock(context: RuleContext, call: Node, coroutine: FunctionLike): boolean {
   const held = context.model.heldAt(call);
@@ -63,6 +64,11 @@ function holdsSyncLock(context: RuleContext, call: Node, coroutine: FunctionLike
   const end = coroutine.getEnd();
   const takenAsync = new Set<string>();
   for (const fact of context.model.facts.acquisitions) {
+    // Web Locks and async-mutex are async locks wherever they are taken: holding one across an await is their idiom.
+    if (fact.api !== undefined) {
+      takenAsync.add(fact.lock.id);
+      continue;
+    }
     const site = fact.stack[fact.stack.length - 1];
     if (fact.mode !== 'async' || site === undefined || site.getSourceFile() !== coroutine.getSourceFile()) continue;
     if (site.getStart() >= start && site.getEnd() <= end) takenAsync.add(fact.lock.id);

@@ -123,7 +123,7 @@ function usingFix(acquisition: Acquisition, releaseName: string, scope: Node): F
   if (statements.some((s) => s === undefined || !(Node.isBlock(s.getParent()!)) || !block.containsRange(s.getPos(), s.getEnd()))) return undefined;
   if (acquisition.guard) {
     const uses = scope.getDescendantsOfKind(SyntaxKind.Identifier).filter((i) => i.getText() === acquisition.guard && i.getStart() > acquisition.statement.getEnd());
-    if (uses.some((u) => !releases.some((r) => r.containsRange(u.getStart(), u.getEnd())) && !Node.isIfStatement(u.getParent()!) && !Node.isPrefixUnaryExpression(u.getParent()!) && !Node.isBinaryExpression(u.getParent()!))) return undefined;
+    if (uses.some((u) => !releases.some((r) => r.containsRange(u.getStart(), u.getEnd())) && !Node.isIfStatement(u.getParent()!) && !Node.isPrefixUnaryExpression(u.getParent()!) && !Node.isBinaryExpression(u.getParent()!) && !Node.isVoidExpression(u.getParent()!))) return undefined;
   }
   const taken = new Set(scope.getDescendantsOfKind(SyntaxKind.Identifier).map((i) => i.getText()));
   const name = acquisition.guard ?? ['_', '_guard', '_held'].find((n) => !taken.has(n));

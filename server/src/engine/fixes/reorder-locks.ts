@@ -9,7 +9,7 @@ import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
 import { rankOf, type OrderChain, type OrderEdge } from '../model/lock-graph.js';
 import { lockAllRewrite, siteOf } from './lock-all.js';
 import { reorderArgumentsFix } from './reorder-arguments.js';
-import { webLocksSwapFix } from './web-locks-order.js';
+import { webLocksNestFix, webLocksSwapFix } from './web-locks-order.js';
 
 const RELEASING = new Set(['unlock', 'release']);
 
@@ -125,7 +125,8 @@ export function reorderFixes(chain: OrderChain, edges: readonly OrderEdge[], con
   const outer = heldStack[heldStack.length - 1]!;
   const inner = takenStack[takenStack.length - 1]!;
   if (chain.acquisition.api === 'web-locks' || chain.held.api === 'web-locks') {
-    const swap = chain.acquisition.api === chain.held.api && !selfLoop ? webLocksSwapFix(outer, inner) : undefined;
+    if (chain.acquisition.api !== chain.held.api || selfLoop) return [];
+    const swap = webLocksSwapFix(outer, inner) ?? webLocksNestFix(outer, inner);
     return swap ? [swap] : [];
   }
   if (chain.acquisition.api !== undefined || chain.held.api !== undefined) return [];
