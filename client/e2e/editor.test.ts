@@ -83,9 +83,7 @@ test('the extension in a real VS Code: findings, lock graph, fixes and a live de
       await rows.nth(i).click();
       await page.keyboard.press('Enter');
       await page.locator('.editor-instance .monaco-editor.focused').waitFor({ timeout: STEP_TIMEOUT_MS });
-      await page.keyboard.press('Control+.');
-      const menu = page.locator('.action-widget .monaco-list-row');
-      await menu.first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      const menu = await bench.quickFixMenu();
       const reorder = menu.filter({ hasText: /before .*the order used elsewhere/ });
       if ((await reorder.count()) > 0) fix = reorder.first();
       else await page.keyboard.press('Escape');
@@ -140,9 +138,7 @@ test('the extension in a real VS Code: findings, lock graph, fixes and a live de
     await input.fill(':21:3');
     await page.keyboard.press('Enter');
     await page.locator('.statusbar-item', { hasText: /Ln 21, Col 3/ }).waitFor({ timeout: STEP_TIMEOUT_MS });
-    await page.keyboard.press('Control+.');
-    const menu = page.locator('.action-widget .monaco-list-row');
-    await menu.first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    const menu = await bench.quickFixMenu();
     const lockAll = menu.filter({ hasText: 'Take `a` and `b` together with lockAll' });
     const offered = await menu.allInnerTexts();
     if ((await lockAll.count()) !== 1) await page.keyboard.press('Escape');

@@ -42,6 +42,25 @@ export class Workbench {
     await this.editorLines().filter({ hasText: expectedText }).first().waitFor({ timeout: this.timeoutMs });
   }
 
+  /**
+   * Opens the quick fix menu at the cursor (Ctrl+.) and returns its rows. The editor asks the language server for
+   * code actions only when the key arrives; a key pressed while the editor is still busy is sometimes dropped with
+   * no menu and no error, so the key is pressed again every 15 s until the menu shows or the step's time is up.
+   */
+  async quickFixMenu(): Promise<Locator> {
+    const menu = this.page.locator('.action-widget .monaco-list-row');
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      await this.page.keyboard.press('Control+.');
+      try {
+        await menu.first().waitFor({ timeout: Math.min(15_000, Math.max(1, deadline - Date.now())) });
+        return menu;
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+      }
+    }
+  }
+
   editorLines(): Locator {
     return this.page.locator('.editor-instance .view-lines');
   }
