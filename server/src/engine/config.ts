@@ -5,13 +5,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Minimatch } from 'minimatch';
-import { RULE_IDS, type ConfigOverride, type DeadboltConfig, type RuleId, type Severity } from './types.js';
+import { RULE_IDS, type ConfigOverride, type DeadboltConfig, type LockMethodWait, type LockModelConfig, type RuleId, type Severity } from './types.js';
 
 export const CONFIG_FILE_NAME = 'deadbolt.config.json';
 
 export const SEVERITIES: readonly (Severity | 'off')[] = ['error', 'warning', 'info', 'hint', 'off'];
-const TOP_LEVEL_KEYS = ['$schema', 'rules', 'ignore', 'overrides', 'blockingFunctions', 'lockRanks'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'rules', 'ignore', 'overrides', 'blockingFunctions', 'lockRanks', 'lockModels'] as const;
 const OVERRIDE_KEYS = ['files', 'rules'];
+const LOCK_MODEL_KEYS = ['class', 'module', 'reentrant', 'acquire', 'tryAcquire', 'release', 'runUnder'];
+const WAITS: readonly LockMethodWait[] = ['blocking', 'async'];
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** A configuration that cannot be used; `file` and `key` say where, so front doors can print one clear line. */
 export class ConfigError extends Error {
@@ -64,8 +67,8 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Loade
     throw new ConfigError(file, undefined, `not valid JSON (${(error as Error).message})`);
   }
   const config = validateConfig(raw, file);
-  // Globs are relative to the file that holds them, wherever the analysis runs from.
-  if (config.ignore !== undefined || config.overrides !== undefined) config.baseDir = dirname(file);
+  // Globs and lock model paths are relative to the file that holds them, wherever the analysis runs from.
+  if (config.ignore !== undefined || config.overrides !== undefined || config.lockModels !== undefined) config.baseDir = dirname(file);
   return { config, file };
 }
 
@@ -83,6 +86,7 @@ export function validateConfig(raw: unknown, file: string): DeadboltConfig {
   if (raw.overrides !== undefined) config.overrides = validateOverrides(raw.overrides, file);
   if (raw.blockingFunctions !== undefined) config.blockingFunctions = validateBlockingFunctions(raw.blockingFunctions, file);
   if (raw.lockRanks !== undefined) config.lockRanks = validateLockRanks(raw.lockRanks, file);
+  if (raw.lockModels !== undefined) config.lockModels = validateLockModels(raw.lockModels, file);
   return config;
 }
 
@@ -151,6 +155,87 @@ function validateLockRanks(value: unknown, file: string): Record<string, number>
     ranks[name] = rank;
   }
   return ranks;
+}
+
+/**
+ * `lockModels`: each entry names a class and its methods. A method may play one part only, a model that can take
+ * its lock must be able to release it, and one class (per module) has one model, so no call is read two ways.
+ */
+function validateLockModels(value: unknown, file: string): LockModelConfig[] {
+  if (!Array.isArray(value)) throw new ConfigError(file, 'lockModels', `expected an array of lock models, got ${describe(value)}`);
+  const seen = new Set<string>();
+  return value.map((entry, index) => {
+    const key = `lockModels[${index}]`;
+    if (!isPlainObject(entry)) throw new ConfigError(file, key, `expected an object such as { "class": "SpinLock", "acquire": { "lock": "blocking" }, "release": ["unlock"] }, got ${describe(entry)}`);
+    for (const name of Object.keys(entry)) {
+      if (!LOCK_MODEL_KEYS.includes(name)) throw new ConfigError(file, `${key}.${name}`, `unknown key; allowed keys are ${LOCK_MODEL_KEYS.join(', ')}`);
+    }
+    if (typeof entry.class !== 'string' || !IDENTIFIER.test(entry.class)) {
+      throw new ConfigError(file, `${key}.class`, `expected the name of the lock class, got ${describe(entry.class)}`);
+    }
+    const model: LockModelConfig = { class: entry.class };
+    if (entry.module !== undefined) {
+      if (typeof entry.module !== 'string' || entry.module.trim() === '' || entry.module.includes('\\')) {
+        throw new ConfigError(file, `${key}.module`, `expected a package name or a "./"-relative path with "/" between folders, got ${describe(entry.module)}`);
+      }
+      model.module = entry.module;
+    }
+    if (entry.reentrant !== undefined) {
+      if (typeof entry.reentrant !== 'boolean') throw new ConfigError(file, `${key}.reentrant`, `expected true or false, got ${describe(entry.reentrant)}`);
+      model.reentrant = entry.reentrant;
+    }
+    const parts = new Map<string, string>();
+    const claim = (method: string, part: string, where: string): string => {
+      if (!IDENTIFIER.test(method)) throw new ConfigError(file, where, `expected a method name, got ${describe(method)}`);
+      const earlier = parts.get(method);
+      if (earlier !== undefined) throw new ConfigError(file, where, `"${method}" is already listed in ${earlier}; a method plays one part`);
+      parts.set(method, part);
+      return method;
+    };
+    const waits = (part: 'acquire' | 'runUnder'): Record<string, LockMethodWait> | undefined => {
+      const raw = entry[part];
+      if (raw === undefined) return undefined;
+      if (!isPlainObject(raw) || Object.keys(raw).length === 0) {
+        throw new ConfigError(file, `${key}.${part}`, `expected an object of method names to "blocking" or "async", got ${describe(raw)}`);
+      }
+      const result: Record<string, LockMethodWait> = {};
+      for (const [method, wait] of Object.entries(raw)) {
+        claim(method, part, `${key}.${part}.${method}`);
+        if (typeof wait !== 'string' || !(WAITS as readonly string[]).includes(wait)) {
+          throw new ConfigError(file, `${key}.${part}.${method}`, `expected "blocking" or "async", got ${describe(wait)}`);
+        }
+        result[method] = wait as LockMethodWait;
+      }
+      return result;
+    };
+    const names = (part: 'tryAcquire' | 'release'): string[] | undefined => {
+      const raw = entry[part];
+      if (raw === undefined) return undefined;
+      if (!Array.isArray(raw) || raw.length === 0) throw new ConfigError(file, `${key}.${part}`, `expected a non-empty array of method names, got ${describe(raw)}`);
+      return raw.map((method, i) => {
+        if (typeof method !== 'string') throw new ConfigError(file, `${key}.${part}[${i}]`, `expected a method name, got ${describe(method)}`);
+        return claim(method, part, `${key}.${part}[${i}]`);
+      });
+    };
+    const acquire = waits('acquire');
+    const runUnder = waits('runUnder');
+    const tryAcquire = names('tryAcquire');
+    const release = names('release');
+    if (acquire) model.acquire = acquire;
+    if (runUnder) model.runUnder = runUnder;
+    if (tryAcquire) model.tryAcquire = tryAcquire;
+    if (release) model.release = release;
+    if (!acquire && !runUnder && !tryAcquire) {
+      throw new ConfigError(file, key, 'a lock model needs at least one of "acquire", "tryAcquire" or "runUnder"');
+    }
+    if ((acquire || tryAcquire) && !release) {
+      throw new ConfigError(file, `${key}.release`, 'missing: a model that acquires must name the methods that release');
+    }
+    const identity = `${model.class} from ${model.module ?? 'anywhere'}`;
+    if (seen.has(identity)) throw new ConfigError(file, `${key}.class`, `"${model.class}" already has a model${model.module ? ` for ${describe(model.module)}` : ''}`);
+    seen.add(identity);
+    return model;
+  });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -92,4 +92,30 @@ export interface DeadboltConfig {
   blockingFunctions?: string[];
   /** Declared lock ranks by lock name (as the lock graph names it): taking a lower rank while holding a higher one is an error. */
   lockRanks?: Record<string, number>;
+  /** In-house lock classes described as data, recognised like the built-in lock APIs (see `model/custom-locks.ts`). */
+  lockModels?: LockModelConfig[];
+}
+
+/** How a method of a configured lock class waits: on the thread (`blocking`) or for a promise (`async`). */
+export type LockMethodWait = 'blocking' | 'async';
+
+/** One entry of `lockModels`: a class whose instances are locks, and what each of its methods does to the lock. */
+export interface LockModelConfig {
+  /** The class (or interface) name, as declared. */
+  class: string;
+  /**
+   * Where it is declared: a package name (`@acme/locks`), or a path relative to the configuration file's folder
+   * (`./src/locks/spin-lock.ts`, the extension optional). Without it, any declaration of that name in the program.
+   */
+  module?: string;
+  /** Whether the holder may take it again without waiting (default false: a second take is a double-lock). */
+  reentrant?: boolean;
+  /** Methods that take the lock and hold it until a `release` method is called. */
+  acquire?: Record<string, LockMethodWait>;
+  /** Methods that take the lock only if it is free and return whether they did. */
+  tryAcquire?: string[];
+  /** Methods that release it. */
+  release?: string[];
+  /** Methods that run their last argument while holding the lock and release it afterwards. */
+  runUnder?: Record<string, LockMethodWait>;
 }

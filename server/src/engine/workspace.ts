@@ -12,6 +12,7 @@ import { FileRules } from './file-globs.js';
 import type { DeadboltConfig, Finding } from './types.js';
 import { blockingPattern, discoverFiles, mentionsConcurrency } from './files.js';
 import { ModelMemory } from './model/model-memory.js';
+import { CustomLockModels } from './model/custom-locks.js';
 import { buildModel, type EngineModel } from './model/program-model.js';
 import { defaultCompilerOptions, mentionsNode, readTsconfig, sourceCandidates, withoutNodeTypes, type CompilerSetup } from './project.js';
 import { rules } from './rules/index.js';
@@ -56,9 +57,11 @@ export class Workspace {
   /** Root files whose text came from `setFile` rather than the disk. */
   private readonly edited = new Set<string>();
   /** Walks and call targets from earlier analyses, reused for files the edits since cannot have affected. */
-  private readonly memory = new ModelMemory();
+  private memory = new ModelMemory();
+  /** The `lockModels` the memories were built with. */
+  private lockModelsKey = '[]';
   /** File-scoped rules' findings from earlier analyses, kept for files no edit since affected. */
-  private readonly ruleMemory = new RuleMemory();
+  private ruleMemory = new RuleMemory();
   /** The root files minus the config's `ignore`, for one root generation and configuration. */
   private analysedCache: { generation: number; config: string; files: string[] } | undefined;
 
@@ -127,6 +130,13 @@ export class Workspace {
     const { paths, files } = this.relevantFiles(config, analysed);
     const texts = paths.map((f) => this.textOf(f));
     if (this.last && sameInputs(this.last, files, texts, configKey)) return standingResult(this.last.result, analysed.length);
+    const models = JSON.stringify(config.lockModels ?? []);
+    if (models !== this.lockModelsKey) {
+      // Configured lock classes change what every file's functions take: nothing kept from before holds.
+      this.memory = new ModelMemory();
+      this.ruleMemory = new RuleMemory();
+      this.lockModelsKey = models;
+    }
     const project = this.project;
     const model = buildModel(project, files, config, this.options.onProgress, this.memory);
     const findings = runRules(rules, project, files, config, model, this.ruleMemory);
@@ -162,7 +172,7 @@ export class Workspace {
    */
   private config(): DeadboltConfig {
     const config = this.options.config ?? loadConfig({ cwd: this.options.cwd }).config;
-    if (config.baseDir !== undefined || (config.ignore === undefined && config.overrides === undefined)) return config;
+    if (config.baseDir !== undefined || (config.ignore === undefined && config.overrides === undefined && config.lockModels === undefined)) return config;
     return { ...config, baseDir: path.resolve(this.options.cwd) };
   }
 
@@ -217,7 +227,9 @@ export class Workspace {
       }
       return scan.resolved.files;
     };
-    const direct = new Set(roots.filter((f) => this.scanOf(f).concurrency || (blocking !== undefined && blocking.test(this.textOf(f)))));
+    const classes = CustomLockModels.of(config).classText;
+    const named = (f: string): boolean => (blocking !== undefined && blocking.test(this.textOf(f))) || (classes !== undefined && classes.test(this.textOf(f)));
+    const direct = new Set(roots.filter((f) => this.scanOf(f).concurrency || named(f)));
     const chosen = new Set(direct);
     for (const file of roots) if (!chosen.has(file) && importsOf(file).some((t) => direct.has(t))) chosen.add(file);
     for (const file of [...chosen]) for (const target of importsOf(file)) chosen.add(target);

@@ -87,7 +87,34 @@ const invalid: [string, unknown, string, RegExp][] = [
   ['override with an unknown key', { overrides: [{ files: ['a'], rules: {}, ignores: ['b'] }] }, 'overrides[0].ignores', /allowed keys are files, rules/],
   ['override with an unknown rule', { overrides: [{ files: ['a'], rules: { 'no-sync': 'off' } }] }, 'overrides[0].rules.no-sync', /unknown rule id/],
   ['override with a bad severity', { overrides: [{ files: ['a'], rules: { 'lock-order': 'quiet' } }] }, 'overrides[0].rules.lock-order', /got "quiet"/],
+  ['lockModels not an array', { lockModels: { class: 'SpinLock' } }, 'lockModels', /expected an array of lock models/],
+  ['lock model not an object', { lockModels: ['SpinLock'] }, 'lockModels[0]', /expected an object such as/],
+  ['lock model with an unknown key', { lockModels: [{ class: 'L', acquire: { lock: 'blocking' }, release: ['unlock'], unlock: ['x'] }] }, 'lockModels[0].unlock', /allowed keys are class, module/],
+  ['lock model without a class', { lockModels: [{ acquire: { lock: 'blocking' }, release: ['unlock'] }] }, 'lockModels[0].class', /expected the name of the lock class, got undefined/],
+  ['lock model class not an identifier', { lockModels: [{ class: 'my lock', acquire: { lock: 'blocking' }, release: ['unlock'] }] }, 'lockModels[0].class', /got "my lock"/],
+  ['lock model with a wait that is neither', { lockModels: [{ class: 'L', acquire: { lock: 'sync' }, release: ['unlock'] }] }, 'lockModels[0].acquire.lock', /expected "blocking" or "async", got "sync"/],
+  ['lock model acquire as an array', { lockModels: [{ class: 'L', acquire: ['lock'], release: ['unlock'] }] }, 'lockModels[0].acquire', /expected an object of method names/],
+  ['lock model that acquires but never releases', { lockModels: [{ class: 'L', acquire: { lock: 'blocking' } }] }, 'lockModels[0].release', /must name the methods that release/],
+  ['lock model that cannot take its lock', { lockModels: [{ class: 'L', release: ['unlock'] }] }, 'lockModels[0]', /at least one of "acquire", "tryAcquire" or "runUnder"/],
+  ['lock model with one method in two parts', { lockModels: [{ class: 'L', acquire: { take: 'blocking' }, release: ['take'] }] }, 'lockModels[0].release[0]', /"take" is already listed in acquire/],
+  ['lock model method not a name', { lockModels: [{ class: 'L', runUnder: { 'with lock': 'async' } }] }, 'lockModels[0].runUnder.with lock', /expected a method name/],
+  ['lock model reentrant not a boolean', { lockModels: [{ class: 'L', runUnder: { run: 'async' }, reentrant: 'yes' }] }, 'lockModels[0].reentrant', /expected true or false, got "yes"/],
+  ['lock model module with backslashes', { lockModels: [{ class: 'L', module: '.\\locks', runUnder: { run: 'async' } }] }, 'lockModels[0].module', /"\/" between folders/],
+  ['two models for one class', { lockModels: [{ class: 'L', runUnder: { run: 'async' } }, { class: 'L', runUnder: { go: 'async' } }] }, 'lockModels[1].class', /"L" already has a model/],
 ];
+
+test('lockModels load, anchored at the file\'s folder so "./" modules resolve from there', () => {
+  withTempDir((dir) => {
+    const config = {
+      lockModels: [
+        { class: 'SpinLock', module: './src/spin-lock.ts', acquire: { lock: 'blocking', lockAsync: 'async' }, tryAcquire: ['tryLock'], release: ['unlock'], runUnder: { withLock: 'blocking' } },
+        { class: 'Gate', module: '@acme/locks', reentrant: true, runUnder: { guarded: 'async' } },
+      ],
+    };
+    writeFileSync(join(dir, 'deadbolt.config.json'), JSON.stringify(config));
+    assert.deepEqual(loadConfig({ cwd: dir }).config, { ...config, baseDir: dir });
+  });
+});
 
 test('ignore, overrides and the severity "hint" load, with the globs anchored at the file\'s folder', () => {
   withTempDir((dir) => {

@@ -20,7 +20,7 @@ function typeErrorsIn(folder: string): string[] {
     .map((d) => `${path.relative(FIXTURES_ROOT, d.getSourceFile()?.getFilePath() ?? '?')}:${d.getLineNumber()}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as string, ' ')}`);
 }
 
-for (const folder of [...RULE_IDS, 'clean']) {
+for (const folder of [...RULE_IDS, 'clean', 'lock-models']) {
   test(`test-fixtures/${folder} type-checks against @deadbolt/runtime`, () => {
     assert.deepEqual(typeErrorsIn(folder), []);
   });

@@ -49,11 +49,12 @@ function describeFinding(f: Finding): string {
 
 /**
  * Registers one test per fixture file of `test-fixtures/<folder>` (sub-folders included).
- * The rules checked are the folder's own rule, or every rule for `clean` (where no finding may appear), or
+ * The rules checked are the folder's own rule, or every rule for `clean` (where no finding may appear) and
+ * `lock-models` (configured lock classes, every rule at once), or
  * `options.rules` for folders that show two rules side by side.
  */
-export function checkFixtureFolder(folder: RuleId | 'clean', options: { config?: DeadboltConfig; rules?: readonly RuleId[] } = {}): void {
-  const checked: readonly RuleId[] = options.rules ?? (folder === 'clean' ? RULE_IDS : [folder]);
+export function checkFixtureFolder(folder: RuleId | 'clean' | 'lock-models', options: { config?: DeadboltConfig; rules?: readonly RuleId[] } = {}): void {
+  const checked: readonly RuleId[] = options.rules ?? (folder === 'clean' || folder === 'lock-models' ? RULE_IDS : [folder]);
   const absolute = path.join(FIXTURES_ROOT, folder);
   // The engine's own discovery decides what a folder holds, so the harness and the engine never disagree.
   const files = discoverFiles(absolute, ['.']);

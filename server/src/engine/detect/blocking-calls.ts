@@ -6,6 +6,7 @@
 import { Node, SyntaxKind, type CallExpression, type Identifier } from 'ts-morph';
 import type { DeadboltConfig } from '../types.js';
 import { isRuntimeFile, RUNTIME_MODULE } from '../model/runtime.js';
+import { CustomLockModels } from '../model/custom-locks.js';
 
 
 /**
@@ -53,6 +54,8 @@ export function blockingCallOf(call: CallExpression, config: DeadboltConfig): Bl
       return { kind: 'runtime', description: `\`${text}\` (${className}.${method})`, receiver: callee.getExpression().getText(), className: className!, method, twin: methods[method]! };
     }
   }
+  const custom = Node.isPropertyAccessExpression(callee) ? customBlockingLock(callee.getExpression(), callee.getName(), config) : undefined;
+  if (custom !== undefined) return { kind: 'configured', description: `\`${text}\` (${custom}, a blocking acquisition in lockModels)` };
   const runtimeFunction = runtimeFunctionOf(callee);
   if (runtimeFunction !== undefined) {
     return { kind: 'runtime-function', description: `\`${text}\``, name: runtimeFunction, twin: RUNTIME_FUNCTIONS[runtimeFunction]! };
@@ -69,6 +72,15 @@ export function blockingCallOf(call: CallExpression, config: DeadboltConfig): Bl
     if (matchesConfigured(entry, callee, name)) return { kind: 'configured', description: `\`${text}\` (listed in blockingFunctions)` };
   }
   return undefined;
+}
+
+/** `Class.method` when the call takes a configured lock class's lock by blocking the thread. */
+function customBlockingLock(receiver: Node, method: string, config: DeadboltConfig): string | undefined {
+  const custom = CustomLockModels.of(config);
+  if (!custom.methods.has(method)) return undefined;
+  const model = custom.modelOfReceiver(receiver);
+  const call = model && custom.callOf(model, method);
+  return call && (call.part === 'acquire' || call.part === 'runUnder') && call.wait === 'blocking' ? `${model!.class}.${method}` : undefined;
 }
 
 /** `lockAll` when `callee` is the runtime's, imported by name (`lockAll`, `lockAll as all`) or through a namespace. */

@@ -10,6 +10,7 @@ import { isBusyWait, type BlockingCall } from './blocking-calls.js';
 import { BlockingSummaries, forEachInlineNode, isFunctionLike, type BlockingCategory, type BlockingStep, type FunctionLike } from './blocking-summary.js';
 import { findNodesCached } from './compiler-walk.js';
 import { asyncTwinFix } from '../fixes/async-twin.js';
+import { isAwaitableApi } from '../model/lock-models.js';
 import { spanOf } from '../span.js';
 import { isCoroutine, isCoroutineCandidate } from './coroutines.js';
 
@@ -65,7 +66,7 @@ function holdsSyncLock(context: RuleContext, call: Node, coroutine: FunctionLike
   const takenAsync = new Set<string>();
   for (const fact of context.model.facts.acquisitions) {
     // Web Locks and async-mutex are async locks wherever they are taken: holding one across an await is their idiom.
-    if (fact.api !== undefined) {
+    if (isAwaitableApi(fact.api)) {
       takenAsync.add(fact.lock.id);
       continue;
     }

@@ -6,6 +6,7 @@
  */
 import { Node, ts, type CallExpression, type SourceFile } from 'ts-morph';
 import { getOrInsert } from '../maps.js';
+import { CustomLockModels } from './custom-locks.js';
 
 const IN_PLACE_METHODS = new Set([
   'withLock', 'withLockAsync', 'withPermit', 'runExclusive',
@@ -27,8 +28,11 @@ function isCompilerFunctionLike(node: ts.Node): boolean {
   );
 }
 
-/** A function expression run before its call returns: `m.withLock(() => ...)`, `xs.forEach(...)`, `lockAll(..., fn)`, an IIFE. */
-export function isCompilerInlineCallback(node: ts.Node): boolean {
+/**
+ * A function expression run before its call returns: `m.withLock(() => ...)`, `xs.forEach(...)`, `lockAll(..., fn)`, an
+ * IIFE, or a configured lock model's run-under method (`inPlace`, from `CustomLockModels.runUnderMethods`).
+ */
+export function isCompilerInlineCallback(node: ts.Node, inPlace?: ReadonlySet<string>): boolean {
   if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return false;
   let child: ts.Node = node;
   let parent = node.parent;
@@ -37,14 +41,16 @@ export function isCompilerInlineCallback(node: ts.Node): boolean {
     parent = parent.parent;
   }
   if (!parent || !ts.isCallExpression(parent)) return false;
-  return parent.expression === child || runsCallbacksInPlace(parent);
+  return parent.expression === child || runsCallbacksInPlace(parent, inPlace);
 }
 
 /** A call that runs the functions it is given before it returns: `m.withLock(f)`, `xs.forEach(f)`, `lockAll(ls, f)`. */
-function runsCallbacksInPlace(call: ts.CallExpression): boolean {
+function runsCallbacksInPlace(call: ts.CallExpression, inPlace: ReadonlySet<string> | undefined): boolean {
   const name = calleeName(call);
+  if (name === undefined) return false;
   if (name === 'request' && ts.isPropertyAccessExpression(call.expression)) return isLocksReceiver(call.expression.expression);
-  return name !== undefined && (ts.isPropertyAccessExpression(call.expression) ? IN_PLACE_METHODS.has(name) : IN_PLACE_FUNCTIONS.has(name));
+  if (!ts.isPropertyAccessExpression(call.expression)) return IN_PLACE_FUNCTIONS.has(name);
+  return IN_PLACE_METHODS.has(name) || inPlace?.has(name) === true;
 }
 
 /** `navigator.locks` or `locks` (from worker_threads): the receiver of a Web Locks request, whose callback runs under the lock. */
@@ -121,21 +127,22 @@ export function emptyCallGraphMemory(): CallGraphMemory {
   return { indexes: new Map(), targets: new Map(), callees: new Map() };
 }
 
-function indexFile(file: SourceFile): FileIndex {
+function indexFile(file: SourceFile, custom: CustomLockModels): FileIndex {
   const functions: RawFunction[] = [];
   const named: [string, ts.CallExpression][] = [];
   const owners = new Map<ts.CallExpression, RawFunction>();
   const text = file.getFullText();
   const visit = (node: ts.Node, owner: RawFunction | undefined): void => {
     let current = owner;
-    if (isCompilerFunctionLike(node) && !isCompilerInlineCallback(node)) {
-      current = { file, node, name: declaredName(node), calls: [], refs: [], locks: LOCKING_TEXT.test(text.slice(node.getStart(file.compilerNode), node.end)) };
+    if (isCompilerFunctionLike(node) && !isCompilerInlineCallback(node, custom.runUnderMethods)) {
+      const own = text.slice(node.getStart(file.compilerNode), node.end);
+      current = { file, node, name: declaredName(node), calls: [], refs: [], locks: LOCKING_TEXT.test(own) || custom.lockingText?.test(own) === true };
       functions.push(current);
     }
     if (ts.isCallExpression(node) && current !== undefined) {
       current.calls.push(node);
       owners.set(node, current);
-      if (runsCallbacksInPlace(node)) {
+      if (runsCallbacksInPlace(node, custom.runUnderMethods)) {
         for (const argument of node.arguments) {
           const name = referenceName(argument);
           if (name !== undefined) current.refs.push(name);
@@ -164,14 +171,19 @@ export class CallGraph {
   private readonly escapeMemo = new Map<Node, boolean>();
   private readonly lockingMemo = new Map<SourceFile, Node[]>();
 
-  constructor(files: readonly SourceFile[], memory: CallGraphMemory = emptyCallGraphMemory()) {
+  constructor(
+    files: readonly SourceFile[],
+    memory: CallGraphMemory = emptyCallGraphMemory(),
+    /** Configured lock classes: their methods take locks and may run callbacks in place. Memory must match them. */
+    private readonly custom: CustomLockModels = CustomLockModels.none,
+  ) {
     this.inFiles = new Set(files);
     this.memory = memory;
     for (const file of files) {
       const path = file.getFilePath();
       let index = memory.indexes.get(path);
       if (index?.compiler !== file.compilerNode) {
-        index = indexFile(file);
+        index = indexFile(file, custom);
         memory.indexes.set(path, index);
       }
       for (const fn of index.functions) this.raw.set(fn.node, fn);
@@ -318,7 +330,7 @@ export class CallGraph {
   }
 
   isInlineCallback(fn: Node): boolean {
-    return isCompilerInlineCallback(fn.compilerNode);
+    return isCompilerInlineCallback(fn.compilerNode, this.custom.runUnderMethods);
   }
 
   /** Whether walking `fn` can change the held set: it locks or unlocks, or calls something that does. */

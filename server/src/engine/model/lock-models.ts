@@ -6,8 +6,13 @@
 import { Node, type CallExpression, type Symbol as MorphSymbol, type Type } from 'ts-morph';
 import type { AcquireMode } from './facts.js';
 
-/** The lock APIs the engine knows. */
-export type LockApi = 'runtime' | 'web-locks' | 'async-mutex';
+/** The lock APIs the engine knows; `custom` is a class described in `lockModels` (see custom-locks.ts). */
+export type LockApi = 'runtime' | 'web-locks' | 'async-mutex' | 'custom';
+
+/** APIs whose locks are awaited, never held by a blocked thread: holding one across `await` is their idiom. */
+export function isAwaitableApi(api: LockApi | undefined): boolean {
+  return api === 'web-locks' || api === 'async-mutex';
+}
 
 /** One lock API as data; `docs/configuration.md`'s lock table is written from these. */
 export interface LockModel {

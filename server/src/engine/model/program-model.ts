@@ -15,6 +15,7 @@ import { FileHeld } from './held-records.js';
 import { ModelMemory } from './model-memory.js';
 import { LOCK_KINDS, runtimeClassOfType } from './runtime.js';
 import { CallGraph, isFunctionLike, wrap } from './call-graph.js';
+import { CustomLockModels, type CustomLockCall } from './custom-locks.js';
 import { EMPTY_ENV, ValueResolver, classOfTypeAt, keyOf, type Env, type Value } from './values.js';
 import { Walker } from './walker.js';
 import { emptyWalkRecord, type WalkRecord } from './walk-record.js';
@@ -65,6 +66,8 @@ class Model implements EngineModel, WalkHost {
   private readonly graphRoots: WalkRecord[] = [];
   readonly affected: ReadonlySet<string> | 'all';
   private order: OrderGraph | undefined;
+  /** Configured lock classes (`lockModels`). */
+  readonly custom: CustomLockModels;
   private throwing: ThrowingCalls | undefined;
   private graph: StaticLockGraph | undefined;
 
@@ -77,7 +80,8 @@ class Model implements EngineModel, WalkHost {
   ) {
     const spawns = findWorkerSpawns(files, this.resolver);
     this.affected = memory.refresh(project.getProgram().compilerObject, files, spawns);
-    this.calls = new CallGraph(files, memory.calls);
+    this.custom = CustomLockModels.of(config);
+    this.calls = new CallGraph(files, memory.calls, this.custom);
     const walker = new Walker(this);
     const roots = this.walkRoots(files);
     // Functions that take or release no lock (directly or through calls) hold nothing of their own: they are not
@@ -126,7 +130,7 @@ class Model implements EngineModel, WalkHost {
     if (names.size === 0) return;
     for (const file of files) {
       for (const fn of this.calls.lockFreeFunctionsOf(file)) {
-        const found = scanWrites(file, fn, names);
+        const found = scanWrites(file, fn, names, this.custom.runUnderMethods);
         if (found.length === 0) continue;
         const wrapped = wrap(file, fn);
         const root = { thread: 'main', node: wrapped, entry: this.calls.isRoot(wrapped) };
@@ -220,6 +224,17 @@ class Model implements EngineModel, WalkHost {
     const kind = classOfTypeAt(expression);
     if (!kind || !LOCK_KINDS.has(kind)) return undefined;
     return value ? { ...value, kind } : { id: `expr:${keyOf(expression)}`, name: expression.getText(), kind };
+  }
+
+  customLock(receiver: Node, method: string, env: Env): { lock: Value; call: CustomLockCall } | undefined {
+    if (!this.custom.methods.has(method)) return undefined;
+    const model = this.custom.modelOfReceiver(receiver);
+    const call = model && this.custom.callOf(model, method);
+    if (!model || !call) return undefined;
+    // Its identity is where it was made, as for any lock; its kind says whether a second take waits.
+    const kind = model.reentrant ? 'RecursiveMutex' : 'Mutex';
+    const value = this.resolver.resolve(receiver, env);
+    return { lock: value ? { ...value, kind } : { id: `expr:${keyOf(receiver)}`, name: receiver.getText(), kind }, call };
   }
 
   acquired(fact: AcquisitionFact): void {

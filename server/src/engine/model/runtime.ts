@@ -31,7 +31,7 @@ export const LOCK_KINDS: ReadonlySet<string> = new Set(['Mutex', 'RecursiveMutex
 /** The `name` of the package.json nearest above each directory asked about, cached: many files share a folder. */
 const packageNames = new Map<string, string | undefined>();
 
-function packageNameOf(directory: string): string | undefined {
+export function packageNameOf(directory: string): string | undefined {
   if (packageNames.has(directory)) return packageNames.get(directory);
   let name: string | undefined;
   try {

@@ -120,7 +120,7 @@ export class Walker {
       if (!attempt) this.walkExpression(statement.getExpression(), state, frame);
       const thenState = state.clone();
       const elseState = state.clone();
-      if (attempt) this.acquire(attempt.lock, 'try', attempt.method, attempt.call, attempt.negated ? elseState : thenState, frame);
+      if (attempt) this.acquire(attempt.lock, 'try', attempt.method, attempt.call, attempt.negated ? elseState : thenState, frame, undefined, attempt.api);
       else this.testGuard(statement.getExpression(), thenState, elseState, frame);
       this.walkStatement(statement.getThenStatement(), thenState, frame);
       const elseStatement = statement.getElseStatement();
@@ -189,7 +189,7 @@ export class Walker {
     if (!test || !pending) return;
     const taking = test.negated ? elseState : thenState;
     if (taking.held.some((h) => h.guard === test.declaration)) return;
-    const held = this.acquire(pending.lock, 'try', pending.method, pending.call, taking, frame);
+    const held = this.acquire(pending.lock, 'try', pending.method, pending.call, taking, frame, undefined, pending.api);
     held.guard = test.declaration;
     pending.scope?.push(held);
   }
@@ -426,6 +426,7 @@ export class Walker {
       const request = webLockRequest(call);
       if (request) return this.walkWebLock(call, request, state, frame);
     }
+    if (receiver && method && this.walkCustomLock(call, receiver, method, state, frame)) return;
     if (receiver && method && ASYNC_MUTEX_METHODS.has(method) && this.walkAsyncMutex(call, receiver, method, state, frame)) return;
     if (method === 'finally' && args.length === 1 && this.releasesGuard(args[0]!, state)) {
       // `work().finally(() => release())`: the promise runs the release however the work settles, so the hold ends
@@ -499,6 +500,27 @@ export class Walker {
     if (held) inner.releaseHeld(held);
     if (!detached) return;
     if (inner.dead) state.dead = true;
+  }
+
+  /**
+   * A method of a configured lock class (`lockModels`, by the receiver's checked type); false when it is none. A
+   * `tryAcquire` method holds the lock only where a condition tests its result (see `tryCondition`).
+   */
+  private walkCustomLock(call: CallExpression, receiver: Node, method: string, state: State, frame: Frame): boolean {
+    const found = this.host.customLock(receiver, method, frame.env);
+    if (!found) return false;
+    const { lock, call: what } = found;
+    if (what.part === 'release') state.release(lock);
+    else if (what.part === 'acquire') {
+      // As for the runtime's `lockAsync`: held once awaited; a promise kept or chained is not followed.
+      if (what.wait === 'blocking' || isAwaited(call)) this.acquire(lock, what.wait, method, call, state, frame, undefined, 'custom');
+    } else if (what.part === 'runUnder') {
+      const held = this.acquire(lock, what.wait, method, call, state, frame, undefined, 'custom');
+      const fn = call.getArguments().at(-1);
+      if (fn) this.walkCallback(fn, call, state, frame);
+      state.releaseHeld(held);
+    }
+    return true;
   }
 
   /** An async-mutex call (by the receiver's checked type); false when the receiver is not an async-mutex lock. */

@@ -97,7 +97,7 @@ function writtenName(node: ts.Node): string | undefined {
 }
 
 /** Mutations in `fn` (and callbacks it runs in place) of a name in `names`, found on the compiler's nodes. */
-export function scanWrites(file: SourceFile, fn: ts.Node, names: ReadonlySet<string>): Node[] {
+export function scanWrites(file: SourceFile, fn: ts.Node, names: ReadonlySet<string>, inPlace?: ReadonlySet<string>): Node[] {
   const found: Node[] = [];
   const visit = (node: ts.Node): void => {
     let written: ts.Node | undefined;
@@ -111,7 +111,7 @@ export function scanWrites(file: SourceFile, fn: ts.Node, names: ReadonlySet<str
     }
     // Nested functions are scanned (or walked) as functions of their own; callbacks run in place stay with `fn`.
     if (node !== fn && (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isClassLike(node) || ts.isConstructorDeclaration(node) || ts.isAccessor(node))) return;
-    if (node !== fn && (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && !isCompilerInlineCallback(node)) return;
+    if (node !== fn && (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && !isCompilerInlineCallback(node, inPlace)) return;
     ts.forEachChild(node, visit);
   };
   visit(fn);

@@ -7,6 +7,7 @@ import { Node } from 'ts-morph';
 import type { Rule } from '../rule.js';
 import { spanOf } from '../span.js';
 import { asyncAcquisitionFix, releaseBeforeAwaitFix } from '../fixes/await-async.js';
+import { isAwaitableApi } from '../model/lock-models.js';
 
 export const awaitHoldingLock: Rule = {
   id: 'await-holding-lock',
@@ -16,15 +17,16 @@ export const awaitHoldingLock: Rule = {
     for (const fact of context.model.facts.awaits) {
       for (const held of fact.held) {
         // Web Locks and async-mutex hold across `await` by design: their waits never block the thread.
-        if (held.mode === 'async' || held.api !== undefined) continue;
+        if (held.mode === 'async' || isAwaitableApi(held.api)) continue;
         const taken = held.stack[held.stack.length - 1]!;
         const suspends = Node.isYieldExpression(fact.node) ? '`yield`' : '`await`';
         context.report({
           rule: 'await-holding-lock',
-          message: `${suspends} while holding \`${held.lock.name}\`, taken with \`${held.method}()\` on line ${taken.getStartLineNumber()}: while this coroutine is suspended, other code on this thread that needs \`${held.lock.name}\` blocks the event loop or throws. Take it with \`lockAsync()\`/\`withLockAsync()\`, or release it before awaiting.`,
+          message: `${suspends} while holding \`${held.lock.name}\`, taken with \`${held.method}()\` on line ${taken.getStartLineNumber()}: while this coroutine is suspended, other code on this thread that needs \`${held.lock.name}\` blocks the event loop or throws. ${held.api === 'custom' ? 'Take it with an awaitable method of its class' : 'Take it with \`lockAsync()\`/\`withLockAsync()\`'}, or release it before awaiting.`,
           span: spanOf(fact.node),
           related: [{ span: spanOf(taken), message: `\`${held.lock.name}\` taken here` }],
-          fixes: [asyncAcquisitionFix(held, fact.node) ?? releaseBeforeAwaitFix(held, fact.node)].filter((f) => f !== undefined),
+          // The rewrites call the runtime's methods; a configured class's are not known to have those shapes.
+          fixes: held.api === 'custom' ? [] : [asyncAcquisitionFix(held, fact.node) ?? releaseBeforeAwaitFix(held, fact.node)].filter((f) => f !== undefined),
         });
       }
     }

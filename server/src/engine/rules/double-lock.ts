@@ -43,6 +43,9 @@ function consequence(api: string | undefined, mode: string, method: string): str
     const waits = method === 'waitForUnlock' ? '`waitForUnlock()` waits for the lock this task holds' : 'an async-mutex Mutex is not re-entrant, so this waits for the lock this task holds';
     return `${waits}, which it releases only after this wait: it waits forever. Call a variant of the inner code that expects the lock held.`;
   }
+  if (api === 'custom') {
+    return `its class is not re-entrant (\`reentrant\` is not set in \`lockModels\`), so \`${method}()\` waits for a lock this thread holds: it never returns. Release it first, or call a variant that expects it held.`;
+  }
   const outcome = mode === 'async' ? 'waits for itself forever' : 'throws DeadlockError';
   return `a Mutex is not reentrant, so this ${outcome}. Release it first, call a variant that expects it held, or use a RecursiveMutex.`;
 }

@@ -53,7 +53,9 @@ export const lockLeak: Rule = {
       const name = first.held.lock.name;
       const guardNode = first.held.guard;
       const guard = guardNode && (Node.isVariableDeclaration(guardNode) || Node.isBindingElement(guardNode)) ? guardNode.getName() : 'release';
-      const advice = first.held.api === 'async-mutex'
+      const advice = first.held.api === 'custom'
+        ? 'release it in a `finally` block, or run the work through a method of its class that releases it'
+        : first.held.api === 'async-mutex'
         ? `call \`${guard}()\` in a \`finally\` block, or run the work in \`${name}.runExclusive(...)\``
         : first.held.lock.kind === 'Semaphore'
         ? `\`try { ... } finally { ${name}.release(); }\` or \`${name}.withPermit(...)\``

@@ -1,0 +1,47 @@
+// Coroutines around in-house locks: a blocking spin lock must not wait on the event loop or span an await;
+// the promise-based gate is made for exactly that.
+import { SpinLock } from './locks/spin-lock.js';
+import { AsyncGate } from './locks/async-gate.js';
+
+const stateLock = new SpinLock();
+const gate = new AsyncGate();
+let saved = 0;
+
+async function persist(value: number): Promise<void> {
+  saved = value;
+}
+
+export async function saveBlocking(value: number): Promise<void> {
+  stateLock.lock(); // expect: blocking-in-async
+  try {
+    await persist(value); // expect: await-holding-lock
+  } finally {
+    stateLock.unlock();
+  }
+}
+
+export async function saveGated(value: number): Promise<void> {
+  await gate.enter();
+  try {
+    await persist(value);
+  } finally {
+    gate.leave();
+  }
+}
+
+export async function saveGuarded(value: number): Promise<void> {
+  await gate.guarded(async () => {
+    await persist(value);
+  });
+}
+
+export async function gateTwice(): Promise<void> {
+  await gate.guarded(async () => {
+    await gate.enter(); // expect: double-lock
+    gate.leave();
+  });
+}
+
+export function readSaved(): number {
+  return saved;
+}
