@@ -2,9 +2,10 @@
  * Uncontended benchmarks in one thread: Deadbolt's lock+unlock against the least a lock can do (a
  * compareExchange to take it and an atomic store to drop it), and lockAsync against async-mutex.
  * Intermediate variants (exchange to unlock, an owner slot) are timed too, so a missed goal shows where time goes.
+ * Semaphore's permit calls are timed the same way, so the scoped withPermit can be read against acquire+release.
  */
 import { Mutex as AsyncMutex } from 'async-mutex';
-import { Mutex } from '../src/index.js';
+import { Mutex, Semaphore } from '../src/index.js';
 import { timeLoopsInterleaved, timeLoopsInterleavedAsync, type LoopTiming } from './harness.js';
 
 const N = 1_000_000;
@@ -58,6 +59,56 @@ export function uncontended() {
     },
     N,
     15,
+  );
+}
+
+/**
+ * One permit taken and returned with nobody else around: the unowned pair, and the scoped calls that wrap it.
+ * The function given to withPermit is created once, outside the loop, so the loop times the call, not a closure.
+ */
+export function uncontendedSemaphore() {
+  const s = new Semaphore(1, { name: 'bench-semaphore' });
+  const nothing = (): number => 0;
+  return timeLoopsInterleaved(
+    {
+      tryAcquireRelease: (n) => {
+        for (let i = 0; i < n; i++) {
+          if (!s.tryAcquire()) throw new Error('tryAcquire failed on a free semaphore');
+          s.release();
+        }
+      },
+      acquireRelease: (n) => {
+        for (let i = 0; i < n; i++) {
+          s.acquire();
+          s.release();
+        }
+      },
+      withPermit: (n) => {
+        for (let i = 0; i < n; i++) s.withPermit(nothing);
+      },
+    },
+    N,
+    15,
+  );
+}
+
+/** `await s.withPermitAsync(fn)` against the awaited unowned pair, uncontended. */
+export async function uncontendedSemaphoreAsync() {
+  const s = new Semaphore(1, { name: 'bench-semaphore-async' });
+  const nothing = (): number => 0;
+  return timeLoopsInterleavedAsync(
+    {
+      acquireAsyncRelease: async (n) => {
+        for (let i = 0; i < n; i++) {
+          await s.acquireAsync();
+          s.release();
+        }
+      },
+      withPermitAsync: async (n) => {
+        for (let i = 0; i < n; i++) await s.withPermitAsync(nothing);
+      },
+    },
+    { acquireAsyncRelease: N_ASYNC, withPermitAsync: N_ASYNC },
   );
 }
 

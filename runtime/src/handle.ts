@@ -4,7 +4,7 @@
  */
 
 /** Bumped when a primitive's shared-memory layout changes, so mismatched runtimes refuse each other's handles. */
-export const HANDLE_VERSION = 2; // 2: Mutex and RecursiveMutex gained a recovery slot, Barrier its arrival rows
+export const HANDLE_VERSION = 3; // 2: Mutex and RecursiveMutex gained a recovery slot, Barrier its arrival rows; 3: Semaphore its holder table
 
 /** What every handle carries. Each primitive's handle adds its own fields (rank, parties, mutexId...). */
 export interface HandleBase<Kind extends string> {

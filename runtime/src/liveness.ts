@@ -56,6 +56,11 @@ function register(t: Int32Array<SharedArrayBuffer>): number {
 }
 
 const mine = table === undefined ? -1 : register(table);
+/**
+ * Whether this thread can ever be reported dead (it holds an entry). False in browsers and beyond CAPACITY live
+ * threads; a Semaphore then skips recording this thread's scoped permits, which nobody could recover anyway.
+ */
+export const findable: boolean = mine >= 0;
 /** The life waiter now parked; a superseded one (already consumed by a probe) does not park again. */
 let lifeWait: Promise<unknown> | undefined;
 

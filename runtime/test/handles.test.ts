@@ -97,3 +97,10 @@ test('from() with a malformed handle says what it got', () => {
     assert.throws(() => Mutex.from(handle as never), (e: Error) => e instanceof TypeError && message.test(e.message), String(message));
   }
 });
+
+test('Semaphore.from refuses a handle of the layout before the holder table (version 2, 8 bytes)', () => {
+  const good = new Semaphore(1).handle;
+  assert.equal(good.version, 3);
+  assert.throws(() => Semaphore.from({ ...good, version: 2 } as never), (e: Error) => e instanceof TypeError && /version 2 \(this runtime reads version 3\)/.test(e.message));
+  assert.throws(() => Semaphore.from({ ...good, buffer: new SharedArrayBuffer(8) }), (e: Error) => e instanceof TypeError && /8 bytes \(expected 264\)/.test(e.message));
+});
