@@ -61,7 +61,7 @@ export class Workspace {
   /** The `lockModels` the memories were built with. */
   private lockModelsKey = '[]';
   /** File-scoped rules' findings from earlier analyses, kept for files no edit since affected. */
-  private ruleMemory = new RuleMemory();
+  private readonly ruleMemory = new RuleMemory();
   /** The root files minus the config's `ignore`, for one root generation and configuration. */
   private analysedCache: { generation: number; config: string; files: string[] } | undefined;
 
@@ -132,9 +132,9 @@ export class Workspace {
     if (this.last && sameInputs(this.last, files, texts, configKey)) return standingResult(this.last.result, analysed.length);
     const models = JSON.stringify(config.lockModels ?? []);
     if (models !== this.lockModelsKey) {
-      // Configured lock classes change what every file's functions take: nothing kept from before holds.
+      // Configured lock classes change what every file's functions take: no kept walk holds (the rule memory
+      // is dropped by runRules itself, since the configuration changed).
       this.memory = new ModelMemory();
-      this.ruleMemory = new RuleMemory();
       this.lockModelsKey = models;
     }
     const project = this.project;

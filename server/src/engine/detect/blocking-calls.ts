@@ -76,11 +76,9 @@ export function blockingCallOf(call: CallExpression, config: DeadboltConfig): Bl
 
 /** `Class.method` when the call takes a configured lock class's lock by blocking the thread. */
 function customBlockingLock(receiver: Node, method: string, config: DeadboltConfig): string | undefined {
-  const custom = CustomLockModels.of(config);
-  if (!custom.methods.has(method)) return undefined;
-  const model = custom.modelOfReceiver(receiver);
-  const call = model && custom.callOf(model, method);
-  return call && (call.part === 'acquire' || call.part === 'runUnder') && call.wait === 'blocking' ? `${model!.class}.${method}` : undefined;
+  const found = CustomLockModels.of(config).lockCallAt(receiver, method);
+  const call = found?.call;
+  return call && (call.part === 'acquire' || call.part === 'runUnder') && call.wait === 'blocking' ? `${found!.model.class}.${method}` : undefined;
 }
 
 /** `lockAll` when `callee` is the runtime's, imported by name (`lockAll`, `lockAll as all`) or through a namespace. */

@@ -5,13 +5,9 @@
  */
 import path from 'node:path';
 import type { Node, Type } from 'ts-morph';
-import type { DeadboltConfig, LockMethodWait, LockModelConfig } from '../types.js';
+import type { DeadboltConfig, LockModelConfig } from '../types.js';
+import { lockCallOf, lockMethodNames, type LockCall } from './lock-models.js';
 import { packageNameOf } from './runtime.js';
-
-/** What one call of a configured method does to its receiver's lock. */
-export type CustomLockCall =
-  | { part: 'acquire' | 'runUnder'; wait: LockMethodWait }
-  | { part: 'tryAcquire' | 'release' };
 
 const SOURCE_EXTENSION = /\.(d\.)?[mc]?[jt]sx?$/;
 const MAX_BASE_DEPTH = 4;
@@ -20,12 +16,12 @@ export class CustomLockModels {
   static readonly none = new CustomLockModels([], undefined);
   private static readonly memo = new WeakMap<readonly LockModelConfig[], CustomLockModels>();
 
-  /** The models of a configuration (the same object for the same loaded `lockModels`). */
+  /** The models of a configuration (the same object for the same loaded `lockModels` and folder). */
   static of(config: DeadboltConfig): CustomLockModels {
     const models = config.lockModels;
     if (models === undefined || models.length === 0) return CustomLockModels.none;
     let known = CustomLockModels.memo.get(models);
-    if (known === undefined) {
+    if (known === undefined || known.baseDir !== config.baseDir) {
       known = new CustomLockModels(models, config.baseDir);
       CustomLockModels.memo.set(models, known);
     }
@@ -43,49 +39,35 @@ export class CustomLockModels {
   private readonly byClass = new Map<string, LockModelConfig[]>();
 
   private constructor(
-    private readonly models: readonly LockModelConfig[],
-    private readonly baseDir: string | undefined,
+    models: readonly LockModelConfig[],
+    readonly baseDir: string | undefined,
   ) {
-    const methods = new Set<string>();
-    const runUnder = new Set<string>();
     for (const model of models) {
       const list = this.byClass.get(model.class);
       if (list) list.push(model);
       else this.byClass.set(model.class, [model]);
-      for (const name of [...Object.keys(model.acquire ?? {}), ...(model.tryAcquire ?? []), ...(model.release ?? [])]) methods.add(name);
-      for (const name of Object.keys(model.runUnder ?? {})) {
-        methods.add(name);
-        runUnder.add(name);
-      }
     }
-    this.methods = methods;
-    this.runUnderMethods = runUnder;
+    this.methods = new Set(models.flatMap((m) => lockMethodNames(m)));
+    this.runUnderMethods = new Set(models.flatMap((m) => Object.keys(m.runUnder ?? {})));
     this.classText = models.length === 0 ? undefined : new RegExp(`(?<![\\w$])(?:${[...this.byClass.keys()].map(escape).join('|')})(?![\\w$])`);
-    this.lockingText = methods.size === 0 ? undefined : new RegExp(`\\.(?:${[...methods].map(escape).join('|')})\\s*\\(`);
+    this.lockingText = this.methods.size === 0 ? undefined : new RegExp(`\\.(?:${[...this.methods].map(escape).join('|')})\\s*\\(`);
   }
 
-  get empty(): boolean {
-    return this.models.length === 0;
-  }
-
-  /** The model of a call's receiver, by its checked type (a subclass counts); undefined when it is none of them. */
-  modelOfReceiver(receiver: Node): LockModelConfig | undefined {
+  /**
+   * What `receiver.method(...)` does when the receiver is one of these locks (by its checked type; a subclass
+   * counts), with its model; undefined when it is none, or the method is not in its model.
+   */
+  lockCallAt(receiver: Node, method: string): { model: LockModelConfig; call: LockCall } | undefined {
+    if (!this.methods.has(method)) return undefined;
     let type: Type;
     try {
       type = receiver.getType().getNonNullableType();
     } catch {
       return undefined;
     }
-    return this.modelOfType(type, 0);
-  }
-
-  /** What calling `method` on a lock of `model` does. */
-  callOf(model: LockModelConfig, method: string): CustomLockCall | undefined {
-    if (model.acquire && Object.hasOwn(model.acquire, method)) return { part: 'acquire', wait: model.acquire[method]! };
-    if (model.runUnder && Object.hasOwn(model.runUnder, method)) return { part: 'runUnder', wait: model.runUnder[method]! };
-    if (model.tryAcquire?.includes(method)) return { part: 'tryAcquire' };
-    if (model.release?.includes(method)) return { part: 'release' };
-    return undefined;
+    const model = this.modelOfType(type, 0);
+    const call = model && lockCallOf(model, method);
+    return call && { model: model!, call };
   }
 
   private modelOfType(type: Type, depth: number): LockModelConfig | undefined {

@@ -1,20 +1,15 @@
 /**
- * The runtime's lock-taking and lock-releasing method names as the walker reads them (from its lock model), and
- * the shapes of expressions whose value is a guard. Kept apart so the walker's file is only about control flow.
+ * The calls the walker reads besides the lock models' method tables (condition waits, array methods that run
+ * their callbacks in place), and the shapes of expressions whose value is a guard or a try-acquisition's result.
+ * Kept apart so the walker's file is only about control flow.
  */
 import { Node, SyntaxKind } from 'ts-morph';
-import type { AcquireMode } from './facts.js';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
-import { RUNTIME_MODEL } from './lock-models.js';
+import { RUNTIME_MODEL, lockCallOf } from './lock-models.js';
 
-// The runtime's method tables are its lock model's (lock-models.ts), so the data and the walk cannot drift apart.
-export const ACQUIRE: Readonly<Record<string, AcquireMode>> = RUNTIME_MODEL.acquire;
-export const TRY: ReadonlySet<string> = new Set(RUNTIME_MODEL.tryAcquire);
 /** Condition methods that release the condition's mutex while waiting and take it back before returning. */
 export const CONDITION_WAITS = new Set(['wait', 'waitFor', 'waitAsync', 'waitForAsync']);
-export const RELEASE: ReadonlySet<string> = new Set(RUNTIME_MODEL.release);
-export const WITH: Readonly<Record<string, AcquireMode>> = RUNTIME_MODEL.runUnder;
 /** Callbacks these run before returning, so they inherit what the caller holds. */
 export const IMMEDIATE_ARRAY_METHODS = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'flatMap', 'sort']);
 
@@ -87,7 +82,7 @@ export function tryCondition(condition: Node, host: WalkHost, env: Env): TryCond
   if (!Node.isPropertyAccessExpression(callee)) return undefined;
   const custom = host.customLock(callee.getExpression(), callee.getName(), env);
   if (custom) return custom.call.part === 'tryAcquire' ? { lock: custom.lock, method: callee.getName(), call: node, negated, api: 'custom' } : undefined;
-  if (!TRY.has(callee.getName())) return undefined;
+  if (lockCallOf(RUNTIME_MODEL, callee.getName())?.part !== 'tryAcquire') return undefined;
   const lock = host.lockValue(callee.getExpression(), env);
   return lock ? { lock, method: callee.getName(), call: node, negated } : undefined;
 }

@@ -14,8 +14,46 @@ export function isAwaitableApi(api: LockApi | undefined): boolean {
   return api === 'web-locks' || api === 'async-mutex';
 }
 
-/** One lock API as data; `docs/configuration.md`'s lock table is written from these. */
-export interface LockModel {
+/**
+ * The method tables of a lock model: what each method does to its receiver's lock. The built-in models below and
+ * the entries of `lockModels` in deadbolt.config.json (types.ts' LockModelConfig) both have them.
+ */
+export interface LockMethods {
+  acquire?: Readonly<Record<string, AcquireMode>>;
+  tryAcquire?: readonly string[];
+  release?: readonly string[];
+  runUnder?: Readonly<Record<string, AcquireMode>>;
+  waitForUnlock?: readonly string[];
+}
+
+/** What one call of a lock model's method does. */
+export type LockCall =
+  | { part: 'acquire' | 'runUnder'; wait: AcquireMode }
+  | { part: 'tryAcquire' | 'release' | 'waitForUnlock' };
+
+/** What calling `method` does under `model`'s tables; undefined for a method they do not list. */
+export function lockCallOf(model: LockMethods, method: string): LockCall | undefined {
+  if (model.acquire && Object.hasOwn(model.acquire, method)) return { part: 'acquire', wait: model.acquire[method]! };
+  if (model.runUnder && Object.hasOwn(model.runUnder, method)) return { part: 'runUnder', wait: model.runUnder[method]! };
+  if (model.tryAcquire?.includes(method)) return { part: 'tryAcquire' };
+  if (model.release?.includes(method)) return { part: 'release' };
+  if (model.waitForUnlock?.includes(method)) return { part: 'waitForUnlock' };
+  return undefined;
+}
+
+/** Every method a model's tables list. */
+export function lockMethodNames(model: LockMethods): string[] {
+  return [
+    ...Object.keys(model.acquire ?? {}),
+    ...(model.tryAcquire ?? []),
+    ...(model.release ?? []),
+    ...Object.keys(model.runUnder ?? {}),
+    ...(model.waitForUnlock ?? []),
+  ];
+}
+
+/** One built-in lock API as data (the README's lock API table describes the same). */
+export interface LockModel extends LockMethods {
   api: LockApi;
   /** `object`: a lock is a value (its identity is the declaration it was made at); `name`: a string names it. */
   identity: 'object' | 'name';
@@ -37,7 +75,7 @@ export interface LockModel {
   shared: boolean;
 }
 
-/** The runtime's methods, as `lock-calls.ts` has always read them. */
+/** The runtime's methods; the walker reads them through `lockCallOf`. */
 export const RUNTIME_MODEL: LockModel = {
   api: 'runtime',
   identity: 'object',
@@ -78,8 +116,6 @@ export const ASYNC_MUTEX_MODEL: LockModel = {
   acquireReturnsRelease: true,
   shared: false,
 };
-
-export const LOCK_MODELS: readonly LockModel[] = [RUNTIME_MODEL, WEB_LOCKS_MODEL, ASYNC_MUTEX_MODEL];
 
 export const ASYNC_MUTEX_MODULE = 'async-mutex';
 

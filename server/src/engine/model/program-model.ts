@@ -15,7 +15,8 @@ import { FileHeld } from './held-records.js';
 import { ModelMemory } from './model-memory.js';
 import { LOCK_KINDS, runtimeClassOfType } from './runtime.js';
 import { CallGraph, isFunctionLike, wrap } from './call-graph.js';
-import { CustomLockModels, type CustomLockCall } from './custom-locks.js';
+import { CustomLockModels } from './custom-locks.js';
+import type { LockCall } from './lock-models.js';
 import { EMPTY_ENV, ValueResolver, classOfTypeAt, keyOf, type Env, type Value } from './values.js';
 import { Walker } from './walker.js';
 import { emptyWalkRecord, type WalkRecord } from './walk-record.js';
@@ -226,11 +227,10 @@ class Model implements EngineModel, WalkHost {
     return value ? { ...value, kind } : { id: `expr:${keyOf(expression)}`, name: expression.getText(), kind };
   }
 
-  customLock(receiver: Node, method: string, env: Env): { lock: Value; call: CustomLockCall } | undefined {
-    if (!this.custom.methods.has(method)) return undefined;
-    const model = this.custom.modelOfReceiver(receiver);
-    const call = model && this.custom.callOf(model, method);
-    if (!model || !call) return undefined;
+  customLock(receiver: Node, method: string, env: Env): { lock: Value; call: LockCall } | undefined {
+    const found = this.custom.lockCallAt(receiver, method);
+    if (!found) return undefined;
+    const { model, call } = found;
     // Its identity is where it was made, as for any lock; its kind says whether a second take waits.
     const kind = model.reentrant ? 'RecursiveMutex' : 'Mutex';
     const value = this.resolver.resolve(receiver, env);

@@ -5,7 +5,7 @@
 import type { CallExpression, Node } from 'ts-morph';
 import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WriteFact } from './facts.js';
 import type { Env, Value, ValueResolver } from './values.js';
-import type { CustomLockCall } from './custom-locks.js';
+import type { LockCall } from './lock-models.js';
 
 export interface WalkHost {
   readonly resolver: ValueResolver;
@@ -20,7 +20,7 @@ export interface WalkHost {
   /** The lock an expression denotes (syntactically, then by type), or undefined when it is no runtime lock. */
   lockValue(expression: Node, env: Env): Value | undefined;
   /** A call of a configured lock class's method (`lockModels`): the receiver's lock and what the method does. */
-  customLock(receiver: Node, method: string, env: Env): { lock: Value; call: CustomLockCall } | undefined;
+  customLock(receiver: Node, method: string, env: Env): { lock: Value; call: LockCall } | undefined;
   /**
    * What is held reaching `node` on one path of one walk (the model intersects the paths), and whether that path is
    * the main thread before it started any worker (`preSpawn`: writes there are initialisation, not races).

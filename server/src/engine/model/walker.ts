@@ -10,18 +10,13 @@ import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
-import { ACQUIRE, CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, RELEASE, WITH, conditionMutex, guardTest, isAwaited, isElementExpression, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
+import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, isAwaited, isElementExpression, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
-import { ASYNC_MUTEX_MODEL, asyncMutexWrapper, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
+import { ASYNC_MUTEX_MODEL, RUNTIME_MODEL, asyncMutexWrapper, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockCallOf, lockMethodNames, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
 
 /** async-mutex's method names, from its model: a call by one of these names is checked against the receiver's type. */
-const ASYNC_MUTEX_METHODS = new Set([
-  ...Object.keys(ASYNC_MUTEX_MODEL.acquire),
-  ...ASYNC_MUTEX_MODEL.release,
-  ...Object.keys(ASYNC_MUTEX_MODEL.runUnder),
-  ...ASYNC_MUTEX_MODEL.waitForUnlock,
-]);
+const ASYNC_MUTEX_METHODS = new Set(lockMethodNames(ASYNC_MUTEX_MODEL));
 
 const MAX_INLINE_DEPTH = 8;
 /** Loops over at most this many known elements are walked once per element. */
@@ -445,19 +440,23 @@ export class Walker {
     if (receiver && method) {
       const guardHolder = this.guardOf(receiver, state);
       if (guardHolder && (method === 'unlock' || method === '[Symbol.dispose]')) return state.releaseHeld(guardHolder);
-      if (method in ACQUIRE || RELEASE.has(method) || method in WITH) {
+      // A try method holds the lock only where a condition tests its result (see `tryCondition`).
+      const what = lockCallOf(RUNTIME_MODEL, method);
+      if (what && what.part !== 'tryAcquire') {
         const lock = this.host.lockValue(receiver, frame.env);
         if (lock && lock.kind !== 'Condition' && LOCK_KINDS.has(lock.kind!)) {
-          if (method in ACQUIRE) {
+          if (what.part === 'acquire') {
             // An async acquisition is held once awaited; a promise kept or chained with `.then` is not followed.
-            if (ACQUIRE[method] === 'async' && !isAwaited(call)) return;
-            return void this.acquire(lock, ACQUIRE[method]!, method, call, state, frame);
+            if (what.wait === 'async' && !isAwaited(call)) return;
+            return void this.acquire(lock, what.wait, method, call, state, frame);
           }
-          if (RELEASE.has(method)) return state.release(lock);
-          const held = this.acquire(lock, WITH[method]!, method, call, state, frame);
-          const fn = args[args.length - 1];
-          if (fn) this.walkCallback(fn, call, state, frame);
-          return state.releaseHeld(held);
+          if (what.part === 'release') return state.release(lock);
+          if (what.part === 'runUnder') {
+            const held = this.acquire(lock, what.wait, method, call, state, frame);
+            const fn = args[args.length - 1];
+            if (fn) this.walkCallback(fn, call, state, frame);
+            return state.releaseHeld(held);
+          }
         }
       }
       if (CONDITION_WAITS.has(method)) {
@@ -531,16 +530,17 @@ export class Walker {
     if (!lock || (lock.kind !== 'Mutex' && lock.kind !== 'Semaphore')) return false;
     if (!wrapped && !isAsyncMutexDeclaration(lock.declaration) && !isAsyncMutexReceiver(lockNode)) return false;
     const mode: AcquireMode = wrapped?.kind === 'try' ? 'try' : 'async';
-    if (method in ASYNC_MUTEX_MODEL.acquire) {
+    const part = lockCallOf(ASYNC_MUTEX_MODEL, method)?.part;
+    if (part === 'acquire') {
       // Held once awaited; `m.acquire().then(...)` is not followed.
       if (isAwaited(call)) this.acquire(lock, mode, method, call, state, frame, undefined, 'async-mutex');
       return true;
     }
-    if (ASYNC_MUTEX_MODEL.release.includes(method)) {
+    if (part === 'release') {
       state.release(lock);
       return true;
     }
-    if (ASYNC_MUTEX_MODEL.waitForUnlock.includes(method)) {
+    if (part === 'waitForUnlock') {
       // Waits without taking it: a wait for itself when this thread holds it, and an order edge from what it holds.
       this.host.acquired({ root: frame.root, lock, mode, method, stack: [...frame.stack, call], heldBefore: state.held.filter((h) => h.definite), api: 'async-mutex' });
       return true;
