@@ -5,6 +5,7 @@
  */
 import { Node, SyntaxKind, type Expression } from 'ts-morph';
 import type { Fix } from '../types.js';
+import { removeStatement } from './edit-text.js';
 
 /** The Atomics method for each read-modify-write operator, and how to rebuild the new value from the old one. */
 const OPERATIONS: Record<string, { method: string; symbol: string }> = {
@@ -148,19 +149,14 @@ export function readThenWriteFix(write: Node, read: Node, variable: string): Fix
   }
   const call = `Atomics.${operation.method}(${array}, ${element.index.getText()}, ${other.getText()})`;
   const file = write.getSourceFile();
-  const text = file.getFullText();
-  // The write's whole line goes when nothing else shares it.
-  const lineStart = text.lastIndexOf('\n', statement.getStart() - 1) + 1;
-  const lineEnd = text.indexOf('\n', statement.getEnd());
-  const alone = text.slice(lineStart, statement.getStart()).trim() === '' && /^\s*(\/\/.*)?$/.test(text.slice(statement.getEnd(), lineEnd < 0 ? text.length : lineEnd));
-  const [start, end] = alone ? [lineStart, lineEnd < 0 ? text.length : lineEnd + 1] : [statement.getStart(), statement.getEnd()];
   return {
     title: `Use ${call.slice(0, call.indexOf('('))}(...) where \`${variable}\` is read`,
     safety: 'safe',
     preferred: true,
     edits: [
       { file: file.getFilePath(), start: read.getStart(), end: read.getEnd(), newText: call },
-      { file: file.getFilePath(), start, end, newText: '' },
+      // The write goes, with its line when nothing else shares it.
+      removeStatement(statement),
     ],
   };
 }

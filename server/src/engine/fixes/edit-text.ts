@@ -1,6 +1,7 @@
 /**
- * Small text helpers the fixes share: removing a statement with its line, the indentation of a line, the
- * statement a call stands in, and the function a node runs in.
+ * Small text helpers the fixes share: where a line starts and its indentation, the text of a run of statements,
+ * removing a statement with its line, the statement a call stands in, and the function a node runs in (and whether
+ * code returns from it).
  */
 import { Node } from 'ts-morph';
 import type { TextEdit } from '../types.js';
@@ -9,10 +10,24 @@ export function functionOf(node: Node): Node | undefined {
   return node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
 }
 
+/** Whether any of `nodes`, or anything inside them, is a `return` of `fn` itself (not of a function nested in it). */
+export function returnsFrom(fn: Node | undefined, nodes: readonly Node[]): boolean {
+  return nodes.some((s) => [s, ...s.getDescendants()].some((n) => Node.isReturnStatement(n) && functionOf(n) === fn));
+}
+
+/** The offset where the line holding `node`'s start begins. */
+export function lineStartOf(node: Node): number {
+  return node.getSourceFile().getFullText().lastIndexOf('\n', node.getStart() - 1) + 1;
+}
+
 /** The whitespace that starts the line `node` starts on. */
 export function indentOf(node: Node): string {
-  const text = node.getSourceFile().getFullText();
-  return /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', node.getStart() - 1) + 1))![0];
+  return /^[ \t]*/.exec(node.getSourceFile().getFullText().slice(lineStartOf(node)))![0];
+}
+
+/** The source of consecutive statements, from the start of the first one's line to the end of the last one. */
+export function statementsText(statements: readonly Node[]): string {
+  return statements[0]!.getSourceFile().getFullText().slice(lineStartOf(statements[0]!), statements.at(-1)!.getEnd());
 }
 
 /**
@@ -22,7 +37,7 @@ export function indentOf(node: Node): string {
 export function removeStatement(statement: Node): TextEdit {
   const file = statement.getSourceFile();
   const text = file.getFullText();
-  const lineStart = text.lastIndexOf('\n', statement.getStart() - 1) + 1;
+  const lineStart = lineStartOf(statement);
   const newline = text.indexOf('\n', statement.getEnd());
   const lineEnd = newline < 0 ? text.length : newline;
   const before = text.slice(lineStart, statement.getStart());

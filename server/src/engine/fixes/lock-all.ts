@@ -6,6 +6,7 @@
  */
 import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
 import type { TextEdit } from '../types.js';
+import { functionOf, returnsFrom } from './edit-text.js';
 
 const ACQUIRING = new Set(['lock', 'lockAsync', 'acquire', 'acquireAsync']);
 const RELEASING = new Set(['unlock', 'release']);
@@ -30,10 +31,6 @@ export interface LockAllRewrite {
   /** Some code that ran holding only one of the two locks runs holding both after the rewrite. */
   widens: boolean;
   async: boolean;
-}
-
-function functionOf(node: Node): Node | undefined {
-  return node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
 }
 
 function statementOf(node: Node): Node | undefined {
@@ -114,11 +111,16 @@ class Emitter {
   }
 
   /** A `withLock` call statement of one of the sites whose callback body can be inlined. */
-  private inlinedCallback(statement: Node): Node | undefined {
+  /** The callback site a statement is the call of (`b.withLock(...);`, `return await b.withLockAsync(...);`). */
+  private callbackSiteOf(statement: Node): Site | undefined {
     const expression = Node.isExpressionStatement(statement) || Node.isReturnStatement(statement) ? statement.getExpression() : undefined;
     if (!expression) return undefined;
     const call = Node.isAwaitExpression(expression) ? expression.getExpression() : expression;
-    const site = this.sites.find((s) => s.kind === 'callback' && s.call === call);
+    return this.sites.find((s) => s.kind === 'callback' && s.call === call);
+  }
+
+  private inlinedCallback(statement: Node): Node | undefined {
+    const site = this.callbackSiteOf(statement);
     if (!site) return undefined;
     const body = (site.callback as { getBody?: () => Node }).getBody?.();
     if (!body || !Node.isBlock(body)) return undefined;
@@ -132,10 +134,7 @@ class Emitter {
    * returned.
    */
   private inlinedExpression(statement: Node, indent: string, isLast: boolean): string[] | undefined {
-    const expression = Node.isExpressionStatement(statement) || Node.isReturnStatement(statement) ? statement.getExpression() : undefined;
-    if (!expression) return undefined;
-    const call = Node.isAwaitExpression(expression) ? expression.getExpression() : expression;
-    const site = this.sites.find((s) => s.kind === 'callback' && s.call === call);
+    const site = this.callbackSiteOf(statement);
     const body = (site?.callback as { getBody?: () => Node } | undefined)?.getBody?.();
     if (!site || !body || Node.isBlock(body)) return undefined;
     this.consumed.add(site.call);
@@ -182,7 +181,7 @@ class Emitter {
           lines.push(`${indent}try {`, ...inner, ...this.tail(statement, catchClause.getEnd(), indent));
           return;
         }
-        if (finallyBlock && statement.getTryBlock().getStatements().some((s) => this.isScaffold(s) || this.inlinedCallbackPeek(s))) {
+        if (finallyBlock && statement.getTryBlock().getStatements().some((s) => this.isScaffold(s) || this.callbackSiteOf(s) !== undefined)) {
           // The inner acquisition sits in a try whose finally does more than release: keep that try, re-emit its block.
           const catchClause = statement.getCatchClause();
           lines.push(`${indent}try {`, ...this.statements(statement.getTryBlock().getStatements(), indent + '  ', false));
@@ -206,12 +205,6 @@ class Emitter {
       .slice(statement.getTryBlock().getEnd() - 1, end)
       .split('\n')
       .map((line, i) => (i === 0 ? indent + line : line.trim() === '' ? '' : indent + (line.startsWith(original) ? line.slice(original.length) : line.trimStart())));
-  }
-
-  private inlinedCallbackPeek(statement: Node): boolean {
-    const expression = Node.isExpressionStatement(statement) || Node.isReturnStatement(statement) ? statement.getExpression() : undefined;
-    const call = expression && Node.isAwaitExpression(expression) ? expression.getExpression() : expression;
-    return this.sites.some((s) => s.kind === 'callback' && s.call === call);
   }
 
   /** The node's text with its leading comments and trailing same-line comment, moved to `indent`. */
@@ -271,8 +264,7 @@ function hasAwait(kept: readonly Node[], root: Node): boolean {
 }
 
 function returnsIn(kept: readonly Node[], root: Node): boolean {
-  const own = functionOf(root);
-  return kept.some((s) => [s, ...s.getDescendants()].some((n) => Node.isReturnStatement(n) && functionOf(n) === own));
+  return returnsFrom(functionOf(root), kept);
 }
 
 /** The statements of a block from `first` through `last`. */

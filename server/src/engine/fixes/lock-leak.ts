@@ -7,7 +7,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Fix, TextEdit } from '../types.js';
 import type { Held } from '../model/facts.js';
-import { functionOf, indentOf, reindentText, removeStatement, statementOfCall } from './edit-text.js';
+import { functionOf, indentOf, lineStartOf, reindentText, removeStatement, statementOfCall, statementsText } from './edit-text.js';
 
 const RELEASING = new Set(['unlock', 'release']);
 
@@ -96,16 +96,14 @@ function tryFinallyFix(acquisition: Acquisition, releaseName: string): Fix | und
   const file = acquisition.statement.getSourceFile();
   const text = file.getFullText();
   const indent = indentOf(acquisition.statement);
-  const first = protectedStatements[0]!;
-  const firstLine = text.lastIndexOf('\n', first.getStart() - 1) + 1;
-  const body = reindentText(text.slice(firstLine, protectedStatements.at(-1)!.getEnd()), indent, indent + '  ');
+  const body = reindentText(statementsText(protectedStatements), indent, indent + '  ');
   const releaseText = release.getText();
   const lineEnd = text.indexOf('\n', release.getEnd());
   const path = file.getFilePath();
   const edits: TextEdit[] = [
     {
       file: path,
-      start: firstLine,
+      start: lineStartOf(protectedStatements[0]!),
       end: lineEnd < 0 ? text.length : lineEnd,
       newText: `${indent}try {\n${indent}  ${body.trimStart()}\n${indent}} finally {\n${indent}  ${releaseText}\n${indent}}`,
     },

@@ -7,6 +7,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Held } from '../model/facts.js';
 import type { Fix } from '../types.js';
+import { indentOf, lineStartOf, statementsText } from './edit-text.js';
 
 export function releaseInFinallyFix(held: Held): Fix | undefined {
   const guard = held.guard;
@@ -28,11 +29,8 @@ export function releaseInFinallyFix(held: Held): Fix | undefined {
   if (declared.size > 0 && mentions(statements.slice(to + 1), declared)) return undefined;
 
   const file = statement.getSourceFile();
-  const text = file.getFullText();
-  const lineStart = (node: Node): number => text.lastIndexOf('\n', node.getStart() - 1) + 1;
-  const indent = /^[ \t]*/.exec(text.slice(lineStart(statement)))![0];
-  const body = text
-    .slice(lineStart(region[0]!), region.at(-1)!.getEnd())
+  const indent = indentOf(statement);
+  const body = statementsText(region)
     .split('\n')
     .map((line) => (line.trim() === '' ? '' : `  ${line}`))
     .join('\n');
@@ -43,7 +41,7 @@ export function releaseInFinallyFix(held: Held): Fix | undefined {
     preferred: true,
     edits: [{
       file: file.getFilePath(),
-      start: lineStart(region[0]!),
+      start: lineStartOf(region[0]!),
       end: release.getEnd(),
       newText: `${indent}try {\n${body}\n${indent}} finally {\n${indent}  ${name}();\n${indent}}`,
     }],

@@ -5,6 +5,7 @@
 import { Node } from 'ts-morph';
 import type { Fix } from '../types.js';
 import { webLockRequest } from '../model/lock-models.js';
+import { indentOf, lineStartOf, returnsFrom, statementsText } from './edit-text.js';
 
 /** The one expression a callback consists of: `async () => request(...)`, `{ await request(...); }`, `{ return ...; }`. */
 function onlyExpression(callback: Node): Node | undefined {
@@ -74,20 +75,12 @@ export function webLocksNestFix(outer: Node, inner: Node): Fix | undefined {
   const last = statements.at(-1);
   if (!last || !Node.isExpressionStatement(last) || unwrapAwaited(last.getExpression()) !== inner || statements.length < 2) return undefined;
   // A `return` in the inner callback returned from it, not from the outer one.
-  if (innerBody.getDescendants().some((n) => Node.isReturnStatement(n) && n.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === innerCallback)) return undefined;
+  if (returnsFrom(innerCallback, innerBody.getStatements())) return undefined;
   const file = outer.getSourceFile();
   const text = file.getFullText();
-  const lineStart = (node: Node): number => text.lastIndexOf('\n', node.getStart() - 1) + 1;
-  const indent = /^[ \t]*/.exec(text.slice(lineStart(outer)))![0];
-  const before = text.slice(lineStart(statements[0]!), statements.at(-2)!.getEnd());
-  const innerStatements = innerBody.getStatements();
-  const moved = innerStatements.length === 0
-    ? ''
-    : text
-        .slice(lineStart(innerStatements[0]!), innerStatements.at(-1)!.getEnd())
-        .split('\n')
-        .map((line) => line.replace(/^ {2}/, ''))
-        .join('\n');
+  const indent = indentOf(outer);
+  const before = statementsText(statements.slice(0, -1));
+  const moved = outdented(innerBody.getStatements());
   const callee = outer.getExpression().getText();
   const args = (call: Node & { getArguments(): Node[] }): string => call.getArguments().slice(0, -1).map((a) => a.getText()).join(', ');
   const head = text.slice(outerCallback.getStart(), outerBody.getStart());
@@ -118,24 +111,25 @@ export function webLocksInlineFix(held: Node, inner: Node): Fix | undefined {
   // Directly inside the holding request's callback, not through a callee.
   const heldRequest = Node.isCallExpression(held) ? webLockRequest(held) : undefined;
   if (!heldRequest?.callback || statement.getFirstAncestor((a) => Node.isArrowFunction(a) || Node.isFunctionExpression(a)) !== heldRequest.callback) return undefined;
-  if (body.getDescendants().some((n) => Node.isReturnStatement(n) && n.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === callback)) return undefined;
-  const statements = body.getStatements();
+  if (returnsFrom(callback, body.getStatements())) return undefined;
   const file = inner.getSourceFile();
   const text = file.getFullText();
-  const lineStart = (node: Node): number => text.lastIndexOf('\n', node.getStart() - 1) + 1;
-  const start = lineStart(statement);
+  const start = lineStartOf(statement);
   const lineEnd = text.indexOf('\n', statement.getEnd());
-  const moved = statements.length === 0
-    ? ''
-    : text
-        .slice(lineStart(statements[0]!), statements.at(-1)!.getEnd())
-        .split('\n')
-        .map((line) => line.replace(/^ {2}/, ''))
-        .join('\n');
+  const moved = outdented(body.getStatements());
   return {
     title: `Do the work under the ${inner.getArguments()[0]!.getText()} lock already held, without requesting it again`,
     edits: [{ file: file.getFilePath(), start, end: lineEnd < 0 ? statement.getEnd() : lineEnd, newText: moved }],
     safety: 'safe',
     preferred: true,
   };
+}
+
+/** A callback's statements one level (two spaces) less indented, to stand in its caller's body; '' for none. */
+function outdented(statements: readonly Node[]): string {
+  if (statements.length === 0) return '';
+  return statementsText(statements)
+    .split('\n')
+    .map((line) => line.replace(/^ {2}/, ''))
+    .join('\n');
 }
