@@ -1,7 +1,8 @@
 /**
  * Lock APIs described as data: how a lock is identified (an object, or a name string) and which calls acquire,
- * release, try, or run a callback under it. The walker reads these tables instead of hard-coding one library;
- * recognition stays by symbol (the runtime, async-mutex) or by the one global that owns the API (Web Locks).
+ * release, try, or run a callback under it. The walker reads the runtime's and async-mutex's method tables through
+ * `lockCallOf` (as it reads configured classes'); a Web Locks request has one shape, read by `webLockRequest`.
+ * Recognition stays by symbol (the runtime, async-mutex) or by the one global that owns the API (Web Locks).
  */
 import { Node, type CallExpression, type Symbol as MorphSymbol, type Type } from 'ts-morph';
 import type { AcquireMode } from './facts.js';
