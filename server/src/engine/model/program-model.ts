@@ -13,7 +13,7 @@ import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WriteFa
 import { buildOrderGraph, orderContribution, toStaticGraph, type OrderGraph } from './lock-graph.js';
 import { FileHeld } from './held-records.js';
 import { ModelMemory } from './model-memory.js';
-import { LOCK_KINDS, runtimeClassOfType } from './runtime.js';
+import { LOCK_KINDS, runtimeClassOfType, type RuntimeClass } from './runtime.js';
 import { CallGraph, isFunctionLike, wrap } from './call-graph.js';
 import { CustomLockModels } from './custom-locks.js';
 import type { LockCall } from './lock-models.js';
@@ -224,7 +224,7 @@ class Model implements EngineModel, WalkHost {
     if (value?.kind) return LOCK_KINDS.has(value.kind) ? value : undefined;
     const kind = classOfTypeAt(expression);
     if (!kind || !LOCK_KINDS.has(kind)) return undefined;
-    return value ? { ...value, kind } : { id: `expr:${keyOf(expression)}`, name: expression.getText(), kind };
+    return withKind(expression, value, kind);
   }
 
   customLock(receiver: Node, method: string, env: Env): { lock: Value; call: LockCall } | undefined {
@@ -232,9 +232,7 @@ class Model implements EngineModel, WalkHost {
     if (!found) return undefined;
     const { model, call } = found;
     // Its identity is where it was made, as for any lock; its kind says whether a second take waits.
-    const kind = model.reentrant ? 'RecursiveMutex' : 'Mutex';
-    const value = this.resolver.resolve(receiver, env);
-    return { lock: value ? { ...value, kind } : { id: `expr:${keyOf(receiver)}`, name: receiver.getText(), kind }, call };
+    return { lock: withKind(receiver, this.resolver.resolve(receiver, env), model.reentrant ? 'RecursiveMutex' : 'Mutex'), call };
   }
 
   acquired(fact: AcquisitionFact): void {
@@ -430,3 +428,7 @@ function workerEnvs(file: SourceFile, spawns: readonly WorkerSpawn[]): { thread:
   return mine.some((s) => s.site.getSourceFile() === file) ? [{ thread: 'main', env: EMPTY_ENV }, ...workers] : workers;
 }
 
+/** A lock known by its kind alone: its resolved identity when it has one, else the expression itself. */
+function withKind(expression: Node, value: Value | undefined, kind: RuntimeClass): Value {
+  return value ? { ...value, kind } : { id: `expr:${keyOf(expression)}`, name: expression.getText(), kind };
+}
