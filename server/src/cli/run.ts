@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AnalysisResult, DeadboltConfig } from '../engine/index.js';
+import type { AnalysisResult, DeadboltConfig, Notice } from '../engine/index.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
 import { chooseFixes, writeFixes } from './fix.js';
@@ -53,7 +53,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 
   let config: DeadboltConfig;
-  let target: { tsconfig?: string; paths?: string[] };
+  let target: Target;
   try {
     config = loadConfig({ cwd: io.cwd, ...(command.config === undefined ? {} : { configPath: command.config }) }).config;
     target = resolveTarget(command, io.cwd);
@@ -72,9 +72,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { analyze } = await import('../engine/analyze.js');
   const { TsconfigError } = await import('../engine/project.js');
   const progress = createProgress(io.stderr);
+  let printedNotices = false;
   const analyseOnce = (): AnalysisResult => {
     const result = analyze({ cwd: io.cwd, ...target, config, onProgress: (done, total) => progress.update(done, total) });
     progress.done();
+    // Notices describe the scope, the same for every pass of --fix: printed once.
+    if (!printedNotices) printNotices(result.notices, command.verbose, io);
+    printedNotices = true;
     return result;
   };
 
@@ -154,11 +158,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
 }
 
+type Target = { tsconfig?: string; paths?: string[]; expandWorkspaces?: boolean };
+
 /**
- * What to analyse: `--project` (which must exist), else the given paths (which must exist), else ./tsconfig.json
- * when present, else the working directory.
+ * What to analyse: `--project` (which must exist), else the given paths (which must exist), else ./tsconfig.json or
+ * ./jsconfig.json when present (whose workspace packages may stand in for it when it covers little), else the
+ * working directory.
  */
-function resolveTarget(command: Extract<Command, { name: 'check' | 'graph' | 'report' }>, cwd: string): { tsconfig?: string; paths?: string[] } {
+function resolveTarget(command: Extract<Command, { name: 'check' | 'graph' | 'report' }>, cwd: string): Target {
   for (const p of command.paths) {
     if (!existsSync(path.resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
   }
@@ -170,12 +177,24 @@ function resolveTarget(command: Extract<Command, { name: 'check' | 'graph' | 're
   }
   if (command.paths.length > 0) return { paths: command.paths };
   // A solution tsconfig (only `references`, as at a monorepo's root) stands for its referenced projects.
-  const local = path.join(cwd, 'tsconfig.json');
-  return existsSync(local) ? { tsconfig: local } : { paths: ['.'] };
+  const local = ['tsconfig.json', 'jsconfig.json'].map((name) => path.join(cwd, name)).find((file) => existsSync(file));
+  return local !== undefined ? { tsconfig: local, expandWorkspaces: true } : { paths: ['.'] };
+}
+
+/**
+ * Prints what the analysis had to say about its scope on stderr, one line each (`--verbose` adds the lines that list
+ * files and functions one by one), so stdout keeps only the report.
+ */
+function printNotices(notices: readonly Notice[], verbose: boolean, io: CliIo): void {
+  for (const notice of notices) {
+    if (notice.verbose && !verbose) continue;
+    const where = notice.file === undefined ? '' : `${displayPath(io.cwd, notice.file)}${notice.line === undefined ? '' : `:${notice.line}:${notice.column}`}: `;
+    io.stderr.write(`deadbolt: ${notice.level === 'warning' ? 'warning: ' : ''}${where}${notice.message}\n`);
+  }
 }
 
 /** What was asked for, in the words of the "no files to analyse" line. */
-function describeTarget(target: { tsconfig?: string; paths?: string[] }, cwd: string, config: DeadboltConfig): string {
+function describeTarget(target: Target, cwd: string, config: DeadboltConfig): string {
   const ignored = config.ignore === undefined ? '' : ' (after the configuration\'s "ignore")';
   if (target.tsconfig !== undefined) {
     const narrowed = target.paths === undefined ? '' : ` under ${target.paths.join(', ')}`;

@@ -4,17 +4,18 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Project, type SourceFile } from 'ts-morph';
+import { Project, ts, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../protocol/index.js';
 import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
 import { loadConfig } from './config.js';
 import { FileRules } from './file-globs.js';
-import type { DeadboltConfig, Finding } from './types.js';
-import { blockingPattern, discoverFiles, mentionsConcurrency } from './files.js';
+import type { DeadboltConfig, Finding, Notice } from './types.js';
+import { blockingPattern, describeSkipped, mentionsConcurrency, Scope, type SkipCounts } from './files.js';
+import { layoutOf } from './layout.js';
 import { ModelMemory } from './model/model-memory.js';
 import { CustomLockModels } from './model/custom-locks.js';
 import { buildModel, type EngineModel } from './model/program-model.js';
-import { defaultCompilerOptions, mentionsNode, readTsconfig, sourceCandidates, withoutNodeTypes, type CompilerSetup } from './project.js';
+import { mentionsNode, sourceCandidates, withoutNodeTypes, type CompilerSetup } from './project.js';
 import { rules } from './rules/index.js';
 import { RuleMemory, runRules } from './run-rules.js';
 
@@ -25,6 +26,8 @@ interface Scan {
   concurrency: boolean;
   /** May refer to something @types/node declares. */
   node: boolean;
+  /** Reads as minified code: out of the default scope (see Scope.reasonByText). */
+  minified: boolean;
   /** Absolute targets of its relative import specifiers, unresolved (`./x.js` may be `./x.ts`). */
   imports: string[];
   /** `imports` resolved against the root files, for the root set of that generation. */
@@ -34,6 +37,12 @@ interface Scan {
 export class Workspace {
   private readonly options: AnalyzeOptions;
   private readonly setup: CompilerSetup;
+  /** The default scope: what is skipped as vendored, output, minified or a bundle (see files.ts). */
+  private readonly scope: Scope;
+  /** What choosing the files had to say (skipped files, coverage, unreadable parts of a tsconfig). */
+  private readonly layoutNotices: Notice[];
+  /** Files the layout left out by their path or size. */
+  private readonly layoutSkipped: SkipCounts;
   /** Created on the first analysis, once it is known whether Node's types are needed. */
   private projectOrUndefined: Project | undefined;
   /** Whether the Project loads the configured type packages (@types/node); once on, it stays on. */
@@ -69,18 +78,13 @@ export class Workspace {
     this.options = options;
     // Files enter the Project only once the prefilter keeps them (see `relevantFiles`): parsing and binding
     // files that never touch concurrency would cost more than analysing the rest.
-    if (options.tsconfig) {
-      this.setup = readTsconfig(path.resolve(options.cwd, options.tsconfig));
-      this.roots = this.setup.fileNames ?? [];
-      if (options.paths && options.paths.length > 0) {
-        // With both, the tsconfig gives the compiler options and the paths narrow what is reported.
-        const wanted = new Set(discoverFiles(options.cwd, options.paths));
-        this.roots = this.roots.filter((f) => wanted.has(f));
-      }
-    } else {
-      this.setup = { options: defaultCompilerOptions(options.cwd) };
-      this.roots = discoverFiles(options.cwd, options.paths ?? []);
-    }
+    const config = this.config();
+    this.scope = new Scope(config.baseDir ?? path.resolve(options.cwd), config.include);
+    const layout = layoutOf(options, this.scope);
+    this.setup = layout.setup;
+    this.roots = layout.roots;
+    this.layoutNotices = layout.notices;
+    this.layoutSkipped = layout.skipped;
     this.rootSet = new Set(this.roots);
   }
 
@@ -126,10 +130,14 @@ export class Workspace {
     this.settleGraph();
     const config = this.config();
     const configKey = JSON.stringify(config);
-    const analysed = this.analysedRoots(config, configKey);
+    const inRoots = this.analysedRoots(config, configKey);
+    // Minified code is found by its text, which an editor may change: judged on every analysis.
+    const minified = inRoots.filter((f) => this.scanOf(f).minified);
+    const analysed = minified.length === 0 ? inRoots : inRoots.filter((f) => !this.scanOf(f).minified);
     const { paths, files } = this.relevantFiles(config, analysed);
     const texts = paths.map((f) => this.textOf(f));
-    if (this.last && sameInputs(this.last, files, texts, configKey)) return standingResult(this.last.result, analysed.length);
+    const notices = (): Notice[] => [...this.layoutNotices, ...scopeNotices(this.layoutSkipped, minified), ...syntaxNotices(files)];
+    if (this.last && sameInputs(this.last, files, texts, configKey)) return standingResult(this.last.result, analysed.length, notices());
     const models = JSON.stringify(config.lockModels ?? []);
     if (models !== this.lockModelsKey) {
       // Configured lock classes change what every file's functions take: no kept walk holds (the rule memory
@@ -141,7 +149,7 @@ export class Workspace {
     const model = buildModel(project, files, config, this.options.onProgress, this.memory);
     const findings = runRules(rules, project, files, config, model, this.ruleMemory);
     this.memory.settle();
-    const result = lazyGraphResult(findings, analysed.length, model);
+    const result = lazyGraphResult(findings, analysed.length, notices(), model);
     this.pendingGraph = result;
     this.last = { result, relevant: files, texts, config: configKey };
     return result;
@@ -172,7 +180,7 @@ export class Workspace {
    */
   private config(): DeadboltConfig {
     const config = this.options.config ?? loadConfig({ cwd: this.options.cwd }).config;
-    if (config.baseDir !== undefined || (config.ignore === undefined && config.overrides === undefined && config.lockModels === undefined)) return config;
+    if (config.baseDir !== undefined || (config.include === undefined && config.ignore === undefined && config.overrides === undefined && config.lockModels === undefined)) return config;
     return { ...config, baseDir: path.resolve(this.options.cwd) };
   }
 
@@ -207,7 +215,7 @@ export class Workspace {
     if (known !== undefined && known.text === text) return known;
     const folder = path.dirname(file);
     const imports = [...text.matchAll(RELATIVE_IMPORT)].map((match) => path.resolve(folder, match[1]!));
-    const scan = { text, concurrency: mentionsConcurrency(text), node: mentionsNode(text), imports };
+    const scan = { text, concurrency: mentionsConcurrency(text), node: mentionsNode(text), imports, minified: this.scope.reasonByText(file, text) !== undefined };
     this.scans.set(file, scan);
     return scan;
   }
@@ -283,22 +291,23 @@ function sameInputs(last: LastRun, files: readonly SourceFile[], texts: readonly
  */
 
 /** The last result, standing again: nothing it was computed from changed. */
-function standingResult(previous: AnalysisResult, files: number): AnalysisResult {
+function standingResult(previous: AnalysisResult, files: number, notices: Notice[]): AnalysisResult {
   const walks = { run: 0, reused: previous.walks.run + previous.walks.reused };
-  return { findings: previous.findings, files, walks, get graph() { return previous.graph; } };
+  return { findings: previous.findings, files, notices, walks, get graph() { return previous.graph; } };
 }
 
 /**
  * A fresh result whose graph (with a source location per edge) is built on first read: `deadbolt check` never reads
  * it. It reads the model's nodes, so it must be read before the Project changes; the Workspace's `settleGraph` sees to that.
  */
-function lazyGraphResult(findings: Finding[], files: number, model: EngineModel): AnalysisResult {
+function lazyGraphResult(findings: Finding[], files: number, notices: Notice[], model: EngineModel): AnalysisResult {
   let graph: StaticLockGraph | undefined;
   let source: EngineModel | undefined = model;
   const walks = { ...model.walks };
   return {
     findings,
     files,
+    notices,
     walks,
     get graph() {
       graph ??= source!.lockGraph();
@@ -306,6 +315,28 @@ function lazyGraphResult(findings: Finding[], files: number, model: EngineModel)
       return graph;
     },
   };
+}
+
+/** The one line saying what the default scope skipped, by path and size (`skipped`) or as minified text. */
+function scopeNotices(skipped: SkipCounts, minified: readonly string[]): Notice[] {
+  const all: SkipCounts = minified.length === 0 ? skipped : { ...skipped, minified: [...(skipped.minified ?? []), ...minified] };
+  const line = describeSkipped(all);
+  if (line === undefined) return [];
+  const files = Object.values(all).flat().sort();
+  return [{ kind: 'scope', level: 'notice', message: line }, ...files.map((file): Notice => ({ kind: 'scope', level: 'notice', verbose: true, message: 'skipped', file }))];
+}
+
+/** One notice per analysed file the parser had to recover in: its first syntax error, where it is. */
+function syntaxNotices(files: readonly SourceFile[]): Notice[] {
+  const out: Notice[] = [];
+  for (const file of files) {
+    const first = (file.compilerNode as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics?.[0];
+    if (first === undefined) continue;
+    const { line, character } = file.compilerNode.getLineAndCharacterOfPosition(first.start);
+    const detail = ts.flattenDiagnosticMessageText(first.messageText, ' ');
+    out.push({ kind: 'syntax', level: 'notice', file: file.getFilePath(), line: line + 1, column: character + 1, message: `syntax error: ${detail.replace(/\.$/, '')}; analysed as far as it parses` });
+  }
+  return out;
 }
 
 /**
