@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Project, ts, type SourceFile } from 'ts-morph';
+import { Node, Project, ts, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../protocol/index.js';
 import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
 import { loadConfig } from './config.js';
@@ -14,7 +14,7 @@ import { blockingPattern, describeSkipped, mentionsConcurrency, Scope, type Skip
 import { layoutOf } from './layout.js';
 import { ModelMemory } from './model/model-memory.js';
 import { CustomLockModels } from './model/custom-locks.js';
-import { buildModel, type EngineModel } from './model/program-model.js';
+import { buildModel, type DegradedRoot, type EngineModel } from './model/program-model.js';
 import { mentionsNode, sourceCandidates, withoutNodeTypes, type CompilerSetup } from './project.js';
 import { rules } from './rules/index.js';
 import { RuleMemory, runRules } from './run-rules.js';
@@ -136,8 +136,8 @@ export class Workspace {
     const analysed = minified.length === 0 ? inRoots : inRoots.filter((f) => !this.scanOf(f).minified);
     const { paths, files } = this.relevantFiles(config, analysed);
     const texts = paths.map((f) => this.textOf(f));
-    const notices = (): Notice[] => [...this.layoutNotices, ...scopeNotices(this.layoutSkipped, minified), ...syntaxNotices(files)];
-    if (this.last && sameInputs(this.last, files, texts, configKey)) return standingResult(this.last.result, analysed.length, notices());
+    const notices = (budget: Notice[]): Notice[] => [...this.layoutNotices, ...scopeNotices(this.layoutSkipped, minified), ...syntaxNotices(files), ...budget];
+    if (this.last && sameInputs(this.last, files, texts, configKey)) return standingResult(this.last.result, analysed.length, notices(this.last.budget));
     const models = JSON.stringify(config.lockModels ?? []);
     if (models !== this.lockModelsKey) {
       // Configured lock classes change what every file's functions take: no kept walk holds (the rule memory
@@ -149,9 +149,10 @@ export class Workspace {
     const model = buildModel(project, files, config, this.options.onProgress, this.memory);
     const findings = runRules(rules, project, files, config, model, this.ruleMemory);
     this.memory.settle();
-    const result = lazyGraphResult(findings, analysed.length, notices(), model);
+    const budget = budgetNotices(model.degraded);
+    const result = lazyGraphResult(findings, analysed.length, notices(budget), model);
     this.pendingGraph = result;
-    this.last = { result, relevant: files, texts, config: configKey };
+    this.last = { result, relevant: files, texts, config: configKey, budget };
     return result;
   }
 
@@ -278,7 +279,7 @@ export class Workspace {
   }
 }
 
-type LastRun = { result: AnalysisResult; relevant: readonly SourceFile[]; texts: readonly string[]; config: string };
+type LastRun = { result: AnalysisResult; relevant: readonly SourceFile[]; texts: readonly string[]; config: string; budget: Notice[] };
 
 function sameInputs(last: LastRun, files: readonly SourceFile[], texts: readonly string[], config: string): boolean {
   return last.config === config && last.relevant.length === files.length && last.relevant.every((f, i) => f === files[i] && last.texts[i] === texts[i]);
@@ -324,6 +325,25 @@ function scopeNotices(skipped: SkipCounts, minified: readonly string[]): Notice[
   if (line === undefined) return [];
   const files = Object.values(all).flat().sort();
   return [{ kind: 'scope', level: 'notice', message: line }, ...files.map((file): Notice => ({ kind: 'scope', level: 'notice', verbose: true, message: 'skipped', file }))];
+}
+
+/** One line counting the roots whose walk hit its budget, and (for --verbose) one per root saying where and how. */
+function budgetNotices(degraded: readonly DegradedRoot[]): Notice[] {
+  if (degraded.length === 0) return [];
+  const out: Notice[] = [{
+    kind: 'budget',
+    level: 'notice',
+    message: `${degraded.length} function${degraded.length === 1 ? '' : 's'} took more than the analysis budget and ${degraded.length === 1 ? 'was' : 'were'} analysed in part (--verbose lists them)`,
+  }];
+  for (const { node, thread, how } of degraded) {
+    const file = node.getSourceFile();
+    const { line, column } = file.getLineAndColumnAtPos(node.getStart());
+    const name = Node.isSourceFile(node) ? 'top-level code' : `\`${(node as Node & { getName?(): string | undefined }).getName?.() ?? '(anonymous)'}\``;
+    const outcome = how === 'calls-not-followed' ? 'analysed without following its calls' : 'not analysed';
+    const on = thread === 'main' ? '' : ` (${thread})`;
+    out.push({ kind: 'budget', level: 'notice', verbose: true, file: file.getFilePath(), line, column, message: `${name}${on} took more than the analysis budget: ${outcome}` });
+  }
+  return out;
 }
 
 /** One notice per analysed file the parser had to recover in: its first syntax error, where it is. */
