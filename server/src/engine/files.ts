@@ -3,6 +3,7 @@
  * The syntactic prefilter keeps the type checker away from files that never touch locks, workers or shared memory.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { FileGlobs } from './file-globs.js';
@@ -203,4 +204,41 @@ export function blockingPattern(blockingFunctions: readonly string[] | undefined
   if (names.length === 0) return undefined;
   const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`(?<![\\w$])(?:${escaped.join('|')})(?![\\w$])`);
+}
+
+const NODE_BUILTINS = new Set(builtinModules);
+/** Module specifiers in imports, re-exports, dynamic imports and require calls. */
+const SPECIFIER = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"]([^'"\n]+)['"]/g;
+/**
+ * Globals only @types/node declares (among what ES2024 lacks), and triple-slash type references. `process` and
+ * `global` count when used (`process.env`), not as words in comments.
+ */
+const NODE_GLOBALS =
+  /\b(?:process|global)\.|\b(?:Buffer|require|__dirname|__filename|NodeJS|setImmediate|clearImmediate|setTimeout|clearTimeout|setInterval|clearInterval|queueMicrotask|structuredClone)\b|<reference\s+types=/;
+
+/**
+ * True when a file's text may refer to something declared by @types/node: a Node built-in module (`node:fs`,
+ * `worker_threads`) or a Node global. Errs towards true: a false true costs time, a false false could cost a finding.
+ */
+export function mentionsNode(text: string): boolean {
+  if (NODE_GLOBALS.test(text)) return true;
+  for (const match of text.matchAll(SPECIFIER)) {
+    const specifier = match[1]!;
+    if (specifier.startsWith('node:') || NODE_BUILTINS.has(specifier) || NODE_BUILTINS.has(specifier.split('/')[0]!)) return true;
+  }
+  return false;
+}
+
+/** Triple-slash directives and ambient module declarations: what the compiler reads besides import specifiers. */
+const DIRECTIVES = /^\s*\/\/\/\s*<reference\b[^>]*>|\bdeclare\s+module\s*['"][^'"]+['"]/gm;
+
+/**
+ * What the choice of files can read of a text that is not analysed itself: whether the prefilter keeps it, the
+ * modules it names (import following and the prefilter's importers read nothing else), and its directives. Two texts
+ * with one signature lead to the same files being analysed, so a cache keys such files by it, not by their content.
+ */
+export function scanSignature(text: string, extra: RegExp | undefined): string {
+  const specifiers = [...text.matchAll(SPECIFIER)].map((m) => m[1]!);
+  const directives = [...text.matchAll(DIRECTIVES)].map((m) => m[0].trim());
+  return JSON.stringify([mentionsConcurrency(text, extra), mentionsNode(text), specifiers, directives]);
 }

@@ -42,7 +42,7 @@ export function layoutOf(options: LayoutOptions, scope: Scope): Layout {
     });
   if (options.tsconfig === undefined) {
     const found = scope.discover(options.cwd, options.paths ?? []);
-    return finish({ options: defaultCompilerOptions(options.cwd), warnings: [] }, found.files, merge(skipped, found.skipped), notices);
+    return finish({ options: defaultCompilerOptions(options.cwd), warnings: [], configFiles: [] }, found.files, merge(skipped, found.skipped), notices);
   }
   const tsconfig = path.resolve(options.cwd, options.tsconfig);
   let setup = readTsconfig(tsconfig);
@@ -60,7 +60,7 @@ export function layoutOf(options: LayoutOptions, scope: Scope): Layout {
     const packages = options.expandWorkspaces ? workspacePackages(folder) : [];
     const name = displayName(options.cwd, tsconfig);
     if (packages.length > 0) {
-      const expanded = packagesSetup(packages, setup, scope);
+      const expanded = packagesSetup(folder, packages, setup, scope);
       notices.push({
         kind: 'workspaces',
         level: 'notice',
@@ -98,17 +98,22 @@ function displayName(cwd: string, file: string): string {
  * files when it has neither; a package whose config cannot be read is a warning and is analysed by its files. The
  * options are the first package config's (the root's when none has one), so one program holds them all.
  */
-function packagesSetup(packages: readonly string[], root: CompilerSetup, scope: Scope): CompilerSetup {
+function packagesSetup(folder: string, packages: readonly string[], root: CompilerSetup, scope: Scope): CompilerSetup {
   const files = new Set(root.fileNames ?? []);
   const warnings: TsconfigProblem[] = [...root.warnings];
+  // The manifests that declare the packages, and each package's possible configs (one appearing changes the files).
+  const configFiles = [...root.configFiles, ...['package.json', 'pnpm-workspace.yaml'].map((name) => path.join(folder, name))];
   let options: CompilerSetup['options'] | undefined;
-  for (const folder of packages) {
-    const config = ['tsconfig.json', 'jsconfig.json'].map((name) => path.join(folder, name)).find((file) => existsSync(file));
+  for (const pkg of packages) {
+    const candidates = ['tsconfig.json', 'jsconfig.json'].map((name) => path.join(pkg, name));
+    configFiles.push(...candidates);
+    const config = candidates.find((file) => existsSync(file));
     let own: string[] | undefined;
     if (config !== undefined) {
       try {
         const setup = readTsconfig(config);
         warnings.push(...setup.warnings);
+        configFiles.push(...setup.configFiles);
         own = setup.fileNames ?? [];
         if (own.length > 0) options ??= setup.options;
       } catch (error) {
@@ -116,10 +121,10 @@ function packagesSetup(packages: readonly string[], root: CompilerSetup, scope: 
         for (const problem of error.problems) warnings.push({ ...problem, detail: `${problem.detail.replace(/\.$/, '')}; the package's files are analysed without it` });
       }
     }
-    own ??= scope.discover(folder, ['.']).files;
+    own ??= scope.discover(pkg, ['.']).files;
     for (const file of own) files.add(file);
   }
-  return withFollowedImports(options ?? root.options, [...files].sort(), warnings);
+  return withFollowedImports(options ?? root.options, [...files].sort(), warnings, [...new Set(configFiles)]);
 }
 
 /**

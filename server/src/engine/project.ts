@@ -4,7 +4,6 @@
  * costs more than checking the few files the prefilter keeps.
  */
 import { existsSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { ts } from 'ts-morph';
 import { isSourceFile } from './files.js';
@@ -16,6 +15,8 @@ export interface CompilerSetup {
   fileNames?: string[];
   /** Problems of the config that left part of it unusable (a base that cannot be read, a broken reference): the rest is analysed. */
   warnings: TsconfigProblem[];
+  /** Every config file read (the tsconfig, the bases it extends, its references), for the cache's key. */
+  configFiles: string[];
 }
 
 /** One problem of a tsconfig, with where it is (line and column are 1-based, when known). */
@@ -45,21 +46,24 @@ export class TsconfigError extends Error {
  */
 export function readTsconfig(configPath: string): CompilerSetup {
   const warnings: TsconfigProblem[] = [];
-  const own = readOneTsconfig(path.resolve(configPath), new Set(), warnings);
-  return withFollowedImports(own.options, own.fileNames, warnings);
+  const seen = new Set<string>();
+  const own = readOneTsconfig(path.resolve(configPath), seen, warnings);
+  return withFollowedImports(own.options, own.fileNames, warnings, [...seen]);
 }
 
 /** A setup over `fileNames` and what they import; allowJs, since imports followed from TypeScript may reach JavaScript, whose locks and workers count as much. */
-export function withFollowedImports(options: ts.CompilerOptions, fileNames: readonly string[], warnings: TsconfigProblem[]): CompilerSetup {
-  return { options: { ...options, allowJs: true, noEmit: true }, fileNames: followImports(fileNames, options), warnings };
+export function withFollowedImports(options: ts.CompilerOptions, fileNames: readonly string[], warnings: TsconfigProblem[], configFiles: string[]): CompilerSetup {
+  return { options: { ...options, allowJs: true, noEmit: true }, fileNames: followImports(fileNames, options), warnings, configFiles };
 }
 
+/** Reads one config; `seen` gathers every config file read (bases included), and stops reference cycles. */
 function readOneTsconfig(configPath: string, seen: Set<string>, warnings: TsconfigProblem[]): { options: ts.CompilerOptions; fileNames: string[] } {
   seen.add(configPath);
   const source = ts.readJsonConfigFile(configPath, ts.sys.readFile);
   const syntax = (source as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
   if (syntax.length > 0) throw new TsconfigError(syntax.map((d) => problemOf(d, configPath, source.text)));
   const parsed = ts.parseJsonSourceFileConfigFileContent(source, ts.sys, path.dirname(configPath), jsconfigDefaults(configPath), configPath);
+  for (const base of source.extendedSourceFiles ?? []) seen.add(path.resolve(base));
   // "No inputs were found" is not a broken config: the caller says there is nothing to analyse.
   const errors = parsed.errors.filter((e) => e.code !== NO_INPUTS && e.category === ts.DiagnosticCategory.Error);
   const [unreadBases, fatal] = partition(errors, (e) => UNREADABLE_BASE.has(e.code));
@@ -226,25 +230,4 @@ export function withoutNodeTypes(options: ts.CompilerOptions): ts.CompilerOption
   return { ...options, types: [] };
 }
 
-const NODE_BUILTINS = new Set(builtinModules);
-/** Module specifiers in imports, re-exports, dynamic imports and require calls. */
-const SPECIFIER = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"]([^'"\n]+)['"]/g;
-/**
- * Globals only @types/node declares (among what ES2024 lacks), and triple-slash type references. `process` and
- * `global` count when used (`process.env`), not as words in comments.
- */
-const NODE_GLOBALS =
-  /\b(?:process|global)\.|\b(?:Buffer|require|__dirname|__filename|NodeJS|setImmediate|clearImmediate|setTimeout|clearTimeout|setInterval|clearInterval|queueMicrotask|structuredClone)\b|<reference\s+types=/;
-
-/**
- * True when a file's text may refer to something declared by @types/node: a Node built-in module (`node:fs`,
- * `worker_threads`) or a Node global. Errs towards true: a false true costs time, a false false could cost a finding.
- */
-export function mentionsNode(text: string): boolean {
-  if (NODE_GLOBALS.test(text)) return true;
-  for (const match of text.matchAll(SPECIFIER)) {
-    const specifier = match[1]!;
-    if (specifier.startsWith('node:') || NODE_BUILTINS.has(specifier) || NODE_BUILTINS.has(specifier.split('/')[0]!)) return true;
-  }
-  return false;
-}
+export { mentionsNode } from './files.js';

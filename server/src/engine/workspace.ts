@@ -2,11 +2,12 @@
  * A long-lived analysis session over one ts-morph Project. Editor buffers replace file contents in place,
  * so the parsed files and the type checker's work on unchanged files are reused between analyses.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Node, Project, ts, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../protocol/index.js';
 import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
+import type { CacheInputs } from './cache.js';
 import { loadConfig } from './config.js';
 import { FileRules } from './file-globs.js';
 import type { DeadboltConfig, Finding, Notice } from './types.js';
@@ -154,6 +155,24 @@ export class Workspace {
     this.pendingGraph = result;
     this.last = { result, relevant: files, texts, config: configKey, budget };
     return result;
+  }
+
+  /**
+   * What the last analysis was computed from, for a results cache (see cache.ts); undefined before the first
+   * analysis, and when part of a tsconfig could not be read (what would fix it cannot be listed).
+   */
+  cacheInputs(): CacheInputs | undefined {
+    if (this.last === undefined || this.setup.warnings.length > 0) return undefined;
+    const { cwd, tsconfig, paths } = this.options;
+    const folder = tsconfig === undefined ? undefined : path.dirname(path.resolve(cwd, tsconfig));
+    const outside = folder === undefined ? [] : [...new Set(this.roots.filter((f) => path.relative(folder, f).startsWith('..')).map((f) => path.dirname(f)))];
+    const scanned = folder === undefined || (paths?.length ?? 0) > 0 ? { cwd, paths: paths ?? [] } : { cwd: folder, paths: ['.', ...outside] };
+    const libraries = path.dirname(ts.getDefaultLibFilePath(this.setup.options));
+    const read = new Set(this.last.relevant.map((f) => f.getFilePath() as string));
+    for (const file of this.project.getProgram().compilerObject.getSourceFiles()) {
+      if (path.dirname(file.fileName) !== libraries) read.add(path.resolve(file.fileName));
+    }
+    return { scanned, roots: this.roots, read: [...read].sort(), configs: [...this.setup.configFiles, ...installMarkers(cwd)] };
   }
 
   /** Builds the last result's graph if nobody has read it yet, before the Project changes under its model. */
@@ -316,6 +335,20 @@ function lazyGraphResult(findings: Finding[], files: number, notices: Notice[], 
       return graph;
     },
   };
+}
+
+/**
+ * The files a package manager rewrites on every install, in the nearest node_modules at or above `cwd`: a package
+ * installed since (resolving an import that resolved to nothing) changes one of them.
+ */
+function installMarkers(cwd: string): string[] {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const modules = path.join(dir, 'node_modules');
+    const markers = ['.package-lock.json', '.yarn-state.yml', '.modules.yaml'].map((name) => path.join(modules, name));
+    if (existsSync(modules)) return markers;
+    // None installed yet: the first install will write one here.
+    if (path.dirname(dir) === dir) return markers.map((marker) => path.join(path.resolve(cwd), path.relative(dir, marker)));
+  }
 }
 
 /** The one line saying what the default scope skipped, by path and size (`skipped`) or as minified text. */
