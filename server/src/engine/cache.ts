@@ -124,7 +124,9 @@ function readCache(file: string): CacheFile {
 /** The name of a request's entry: the engine's versions, the target and the configuration. */
 function entryName(request: CacheRequest): string {
   const { cwd, tsconfig, paths, expandWorkspaces, config } = request;
-  return hash(JSON.stringify([engineVersions(), path.resolve(cwd), tsconfig ?? null, paths ?? null, expandWorkspaces ?? false, config]));
+  // Paths resolved, so the CLI's `check .` and the language server's folder name one entry.
+  const resolved = paths?.map((p) => path.resolve(cwd, p)) ?? null;
+  return hash(JSON.stringify([engineVersions(), path.resolve(cwd), tsconfig === undefined ? null : path.resolve(cwd, tsconfig), resolved, expandWorkspaces ?? false, config]));
 }
 
 let versions: string | undefined;
