@@ -80,7 +80,9 @@ export function layoutOf(options: LayoutOptions, scope: Scope): Layout {
 }
 
 function finish(setup: CompilerSetup, roots: string[], skipped: SkipCounts, notices: Notice[]): Layout {
-  const problems: Notice[] = setup.warnings.map((p) => ({ kind: 'tsconfig', level: 'warning', message: p.detail, file: p.file, ...(p.line === undefined ? {} : { line: p.line, column: p.column }) }));
+  // A base shared by many referenced projects is missing once, however many extend it: one line for it.
+  const unique = new Map(setup.warnings.map((p) => [`${p.file}:${p.line}:${p.column}:${p.detail}`, p]));
+  const problems: Notice[] = [...unique.values()].map((p) => ({ kind: 'tsconfig', level: 'warning', message: p.detail, file: p.file, ...(p.line === undefined ? {} : { line: p.line, column: p.column }) }));
   return { setup, roots, skipped, notices: [...problems, ...notices] };
 }
 
