@@ -13,7 +13,7 @@ async function viaPostMessage<T>(value: T): Promise<T> {
   const { port1, port2 } = new MessageChannel();
   try {
     port1.postMessage(value);
-    const [received] = await withDeadline(once(port2, 'message'), 'the handles arriving over a MessageChannel');
+    const [received] = await withDeadline(once(port2, 'message'), 'arrival of the handles over a MessageChannel');
     return received as T;
   } finally {
     port1.close();

@@ -9,16 +9,16 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * How long a test waits for something that must happen: far above the runtime's recheck interval and anything a
- * loaded two-core machine needs to start a worker, far below the runner's per-test timeout. A bound on a hang,
- * never a sleep a test relies on.
+ * two-core machine shared with other busy processes needs to start a worker, far below the runner's per-file
+ * timeout. A bound on a hang, never a sleep a test relies on.
  */
-export const WITHIN_MS = 20_000;
+export const WITHIN_MS = 60_000;
 
-/** Settles as `promise` does, or rejects once `ms` have passed with an error saying `what` did not happen. */
+/** Settles as `promise` does, or rejects once `ms` have passed with the error "no `what` within `ms` ms". */
 export async function withDeadline<T>(promise: Promise<T>, what: string, ms = WITHIN_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: did not happen within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([promise, deadline]);
@@ -27,11 +27,11 @@ export async function withDeadline<T>(promise: Promise<T>, what: string, ms = WI
   }
 }
 
-/** For a polling loop: a check that throws, saying `what` did not happen, once `ms` have passed since this call. */
+/** For a polling loop: a check that throws "no `what` within `ms` ms" once `ms` have passed since this call. */
 export function pollingDeadline(what: string, ms = WITHIN_MS): () => void {
   const end = performance.now() + ms;
   return () => {
-    if (performance.now() > end) throw new Error(`${what}: did not happen within ${ms} ms`);
+    if (performance.now() > end) throw new Error(`no ${what} within ${ms} ms`);
   };
 }
 
@@ -101,7 +101,7 @@ export class TestWorker {
   /** Waits for the worker to exit; if it does not within `ms`, the error names `what` and the unread messages. */
   async exited(what: string, ms = WITHIN_MS): Promise<number> {
     try {
-      return await withDeadline(this.exit, `${what}: worker ${this.#name} exit`, ms);
+      return await withDeadline(this.exit, `exit of worker ${this.#name} (${what})`, ms);
     } catch (error) {
       throw new Error(`${(error as Error).message}; unread messages: ${JSON.stringify(this.#queue)}`);
     }
@@ -127,7 +127,7 @@ export async function withWorkers<T>(fn: (start: (name: string, data: unknown) =
       return worker;
     });
   } finally {
-    await withDeadline(Promise.all(started.map((w) => w.worker.terminate())), 'terminating the test\'s workers');
+    await withDeadline(Promise.all(started.map((w) => w.worker.terminate())), "termination of the test's workers");
   }
 }
 

@@ -41,7 +41,7 @@ for (const die of ['block', 'throw', 'exit'] as const) {
     const f = fixture();
     await withWorkers(async (start) => {
       await holdAndDie(start('faults', f.handles), 'mutex', die);
-      const error = await withDeadline(f.m.lockAsync().then(() => undefined, (e: unknown) => e), 'lockAsync after the owner died');
+      const error = await withDeadline(f.m.lockAsync().then(() => undefined, (e: unknown) => e), 'answer to lockAsync after the owner died');
       assert.ok(error instanceof OwnerDiedError, `expected OwnerDiedError, got ${String(error)}`);
       assert.equal(error.name, 'OwnerDiedError');
       assert.match(error.message, /worker \d+ died holding Mutex 'jobs'/);
@@ -81,7 +81,7 @@ test('tryLock of a lock whose recovering holder released it without markConsiste
   const f = fixture();
   await withWorkers(async (start) => {
     await holdAndDie(start('faults', f.handles), 'mutex', 'block');
-    await withDeadline(f.m.lockAsync().catch(() => undefined), 'recovery');
+    await withDeadline(f.m.lockAsync().catch(() => undefined), 'recovery of the lock');
     f.m.unlock();
     assert.throws(() => f.m.tryLock(), OwnerDiedError);
     assert.equal(f.m.isHeldByCurrentThread(), true);
@@ -94,7 +94,7 @@ test('RecursiveMutex: a worker terminated at depth 2; the next locker gets Owner
   const f = fixture();
   await withWorkers(async (start) => {
     await holdAndDie(start('faults', f.handles), 'recursive', 'block');
-    const error = await withDeadline(f.r.lockAsync().then(() => undefined, (e: unknown) => e), 'RecursiveMutex lockAsync');
+    const error = await withDeadline(f.r.lockAsync().then(() => undefined, (e: unknown) => e), 'answer to RecursiveMutex lockAsync');
     assert.ok(error instanceof OwnerDiedError, String(error));
     assert.equal(f.r.depth, 1);
     f.r.markConsistent();
@@ -109,8 +109,8 @@ test("SharedQueue: a worker that dies inside the queue's critical section does n
   f.q.put(1);
   await withWorkers(async (start) => {
     await holdAndDie(start('faults', f.handles), 'queue-lock', 'throw');
-    await withDeadline(f.q.putAsync(2), 'putAsync after the holder died');
-    assert.equal(await withDeadline(f.q.getAsync(), 'getAsync'), 1);
+    await withDeadline(f.q.putAsync(2), 'answer to putAsync after the holder died');
+    assert.equal(await withDeadline(f.q.getAsync(), 'answer to getAsync'), 1);
     assert.equal(f.q.get({ timeout: 1_000 }), 2);
   });
 });
@@ -120,7 +120,7 @@ test('SharedQueue: a worker that dies leaving the queue torn breaks it clearly, 
   await withWorkers(async (start) => {
     await holdAndDie(start('faults', f.handles), 'queue-torn', 'block');
     const broken = (e: Error): boolean => e instanceof OwnerDiedError && /SharedQueue 'work' is broken: a thread died while changing it \(count 1000/.test(e.message);
-    await assert.rejects(withDeadline(f.q.getAsync(), 'getAsync on a torn queue'), broken);
+    await assert.rejects(withDeadline(f.q.getAsync(), 'answer to getAsync on a torn queue'), broken);
     assert.throws(() => f.q.tryPut(1), broken);
     assert.throws(() => f.q.get({ timeout: 10 }), broken);
   });
@@ -145,7 +145,7 @@ test('Barrier: a party that took part in the last round dies; the others get Bro
     assert.equal(b.wait({ timeout: WITHIN_MS }), 1, 'round 0 trips with both parties');
     const { threadId } = party.worker;
     await party.worker.terminate();
-    const error = await withDeadline(b.waitAsync().then(() => undefined, (e: unknown) => e), 'round 1 without the dead party');
+    const error = await withDeadline(b.waitAsync().then(() => undefined, (e: unknown) => e), 'end of round 1 without the dead party');
     assert.ok(error instanceof BrokenBarrierError, String(error));
     assert.match(error.message, new RegExp(`Barrier 'rounds' \\(#\\d+\\) is broken \\(worker ${threadId}, one of its parties, died\\)`));
     assert.equal(b.broken, true);
@@ -161,7 +161,7 @@ test('Barrier: a party that dies after arriving breaks the round for the others'
     party.post({ op: 'arrive', block: true });
     await expectEvent(party, 'arrived', 'party');
     await party.worker.terminate();
-    await assert.rejects(withDeadline(b.waitAsync(), 'a round the dead party holds a place in'), BrokenBarrierError);
+    await assert.rejects(withDeadline(b.waitAsync(), 'end of a round the dead party holds a place in'), BrokenBarrierError);
     b.reset();
     assert.equal(b.broken, false);
   });

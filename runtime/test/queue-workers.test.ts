@@ -6,16 +6,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SharedQueue } from '../src/index.js';
-import { TestWorker } from './harness.js';
+import { TestWorker, WITHIN_MS } from './harness.js';
 
 type Item = [producer: number, n: number] | null;
+
+/** Bound on a whole exchange of thousands of items between several workers, on a loaded machine. */
+const STREAM_MS = 300_000;
 
 /** A queue worker (workers/queue-worker.ts) whose messages are buffered and read with a deadline. */
 function start(workerData: object): TestWorker {
   return new TestWorker('queue-worker', workerData);
 }
 
-test('several producers and consumers (sync and async): every item arrives exactly once, in order per producer', { timeout: 30_000 }, async () => {
+test('several producers and consumers (sync and async): every item arrives exactly once, in order per producer', async () => {
   const PRODUCERS = 3;
   const CONSUMERS = 3;
   const COUNT = 1500;
@@ -25,9 +28,10 @@ test('several producers and consumers (sync and async): every item arrives exact
   // One consumer waits with getAsync, so blocking and async waiters take turns on the same conditions.
   const consumers = Array.from({ length: CONSUMERS }, (_, i) => start({ role: i === 0 ? 'consume-async' : 'consume', handle: q.handle }));
   try {
-    const consumed = consumers.map((w) => w.next<[number, number][]>());
-    await Promise.all(producers.map((w) => w.next<string>()));
-    for (let i = 0; i < CONSUMERS; i++) await q.putAsync(null, { timeout: 10_000 });
+    // Each reports once, at the end of the whole exchange: bounded for the run, not for one message.
+    const consumed = consumers.map((w) => w.next<[number, number][]>('the items it took', STREAM_MS));
+    await Promise.all(producers.map((w) => w.next<string>('its done', STREAM_MS)));
+    for (let i = 0; i < CONSUMERS; i++) await q.putAsync(null, { timeout: WITHIN_MS });
     const takes = await Promise.all(consumed);
 
     const seen = new Set<string>();
@@ -43,13 +47,13 @@ test('several producers and consumers (sync and async): every item arrives exact
     }
     assert.equal(seen.size, PRODUCERS * COUNT, 'no item lost');
     assert.equal(q.size, 0);
-    await q.joinAsync({ timeout: 10_000 }); // every consumer called taskDone for each item and each null
+    await q.joinAsync({ timeout: WITHIN_MS }); // every consumer called taskDone for each item and each null
   } finally {
     await Promise.all([...producers, ...consumers].map((w) => w.worker.terminate()));
   }
 });
 
-test('a full queue blocks put in another worker (timed put times out, tryPut is false) until a get makes room', { timeout: 30_000 }, async () => {
+test('a full queue blocks put in another worker (timed put times out, tryPut is false) until a get makes room', async () => {
   const q = new SharedQueue<string>({ capacity: 2 });
   q.put('first');
   q.put('second');
@@ -67,7 +71,7 @@ test('a full queue blocks put in another worker (timed put times out, tryPut is 
   }
 });
 
-test('handles sent by postMessage rebuild the same queue: lifo and priority order across threads', { timeout: 30_000 }, async () => {
+test('handles sent by postMessage rebuild the same queue: lifo and priority order across threads', async () => {
   const worker = start({ role: 'serve' });
   try {
     const lifo = new SharedQueue<number>({ capacity: 4, order: 'lifo' });
@@ -99,13 +103,13 @@ test('handles sent by postMessage rebuild the same queue: lifo and priority orde
   }
 });
 
-test('getAsync waits without blocking the event loop while a worker is asked (by message) to put', { timeout: 30_000 }, async () => {
+test('getAsync waits without blocking the event loop while a worker is asked (by message) to put', async () => {
   const q = new SharedQueue<string>({ capacity: 1 });
   const worker = start({ role: 'serve' });
   try {
     worker.post({ op: 'open', handle: q.handle });
     await worker.next();
-    const got = q.getAsync({ timeout: 10_000 });
+    const got = q.getAsync({ timeout: WITHIN_MS });
     // These round trips need this thread's event loop: they could not finish if getAsync blocked it.
     for (let i = 0; i < 3; i++) {
       worker.post({ op: 'ping' });
@@ -118,13 +122,13 @@ test('getAsync waits without blocking the event loop while a worker is asked (by
   }
 });
 
-test('join in the main thread returns once consumer workers have called taskDone for every item', { timeout: 30_000 }, async () => {
+test('join in the main thread returns once consumer workers have called taskDone for every item', async () => {
   const q = new SharedQueue<Item>({ capacity: 4 });
   const consumers = [start({ role: 'consume', handle: q.handle }), start({ role: 'consume', handle: q.handle })];
   try {
-    const consumed = consumers.map((w) => w.next<[number, number][]>());
-    for (let n = 0; n < 50; n++) await q.putAsync([0, n], { timeout: 10_000 });
-    await q.joinAsync({ timeout: 10_000 });
+    const consumed = consumers.map((w) => w.next<[number, number][]>('the items it took'));
+    for (let n = 0; n < 50; n++) await q.putAsync([0, n], { timeout: WITHIN_MS });
+    await q.joinAsync({ timeout: WITHIN_MS });
     assert.equal(q.size, 0, 'join returned only after every item was taken');
     await q.putAsync(null);
     await q.putAsync(null);

@@ -101,20 +101,20 @@ test('a full ring parks the producer until the collector drains, then it complet
   try {
     const exited = new Promise((resolve) => producer.once('exit', resolve));
     // Wait (on the header word itself) until the producer reports itself parked on the full ring.
-    const parked = pollingDeadline('the producer parking on the full ring');
+    const parked = pollingDeadline('producer parked on the full ring');
     while (Atomics.load(views.i32, H_PRODUCERS_WAITING) === 0) {
       parked();
       const r = Atomics.waitAsync(views.i32, H_PRODUCERS_WAITING, 0, 50);
       if (r.async) await r.value;
     }
     const seen: number[] = [];
-    const drained = pollingDeadline('all 12 records drained');
+    const drained = pollingDeadline('drain of all 12 records');
     while (seen.length < 12) {
       drained();
       for (const r of drainAll(reader)) seen.push(r.a);
       if (seen.length < 12) await new Promise((resolve) => setImmediate(resolve));
     }
-    await withDeadline(exited, 'the producer exiting once drained');
+    await withDeadline(exited, 'exit of the producer once drained');
     assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => i));
   } finally {
     await producer.terminate();
@@ -136,7 +136,7 @@ test('two producers interleave without losing a record, each in its own order', 
     void done.then(() => (finished = true));
     const next = new Map([[1, 0], [2, 0]]);
     let total = 0;
-    const drained = pollingDeadline('both producers exiting and all 10000 records drained');
+    const drained = pollingDeadline('exit of both producers with all 10000 records drained');
     while (!finished || total < 10000) {
       drained();
       for (const r of drainAll(reader)) {
