@@ -37,9 +37,9 @@ test('the HTML report in Chromium', { timeout: 300_000 }, async (t) => {
     rmSync(root, { recursive: true, force: true });
   });
   const report = join(root, 'report.html');
-  const run = spawnSync(process.execPath, [deadboltBin, 'report', '--html', report], { cwd, encoding: 'utf8' });
-  assert.equal(run.status, 1, run.stderr);
-  const check = JSON.parse(spawnSync(process.execPath, [deadboltBin, 'check', '--format', 'json'], { cwd, encoding: 'utf8' }).stdout) as {
+  const run = spawnSync(process.execPath, [deadboltBin, 'report', '--html', report], { cwd, encoding: 'utf8', timeout: TIMEOUT_MS });
+  assert.equal(run.status, 1, `${run.error?.message ?? ''}\n${run.stderr}`);
+  const check = JSON.parse(spawnSync(process.execPath, [deadboltBin, 'check', '--format', 'json'], { cwd, encoding: 'utf8', timeout: TIMEOUT_MS }).stdout) as {
     diagnostics: unknown[];
   };
 
