@@ -7,19 +7,22 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { closed } from '../helpers/deadline.js';
+import { closed, WITHIN_MS } from '../helpers/deadline.js';
 
 const SCRIPT = fileURLToPath(new URL('../../../test/nvim/diagnostics.lua', import.meta.url));
 const SERVER_BIN = fileURLToPath(new URL('../../../bin/deadbolt-lsp.js', import.meta.url));
 const LSP_FIXTURES = fileURLToPath(new URL('../../../../test-fixtures/lsp/', import.meta.url));
-/** Bound on the whole editor session; the script's own waits are shorter, so a hang shows as its FAIL line. */
-const SESSION_MS = 90_000;
+/**
+ * Bound on the whole editor session: the script waits at most WITHIN_MS (passed as DEADBOLT_WAIT_MS) for the
+ * diagnostics and for each code-action answer, so a hang shows as its FAIL line first.
+ */
+const SESSION_MS = 5 * WITHIN_MS;
 
 async function runNeovim(rule: string, folder: string, file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const ROOT = `${LSP_FIXTURES}${folder}/`;
   const FILE = `${ROOT}${file}`;
   const child = spawn('nvim', ['--headless', '--clean', '-n', '-c', `luafile ${SCRIPT}`], {
-    env: { ...process.env, DEADBOLT_LSP_BIN: SERVER_BIN, DEADBOLT_ROOT: ROOT, DEADBOLT_FILE: FILE, DEADBOLT_RULE: rule, DEADBOLT_NODE: process.execPath },
+    env: { ...process.env, DEADBOLT_LSP_BIN: SERVER_BIN, DEADBOLT_ROOT: ROOT, DEADBOLT_FILE: FILE, DEADBOLT_RULE: rule, DEADBOLT_NODE: process.execPath, DEADBOLT_WAIT_MS: String(WITHIN_MS) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
