@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import { Barrier, Condition, Event, Mutex, RecursiveMutex, Semaphore } from '../src/index.js';
-import { call, startAgent, withWorkers } from './harness.js';
+import { call, startAgent, withDeadline, withWorkers } from './harness.js';
 
 async function viaPostMessage<T>(value: T): Promise<T> {
   const { port1, port2 } = new MessageChannel();
   try {
     port1.postMessage(value);
-    const [received] = await once(port2, 'message');
+    const [received] = await withDeadline(once(port2, 'message'), 'arrival of the handles over a MessageChannel');
     return received as T;
   } finally {
     port1.close();

@@ -40,12 +40,11 @@ function fixture(permits: number): Fixture {
 /** Has `worker` take its permits as `command` says, then ends its thread that way and waits until it is gone. */
 async function holdAndDie(f: Fixture, worker: TestWorker, command: PermitCommand & { op: 'hold' }): Promise<void> {
   await expectEvent(worker, 'ready', 'holder');
-  const exited = new Promise((resolve) => worker.worker.once('exit', resolve));
   worker.post(command);
   await expectEvent(worker, 'holding', 'holder');
   if (command.then === 'block') await worker.worker.terminate();
   else f.die();
-  await exited;
+  await worker.exited(`holder told to ${command.then} inside ${command.via}`);
 }
 
 /** Exactly `n` permits are free: `n` tryAcquire calls succeed and the next fails. All are returned afterwards. */
