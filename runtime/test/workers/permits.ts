@@ -50,7 +50,10 @@ if (parentPort !== null) {
       process.exit(3);
     }
     if (sync) throw new Error("a synchronous holder cannot crash holding its permit: use 'withPermitAsync'");
-    void (Atomics.waitAsync(gate, G_DIE, 0).value as Promise<unknown>).then(() =>
+    // The test stores 1 in G_DIE once it reads 'holding', possibly before this line: waitAsync then answers at once
+    // ('not-equal', with no promise), which must count as the word having changed.
+    const told = Atomics.waitAsync(gate, G_DIE, 0);
+    void (told.async ? told.value : Promise.resolve()).then(() =>
       setImmediate(() => {
         if (then === 'exit') process.exit(3);
         throw new Error('worker crashed while holding a permit');
