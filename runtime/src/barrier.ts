@@ -109,7 +109,6 @@ export class Barrier implements Watched {
     if (arrival.tripped) return arrival.index;
     if (tracer !== undefined) tracer.waitBegin(this.id, 'barrier');
     const vigil = new Vigil();
-    const gone = (token: number): boolean => vigil.gone(token);
     let standing: Standing = 'waiting';
     try {
       for (;;) {
@@ -124,7 +123,7 @@ export class Barrier implements Watched {
         }
         // Woken without a trip (a death reported, watch.ts) or after a while: look at the parties.
         if (Atomics.wait(this.#word, B_STATE, state, vigil.sleepMs(ms)) === 'timed-out') vigil.ranOut();
-        this.#breakIfPartyDied(arrival.generation, Atomics.load(this.#word, B_STATE), gone);
+        this.#breakIfPartyDied(arrival.generation, Atomics.load(this.#word, B_STATE), vigil.gone);
       }
     } finally {
       if (tracer !== undefined) tracer.waitEnd(this.id, standing === 'passed');

@@ -12,7 +12,7 @@
  */
 
 import { AsyncGate, GATE_TIMED_OUT } from './gate.js';
-import type { Vigil } from './liveness.js';
+import { Vigil } from './liveness.js';
 import { remaining } from './options.js';
 import { isDead, TOKEN_MASK } from './thread-table.js';
 
@@ -67,25 +67,25 @@ export function takeStep(word: Int32Array<SharedArrayBuffer>, index: number, me:
 }
 
 /**
- * The blocking contended path, after the fast compareExchange failed. Counted in F_SLEEPERS before WAITERS can be set,
- * so a release that sees WAITERS also sees the count. Sleeps while the word is unchanged; the release, or a thread that
- * hears of the owner's death (watch.ts), wakes it, and its vigil looks by itself now and then (liveness.ts).
+ * The blocking contended path, after the fast compareExchange failed. Sleeps while the word is unchanged; the release,
+ * or a thread that hears of the owner's death (watch.ts), wakes it, and a vigil (liveness.ts), made at the first
+ * sleep, has it look by itself now and then. Counted in F_SLEEPERS only around each sleep: a release that saw WAITERS
+ * but not the count makes no notify, and then the word it changed makes Atomics.wait return at once.
  */
-export function lockWordSlow(word: Int32Array<SharedArrayBuffer>, index: number, me: number, deadline: number, vigil: Vigil): SlowLockResult {
-  Atomics.add(word, index + F_SLEEPERS, 1);
-  const gone = (owner: number): boolean => vigil.gone(owner);
-  try {
-    for (;;) {
-      const step = takeStep(word, index, me, gone);
-      if (step >= 0) return step as SlowLockResult;
-      const ms = remaining(deadline);
-      if (ms <= 0) return TIMED_OUT;
-      // Atomics.wait compares the word atomically with going to sleep, so a release since takeStep's look returns
-      // 'not-equal' at once instead of sleeping through its notify.
-      if (Atomics.wait(word, index, -1 - step, vigil.sleepMs(ms)) === 'timed-out') vigil.ranOut();
-    }
-  } finally {
+export function lockWordSlow(word: Int32Array<SharedArrayBuffer>, index: number, me: number, deadline: number): SlowLockResult {
+  let vigil: Vigil | undefined;
+  for (;;) {
+    const step = takeStep(word, index, me, vigil === undefined ? isDead : vigil.gone);
+    if (step >= 0) return step as SlowLockResult;
+    const ms = remaining(deadline);
+    if (ms <= 0) return TIMED_OUT;
+    vigil ??= new Vigil();
+    Atomics.add(word, index + F_SLEEPERS, 1);
+    // Atomics.wait compares the word atomically with going to sleep, so a release since takeStep's look returns
+    // 'not-equal' at once instead of sleeping through its notify.
+    const result = Atomics.wait(word, index, -1 - step, vigil.sleepMs(ms));
     Atomics.sub(word, index + F_SLEEPERS, 1);
+    if (result === 'timed-out') vigil.ranOut();
   }
 }
 

@@ -33,9 +33,12 @@ export class Vigil {
     stayFindable();
   }
 
-  /** True when the thread with this token has ended: reported dead, or found dead by a probe once this wait is long. */
-  gone(token: number): boolean {
+  /**
+   * True when the thread with this token has ended: reported dead, or found dead by a probe once this wait is long.
+   * A bound function, so it can be handed on as it is.
+   */
+  readonly gone = (token: number): boolean => {
     if (isDead(token)) return true;
     return performance.now() - this.#start >= PROBE_AFTER_MS && probeIfDue(token);
-  }
+  };
 }

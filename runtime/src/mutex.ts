@@ -33,7 +33,6 @@ import { AsyncGate } from './gate.js';
 import { LockGuard } from './guard.js';
 import { checkHandle, checkRank, HANDLE_VERSION, type HandleBase } from './handle.js';
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
-import { Vigil } from './liveness.js';
 import { checkTimeout, deadlineOf, timeoutError, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { ownerLabel, probeIfDue, threadToken, TOKEN_MASK } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
@@ -284,7 +283,7 @@ export class Mutex implements Watched {
     }
     const deadline = deadlineOf(options?.timeout);
     if (tracer !== undefined) tracer.waitBegin(this.id, 'lock');
-    const result = lockWordSlow(this.word, M_STATE, me, deadline, new Vigil());
+    const result = lockWordSlow(this.word, M_STATE, me, deadline);
     if (tracer !== undefined) tracer.waitEnd(this.id, result !== TIMED_OUT);
     if (result === TIMED_OUT) throw new TimeoutError(`${threadLabel} timed out after ${options?.timeout} ms waiting for ${this.label()}`);
     if (result !== TAKEN) throw this.recovered(result === OWNER_DIED, entry);

@@ -29,7 +29,6 @@ import { AsyncGate } from './gate.js';
 import { LockGuard } from './guard.js';
 import { checkHandle, checkRank, HANDLE_VERSION, type HandleBase } from './handle.js';
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
-import { Vigil } from './liveness.js';
 import type { MutexOptions } from './mutex.js';
 import { checkTimeout, deadlineOf, timeoutError, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { ownerLabel, probeIfDue, threadToken, TOKEN_MASK } from './thread-table.js';
@@ -99,7 +98,7 @@ export class RecursiveMutex implements Watched {
     if (Atomics.compareExchange(word, R_STATE, 0, threadToken) !== 0) {
       const deadline = deadlineOf(options?.timeout);
       if (tracer !== undefined) tracer.waitBegin(this.id, 'lock');
-      const result = lockWordSlow(word, R_STATE, threadToken, deadline, new Vigil());
+      const result = lockWordSlow(word, R_STATE, threadToken, deadline);
       if (tracer !== undefined) tracer.waitEnd(this.id, result !== TIMED_OUT);
       if (result === TIMED_OUT) throw this.#timeout(options?.timeout);
       if (result !== TAKEN) throw this.#recovered(result === OWNER_DIED, entry);

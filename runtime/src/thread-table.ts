@@ -232,8 +232,8 @@ function thisThread(): ThisThread {
   if (existing !== undefined) return existing;
   let record: ThisThread;
   if (table === undefined || workerThreads === undefined) {
-    // No table: a random token with generation 0, which isDead never calls dead.
-    record = { token: 1 + Math.floor(Math.random() * SLOT_MASK), stayFindable: () => {} };
+    // No table: a random token (two threads share one with odds of about 1 in 2^28), which isDead never calls dead.
+    record = { token: 1 + Math.floor(Math.random() * TOKEN_MASK), stayFindable: () => {} };
   } else {
     const inherited: unknown = workerThreads.getEnvironmentData(PARENT_KEY);
     const token = register(table, workerThreads.threadId, typeof inherited === 'number' ? inherited : 0);

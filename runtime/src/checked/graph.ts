@@ -10,7 +10,6 @@
 
 import type { OrderStep } from '../errors.js';
 import { FUTEX_SLOTS, lockWordSlow, releaseWord } from '../futex.js';
-import { Vigil } from '../liveness.js';
 import { threadToken } from '../thread-table.js';
 
 /** Header slots (Int32). */
@@ -71,7 +70,7 @@ export class SharedLockGraph {
     const h = this.#header;
     // The lock is held only for a short append, never across anything that can block. Its word names the holder, so
     // a thread that dies mid-append leaves it to the next one (an append is visible only once G_EDGES counts it).
-    if (Atomics.compareExchange(h, G_LOCK, 0, threadToken) !== 0) lockWordSlow(h, G_LOCK, threadToken, Infinity, new Vigil());
+    if (Atomics.compareExchange(h, G_LOCK, 0, threadToken) !== 0) lockWordSlow(h, G_LOCK, threadToken, Infinity);
     try {
       this.#mirror();
       if (this.knows(from, to)) return undefined;
