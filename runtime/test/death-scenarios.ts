@@ -10,6 +10,8 @@ import { Worker } from 'node:worker_threads';
 import type * as Runtime from '../src/index.js';
 import type { DeathCommand, WaitReport } from './workers/deaths.js';
 
+/** Waiter threads the scenarios use at most (idle owner: 8), kept from trial to trial. */
+const WAITERS = 8;
 /** How long a waiter waits (its own timeout) before the trial counts the lock as wedged. */
 export const WAIT_MS = 8_000;
 /** How long the test side waits for any message: beyond WAIT_MS, so a waiter's own timeout is what normally ends it. */
@@ -193,14 +195,14 @@ const loopPermit: Scenario = {
 /** An owner idle in its event loop, killed at a random moment, with 8 waiters (4 blocked, 4 async). */
 function idleOwner(what: 'mutex' | 'permit'): Scenario {
   return {
-    name: `${what === 'mutex' ? 'Mutex' : 'Semaphore'}: owner idle in its event loop, terminated at a random moment, 8 waiters`,
+    name: `${what === 'mutex' ? 'Mutex' : 'Semaphore'}: owner idle in its event loop, terminated at a random moment, ${WAITERS} waiters`,
     async run(stage) {
       const primitive = what === 'mutex' ? new stage.rt.Mutex() : new stage.rt.Semaphore(1);
       const holder = await stage.spawn();
       holder.post({ op: 'hold', what, handle: primitive.handle, then: { kind: 'idle' } });
       await holder.next('holding', 'holder');
       const pending = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => stage.wait(i, { op: 'wait', what, handle: primitive.handle, async: i % 2 === 1, timeout: WAIT_MS })),
+        Array.from({ length: WAITERS }, (_, i) => stage.wait(i, { op: 'wait', what, handle: primitive.handle, async: i % 2 === 1, timeout: WAIT_MS })),
       );
       await pause(random(0, 50));
       await holder.kill();
@@ -404,6 +406,8 @@ export interface Tally {
 /** Runs `trials` trials of a scenario, one after another. */
 export async function runTrials(stage: Stage, scenario: Scenario, trials: number, onTrial?: (i: number, r: TrialResult) => void): Promise<Tally> {
   const tally: Tally = { ok: 0, wedged: 0, wrong: 0, ms: [], failures: [] };
+  // The waiters are started before the first trial, so no trial's timing includes starting a thread.
+  await Promise.all(Array.from({ length: WAITERS }, (_, i) => stage.waiter(i)));
   for (let i = 0; i < trials; i++) {
     let result: TrialResult;
     try {
