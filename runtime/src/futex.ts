@@ -14,7 +14,7 @@
 import { AsyncGate, GATE_TIMED_OUT } from './gate.js';
 import { Vigil } from './liveness.js';
 import { remaining } from './options.js';
-import { isDead, TOKEN_MASK } from './thread-table.js';
+import { isDead, probeIfDue, threadToken, TOKEN_MASK } from './thread-table.js';
 
 export const WAITERS = 1 << 28;
 export const OBSERVED = 1 << 29;
@@ -137,9 +137,15 @@ export function wakeIfOrphaned(word: Int32Array<SharedArrayBuffer>, index: numbe
   }
 }
 
-/** The word's owner, for probes (0 when free). */
+/** The word's owner (0 when free). */
 export function ownerOf(word: Int32Array<SharedArrayBuffer>, index: number): number {
   return Atomics.load(word, index) & TOKEN_MASK;
+}
+
+/** For async waiters that have waited a while (watch.ts): probe the word's owner, unless it is free or this thread. */
+export function probeOwner(word: Int32Array<SharedArrayBuffer>, index: number): void {
+  const owner = ownerOf(word, index);
+  if (owner !== 0 && owner !== threadToken) probeIfDue(owner);
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   OBSERVED,
   OWNER_DIED,
   ownerOf,
+  probeOwner,
   releaseWord,
   TAKEN,
   TIMED_OUT,
@@ -34,7 +35,7 @@ import { LockGuard } from './guard.js';
 import { checkHandle, checkRank, HANDLE_VERSION, type HandleBase } from './handle.js';
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import { checkTimeout, deadlineOf, timeoutError, type AsyncWaitOptions, type WaitOptions } from './options.js';
-import { ownerLabel, probeIfDue, threadToken, TOKEN_MASK } from './thread-table.js';
+import { ownerLabel, threadToken, TOKEN_MASK } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
 import { watch, type Watched } from './watch.js';
 
@@ -210,8 +211,7 @@ export class Mutex implements Watched {
 
   /** This thread's async waiters have waited a while: probe the holder, for a death nobody could report. */
   probeHolders(): void {
-    const owner = ownerOf(this.word, M_STATE);
-    if (owner !== 0 && owner !== OWNER) probeIfDue(owner);
+    probeOwner(this.word, M_STATE);
   }
 
   private lockOrRelease(options: WaitOptions | undefined): void {

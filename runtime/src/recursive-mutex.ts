@@ -17,7 +17,7 @@ import {
   lockWordAsync,
   lockWordSlow,
   OWNER_DIED,
-  ownerOf,
+  probeOwner,
   releaseWord,
   TAKEN,
   TIMED_OUT,
@@ -31,7 +31,7 @@ import { checkHandle, checkRank, HANDLE_VERSION, type HandleBase } from './handl
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import type { MutexOptions } from './mutex.js';
 import { checkTimeout, deadlineOf, timeoutError, type AsyncWaitOptions, type WaitOptions } from './options.js';
-import { ownerLabel, probeIfDue, threadToken, TOKEN_MASK } from './thread-table.js';
+import { ownerLabel, threadToken, TOKEN_MASK } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
 import { watch, type Watched } from './watch.js';
 
@@ -212,8 +212,7 @@ export class RecursiveMutex implements Watched {
 
   /** This thread's async waiters have waited a while: probe the holder, for a death nobody could report. */
   probeHolders(): void {
-    const owner = ownerOf(this.#word, R_STATE);
-    if (owner !== 0 && owner !== threadToken) probeIfDue(owner);
+    probeOwner(this.#word, R_STATE);
   }
 
   #reenter(): LockGuard {
