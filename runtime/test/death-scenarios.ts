@@ -239,9 +239,9 @@ const blockedOwner: Scenario = {
   },
 };
 
-/** A party waiting inside the barrier is killed: the others get BrokenBarrierError; after reset() a replacement joins. */
+/** A party waiting inside the barrier is killed: the others get BrokenBarrierError, not a timeout. */
 const barrierParty: Scenario = {
-  name: 'Barrier: party terminated while waiting inside; reset(); a replacement party joins the next round',
+  name: 'Barrier: party terminated while waiting inside',
   async run(stage) {
     const barrier = new stage.rt.Barrier(3);
     const holder = await stage.spawn();
@@ -251,19 +251,33 @@ const barrierParty: Scenario = {
     await pause(random(0, 50));
     await holder.kill();
     const since = performance.now();
-    const broken = judge([await waiting.report], ['broken'], since);
-    if (broken.verdict !== 'ok') return broken;
+    return judge([await waiting.report], ['broken'], since);
+  },
+};
+
+/** A barrier broken by a party's death, then reset(): a round with a replacement party trips. */
+const barrierReset: Scenario = {
+  name: 'Barrier: broken by a death, then reset(); a replacement party joins the next round',
+  async run(stage) {
+    const barrier = new stage.rt.Barrier(3);
+    const holder = await stage.spawn();
+    holder.post({ op: 'hold', what: 'barrier', handle: barrier.handle, then: { kind: 'idle' } });
+    await holder.next('holding', 'holder');
+    // This thread waits too, so the death breaks the round (or its timeout does, if no death is ever seen).
+    const mine = barrier.waitAsync({ timeout: WAIT_MS }).catch(() => undefined);
+    await holder.kill();
+    await mine;
+    const since = performance.now();
     barrier.reset();
-    const round = [
+    const round = await Promise.all([
       stage.wait(0, { op: 'wait', what: 'barrier', handle: barrier.handle, async: false, timeout: WAIT_MS }),
       stage.wait(1, { op: 'wait', what: 'barrier', handle: barrier.handle, async: true, timeout: WAIT_MS }),
-    ];
-    const mine = barrier.waitAsync({ timeout: WAIT_MS }).then(
+    ]);
+    const last = barrier.waitAsync({ timeout: WAIT_MS }).then(
       (): WaitReport => ({ event: 'waited', outcome: 'taken', ms: 0 }),
-      (error: Error): WaitReport => ({ event: 'waited', outcome: error.name === 'TimeoutError' ? 'timeout' : 'error', ms: 0, error: { name: error.name, message: error.message } }),
+      (error: Error): WaitReport => ({ event: 'waited', outcome: error.name === 'TimeoutError' ? 'timeout' : error.name === 'BrokenBarrierError' ? 'broken' : 'error', ms: 0, error: { name: error.name, message: error.message } }),
     );
-    const next = judge([...(await Promise.all(round.map(async (r) => (await r).report))), await mine], ['taken'], since);
-    return next.verdict === 'ok' ? broken : { ...next, detail: `after reset(): ${next.detail}` };
+    return judge([...(await Promise.all(round.map((r) => r.report))), await last], ['taken'], since);
   },
 };
 
@@ -352,6 +366,24 @@ function tornQueue(async: boolean): Scenario {
   };
 }
 
+/** The queue's lock is held by a live thread stuck in a wait: tryGet() and tryPut() must come back (TimeoutError). */
+const queueTry: Scenario = {
+  name: "SharedQueue: tryGet()/tryPut() while the queue's lock is held by a stuck thread",
+  async run(stage) {
+    const q = new stage.rt.SharedQueue<number>({ capacity: 2 });
+    const holder = await stage.spawn();
+    holder.post({ op: 'queue-hold', handle: q.handle, torn: false, then: 'block' });
+    await holder.next('holding', 'holder');
+    const since = performance.now();
+    const report = await (await stage.wait(0, { op: 'wait', what: 'queue-try', handle: q.handle, async: false })).report;
+    await holder.kill();
+    // Giving up with a TimeoutError is the promise here; only an answer that never comes is a wedge.
+    const detail = report.error === undefined ? report.outcome : `${report.error.name}: ${report.error.message}`;
+    if (report.error?.name === 'NoAnswer') return { verdict: 'wedged', detail, ms: performance.now() - since };
+    return { verdict: report.outcome === 'timeout' || report.outcome === 'taken' ? 'ok' : 'wrong', detail, ms: performance.now() - since };
+  },
+};
+
 /** put/get in a loop, killed at a random moment: the queue must go on, or report itself broken, never wedge. */
 const queueLoop: Scenario = {
   name: 'SharedQueue: put/get in a loop, terminated at a random moment',
@@ -384,6 +416,7 @@ export const scenarios: Scenario[] = [
   idleOwner('permit'),
   blockedOwner,
   barrierParty,
+  barrierReset,
   timerCrash,
   busyOwner('mutex'),
   busyOwner('permit'),
@@ -391,6 +424,7 @@ export const scenarios: Scenario[] = [
   abortStorm,
   tornQueue(false),
   tornQueue(true),
+  queueTry,
   queueLoop,
 ];
 

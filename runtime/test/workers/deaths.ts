@@ -19,7 +19,7 @@ export type DeathCommand =
   /** Take the lock (or a scoped permit, or arrive at a barrier) and then: stay idle, block on m2, or die later. */
   | { op: 'hold'; what: 'mutex' | 'recursive' | 'permit' | 'barrier'; handle: unknown; then: HoldThen }
   /** Wait as a waiter and report the outcome. */
-  | { op: 'wait'; what: 'mutex' | 'recursive' | 'permit' | 'barrier' | 'queue-get'; handle: unknown; async: boolean; timeout?: number }
+  | { op: 'wait'; what: 'mutex' | 'recursive' | 'permit' | 'barrier' | 'queue-get' | 'queue-try'; handle: unknown; async: boolean; timeout?: number }
   /** Keep starting and aborting lockAsync on a mutex until told to stop (a message with op 'stop'). */
   | { op: 'abort-loop'; handle: unknown }
   /** Take the queue's internal lock, leave its count impossible (torn) or not, then die or block. */
@@ -144,6 +144,12 @@ if (parentPort !== null) {
         return report('taken');
       }
       const queue = target as Runtime.SharedQueue<number>;
+      if (command.what === 'queue-try') {
+        // Neither call waits for an item or room; only the queue's own lock can hold them up.
+        queue.tryGet();
+        queue.tryPut(1);
+        return report('taken');
+      }
       if (command.async) await queue.getAsync(options);
       else queue.get(options);
       return report('taken');
