@@ -1,6 +1,6 @@
 /**
  * Issue 28, with real workers: a thread that dies holding a lock, permits or a place at a barrier is always seen.
- * Each scenario of death-scenarios.ts runs DEADBOLT_DEATH_TRIALS trials here (4 by default; `npm run stress -w
+ * Each scenario of death-scenarios.ts runs DEADBOLT_DEATH_TRIALS trials here (3 by default; `npm run stress -w
  * runtime` runs 100), and every trial must end with zero wedged locks. Then the cases a trial cannot show: a parent
  * that cannot run its event loop, the thread table after many threads, aborts that wake nobody, and the queue's
  * calls that do not wait.
@@ -11,7 +11,7 @@ import { Mutex, OwnerDiedError, SharedQueue, TimeoutError } from '../src/index.j
 import { entriesInUse } from '../src/thread-table.js';
 import { churnThreads, runTrials, scenarios, Stage } from './death-scenarios.js';
 
-const TRIALS = Number(process.env['DEADBOLT_DEATH_TRIALS'] ?? 4);
+const TRIALS = Number(process.env['DEADBOLT_DEATH_TRIALS'] ?? 3);
 const runtime = new URL('../src/index.js', import.meta.url).href;
 const stage = new Stage(await import(runtime), runtime);
 
