@@ -39,6 +39,23 @@ test('a parent blocked in lock() while its own worker dies holding the lock stil
   await holder.gone('holder that crashed');
 });
 
+test("a parent blocked in its own Atomics.wait cannot hear its worker exit; another worker waiting for the lock probes and recovers it", async () => {
+  const m = new Mutex({ name: 'orphaned' });
+  const holder = await stage.spawn();
+  holder.post({ op: 'hold', what: 'mutex', handle: m.handle, then: { kind: 'crash-after', ms: 300, how: 'exit' } });
+  await holder.next('holding', 'holder');
+  const ended = new SharedArrayBuffer(4);
+  const waiting = await stage.wait(0, { op: 'wait', what: 'mutex', handle: m.handle, async: false, timeout: 20_000, ended });
+  // Blocked outside the runtime, as a program's own Atomics.wait would be, until the waiter is through.
+  const start = performance.now();
+  const woke = Atomics.wait(new Int32Array(ended), 0, 0, 25_000);
+  const ms = performance.now() - start;
+  assert.equal(woke, 'ok', `the waiter did not get the lock within 25 s`);
+  assert.equal((await waiting.report).outcome, 'owner-died');
+  assert.ok(ms < 15_000, `found after ${ms.toFixed(0)} ms`);
+  await holder.gone('holder that exited');
+});
+
 test('threads that load the runtime and exit free their table entries; a death is still seen afterwards', async () => {
   const before = entriesInUse();
   await churnThreads(runtime, 64, 4);

@@ -19,7 +19,15 @@ export type DeathCommand =
   /** Take the lock (or a scoped permit, or arrive at a barrier) and then: stay idle, block on m2, or die later. */
   | { op: 'hold'; what: 'mutex' | 'recursive' | 'permit' | 'barrier'; handle: unknown; then: HoldThen }
   /** Wait as a waiter and report the outcome. */
-  | { op: 'wait'; what: 'mutex' | 'recursive' | 'permit' | 'barrier' | 'queue-get' | 'queue-try'; handle: unknown; async: boolean; timeout?: number }
+  | {
+      op: 'wait';
+      what: 'mutex' | 'recursive' | 'permit' | 'barrier' | 'queue-get' | 'queue-try';
+      handle: unknown;
+      async: boolean;
+      timeout?: number;
+      /** Int32 slot 0 is set to 1 (and notified) when the wait ends: for a test whose own thread is blocked. */
+      ended?: SharedArrayBuffer;
+    }
   /** Keep starting and aborting lockAsync on a mutex until told to stop (a message with op 'stop'). */
   | { op: 'abort-loop'; handle: unknown }
   /** Take the queue's internal lock, leave its count impossible (torn) or not, then die or block. */
@@ -186,7 +194,13 @@ if (parentPort !== null) {
       case 'wait':
         // Said before the wait begins (a blocking one returns only when it ends); it arrives as the wait starts.
         port.postMessage({ event: 'waiting' });
-        void wait(command).then((report) => port.postMessage(report));
+        void wait(command).then((report) => {
+          port.postMessage(report);
+          if (command.ended === undefined) return;
+          const ended = new Int32Array(command.ended);
+          Atomics.store(ended, 0, 1);
+          Atomics.notify(ended, 0);
+        });
         return;
       case 'abort-loop': {
         const mutex = rebuild('mutex', command.handle) as Runtime.Mutex;
