@@ -20,8 +20,11 @@ export class TestWorker {
       if (waiter !== undefined) waiter.resolve(message);
       else this.#queue.push(message);
     });
-    this.worker.on('error', (error: Error) => this.#fail(error));
-    this.worker.on('exit', (code: number) => this.#fail(new Error(`worker ${name} exited with code ${code}`)));
+    // A crash is reported on a channel of its own and can overtake the messages posted before it; Node delivers
+    // those before 'exit', so waiters fail only then, and a crash right after a message never hides that message.
+    let crash: Error | undefined;
+    this.worker.on('error', (error: Error) => (crash ??= error));
+    this.worker.on('exit', (code: number) => this.#fail(crash ?? new Error(`worker ${name} exited with code ${code}`)));
   }
 
   /** The next message; rejects if the worker fails or exits before sending one. */
