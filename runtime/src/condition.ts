@@ -213,10 +213,12 @@ export class Condition implements Watched {
     this.#notify(Infinity, true);
   }
 
-  /** A thread died (watch.ts): if it held the mutex, wake every waiter, so each hears of it by re-taking the mutex. */
+  /**
+   * A thread died (watch.ts): wake every waiter, spuriously (the contract allows it). If it held the mutex, each
+   * hears of it by re-taking the mutex; if it was a waiter chosen by a notify, the others do not miss that notify.
+   */
   deathReported(): void {
-    const holder = ownerOf(this.#mutexWord, MUTEX_WORD_INDEX);
-    if (holder === 0 || !isDead(holder) || Atomics.load(this.#word, C_WAITERS) === 0) return;
+    if (Atomics.load(this.#word, C_WAITERS) === 0) return;
     Atomics.notify(this.#word, C_SEQ);
     AsyncGate.wake(this.#word, C_GATE_SEQ, C_GATES);
   }

@@ -187,9 +187,14 @@ export class Semaphore implements Watched {
     }
   }
 
-  /** A thread died (watch.ts): give back the permits of every dead holder, and wake as many waiters. */
+  /**
+   * A thread died (watch.ts): give back the permits of every dead holder, and wake as many waiters. If permits are
+   * free while waiters sleep, a release's wake-up may have gone to a waiter that died: wake them all to look.
+   */
   deathReported(): void {
-    this.#recoverDead(undefined);
+    if (this.#recoverDead(undefined) > 0) return;
+    const word = this.#word;
+    if (Atomics.load(word, S_PERMITS) > 0 && Atomics.load(word, S_SLEEPERS) + Atomics.load(word, S_GATES) > 0) this.#wake(Infinity);
   }
 
   /** This thread's async waiters have waited a while: probe the recorded holders, for deaths nobody could report. */
