@@ -208,7 +208,13 @@ if (parentPort !== null) {
         const again = (): void => {
           if (stopped) return void port.postMessage({ event: 'stopped' });
           const controller = new AbortController();
-          mutex.lockAsync({ signal: controller.signal }).then((guard) => guard.unlock(), () => undefined);
+          // A wait that won before the abort holds the lock, and so does one that ends in OwnerDiedError: release both.
+          mutex.lockAsync({ signal: controller.signal }).then(
+            (guard) => guard.unlock(),
+            (error: unknown) => {
+              if (error instanceof rt.OwnerDiedError) mutex.unlock();
+            },
+          );
           controller.abort();
           setImmediate(again);
         };
