@@ -1,6 +1,7 @@
 /**
- * What waiting costs when nothing happens: WAITERS threads blocked for WINDOW_MS in a bare Atomics.wait (the floor),
- * in Mutex.lock() and in Mutex.lockAsync() on a lock this thread holds. Each waiter measures its own thread's CPU
+ * What waiting costs when nothing happens: WAITERS threads waiting WINDOW_MS in a bare Atomics.wait and a bare
+ * Atomics.waitAsync (the floors of a blocked and of an async waiter), in Mutex.lock() and in Mutex.lockAsync() on a
+ * lock this thread holds. Each waiter measures its own thread's CPU
  * during its wait (thread-cpu.ts); the holder's thread is measured too (probes wake it), and the whole process with
  * process.cpuUsage(). Figures are CPU milliseconds per second. Run alone with `node dist/bench/idle.js [--runtime
  * <path to a build's index.js>]` to measure another build the same way.
@@ -31,7 +32,7 @@ export interface IdleFigures {
 export async function idleCost(runtime: string): Promise<Record<IdleMode, IdleFigures>> {
   const rt = (await import(runtime)) as typeof Runtime;
   const result = {} as Record<IdleMode, IdleFigures>;
-  for (const mode of ['bare', 'lock', 'lockAsync'] as const) result[mode] = await measure(rt, runtime, mode);
+  for (const mode of ['bare', 'bareAsync', 'lock', 'lockAsync'] as const) result[mode] = await measure(rt, runtime, mode);
   return result;
 }
 
@@ -96,6 +97,7 @@ export function printIdle(cost: Record<IdleMode, IdleFigures>): void {
   };
   row('bare Atomics.wait (floor)', cost.bare);
   row('mutex.lock()', cost.lock);
+  row('bare Atomics.waitAsync (floor)', cost.bareAsync);
   row('await mutex.lockAsync()', cost.lockAsync);
 }
 

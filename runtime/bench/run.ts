@@ -111,11 +111,11 @@ async function main(): Promise<void> {
   console.log(`\nIdle waiters (${WAITERS} threads blocked ${WINDOW_MS / 1000} s on a lock this thread holds; CPU ms per second)`);
   const idle = await idleCost(new URL('../src/index.js', import.meta.url).href);
   printIdle(idle);
-  for (const mode of ['lock', 'lockAsync'] as const) {
+  for (const [mode, bare] of [['lock', 'bare'], ['lockAsync', 'bareAsync']] as const) {
     const waiter = idle[mode].waiter ?? idle[mode].processPerWaiter;
-    const floor = idle.bare.waiter ?? idle.bare.processPerWaiter;
+    const floor = idle[bare].waiter ?? idle[bare].processPerWaiter;
     rows.push({
-      name: `idle ${mode === 'lock' ? 'lock()' : 'lockAsync()'} waiter vs bare Atomics.wait`,
+      name: `idle ${mode === 'lock' ? 'lock()' : 'lockAsync()'} waiter vs bare ${mode === 'lock' ? 'Atomics.wait' : 'Atomics.waitAsync'}`,
       figure: `${waiter.toFixed(3)} vs ${floor.toFixed(3)} ms CPU per waiter per second`,
       ratio: waiter / floor,
       goal: 'within 0.1 ms/s of the floor',

@@ -57,7 +57,9 @@ export class Condition implements Watched {
   constructor(mutex: Mutex, options: ConditionOptions = {}) {
     const adopted = Condition.#adopting;
     Condition.#adopting = undefined;
-    if (typeof mutex?.isHeldByCurrentThread !== 'function') throw new TypeError(`new Condition: expected a Mutex, got ${describeValue(mutex)}`);
+    if (typeof mutex?.isHeldByCurrentThread !== 'function' || !(mutex.handle?.buffer instanceof SharedArrayBuffer)) {
+      throw new TypeError(`new Condition: expected a Mutex, got ${describeValue(mutex)}`);
+    }
     this.handle = adopted ?? {
       kind: 'deadbolt.Condition',
       version: HANDLE_VERSION,
@@ -101,7 +103,7 @@ export class Condition implements Watched {
       for (;;) {
         const ms = remaining(deadline);
         if (ms <= 0) break;
-        // 'ok' is a notify, or a death of the mutex's holder (watch.ts) that this waiter must hear of by re-taking it.
+        // 'ok' is a notify, or a death (watch.ts): of the mutex's holder, which re-taking it reports, or of a waiter.
         if (Atomics.wait(word, C_SEQ, seq, vigil.sleepMs(ms)) !== 'timed-out') {
           result = 'ok';
           break;

@@ -20,8 +20,7 @@ export const WAITERS = 1 << 28;
 export const OBSERVED = 1 << 29;
 export const INCONSISTENT = 1 << 30;
 
-/** Slots of a futex, from its index. */
-export const F_WORD = 0;
+/** Slots of a futex after its index, which holds the word itself. */
 export const F_SLEEPERS = 1; // threads in (or about to enter) Atomics.wait on the word; the release notifies one only then
 export const F_GATE_SEQ = 2; // async waiters' gates sleep here (gate.ts)
 export const F_GATES = 3; // gates parked
