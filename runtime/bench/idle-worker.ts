@@ -1,11 +1,11 @@
 /**
  * Worker for the idle-cost benchmark (idle.ts): waits until released, in a bare Atomics.wait or Atomics.waitAsync (the
  * floors), in Mutex.lock() or in Mutex.lockAsync() of the runtime named by `workerData.runtime`, after saying it is
- * about to, then reports the CPU its own thread used per second of the wait.
+ * about to, with its thread's /proc path, so that the benchmark can read its CPU while it waits.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as Runtime from '../src/index.js';
-import { threadCpuNs } from './thread-cpu.js';
+import { threadPath } from './thread-cpu.js';
 
 /** Long enough for a blocked waiter's first looks and its first probe of the holder (liveness.ts). */
 const WARM_UP_MS = 1_500;
@@ -22,19 +22,21 @@ if (parentPort !== null) {
   const job = workerData as IdleJob;
   const rt = (await import(job.runtime)) as typeof Runtime;
   const mutex = rt.Mutex.from(job.mutex);
-  // Warm-up: one wait on the held lock that times out after the first looks and a probe, so what is measured
-  // below is an idle wait, not the one-time compiling of the wait path in a new thread.
-  if (job.mode === 'lock' || job.mode === 'lockAsync') {
-    try {
-      if (job.mode === 'lock') mutex.lock({ timeout: WARM_UP_MS });
-      else await mutex.lockAsync({ timeout: WARM_UP_MS });
-    } catch {
-      // TimeoutError, as intended
+  // Warm-up: one wait of the same kind that times out (for the locks, after their first look and probe), so every
+  // mode starts its measured wait from a thread that has done the same, not from one that has just started.
+  try {
+    if (job.mode === 'lock') mutex.lock({ timeout: WARM_UP_MS });
+    else if (job.mode === 'lockAsync') await mutex.lockAsync({ timeout: WARM_UP_MS });
+    else if (job.mode === 'bare') Atomics.wait(new Int32Array(job.gate), 0, 0, WARM_UP_MS);
+    else {
+      const keeper = setTimeout(() => {}, WARM_UP_MS * 2); // a pending waitAsync alone would let the thread end
+      await (Atomics.waitAsync(new Int32Array(job.gate), 0, 0, WARM_UP_MS).value as Promise<unknown>);
+      clearTimeout(keeper);
     }
+  } catch {
+    // TimeoutError, as intended
   }
-  parentPort.postMessage('waiting');
-  const cpu = threadCpuNs();
-  const start = performance.now();
+  parentPort.postMessage({ waiting: threadPath() });
   if (job.mode === 'bare') Atomics.wait(new Int32Array(job.gate), 0, 0);
   else if (job.mode === 'bareAsync') {
     // Node does not count a pending waitAsync as work: a timer that never fires keeps the thread alive, as the
@@ -45,8 +47,5 @@ if (parentPort !== null) {
     clearInterval(keeper);
   } else if (job.mode === 'lock') mutex.lock().unlock();
   else (await mutex.lockAsync()).unlock();
-  const end = threadCpuNs();
-  // This thread's CPU per second of its wait (undefined where the system does not tell a thread's CPU).
-  const perSecond = cpu === undefined || end === undefined ? undefined : (end - cpu) / 1e6 / ((performance.now() - start) / 1000);
-  parentPort.postMessage({ perSecond });
+  parentPort.postMessage('done');
 }

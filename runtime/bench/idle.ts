@@ -1,10 +1,11 @@
 /**
- * What waiting costs when nothing happens: WAITERS threads waiting WINDOW_MS in a bare Atomics.wait and a bare
- * Atomics.waitAsync (the floors of a blocked and of an async waiter), in Mutex.lock() and in Mutex.lockAsync() on a
- * lock this thread holds. Each waiter measures its own thread's CPU
- * during its wait (thread-cpu.ts); the holder's thread is measured too (probes wake it), and the whole process with
- * process.cpuUsage(). Figures are CPU milliseconds per second. Run alone with `node dist/bench/idle.js [--runtime
- * <path to a build's index.js>]` to measure another build the same way.
+ * What waiting costs when nothing happens: WAITERS threads waiting on a lock this thread holds, in Mutex.lock() and in
+ * Mutex.lockAsync(), against the same threads in a bare Atomics.wait and a bare Atomics.waitAsync (the floors of a
+ * blocked and of an async waiter). Each waiter's thread CPU is read (thread-cpu.ts) over two windows of WINDOW_MS:
+ * the first seconds of the wait, when a waiter's own looks come quickly, and a long idle wait, from STEADY_MS on;
+ * so is the holder's (this thread; probes wake it) and, for the long wait, the whole process's. Figures are CPU
+ * milliseconds per second. Run alone with `node dist/bench/idle.js [--runtime <path to a build's index.js>]` to
+ * measure another build the same way.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,15 +17,19 @@ import { threadCpuNs } from './thread-cpu.js';
 
 export const WAITERS = 8;
 export const WINDOW_MS = 10_000;
+/** When the long-wait window starts: past a waiter's first looks, which double up to 30 s apart (liveness.ts). */
+export const STEADY_MS = 35_000;
 
 export type IdleMode = IdleJob['mode'];
 
 export interface IdleFigures {
-  /** Median over the waiters of each one's own thread CPU, ms per second of waiting (undefined: not measurable here). */
+  /** Median over the waiters of each one's thread CPU in the first WINDOW_MS of the wait, ms per second. */
+  waiterFirst: number | undefined;
+  /** The same from STEADY_MS on (undefined: not measurable here). */
   waiter: number | undefined;
-  /** The holder's (this) thread, ms per second. */
+  /** The holder's (this) thread from STEADY_MS on, ms per second. */
   holder: number | undefined;
-  /** The whole process, ms per second, divided by the waiters. */
+  /** The whole process from STEADY_MS on, ms per second, divided by the waiters. */
   processPerWaiter: number;
 }
 
@@ -41,29 +46,42 @@ async function measure(rt: typeof Runtime, runtime: string, mode: IdleMode): Pro
   const mutex = new rt.Mutex({ name: 'bench-idle' });
   mutex.lock();
   const workers: Worker[] = [];
-  const reports: Promise<{ perSecond: number | undefined }>[] = [];
+  const paths: (string | undefined)[] = [];
+  const done: Promise<unknown>[] = [];
   for (let i = 0; i < WAITERS; i++) {
     const job: IdleJob = { runtime, mode, gate: gate.buffer, mutex: mutex.handle };
     const worker = new Worker(new URL('./idle-worker.js', import.meta.url), { workerData: job });
     workers.push(worker);
     const messages = nextMessages(worker);
-    await messages.next();
-    reports.push(messages.next() as Promise<{ perSecond: number | undefined }>);
+    paths.push(((await messages.next()) as { waiting: string | undefined }).waiting);
+    done.push(messages.next());
   }
-  const holderCpu = threadCpuNs();
+  const startedAt = performance.now();
+  const firstBefore = paths.map((p) => threadCpuNs(p));
+  await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+  const firstAfter = paths.map((p) => threadCpuNs(p));
+  await new Promise((resolve) => setTimeout(resolve, STEADY_MS - (performance.now() - startedAt)));
+  const waitersBefore = paths.map((p) => threadCpuNs(p));
+  const holderBefore = threadCpuNs();
   const before = process.cpuUsage();
   await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
   const used = process.cpuUsage(before);
-  const holderEnd = threadCpuNs();
+  const holderAfter = threadCpuNs();
+  const waitersAfter = paths.map((p) => threadCpuNs(p));
   Atomics.store(gate, 0, 1);
   Atomics.notify(gate, 0);
   mutex.unlock();
-  const perWaiter = (await Promise.all(reports)).map((r) => r.perSecond);
+  await Promise.all(done);
   await Promise.all(workers.map((w) => w.terminate()));
   const seconds = WINDOW_MS / 1000;
+  const perSecond = (before: (number | undefined)[], after: (number | undefined)[]): number | undefined => {
+    const each = before.map((b, i) => (b === undefined || after[i] === undefined ? undefined : (after[i]! - b) / 1e6 / seconds));
+    return each.includes(undefined) ? undefined : median(each as number[]);
+  };
   return {
-    waiter: perWaiter.includes(undefined) ? undefined : median(perWaiter as number[]),
-    holder: holderCpu === undefined || holderEnd === undefined ? undefined : (holderEnd - holderCpu) / 1e6 / seconds,
+    waiterFirst: perSecond(firstBefore, firstAfter),
+    waiter: perSecond(waitersBefore, waitersAfter),
+    holder: holderBefore === undefined || holderAfter === undefined ? undefined : (holderAfter - holderBefore) / 1e6 / seconds,
     processPerWaiter: (used.user + used.system) / 1000 / seconds / WAITERS,
   };
 }
@@ -91,9 +109,9 @@ const ms = (x: number | undefined): string => (x === undefined ? '   n/a' : x.to
 
 /** Prints one build's idle costs. */
 export function printIdle(cost: Record<IdleMode, IdleFigures>): void {
-  console.log('                                   waiter thread   holder thread   whole process / waiter   (CPU ms per s)');
+  console.log(`                                   waiter thread, first ${WINDOW_MS / 1000} s | from ${STEADY_MS / 1000} s: waiter thread, holder thread, process / waiter (CPU ms per s)`);
   const row = (label: string, f: IdleFigures): void => {
-    console.log(`  ${label.padEnd(32)} ${ms(f.waiter)}          ${ms(f.holder)}          ${ms(f.processPerWaiter)}`);
+    console.log(`  ${label.padEnd(32)} ${ms(f.waiterFirst)}                    ${ms(f.waiter)}          ${ms(f.holder)}          ${ms(f.processPerWaiter)}`);
   };
   row('bare Atomics.wait (floor)', cost.bare);
   row('mutex.lock()', cost.lock);
@@ -104,6 +122,6 @@ export function printIdle(cost: Record<IdleMode, IdleFigures>): void {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { runtime: { type: 'string' } } });
   const runtime = values.runtime === undefined ? new URL('../src/index.js', import.meta.url).href : pathToFileURL(values.runtime).href;
-  console.log(`Idle waiters: ${WAITERS} threads blocked ${WINDOW_MS / 1000} s on a lock held by this thread, runtime ${runtime}`);
+  console.log(`Idle waiters: ${WAITERS} threads waiting on a lock this thread holds, runtime ${runtime}`);
   printIdle(await idleCost(runtime));
 }
