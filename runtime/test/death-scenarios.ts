@@ -16,6 +16,8 @@ const WAITERS = 8;
 export const WAIT_MS = 8_000;
 /** How long the test side waits for any message: beyond WAIT_MS, so a waiter's own timeout is what normally ends it. */
 const MESSAGE_MS = WAIT_MS + 7_000;
+/** How long a new thread may take to start (seconds on a 2-core machine under heavy load): a bound on a hang. */
+const START_MS = 60_000;
 
 export interface TrialResult {
   /** 'ok', or what went wrong: 'wedged' (a waiter timed out or never answered) or 'wrong' (a broken invariant). */
@@ -99,7 +101,7 @@ export class Stage {
   /** A fresh worker, ready for commands; holders are fresh each trial, since the trial kills them. */
   async spawn(what = 'holder'): Promise<Party> {
     const party = new Party(this.runtime);
-    await party.next('ready', what);
+    await party.next('ready', what, START_MS);
     return party;
   }
 
