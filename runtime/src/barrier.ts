@@ -9,6 +9,7 @@
  * leaving the others waiting forever. reset() forgets the parties of earlier rounds, so a replacement can join.
  */
 
+import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { BrokenBarrierError, TimeoutError } from './errors.js';
 import { checkHandle, HANDLE_VERSION, quote, type HandleBase } from './handle.js';
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
@@ -103,6 +104,8 @@ export class Barrier implements Watched {
 
   /** Waits for all parties; returns this party's 0-based arrival index. */
   wait(options?: WaitOptions): number {
+    // Before arriving: a wait that cannot happen must not count this party, or the others would trip without it.
+    if (blockingForbidden) throw blockingNotAllowed('Barrier', this.name, this.id, 'wait', 'waitAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'Barrier', this.name, this.id, 'wait');
     const deadline = deadlineOf(options?.timeout);
     const arrival = this.#arrive();

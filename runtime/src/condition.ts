@@ -7,6 +7,7 @@
  * holds some of them; a waiter also returns when the mutex's holder dies, and then gets OwnerDiedError re-taking it.
  */
 
+import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { LockNotHeldError, TimeoutError } from './errors.js';
 import { ownerOf } from './futex.js';
 import { AsyncGate, GATE_TIMED_OUT } from './gate.js';
@@ -92,6 +93,8 @@ export class Condition implements Watched {
    * The mutex must be held by the calling thread. On timeout the mutex is re-taken, then TimeoutError is thrown.
    */
   wait(options?: WaitOptions): void {
+    // Before the mutex is released: a wait that cannot happen leaves the caller holding it, as it came.
+    if (blockingForbidden) throw blockingNotAllowed('Condition', this.name, this.id, 'wait', 'waitAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'Condition', this.name, this.id, 'wait');
     const deadline = deadlineOf(options?.timeout);
     const seq = this.#register('wait');
@@ -179,6 +182,7 @@ export class Condition implements Watched {
 
   /** Waits until `predicate()` is true (checked with the mutex held); TimeoutError if it is still false at the deadline. */
   waitFor(predicate: () => boolean, options?: WaitOptions): void {
+    if (blockingForbidden) throw blockingNotAllowed('Condition', this.name, this.id, 'waitFor', 'waitForAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'Condition', this.name, this.id, 'waitFor');
     const deadline = deadlineOf(options?.timeout);
     while (!predicate()) {

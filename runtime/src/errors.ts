@@ -18,6 +18,14 @@ export class LockNotHeldError extends Error {
   override readonly name = 'LockNotHeldError';
 }
 
+/**
+ * A blocking method was called on a thread that may not block (a browser page's main thread, where Atomics.wait is not
+ * allowed). Thrown on every such call, before anything is taken or counted; the message names the async method to use.
+ */
+export class BlockingNotAllowedError extends Error {
+  override readonly name = 'BlockingNotAllowedError';
+}
+
 /** A Barrier was broken (a party timed out, or it was reset while parties waited); it stays broken until reset(). */
 export class BrokenBarrierError extends Error {
   override readonly name = 'BrokenBarrierError';

@@ -4,6 +4,7 @@
  * before it got the CPU (as Python's threading.Event does).
  */
 
+import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { checkHandle, HANDLE_VERSION, type HandleBase } from './handle.js';
 import { nextLockId } from './ids.js';
 import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
@@ -70,6 +71,7 @@ export class Event {
 
   /** Blocks until the flag is set; returns true, or false if `timeout` ms pass first. */
   wait(options?: WaitOptions): boolean {
+    if (blockingForbidden) throw blockingNotAllowed('Event', this.name, this.id, 'wait', 'waitAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'Event', this.name, this.id, 'wait');
     const deadline = deadlineOf(options?.timeout);
     const word = this.#word;

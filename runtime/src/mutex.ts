@@ -7,6 +7,7 @@
  * the lock then passes to one waiter with OwnerDiedError, as a pthread robust mutex does.
  */
 
+import { blockingForbidden, blockingNotAllowed, onBlockingForbiddenChange } from './blocking.js';
 import type { HeldEntry } from './checked/held.js';
 import { noteAcquired, noteReleased, orderCheck } from './checked/order.js';
 import { checking, onCheckingChange } from './checked/state.js';
@@ -88,6 +89,8 @@ export class Mutex implements Watched {
   private gate: AsyncGate<SlowLockResult> | undefined;
   /** Whether checked mode is on in this thread: a property of the prototype, kept up to date below. */
   declare private readonly checkedMode: boolean;
+  /** Whether this thread may not block (a page's main thread): a prototype property too, kept up to date below. */
+  declare private readonly mayNotBlock: boolean;
 
   constructor(options: MutexOptions = {}) {
     const adopted = Mutex.#adopting;
@@ -123,8 +126,8 @@ export class Mutex implements Watched {
     // Checked on every call, not only when the lock is contended, so a bad timeout fails in testing; a call
     // without options pays one compare.
     if (options !== undefined) checkTimeout(options.timeout, 'Mutex', this.name, this.id, 'lock');
-    // One branch for both checked mode and tracing; everything they need happens on the observed path.
-    if (this.checkedMode || tracer !== undefined) return this.lockObserved(options);
+    // One branch for checked mode, tracing and a thread that may not block; all three are handled on the observed path.
+    if (this.checkedMode || this.mayNotBlock || tracer !== undefined) return this.lockObserved(options);
     // One compareExchange takes the lock and names this thread its owner; being sequentially consistent, it acquires.
     if (Atomics.compareExchange(this.word, M_STATE, UNLOCKED, OWNER) !== UNLOCKED) this.lockContended(options, OWNER, undefined);
     return this.guard;
@@ -182,6 +185,7 @@ export class Mutex implements Watched {
 
   /** Lock, run `fn`, unlock. On OwnerDiedError `fn` does not run: the lock is released unrepaired and the error thrown. */
   withLock<T>(fn: () => T, options?: WaitOptions): T {
+    if (blockingForbidden) throw blockingNotAllowed('Mutex', this.name, this.id, 'withLock', 'withLockAsync');
     this.lockOrRelease(options);
     try {
       return fn();
@@ -225,6 +229,8 @@ export class Mutex implements Watched {
 
   /** lock() with checked mode or a tracer on: the order check before waiting, then the bookkeeping after. */
   private lockObserved(options: WaitOptions | undefined): LockGuard {
+    // Thrown whether or not the lock is free, so code that would block here fails in testing, not under contention.
+    if (blockingForbidden) throw blockingNotAllowed('Mutex', this.name, this.id, 'lock', 'lockAsync');
     const entry = checking ? orderCheck(this.id, this.label(), this.rank) : undefined;
     const me = OWNER | OBSERVED;
     if (Atomics.compareExchange(this.word, M_STATE, UNLOCKED, me) !== UNLOCKED) this.lockContended(options, me, entry);
@@ -341,4 +347,7 @@ export class Mutex implements Watched {
 // observed paths below the fast path still read `checking` itself.
 onCheckingChange((on) => {
   (Mutex.prototype as unknown as { checkedMode: boolean }).checkedMode = on;
+});
+onBlockingForbiddenChange((forbidden) => {
+  (Mutex.prototype as unknown as { mayNotBlock: boolean }).mayNotBlock = forbidden;
 });

@@ -4,6 +4,7 @@
  * operation at all. A holder that dies is handled as in Mutex: a waiter takes the lock over with OwnerDiedError.
  */
 
+import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import type { HeldEntry } from './checked/held.js';
 import { noteAcquired, noteReleased, orderCheck } from './checked/order.js';
 import { checking } from './checked/state.js';
@@ -90,6 +91,8 @@ export class RecursiveMutex implements Watched {
   }
 
   lock(options?: WaitOptions): LockGuard {
+    // Thrown even when this thread already holds it: code that may block fails in testing, not under contention.
+    if (blockingForbidden) throw blockingNotAllowed('RecursiveMutex', this.name, this.id, 'lock', 'lockAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'RecursiveMutex', this.name, this.id, 'lock');
     const word = this.#word;
     if (this.isHeldByCurrentThread()) return this.#reenter();
@@ -178,6 +181,7 @@ export class RecursiveMutex implements Watched {
 
   /** Lock, run `fn`, unlock. On OwnerDiedError `fn` does not run: the lock is released unrepaired and the error thrown. */
   withLock<T>(fn: () => T, options?: WaitOptions): T {
+    if (blockingForbidden) throw blockingNotAllowed('RecursiveMutex', this.name, this.id, 'withLock', 'withLockAsync');
     try {
       this.lock(options);
     } catch (error) {

@@ -13,6 +13,7 @@
  * the thread held, since the thread's own change applies only with the unfreezing add, which never happened.
  */
 
+import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { TimeoutError } from './errors.js';
 import { AsyncGate, GATE_TIMED_OUT } from './gate.js';
 import { checkHandle, HANDLE_VERSION, quote, type HandleBase } from './handle.js';
@@ -130,6 +131,7 @@ export class Semaphore implements Watched {
 
   /** Takes a permit, blocking while none is available; TimeoutError after `timeout` ms. */
   acquire(options?: WaitOptions): void {
+    if (blockingForbidden) throw blockingNotAllowed('Semaphore', this.name, this.id, 'acquire', 'acquireAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'Semaphore', this.name, this.id, 'acquire');
     const word = this.#word;
     const count = Atomics.load(word, S_PERMITS);
@@ -162,6 +164,7 @@ export class Semaphore implements Watched {
    * holder table, and comes back to the semaphore if the thread dies inside `fn`.
    */
   withPermit<T>(fn: () => T, options?: WaitOptions): T {
+    if (blockingForbidden) throw blockingNotAllowed('Semaphore', this.name, this.id, 'withPermit', 'withPermitAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'Semaphore', this.name, this.id, 'withPermit');
     let row = this.#takeScoped(undefined, true);
     if (row === NO_PERMIT) row = this.#acquireSlow(deadlineOf(options?.timeout), options?.timeout, true);
