@@ -7,11 +7,12 @@
  * holds some of them; a waiter also returns when the mutex's holder dies, and then gets OwnerDiedError re-taking it.
  */
 
+import { sharedBuffer } from './shared-memory.js';
 import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { LockNotHeldError, TimeoutError } from './errors.js';
 import { ownerOf } from './futex.js';
 import { AsyncGate, GATE_TIMED_OUT } from './gate.js';
-import { checkHandle, describeValue, HANDLE_VERSION, quote, type HandleBase } from './handle.js';
+import { checkHandle, describeValue, HANDLE_VERSION, isSharedArrayBuffer, quote, type HandleBase } from './handle.js';
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import { Vigil } from './liveness.js';
 import { MUTEX_WORD_INDEX, type Mutex } from './mutex.js';
@@ -58,13 +59,13 @@ export class Condition implements Watched {
   constructor(mutex: Mutex, options: ConditionOptions = {}) {
     const adopted = Condition.#adopting;
     Condition.#adopting = undefined;
-    if (typeof mutex?.isHeldByCurrentThread !== 'function' || !(mutex.handle?.buffer instanceof SharedArrayBuffer)) {
+    if (typeof mutex?.isHeldByCurrentThread !== 'function' || !isSharedArrayBuffer(mutex.handle?.buffer)) {
       throw new TypeError(`new Condition: expected a Mutex, got ${describeValue(mutex)}`);
     }
     this.handle = adopted ?? {
       kind: 'deadbolt.Condition',
       version: HANDLE_VERSION,
-      buffer: new SharedArrayBuffer(CONDITION_BYTES),
+      buffer: sharedBuffer(CONDITION_BYTES, 'new Condition'),
       id: nextLockId(),
       name: options.name === undefined ? undefined : String(options.name),
       mutexId: mutex.id,

@@ -26,6 +26,14 @@ export class BlockingNotAllowedError extends Error {
   override readonly name = 'BlockingNotAllowedError';
 }
 
+/**
+ * The engine lacks what shared-memory locks need: SharedArrayBuffer (in browsers, only cross-origin isolated pages have
+ * it), thrown when a primitive is created; or Atomics.waitAsync, rejecting an async wait that would have to park.
+ */
+export class SharedMemoryUnavailableError extends Error {
+  override readonly name = 'SharedMemoryUnavailableError';
+}
+
 /** A Barrier was broken (a party timed out, or it was reset while parties waited); it stays broken until reset(). */
 export class BrokenBarrierError extends Error {
   override readonly name = 'BrokenBarrierError';

@@ -4,6 +4,7 @@
  * before it got the CPU (as Python's threading.Event does).
  */
 
+import { sharedBuffer } from './shared-memory.js';
 import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { checkHandle, HANDLE_VERSION, type HandleBase } from './handle.js';
 import { nextLockId } from './ids.js';
@@ -36,7 +37,7 @@ export class Event {
     this.handle = adopted ?? {
       kind: 'deadbolt.Event',
       version: HANDLE_VERSION,
-      buffer: new SharedArrayBuffer(EVENT_BYTES),
+      buffer: sharedBuffer(EVENT_BYTES, 'new Event'),
       id: nextLockId(),
       name: options.name === undefined ? undefined : String(options.name),
     };

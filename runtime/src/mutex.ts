@@ -7,6 +7,7 @@
  * the lock then passes to one waiter with OwnerDiedError, as a pthread robust mutex does.
  */
 
+import { sharedBuffer } from './shared-memory.js';
 import { blockingForbidden, blockingNotAllowed, onBlockingForbiddenChange } from './blocking.js';
 import type { HeldEntry } from './checked/held.js';
 import { noteAcquired, noteReleased, orderCheck } from './checked/order.js';
@@ -100,7 +101,7 @@ export class Mutex implements Watched {
     } else {
       const rank = checkRank(options.rank, 'new Mutex');
       const name = options.name === undefined ? undefined : String(options.name);
-      const buffer = new SharedArrayBuffer(MUTEX_BYTES);
+      const buffer = sharedBuffer(MUTEX_BYTES, 'new Mutex');
       this.handle = { kind: 'deadbolt.Mutex', version: HANDLE_VERSION, buffer, id: nextLockId(), name, rank };
     }
     this.id = this.handle.id;

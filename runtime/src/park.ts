@@ -9,6 +9,7 @@
  * now, and any live waiter woken with it sees a spurious wake-up, which every wait loop tolerates.
  */
 
+import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
 import { holdLoop, releaseLoop } from './keep-alive.js';
 
 export type ParkResult = 'ok' | 'not-equal' | 'timed-out';
@@ -25,6 +26,7 @@ export function parkAsync(
   signal: AbortSignal | undefined,
 ): Promise<ParkResult> {
   if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+  if (!hasWaitAsync) return Atomics.load(word, index) === expected ? Promise.reject(noWaitAsync()) : Promise.resolve('not-equal');
   const wait = Atomics.waitAsync(word, index, expected, timeoutMs);
   if (!wait.async) return Promise.resolve(wait.value);
   holdLoop();

@@ -4,6 +4,7 @@
  * operation at all. A holder that dies is handled as in Mutex: a waiter takes the lock over with OwnerDiedError.
  */
 
+import { sharedBuffer } from './shared-memory.js';
 import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import type { HeldEntry } from './checked/held.js';
 import { noteAcquired, noteReleased, orderCheck } from './checked/order.js';
@@ -64,7 +65,7 @@ export class RecursiveMutex implements Watched {
     this.handle = adopted ?? {
       kind: 'deadbolt.RecursiveMutex',
       version: HANDLE_VERSION,
-      buffer: new SharedArrayBuffer(RECURSIVE_BYTES),
+      buffer: sharedBuffer(RECURSIVE_BYTES, 'new RecursiveMutex'),
       id: nextLockId(),
       name: options.name === undefined ? undefined : String(options.name),
       rank: checkRank(options.rank, 'new RecursiveMutex'),

@@ -13,6 +13,7 @@
  * the thread held, since the thread's own change applies only with the unfreezing add, which never happened.
  */
 
+import { sharedBuffer } from './shared-memory.js';
 import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { TimeoutError } from './errors.js';
 import { AsyncGate, GATE_TIMED_OUT } from './gate.js';
@@ -95,7 +96,7 @@ export class Semaphore implements Watched {
       if (!Number.isInteger(permits) || permits < 0 || permits > 0x7fffffff) {
         throw new RangeError(`new Semaphore: permits must be an integer from 0 to 2^31-1, got ${quote(permits)}`);
       }
-      const buffer = new SharedArrayBuffer(SEMAPHORE_BYTES);
+      const buffer = sharedBuffer(SEMAPHORE_BYTES, 'new Semaphore');
       new Int32Array(buffer)[S_PERMITS] = permits; // before any other thread can see the buffer
       const name = options.name === undefined ? undefined : String(options.name);
       this.handle = { kind: 'deadbolt.Semaphore', version: HANDLE_VERSION, buffer, id: nextLockId(), name };
