@@ -90,8 +90,11 @@ export class Mutex implements Watched {
   private gate: AsyncGate<SlowLockResult> | undefined;
   /** Whether checked mode is on in this thread: a property of the prototype, kept up to date below. */
   declare private readonly checkedMode: boolean;
-  /** Whether this thread may not block (a page's main thread): a prototype property too, kept up to date below. */
-  declare private readonly mayNotBlock: boolean;
+  /**
+   * lock()'s own flag, a prototype property too: checked mode, or a thread that may not block (a page's main thread).
+   * One property for both, so refusing to block costs lock() nothing; tryLock and lockAsync read checkedMode alone.
+   */
+  declare private readonly lockObserved: boolean;
 
   constructor(options: MutexOptions = {}) {
     const adopted = Mutex.#adopting;
@@ -128,7 +131,7 @@ export class Mutex implements Watched {
     // without options pays one compare.
     if (options !== undefined) checkTimeout(options.timeout, 'Mutex', this.name, this.id, 'lock');
     // One branch for checked mode, tracing and a thread that may not block; all three are handled on the observed path.
-    if (this.checkedMode || this.mayNotBlock || tracer !== undefined) return this.lockObserved(options);
+    if (this.lockObserved || tracer !== undefined) return this.lockObservedPath(options);
     // One compareExchange takes the lock and names this thread its owner; being sequentially consistent, it acquires.
     if (Atomics.compareExchange(this.word, M_STATE, UNLOCKED, OWNER) !== UNLOCKED) this.lockContended(options, OWNER, undefined);
     return this.guard;
@@ -229,7 +232,7 @@ export class Mutex implements Watched {
   }
 
   /** lock() with checked mode or a tracer on: the order check before waiting, then the bookkeeping after. */
-  private lockObserved(options: WaitOptions | undefined): LockGuard {
+  private lockObservedPath(options: WaitOptions | undefined): LockGuard {
     // Thrown whether or not the lock is free, so code that would block here fails in testing, not under contention.
     if (blockingForbidden) throw blockingNotAllowed('Mutex', this.name, this.id, 'lock', 'lockAsync');
     const entry = checking ? orderCheck(this.id, this.label(), this.rank) : undefined;
@@ -346,9 +349,11 @@ export class Mutex implements Watched {
 // imported binding through several loads on every call (measured about 1 ns of a 24 ns lock+unlock), while a
 // prototype property that rarely changes is folded into optimized code as a constant. The checking and
 // observed paths below the fast path still read `checking` itself.
+const flags = Mutex.prototype as unknown as { checkedMode: boolean; lockObserved: boolean };
 onCheckingChange((on) => {
-  (Mutex.prototype as unknown as { checkedMode: boolean }).checkedMode = on;
+  flags.checkedMode = on;
+  flags.lockObserved = on || blockingForbidden;
 });
 onBlockingForbiddenChange((forbidden) => {
-  (Mutex.prototype as unknown as { mayNotBlock: boolean }).mayNotBlock = forbidden;
+  flags.lockObserved = forbidden || flags.checkedMode;
 });
