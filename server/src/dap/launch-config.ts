@@ -21,6 +21,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   stopOnDeadlock?: boolean;
   /** Stop when one wait lasts longer than this many milliseconds, naming the lock and its holder. */
   stopOnLongWait?: number;
+  /** Stop with reason 'potential deadlock' when the observed lock orders close a cycle (default false). */
+  stopOnPotentialDeadlock?: boolean;
 }
 
 /** A launch that cannot start; its message is shown to the user as is. */
@@ -34,6 +36,7 @@ export interface ValidLaunch {
   runtimeArgs: string[];
   stopOnDeadlock: boolean;
   stopOnLongWait: number | undefined;
+  stopOnPotentialDeadlock: boolean;
   typescript: boolean;
 }
 
@@ -62,6 +65,9 @@ export function validateLaunch(given: Partial<LaunchArguments> | undefined, base
     if (v === null) delete env[k];
     else env[k] = String(v);
   }
+  for (const flag of ['stopOnDeadlock', 'stopOnPotentialDeadlock'] as const) {
+    if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean') throw new LaunchError(`'${flag}' must be true or false (got ${JSON.stringify(raw[flag])}).`);
+  }
   const longWait = raw.stopOnLongWait;
   if (longWait !== undefined && (typeof longWait !== 'number' || !(longWait > 0))) {
     throw new LaunchError(`'stopOnLongWait' must be a positive number of milliseconds (got ${JSON.stringify(longWait)}).`);
@@ -74,6 +80,7 @@ export function validateLaunch(given: Partial<LaunchArguments> | undefined, base
     runtimeArgs,
     stopOnDeadlock: raw.stopOnDeadlock !== false,
     stopOnLongWait: longWait,
+    stopOnPotentialDeadlock: raw.stopOnPotentialDeadlock === true,
     typescript: TS_EXTENSIONS.has(ext),
   };
 }
