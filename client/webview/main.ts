@@ -44,7 +44,7 @@ const app = new GraphApp({
     // Data attributes let tests and screenshots confirm what was drawn without reading the drawing.
     Object.assign(document.body.dataset, {
       mode, nodes: String(view.nodes), edges: String(view.edges), cycles: String(view.cycles),
-      isolated: String(view.isolated), rendered: 'true',
+      isolated: String(view.isolated), hazards: String(model.hazards ?? 0), rendered: 'true',
     });
     post({ type: 'rendered', mode, nodes: view.nodes, edges: view.edges, cycles: view.cycles, cycleNodes: model.cycleNodes });
   },

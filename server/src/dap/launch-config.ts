@@ -3,9 +3,7 @@
  * that says what to fix), and turning it into the node command line that runs the program under tracing.
  */
 import { existsSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, isAbsolute, resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -89,26 +87,6 @@ function stringArray(value: unknown, name: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new LaunchError(`'${name}' must be an array of strings.`);
   return value as string[];
-}
-
-/**
- * The tracing preload to use: the program's own copy of @deadbolt/runtime when it has one (the tracer must be installed
- * into the very module instance the program's locks import), else a copy shipped beside the adapter (the extension's
- * bundle puts it in ./trace/), else the adapter's own dependency.
- */
-export function preloadFor(program: string): string {
-  const viaPackage = (from: string): string | undefined => {
-    try {
-      return resolve(dirname(createRequire(from).resolve('@deadbolt/runtime/trace')), 'preload.js');
-    } catch {
-      return undefined;
-    }
-  };
-  const here = fileURLToPath(import.meta.url);
-  const beside = resolve(dirname(here), 'trace', 'preload.js');
-  const found = viaPackage(program) ?? (existsSync(beside) ? beside : undefined) ?? viaPackage(here);
-  if (found === undefined) throw new LaunchError('Cannot find @deadbolt/runtime to trace the program with.');
-  return found;
 }
 
 /** The node arguments that run `entry` traced, with source maps on so frames name the sources the user wrote. */

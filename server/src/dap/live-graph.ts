@@ -60,6 +60,7 @@ export function liveLockGraph(graph: WaitForGraph, cycles: Cycle[], deadlock: bo
       if (t.state === 'waiting' && t.wait !== undefined) {
         thread.waitingFor = String(t.wait.lock);
         thread.waitingSince = t.wait.since;
+        if (t.wait.frames[0] !== undefined) thread.waitingAt = locationOf(t.wait.frames[0]);
       }
       return thread;
     }),

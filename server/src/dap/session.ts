@@ -10,8 +10,9 @@ import { DebugSession, Event, ExitedEvent, InitializedEvent, OutputEvent, Stoppe
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TraceBatch } from '@deadbolt/runtime/trace';
 import { lockGraphEvent } from '../protocol/index.js';
-import { LaunchError, type LaunchArguments, preloadFor, validateLaunch, type ValidLaunch } from './launch-config.js';
+import { LaunchError, type LaunchArguments, validateLaunch, type ValidLaunch } from './launch-config.js';
 import { dapThreadId, programThreadId } from './live-graph.js';
+import { PreloadError, preloadFor } from './preload.js';
 import { Throttle } from './throttle.js';
 import { compileTypeScript, type CompiledProgram } from './typescript.js';
 import { TracedProgram } from './traced-program.js';
@@ -87,7 +88,7 @@ export class DeadboltDebugSession extends DebugSession {
         entry = this.launchConfig.program;
       }
     } catch (error) {
-      const message = error instanceof LaunchError ? error.message : `Cannot launch: ${error instanceof Error ? error.message : String(error)}`;
+      const message = error instanceof LaunchError || error instanceof PreloadError ? error.message : `Cannot launch: ${error instanceof Error ? error.message : String(error)}`;
       this.sendErrorResponse(response, { id: LAUNCH_ERROR_ID, format: '{_message}', variables: { _message: message }, showUser: true });
       return;
     }

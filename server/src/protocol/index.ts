@@ -75,6 +75,8 @@ export interface LiveThread {
   waitingFor?: string;
   /** When the current wait began (ms since the epoch, the program's clock), when waiting. */
   waitingSince?: number;
+  /** Where the current wait was made (the innermost frame of the program's own code), when known. */
+  waitingAt?: SourceLocation;
 }
 
 /** A runtime lock of a running program with its current holders and waiters (thread ids). */
