@@ -13,6 +13,7 @@ import {
   type StaticLockGraph,
 } from '@deadbolt/server/protocol';
 import { fixAll } from './commands/fixAll.js';
+import type { LiveGraphs } from './debug/liveGraphs.js';
 import { registerDebugging } from './debug/register.js';
 import { focusArgument, LockGraphPanel, type StaticGraphSource } from './graphPanel/panel.js';
 import { createLanguageClient } from './languageClient.js';
@@ -32,7 +33,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return client.sendRequest<StaticLockGraph>(lockGraphRequest, params);
     },
   };
-  const showPanel = (preserveFocus = false): LockGraphPanel => LockGraphPanel.show(context.extensionUri, source, output, preserveFocus);
+  let liveGraphs: LiveGraphs | undefined;
+  const showPanel = (preserveFocus = false): LockGraphPanel => {
+    const opened = LockGraphPanel.instance === undefined;
+    const panel = LockGraphPanel.show(context.extensionUri, source, output, preserveFocus);
+    if (opened) liveGraphs?.replay(panel);
+    return panel;
+  };
 
   const startClient = async (): Promise<void> => {
     if (!vscode.workspace.getConfiguration('deadbolt').get<boolean>('enable', true)) {
@@ -88,7 +95,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     { dispose: () => void stopClient() },
   );
   // Live graphs of debug sessions (the deadbolt adapter's, or lock tracing in a JavaScript debugger session) go to the panel.
-  registerDebugging(context, { show: showPanel, current: () => LockGraphPanel.instance });
+  liveGraphs = registerDebugging(context, { show: showPanel, current: () => LockGraphPanel.instance }, output);
   await startClient();
 }
 

@@ -119,12 +119,14 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       staticGraph = message.graph;
       if (mode === 'static') render();
       break;
-    case 'live':
+    case 'live': {
+      const hazardsBefore = liveGraph?.potentialDeadlocks?.length ?? 0;
       liveGraph = message.graph;
       tabs.live.hidden = false;
-      // A deadlock is the moment the live view matters most, so it takes the panel over.
-      if (mode === 'live' || message.graph.deadlock) select('live');
+      // A deadlock, or a new potential deadlock, is when the live view matters most, so it takes the panel over.
+      if (mode === 'live' || message.graph.deadlock || (message.graph.potentialDeadlocks?.length ?? 0) > hazardsBefore) select('live');
       break;
+    }
     case 'liveEnded':
       if (mode === 'live') summary.textContent += ' (session ended)';
       break;

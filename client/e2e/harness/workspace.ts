@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateWorkspace, type WorkspaceShape } from './generatedWorkspace.js';
-import { fixtureWorkspace, repoDir } from './paths.js';
+import { fixtureWorkspace, repoDir, tracingWorkspace } from './paths.js';
 
 function installRuntime(workspace: string): void {
   const runtime = join(workspace, 'node_modules', '@deadbolt', 'runtime');
@@ -19,6 +19,14 @@ function installRuntime(workspace: string): void {
 export function prepareWorkspace(root: string): string {
   const workspace = join(root, 'bank');
   cpSync(fixtureWorkspace, workspace, { recursive: true });
+  installRuntime(workspace);
+  return workspace;
+}
+
+/** A copy of the lock-tracing workspace (tellers) under `root`. */
+export function prepareTracingWorkspace(root: string): string {
+  const workspace = join(root, 'tellers');
+  cpSync(tracingWorkspace, workspace, { recursive: true });
   installRuntime(workspace);
   return workspace;
 }

@@ -21,6 +21,8 @@ export class LiveGraphs implements vscode.Disposable {
   private readonly diagnostics = new PotentialDeadlockDiagnostics();
   /** Potential deadlocks already shown, per session, so only a new one brings the panel up. */
   private readonly hazards = new Map<string, number>();
+  /** The latest live graph, for a panel opened after it was sent (a session stopped at a breakpoint sends none). */
+  private latest: { graph: LiveLockGraph; session: string; ended: boolean } | undefined;
 
   constructor(private readonly panel: PanelAccess) {}
 
@@ -33,6 +35,7 @@ export class LiveGraphs implements vscode.Disposable {
     const hazards = graph.potentialDeadlocks?.length ?? 0;
     const newHazard = hazards > (this.hazards.get(session.id) ?? 0);
     this.hazards.set(session.id, hazards);
+    this.latest = { graph, session: session.id, ended: false };
     const panel = graph.deadlock || newHazard ? this.panel.show(true) : this.panel.current();
     panel?.showLive(graph, session.id);
     this.view.show(graph, session.id);
@@ -40,9 +43,17 @@ export class LiveGraphs implements vscode.Disposable {
   }
 
   ended(session: vscode.DebugSession): void {
+    if (this.latest?.session === session.id) this.latest.ended = true;
     this.panel.current()?.liveEnded(session.id);
     this.view.ended(session.id);
     this.hazards.delete(session.id);
+  }
+
+  /** Gives a panel that just opened the latest live graph. */
+  replay(panel: LockGraphPanel): void {
+    if (this.latest === undefined) return;
+    panel.showLive(this.latest.graph, this.latest.session);
+    if (this.latest.ended) panel.liveEnded(this.latest.session);
   }
 
   dispose(): void {

@@ -39,7 +39,10 @@ export class LockTracing implements vscode.DebugConfigurationProvider, vscode.Di
   private readonly active = new Map<string, Trace>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly graphs: LiveGraphs) {
+  constructor(
+    private readonly graphs: LiveGraphs,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.disposables.push(
       ...NODE_DEBUG_TYPES.map((type) => vscode.debug.registerDebugConfigurationProvider(type, this)),
       vscode.debug.onDidStartDebugSession((session) => this.started(session)),
@@ -68,11 +71,24 @@ export class LockTracing implements vscode.DebugConfigurationProvider, vscode.Di
     }
     const traced = new TracedJsSession(options, this.graphs);
     const listener = await TraceListener.open({
-      connected: () => undefined,
-      batch: (batch) => traced.onBatch(batch),
-      failure: (message) => traced.failure(message),
-      ended: () => traced.onEnded(),
+      connected: () => this.log.info(`Lock tracing: '${launch.name}' connected its trace`),
+      batch: (batch) => {
+        try {
+          traced.onBatch(batch);
+        } catch (error) {
+          this.log.error(`Lock tracing: a trace batch failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        }
+      },
+      failure: (message) => {
+        this.log.warn(`Lock tracing: ${message}`);
+        traced.failure(message);
+      },
+      ended: () => {
+        this.log.info(`Lock tracing: '${launch.name}' closed its trace`);
+        traced.onEnded();
+      },
     });
+    this.log.info(`Lock tracing: '${launch.name}' runs with ${preload}, trace channel ${listener.spec}`);
     const token = randomUUID();
     const timer = setTimeout(() => this.forget(token), UNCLAIMED_TRACE_MS);
     this.pending.set(token, { traced, listener, timer });
@@ -96,11 +112,15 @@ export class LockTracing implements vscode.DebugConfigurationProvider, vscode.Di
       clearTimeout(pending.timer);
       this.pending.delete(token!);
       this.active.set(session.id, pending);
+      this.log.info(`Lock tracing: session '${session.name}' (${session.type}) started`);
       pending.traced.bind(session);
       return;
     }
     for (const { traced } of this.active.values()) {
-      if (session.parentSession !== undefined && traced.owns(session.parentSession)) traced.addThreadSession(session);
+      if (session.parentSession !== undefined && traced.owns(session.parentSession)) {
+        this.log.info(`Lock tracing: thread session '${session.name}'`);
+        traced.addThreadSession(session);
+      }
     }
   }
 

@@ -39,11 +39,12 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   }
 }
 
-export function registerDebugging(context: vscode.ExtensionContext, panel: PanelAccess): void {
+/** Returns where live graphs go, so a panel opened later can be given the latest one. */
+export function registerDebugging(context: vscode.ExtensionContext, panel: PanelAccess, log: vscode.LogOutputChannel): LiveGraphs {
   const graphs = new LiveGraphs(panel);
   context.subscriptions.push(
     graphs,
-    new LockTracing(graphs),
+    new LockTracing(graphs, log),
     vscode.debug.registerDebugConfigurationProvider(debugType, new ConfigurationProvider()),
     vscode.debug.registerDebugAdapterDescriptorFactory(debugType, new AdapterFactory(context.extensionUri)),
     vscode.debug.onDidStartDebugSession((session) => {
@@ -56,4 +57,5 @@ export function registerDebugging(context: vscode.ExtensionContext, panel: Panel
       if (session.type === debugType) graphs.ended(session);
     }),
   );
+  return graphs;
 }
