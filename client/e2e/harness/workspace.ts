@@ -23,11 +23,17 @@ export function prepareWorkspace(root: string): string {
   return workspace;
 }
 
-/** A copy of the lock-tracing workspace (tellers) under `root`. */
+/**
+ * A copy of the lock-tracing workspace (tellers) under `root`, with Node's types too: its programs run as they are
+ * written (they import node:worker_threads), and without the types TypeScript would fill the Problems panel.
+ */
 export function prepareTracingWorkspace(root: string): string {
   const workspace = join(root, 'tellers');
   cpSync(tracingWorkspace, workspace, { recursive: true });
   installRuntime(workspace);
+  for (const types of [join('@types', 'node'), 'undici-types']) {
+    cpSync(join(repoDir, 'node_modules', types), join(workspace, 'node_modules', types), { recursive: true });
+  }
   return workspace;
 }
 

@@ -6,7 +6,7 @@
  * bound to one TracedJsSession. Also the command "Deadbolt: Debug with Lock Tracing".
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 import { PreloadError, preloadFor } from '@deadbolt/server/dap/preload';
@@ -63,13 +63,15 @@ export class LockTracing implements vscode.DebugConfigurationProvider, vscode.Di
     const launch = config as NodeLaunchConfig;
     const options = tracingOptions(launch);
     if ('error' in options) return refuse(options.error);
-    let preload: string;
+    let preloadPath: string;
     try {
-      preload = pathToFileURL(preloadFor(programOf(launch, folder))).href;
+      preloadPath = preloadFor(programOf(launch, folder));
     } catch (error) {
       return refuse(error instanceof PreloadError ? `Deadbolt: ${error.message}` : String(error));
     }
-    const traced = new TracedJsSession(options, this.graphs);
+    const preload = pathToFileURL(preloadPath).href;
+    // The preload is <runtime>/dist/src/trace/preload.js (or <extension>/dist/trace/preload.js): its package is what the program's locks run.
+    const traced = new TracedJsSession(options, this.graphs, runtimeRootOf(preloadPath));
     const listener = await TraceListener.open({
       connected: () => this.log.info(`Lock tracing: '${launch.name}' connected its trace`),
       batch: (batch) => {
@@ -147,6 +149,13 @@ function programOf(config: NodeLaunchConfig, folder: vscode.WorkspaceFolder | un
   if (typeof config.program === 'string' && config.program !== '') return config.program;
   const cwd = typeof config.cwd === 'string' && config.cwd !== '' ? config.cwd : (folder?.uri.fsPath ?? process.cwd());
   return join(cwd, 'index.js');
+}
+
+/** The package folder of a preload, with a trailing separator. */
+function runtimeRootOf(preload: string): string {
+  const trace = dirname(preload);
+  const dist = basename(dirname(trace)) === 'src' ? dirname(dirname(trace)) : dirname(trace);
+  return `${dirname(dist)}${sep}`;
 }
 
 function refuse(message: string): undefined {

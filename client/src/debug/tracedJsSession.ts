@@ -19,8 +19,12 @@ import { WaitMarker } from './waitMarker.js';
 
 /** The panel and the Locks view get at most this many updates a second, as from the adapter. */
 const GRAPH_UPDATES_PER_SECOND = 10;
-/** How long a stop waits for VS Code to show the paused frame before showing the waiting line over it. */
-const FOCUS_SETTLE_MS = 3000;
+/**
+ * After pausing, VS Code opens the paused frame's source (the runtime's wait) on its own, once, when it gets to it
+ * (seconds later on a busy machine); until then, the first time a file of the runtime comes to the front the waiting
+ * line is shown again, so the stop ends on the user's line.
+ */
+const REVEAL_WINDOW_MS = 30_000;
 
 export class TracedJsSession implements vscode.Disposable {
   private readonly monitor = new TraceMonitor();
@@ -36,6 +40,8 @@ export class TracedJsSession implements vscode.Disposable {
   constructor(
     private readonly options: TracingOptions,
     private readonly graphs: LiveGraphs,
+    /** The folder of the @deadbolt/runtime the program runs (a paused thread's top frames are in its wait). */
+    private readonly runtimeRoot: string,
   ) {}
 
   /** The session started from the traced configuration (js-debug's launcher): the one the graph is shown for. */
@@ -119,13 +125,14 @@ export class TracedJsSession implements vscode.Disposable {
   private async stop(threads: number[], description: string, where: SourceLocation | undefined, note: string): Promise<void> {
     this.stopping = true;
     this.graphUpdates.flushNow();
-    const settled = nextStackFocus(FOCUS_SETTLE_MS);
     const sessions = [...new Set(threads.map((t) => this.threads.get(t)).filter((s): s is vscode.DebugSession => s !== undefined))];
     const paused = await Promise.allSettled(sessions.map((s) => pause(s)));
     for (const result of paused) if (result.status === 'rejected') this.console(`Deadbolt: could not pause a thread: ${String(result.reason)}`);
     if (sessions.length === 0) this.console('Deadbolt: the debugger has no session for these threads, so they were not paused.');
-    await settled;
-    if (where !== undefined) await this.marker.show(where, note);
+    if (where !== undefined) {
+      await this.marker.show(where, note);
+      this.marker.showAgainOver(this.runtimeRoot, REVEAL_WINDOW_MS);
+    }
     void vscode.window.showWarningMessage(description);
     this.stopping = false;
   }
@@ -143,19 +150,4 @@ export class TracedJsSession implements vscode.Disposable {
 async function pause(session: vscode.DebugSession): Promise<void> {
   const { threads } = (await session.customRequest('threads')) as { threads: { id: number }[] };
   for (const thread of threads) await session.customRequest('pause', { threadId: thread.id });
-}
-
-/** Resolves when VS Code next focuses a stack item (the paused frame), or after `ms` at the latest. */
-function nextStackFocus(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    const listener = vscode.debug.onDidChangeActiveStackItem((item) => {
-      if (item !== undefined) done();
-    });
-    function done(): void {
-      clearTimeout(timer);
-      listener.dispose();
-      resolve();
-    }
-  });
 }
