@@ -16,6 +16,8 @@ export class WaitMarker implements vscode.Disposable {
 
   private last: { location: SourceLocation; note: string } | undefined;
   private pendingAgain: vscode.Disposable | undefined;
+  /** Decorations belong to an editor, not a file: every editor that shows the marked file (again) gets the mark. */
+  private readonly visible = vscode.window.onDidChangeVisibleTextEditors(() => this.apply());
 
   async show(location: SourceLocation, note: string): Promise<void> {
     this.last = { location, note };
@@ -25,8 +27,19 @@ export class WaitMarker implements vscode.Disposable {
       preserveFocus: false,
     });
     editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    for (const visible of vscode.window.visibleTextEditors) visible.setDecorations(this.decoration, []);
-    editor.setDecorations(this.decoration, [{ range: new vscode.Range(line, 0, line, 0), renderOptions: { after: { contentText: `Deadbolt: ${note}` } } }]);
+    this.apply();
+  }
+
+  private apply(): void {
+    const mark = this.last;
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (mark === undefined || editor.document.uri.toString() !== vscode.Uri.parse(mark.location.uri).toString()) {
+        editor.setDecorations(this.decoration, []);
+        continue;
+      }
+      const line = mark.location.range.start.line;
+      editor.setDecorations(this.decoration, [{ range: new vscode.Range(line, 0, line, 0), renderOptions: { after: { contentText: `Deadbolt: ${mark.note}` } } }]);
+    }
   }
 
   /**
@@ -50,6 +63,7 @@ export class WaitMarker implements vscode.Disposable {
 
   dispose(): void {
     this.pendingAgain?.dispose();
+    this.visible.dispose();
     this.decoration.dispose();
   }
 }
