@@ -68,7 +68,8 @@ mkdirSync(join(dist, 'panel'), { recursive: true });
 cpSync(join(here, 'webview', 'panel.css'), join(dist, 'panel', 'panel.css'));
 
 await Promise.all([
-  build({ ...node, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(dist, 'extension.js') }),
+  // The extension runs parts of the adapter (lock tracing in the JavaScript debugger), which find files by import.meta.url.
+  build({ ...node, ...importMetaShim, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(dist, 'extension.js') }),
   build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'lsp', 'main.ts')], outfile: join(dist, 'server.js') }),
   // The server runs the analysis in a worker it finds next to itself (new URL('./analysisWorker.js', import.meta.url)).
   build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'lsp', 'analysisWorker.ts')], outfile: join(dist, 'analysisWorker.js') }),

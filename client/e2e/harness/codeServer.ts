@@ -48,12 +48,13 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startCodeServer(options: { root: string; vsix: string; timeoutMs: number }): Promise<CodeServer> {
+/** `settings` are added to the quiet user settings (e.g. which node the JavaScript debugger runs). */
+export async function startCodeServer(options: { root: string; vsix: string; timeoutMs: number; settings?: Record<string, unknown> }): Promise<CodeServer> {
   const userData = join(options.root, 'user-data');
   const extensions = join(options.root, 'extensions');
   const config = join(options.root, 'config.yaml');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(quietSettings, null, 2));
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...options.settings }, null, 2));
   const port = await freePort();
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
