@@ -17,6 +17,7 @@ import { fixAll } from './commands/fixAll.js';
 import { debugType, registerDebugging } from './debug/register.js';
 import { focusArgument, LockGraphPanel, type StaticGraphSource } from './graphPanel/panel.js';
 import { createLanguageClient } from './languageClient.js';
+import { registerRuleDocs } from './ruleDocs.js';
 import { DeadboltStatusBar } from './status/statusBar.js';
 
 let client: LanguageClient | undefined;
@@ -33,7 +34,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return client.sendRequest<StaticLockGraph>(lockGraphRequest, params);
     },
   };
-  const showPanel = (preserveFocus = false): LockGraphPanel => LockGraphPanel.show(context.extensionUri, source, output, preserveFocus);
 
   const startClient = async (): Promise<void> => {
     if (!vscode.workspace.getConfiguration('deadbolt').get<boolean>('enable', true)) {
@@ -64,7 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     // With an argument (the "Show in Lock Graph" code action of a lock-order diagnostic), the panel focuses that cycle.
     vscode.commands.registerCommand('deadbolt.showLockGraph', (place?: unknown) => {
-      const panel = showPanel();
+      const panel = LockGraphPanel.show(context.extensionUri, source, output);
       const focus = focusArgument(place);
       if (focus) panel.focusCycle(focus);
       void panel.refresh();
@@ -88,14 +88,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidSaveTextDocument(() => void LockGraphPanel.instance?.refresh()),
     vscode.debug.onDidReceiveDebugSessionCustomEvent((event) => {
       if (event.session.type !== debugType || event.event !== lockGraphEvent) return;
-      const graph = event.body as LiveLockGraph;
-      // A deadlock opens the panel (without stealing focus from the debugger) so the cycle is seen at once.
-      const panel = graph.deadlock ? showPanel(true) : LockGraphPanel.instance;
-      panel?.showLive(graph, event.session.id);
+      LockGraphPanel.live(context.extensionUri, source, output, event.body as LiveLockGraph, event.session.id);
     }),
     vscode.debug.onDidTerminateDebugSession((session) => {
       if (session.type === debugType) LockGraphPanel.instance?.liveEnded(session.id);
     }),
+    // After a window reload VS Code restores the panel through this serializer instead of dropping it.
+    vscode.window.registerWebviewPanelSerializer(LockGraphPanel.viewType, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+        LockGraphPanel.revive(panel, context.extensionUri, source, output);
+      },
+    }),
+    registerRuleDocs(context, output),
     { dispose: () => void stopClient() },
   );
   registerDebugging(context);
