@@ -247,6 +247,8 @@ function protocolChain(chain: OrderChain): AcquisitionChain {
   return getOrInsert(byHeld, chain.held, () => ({
     thread: chain.acquisition.root.thread,
     steps: chainSteps(chain).map((s): ChainStep => ({ location: locationOf(s.node), message: s.message })),
+    // chainSteps lists the calls down to `from`'s acquisition first, so it is the last of the held stack's steps.
+    heldStep: chain.held.stack.length - 1,
   }));
 }
 
