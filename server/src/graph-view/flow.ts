@@ -22,19 +22,32 @@ export interface FlowFrame {
   height: number;
 }
 
+export interface FlowPosition {
+  /** Top-left corner of the box. */
+  x: number;
+  y: number;
+  /** The column's index in its frame (or the block), its left and right edges, and the bottom of its line. */
+  column: number;
+  columnLeft: number;
+  columnRight: number;
+  lineBottom: number;
+}
+
 export interface Flowed {
   width: number;
   height: number;
-  /** Top-left corner of each box, and the bottom of the line it sits in (edges to later lines turn in the gap below it). */
-  positions: Map<string, { x: number; y: number; lineBottom: number }>;
+  /** Where each box is, and the column and line it sits in (for routing edges around other boxes). */
+  positions: Map<string, FlowPosition>;
   frames: FlowFrame[];
 }
 
 /** A column holds at most this many locks; a larger rank becomes several columns side by side. */
 const COLUMN_LOCKS = 10;
 const ROW_GAP = 14;
-/** Room between columns for the edges that cross to the next rank. */
+/** Room between columns for the edges that cross to the next rank, and for two lanes of edges going further. */
 const COLUMN_GAP = 56;
+/** How far from a column an edge runs when it goes around the boxes: a third of the gap, out on the right, in on the left. */
+export const LANE = Math.round(COLUMN_GAP / 3);
 /** Between lines: edges that continue on a later line run along this gap. */
 export const LINE_GAP = 40;
 /** Space between a frame and its boxes, with room for the frame's label above the first row. */
@@ -63,7 +76,12 @@ export function flow(boxes: readonly FlowBox[], edges: readonly { source: string
       y += lineHeight + FRAME_GAP;
       lineHeight = 0;
     }
-    for (const [id, p] of inner.positions) result.positions.set(id, { x: p.x + x + FRAME_INSET, y: p.y + y + FRAME_INSET, lineBottom: p.lineBottom + y + FRAME_INSET });
+    const dx = x + FRAME_INSET;
+    const dy = y + FRAME_INSET;
+    for (const [id, p] of inner.positions) {
+      // Columns of different frames never count as neighbours.
+      result.positions.set(id, { ...p, x: p.x + dx, y: p.y + dy, column: p.column + 10_000 * result.frames.length, columnLeft: p.columnLeft + dx, columnRight: p.columnRight + dx, lineBottom: p.lineBottom + dy });
+    }
     result.frames.push({ group, x, y, width, height });
     result.width = Math.max(result.width, x + width);
     result.height = Math.max(result.height, y + height);
@@ -76,37 +94,38 @@ export function flow(boxes: readonly FlowBox[], edges: readonly { source: string
 /** The boxes in rank columns flowing into lines of at most `maxWidth`. */
 function flowColumns(boxes: readonly FlowBox[], edges: readonly { source: string; target: string }[], maxWidth: number): Flowed {
   const columns = rankColumns(boxes, edges);
-  const positions = new Map<string, { x: number; y: number; lineBottom: number }>();
-  let x = 0;
+  const positions = new Map<string, FlowPosition>();
+  // Each line starts one lane in, so edges entering its first column have room on the left.
+  let x = LANE;
   let y = 0;
   let lineHeight = 0;
   let width = 0;
-  let line: { lineBottom: number }[] = [];
+  let line: FlowPosition[] = [];
   const endLine = (): void => {
     for (const p of line) p.lineBottom = y + lineHeight;
     line = [];
   };
-  for (const column of columns) {
+  columns.forEach((column, index) => {
     const columnWidth = Math.max(...column.map((b) => b.width));
     const columnHeight = column.reduce((sum, b) => sum + b.height, 0) + ROW_GAP * (column.length - 1);
-    if (x > 0 && x + columnWidth > maxWidth) {
+    if (x > LANE && x + columnWidth + LANE > maxWidth) {
       endLine();
-      x = 0;
+      x = LANE;
       y += lineHeight + LINE_GAP;
       lineHeight = 0;
     }
     let top = y;
     for (const box of column) {
       // Centred in the column, so an edge between neighbouring columns runs between box centres.
-      const at = { x: x + (columnWidth - box.width) / 2, y: top, lineBottom: 0 };
+      const at = { x: x + (columnWidth - box.width) / 2, y: top, column: index, columnLeft: x, columnRight: x + columnWidth, lineBottom: 0 };
       positions.set(box.id, at);
       line.push(at);
       top += box.height + ROW_GAP;
     }
-    width = Math.max(width, x + columnWidth);
+    width = Math.max(width, x + columnWidth + LANE);
     lineHeight = Math.max(lineHeight, columnHeight);
     x += columnWidth + COLUMN_GAP;
-  }
+  });
   endLine();
   return { width: Math.ceil(width), height: Math.ceil(columns.length === 0 ? 0 : y + lineHeight), positions, frames: [] };
 }

@@ -10,7 +10,7 @@ import type { SourceLocation } from '../protocol/index.js';
 import type { GraphEdge, GraphNode } from './elements.js';
 import type { GroupBy, Section, View } from './view.js';
 import { baseName } from './elements.js';
-import { flow, LINE_GAP } from './flow.js';
+import { flow, LANE, LINE_GAP } from './flow.js';
 
 /** Font sizes in CSS pixels at zoom 1. The panel never zooms below MIN_ZOOM, so no text renders under 11 px (the edge labels, the smallest, are 11 px at zoom 1). */
 export const FONT = { cycleNode: 15, node: 13, edge: 11, title: 13, group: 11 } as const;
@@ -182,13 +182,19 @@ function flowBlock(section: Section, groupBy: GroupBy, maxWidth: number, measure
     if (from === to) return selfLoop(section, edge, from);
     const a = { x: from.x + from.width / 2, y: from.y + from.height / 2 };
     const b = { x: to.x + to.width / 2, y: to.y + to.height / 2 };
-    const gap = flowed.positions.get(edge.data.source)!.lineBottom + LINE_GAP / 2;
-    // An edge to a later line leaves its box downwards, runs along the gap under its line and drops into the
-    // target, rather than cutting diagonally across everything between them.
-    const wraps = to.y > gap;
-    const start = wraps ? { x: a.x, y: from.y + from.height } : clip(from, a, b);
-    const end = wraps ? { x: b.x, y: to.y } : clip(to, b, a);
-    const points = wraps ? [start, { x: a.x, y: gap }, { x: b.x, y: gap }, end] : [start, end];
+    const src = flowed.positions.get(edge.data.source)!;
+    const dst = flowed.positions.get(edge.data.target)!;
+    const gap = src.lineBottom + LINE_GAP / 2;
+    // An edge to the next column runs straight across the gap between them. Any other edge forward goes around the
+    // boxes: out of its box's right side into the lane beside its column, down to the gap under its line, along it,
+    // and up or down the lane left of the target's column into the target's left side, rather than cutting across
+    // the boxes between them.
+    const around = !(dst.column === src.column + 1 && dst.lineBottom === src.lineBottom) && (to.y > gap || dst.columnLeft > src.columnRight);
+    const start = around ? { x: from.x + from.width, y: a.y } : clip(from, a, b);
+    const end = around ? { x: to.x, y: b.y } : clip(to, b, a);
+    const out = src.columnRight + LANE;
+    const into = dst.columnLeft - LANE;
+    const points = around ? [start, { x: out, y: a.y }, { x: out, y: gap }, { x: into, y: gap }, { x: into, y: b.y }, end] : [start, end];
     return {
       key: `${section.key}/${edge.data.id}`,
       id: edge.data.id,
@@ -196,8 +202,8 @@ function flowBlock(section: Section, groupBy: GroupBy, maxWidth: number, measure
       target: `${section.key}/${edge.data.target}`,
       points,
       label: labelled ? edge.data.label : '',
-      labelX: wraps ? (a.x + b.x) / 2 : (start.x + end.x) / 2,
-      labelY: wraps ? gap : (start.y + end.y) / 2,
+      labelX: around ? (out + into) / 2 : (start.x + end.x) / 2,
+      labelY: around ? gap : (start.y + end.y) / 2,
       classes: edge.classes,
       tooltip: edge.data.tooltip,
       ...(edge.data.location ? { location: edge.data.location } : {}),
