@@ -23,6 +23,7 @@ import { emptyWalkRecord, type WalkRecord } from './walk-record.js';
 import { scanWrites, sharedNames, writeTarget } from './writes.js';
 import type { WalkHost } from './walk-host.js';
 import { findWorkerSpawns, isMessageHandler, type WorkerSpawn } from './workers.js';
+import { lockName } from './lock-names.js';
 
 export interface EngineModel extends ProgramModel {
   lockGraph(): StaticLockGraph;
@@ -34,7 +35,7 @@ export interface EngineModel extends ProgramModel {
 
 export function toLockRef(value: Value): LockRef {
   const kind = value.kind && LOCK_KINDS.has(value.kind) ? (value.kind as LockRef['kind']) : 'Unknown';
-  return { id: value.id, name: value.name, kind };
+  return { id: value.id, name: value.name, label: lockName(value), kind };
 }
 
 /**

@@ -1,0 +1,108 @@
+/**
+ * The one name a lock goes by in every message, quick-fix title, hover and graph node: the `name` it was created with
+ * (`new Mutex({ name: 'accounts' })`, which is also what the runtime and the live graph call it), else its
+ * declaration (`Cache.dataLock` for a class field, `ledgerLock` for a variable, `locks.audit` for a property of an
+ * object literal), never the path some caller reached it by (`s37.ledgerLock`, `workerData.accounts`). An element of
+ * a collection keeps its index (`forks[i]`), and as a graph node stands for every index (`forks[*]`).
+ */
+import { Node, SyntaxKind, type BinaryExpression, type ClassDeclaration, type ClassExpression } from 'ts-morph';
+import { constructorOptions, unwrap, type Value } from './values.js';
+
+/** The name of this access of the lock, for messages: `accounts`, `Pool.slots[i]`. */
+export function lockName(lock: Value): string {
+  const base = declaredName(lock.declaration);
+  return base === undefined ? lock.name : base + elementTail(lock, lock.name);
+}
+
+/** The name of the lock's identity, for the graph: the same as lockName, with `[*]` for any index of a collection. */
+export function lockIdentityName(lock: Value): string {
+  const whole = lock.identityName ?? lock.name;
+  const declaration = lock.declaration;
+  // `for (const lock of locks)`: the loop variable names one element; the identity is the collection's.
+  if (declaration !== undefined && isLoopVariable(declaration)) return whole;
+  const base = declaredName(declaration);
+  return base === undefined ? whole : base + elementTail(lock, whole);
+}
+
+/** Where the lock is created, for navigation: the `new` (or the field or variable it initialises), else its declaration. */
+export function creationSite(lock: Value): Node | undefined {
+  const declaration = lock.declaration;
+  if (declaration === undefined) return undefined;
+  if (Node.isPropertyDeclaration(declaration) && declaration.getInitializer() === undefined) return constructorAssignment(declaration) ?? declaration;
+  return declaration;
+}
+
+/** `[i]`, `[0]`, `.get(key)`: the part of an access that picks an element of the declared collection. */
+function elementTail(lock: Value, name: string): string {
+  if (!lock.id.endsWith(']')) return '';
+  return /(\[[^[\]]*\]|\.get\([^()]*\))$/.exec(name)?.[1] ?? '';
+}
+
+function isLoopVariable(declaration: Node): boolean {
+  const statement = declaration.getParent()?.getParent();
+  return Node.isVariableDeclaration(declaration) && statement !== undefined && (Node.isForOfStatement(statement) || Node.isForInStatement(statement));
+}
+
+/** The name a declaration gives its lock, or undefined when it gives none (a bare `new Mutex()` argument). */
+function declaredName(declaration: Node | undefined): string | undefined {
+  if (declaration === undefined) return undefined;
+  const created = creation(declaration);
+  const option = created === undefined ? undefined : constructorOptions(created).name;
+  if (option !== undefined) return option;
+  const name = identifierOf(declaration);
+  if (name === undefined) return undefined;
+  if (Node.isPropertyDeclaration(declaration) || Node.isPropertySignature(declaration) || (Node.isParameterDeclaration(declaration) && declaration.isParameterProperty())) {
+    // A field is named with its class (or interface), as a reader finds it: `Cache.dataLock`.
+    const owner = declaration.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a) || Node.isInterfaceDeclaration(a));
+    const ownerName = owner !== undefined && Node.hasName(owner) ? owner.getName() : undefined;
+    return ownerName === undefined ? name : `${ownerName}.${name}`;
+  }
+  if (Node.isPropertyAssignment(declaration) || Node.isShorthandPropertyAssignment(declaration)) {
+    // `const locks = { audit: new Mutex() }`: `locks.audit`.
+    const holder = declaration.getParent()?.getParent();
+    return holder !== undefined && Node.isVariableDeclaration(holder) && Node.isIdentifier(holder.getNameNode()) ? `${holder.getName()}.${name}` : name;
+  }
+  return name;
+}
+
+/** The identifier a declaration binds, when it binds one (not a destructuring pattern). */
+function identifierOf(declaration: Node): string | undefined {
+  if (
+    Node.isVariableDeclaration(declaration) || Node.isParameterDeclaration(declaration) || Node.isBindingElement(declaration) ||
+    Node.isPropertyDeclaration(declaration) || Node.isPropertySignature(declaration) || Node.isPropertyAssignment(declaration) ||
+    Node.isShorthandPropertyAssignment(declaration)
+  ) {
+    return Node.isIdentifier(declaration.getNameNode()) ? declaration.getName() : undefined;
+  }
+  return undefined;
+}
+
+/** The `new` that creates the lock a declaration holds, if it is right there. */
+function creation(declaration: Node): Node | undefined {
+  if (Node.isNewExpression(declaration)) return declaration;
+  if (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isPropertyAssignment(declaration)) {
+    const initializer = declaration.getInitializer();
+    if (initializer !== undefined) return Node.isNewExpression(unwrap(initializer)) ? unwrap(initializer) : undefined;
+    if (Node.isPropertyDeclaration(declaration)) {
+      const assigned = constructorAssignment(declaration)?.getRight();
+      return assigned !== undefined && Node.isNewExpression(unwrap(assigned)) ? unwrap(assigned) : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** `this.field = ...` in the constructor of the field's class, for a field declared without an initializer. */
+function constructorAssignment(field: Node): BinaryExpression | undefined {
+  if (!Node.isPropertyDeclaration(field)) return undefined;
+  const owner = field.getParent() as ClassDeclaration | ClassExpression;
+  for (const constructor of owner.getConstructors()) {
+    for (const assignment of constructor.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+      const left = assignment.getLeft();
+      if (assignment.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isPropertyAccessExpression(left) &&
+          left.getExpression().getKind() === SyntaxKind.ThisKeyword && left.getName() === field.getName()) {
+        return assignment;
+      }
+    }
+  }
+  return undefined;
+}
