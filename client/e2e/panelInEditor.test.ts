@@ -7,16 +7,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator } from 'playwright-core';
-import { launchChromium, stepsWithScreenshots } from './harness/browser.js';
-import { startCodeServer, type CodeServer } from './harness/codeServer.js';
+import type { Locator } from 'playwright-core';
+import { stepsWithScreenshots } from './harness/browser.js';
 import { textContrasts } from './harness/contrast.js';
 import { generatedGraphs } from './harness/panelPage.js';
-import { vsixPath } from './harness/paths.js';
-import { Workbench } from './harness/workbench.js';
+import { openEditor } from './harness/session.js';
 import { prepareWorkspace } from './harness/workspace.js';
 
 const STEP_TIMEOUT_MS = 120_000;
@@ -27,21 +25,7 @@ const THEMES = ['Light 2026', 'Dark 2026', 'Light Modern', 'Dark Modern', 'Light
 
 test('the rule pages, the panel\'s contrast in every default theme, and the panel after a reload', { timeout: 900_000 }, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'deadbolt-panel-e2e-'));
-  const workspace = prepareWorkspace(root);
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  t.after(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
-
-  server = await startCodeServer({ root, vsix: vsixPath(), timeoutMs: STEP_TIMEOUT_MS });
-  browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { timeout: STEP_TIMEOUT_MS });
-  const bench = new Workbench(page, STEP_TIMEOUT_MS);
-  await bench.waitUntilReady();
+  const { page, bench } = await openEditor(t, { root, workspace: prepareWorkspace(root), timeoutMs: STEP_TIMEOUT_MS });
   await bench.openFile('bank.ts', 'export function audit');
   const step = stepsWithScreenshots(t, (name) => bench.screenshot(name));
 

@@ -32,6 +32,8 @@ export interface AcquisitionChain {
 export interface LockNode {
   id: string;
   name: string;
+  /** The class whose field the lock is, when it is one (for grouping by class; `name` may be the lock's own name). */
+  owner?: string;
   kind: 'Mutex' | 'RecursiveMutex' | 'Semaphore' | 'Condition' | 'Unknown';
   rank?: number;
   declaration?: SourceLocation;

@@ -9,7 +9,7 @@ import type { DeadboltConfig } from '../types.js';
 import { getOrInsert } from '../maps.js';
 import { locationOf } from '../span.js';
 import type { AcquisitionFact, Held } from './facts.js';
-import { creationSite, lockIdentityName, lockName } from './lock-names.js';
+import { creationSite, lockIdentityName, lockName, lockOwner } from './lock-names.js';
 import type { Value } from './values.js';
 
 /** One way an edge arises: `held` was held when `acquisition` took the edge's target. */
@@ -259,6 +259,8 @@ export function toStaticGraph(graph: OrderGraph, config: DeadboltConfig): Static
     .sort((a, b) => (a.id < b.id ? -1 : 1))
     .map((lock) => {
       const node: LockNode = { id: lock.id, name: lockIdentityName(lock), kind: (lock.kind as LockNode['kind']) ?? 'Unknown' };
+      const owner = lockOwner(lock);
+      if (owner !== undefined) node.owner = owner;
       const rank = rankOf(lock, config);
       if (rank !== undefined) node.rank = rank;
       // Clicking a lock goes where it is created, not to some field or interface a handle passed through.

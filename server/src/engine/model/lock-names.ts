@@ -24,6 +24,14 @@ export function lockIdentityName(lock: Value): string {
   return base === undefined ? whole : base + elementTail(lock, whole);
 }
 
+/** The class whose field the lock is (`Cache` for `Cache.dataLock`, whatever the lock's `name`), if it is one. */
+export function lockOwner(lock: Value): string | undefined {
+  const declaration = lock.declaration;
+  if (declaration === undefined || !(Node.isPropertyDeclaration(declaration) || (Node.isParameterDeclaration(declaration) && declaration.isParameterProperty()))) return undefined;
+  const owner = declaration.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
+  return owner !== undefined && Node.hasName(owner) ? owner.getName() : undefined;
+}
+
 /** Where the lock is created, for navigation: the `new` (or the field or variable it initialises), else its declaration. */
 export function creationSite(lock: Value): Node | undefined {
   const declaration = lock.declaration;
