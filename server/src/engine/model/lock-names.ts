@@ -6,12 +6,12 @@
  * a collection keeps its index (`forks[i]`), and as a graph node stands for every index (`forks[*]`).
  */
 import { Node, SyntaxKind, type BinaryExpression, type ClassDeclaration, type ClassExpression } from 'ts-morph';
-import { constructorOptions, unwrap, type Value } from './values.js';
+import { constructorOptions, keyOf, unwrap, type Value } from './values.js';
 
 /** The name of this access of the lock, for messages: `accounts`, `Pool.slots[i]`. */
 export function lockName(lock: Value): string {
   const base = declaredName(lock.declaration);
-  return base === undefined ? lock.name : base + elementTail(lock, lock.name);
+  return base === undefined ? lock.name : base + accessTail(lock, false);
 }
 
 /** The name of the lock's identity, for the graph: the same as lockName, with `[*]` for any index of a collection. */
@@ -21,7 +21,7 @@ export function lockIdentityName(lock: Value): string {
   // `for (const lock of locks)`: the loop variable names one element; the identity is the collection's.
   if (declaration !== undefined && isLoopVariable(declaration)) return whole;
   const base = declaredName(declaration);
-  return base === undefined ? whole : base + elementTail(lock, whole);
+  return base === undefined ? whole : base + accessTail(lock, true);
 }
 
 /** The class whose field the lock is (`Cache` for `Cache.dataLock`, whatever the lock's `name`), if it is one. */
@@ -40,10 +40,17 @@ export function creationSite(lock: Value): Node | undefined {
   return declaration;
 }
 
-/** `[i]`, `[0]`, `.get(key)`: the part of an access that picks an element of the declared collection. */
-function elementTail(lock: Value, name: string): string {
-  if (!lock.id.endsWith(']')) return '';
-  return /(\[[^[\]]*\]|\.get\([^()]*\))$/.exec(name)?.[1] ?? '';
+/**
+ * The part of the lock's identity past its declaration: `[*]` or `[0]` for an element of a declared collection,
+ * `.price-feed` for a key of a declared object. In a message an element is named as the code indexes it (`[i]`,
+ * `.get(key)`), so `forks[i]` and `forks[i + 1]` stay apart.
+ */
+function accessTail(lock: Value, identity: boolean): string {
+  const key = lock.declaration === undefined ? undefined : keyOf(lock.declaration);
+  if (key === undefined || !lock.id.startsWith(key) || lock.id.length === key.length) return '';
+  const tail = lock.id.slice(key.length);
+  if (identity) return tail;
+  return /(\[[^[\]]*\]|\.get\([^()]*\))$/.exec(lock.name)?.[1] ?? tail;
 }
 
 function isLoopVariable(declaration: Node): boolean {
@@ -57,6 +64,7 @@ function declaredName(declaration: Node | undefined): string | undefined {
   const created = creation(declaration);
   const option = created === undefined ? undefined : constructorOptions(created).name;
   if (option !== undefined) return option;
+  if (Node.isNewExpression(declaration)) return holderName(declaration);
   const name = identifierOf(declaration);
   if (name === undefined) return undefined;
   if (Node.isPropertyDeclaration(declaration) || Node.isPropertySignature(declaration) || (Node.isParameterDeclaration(declaration) && declaration.isParameterProperty())) {
@@ -73,6 +81,24 @@ function declaredName(declaration: Node | undefined): string | undefined {
   return name;
 }
 
+/**
+ * A `new` with no name of its own, named by what holds it: the property or variable it initialises
+ * (`locks.audit` in `const locks = { audit: new Mutex() }`), or its place in an array a variable holds (`shards[0]`).
+ */
+function holderName(created: Node): string | undefined {
+  let node = created;
+  while (node.getParent() !== undefined && unwrap(node.getParentOrThrow()) === node) node = node.getParentOrThrow();
+  const parent = node.getParent();
+  if (parent === undefined) return undefined;
+  if (Node.isPropertyAssignment(parent) || Node.isVariableDeclaration(parent) || Node.isPropertyDeclaration(parent)) return declaredName(parent);
+  if (Node.isArrayLiteralExpression(parent)) {
+    const holder = parent.getParent();
+    const index = parent.getElements().indexOf(node as never);
+    return holder !== undefined && Node.isVariableDeclaration(holder) && Node.isIdentifier(holder.getNameNode()) ? `${holder.getName()}[${index}]` : undefined;
+  }
+  return undefined;
+}
+
 /** The identifier a declaration binds, when it binds one (not a destructuring pattern). */
 function identifierOf(declaration: Node): string | undefined {
   if (
@@ -80,7 +106,9 @@ function identifierOf(declaration: Node): string | undefined {
     Node.isPropertyDeclaration(declaration) || Node.isPropertySignature(declaration) || Node.isPropertyAssignment(declaration) ||
     Node.isShorthandPropertyAssignment(declaration)
   ) {
-    return Node.isIdentifier(declaration.getNameNode()) ? declaration.getName() : undefined;
+    const name = declaration.getNameNode();
+    // `#mutex` is a name too (a private field), as is a quoted key of an object literal.
+    return Node.isIdentifier(name) || Node.isPrivateIdentifier(name) || Node.isStringLiteral(name) ? declaration.getName() : undefined;
   }
   return undefined;
 }
