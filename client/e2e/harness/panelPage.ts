@@ -34,7 +34,7 @@ export async function openPanelPage(page: Page, url: string, timeoutMs: number):
     const posted: unknown[] = [];
     Object.assign(window, { posted, acquireVsCodeApi: () => ({ postMessage: (message: unknown) => posted.push(message), setState() {}, getState() {} }) });
   });
-  await page.goto(url);
+  await page.goto(url, { timeout: timeoutMs });
   await page.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.some((m) => m.type === 'ready'), undefined, { timeout: timeoutMs });
 }
 
