@@ -17,6 +17,7 @@ import type { LiveGraphs } from './debug/liveGraphs.js';
 import { registerDebugging } from './debug/register.js';
 import { focusArgument, LockGraphPanel, type StaticGraphSource } from './graphPanel/panel.js';
 import { createLanguageClient } from './languageClient.js';
+import { registerRuleDocs } from './ruleDocs.js';
 import { DeadboltStatusBar } from './status/statusBar.js';
 
 let client: LanguageClient | undefined;
@@ -34,9 +35,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
   let liveGraphs: LiveGraphs | undefined;
-  const showPanel = (preserveFocus = false): LockGraphPanel => {
+  const showPanel = (session: string): LockGraphPanel => {
     const opened = LockGraphPanel.instance === undefined;
-    const panel = LockGraphPanel.show(context.extensionUri, source, output, preserveFocus);
+    const panel = LockGraphPanel.showForDebugSession(context.extensionUri, source, output, session);
     if (opened) liveGraphs?.replay(panel);
     return panel;
   };
@@ -70,7 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     // With an argument (the "Show in Lock Graph" code action of a lock-order diagnostic), the panel focuses that cycle.
     vscode.commands.registerCommand('deadbolt.showLockGraph', (place?: unknown) => {
-      const panel = showPanel();
+      const panel = LockGraphPanel.show(context.extensionUri, source, output);
       const focus = focusArgument(place);
       if (focus) panel.focusCycle(focus);
       void panel.refresh();
@@ -92,6 +93,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // The static graph follows the code: re-ask the server when findings change or a file is saved.
     vscode.languages.onDidChangeDiagnostics(debounce(() => void LockGraphPanel.instance?.refresh(), 400)),
     vscode.workspace.onDidSaveTextDocument(() => void LockGraphPanel.instance?.refresh()),
+    // After a window reload VS Code restores the panel through this serializer instead of dropping it.
+    vscode.window.registerWebviewPanelSerializer(LockGraphPanel.viewType, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+        LockGraphPanel.revive(panel, context.extensionUri, source, output);
+      },
+    }),
+    registerRuleDocs(context, output),
     { dispose: () => void stopClient() },
   );
   // Live graphs of debug sessions (the deadbolt adapter's, or lock tracing in a JavaScript debugger session) go to the panel.

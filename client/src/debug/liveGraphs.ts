@@ -12,7 +12,8 @@ import { PotentialDeadlockDiagnostics } from './potentialDeadlocks.js';
 
 /** How the debug side reaches the panel the extension owns. */
 export interface PanelAccess {
-  show(preserveFocus: boolean): LockGraphPanel;
+  /** Opens (or reveals) the panel beside the debugger, without taking the focus. */
+  show(session: string): LockGraphPanel;
   current(): LockGraphPanel | undefined;
 }
 
@@ -23,6 +24,11 @@ export class LiveGraphs implements vscode.Disposable {
   private readonly hazards = new Map<string, number>();
   /** The latest live graph, for a panel opened after it was sent (a session stopped at a breakpoint sends none). */
   private latest: { graph: LiveLockGraph; session: string; ended: boolean } | undefined;
+  /**
+   * The session whose current deadlock has opened the panel already: the graphs that follow while it stays stopped
+   * only update the drawing, so a panel the user closed or moved stays closed or where it is.
+   */
+  private deadlockShown: string | undefined;
 
   constructor(private readonly panel: PanelAccess) {}
 
@@ -36,7 +42,10 @@ export class LiveGraphs implements vscode.Disposable {
     const newHazard = hazards > (this.hazards.get(session.id) ?? 0);
     this.hazards.set(session.id, hazards);
     this.latest = { graph, session: session.id, ended: false };
-    const panel = graph.deadlock || newHazard ? this.panel.show(true) : this.panel.current();
+    const newDeadlock = graph.deadlock === true && this.deadlockShown !== session.id;
+    if (graph.deadlock === true) this.deadlockShown = session.id;
+    else if (this.deadlockShown === session.id) this.deadlockShown = undefined;
+    const panel = newDeadlock || newHazard ? this.panel.show(session.id) : this.panel.current();
     panel?.showLive(graph, session.id);
     this.view.show(graph, session.id);
     this.diagnostics.show(graph, session.id);
@@ -44,6 +53,7 @@ export class LiveGraphs implements vscode.Disposable {
 
   ended(session: vscode.DebugSession): void {
     if (this.latest?.session === session.id) this.latest.ended = true;
+    if (this.deadlockShown === session.id) this.deadlockShown = undefined;
     this.panel.current()?.liveEnded(session.id);
     this.view.ended(session.id);
     this.hazards.delete(session.id);

@@ -21,12 +21,19 @@ export interface AcquisitionChain {
   /** The thread (worker entry point or "main") on which this chain runs, when known. */
   thread?: string;
   steps: ChainStep[];
+  /**
+   * The index in `steps` of the acquisition of the edge's `from` lock (the chain's other steps are calls, and its
+   * last step takes `to`). Absent in graphs from producers that do not know it.
+   */
+  heldStep?: number;
 }
 
 /** A lock in the static graph: one symbol-identified lock (a field, a module constant, a parameter bound at call sites). */
 export interface LockNode {
   id: string;
   name: string;
+  /** The class whose field the lock is, when it is one (for grouping by class; `name` may be the lock's own name). */
+  owner?: string;
   kind: 'Mutex' | 'RecursiveMutex' | 'Semaphore' | 'Condition' | 'Unknown';
   rank?: number;
   declaration?: SourceLocation;
