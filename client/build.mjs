@@ -68,7 +68,8 @@ mkdirSync(join(dist, 'panel'), { recursive: true });
 cpSync(join(here, 'webview', 'panel.css'), join(dist, 'panel', 'panel.css'));
 
 await Promise.all([
-  build({ ...node, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(dist, 'extension.js') }),
+  // The extension runs parts of the adapter (lock tracing in the JavaScript debugger), which find files by import.meta.url.
+  build({ ...node, ...importMetaShim, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(dist, 'extension.js') }),
   build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'lsp', 'main.ts')], outfile: join(dist, 'server.js') }),
   // The server runs the analysis in a worker it finds next to itself (new URL('./analysisWorker.js', import.meta.url)).
   build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'lsp', 'analysisWorker.ts')], outfile: join(dist, 'analysisWorker.js') }),
@@ -112,8 +113,14 @@ if (existsSync(traceDir)) {
 }
 // Diagnostics link each rule id to its doc page; the server looks for the pages beside itself first, so the
 // VSIX carries them and the links work offline and match the installed version.
+// configuration.md goes too: rule pages link to it, and every link inside the VSIX must lead somewhere.
 rmSync(join(dist, 'docs'), { recursive: true, force: true });
 cpSync(join(here, '..', 'docs', 'rules'), join(dist, 'docs', 'rules'), { recursive: true });
+cpSync(join(here, '..', 'docs', 'configuration.md'), join(dist, 'docs', 'configuration.md'));
+// The JSON schema of deadbolt.config.json, contributed for that file name (jsonValidation): the same schema the
+// language server and the CLI validate the file against.
+const { configSchema } = await import(new URL('../server/dist/src/engine/config-schema.js', import.meta.url).href);
+writeFileSync(join(dist, 'deadbolt.config.schema.json'), `${JSON.stringify(configSchema, null, 2)}\n`);
 // esbuild-wasm's files, as its package lays them out (lib/main.js runs `node bin/esbuild`, which loads esbuild.wasm).
 rmSync(join(dist, 'esbuild'), { recursive: true, force: true });
 rmSync(join(dist, 'esbuild-wasm'), { recursive: true, force: true });

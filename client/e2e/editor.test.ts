@@ -161,14 +161,16 @@ test('the extension in a real VS Code: findings, lock graph, fixes and a live de
     // The workspace's launch.json runs src/deadlock.ts with the deadbolt debugger.
     await bench.runCommand('Debug: Start Debugging');
 
-    // The panel is opened and drawn by the deadlock; whether it or the stopped location's editor is in front of
-    // its group depends on which VS Code shows last, so wait for the drawing itself, then bring the tab forward.
+    // The deadlock opens the panel beside the editor of the stopped frame: both in front of their groups, without a
+    // click, and no third column squeezed in.
     const live = bench.webview().locator('body[data-rendered="true"][data-mode="live"]:not([data-cycles="0"])');
-    await live.waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
+    await live.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
     assert.ok(Number(await live.getAttribute('data-nodes')) >= 4, 'two threads and two locks');
     assert.match((await bench.webview().locator('#headline').textContent()) ?? '', /^Deadlock: .*(accounts|ledger)/);
-    await page.locator('.tab', { hasText: 'Deadbolt Lock Graph' }).first().click();
+    await page.locator('.editor-group-container .tab.active', { hasText: 'deadlock.ts' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.locator('.editor-group-container .tab.active', { hasText: 'Deadbolt Lock Graph' }).waitFor({ timeout: STEP_TIMEOUT_MS });
     await live.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    assert.equal(await page.locator('.editor-group-container').count(), 2, 'the panel and the stopped editor, side by side');
     // The Call Stack lists the worker of the cycle by name, so the stop reached VS Code's debugger UI too.
     await bench.runCommand('View: Show Run and Debug');
     await page.locator('.debug-call-stack', { hasText: 'auditor' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });

@@ -41,7 +41,7 @@ test('the lock graph stays readable on real-sized workspaces', { timeout: 1_200_
 
   /** Opens the workspace, shows the panel, and waits for the drawing of the expected graph. */
   const showGraph = async (workspace: string, file: string, expected: { nodes: number; edges: number; cycles: number }) => {
-    await page.goto(`${server!.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.goto(`${server!.url}/?folder=${encodeURIComponent(workspace)}`, { timeout: STEP_TIMEOUT_MS });
     await bench.waitUntilReady();
     await bench.openFile(file, 'generated for the lock-graph tests');
     await (await bench.problems('lock-order')).first().waitFor({ timeout: STEP_TIMEOUT_MS });

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newPage } from './harness/browser.js';
+import { textContrasts } from './harness/contrast.js';
 import { labelSizes } from './harness/labels.js';
 import { guideImagesDir, repoDir, screenshotsDir } from './harness/paths.js';
 import { generatedWorkspace } from './harness/workspace.js';
@@ -65,6 +66,21 @@ test('the HTML report in Chromium', { timeout: 300_000 }, async (t) => {
     assert.deepEqual(errors, []);
     assert.equal(await page.locator('ul.findings > li').count(), check.diagnostics.length);
     assert.match(await page.locator('#counts').innerText(), /34 locks, 14 order edges, 6 cycles/);
+  });
+
+  await t.test('the page is light or dark as the reader asks, every text at 4.5:1 or more, code spans as code', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const background = await page.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+      assert.equal(background, colorScheme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(30, 30, 30)');
+      await page.locator('ul.findings details.related').first().evaluate((d) => ((d as HTMLDetailsElement).open = true));
+      const weak = (await textContrasts(page.locator('body'))).filter((m) => !(m.ratio >= 4.5));
+      assert.deepEqual(weak.map((m) => `${colorScheme}: "${m.text}" (${m.what}) ${m.foreground} on ${m.background} is ${m.ratio.toFixed(2)}:1`), []);
+      if (colorScheme === 'light') await screenshot(page, 'report-light');
+    }
+    const findings = page.locator('section.findings');
+    assert.ok((await findings.locator('code').count()) > 0, 'lock names are code');
+    assert.doesNotMatch(await findings.innerText(), /`/);
   });
 
   await t.test('every cycle comes first, each label at 11 px or more', async () => {

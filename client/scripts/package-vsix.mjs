@@ -9,7 +9,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const client = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { version, name } = JSON.parse(readFileSync(join(client, 'package.json'), 'utf8'));
+const { version, name, repository } = JSON.parse(readFileSync(join(client, 'package.json'), 'utf8'));
+// vsce turns the README's relative links into links to the repository, but ignores `repository.directory`: without
+// these bases `images/x.png` would point at the repository's root instead of client/.
+const project = repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+const bases = [
+  '--baseContentUrl', `${project}/blob/HEAD/${repository.directory}`,
+  '--baseImagesUrl', `${project}/raw/HEAD/${repository.directory}`,
+];
 const require = createRequire(import.meta.url);
 const vsce = join(dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
 
@@ -22,5 +29,5 @@ run([join(client, 'build.mjs'), '--production']);
 mkdirSync(join(client, 'dist-vsix'), { recursive: true });
 const out = join(client, 'dist-vsix', `${name}-${version}.vsix`);
 // --no-dependencies: everything the extension runs is bundled, so vsce must not walk (workspace) node_modules.
-run([vsce, 'package', '--no-dependencies', '--out', out]);
+run([vsce, 'package', '--no-dependencies', ...bases, '--out', out]);
 console.log(out);

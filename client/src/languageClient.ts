@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ruleDocsBase } from './ruleDocs.js';
 
 export const clientId = 'deadbolt';
 
@@ -28,7 +29,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     synchronize: { configurationSection: 'deadbolt' },
     diagnosticCollectionName: 'deadbolt',
     // The panel can focus a cycle, so lock-order findings offer "Show in Lock Graph" running this command.
-    initializationOptions: { lockGraphCommand: 'deadbolt.showLockGraph' },
+    // Rule links go through the extension's URI handler, which shows the page rendered (ruleDocs.ts).
+    initializationOptions: { lockGraphCommand: 'deadbolt.showLockGraph', ruleDocsBase: ruleDocsBase(context) },
   };
   // The id 'deadbolt' makes vscode-languageclient honour the `deadbolt.trace.server` setting.
   return new LanguageClient(clientId, 'Deadbolt', serverOptions, clientOptions);

@@ -34,3 +34,11 @@ test('an announced analysis run shows a spinner until the server says it is idle
   assert.match(view.tooltip, /analysing/);
   assert.equal(statusView({ server: 'running', errors: 2, warnings: 0, others: 0, analyzing: false }).text, '$(error) Deadbolt 2');
 });
+
+test('before its first analysis has finished, a running server claims no findings', () => {
+  const waiting = statusView({ server: 'running', ...none, analysed: false });
+  assert.doesNotMatch(waiting.tooltip, /no lock findings/);
+  assert.match(waiting.tooltip, /nothing analysed yet/);
+  assert.match(statusView({ server: 'running', ...none, analysed: false, analyzing: true }).text, /sync~spin/);
+  assert.match(statusView({ server: 'running', ...none, analysed: true }).tooltip, /no lock findings/);
+});

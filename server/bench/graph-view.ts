@@ -37,6 +37,9 @@ export async function run(): Promise<void> {
     ['  same, isolated shown, grouped by class', staticModel(staticGraph(200, 300, 10, 40)), { showIsolated: true, groupBy: 'class' }],
     ['34 locks, 14 edges, 6 cycles (22 files)', staticModel(staticGraph(34, 14, 6, 22)), {}],
     ['  same, isolated shown, grouped by file', staticModel(staticGraph(34, 14, 6, 22)), { showIsolated: true, groupBy: 'file' }],
+    // One long band of orders, as layered code makes them (issue 26): flowed into lines as wide as the panel.
+    ['250 locks, 248 edges in one band, 10 cycles', staticModel(staticGraph(250, 248, 10, 40, 1, 'layered')), {}],
+    ['  same, grouped by file', staticModel(staticGraph(250, 248, 10, 40, 1, 'layered')), { groupBy: 'file' }],
     ['live: 16 threads, 30 locks', liveModel(liveGraph(16, 30)), { showIsolated: true }],
   ];
   console.log('graph-view: view + layout, median of 5 (page size at zoom 1)');

@@ -48,12 +48,22 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startCodeServer(options: { root: string; vsix: string; timeoutMs: number }): Promise<CodeServer> {
+/**
+ * Rewrites the user settings of the code-server started under `root`: the quiet ones plus `extra`. The workbench
+ * watches the file, so a running window picks the change up (a colour theme, say) without a reload.
+ */
+function writeUserSettings(root: string, extra: Record<string, unknown> = {}): void {
+  const dir = join(root, 'user-data', 'User');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'settings.json'), JSON.stringify({ ...quietSettings, ...extra }, null, 2));
+}
+
+/** `settings` are added to the quiet user settings (e.g. which node the JavaScript debugger runs). */
+export async function startCodeServer(options: { root: string; vsix: string; timeoutMs: number; settings?: Record<string, unknown> }): Promise<CodeServer> {
   const userData = join(options.root, 'user-data');
   const extensions = join(options.root, 'extensions');
   const config = join(options.root, 'config.yaml');
-  mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(quietSettings, null, 2));
+  writeUserSettings(options.root, options.settings);
   const port = await freePort();
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];

@@ -85,6 +85,20 @@ export class Workbench {
     return input;
   }
 
+  /**
+   * Picks a colour theme by its label through Preferences: Color Theme, as a person does, and waits until the
+   * webviews have it (VS Code names the theme on each webview's body).
+   */
+  async setColorTheme(label: string): Promise<void> {
+    const input = await this.pickCommand('Preferences: Color Theme');
+    // The list arrives after the input; typing before it would be overwritten.
+    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: this.timeoutMs });
+    await input.fill(label);
+    const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    await this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first().click({ timeout: this.timeoutMs });
+    await input.waitFor({ state: 'hidden', timeout: this.timeoutMs });
+  }
+
   /** Shows the Problems panel and returns the locator of its rows that mention `text`. */
   async problems(text: string): Promise<Locator> {
     const panel = this.page.locator('.markers-panel');

@@ -1,11 +1,14 @@
 /**
- * The lock-graph webview panel on the extension side: creates the page, feeds it the static graph from the
- * language server and live graphs from Deadbolt debug sessions, and opens acquisition sites the user clicks.
+ * The lock-graph webview panel on the extension side: creates the page (or takes over the one VS Code restores
+ * after a reload), feeds it the static graph from the language server and live graphs from Deadbolt debug sessions,
+ * and opens acquisition sites the user clicks.
  */
 import * as vscode from 'vscode';
 import type { LiveLockGraph, SourceLocation, StaticLockGraph } from '@deadbolt/server/protocol';
-import type { FromWebview, RenderSummary, ToWebview } from '../../webview/messages.js';
+import type { FromWebview, ToWebview } from '../../webview/messages.js';
 import { panelHtml } from './html.js';
+import { deadlockColumn } from './placement.js';
+import { RenderLog } from './renderLog.js';
 
 /** Where the panel gets the static graph: the language client in the extension, a stub in tests. */
 export interface StaticGraphSource {
@@ -20,7 +23,10 @@ export class LockGraphPanel implements vscode.Disposable {
   private stale = true;
   private live: { graph: LiveLockGraph; session: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly renders = new RenderLog();
   private fetching: Promise<void> | undefined;
+  /** While a debug session is stopped on a deadlock, the panel keeps out of the stopped editor's group. */
+  private deadlockSession: string | undefined;
   /** A cycle to focus, kept until the page is ready to receive it. */
   private focus: SourceLocation | undefined;
   /**
@@ -30,26 +36,63 @@ export class LockGraphPanel implements vscode.Disposable {
   private lastFile: string | undefined = vscode.window.activeTextEditor?.document.uri.toString();
 
   /** Shows the one panel, creating it on first use. */
-  static show(extensionUri: vscode.Uri, source: StaticGraphSource, log: vscode.LogOutputChannel, preserveFocus = false): LockGraphPanel {
+  static show(extensionUri: vscode.Uri, source: StaticGraphSource, log: vscode.LogOutputChannel): LockGraphPanel {
     if (LockGraphPanel.current) {
-      LockGraphPanel.current.panel.reveal(undefined, preserveFocus);
+      LockGraphPanel.current.panel.reveal();
       return LockGraphPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(
-      LockGraphPanel.viewType,
-      'Deadbolt Lock Graph',
-      // Beside the code it describes; with no editor open (a deadlock can open it first) in the second column,
-      // so the debugger's stopped location still gets the first.
-      { viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Two, preserveFocus },
-      {
-        enableScripts: true,
-        // The page may load only the bundled script and stylesheet, nothing else from disk.
-        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'panel')],
-        retainContextWhenHidden: true,
-      },
-    );
+    // Beside the code it describes; with no editor open, in the second column.
+    const viewColumn = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Two;
+    return LockGraphPanel.create(extensionUri, source, log, { viewColumn, preserveFocus: false });
+  }
+
+  /**
+   * Shows the panel for a debug session (stopped on a deadlock, or with a new potential deadlock): in an editor group
+   * other than the one the debugger opens the stopped frame in, reusing an existing group before adding one, and
+   * without taking focus.
+   */
+  static showForDebugSession(extensionUri: vscode.Uri, source: StaticGraphSource, log: vscode.LogOutputChannel, session: string): LockGraphPanel {
+    const current = LockGraphPanel.current;
+    const column = deadlockColumn({
+      columns: vscode.window.tabGroups.all.map((g) => g.viewColumn),
+      stopped: vscode.window.tabGroups.activeTabGroup.viewColumn,
+      panel: current?.panel.viewColumn,
+    });
+    const viewColumn = column === 'beside' ? vscode.ViewColumn.Beside : column;
+    current?.panel.reveal(viewColumn, true);
+    const shown = current ?? LockGraphPanel.create(extensionUri, source, log, { viewColumn, preserveFocus: true });
+    shown.deadlockSession = session;
+    return shown;
+  }
+
+  /** Takes over a panel VS Code restored after a window reload (the serializer registered in extension.ts). */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: StaticGraphSource, log: vscode.LogOutputChannel): LockGraphPanel {
+    LockGraphPanel.current?.dispose();
+    panel.webview.options = LockGraphPanel.options(extensionUri);
     LockGraphPanel.current = new LockGraphPanel(panel, extensionUri, source, log);
     return LockGraphPanel.current;
+  }
+
+  private static create(
+    extensionUri: vscode.Uri,
+    source: StaticGraphSource,
+    log: vscode.LogOutputChannel,
+    show: { viewColumn: vscode.ViewColumn; preserveFocus: boolean },
+  ): LockGraphPanel {
+    const panel = vscode.window.createWebviewPanel(LockGraphPanel.viewType, 'Deadbolt Lock Graph', show, {
+      ...LockGraphPanel.options(extensionUri),
+      retainContextWhenHidden: true,
+    });
+    LockGraphPanel.current = new LockGraphPanel(panel, extensionUri, source, log);
+    return LockGraphPanel.current;
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      // The page may load only the bundled script and stylesheet, nothing else from disk.
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'panel')],
+    };
   }
 
   /** The open panel, if any; live events and refresh triggers go to it. */
@@ -74,6 +117,7 @@ export class LockGraphPanel implements vscode.Disposable {
       webview.onDidReceiveMessage((message: FromWebview) => this.onMessage(message)),
       panel.onDidChangeViewState(() => {
         if (panel.visible && this.stale) void this.refresh();
+        if (!panel.visible) this.keepOutOfStoppedGroup();
       }),
       panel.onDidDispose(() => this.dispose()),
       // The "one file" view starts from the file being edited.
@@ -120,11 +164,27 @@ export class LockGraphPanel implements vscode.Disposable {
 
   showLive(graph: LiveLockGraph, session: string): void {
     this.live = { graph, session };
+    if (!graph.deadlock && this.deadlockSession === session) this.deadlockSession = undefined;
     if (this.ready) this.post({ type: 'live', graph, session });
   }
 
   liveEnded(session: string): void {
+    if (this.deadlockSession === session) this.deadlockSession = undefined;
     if (this.live?.session === session && this.ready) this.post({ type: 'liveEnded', session });
+  }
+
+  /**
+   * The debugger opens the stopped frame's file after the deadlock event has shown the panel; when it lands in the
+   * panel's group (that group was active), the panel moves to another group rather than stay hidden behind it.
+   */
+  private keepOutOfStoppedGroup(): void {
+    if (this.deadlockSession === undefined || this.panel.viewColumn === undefined) return;
+    const group = vscode.window.tabGroups.all.find((g) => g.viewColumn === this.panel.viewColumn);
+    if (!(group?.activeTab?.input instanceof vscode.TabInputText)) return;
+    const column = deadlockColumn({ columns: vscode.window.tabGroups.all.map((g) => g.viewColumn), stopped: group.viewColumn });
+    // Once: a tab the user picks in that group later is their choice, not the debugger's.
+    this.deadlockSession = undefined;
+    this.panel.reveal(column === 'beside' ? vscode.ViewColumn.Beside : column, true);
   }
 
   private onMessage(message: FromWebview): void {
@@ -145,9 +205,11 @@ export class LockGraphPanel implements vscode.Disposable {
       case 'open':
         void openLocation(message.location);
         break;
-      case 'rendered':
-        this.log.info(`Lock graph drawn: ${describeRender(message)}`);
+      case 'rendered': {
+        const line = this.renders.line(message);
+        if (line !== undefined) this.log.info(line);
         break;
+      }
     }
   }
 
@@ -160,11 +222,6 @@ export class LockGraphPanel implements vscode.Disposable {
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-export function describeRender(summary: RenderSummary): string {
-  return `${summary.mode} graph, ${summary.nodes} nodes, ${summary.edges} edges, ${summary.cycles} cycles` +
-    (summary.cycleNodes.length > 0 ? ` (${summary.cycleNodes.join(', ')})` : '');
 }
 
 async function openLocation(location: SourceLocation): Promise<void> {

@@ -12,6 +12,8 @@ export class DeadboltStatusBar implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   private server: ServerState = 'starting';
   private analyzing = false;
+  /** Whether the running server has finished an analysis since it started. */
+  private analysed = false;
 
   constructor() {
     this.item.name = 'Deadbolt';
@@ -22,11 +24,15 @@ export class DeadboltStatusBar implements vscode.Disposable {
 
   setServerState(state: ServerState): void {
     this.server = state;
-    if (state !== 'running') this.analyzing = false;
+    if (state !== 'running') {
+      this.analyzing = false;
+      this.analysed = false;
+    }
     this.update();
   }
 
   setAnalyzing(analyzing: boolean): void {
+    if (this.analyzing && !analyzing) this.analysed = true;
     this.analyzing = analyzing;
     this.update();
   }
@@ -41,7 +47,7 @@ export class DeadboltStatusBar implements vscode.Disposable {
         else others++;
       }
     }
-    const view = statusView({ server: this.server, errors, warnings, others, analyzing: this.analyzing });
+    const view = statusView({ server: this.server, errors, warnings, others, analyzing: this.analyzing, analysed: this.analysed });
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.command = view.command;

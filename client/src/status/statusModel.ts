@@ -13,6 +13,11 @@ export interface StatusInput {
   others: number;
   /** The server announced an analysis run that has not published yet (deadbolt/analysisState). */
   analyzing?: boolean;
+  /**
+   * False until the server has finished its first analysis since it started: until then no count is a finding
+   * count, so the item must not say "no lock findings". Absent means known to be analysed (older callers).
+   */
+  analysed?: boolean;
 }
 
 export interface StatusView {
@@ -35,6 +40,9 @@ export function statusView(input: StatusInput): StatusView {
     case 'running': {
       if (input.analyzing) {
         return { text: '$(sync~spin) Deadbolt', tooltip: 'Deadbolt: analysing...', command: 'deadbolt.showOutput', alert: false };
+      }
+      if (input.analysed === false) {
+        return { text: '$(lock) Deadbolt', tooltip: 'Deadbolt: nothing analysed yet. Open a TypeScript or JavaScript file.', command: 'deadbolt.showOutput', alert: false };
       }
       const total = input.errors + input.warnings + input.others;
       if (total === 0) {

@@ -11,6 +11,7 @@
 import type { OrderStep } from '../errors.js';
 import { FUTEX_SLOTS, lockWordSlow, releaseWord } from '../futex.js';
 import { threadToken } from '../thread-table.js';
+import { findOrderPath } from './order-path.js';
 
 /** Header slots (Int32). */
 const G_LOCK = 0; // the futex guarding appends (FUTEX_SLOTS slots); readers that only mirror do not take it
@@ -74,7 +75,7 @@ export class SharedLockGraph {
     try {
       this.#mirror();
       if (this.knows(from, to)) return undefined;
-      const path = this.#findPath(to, from);
+      const path = findOrderPath(this.#out, to, from);
       if (path !== undefined) return path.map((edge) => this.#readStep(edge));
       this.#append(from, to, step);
       return undefined;
@@ -95,32 +96,6 @@ export class SharedLockGraph {
       if (!targets.has(to)) targets.set(to, edge);
     }
     this.#mirrored = count;
-  }
-
-  /** Breadth-first search for a path start -> goal; returns its edge indices. */
-  #findPath(start: number, goal: number): number[] | undefined {
-    const via = new Map<number, { prev: number; edge: number }>();
-    const queue = [start];
-    const seen = new Set([start]);
-    for (let i = 0; i < queue.length; i++) {
-      const node = queue[i]!;
-      for (const [next, edge] of this.#out.get(node) ?? []) {
-        if (seen.has(next)) continue;
-        seen.add(next);
-        via.set(next, { prev: node, edge });
-        if (next === goal) {
-          const edges: number[] = [];
-          for (let at = goal; at !== start; ) {
-            const step = via.get(at)!;
-            edges.unshift(step.edge);
-            at = step.prev;
-          }
-          return edges;
-        }
-        queue.push(next);
-      }
-    }
-    return undefined;
   }
 
   #append(from: number, to: number, step: OrderStep): void {

@@ -11,8 +11,10 @@ import type { OrderGraph } from './model/lock-graph.js';
 export interface LockRef {
   /** Stable id of the lock's identity (its declaration, or its declaration plus index for arrays of locks). */
   id: string;
-  /** The name a user would recognise: `this.accounts`, `forks[i]`, `lockA`. */
+  /** How the code at hand reaches it, as code: `this.accounts`, `forks[i]`, `lockA` (what a fix writes). */
   name: string;
+  /** The one name the lock goes by in messages (model/lock-names.ts): its `name` option, else its declaration. */
+  label: string;
   kind: 'Mutex' | 'RecursiveMutex' | 'Semaphore' | 'Condition' | 'Unknown';
 }
 

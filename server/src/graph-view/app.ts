@@ -8,7 +8,7 @@ import type { SourceLocation } from '../protocol/index.js';
 import { baseName, type GraphModel, type GraphNode } from './elements.js';
 import { layoutView } from './layout.js';
 import { canvasMeasure, GraphCanvas } from './render.js';
-import { buildView, defaultViewOptions, type GroupBy, type Scope, type View, type ViewOptions } from './view.js';
+import { buildView, busiestLock, defaultViewOptions, type GroupBy, type Scope, type View, type ViewOptions } from './view.js';
 
 export interface GraphAppHost {
   /** A node or edge with a source site was clicked. */
@@ -76,8 +76,9 @@ export class GraphApp {
     });
     const { scope, file, lock, search, groupBy, isolated } = this.controls;
     scope.addEventListener('change', () => {
-      // The lock clicked last is the natural centre of a neighbourhood; the list beside it picks another.
-      if (scope.value === 'lock' && this.selectedLock !== undefined) lock.value = this.selectedLock;
+      // The lock clicked last is the natural centre of a neighbourhood; without one, the lock with the most orders
+      // (an isolated lock would show a neighbourhood of one box). The list beside it picks another.
+      if (scope.value === 'lock') lock.value = this.selectedLock ?? busiestLock(this.model) ?? lock.value;
       this.setScopeFromControls();
     });
     file.addEventListener('change', () => this.setScopeFromControls());
@@ -107,6 +108,7 @@ export class GraphApp {
   setModel(model: GraphModel): void {
     this.model = model;
     const ids = new Set(this.nodes().map((n) => n.data.id));
+    if (this.selectedLock !== undefined && !ids.has(this.selectedLock)) this.selectedLock = undefined;
     const scope = this.options.scope;
     if ((scope.kind === 'lock' && !ids.has(scope.id)) || (scope.kind === 'cycle' && !scope.nodes.every((id) => ids.has(id)))) {
       this.options.scope = { kind: 'workspace' };

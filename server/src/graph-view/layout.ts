@@ -1,14 +1,16 @@
 /**
  * Places a view's sections on one page in CSS pixels at zoom 1: each cycle on its own row, drawn larger as a ring;
- * the other connected groups of locks laid out by dagre in ranks and packed into rows; the
- * isolated locks in a grid. Sizes are fixed in pixels and never scaled to fit: a big graph makes a big page that
- * the panel scrolls, so a label is always as readable as the font sizes below.
+ * the other connected groups of locks laid out by dagre in ranks and packed into rows, except a group too large or
+ * too long for one band, whose rank columns flow into lines as wide as the panel (flow.ts); the isolated locks in a
+ * grid. Sizes are fixed in pixels and never scaled to fit: a big graph makes a page that the panel scrolls, mostly
+ * downwards, so a label is always as readable as the font sizes below.
  */
 import dagre from '@dagrejs/dagre';
 import type { SourceLocation } from '../protocol/index.js';
 import type { GraphEdge, GraphNode } from './elements.js';
 import type { GroupBy, Section, View } from './view.js';
 import { baseName } from './elements.js';
+import { flow, LANE, LINE_GAP } from './flow.js';
 
 /** Font sizes in CSS pixels at zoom 1. The panel never zooms below MIN_ZOOM, so no text renders under 11 px (the edge labels, the smallest, are 11 px at zoom 1). */
 export const FONT = { cycleNode: 15, node: 13, edge: 11, title: 13, group: 11 } as const;
@@ -132,7 +134,7 @@ export function layoutView(view: View, options: LayoutOptions): Layout {
     title(section);
     const blocks = section.kind === 'isolated'
       ? [...gridBlocks(section, options.groupBy, options.maxWidth - 2 * MARGIN, measure)]
-      : section.kind === 'cycle' ? [ringBlock(section, measure)] : [rankedOrFlat(section, options.groupBy, measure, page)];
+      : section.kind === 'cycle' ? [ringBlock(section, measure)] : [edgesBlock(section, options.groupBy, options.maxWidth - 2 * MARGIN, measure, page)];
     for (const block of blocks) {
       // A cycle gets a row of its own; other blocks share a row while they fit in the panel's width.
       if (section.kind === 'cycle' || (rowX > MARGIN && rowX + block.width > options.maxWidth - MARGIN)) endRow();
@@ -146,6 +148,79 @@ export function layoutView(view: View, options: LayoutOptions): Layout {
   page.height = Math.max(y - GAP + MARGIN, 0);
   page.width = Math.max(page.width, 0);
   return page;
+}
+
+/**
+ * A connected group of locks: in ranks from left to right when it fits the panel's width; otherwise (and always for a
+ * tangle of many edges, which dagre would also take seconds over) as rank columns flowing into lines of that width.
+ */
+function edgesBlock(section: Section, groupBy: GroupBy, maxWidth: number, measure: Measure, page: Layout): Block {
+  if (section.edges.length > MAX_LABELLED_EDGES) return flowBlock(section, groupBy, maxWidth, measure, false);
+  const ranked = rankedOrFlat(section, groupBy, measure, page);
+  return ranked.width <= maxWidth ? ranked : flowBlock(section, groupBy, maxWidth, measure, true);
+}
+
+/** A section laid out by flow.ts: straight edges between box borders, labelled only when asked. */
+function flowBlock(section: Section, groupBy: GroupBy, maxWidth: number, measure: Measure, labelled: boolean): Block {
+  const boxes = new Map(section.nodes.map((node) => [node.data.id, nodeBox(section, node, measure)]));
+  const flowed = flow(
+    section.nodes.map((node) => {
+      const group = groupOf(node, groupBy);
+      return { id: node.data.id, ...boxes.get(node.data.id)!, ...(group === undefined ? {} : { group }) };
+    }),
+    section.edges.map((e) => ({ source: e.data.source, target: e.data.target })),
+    Math.max(maxWidth, 200),
+  );
+  const nodes = section.nodes.map((node) => {
+    const at = flowed.positions.get(node.data.id)!;
+    return laidNode(section, node, at.x, at.y, boxes.get(node.data.id)!);
+  });
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const edges = section.edges.map((edge): LaidEdge => {
+    const from = byId.get(edge.data.source)!;
+    const to = byId.get(edge.data.target)!;
+    if (from === to) return selfLoop(section, edge, from);
+    const a = { x: from.x + from.width / 2, y: from.y + from.height / 2 };
+    const b = { x: to.x + to.width / 2, y: to.y + to.height / 2 };
+    const src = flowed.positions.get(edge.data.source)!;
+    const dst = flowed.positions.get(edge.data.target)!;
+    const gap = src.lineBottom + LINE_GAP / 2;
+    // An edge to the next column runs straight across the gap between them. Any other edge forward goes around the
+    // boxes: out of its box's right side into the lane beside its column, down to the gap under its line, along it,
+    // and up or down the lane left of the target's column into the target's left side, rather than cutting across
+    // the boxes between them.
+    const around = !(dst.column === src.column + 1 && dst.lineBottom === src.lineBottom) && (to.y > gap || dst.columnLeft > src.columnRight);
+    const start = around ? { x: from.x + from.width, y: a.y } : clip(from, a, b);
+    const end = around ? { x: to.x, y: b.y } : clip(to, b, a);
+    const out = src.columnRight + LANE;
+    const into = dst.columnLeft - LANE;
+    const points = around ? [start, { x: out, y: a.y }, { x: out, y: gap }, { x: into, y: gap }, { x: into, y: b.y }, end] : [start, end];
+    return {
+      key: `${section.key}/${edge.data.id}`,
+      id: edge.data.id,
+      source: `${section.key}/${edge.data.source}`,
+      target: `${section.key}/${edge.data.target}`,
+      points,
+      label: labelled ? edge.data.label : '',
+      labelX: around ? (out + into) / 2 : (start.x + end.x) / 2,
+      labelY: around ? gap : (start.y + end.y) / 2,
+      classes: edge.classes,
+      tooltip: edge.data.tooltip,
+      ...(edge.data.location ? { location: edge.data.location } : {}),
+    };
+  });
+  const groups = flowed.frames.map((f) => ({ label: groupLabel(f.group, groupBy), x: f.x, y: f.y, width: f.width, height: f.height }));
+  // A self-loop is drawn above its box; the block starts low enough that it stays on the page.
+  const top = Math.min(0, ...edges.flatMap((e) => e.points.map((p) => p.y)), ...edges.filter((e) => e.label).map((e) => e.labelY - FONT.edge));
+  if (top < 0) {
+    for (const n of nodes) n.y -= top;
+    for (const e of edges) {
+      e.points = e.points.map((p) => ({ x: p.x, y: p.y - top }));
+      e.labelY -= top;
+    }
+    for (const g of groups) g.y -= top;
+  }
+  return { width: flowed.width, height: flowed.height - top, nodes, edges, groups };
 }
 
 /**

@@ -34,7 +34,7 @@ export function staticModel(graph: StaticLockGraph): GraphModel {
         ...(node.declaration ? { location: node.declaration } : {}),
         tooltip: `${node.kind} ${node.name}${rank}${node.declaration ? ` declared at ${shortSite(node.declaration)}` : ''}`,
         ...(node.declaration ? { files: [node.declaration.uri] } : {}),
-        ...ownerOf(node.name),
+        ...(node.owner !== undefined ? { owner: node.owner } : ownerOf(node.name)),
       },
       classes: ['lock', inCycle.has(node.id) ? 'cycle' : ''].filter(Boolean),
     });
@@ -83,8 +83,8 @@ export function staticModel(graph: StaticLockGraph): GraphModel {
 }
 
 /**
- * The class a lock belongs to, read from its name: the engine names a field lock of a class `Class.field`, and
- * a capitalised first segment is how a reader tells a class from an object (`checking.mutex`).
+ * The class a lock belongs to when the graph does not say (`owner`), read from its name: the engine names a field
+ * lock of a class `Class.field`, and a capitalised first segment is how a reader tells a class from an object.
  */
 function ownerOf(name: string): { owner?: string } {
   const dot = name.indexOf('.');

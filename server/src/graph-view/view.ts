@@ -117,6 +117,31 @@ export function buildView(model: GraphModel, options: ViewOptions): View {
   return { sections, isolated: isolated.length, nodes: nodes.length, edges: edges.length, cycles: cycles.length, matches };
 }
 
+/**
+ * The lock the neighbourhood view starts on when none was picked: the one with the most orders to other locks (a
+ * lock of a cycle first among equals), so the first thing it shows is a neighbourhood rather than one lone box.
+ */
+export function busiestLock(model: GraphModel): string | undefined {
+  const degree = new Map<string, number>();
+  for (const e of model.elements) {
+    if (e.group !== 'edges' || e.data.source === e.data.target) continue;
+    degree.set(e.data.source, (degree.get(e.data.source) ?? 0) + 1);
+    degree.set(e.data.target, (degree.get(e.data.target) ?? 0) + 1);
+  }
+  let best: GraphNode | undefined;
+  let bestScore = 0;
+  for (const node of model.elements) {
+    if (node.group !== 'nodes') continue;
+    // Edges count double so a cycle only breaks ties.
+    const score = 2 * (degree.get(node.data.id) ?? 0) + (node.classes.includes('cycle') ? 1 : 0);
+    if (score > bestScore || (score === bestScore && best !== undefined && score > 0 && node.data.label < best.data.label)) {
+      best = node;
+      bestScore = score;
+    }
+  }
+  return best?.data.id;
+}
+
 /** The node ids a scope covers, before any search. */
 function scopeNodes(nodes: readonly GraphNode[], edges: readonly GraphEdge[], scope: Scope): Set<string> {
   switch (scope.kind) {

@@ -91,6 +91,8 @@ export class EngineHost {
       () =>
         new Promise<AnalysisOutcome>((resolve) => {
           if (this.disposed) return resolve({ kind: 'failed', message: 'the language server is shutting down' });
+          // The root was closed (settings changed, a folder was removed) while this run waited: nothing to analyse.
+          if (!this.roots.has(root)) return resolve({ kind: 'cancelled' });
           const id = this.nextId++;
           this.running = { root, generation };
           this.pending.set(id, (response) => {

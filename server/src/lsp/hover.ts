@@ -14,14 +14,17 @@ function contains(location: SourceLocation | undefined, uri: string, position: P
   return afterStart && beforeEnd;
 }
 
-/** Where `edge.from` was taken (the chain's first step) and where `edge.to` was taken (its last step). */
+/**
+ * Where `edge.from` was taken (the chain's `heldStep`) and where `edge.to` was taken (its last step). The chain's
+ * first step is often a call that leads there (`calls transfer`), which is no acquisition of either lock.
+ */
 function takenAt(edge: LockEdge): { from: SourceLocation[]; to: SourceLocation[] } {
   const from: SourceLocation[] = [];
   const to: SourceLocation[] = [];
   for (const chain of edge.chains) {
-    const first = chain.steps[0];
+    const held = chain.heldStep === undefined ? undefined : chain.steps[chain.heldStep];
     const last = chain.steps[chain.steps.length - 1];
-    if (first !== undefined && chain.steps.length > 1) from.push(first.location);
+    if (held !== undefined && chain.heldStep! < chain.steps.length - 1) from.push(held.location);
     if (last !== undefined) to.push(last.location);
   }
   return { from, to };

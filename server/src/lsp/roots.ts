@@ -28,6 +28,8 @@ export interface RootState {
 export interface RootEvents {
   fresh(root: RootState, outcome: Extract<AnalysisOutcome, { kind: 'analyzed' }>): void;
   failed(root: RootState, message: string): void;
+  /** The root has analysis work (`true`) or none left (`false`): for the editor's "analysing" state. */
+  busy(root: RootState, busy: boolean): void;
   log(level: 'error' | 'info', message: string): void;
 }
 
@@ -107,6 +109,7 @@ export class Roots {
       debounceMs: this.debounceMs,
       onFresh: (outcome) => this.events.fresh(state, outcome),
       onFailure: (message) => this.events.failed(state, message),
+      onBusy: (busy) => this.events.busy(state, busy),
     });
     return state;
   }

@@ -12,6 +12,11 @@ export interface SchedulerOptions {
   /** Called with a run's result only when no edit arrived while it ran, so ranges match the editor's text. */
   onFresh(outcome: Analyzed): void;
   onFailure(message: string): void;
+  /**
+   * Called when the root starts having work (an edit awaits analysis, or a run is under way) and when it has none
+   * left. Not called by dispose(): a disposed root is usually replaced by one that takes its work over.
+   */
+  onBusy?(busy: boolean): void;
 }
 
 export class RootScheduler {
@@ -23,6 +28,9 @@ export class RootScheduler {
   private waiters: (() => void)[] = [];
   /** When the previous edit arrived (performance.now()), to tell a lone edit from one inside a burst. */
   private lastEdit = Number.NEGATIVE_INFINITY;
+  private busy = false;
+  /** A disposed scheduler (its root was reset or closed) reports nothing more: its runs belong to a root that is gone. */
+  private disposed = false;
 
   constructor(
     private readonly host: EngineHost,
@@ -36,7 +44,9 @@ export class RootScheduler {
    * edit cancels), waits for the burst to pause, so typing does not start a run per keystroke.
    */
   touched(generation: number): void {
+    if (this.disposed) return;
     this.latest = Math.max(this.latest, generation);
+    this.setBusy(true);
     const now = performance.now();
     const lone = now - this.lastEdit >= this.options.debounceMs;
     this.lastEdit = now;
@@ -54,7 +64,7 @@ export class RootScheduler {
 
   /** Resolves once the findings of every edit made so far are known, analysing now instead of after the quiet period. */
   flush(): Promise<void> {
-    if (this.done >= this.latest && this.timer === undefined) return Promise.resolve();
+    if (this.disposed || (this.done >= this.latest && this.timer === undefined)) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiters.push(resolve);
       clearTimeout(this.timer);
@@ -69,6 +79,7 @@ export class RootScheduler {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.release();
@@ -85,6 +96,7 @@ export class RootScheduler {
       while (this.done < this.latest) {
         const generation = this.latest;
         const outcome = await this.host.analyze(this.root, generation);
+        if (this.disposed) return;
         if (outcome.kind === 'failed') {
           this.done = generation;
           this.options.onFailure(outcome.message);
@@ -106,6 +118,13 @@ export class RootScheduler {
       this.running = false;
     }
     if (this.done >= this.latest) this.release();
+    if (this.done >= this.latest && this.timer === undefined) this.setBusy(false);
+  }
+
+  private setBusy(busy: boolean): void {
+    if (busy === this.busy || this.disposed) return;
+    this.busy = busy;
+    this.options.onBusy?.(busy);
   }
 
   private release(): void {

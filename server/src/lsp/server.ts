@@ -21,7 +21,14 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../engine/index.js';
-import { lockGraphRequest, type LockGraphParams, type LockGraphResult, type StaticLockGraph } from '../protocol/index.js';
+import {
+  analysisStateNotification,
+  lockGraphRequest,
+  type AnalysisStateParams,
+  type LockGraphParams,
+  type LockGraphResult,
+  type StaticLockGraph,
+} from '../protocol/index.js';
 import { codeActions, FIX_ALL_KIND } from './codeActions.js';
 import { defaultRuleDocsBase } from './diagnostics.js';
 import { EngineHost, type AnalysisOutcome } from './engineHost.js';
@@ -96,6 +103,20 @@ export function startServer(connection: Connection): void {
     const reporter = firstRuns.get(root.name);
     firstRuns.delete(root.name);
     void reporter?.then((progress) => progress?.done());
+  }
+
+  /**
+   * Roots with analysis work. The editor hears `analyzing` when the first one gets some and `idle` once none has any
+   * (after the findings are published), so it never reports "no findings" while they are still being computed.
+   */
+  const busyRoots = new Set<string>();
+  function busy(root: RootState, isBusy: boolean): void {
+    const before = busyRoots.size;
+    if (isBusy) busyRoots.add(root.name);
+    else busyRoots.delete(root.name);
+    if ((before === 0) === (busyRoots.size === 0)) return;
+    const params: AnalysisStateParams = { state: busyRoots.size > 0 ? 'analyzing' : 'idle' };
+    void connection.sendNotification(analysisStateNotification, params);
   }
 
   function failed(root: RootState, message: string): void {
@@ -182,11 +203,13 @@ export function startServer(connection: Connection): void {
       // A folder removed from the workspace is no root any more: its files now belong elsewhere, or nowhere.
       if (!previous.name.startsWith('loose:') && !folders.includes(previous.name)) {
         publisher.clear(previous.name);
+        busy(previous, false);
         continue;
       }
       const root = await roots.get(previous.name);
       if (root.scheduler === undefined) {
         publisher.clear(root.name);
+        busy(root, false);
         continue;
       }
       const edit = ++generation;
@@ -224,7 +247,7 @@ export function startServer(connection: Connection): void {
         ? (scopeUri: string) => connection.workspace.getConfiguration({ scopeUri, section: 'deadbolt' }) as Promise<unknown>
         : undefined;
     settings = new SettingsCache(fetch, (message) => log('error', message));
-    roots = new Roots(host, settings, options.debounceMs ?? DEFAULT_DEBOUNCE_MS, { fresh, failed, log });
+    roots = new Roots(host, settings, options.debounceMs ?? DEFAULT_DEBOUNCE_MS, { fresh, failed, busy, log });
     roots.setFolders(folders);
     return {
       capabilities: {

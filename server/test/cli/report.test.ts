@@ -54,7 +54,7 @@ test('text in findings and lock names is escaped, and the data cannot close its 
     graph: { nodes: [{ id: 'x', name: '</script><script>alert(1)</script>', kind: 'Mutex' }], edges: [], cycles: [] },
     files: 1, cwd: '/app', version: '0.0.0', script: 'const s = "</script>";', css: '',
   });
-  assert.ok(html.includes('takes `&lt;img src=x onerror=alert(1)&gt;`'));
+  assert.ok(html.includes('takes <code>&lt;img src=x onerror=alert(1)&gt;</code>'));
   assert.ok(html.includes('&lt;b&gt;bold&lt;/b&gt;'));
   assert.doesNotMatch(html, /<img|<b>/);
   // Only the two script elements of the page close; neither the data nor the code ends one early.
@@ -79,3 +79,52 @@ test('a clean project makes a page with no findings and exit 0', () => {
   assert.equal(run.status, 0);
   assert.match(run.stdout, /<p>No findings\.<\/p>/);
 });
+
+test('a message\'s Markdown code spans show as code, not as backticks', () => {
+  const span = { file: '/app/src/a.ts', line: 3, column: 1, endLine: 3, endColumn: 9, start: 0, end: 8 };
+  const html = formatHtml({
+    findings: [{ rule: 'lock-order', severity: 'error', message: 'Potential deadlock: `accounts` is taken while holding `ledger`.', span, related: [{ span, message: 'takes `ledger`' }], fixes: [] }],
+    graph: { nodes: [], edges: [], cycles: [] }, files: 1, cwd: '/app', version: '0.0.0', script: '', css: '',
+  });
+  const findings = /<ul class="findings">([\s\S]*?)<\/ul>\s*<\/section>/.exec(html)![1]!;
+  assert.ok(findings.includes('Potential deadlock: <code>accounts</code> is taken while holding <code>ledger</code>.'), findings);
+  assert.ok(findings.includes('takes <code>ledger</code>'));
+  assert.doesNotMatch(findings, /`/);
+});
+
+test('the page follows prefers-color-scheme, and every text colour of both schemes reads at 4.5:1 or more', () => {
+  const html = formatHtml({ findings: [], graph: { nodes: [], edges: [], cycles: [] }, files: 0, cwd: '/app', version: '0.0.0', script: '', css: '' });
+  assert.match(html, /color-scheme: light dark/);
+  const dark = /@media \(prefers-color-scheme: dark\) \{ :root \{([^}]*)\} \}/.exec(html)?.[1];
+  const light = /:root \{ color-scheme: light dark;([^}]*)\}/.exec(html)?.[1];
+  assert.ok(dark && light, 'a light palette and a dark one');
+  const palette = (block: string) => new Map([...block.matchAll(/(--[\w-]+): (#[0-9a-f]{6})/g)].map((m) => [m[1]!, m[2]!]));
+  // The colour pairs the page and the graph paint text with: text colour, then what is behind it.
+  const pairs = [
+    ['--vscode-foreground', '--vscode-editor-background'], ['--vscode-editor-foreground', '--vscode-editorWidget-background'],
+    ['--vscode-descriptionForeground', '--vscode-editor-background'], ['--vscode-errorForeground', '--vscode-editor-background'],
+    ['--vscode-badge-foreground', '--vscode-badge-background'], ['--vscode-input-foreground', '--vscode-input-background'],
+    ['--report-warning', '--vscode-editor-background'], ['--report-info', '--vscode-editor-background'],
+    ['--vscode-foreground', '--report-button-background'], ['--vscode-foreground', '--report-code-background'],
+  ];
+  for (const [name, block] of [['light', light], ['dark', dark]] as const) {
+    const colours = palette(block);
+    for (const [text, background] of pairs) {
+      const ratio = contrast(colours.get(text!)!, colours.get(background!)!);
+      assert.ok(ratio >= 4.5, `${name}: ${text} on ${background} is ${ratio.toFixed(2)}:1`);
+    }
+  }
+});
+
+/** WCAG 2's contrast ratio of two #rrggbb colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (hex: string) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => {
+      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}

@@ -50,7 +50,7 @@ export async function startSession(): Promise<Session> {
   const events: DebugProtocol.Event[] = [];
   const waiters: { type: string; match: (e: DebugProtocol.Event) => boolean; resolve: (e: DebugProtocol.Event) => void }[] = [];
   await client.start();
-  for (const type of ['output', 'stopped', 'terminated', 'exited', 'thread', 'deadbolt/lockGraph']) {
+  for (const type of ['output', 'stopped', 'continued', 'terminated', 'exited', 'thread', 'deadbolt/lockGraph']) {
     client.on(type, (e: DebugProtocol.Event) => {
       events.push(e);
       for (const w of [...waiters]) {

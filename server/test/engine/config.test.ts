@@ -1,10 +1,12 @@
 /** Tests for deadbolt.config.json discovery, loading and strict validation. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, findConfigFile, loadConfig, validateConfig } from '../../src/engine/config.js';
+import { configSchema } from '../../src/engine/config-schema.js';
+import { RULE_IDS } from '../../src/engine/types.js';
 
 function withTempDir(body: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'deadbolt-config-'));
@@ -140,3 +142,11 @@ for (const [name, raw, key, message] of invalid) {
     });
   });
 }
+
+test('every example of docs/configuration.md passes the schema, which knows every rule', () => {
+  const docs = readFileSync(new URL('../../../../docs/configuration.md', import.meta.url), 'utf8');
+  const examples = [...docs.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as unknown);
+  assert.ok(examples.length >= 2, `${examples.length} examples`);
+  for (const example of examples) assert.doesNotThrow(() => validateConfig(example, '/p/deadbolt.config.json'), JSON.stringify(example));
+  assert.deepEqual(Object.keys(configSchema.properties.rules.properties).sort(), [...RULE_IDS].sort());
+});

@@ -84,7 +84,7 @@ test('lock-order: nested try/finally acquisitions are swapped together with thei
 test('lock-order: one field of two instances of a class is named as such, with no double-lock', () => {
   const findings = findingsIn('lock-order', 'instance-fields.ts', 'lock-order');
   assert.equal(findings.length, 1);
-  assert.match(findings[0]!.message, /`other\.mutex` is taken while holding `this\.mutex`, the same field of another Account/);
+  assert.match(findings[0]!.message, /`account` of `other` is taken while holding it of `this`, the same field of another Account/);
   assert.deepEqual(findingsIn('lock-order', 'instance-fields.ts', 'double-lock'), []);
 });
 

@@ -16,7 +16,14 @@ export function random(seed: number): () => number {
 
 const RESOURCES = ['accounts', 'ledger', 'orders', 'stock', 'sessions', 'cache', 'journal', 'inventory', 'billing', 'audit', 'queue', 'config'];
 
-export function staticGraph(locks: number, edges: number, cycles: number, files: number, seed = 1): StaticLockGraph {
+/**
+ * How ordinary edges pick their locks: `random` joins any lower lock to any higher one (many small groups), `layered`
+ * joins a lock to one of the next few (one long connected band, as layered code makes: a controller's lock held
+ * while a service's is taken, held while a repository's is taken, and so on).
+ */
+export type EdgeShape = 'random' | 'layered';
+
+export function staticGraph(locks: number, edges: number, cycles: number, files: number, seed = 1, shape: EdgeShape = 'random'): StaticLockGraph {
   const next = random(seed);
   const nodes = Array.from({ length: locks }, (_, i) => {
     const file = `file:///work/app/src/module${i % files}.ts`;
@@ -45,10 +52,12 @@ export function staticGraph(locks: number, edges: number, cycles: number, files:
     members.forEach((m, k) => out.push({ from: `n${m}`, to: `n${members[(k + 1) % size]}`, chains: [site(m, members[(k + 1) % size]!)] }));
   }
   const seen = new Set(out.map((e) => `${e.from}>${e.to}`));
+  let walk = 0;
   while (out.length < edges) {
-    let a = Math.floor(next() * locks);
-    let b = Math.floor(next() * locks);
-    if (a === b) continue;
+    // A layered graph walks the locks in order, so consecutive locks join into one long band.
+    let a = shape === 'layered' ? walk++ % locks : Math.floor(next() * locks);
+    let b = shape === 'layered' ? a + 1 + Math.floor(next() * 3) : Math.floor(next() * locks);
+    if (a === b || b >= locks) continue;
     if (a > b) [a, b] = [b, a];
     // A cycle lock may be entered from outside but never left, or a second cycle would close through it.
     if (inCycle.has(a)) continue;

@@ -142,3 +142,42 @@ test('a lock ordered after itself is a loop over its box', () => {
   assertReadable(layout);
   assert.ok(layout.edges[0]!.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y)));
 });
+
+test('250 locks in one long band of 240 other orders: the section fits 4 screens in width, wrapping into lines', () => {
+  // Layered code (a controller's lock held while a service's is taken, held while a repository's is taken, ...)
+  // makes one long chain of orders: as one left-to-right band it was dozens of screens wide.
+  const graph = staticGraph(250, 248, 10, 40, 1, 'layered');
+  const model = staticModel(graph);
+  for (const groupBy of ['none', 'file', 'class'] as const) {
+    const layout = laidOut(model, { groupBy });
+    assertReadable(layout);
+    assertCyclesFirst(layout, 10);
+    const others = layout.nodes.filter((n) => n.key.startsWith('edges'));
+    assert.ok(others.length >= 200, `${others.length} locks in the other orders`);
+    const left = Math.min(...others.map((n) => n.x));
+    const right = Math.max(...others.map((n) => n.x + n.width));
+    assert.ok(right - left <= 4 * WIDTH, `${groupBy}: the other orders are ${right - left}px wide, more than 4 screens of ${WIDTH}px`);
+    assert.ok(layout.width <= 4 * WIDTH, `${groupBy}: the page is ${layout.width}px wide`);
+    // Every edge still joins its own two boxes.
+    const byKey = new Map(layout.nodes.map((n) => [n.key, n]));
+    const touches = (p: { x: number; y: number }, n: LaidNode) => p.x >= n.x - 1 && p.x <= n.x + n.width + 1 && p.y >= n.y - 1 && p.y <= n.y + n.height + 1;
+    for (const edge of layout.edges.filter((e) => e.key.startsWith('edges') && e.source !== e.target)) {
+      assert.ok(touches(edge.points[0]!, byKey.get(edge.source)!) && touches(edge.points.at(-1)!, byKey.get(edge.target)!), `${edge.key} joins its locks`);
+    }
+    if (groupBy !== 'none') {
+      for (const node of others) {
+        const inside = layout.groups.some((g) => node.x >= g.x - 0.5 && node.y >= g.y - 0.5 && node.x + node.width <= g.x + g.width + 0.5 && node.y + node.height <= g.y + g.height + 0.5);
+        assert.ok(inside, `${node.key} sits in a ${groupBy} frame`);
+      }
+    }
+  }
+});
+
+test('a chain of 30 locks wider than the panel wraps into lines instead of scrolling sideways', () => {
+  const nodes = Array.from({ length: 30 }, (_, i) => ({ id: `c${i}`, name: `chainedResource${i}Lock`, kind: 'Mutex' as const }));
+  const edges = nodes.slice(1).map((n, i) => ({ from: nodes[i]!.id, to: n.id, chains: [] }));
+  const layout = laidOut(staticModel({ nodes, edges, cycles: [] }));
+  assertReadable(layout);
+  assert.ok(layout.width <= WIDTH, `${layout.width}px`);
+  assert.ok(new Set(layout.nodes.map((n) => n.y)).size > 1, 'more than one line');
+});

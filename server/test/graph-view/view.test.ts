@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { SourceLocation, StaticLockGraph } from '../../src/protocol/index.js';
 import { cycleAt } from '../../src/graph-view/focus.js';
 import { staticModel } from '../../src/graph-view/static-model.js';
-import { buildView, defaultViewOptions, type ViewOptions } from '../../src/graph-view/view.js';
+import { buildView, busiestLock, defaultViewOptions, type ViewOptions } from '../../src/graph-view/view.js';
 
 const at = (file: string, line: number): SourceLocation => ({
   uri: `file:///app/src/${file}`,
@@ -117,4 +117,12 @@ test('grouping keys: a lock knows its file and the class that owns it', () => {
   assert.equal(metrics.group === 'nodes' && metrics.data.owner, 'Stats');
   const ledger = model.elements.find((e) => e.data.id === 'ledger')!;
   assert.deepEqual(ledger.group === 'nodes' && ledger.data.files, [at('bank.ts', 0).uri]);
+});
+
+test('the neighbourhood view starts on the lock with the most orders, never on an isolated one', () => {
+  // Alphabetically the list starts with `accounts`, `archive` and `cache`; `cache` has no order at all.
+  assert.equal(busiestLock(model), 'ledger');
+  const v = view({ scope: { kind: 'lock', id: busiestLock(model)! } });
+  assert.deepEqual(ids(v.sections.flatMap((s) => s.nodes)).filter((id, i, all) => all.indexOf(id) === i), ['accounts', 'journal', 'ledger']);
+  assert.equal(busiestLock(staticModel({ nodes: [lock('config', 'config.ts')], edges: [], cycles: [] })), undefined);
 });

@@ -21,7 +21,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lockGraphRequest, type LockGraphParams, type LockGraphResult } from '../../src/protocol/index.js';
+import { analysisStateNotification, lockGraphRequest, type AnalysisStateParams, type LockGraphParams, type LockGraphResult } from '../../src/protocol/index.js';
 import { closed, withDeadline, WITHIN_MS } from '../helpers/deadline.js';
 
 export const SERVER_BIN = fileURLToPath(new URL('../../../bin/deadbolt-lsp.js', import.meta.url));
@@ -44,6 +44,8 @@ export class LspClient {
   readonly publishes: PublishDiagnosticsParams[] = [];
   /** Every `$/progress` value received, in order. */
   readonly progress: { kind: string; title?: string; message?: string }[] = [];
+  /** `deadbolt/analysisState` notifications and publishes, in the order they arrived: `analyzing`, `idle`, `publish <uri>`. */
+  readonly events: string[] = [];
   settings: unknown;
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
   private readonly listeners = new Set<(params: PublishDiagnosticsParams) => void>();
@@ -64,10 +66,16 @@ export class LspClient {
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       client.latest.set(params.uri, params);
       client.publishes.push(params);
+      client.events.push(`publish ${params.uri}`);
       for (const listener of [...client.listeners]) listener(params);
+      for (const listener of [...client.logListeners]) listener();
     });
     connection.onNotification('window/logMessage', (params: { message: string }) => {
       client.logs.push(params.message);
+      for (const listener of [...client.logListeners]) listener();
+    });
+    connection.onNotification(analysisStateNotification, (params: AnalysisStateParams) => {
+      client.events.push(params.state);
       for (const listener of [...client.logListeners]) listener();
     });
     connection.onNotification('$/progress', (params: { value: { kind: string; title?: string; message?: string } }) => {
@@ -158,6 +166,11 @@ export class LspClient {
   /** Resolves once the server has logged a message matching `pattern` (already or later). */
   logged(pattern: RegExp): Promise<string> {
     return this.until(() => this.logs.find((message) => pattern.test(message)), `a log matching ${pattern}`);
+  }
+
+  /** Resolves once an event (see `events`) matching `pattern` has arrived after the first `skip` events. */
+  happened(pattern: RegExp, skip = 0): Promise<string> {
+    return this.until(() => this.events.slice(skip).find((e) => pattern.test(e)), `an event matching ${pattern} (events: ${this.events.join(', ')})`);
   }
 
   /** Resolves once a `$/progress` of `kind` ('begin', 'end') has arrived. */

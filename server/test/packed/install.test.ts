@@ -23,6 +23,8 @@ const NPM_MS = 5 * WITHIN_MS;
 
 let work: string;
 let app: string;
+/** The packed tarballs, by package name. */
+const tarballs = new Map<string, string>();
 
 /**
  * npm exports its own configuration to the scripts it runs (under `npm test`, `npm_config_local_prefix` names the
@@ -98,7 +100,8 @@ before(() => {
   work = mkdtempSync(join(tmpdir(), 'deadbolt-packed-'));
   const packs = join(work, 'packs');
   mkdirSync(packs);
-  const packed = JSON.parse(npm(REPO, 'pack', '-w', 'runtime', '-w', 'server', '--pack-destination', packs, '--json')) as { filename: string }[];
+  const packed = JSON.parse(npm(REPO, 'pack', '-w', 'runtime', '-w', 'server', '--pack-destination', packs, '--json')) as { name: string; filename: string }[];
+  for (const p of packed) tarballs.set(p.name, join(packs, p.filename));
   app = join(work, 'app');
   mkdirSync(join(app, 'src'), { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'first-user', private: true, type: 'module' }, null, 2));
@@ -124,6 +127,11 @@ test('the installed packages carry LICENSE, README, engines, repository and the 
   for (const rule of ['lock-order', 'double-lock', 'lock-leak', 'unguarded-write', 'non-atomic-update', 'blocking-in-async', 'await-holding-lock']) {
     assert.ok(existsSync(join(pkg('server'), 'docs', 'rules', `${rule}.md`)), `docs/rules/${rule}.md ships`);
   }
+  // The page the rule pages link to, and the configuration's schema for editors' `$schema`.
+  assert.ok(existsSync(join(pkg('server'), 'docs', 'configuration.md')), 'docs/configuration.md ships');
+  const schema = JSON.parse(readFileSync(join(pkg('server'), 'deadbolt.config.schema.json'), 'utf8'));
+  assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
+  assert.ok(existsSync(join(pkg('runtime'), 'dist', 'types-ts5.2', 'index.d.ts')), 'the runtime carries declarations for TypeScript 5.2-5.6');
 });
 
 test('every source map in the installed packages points at sources that exist', () => {
@@ -218,3 +226,63 @@ test('the debug adapter runs a TypeScript program of the fresh project and stops
     await dc.stop();
   }
 });
+
+/** Every export of the runtime, used as a program would use it, for the compilers below to check. */
+const EVERY_EXPORT = `import {
+  Barrier, BrokenBarrierError, Condition, configure, DeadlockError, droppedOrderEdges, Event, jsonCodec, lockAll, lockAllAsync,
+  LockGuard, LockNotHeldError, LockOrderViolation, Mutex, OwnerDiedError, RecursiveMutex, Semaphore, SharedQueue, TimeoutError,
+  type AsyncWaitOptions, type MutexHandle, type WaitOptions,
+} from '@deadbolt/runtime';
+import { createTraceBuffer, viewsOf, type TraceEvent } from '@deadbolt/runtime/trace';
+
+const wait: WaitOptions = { timeout: 10 };
+const waitAsync: AsyncWaitOptions = { timeout: 10, signal: AbortSignal.timeout(100) };
+const mutex = new Mutex({ name: 'accounts', rank: 1 });
+const handle: MutexHandle = mutex.handle;
+const again = Mutex.from(handle);
+export function all(): void {
+  using _guard: LockGuard = again.lock(wait);
+  const recursive = new RecursiveMutex();
+  recursive.withLock(() => recursive.withLock(() => undefined));
+  const permits = new Semaphore(2, { name: 'permits' });
+  permits.withPermit(() => undefined);
+  const condition = new Condition(new Mutex());
+  const event = new Event();
+  event.set();
+  const barrier = new Barrier(1);
+  barrier.wait();
+  const queue = new SharedQueue<unknown>({ capacity: 4, codec: jsonCodec });
+  queue.tryPut({ id: 1 });
+  lockAll([mutex, recursive], () => condition.notifyAll());
+  void lockAllAsync([mutex], async () => undefined, waitAsync);
+  configure({ checkLockOrder: false });
+  const errors = [BrokenBarrierError, DeadlockError, LockNotHeldError, LockOrderViolation, OwnerDiedError, TimeoutError];
+  const views = viewsOf(createTraceBuffer());
+  const event2: TraceEvent | undefined = undefined;
+  void [errors, views, event2, droppedOrderEdges()];
+}
+`;
+
+/**
+ * The declarations under the compilers the runtime's README promises: the oldest supported (5.2) and 5.6, the last
+ * before typed arrays became generic, each installed from npm, checking a program that uses every export, with the
+ * strict options and no skipLibCheck, under both module resolutions that read `exports`.
+ */
+for (const version of ['5.2.2', '5.6.3']) {
+  test(`the runtime's declarations type-check under TypeScript ${version} without skipLibCheck`, { timeout: 300_000 }, () => {
+    const project = join(work, `typescript-${version}`);
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `on-typescript-${version}`, private: true, type: 'module' }, null, 2));
+    writeFileSync(join(project, 'every-export.ts'), EVERY_EXPORT);
+    npm(project, 'install', '--no-audit', '--no-fund', tarballs.get('@deadbolt/runtime')!, `typescript@${version}`, '@types/node@20');
+    for (const [module, moduleResolution] of [['NodeNext', 'NodeNext'], ['ESNext', 'Bundler']]) {
+      const tsconfig = {
+        compilerOptions: { target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'], module, moduleResolution, strict: true, noEmit: true, types: ['node'] },
+        files: ['every-export.ts'],
+      };
+      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+      const tsc = spawnSync(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { encoding: 'utf8' });
+      assert.equal(tsc.status, 0, `TypeScript ${version}, ${moduleResolution}:\n${tsc.stdout}${tsc.stderr}`);
+    }
+  });
+}

@@ -7,6 +7,7 @@ import { Node } from 'ts-morph';
 import type { Fix, TextEdit } from '../types.js';
 import type { Held } from '../model/facts.js';
 import { functionOf } from './edit-text.js';
+import { lockName } from '../model/lock-names.js';
 
 const TWINS: Record<string, string> = { lock: 'lockAsync', acquire: 'acquireAsync', withLock: 'withLockAsync', withPermit: 'withPermitAsync' };
 
@@ -57,7 +58,7 @@ export function releaseBeforeAwaitFix(held: Held, awaitNode: Node): Fix | undefi
   if (callee.getExpression().getText() !== receiver) return undefined;
   const file = statement.getSourceFile().getFilePath();
   return {
-    title: `Release \`${held.lock.name}\` before awaiting (unsafe: the awaited work then runs without it)`,
+    title: `Release \`${lockName(held.lock)}\` before awaiting (unsafe: the awaited work then runs without it)`,
     edits: [
       { file, start: statement.getStart(), end: statement.getEnd(), newText: next.getText() },
       { file, start: next.getStart(), end: next.getEnd(), newText: statement.getText() },

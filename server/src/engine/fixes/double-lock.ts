@@ -10,6 +10,7 @@ import type { AcquisitionFact, Held } from '../model/facts.js';
 import { siteOf } from './lock-all.js';
 import { functionOf, indentOf, reindentText, removeStatement, statementOfCall } from './edit-text.js';
 import { importOf } from './lock-all.js';
+import { lockName } from '../model/lock-names.js';
 
 const RELEASING = new Set(['unlock', 'release']);
 
@@ -127,7 +128,7 @@ function toRecursive(held: Held): Fix | undefined {
   if (imported === undefined) return undefined;
   if (imported) edits.push(imported);
   return {
-    title: `Make \`${held.lock.name}\` a RecursiveMutex (unsafe: code it calls may then run in the middle of an update)`,
+    title: `Make \`${lockName(held.lock)}\` a RecursiveMutex (unsafe: code it calls may then run in the middle of an update)`,
     edits,
     safety: 'unsafe',
     preferred: false,
@@ -142,7 +143,7 @@ export function doubleLockFixes(held: Held, acquisition: AcquisitionFact): Fix[]
     const edits = acquisition.method === 'lockAll' || acquisition.method === 'lockAllAsync'
       ? dropFromLockAll(inner, (element) => element.getText() === name || element.getText() === (held.stack.at(-1) && siteOf(held.stack.at(-1)!)?.receiver.getText()))
       : dropInner(inner);
-    if (edits) fixes.push({ title: `Drop this second acquisition of \`${name}\`: it is already held here`, edits, safety: 'safe', preferred: true });
+    if (edits) fixes.push({ title: `Drop this second acquisition of \`${lockName(acquisition.lock)}\`: it is already held here`, edits, safety: 'safe', preferred: true });
   }
   const recursive = toRecursive(held);
   if (recursive) fixes.push(recursive);

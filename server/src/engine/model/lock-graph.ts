@@ -9,6 +9,7 @@ import type { DeadboltConfig } from '../types.js';
 import { getOrInsert } from '../maps.js';
 import { locationOf } from '../span.js';
 import type { AcquisitionFact, Held } from './facts.js';
+import { creationSite, lockIdentityName, lockName, lockOwner } from './lock-names.js';
 import type { Value } from './values.js';
 
 /** One way an edge arises: `held` was held when `acquisition` took the edge's target. */
@@ -201,7 +202,7 @@ export function rankOf(lock: Value, config: DeadboltConfig): number | undefined 
   const ranks = config.lockRanks;
   if (!ranks) return undefined;
   const short = lock.name.replace(/^this\./, '');
-  return ranks[lock.name] ?? ranks[short] ?? ranks[short.split('.').pop()!];
+  return ranks[lockName(lock)] ?? ranks[lock.name] ?? ranks[short] ?? ranks[short.split('.').pop()!];
 }
 
 /** The name of what a call site calls, for chain messages: `transfer`, `this.helper`. */
@@ -217,13 +218,14 @@ export function chainSteps(chain: OrderChain): { node: Node; message: string }[]
   let common = 0;
   while (common < held.length - 1 && common < taken.length - 1 && held[common] === taken[common]) common++;
   const steps: { node: Node; message: string }[] = [];
+  const heldName = lockName(chain.held.lock);
   for (let i = 0; i < common; i++) steps.push({ node: held[i]!, message: `calls \`${callName(held[i]!)}\`` });
-  for (let i = common; i < held.length - 1; i++) steps.push({ node: held[i]!, message: `calls \`${callName(held[i]!)}\`, which takes \`${chain.held.lock.name}\`` });
-  steps.push({ node: held[held.length - 1]!, message: `takes \`${chain.held.lock.name}\`` });
+  for (let i = common; i < held.length - 1; i++) steps.push({ node: held[i]!, message: `calls \`${callName(held[i]!)}\`, which takes \`${heldName}\`` });
+  steps.push({ node: held[held.length - 1]!, message: `takes \`${heldName}\`` });
   for (let i = common; i < taken.length - 1; i++) {
-    steps.push({ node: taken[i]!, message: `calls \`${callName(taken[i]!)}\` while holding \`${chain.held.lock.name}\`` });
+    steps.push({ node: taken[i]!, message: `calls \`${callName(taken[i]!)}\` while holding \`${heldName}\`` });
   }
-  steps.push({ node: taken[taken.length - 1]!, message: `takes \`${chain.acquisition.lock.name}\` while holding \`${chain.held.lock.name}\`` });
+  steps.push({ node: taken[taken.length - 1]!, message: `takes \`${lockName(chain.acquisition.lock)}\` while holding \`${heldName}\`` });
   return steps;
 }
 
@@ -247,6 +249,8 @@ function protocolChain(chain: OrderChain): AcquisitionChain {
   return getOrInsert(byHeld, chain.held, () => ({
     thread: chain.acquisition.root.thread,
     steps: chainSteps(chain).map((s): ChainStep => ({ location: locationOf(s.node), message: s.message })),
+    // chainSteps lists the calls down to `from`'s acquisition first, so it is the last of the held stack's steps.
+    heldStep: chain.held.stack.length - 1,
   }));
 }
 
@@ -254,10 +258,14 @@ export function toStaticGraph(graph: OrderGraph, config: DeadboltConfig): Static
   const nodes: LockNode[] = [...graph.nodes.values()]
     .sort((a, b) => (a.id < b.id ? -1 : 1))
     .map((lock) => {
-      const node: LockNode = { id: lock.id, name: lock.identityName ?? lock.name, kind: (lock.kind as LockNode['kind']) ?? 'Unknown' };
+      const node: LockNode = { id: lock.id, name: lockIdentityName(lock), kind: (lock.kind as LockNode['kind']) ?? 'Unknown' };
+      const owner = lockOwner(lock);
+      if (owner !== undefined) node.owner = owner;
       const rank = rankOf(lock, config);
       if (rank !== undefined) node.rank = rank;
-      if (lock.declaration) node.declaration = locationOf(lock.declaration);
+      // Clicking a lock goes where it is created, not to some field or interface a handle passed through.
+      const created = creationSite(lock);
+      if (created) node.declaration = locationOf(created);
       return node;
     });
   const edges = [...graph.edges.values()].map((edge) => ({

@@ -24,6 +24,7 @@ import { emptyWalkRecord, type WalkRecord } from './walk-record.js';
 import { scanWrites, sharedNames, writeTarget } from './writes.js';
 import type { WalkHost } from './walk-host.js';
 import { findWorkerSpawns, isMessageHandler, type WorkerSpawn } from './workers.js';
+import { lockName } from './lock-names.js';
 
 export interface EngineModel extends ProgramModel {
   lockGraph(): StaticLockGraph;
@@ -44,7 +45,7 @@ export interface DegradedRoot {
 
 export function toLockRef(value: Value): LockRef {
   const kind = value.kind && LOCK_KINDS.has(value.kind) ? (value.kind as LockRef['kind']) : 'Unknown';
-  return { id: value.id, name: value.name, kind };
+  return { id: value.id, name: value.name, label: lockName(value), kind };
 }
 
 /**

@@ -66,7 +66,7 @@ export function keyOf(node: Node): string {
   return `${node.getSourceFile().getFilePath()}:${node.getStart()}`;
 }
 
-function unwrap(expression: Node): Node {
+export function unwrap(expression: Node): Node {
   let current = expression;
   while (
     Node.isParenthesizedExpression(current) ||
@@ -82,7 +82,7 @@ function unwrap(expression: Node): Node {
 }
 
 /** Reads `{ name: 'x', rank: 2 }` from a runtime constructor's options argument. */
-function constructorOptions(newExpression: Node): { name?: string; rank?: number } {
+export function constructorOptions(newExpression: Node): { name?: string; rank?: number } {
   if (!Node.isNewExpression(newExpression)) return {};
   const out: { name?: string; rank?: number } = {};
   for (const argument of newExpression.getArguments()) {

@@ -92,15 +92,30 @@ export function isMessageHandler(fn: Node): boolean {
   );
 }
 
-/** `new URL('./w.js', import.meta.url)`, `'./w.js'`, or a `const` holding either. */
+/**
+ * `new URL('./w.js', import.meta.url)`, `'./w.js'`, `path.join(__dirname, 'w.js')` (or `resolve`, or the folder as
+ * `import.meta.dirname` or `dirname(fileURLToPath(import.meta.url))`), `fileURLToPath(...)` of any of these, or a
+ * `const` holding one.
+ */
 const SELF = '\0self';
+const THIS_FOLDER = /^(__dirname|import\.meta\.dirname|(path\.)?dirname\((url\.)?fileURLToPath\(import\.meta\.url\)\))$/;
 
 function scriptPath(node: Node): string | undefined {
   if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
-  if (/^(import\.meta\.url|__filename|fileURLToPath\(import\.meta\.url\))$/.test(node.getText())) return SELF;
+  if (/^(import\.meta\.url|__filename|(url\.)?fileURLToPath\(import\.meta\.url\))$/.test(node.getText())) return SELF;
   if (Node.isNewExpression(node) && node.getExpression().getText() === 'URL') {
     const first = node.getArguments()[0];
     return first ? scriptPath(first) : undefined;
+  }
+  if (Node.isCallExpression(node)) {
+    const callee = node.getExpression().getText();
+    const [first, ...rest] = node.getArguments();
+    if (/^(url\.)?fileURLToPath$/.test(callee) && first) return scriptPath(first);
+    // path.join(__dirname, 'workers', 'w.js'): a path from this file's folder, when every other part is a literal.
+    if (/^(path\.)?(join|resolve)$/.test(callee) && first && THIS_FOLDER.test(first.getText()) && rest.length > 0) {
+      const parts = rest.map((part) => (Node.isStringLiteral(part) || Node.isNoSubstitutionTemplateLiteral(part) ? part.getLiteralValue() : undefined));
+      return parts.every((part) => part !== undefined) ? `./${path.posix.join(...parts)}` : undefined;
+    }
   }
   if (Node.isIdentifier(node)) {
     const declaration = node.getSymbol()?.getDeclarations()[0];

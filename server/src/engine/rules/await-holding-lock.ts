@@ -8,6 +8,7 @@ import type { Rule } from '../rule.js';
 import { spanOf } from '../span.js';
 import { asyncAcquisitionFix, releaseBeforeAwaitFix } from '../fixes/await-async.js';
 import { isAwaitableApi } from '../model/lock-models.js';
+import { lockName } from '../model/lock-names.js';
 
 export const awaitHoldingLock: Rule = {
   id: 'await-holding-lock',
@@ -22,9 +23,9 @@ export const awaitHoldingLock: Rule = {
         const suspends = Node.isYieldExpression(fact.node) ? '`yield`' : '`await`';
         context.report({
           rule: 'await-holding-lock',
-          message: `${suspends} while holding \`${held.lock.name}\`, taken with \`${held.method}()\` on line ${taken.getStartLineNumber()}: while this coroutine is suspended, other code on this thread that needs \`${held.lock.name}\` blocks the event loop or throws. ${held.api === 'custom' ? 'Take it with an awaitable method of its class' : 'Take it with \`lockAsync()\`/\`withLockAsync()\`'}, or release it before awaiting.`,
+          message: `${suspends} while holding \`${lockName(held.lock)}\`, taken with \`${held.method}()\` on line ${taken.getStartLineNumber()}: while this coroutine is suspended, other code on this thread that needs \`${lockName(held.lock)}\` blocks the event loop or throws. ${held.api === 'custom' ? 'Take it with an awaitable method of its class' : 'Take it with \`lockAsync()\`/\`withLockAsync()\`'}, or release it before awaiting.`,
           span: spanOf(fact.node),
-          related: [{ span: spanOf(taken), message: `\`${held.lock.name}\` taken here` }],
+          related: [{ span: spanOf(taken), message: `\`${lockName(held.lock)}\` taken here` }],
           // The rewrites call the runtime's methods; a configured class's are not known to have those shapes.
           fixes: held.api === 'custom' ? [] : [asyncAcquisitionFix(held, fact.node) ?? releaseBeforeAwaitFix(held, fact.node)].filter((f) => f !== undefined),
         });

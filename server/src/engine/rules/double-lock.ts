@@ -7,6 +7,7 @@ import { spanOf } from '../span.js';
 import { chainSite, chainSteps } from '../model/lock-graph.js';
 import { doubleLockFixes } from '../fixes/double-lock.js';
 import { webLocksInlineFix } from '../fixes/web-locks-order.js';
+import { lockName } from '../model/lock-names.js';
 
 export const doubleLock: Rule = {
   id: 'double-lock',
@@ -25,7 +26,7 @@ export const doubleLock: Rule = {
       const first = held.stack[held.stack.length - 1]!;
       context.report({
         rule: 'double-lock',
-        message: `\`${acquisition.lock.name}\` is taken again while this thread already holds it (taken on line ${first.getStartLineNumber()}); ${consequence(acquisition.api, acquisition.mode, acquisition.method)}`,
+        message: `\`${lockName(acquisition.lock)}\` is taken again while this thread already holds it (taken on line ${first.getStartLineNumber()}); ${consequence(acquisition.api, acquisition.mode, acquisition.method)}`,
         span: spanOf(chainSite(chain)),
         related: chainSteps(chain).map((step) => ({ span: spanOf(step.node), message: step.message })),
         fixes: acquisition.api === 'web-locks'

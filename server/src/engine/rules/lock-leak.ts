@@ -9,6 +9,7 @@ import { spanOf } from '../span.js';
 import type { ExitFact } from '../model/facts.js';
 import { lockLeakFixes } from '../fixes/lock-leak.js';
 import { releaseInFinallyFix } from '../fixes/release-in-finally.js';
+import { lockName } from '../model/lock-names.js';
 
 /** Functions whose name says they return holding a lock: `lock`, `acquireBoth`, `enterCritical`, `takeSlot`. */
 const ACQUIRER_NAME = /^(lock|acquire|enter|take|begin|grab|claim|reserve|open)/i;
@@ -50,6 +51,8 @@ export const lockLeak: Rule = {
       if (!cleanFunctions.has(first.root.node) && (!first.root.entry || ACQUIRER_NAME.test(functionName(first.root.node)))) continue;
       const unique = [...new Map(group.map((e) => [e.exit, e])).values()];
       const paths = unique.map(describeExit).join(', ');
+      // The lock by its one name in the text, by its code in the advice (which is code to write).
+      const label = lockName(first.held.lock);
       const name = first.held.lock.name;
       const guardNode = first.held.guard;
       const guard = guardNode && (Node.isVariableDeclaration(guardNode) || Node.isBindingElement(guardNode)) ? guardNode.getName() : 'release';
@@ -62,9 +65,9 @@ export const lockLeak: Rule = {
         : `\`try { ... } finally { ${name}.unlock(); }\`, \`using _ = ${name}.lock()\`, or \`${name}.withLock(...)\``;
       context.report({
         rule: 'lock-leak',
-        message: `\`${name}\` is taken here but still held when the function ${paths}. Release it on every path: ${advice}.`,
+        message: `\`${label}\` is taken here but still held when the function ${paths}. Release it on every path: ${advice}.`,
         span: spanOf(first.held.stack[0]!),
-        related: unique.map((e) => ({ span: spanOf(e.exit), message: `leaves the function holding \`${name}\`` })),
+        related: unique.map((e) => ({ span: spanOf(e.exit), message: `leaves the function holding \`${label}\`` })),
         fixes: first.held.api === 'async-mutex' ? [releaseInFinallyFix(first.held)].filter((f) => f !== undefined) : first.held.api ? [] : lockLeakFixes(first.held),
       });
     }

@@ -11,6 +11,8 @@ import { chainSite, chainSteps, edgeKey, rankOf, type OrderChain, type OrderEdge
 import { reorderFixes } from '../fixes/reorder-locks.js';
 import { CONDITION_WAITS } from '../model/lock-calls.js';
 import { closingEdges } from '../fixes/consistent-order.js';
+import { lockIdentityName, lockName } from '../model/lock-names.js';
+import type { Value } from '../model/values.js';
 
 export const lockOrder: Rule = {
   id: 'lock-order',
@@ -41,16 +43,22 @@ function relatedOf(chains: readonly OrderChain[], except: OrderChain): RelatedLo
   return related;
 }
 
+/** `other` for `other.mutex`: the object whose field a lock is, as the code names it. */
+function receiverText(lock: Value): string {
+  const dot = lock.name.lastIndexOf('.');
+  return dot > 0 ? lock.name.slice(0, dot) : lock.name;
+}
+
 function rankNote(edge: OrderEdge, context: RuleContext): string {
   const fromRank = rankOf(edge.from, context.config);
   const toRank = rankOf(edge.to, context.config);
   if (fromRank === undefined || toRank === undefined || toRank > fromRank) return '';
-  return ` Their ranks say so too: ${quoted(edge.to.name)} (rank ${toRank}) must be taken before ${quoted(edge.from.name)} (rank ${fromRank}).`;
+  return ` Their ranks say so too: ${quoted(lockName(edge.to))} (rank ${toRank}) must be taken before ${quoted(lockName(edge.from))} (rank ${fromRank}).`;
 }
 
 function reportCycle(context: RuleContext, cycle: readonly string[], edges: ReadonlyMap<string, OrderEdge>, reported: Set<OrderEdge>): void {
   const cycleEdges: OrderEdge[] = cycle.map((from, i) => edges.get(edgeKey(from, cycle[(i + 1) % cycle.length]!))!);
-  const names = cycleEdges.map((e) => quoted(e.from.name));
+  const names = cycleEdges.map((e) => quoted(lockIdentityName(e.from)));
   const allChains = cycleEdges.flatMap((e) => e.chains);
   const selfLoop = cycle.length === 1;
   if (sharedThroughout(cycleEdges)) return;
@@ -61,12 +69,12 @@ function reportCycle(context: RuleContext, cycle: readonly string[], edges: Read
       const taken = CONDITION_WAITS.has(chain.acquisition.method) ? `is taken back by \`${chain.acquisition.method}()\`` : 'is taken';
       const instance = chain.acquisition.lock.instance;
       const message = selfLoop && instance
-        ? `Potential deadlock: ${quoted(chain.acquisition.lock.name)} is taken while holding ${quoted(chain.held.lock.name)}, the same field of another ${instance.className}; two threads doing this with the objects swapped (\`a\` with \`b\`, \`b\` with \`a\`) wait on each other. Take both with \`lockAll\`, or in one global order (by an id).`
+        ? `Potential deadlock: ${quoted(lockName(chain.acquisition.lock))} of ${quoted(receiverText(chain.acquisition.lock))} is taken while holding it of ${quoted(receiverText(chain.held.lock))}, the same field of another ${instance.className}; two threads doing this with the objects swapped (\`a\` with \`b\`, \`b\` with \`a\`) wait on each other. Take both with \`lockAll\`, or in one global order (by an id).`
         : selfLoop
-        ? `Potential deadlock: ${quoted(chain.acquisition.lock.name)} is taken while holding ${quoted(chain.held.lock.name)}, another lock of the same array; threads doing this from different positions wait on each other in a circle. Take both with \`lockAll\`.`
+        ? `Potential deadlock: ${quoted(lockName(chain.acquisition.lock))} is taken while holding ${quoted(lockName(chain.held.lock))}, another lock of the same array; threads doing this from different positions wait on each other in a circle. Take both with \`lockAll\`.`
         : cycle.length === 2
-          ? `Potential deadlock: ${quoted(edge.to.name)} ${taken} while holding ${quoted(edge.from.name)}, but elsewhere they are taken in the other order (cycle ${[...names, names[0]].join(' -> ')}). Take these locks in one consistent order, or together with \`lockAll\`.`
-          : `Potential deadlock: ${quoted(edge.to.name)} ${taken} while holding ${quoted(edge.from.name)}, which with acquisitions elsewhere closes the cycle ${[...names, names[0]].join(' -> ')}. Take these locks in one consistent order, or together with \`lockAll\`.`;
+          ? `Potential deadlock: ${quoted(lockName(edge.to))} ${taken} while holding ${quoted(lockName(edge.from))}, but elsewhere they are taken in the other order (cycle ${[...names, names[0]].join(' -> ')}). Take these locks in one consistent order, or together with \`lockAll\`.`
+          : `Potential deadlock: ${quoted(lockName(edge.to))} ${taken} while holding ${quoted(lockName(edge.from))}, which with acquisitions elsewhere closes the cycle ${[...names, names[0]].join(' -> ')}. Take these locks in one consistent order, or together with \`lockAll\`.`;
       // `lockAll` takes only the runtime's locks: other APIs get their own advice.
       const api = chain.acquisition.api ?? chain.held.api;
       const advice = api === 'web-locks' ? ' Nest the requests in one order everywhere, or request one name that covers both.' : '';
@@ -100,7 +108,7 @@ function reportRankInversion(context: RuleContext, edge: OrderEdge): void {
   for (const chain of edge.chains) {
     context.report({
       rule: 'lock-order',
-      message: `${quoted(edge.to.name)} (rank ${toRank}) is taken while holding ${quoted(edge.from.name)} (rank ${fromRank}); ranked locks must be taken in increasing rank.`,
+      message: `${quoted(lockName(edge.to))} (rank ${toRank}) is taken while holding ${quoted(lockName(edge.from))} (rank ${fromRank}); ranked locks must be taken in increasing rank.`,
       span: spanOf(chainSite(chain)),
       related: relatedOf([chain], chain),
       fixes: reorderFixes(chain, [edge], context.config),

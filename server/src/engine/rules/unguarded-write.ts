@@ -9,11 +9,35 @@ import type { LockRef, Rule, RuleContext } from '../rule.js';
 import { spanOf } from '../span.js';
 import type { WriteFact } from '../model/facts.js';
 import { keyOf } from '../model/values.js';
-import { guardWriteFix } from '../fixes/guard-write.js';
+import { guardWriteFix, writeStatement } from '../fixes/guard-write.js';
+import type { Finding, Fix } from '../types.js';
 
 interface Write {
   fact: WriteFact;
   held: readonly LockRef[];
+}
+
+/** A finding waiting for its fix, which depends on the other writes that miss the same guard. */
+interface Pending {
+  finding: Omit<Finding, 'severity' | 'fixes'>;
+  write: Write;
+  /**
+   * The one missing guard, when there is one: as code (what the fix writes), by name (its title), and its lock id when
+   * it is not a field of the written object (then other code of the file may reach it by another name).
+   */
+  guard?: { code: string; label: string; id?: string };
+}
+
+/** How one file's code reaches a lock: the receivers of its acquisitions there (`accountsLock` of `accountsLock.lock()`). */
+function receiversIn(context: RuleContext, file: Node, id: string): string[] {
+  const receivers = new Set<string>();
+  for (const acquisition of context.model.facts.acquisitions) {
+    const call = acquisition.stack.at(-1);
+    if (acquisition.lock.id !== id || call === undefined || call.getSourceFile() !== file || !Node.isCallExpression(call)) continue;
+    const callee = call.getExpression();
+    if (Node.isPropertyAccessExpression(callee)) receivers.add(callee.getExpression().getText());
+  }
+  return [...receivers];
 }
 
 function inConstructor(node: Node): boolean {
@@ -63,38 +87,59 @@ export const unguardedWrite: Rule = {
       writes.set(fact.node, { fact, held: context.model.heldAt(fact.node) });
     }
     const byTarget = new Map<Node, Write[]>();
+    const pending: Pending[] = [];
     for (const write of writes.values()) {
       const guard = context.model.guardedBy(write.fact.target);
-      if (guard !== undefined) checkDeclared(context, write, guard);
+      if (guard !== undefined) checkDeclared(pending, write, guard);
       // Module initialisation runs once, before any worker it starts can share the state: not evidence either way.
       else if (!Node.isSourceFile(write.fact.root.node)) byTarget.set(write.fact.target, [...(byTarget.get(write.fact.target) ?? []), write]);
     }
-    for (const group of byTarget.values()) checkInferred(context, group);
+    for (const group of byTarget.values()) checkInferred(pending, group);
+    // Writes of one file missing the same guard, by statement: adjacent ones are fixed as one section, one update.
+    const together = new Map<string, Set<Node>>();
+    const keyOfGuard = (p: Pending) => `${p.write.fact.node.getSourceFile().getFilePath()}\0${p.guard!.code}`;
+    for (const p of pending) {
+      const statement = p.guard && writeStatement(p.write.fact.node);
+      if (statement) (together.get(keyOfGuard(p)) ?? together.set(keyOfGuard(p), new Set()).get(keyOfGuard(p))!).add(statement);
+    }
+    for (const p of pending) {
+      // The guard as this file reaches it: the code its name gives, else how the file's own acquisitions take it
+      // (a worker rebuilds a lock under a name of its own).
+      const node = p.write.fact.node;
+      const codes = p.guard === undefined ? [] : [p.guard.code, ...(p.guard.id === undefined ? [] : receiversIn(context, node.getSourceFile(), p.guard.id))];
+      let fix: Fix | undefined;
+      for (const code of codes) fix ??= guardWriteFix(node, code, p.write.held, p.guard!.label, together.get(keyOfGuard(p)));
+      context.report({ ...p.finding, fixes: fix ? [fix] : [] });
+    }
   },
 };
 
-function checkDeclared(context: RuleContext, write: Write, guard: string): void {
+function checkDeclared(pending: Pending[], write: Write, guard: string): void {
   const id = declaredGuardId(write.fact, guard);
   if (id === undefined || write.held.some((l) => l.id === id)) return;
   const name = targetName(write.fact);
   const lock = write.fact.base ? `${write.fact.base.name}.${guard}` : guard;
-  context.report({
-    rule: 'unguarded-write',
-    message: `\`${name}\` is written without holding \`${lock}\`, which guards it (@guardedBy ${guard}). Take \`${lock}\` around this write.`,
-    span: spanOf(write.fact.node),
-    related: [{ span: spanOf(write.fact.target), message: `declared @guardedBy ${guard} here` }],
-    // The guard as code: the written object's field, or the module variable (declared there or imported) it names.
-    fixes: [guardWriteFix(write.fact.node, write.fact.base && id.startsWith(`${write.fact.base.id}.`) ? lock : guard, write.held)].filter((f) => f !== undefined),
+  // The guard as code: the written object's field, or the module variable (declared there or imported) it names.
+  const code = write.fact.base && id.startsWith(`${write.fact.base.id}.`) ? lock : guard;
+  pending.push({
+    finding: {
+      rule: 'unguarded-write',
+      message: `\`${name}\` is written without holding \`${lock}\`, which guards it (@guardedBy ${guard}). Take \`${lock}\` around this write.`,
+      span: spanOf(write.fact.node),
+      related: [{ span: spanOf(write.fact.target), message: `declared @guardedBy ${guard} here` }],
+    },
+    write,
+    guard: { code, label: lock },
   });
 }
 
-function checkInferred(context: RuleContext, group: readonly Write[]): void {
+function checkInferred(pending: Pending[], group: readonly Write[]): void {
   if (group.length < 3) return;
-  const counts = new Map<string, { count: number; name: string }>();
+  const counts = new Map<string, { count: number; name: string; label: string }>();
   for (const write of group) {
     for (const key of new Set(write.held.map((l) => relativeGuard(write.fact, l)))) {
       const lock = write.held.find((l) => relativeGuard(write.fact, l) === key)!;
-      const entry = counts.get(key) ?? { count: 0, name: lock.name };
+      const entry = counts.get(key) ?? { count: 0, name: lock.name, label: lock.label };
       entry.count++;
       counts.set(key, entry);
     }
@@ -105,18 +150,22 @@ function checkInferred(context: RuleContext, group: readonly Write[]): void {
   for (const write of group) {
     const missing = guards.filter(([key]) => !holds(write, key));
     if (missing.length === 0) continue;
+    // As code for the fix (the written object's field, reached the way this write reaches the object), by name in the text.
     const plain = missing.map(([key, { name }]) => (key.startsWith('rel:') && write.fact.base ? `${write.fact.base.name}${key.slice(4)}` : name));
-    const names = plain.map((name) => `\`${name}\``);
+    const names = missing.map(([, { label }]) => `\`${label}\``);
     const lockNames = names.join(' and ');
     const count = Math.min(...missing.map(([, entry]) => entry.count));
     const guarded = group.filter((w) => missing.every(([key]) => holds(w, key)));
     const which = missing.length === 1 ? 'which is' : 'which are';
-    context.report({
-      rule: 'unguarded-write',
-      message: `\`${targetName(write.fact)}\` is written without holding ${lockNames}, ${which} held at ${count} of its ${group.length} writes. Take ${lockNames} here too, or declare the intended guard with @guardedBy.`,
-      span: spanOf(write.fact.node),
-      related: guarded.slice(0, 5).map((w) => ({ span: spanOf(w.fact.node), message: `written holding ${lockNames}` })),
-      fixes: plain.length === 1 ? [guardWriteFix(write.fact.node, plain[0]!, write.held)].filter((f) => f !== undefined) : [],
+    pending.push({
+      finding: {
+        rule: 'unguarded-write',
+        message: `\`${targetName(write.fact)}\` is written without holding ${lockNames}, ${which} held at ${count} of its ${group.length} writes. Take ${lockNames} here too, or declare the intended guard with @guardedBy.`,
+        span: spanOf(write.fact.node),
+        related: guarded.slice(0, 5).map((w) => ({ span: spanOf(w.fact.node), message: `written holding ${lockNames}` })),
+      },
+      write,
+      ...(plain.length === 1 ? { guard: { code: plain[0]!, label: missing[0]![1].label, ...(missing[0]![0].startsWith('abs:') ? { id: missing[0]![0].slice(4) } : {}) } } : {}),
     });
   }
 }
