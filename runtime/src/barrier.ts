@@ -9,8 +9,6 @@
  * leaving the others waiting forever. reset() forgets the parties of earlier rounds, so a replacement can join.
  */
 
-import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
-import { sharedBuffer } from './shared-memory.js';
 import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { BrokenBarrierError, TimeoutError } from './errors.js';
 import { checkHandle, HANDLE_VERSION, quote, type HandleBase } from './handle.js';
@@ -18,6 +16,8 @@ import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import { Vigil } from './liveness.js';
 import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { parkAsync } from './park.js';
+import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
+import { sharedBuffer } from './shared-memory.js';
 import { isDead, ownerLabel, probeIfDue, threadToken } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
 import { waitBegan, waitEnded, watch, type Watched } from './watch.js';

@@ -7,7 +7,6 @@
  * holds some of them; a waiter also returns when the mutex's holder dies, and then gets OwnerDiedError re-taking it.
  */
 
-import { sharedBuffer } from './shared-memory.js';
 import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { LockNotHeldError, TimeoutError } from './errors.js';
 import { ownerOf } from './futex.js';
@@ -17,6 +16,7 @@ import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import { Vigil } from './liveness.js';
 import { MUTEX_WORD_INDEX, type Mutex } from './mutex.js';
 import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { sharedBuffer } from './shared-memory.js';
 import { isDead, probeIfDue } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
 import { watch, type Watched } from './watch.js';

@@ -4,12 +4,12 @@
  * before it got the CPU (as Python's threading.Event does).
  */
 
-import { sharedBuffer } from './shared-memory.js';
 import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { checkHandle, HANDLE_VERSION, type HandleBase } from './handle.js';
 import { nextLockId } from './ids.js';
 import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { parkAsync } from './park.js';
+import { sharedBuffer } from './shared-memory.js';
 import { tracer } from './trace/hooks.js';
 
 /** Int32 slots of an Event's buffer. */

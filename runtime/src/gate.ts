@@ -7,9 +7,9 @@
  * stays parked after its waiters are gone, until the next wake-up.
  */
 
-import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
 import { holdLoop, releaseLoop } from './keep-alive.js';
 import { remaining } from './options.js';
+import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
 import { waitBegan, waitEnded, type Watched } from './watch.js';
 
 /** What a gate wait resolves to when its deadline passes. */

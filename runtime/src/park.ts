@@ -9,8 +9,8 @@
  * now, and any live waiter woken with it sees a spurious wake-up, which every wait loop tolerates.
  */
 
-import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
 import { holdLoop, releaseLoop } from './keep-alive.js';
+import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
 
 export type ParkResult = 'ok' | 'not-equal' | 'timed-out';
 

@@ -4,7 +4,6 @@
  * operation at all. A holder that dies is handled as in Mutex: a waiter takes the lock over with OwnerDiedError.
  */
 
-import { sharedBuffer } from './shared-memory.js';
 import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import type { HeldEntry } from './checked/held.js';
 import { noteAcquired, noteReleased, orderCheck } from './checked/order.js';
@@ -33,6 +32,7 @@ import { checkHandle, checkRank, HANDLE_VERSION, type HandleBase } from './handl
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import type { MutexOptions } from './mutex.js';
 import { checkTimeout, deadlineOf, timeoutError, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { sharedBuffer } from './shared-memory.js';
 import { ownerLabel, threadToken, TOKEN_MASK } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
 import { watch, type Watched } from './watch.js';

@@ -13,7 +13,6 @@
  * the thread held, since the thread's own change applies only with the unfreezing add, which never happened.
  */
 
-import { sharedBuffer } from './shared-memory.js';
 import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { TimeoutError } from './errors.js';
 import { AsyncGate, GATE_TIMED_OUT } from './gate.js';
@@ -21,6 +20,7 @@ import { checkHandle, HANDLE_VERSION, quote, type HandleBase } from './handle.js
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import { Vigil } from './liveness.js';
 import { checkTimeout, deadlineOf, remaining, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { sharedBuffer } from './shared-memory.js';
 import { isDead, probeIfDue, table, threadToken } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
 import { watch, type Watched } from './watch.js';
