@@ -9,12 +9,15 @@
  * leaving the others waiting forever. reset() forgets the parties of earlier rounds, so a replacement can join.
  */
 
+import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { BrokenBarrierError, TimeoutError } from './errors.js';
 import { checkHandle, HANDLE_VERSION, quote, type HandleBase } from './handle.js';
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import { Vigil } from './liveness.js';
 import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { parkAsync } from './park.js';
+import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
+import { sharedBuffer } from './shared-memory.js';
 import { isDead, ownerLabel, probeIfDue, threadToken } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
 import { waitBegan, waitEnded, watch, type Watched } from './watch.js';
@@ -72,7 +75,7 @@ export class Barrier implements Watched {
       if (!Number.isInteger(parties) || parties < 1 || parties > MAX_PARTIES) {
         throw new RangeError(`new Barrier: parties must be an integer from 1 to ${MAX_PARTIES}, got ${quote(parties)}`);
       }
-      const buffer = new SharedArrayBuffer(barrierBytes(parties));
+      const buffer = sharedBuffer(barrierBytes(parties), 'new Barrier');
       const word = new Int32Array(buffer);
       word[B_PARTIES] = parties; // plain writes: no other thread can see the buffer yet
       word[B_BROKEN_GEN] = -1;
@@ -103,6 +106,8 @@ export class Barrier implements Watched {
 
   /** Waits for all parties; returns this party's 0-based arrival index. */
   wait(options?: WaitOptions): number {
+    // Before arriving: a wait that cannot happen must not count this party, or the others would trip without it.
+    if (blockingForbidden) throw blockingNotAllowed('Barrier', this.name, this.id, 'wait', 'waitAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'Barrier', this.name, this.id, 'wait');
     const deadline = deadlineOf(options?.timeout);
     const arrival = this.#arrive();
@@ -135,6 +140,8 @@ export class Barrier implements Watched {
     if (options !== undefined) checkTimeout(options.timeout, 'Barrier', this.name, this.id, 'waitAsync');
     const signal = options?.signal;
     throwIfAborted(signal);
+    // Before arriving: a party that could not park would break the round for the others.
+    if (!hasWaitAsync) throw noWaitAsync();
     const deadline = deadlineOf(options?.timeout);
     const arrival = this.#arrive();
     if (arrival.tripped) return arrival.index;

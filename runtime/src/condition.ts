@@ -7,14 +7,16 @@
  * holds some of them; a waiter also returns when the mutex's holder dies, and then gets OwnerDiedError re-taking it.
  */
 
+import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { LockNotHeldError, TimeoutError } from './errors.js';
 import { ownerOf } from './futex.js';
 import { AsyncGate, GATE_TIMED_OUT } from './gate.js';
-import { checkHandle, describeValue, HANDLE_VERSION, quote, type HandleBase } from './handle.js';
+import { checkHandle, describeValue, HANDLE_VERSION, isSharedArrayBuffer, quote, type HandleBase } from './handle.js';
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import { Vigil } from './liveness.js';
 import { MUTEX_WORD_INDEX, type Mutex } from './mutex.js';
 import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { sharedBuffer } from './shared-memory.js';
 import { isDead, probeIfDue } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
 import { watch, type Watched } from './watch.js';
@@ -57,13 +59,13 @@ export class Condition implements Watched {
   constructor(mutex: Mutex, options: ConditionOptions = {}) {
     const adopted = Condition.#adopting;
     Condition.#adopting = undefined;
-    if (typeof mutex?.isHeldByCurrentThread !== 'function' || !(mutex.handle?.buffer instanceof SharedArrayBuffer)) {
+    if (typeof mutex?.isHeldByCurrentThread !== 'function' || !isSharedArrayBuffer(mutex.handle?.buffer)) {
       throw new TypeError(`new Condition: expected a Mutex, got ${describeValue(mutex)}`);
     }
     this.handle = adopted ?? {
       kind: 'deadbolt.Condition',
       version: HANDLE_VERSION,
-      buffer: new SharedArrayBuffer(CONDITION_BYTES),
+      buffer: sharedBuffer(CONDITION_BYTES, 'new Condition'),
       id: nextLockId(),
       name: options.name === undefined ? undefined : String(options.name),
       mutexId: mutex.id,
@@ -92,6 +94,8 @@ export class Condition implements Watched {
    * The mutex must be held by the calling thread. On timeout the mutex is re-taken, then TimeoutError is thrown.
    */
   wait(options?: WaitOptions): void {
+    // Before the mutex is released: a wait that cannot happen leaves the caller holding it, as it came.
+    if (blockingForbidden) throw blockingNotAllowed('Condition', this.name, this.id, 'wait', 'waitAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'Condition', this.name, this.id, 'wait');
     const deadline = deadlineOf(options?.timeout);
     const seq = this.#register('wait');
@@ -179,6 +183,7 @@ export class Condition implements Watched {
 
   /** Waits until `predicate()` is true (checked with the mutex held); TimeoutError if it is still false at the deadline. */
   waitFor(predicate: () => boolean, options?: WaitOptions): void {
+    if (blockingForbidden) throw blockingNotAllowed('Condition', this.name, this.id, 'waitFor', 'waitForAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'Condition', this.name, this.id, 'waitFor');
     const deadline = deadlineOf(options?.timeout);
     while (!predicate()) {

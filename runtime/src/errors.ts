@@ -18,6 +18,22 @@ export class LockNotHeldError extends Error {
   override readonly name = 'LockNotHeldError';
 }
 
+/**
+ * A blocking method was called on a thread that may not block (a browser page's main thread, where Atomics.wait is not
+ * allowed). Thrown on every such call, before anything is taken or counted; the message names the async method to use.
+ */
+export class BlockingNotAllowedError extends Error {
+  override readonly name = 'BlockingNotAllowedError';
+}
+
+/**
+ * The engine lacks what shared-memory locks need: SharedArrayBuffer (in browsers, only cross-origin isolated pages have
+ * it), thrown when a primitive is created; or Atomics.waitAsync, rejecting an async wait that would have to park.
+ */
+export class SharedMemoryUnavailableError extends Error {
+  override readonly name = 'SharedMemoryUnavailableError';
+}
+
 /** A Barrier was broken (a party timed out, or it was reset while parties waited); it stays broken until reset(). */
 export class BrokenBarrierError extends Error {
   override readonly name = 'BrokenBarrierError';

@@ -4,10 +4,12 @@
  * before it got the CPU (as Python's threading.Event does).
  */
 
+import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { checkHandle, HANDLE_VERSION, type HandleBase } from './handle.js';
 import { nextLockId } from './ids.js';
 import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { parkAsync } from './park.js';
+import { sharedBuffer } from './shared-memory.js';
 import { tracer } from './trace/hooks.js';
 
 /** Int32 slots of an Event's buffer. */
@@ -35,7 +37,7 @@ export class Event {
     this.handle = adopted ?? {
       kind: 'deadbolt.Event',
       version: HANDLE_VERSION,
-      buffer: new SharedArrayBuffer(EVENT_BYTES),
+      buffer: sharedBuffer(EVENT_BYTES, 'new Event'),
       id: nextLockId(),
       name: options.name === undefined ? undefined : String(options.name),
     };
@@ -70,6 +72,7 @@ export class Event {
 
   /** Blocks until the flag is set; returns true, or false if `timeout` ms pass first. */
   wait(options?: WaitOptions): boolean {
+    if (blockingForbidden) throw blockingNotAllowed('Event', this.name, this.id, 'wait', 'waitAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'Event', this.name, this.id, 'wait');
     const deadline = deadlineOf(options?.timeout);
     const word = this.#word;

@@ -9,6 +9,7 @@
 
 import { holdLoop, releaseLoop } from './keep-alive.js';
 import { remaining } from './options.js';
+import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
 import { waitBegan, waitEnded, type Watched } from './watch.js';
 
 /** What a gate wait resolves to when its deadline passes. */
@@ -64,6 +65,11 @@ export class AsyncGate<T> {
    * GATE_TIMED_OUT after one last attempt) or `signal` aborts (rejecting with its reason).
    */
   wait(attempt: () => T | undefined, deadline: number, signal: AbortSignal | undefined): Promise<T | typeof GATE_TIMED_OUT> {
+    if (!hasWaitAsync) {
+      // Nothing is counted or parked: one attempt, and a wait that would have to park is refused.
+      const result = attempt();
+      return result === undefined ? Promise.reject(noWaitAsync()) : Promise.resolve(result);
+    }
     return new Promise((resolve, reject) => {
       const waiter: Waiter<T> = { attempt, resolve, reject, timer: undefined, signal, onAbort: undefined };
       if (deadline !== Infinity) {

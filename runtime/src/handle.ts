@@ -58,7 +58,7 @@ export function quote(value: unknown): string {
   return describeValue(value);
 }
 
-function isSharedArrayBuffer(value: unknown): value is SharedArrayBuffer {
+export function isSharedArrayBuffer(value: unknown): value is SharedArrayBuffer {
   // toString tag rather than instanceof, so a buffer from another realm (vm context, iframe) still passes.
   return Object.prototype.toString.call(value) === '[object SharedArrayBuffer]';
 }

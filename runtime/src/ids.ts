@@ -8,6 +8,7 @@
  */
 
 import type * as WorkerThreads from 'node:worker_threads';
+import { sharedBuffer } from './shared-memory.js';
 
 /** The environment-data key under which the shared id counter travels to workers (v2: a BigInt64 counter). */
 const ID_SPACE_KEY = 'deadbolt.idSpace.v2';
@@ -45,34 +46,46 @@ function isIdSpace(value: unknown): value is IdSpace {
 }
 
 /**
- * Finds the process's id space or makes one. A worker created before any thread loaded the runtime gets no
- * inherited counter; it then uses its own space based on its threadId (unique in the process), so its ids
- * still cannot collide with the main thread's (base 0) or another such worker's, and publishes that space
- * to the workers it creates. Browsers have no threadId: a random base is the best available fallback.
+ * Finds the process's id space or makes one, on Node. A worker created before any thread loaded the runtime gets no
+ * inherited counter; it then uses its own space based on its threadId (unique in the process), so its ids still
+ * cannot collide with the main thread's (base 0) or another such worker's, and publishes that space to the workers
+ * it creates.
  */
-function openIdSpace(): IdSpace {
-  if (workerThreads !== undefined) {
-    const inherited = workerThreads.getEnvironmentData(ID_SPACE_KEY);
-    if (isIdSpace(inherited)) return inherited;
-    const space: IdSpace = { buffer: new SharedArrayBuffer(8), base: workerThreads.isMainThread ? 0 : FALLBACK_BASE + workerThreads.threadId * FALLBACK_SIZE };
-    workerThreads.setEnvironmentData(ID_SPACE_KEY, space);
-    return space;
-  }
-  const randomBase = FALLBACK_BASE + Math.floor(Math.random() * 2 ** 20) * FALLBACK_SIZE;
-  return { buffer: new SharedArrayBuffer(8), base: randomBase };
+function openIdSpace(wt: typeof WorkerThreads): IdSpace {
+  const inherited = wt.getEnvironmentData(ID_SPACE_KEY);
+  if (isIdSpace(inherited)) return inherited;
+  const space: IdSpace = { buffer: new SharedArrayBuffer(8), base: wt.isMainThread ? 0 : FALLBACK_BASE + wt.threadId * FALLBACK_SIZE };
+  wt.setEnvironmentData(ID_SPACE_KEY, space);
+  return space;
 }
 
-const space = openIdSpace();
-const counter = new BigInt64Array(space.buffer);
+/**
+ * Browsers have no threadId and nothing to inherit from: a random base is the best available fallback. Made on the
+ * first id drawn, not at load, so a page without SharedArrayBuffer can still load the runtime (and then hears why from
+ * the constructor that needed it).
+ */
+function randomIdSpace(): IdSpace {
+  const randomBase = FALLBACK_BASE + Math.floor(Math.random() * 2 ** 20) * FALLBACK_SIZE;
+  return { buffer: sharedBuffer(8, 'lock ids'), base: randomBase };
+}
+
+/** On Node, opened at load: workers created later must inherit it. */
+let space: IdSpace | undefined = workerThreads === undefined ? undefined : openIdSpace(workerThreads);
+let counter: BigInt64Array | undefined;
 /** How many ids this space may hand out before they would overlap another space or stop being safe integers. */
-const spaceSize = Math.min(space.base === 0 ? FALLBACK_BASE - 1 : FALLBACK_SIZE, Number.MAX_SAFE_INTEGER - space.base);
+let spaceSize = 0;
 
 /** A new lock id, unique among all threads of this process. Created off the fast path (constructors only). */
 export function nextLockId(): number {
+  if (counter === undefined) {
+    space ??= randomIdSpace();
+    counter = new BigInt64Array(space.buffer);
+    spaceSize = Math.min(space.base === 0 ? FALLBACK_BASE - 1 : FALLBACK_SIZE, Number.MAX_SAFE_INTEGER - space.base);
+  }
   // Atomics.add hands each caller a distinct value even when threads race; no ordering with other memory is needed.
   const n = Number(Atomics.add(counter, 0, 1n)) + 1;
   if (n > spaceSize) throw new RangeError(`lock ids exhausted: this thread's id space holds ${spaceSize} ids, and an id must never repeat`);
-  return space.base + n;
+  return space!.base + n;
 }
 
 /** The calling thread, for messages: "main thread" or "worker 3". */

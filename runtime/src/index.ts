@@ -7,7 +7,7 @@ export { Event, type EventHandle, type EventOptions } from './event.js';
 export { Barrier, type BarrierHandle, type BarrierOptions } from './barrier.js';
 export { lockAll, lockAllAsync, type Lockable } from './lock-all.js';
 export { LockGuard } from './guard.js';
-export { BrokenBarrierError, DeadlockError, LockNotHeldError, LockOrderViolation, OwnerDiedError, TimeoutError, type OrderStep } from './errors.js';
+export { BlockingNotAllowedError, BrokenBarrierError, DeadlockError, LockNotHeldError, LockOrderViolation, OwnerDiedError, SharedMemoryUnavailableError, TimeoutError, type OrderStep } from './errors.js';
 export { configure, droppedOrderEdges, type RuntimeConfig } from './checked/configure.js';
 export type { AsyncWaitOptions, WaitOptions } from './options.js';
 export { SharedQueue, jsonCodec, type QueueCodec, type QueueOrder, type SharedQueueHandle, type SharedQueueOptions, type SharedQueueLocalOptions, type PutOptions, type PutAsyncOptions } from './queue/index.js';

@@ -4,6 +4,7 @@
  * the same order whatever order its caller listed the locks in; duplicates are taken once.
  */
 
+import { blockingCallNotAllowed, blockingForbidden } from './blocking.js';
 import { OwnerDiedError } from './errors.js';
 import { describeValue } from './handle.js';
 import type { AsyncWaitOptions, WaitOptions } from './options.js';
@@ -32,6 +33,7 @@ export function globalOrder<L extends Lockable>(locks: Iterable<L>): L[] {
 /** Takes every lock in global order, runs `fn`, and releases them all (in reverse) even if `fn` throws. */
 export function lockAll<T>(locks: Iterable<Lockable>, fn: () => T, options?: WaitOptions): T {
   const ordered = globalOrder(locks);
+  if (blockingForbidden) throw blockingCallNotAllowed('lockAll()', 'lockAllAsync()');
   let taken = 0;
   try {
     for (const lock of ordered) {

@@ -7,6 +7,8 @@
  * the lock then passes to one waiter with OwnerDiedError, as a pthread robust mutex does.
  */
 
+import { sharedBuffer } from './shared-memory.js';
+import { blockingForbidden, blockingNotAllowed, onBlockingForbiddenChange } from './blocking.js';
 import type { HeldEntry } from './checked/held.js';
 import { noteAcquired, noteReleased, orderCheck } from './checked/order.js';
 import { checking, onCheckingChange } from './checked/state.js';
@@ -88,6 +90,11 @@ export class Mutex implements Watched {
   private gate: AsyncGate<SlowLockResult> | undefined;
   /** Whether checked mode is on in this thread: a property of the prototype, kept up to date below. */
   declare private readonly checkedMode: boolean;
+  /**
+   * lock()'s own flag, a prototype property too: checked mode, or a thread that may not block (a page's main thread).
+   * One property for both, so refusing to block costs lock() nothing; tryLock and lockAsync read checkedMode alone.
+   */
+  declare private readonly lockObserved: boolean;
 
   constructor(options: MutexOptions = {}) {
     const adopted = Mutex.#adopting;
@@ -97,7 +104,7 @@ export class Mutex implements Watched {
     } else {
       const rank = checkRank(options.rank, 'new Mutex');
       const name = options.name === undefined ? undefined : String(options.name);
-      const buffer = new SharedArrayBuffer(MUTEX_BYTES);
+      const buffer = sharedBuffer(MUTEX_BYTES, 'new Mutex');
       this.handle = { kind: 'deadbolt.Mutex', version: HANDLE_VERSION, buffer, id: nextLockId(), name, rank };
     }
     this.id = this.handle.id;
@@ -123,8 +130,8 @@ export class Mutex implements Watched {
     // Checked on every call, not only when the lock is contended, so a bad timeout fails in testing; a call
     // without options pays one compare.
     if (options !== undefined) checkTimeout(options.timeout, 'Mutex', this.name, this.id, 'lock');
-    // One branch for both checked mode and tracing; everything they need happens on the observed path.
-    if (this.checkedMode || tracer !== undefined) return this.lockObserved(options);
+    // One branch for checked mode, tracing and a thread that may not block; all three are handled on the observed path.
+    if (this.lockObserved || tracer !== undefined) return this.lockObservedPath(options);
     // One compareExchange takes the lock and names this thread its owner; being sequentially consistent, it acquires.
     if (Atomics.compareExchange(this.word, M_STATE, UNLOCKED, OWNER) !== UNLOCKED) this.lockContended(options, OWNER, undefined);
     return this.guard;
@@ -182,6 +189,7 @@ export class Mutex implements Watched {
 
   /** Lock, run `fn`, unlock. On OwnerDiedError `fn` does not run: the lock is released unrepaired and the error thrown. */
   withLock<T>(fn: () => T, options?: WaitOptions): T {
+    if (blockingForbidden) throw blockingNotAllowed('Mutex', this.name, this.id, 'withLock', 'withLockAsync');
     this.lockOrRelease(options);
     try {
       return fn();
@@ -224,7 +232,9 @@ export class Mutex implements Watched {
   }
 
   /** lock() with checked mode or a tracer on: the order check before waiting, then the bookkeeping after. */
-  private lockObserved(options: WaitOptions | undefined): LockGuard {
+  private lockObservedPath(options: WaitOptions | undefined): LockGuard {
+    // Thrown whether or not the lock is free, so code that would block here fails in testing, not under contention.
+    if (blockingForbidden) throw blockingNotAllowed('Mutex', this.name, this.id, 'lock', 'lockAsync');
     const entry = checking ? orderCheck(this.id, this.label(), this.rank) : undefined;
     const me = OWNER | OBSERVED;
     if (Atomics.compareExchange(this.word, M_STATE, UNLOCKED, me) !== UNLOCKED) this.lockContended(options, me, entry);
@@ -339,6 +349,11 @@ export class Mutex implements Watched {
 // imported binding through several loads on every call (measured about 1 ns of a 24 ns lock+unlock), while a
 // prototype property that rarely changes is folded into optimized code as a constant. The checking and
 // observed paths below the fast path still read `checking` itself.
+const flags = Mutex.prototype as unknown as { checkedMode: boolean; lockObserved: boolean };
 onCheckingChange((on) => {
-  (Mutex.prototype as unknown as { checkedMode: boolean }).checkedMode = on;
+  flags.checkedMode = on;
+  flags.lockObserved = on || blockingForbidden;
+});
+onBlockingForbiddenChange((forbidden) => {
+  flags.lockObserved = forbidden || flags.checkedMode;
 });

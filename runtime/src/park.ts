@@ -10,6 +10,7 @@
  */
 
 import { holdLoop, releaseLoop } from './keep-alive.js';
+import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
 
 export type ParkResult = 'ok' | 'not-equal' | 'timed-out';
 
@@ -25,6 +26,7 @@ export function parkAsync(
   signal: AbortSignal | undefined,
 ): Promise<ParkResult> {
   if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+  if (!hasWaitAsync) return Atomics.load(word, index) === expected ? Promise.reject(noWaitAsync()) : Promise.resolve('not-equal');
   const wait = Atomics.waitAsync(word, index, expected, timeoutMs);
   if (!wait.async) return Promise.resolve(wait.value);
   holdLoop();

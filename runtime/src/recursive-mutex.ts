@@ -4,6 +4,7 @@
  * operation at all. A holder that dies is handled as in Mutex: a waiter takes the lock over with OwnerDiedError.
  */
 
+import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import type { HeldEntry } from './checked/held.js';
 import { noteAcquired, noteReleased, orderCheck } from './checked/order.js';
 import { checking } from './checked/state.js';
@@ -31,6 +32,7 @@ import { checkHandle, checkRank, HANDLE_VERSION, type HandleBase } from './handl
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import type { MutexOptions } from './mutex.js';
 import { checkTimeout, deadlineOf, timeoutError, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { sharedBuffer } from './shared-memory.js';
 import { ownerLabel, threadToken, TOKEN_MASK } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
 import { watch, type Watched } from './watch.js';
@@ -63,7 +65,7 @@ export class RecursiveMutex implements Watched {
     this.handle = adopted ?? {
       kind: 'deadbolt.RecursiveMutex',
       version: HANDLE_VERSION,
-      buffer: new SharedArrayBuffer(RECURSIVE_BYTES),
+      buffer: sharedBuffer(RECURSIVE_BYTES, 'new RecursiveMutex'),
       id: nextLockId(),
       name: options.name === undefined ? undefined : String(options.name),
       rank: checkRank(options.rank, 'new RecursiveMutex'),
@@ -90,6 +92,8 @@ export class RecursiveMutex implements Watched {
   }
 
   lock(options?: WaitOptions): LockGuard {
+    // Thrown even when this thread already holds it: code that may block fails in testing, not under contention.
+    if (blockingForbidden) throw blockingNotAllowed('RecursiveMutex', this.name, this.id, 'lock', 'lockAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'RecursiveMutex', this.name, this.id, 'lock');
     const word = this.#word;
     if (this.isHeldByCurrentThread()) return this.#reenter();
@@ -178,6 +182,7 @@ export class RecursiveMutex implements Watched {
 
   /** Lock, run `fn`, unlock. On OwnerDiedError `fn` does not run: the lock is released unrepaired and the error thrown. */
   withLock<T>(fn: () => T, options?: WaitOptions): T {
+    if (blockingForbidden) throw blockingNotAllowed('RecursiveMutex', this.name, this.id, 'withLock', 'withLockAsync');
     try {
       this.lock(options);
     } catch (error) {

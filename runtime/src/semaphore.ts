@@ -13,12 +13,14 @@
  * the thread held, since the thread's own change applies only with the unfreezing add, which never happened.
  */
 
+import { blockingForbidden, blockingNotAllowed } from './blocking.js';
 import { TimeoutError } from './errors.js';
 import { AsyncGate, GATE_TIMED_OUT } from './gate.js';
 import { checkHandle, HANDLE_VERSION, quote, type HandleBase } from './handle.js';
 import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import { Vigil } from './liveness.js';
 import { checkTimeout, deadlineOf, remaining, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { sharedBuffer } from './shared-memory.js';
 import { isDead, probeIfDue, table, threadToken } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
 import { watch, type Watched } from './watch.js';
@@ -94,7 +96,7 @@ export class Semaphore implements Watched {
       if (!Number.isInteger(permits) || permits < 0 || permits > 0x7fffffff) {
         throw new RangeError(`new Semaphore: permits must be an integer from 0 to 2^31-1, got ${quote(permits)}`);
       }
-      const buffer = new SharedArrayBuffer(SEMAPHORE_BYTES);
+      const buffer = sharedBuffer(SEMAPHORE_BYTES, 'new Semaphore');
       new Int32Array(buffer)[S_PERMITS] = permits; // before any other thread can see the buffer
       const name = options.name === undefined ? undefined : String(options.name);
       this.handle = { kind: 'deadbolt.Semaphore', version: HANDLE_VERSION, buffer, id: nextLockId(), name };
@@ -130,6 +132,7 @@ export class Semaphore implements Watched {
 
   /** Takes a permit, blocking while none is available; TimeoutError after `timeout` ms. */
   acquire(options?: WaitOptions): void {
+    if (blockingForbidden) throw blockingNotAllowed('Semaphore', this.name, this.id, 'acquire', 'acquireAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'Semaphore', this.name, this.id, 'acquire');
     const word = this.#word;
     const count = Atomics.load(word, S_PERMITS);
@@ -162,6 +165,7 @@ export class Semaphore implements Watched {
    * holder table, and comes back to the semaphore if the thread dies inside `fn`.
    */
   withPermit<T>(fn: () => T, options?: WaitOptions): T {
+    if (blockingForbidden) throw blockingNotAllowed('Semaphore', this.name, this.id, 'withPermit', 'withPermitAsync');
     if (options !== undefined) checkTimeout(options.timeout, 'Semaphore', this.name, this.id, 'withPermit');
     let row = this.#takeScoped(undefined, true);
     if (row === NO_PERMIT) row = this.#acquireSlow(deadlineOf(options?.timeout), options?.timeout, true);

@@ -13,8 +13,19 @@ export interface HeldEntry {
 /** Locks held by this thread, oldest first. */
 export const held: HeldEntry[] = [];
 
-/** Frames inside the runtime's own compiled sources are skipped when naming a call site. */
-const RUNTIME_DIR = new URL('../', import.meta.url).href;
+/**
+ * Frames inside the runtime's own compiled sources are skipped when naming a call site. Where this module lives is
+ * read from a stack trace taken at load rather than import.meta.url, which IIFE and CommonJS bundles lack (esbuild
+ * empties import.meta there, and warns); if no frame names a URL or path, nothing is skipped by directory.
+ */
+const RUNTIME_DIR = runtimeDir();
+
+function runtimeDir(): string | undefined {
+  const frame = /((?:file|https?):\/\/[^\s()]+?|\/[^\s()]+?):\d+:\d+/.exec(new Error().stack?.split('\n').slice(1).join('\n') ?? '');
+  if (frame === null) return undefined;
+  const url = frame[1]!.startsWith('/') ? `file://${frame[1]}` : frame[1]!;
+  return new URL('../', url).href;
+}
 
 /** The first stack frame outside the runtime: where user code asked for the lock. */
 export function callSite(): string {
@@ -25,7 +36,7 @@ export function callSite(): string {
   for (const line of stack.split('\n').slice(1)) {
     const frame = line.trim().replace(/^at /, '');
     // Skip the runtime's own frames, Node's (node:...), and native ones such as "new Promise (<anonymous>)".
-    if (frame.includes(RUNTIME_DIR) || /(^|\()node:/.test(frame) || /(^|\()<anonymous>\)?$/.test(frame)) continue;
+    if ((RUNTIME_DIR !== undefined && frame.includes(RUNTIME_DIR)) || /(^|\()node:/.test(frame) || /(^|\()<anonymous>\)?$/.test(frame)) continue;
     return frame;
   }
   return 'unknown location';

@@ -6,7 +6,9 @@
  * published a graph (before creating it) checks against that same graph.
  */
 
+import { isSharedArrayBuffer } from '../handle.js';
 import { workerThreads } from '../ids.js';
+import { sharedBuffer } from '../shared-memory.js';
 import { GRAPH_BYTES, SharedLockGraph } from './graph.js';
 
 const GRAPH_KEY = 'deadbolt.lockGraph.v3'; // v2: 4 MiB arena, G_WARNED; v3: the lock word names its holder
@@ -33,14 +35,14 @@ function setMode(on: boolean): void {
 
 function inheritedGraph(): SharedLockGraph | undefined {
   const buffer: unknown = workerThreads?.getEnvironmentData(GRAPH_KEY);
-  if (buffer instanceof SharedArrayBuffer && buffer.byteLength === GRAPH_BYTES) return new SharedLockGraph(buffer);
+  if (isSharedArrayBuffer(buffer) && buffer.byteLength === GRAPH_BYTES) return new SharedLockGraph(buffer);
   return undefined;
 }
 
 /** Turns checked mode on or off in this thread; turning it on publishes the graph to workers created later. */
 export function setChecking(on: boolean): void {
   if (on && graph === undefined) {
-    graph = inheritedGraph() ?? new SharedLockGraph(new SharedArrayBuffer(GRAPH_BYTES));
+    graph = inheritedGraph() ?? new SharedLockGraph(sharedBuffer(GRAPH_BYTES, 'configure({ checkLockOrder: true })'));
     workerThreads?.setEnvironmentData(GRAPH_KEY, graph.buffer);
   }
   setMode(on);

@@ -4,6 +4,8 @@
  * All fields except COUNT are read and written only while the queue's mutex is held.
  */
 
+import { sharedBuffer } from '../shared-memory.js';
+
 /** Written first into every queue buffer, so `from()` can tell a queue's buffer from any other. "DBQ1". */
 export const QUEUE_MAGIC = 0x44425131;
 
@@ -110,7 +112,7 @@ export function createQueueViews(
   maxItemBytes: number,
   codec: number,
 ): QueueViews {
-  const v = views(new SharedArrayBuffer(queueByteLength(capacity, maxItemBytes)), capacity, maxItemBytes);
+  const v = views(sharedBuffer(queueByteLength(capacity, maxItemBytes), 'new SharedQueue'), capacity, maxItemBytes);
   v.header[H_CAPACITY] = capacity;
   v.header[H_ORDER] = ORDER_CODES[order];
   v.header[H_MAX_ITEM_BYTES] = maxItemBytes;

@@ -4,8 +4,10 @@
  * the queue became non-empty, non-full, or fully processed (join/taskDone). A thread that dies holding the
  * mutex (OwnerDiedError) leaves the queue to the next caller, which checks the buffer's invariants: the queue
  * carries on if they hold, and is reported broken (OwnerDiedError from every call, waiters included) if the death
- * tore it. The calls that do not wait (tryPut, tryGet, taskDone) wait for the mutex at most TRY_LOCK_MS.
+ * tore it. The calls that do not wait (tryPut, tryGet, taskDone) wait for the mutex at most TRY_LOCK_MS; on a thread
+ * that may not block (a page's main thread) they never wait: see #lockNow.
  */
+import { blockingForbidden, blockingNotAllowed } from '../blocking.js';
 import { Condition } from '../condition.js';
 import { OwnerDiedError, TimeoutError } from '../errors.js';
 import { describeValue, HANDLE_VERSION, quote } from '../handle.js';
@@ -66,6 +68,11 @@ const DEFAULT_MAX_ITEM_BYTES = 4096;
  * a get, so this is reached only when its holder is stuck or died where no death can be seen (see the README).
  */
 const TRY_LOCK_MS = 1_000;
+/**
+ * How many times a thread that may not block tries the mutex before treating the queue as busy. The mutex is held for
+ * a put or a get (microseconds), so a short spin rides out almost every holder without blocking the page.
+ */
+const NO_BLOCK_TRIES = 256;
 
 export class SharedQueue<T = unknown> {
   readonly name: string | undefined;
@@ -164,6 +171,7 @@ export class SharedQueue<T = unknown> {
 
   /** Puts `value`, blocking while the queue is full. Throws TimeoutError if `timeout` ms pass first. */
   put(value: T, options: PutOptions = {}): void {
+    if (blockingForbidden) throw this.#mayNotBlock('put', 'putAsync');
     checkTimeout(options.timeout, 'SharedQueue', this.name, this.id, 'put');
     const bytes = this.#encode(value);
     const priority = this.#priorityFor(value, options.priority);
@@ -182,6 +190,8 @@ export class SharedQueue<T = unknown> {
     const bytes = this.#encode(value);
     const priority = this.#priorityFor(value, options.priority);
     const guard = this.#lockBriefly('tryPut');
+    // Only where this thread may not block: another thread holds the queue's lock right now, so there is no room now.
+    if (guard === undefined) return false;
     try {
       if (isFull(this.#views)) return false;
       this.#store(bytes, priority);
@@ -209,6 +219,7 @@ export class SharedQueue<T = unknown> {
 
   /** Takes the next item, blocking while the queue is empty. Throws TimeoutError if `timeout` ms pass first. */
   get(options: WaitOptions = {}): T {
+    if (blockingForbidden) throw this.#mayNotBlock('get', 'getAsync');
     checkTimeout(options.timeout, 'SharedQueue', this.name, this.id, 'get');
     const deadline = deadlineOf(options.timeout);
     const guard = this.#lock({ timeout: remaining(deadline) });
@@ -225,6 +236,8 @@ export class SharedQueue<T = unknown> {
   /** Takes the next item if there is one; `undefined` when the queue is empty. */
   tryGet(): T | undefined {
     const guard = this.#lockBriefly('tryGet');
+    // Only where this thread may not block: another thread holds the queue's lock right now, so no item now.
+    if (guard === undefined) return undefined;
     let bytes: Uint8Array;
     try {
       if (isEmpty(this.#views)) return undefined;
@@ -257,21 +270,58 @@ export class SharedQueue<T = unknown> {
    */
   taskDone(): void {
     const guard = this.#lockBriefly('taskDone');
+    if (guard === undefined) return this.#taskDoneLater();
     try {
-      const header = this.#views.header;
-      const unfinished = header[H_UNFINISHED]!;
-      if (unfinished <= 0) {
-        throw new RangeError(`SharedQueue${this.#label()}: taskDone() called more times than items were put`);
-      }
-      header[H_UNFINISHED] = unfinished - 1;
-      if (unfinished === 1) this.#allDone.notifyAll();
+      this.#markDone(0);
     } finally {
       guard.unlock();
     }
   }
 
+  /** Mutex held: one fewer unfinished item, of which `deferred` are already promised to marks still to come. */
+  #markDone(deferred: number): void {
+    const header = this.#views.header;
+    const unfinished = header[H_UNFINISHED]!;
+    if (unfinished - deferred <= 0) {
+      throw new RangeError(`SharedQueue${this.#label()}: taskDone() called more times than items were put`);
+    }
+    header[H_UNFINISHED] = unfinished - 1;
+    if (unfinished === 1) this.#allDone.notifyAll();
+  }
+
+  /** taskDone() calls of this thread still waiting for the mutex (#taskDoneLater). */
+  #pendingDone = 0;
+
+  /**
+   * taskDone() on a thread that may not block, while another thread holds the mutex: the mark is made as soon as the
+   * mutex is free, without blocking (join and joinAsync see it then). Counting too many is still a RangeError at the
+   * call, counting the marks already pending; a mark that finds nothing unfinished when it lands (another thread's
+   * taskDone came first) is reported as an uncaught RangeError, since its caller has returned.
+   */
+  #taskDoneLater(): void {
+    if (Atomics.load(this.#views.header, H_UNFINISHED) - this.#pendingDone <= 0) {
+      throw new RangeError(`SharedQueue${this.#label()}: taskDone() called more times than items were put`);
+    }
+    this.#pendingDone++;
+    void this.#lockAsync({}).then(
+      (guard) => {
+        this.#pendingDone--;
+        try {
+          this.#markDone(this.#pendingDone);
+        } finally {
+          guard.unlock();
+        }
+      },
+      (error: unknown) => {
+        this.#pendingDone--;
+        throw error;
+      },
+    );
+  }
+
   /** Blocks until every item put so far has been marked with `taskDone`. Throws TimeoutError after `timeout` ms. */
   join(options: WaitOptions = {}): void {
+    if (blockingForbidden) throw this.#mayNotBlock('join', 'joinAsync');
     checkTimeout(options.timeout, 'SharedQueue', this.name, this.id, 'join');
     const deadline = deadlineOf(options.timeout);
     const guard = this.#lock({ timeout: remaining(deadline) });
@@ -307,8 +357,12 @@ export class SharedQueue<T = unknown> {
     }
   }
 
-  /** #lock for the calls that do not wait: at most TRY_LOCK_MS, then a TimeoutError naming the mutex's holder. */
-  #lockBriefly(op: string): LockGuard {
+  /**
+   * #lock for the calls that do not wait: at most TRY_LOCK_MS, then a TimeoutError naming the mutex's holder. On a thread
+   * that may not block, #lockNow instead: undefined when another thread holds the mutex.
+   */
+  #lockBriefly(op: string): LockGuard | undefined {
+    if (blockingForbidden) return this.#lockNow();
     try {
       return this.#lock({ timeout: TRY_LOCK_MS });
     } catch (error) {
@@ -317,6 +371,20 @@ export class SharedQueue<T = unknown> {
       const by = holder === 0 ? '' : ` (held by ${ownerLabel(holder)})`;
       throw new TimeoutError(`SharedQueue${this.#label()}: ${op}() could not take the queue's lock within ${TRY_LOCK_MS} ms${by}`);
     }
+  }
+
+  /** Tries the mutex NO_BLOCK_TRIES times without waiting; its guard, or undefined if another thread kept it. */
+  #lockNow(): LockGuard | undefined {
+    for (let attempt = 0; attempt < NO_BLOCK_TRIES; attempt++) {
+      try {
+        const guard = this.#mutex.tryLock();
+        if (guard !== undefined) return guard;
+      } catch (error) {
+        if (!(error instanceof OwnerDiedError)) throw error;
+        return this.#recovered();
+      }
+    }
+    return undefined;
   }
 
   async #lockAsync(options: AsyncWaitOptions): Promise<LockGuard> {
@@ -427,6 +495,10 @@ export class SharedQueue<T = unknown> {
       cond.notify();
       throw error instanceof TimeoutError ? this.#timeout(op) : error;
     }
+  }
+
+  #mayNotBlock(method: string, asyncTwin: string): Error {
+    return blockingNotAllowed('SharedQueue', this.name, this.id, method, asyncTwin);
   }
 
   #timeout(op: string): TimeoutError {

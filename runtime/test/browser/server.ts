@@ -1,0 +1,75 @@
+/**
+ * The Chromium suite's local server (node:http on a free port): the runtime's browser entry bundled by esbuild as an ES
+ * module and as an IIFE, the page and worker scripts of ./assets, and three pages: `/` (cross-origin isolated by COOP
+ * and COEP, as SharedArrayBuffer requires), `/iife/` (isolated, loading the IIFE bundle) and `/plain/` (not isolated).
+ */
+
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/** The browser entry (index.js, not node.ts), compiled; the assets stay in the source tree (tsc does not copy them). */
+const ENTRY = fileURLToPath(new URL('../../src/index.js', import.meta.url));
+const ASSETS = new URL('../../../test/browser/assets/', import.meta.url);
+
+const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+const PAGES: Record<string, string> = {
+  '/': '<!doctype html><title>deadbolt</title><script type="module" src="/page.js"></script>',
+  '/iife/': `<!doctype html><title>deadbolt iife</title><script src="/runtime.iife.js"></script><script>
+    const m = new deadbolt.Mutex({ name: 'iife' });
+    let lock;
+    try { m.lock(); lock = 'no error'; } catch (e) { lock = e.name; }
+    const guard = m.tryLock();
+    window.result = { isolated: crossOriginIsolated, tryLock: guard !== undefined, lock };
+    guard?.unlock();
+    window.ready = true;
+  </script>`,
+  '/plain/': `<!doctype html><title>deadbolt plain</title><script type="module">
+    window.result = { isolated: crossOriginIsolated, sharedArrayBuffer: typeof SharedArrayBuffer };
+    try {
+      const d = await import('/runtime.js');
+      window.result.loaded = true;
+      try { new d.Mutex({ name: 'plain' }); window.result.created = true; }
+      catch (e) { window.result.error = { name: e.name, message: e.message, deadbolt: e instanceof d.SharedMemoryUnavailableError }; }
+    } catch (e) { window.result.loadError = String(e); }
+    window.ready = true;
+  </script>`,
+};
+
+export interface SuiteServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function bundle(format: 'esm' | 'iife'): Promise<string> {
+  const result = await build({ entryPoints: [ENTRY], bundle: true, platform: 'browser', format, globalName: 'deadbolt', write: false, logLevel: 'silent' });
+  if (result.warnings.length > 0) throw new Error(`esbuild warned bundling the runtime as ${format}: ${result.warnings.map((w) => w.text).join('; ')}`);
+  return result.outputFiles[0]!.text;
+}
+
+export async function startServer(): Promise<SuiteServer> {
+  const files: Record<string, string> = {
+    '/runtime.js': await bundle('esm'),
+    '/runtime.iife.js': await bundle('iife'),
+    '/page.js': await readFile(new URL('page.js', ASSETS), 'utf8'),
+    '/worker.js': await readFile(new URL('worker.js', ASSETS), 'utf8'),
+  };
+  const server: Server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const isolation = path === '/plain/' ? {} : ISOLATED;
+    const page = PAGES[path];
+    const script = files[path];
+    if (page !== undefined) response.writeHead(200, { 'Content-Type': 'text/html', ...isolation }).end(page);
+    else if (script !== undefined) response.writeHead(200, { 'Content-Type': 'text/javascript', ...isolation }).end(script);
+    else response.writeHead(404, isolation).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
