@@ -45,6 +45,8 @@ const REFUSED: Record<string, string> = {
 
 interface StopState {
   reason: string;
+  /** The thread the stop names (DAP id). The program runs on while the adapter is stopped, so it may have exited. */
+  threadId: number;
 }
 
 export class DeadboltDebugSession extends DebugSession {
@@ -149,7 +151,9 @@ export class DeadboltDebugSession extends DebugSession {
     response.body = {
       threads: this.monitor.graph
         .allThreads()
-        .filter((t) => t.state !== 'exited')
+        // A thread that ended after closing a cycle stays listed while the stop names it: the client asks for the
+        // stopped thread's name and stack after the event, by which time a short-lived worker may be gone.
+        .filter((t) => t.state !== 'exited' || dapThreadId(t.id) === this.stopped?.threadId)
         .map((t) => ({ id: dapThreadId(t.id), name: this.monitor.graph.threadLabel(t.id) })),
     };
     this.sendResponse(response);
@@ -237,7 +241,7 @@ export class DeadboltDebugSession extends DebugSession {
   }
 
   private reportStop(reason: string, description: string, threadId: number): void {
-    this.stopped = { reason };
+    this.stopped = { reason, threadId };
     const event = new StoppedEvent(reason, threadId) as DebugProtocol.StoppedEvent;
     event.body.description = description;
     event.body.text = description;
