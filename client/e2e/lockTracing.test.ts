@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator } from 'playwright-core';
-import { launchChromium, stepsWithScreenshots } from './harness/browser.js';
+import { launchChromium, newPage, stepsWithScreenshots } from './harness/browser.js';
 import { startCodeServer, type CodeServer } from './harness/codeServer.js';
 import { node24, vsixPath } from './harness/paths.js';
 import { Workbench } from './harness/workbench.js';
@@ -37,7 +37,7 @@ test('lock tracing in the JavaScript debugger: breakpoints and steps, the live g
   // (code-server resolves it), so it is told which node to run, as a user with several installed would.
   server = await startCodeServer({ root, vsix: vsixPath(), timeoutMs: STEP_TIMEOUT_MS, settings: { 'debug.javascript.defaultRuntimeExecutable': { 'pwa-node': node24 } } });
   browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const page = await newPage(browser, { width: 1400, height: 860 }, STEP_TIMEOUT_MS);
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { timeout: STEP_TIMEOUT_MS });
   const bench = new Workbench(page, STEP_TIMEOUT_MS);
   await bench.waitUntilReady();

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './harness/browser.js';
+import { launchChromium, newPage } from './harness/browser.js';
 import { generatedGraphs, openPanelPage, sendGraph, writePanelPage } from './harness/panelPage.js';
 import { screenshotsDir } from './harness/paths.js';
 
@@ -55,7 +55,7 @@ test('the lock-graph panel at any size', { timeout: 300_000 }, async (t) => {
 
   for (const height of [400, 600, 900]) {
     await t.test(`${height} px high: the drawing never covers the site list`, async () => {
-      const page = await browser!.newPage({ viewport: { width: WIDTH, height } });
+      const page = await newPage(browser!, { width: WIDTH, height }, TIMEOUT_MS);
       try {
         await openPanelPage(page, url, TIMEOUT_MS);
         await sendGraph(page, { type: 'static', graph });
@@ -78,7 +78,7 @@ test('the lock-graph panel at any size', { timeout: 300_000 }, async (t) => {
   }
 
   await t.test('250 locks: the other orders fit 4 screens in width, and the neighbourhood view opens on a lock with neighbours', async () => {
-    const page = await browser!.newPage({ viewport: { width: WIDTH, height: 800 } });
+    const page = await newPage(browser!, { width: WIDTH, height: 800 }, TIMEOUT_MS);
     try {
       await openPanelPage(page, url, TIMEOUT_MS);
       await sendGraph(page, { type: 'static', graph });

@@ -35,12 +35,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
   let liveGraphs: LiveGraphs | undefined;
-  const showPanel = (session: string): LockGraphPanel => {
+  // A panel that opens (from the command, a debug session or a window reload) gets the latest live graph at once:
+  // a session paused at a breakpoint sends no new one.
+  const replayed = (open: () => LockGraphPanel): LockGraphPanel => {
     const opened = LockGraphPanel.instance === undefined;
-    const panel = LockGraphPanel.showForDebugSession(context.extensionUri, source, output, session);
+    const panel = open();
     if (opened) liveGraphs?.replay(panel);
     return panel;
   };
+  const showPanel = (): LockGraphPanel => replayed(() => LockGraphPanel.show(context.extensionUri, source, output));
+  const showPanelForDebugSession = (session: string): LockGraphPanel =>
+    replayed(() => LockGraphPanel.showForDebugSession(context.extensionUri, source, output, session));
 
   const startClient = async (): Promise<void> => {
     if (!vscode.workspace.getConfiguration('deadbolt').get<boolean>('enable', true)) {
@@ -71,7 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     // With an argument (the "Show in Lock Graph" code action of a lock-order diagnostic), the panel focuses that cycle.
     vscode.commands.registerCommand('deadbolt.showLockGraph', (place?: unknown) => {
-      const panel = LockGraphPanel.show(context.extensionUri, source, output);
+      const panel = showPanel();
       const focus = focusArgument(place);
       if (focus) panel.focusCycle(focus);
       void panel.refresh();
@@ -96,14 +101,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // After a window reload VS Code restores the panel through this serializer instead of dropping it.
     vscode.window.registerWebviewPanelSerializer(LockGraphPanel.viewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-        LockGraphPanel.revive(panel, context.extensionUri, source, output);
+        replayed(() => LockGraphPanel.revive(panel, context.extensionUri, source, output));
       },
     }),
     registerRuleDocs(context, output),
     { dispose: () => void stopClient() },
   );
   // Live graphs of debug sessions (the deadbolt adapter's, or lock tracing in a JavaScript debugger session) go to the panel.
-  liveGraphs = registerDebugging(context, { show: showPanel, current: () => LockGraphPanel.instance }, output);
+  liveGraphs = registerDebugging(context, { show: showPanelForDebugSession, current: () => LockGraphPanel.instance }, output);
   await startClient();
 }
 

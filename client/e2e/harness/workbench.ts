@@ -73,10 +73,19 @@ export class Workbench {
 
   /** Picks the command with exactly this title in the palette; returns the quick input, which the command may reuse. */
   private async pickCommand(title: string): Promise<Locator> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: this.timeoutMs });
-    await input.fill(`>${title}`);
+    // The palette closes when the focus moves (a debugger opening the stopped frame's editor, a panel revealed beside
+    // it), which can happen between opening it and typing: open it again then, a few times, as a person would.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ timeout: this.timeoutMs });
+      try {
+        await input.fill(`>${title}`, { timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
     const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
     const entry = this.page.locator('.quick-input-list .monaco-list-row').filter({
       has: this.page.locator('.label-name', { hasText: exact }),
