@@ -210,29 +210,44 @@ export function callName(node: Node): string {
   return node.getText();
 }
 
+/** How long a prefix two stacks share before they part: the calls down to where the held lock was taken. */
+function sharedPrefix(held: readonly Node[], taken: readonly Node[]): number {
+  let common = 0;
+  while (common < held.length - 1 && common < taken.length - 1 && held[common] === taken[common]) common++;
+  return common;
+}
+
 /** Steps of one chain: the calls down to where `from` was taken, then the calls down to where `to` was taken. */
 export function chainSteps(chain: OrderChain): { node: Node; message: string }[] {
   const held = chain.held.stack;
   const taken = chain.acquisition.stack;
-  let common = 0;
-  while (common < held.length - 1 && common < taken.length - 1 && held[common] === taken[common]) common++;
+  const common = sharedPrefix(held, taken);
   const steps: { node: Node; message: string }[] = [];
   for (let i = 0; i < common; i++) steps.push({ node: held[i]!, message: `calls \`${callName(held[i]!)}\`` });
   for (let i = common; i < held.length - 1; i++) steps.push({ node: held[i]!, message: `calls \`${callName(held[i]!)}\`, which takes \`${chain.held.lock.name}\`` });
   steps.push({ node: held[held.length - 1]!, message: `takes \`${chain.held.lock.name}\`` });
   for (let i = common; i < taken.length - 1; i++) {
+    // The call that took the held lock runs the rest as its callback (`m.runExclusive(fn)`): it is the step above.
+    if (taken[i] === held[held.length - 1]) continue;
     steps.push({ node: taken[i]!, message: `calls \`${callName(taken[i]!)}\` while holding \`${chain.held.lock.name}\`` });
   }
   steps.push({ node: taken[taken.length - 1]!, message: `takes \`${chain.acquisition.lock.name}\` while holding \`${chain.held.lock.name}\`` });
   return steps;
 }
 
-/** Where a chain shows in the function it starts from: the acquisition, or the call that leads to it. */
+/**
+ * Where a chain shows in the function it starts from: the acquisition, or the call that leads to it. When the
+ * calls part inside a helper (a wrapper that runs the walk's callback under its lock), the first step back in the
+ * walked function's own code is where it shows: `callback(tx)` under `runTx`, not the wrapper's `runExclusive`.
+ */
 export function chainSite(chain: OrderChain): Node {
-  const held = chain.held.stack;
   const taken = chain.acquisition.stack;
-  let common = 0;
-  while (common < held.length - 1 && common < taken.length - 1 && held[common] === taken[common]) common++;
+  const common = sharedPrefix(chain.held.stack, taken);
+  const root = chain.acquisition.root.node;
+  for (let i = common; i < taken.length; i++) {
+    const node = taken[i]!;
+    if (Node.isSourceFile(root) || (node.getSourceFile() === root.getSourceFile() && node.getStart() >= root.getStart() && node.getEnd() <= root.getEnd())) return node;
+  }
   return taken[common]!;
 }
 

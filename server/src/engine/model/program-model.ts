@@ -17,7 +17,8 @@ import { LOCK_KINDS, runtimeClassOfType, type RuntimeClass } from './runtime.js'
 import { CallGraph, isFunctionLike, wrap } from './call-graph.js';
 import { CustomLockModels } from './custom-locks.js';
 import type { LockCall } from './lock-models.js';
-import { EMPTY_ENV, ValueResolver, classOfTypeAt, keyOf, type Env, type Value } from './values.js';
+import { EMPTY_ENV, ValueResolver, classOfTypeAt, classOfValue, keyOf, type Env, type Value } from './values.js';
+import { Dispatch, declaredMember, isSelfOrBase } from './dispatch.js';
 import { Walker } from './walker.js';
 import { emptyWalkRecord, type WalkRecord } from './walk-record.js';
 import { scanWrites, sharedNames, writeTarget } from './writes.js';
@@ -70,6 +71,7 @@ class Model implements EngineModel, WalkHost {
   /** Configured lock classes (`lockModels`). */
   readonly custom: CustomLockModels;
   private throwing: ThrowingCalls | undefined;
+  private readonly dispatch: Dispatch;
   private graph: StaticLockGraph | undefined;
 
   constructor(
@@ -83,6 +85,7 @@ class Model implements EngineModel, WalkHost {
     this.affected = memory.refresh(project.getProgram().compilerObject, files, spawns);
     this.custom = CustomLockModels.of(config);
     this.calls = new CallGraph(files, memory.calls, this.custom);
+    this.dispatch = new Dispatch(files);
     const walker = new Walker(this);
     const roots = this.walkRoots(files);
     // Functions that take or release no lock (directly or through calls) hold nothing of their own: they are not
@@ -204,6 +207,22 @@ class Model implements EngineModel, WalkHost {
 
   calleeOf(call: CallExpression): Node | undefined {
     return this.calls.calleeOf(call);
+  }
+
+  callTargets(call: CallExpression, receiver: Value | undefined): readonly Node[] {
+    const target = this.calls.calleeOf(call);
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return target ? [target] : [];
+    const member = target ?? declaredMember(callee.getNameNode());
+    const owner = member && (Node.isArrowFunction(member) || Node.isFunctionExpression(member) ? member.getParent()?.getParent() : member.getParent());
+    const cls = receiver && classOfValue(receiver);
+    // `this.runTx(fn)` walked for a subclass runs the subclass's override, when the name is a member of its hierarchy.
+    if (cls && owner && Node.isClassDeclaration(owner) && isSelfOrBase(cls, owner)) {
+      const own = this.dispatch.methodOf(cls, callee.getName());
+      if (own) return [own];
+    }
+    if (target) return [target];
+    return member ? this.dispatch.implementationsOf(member) : [];
   }
 
   referencedFunction(argument: Node): { target: Node; receiver?: Node } | undefined {

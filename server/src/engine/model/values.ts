@@ -45,6 +45,13 @@ export interface Value {
    * and `other.mutex` may be two objects of one class, so for lock order they are one field with two receivers.
    */
   instance?: { owner: string; field: string; className: string; receiver: string };
+  /**
+   * A function (arrow, function expression, function declaration or method): a callback a wrapper is handed
+   * (`runTx(fn) { return this.tx.runExclusive(fn) }`) is walked where the wrapper runs it.
+   */
+  fn?: Node;
+  /** The bindings and `this` where that function was made: what its free names and `this` denote when it runs. */
+  closure?: Env;
 }
 
 /** Bindings of one analysis context: parameters bound at a call site, `this`, and a worker's `workerData` fields. */
@@ -155,6 +162,8 @@ export class ValueResolver {
       return owner ? { id: `this:${keyOf(owner)}`, name: 'this', declaration: owner } : undefined;
     }
     if (Node.isIdentifier(node)) return this.resolveIdentifier(node, env, depth);
+    if (Node.isArrowFunction(node) || Node.isFunctionExpression(node)) return functionValue(node, node.getText().length > 40 ? 'callback' : node.getText(), env);
+    if (Node.isBinaryExpression(node)) return this.resolveDefault(node, env, depth);
     if (Node.isNewExpression(node)) {
       const kind = classOfNew(node);
       if (!kind) return undefined;
@@ -199,8 +208,19 @@ export class ValueResolver {
     return value;
   }
 
-  /** For an object literal (`{ bufferLock, ring }`, as a helper returns it): its properties' values. */
-  fields?: ReadonlyMap<string, Value>;
+  /**
+   * `a ?? b` and `a || b`: `a` when the walk knows what it is, else `b`. An optional parameter nobody bound
+   * (`const pg = tx ?? this` in a method called without `tx`) stands for the default.
+   */
+  private resolveDefault(binary: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isBinaryExpression(binary)) return undefined;
+    const operator = binary.getOperatorToken().getKind();
+    if (operator !== SyntaxKind.QuestionQuestionToken && operator !== SyntaxKind.BarBarToken) return undefined;
+    const left = this.resolve(binary.getLeft(), env, depth + 1);
+    if (left && !left.id.startsWith('param:')) return left;
+    return this.resolve(binary.getRight(), env, depth + 1) ?? left;
+  }
+
   /** `{ a, b: x }`: an object whose properties are known, when at least one resolves. */
   private resolveObject(literal: Node, env: Env, depth: number): Value | undefined {
     if (!Node.isObjectLiteralExpression(literal)) return undefined;
@@ -210,7 +230,9 @@ export class ValueResolver {
         ? this.resolveShorthand(property, env, depth)
         : Node.isPropertyAssignment(property) && property.getInitializer()
           ? this.resolve(property.getInitializer()!, env, depth + 1)
-          : undefined;
+          : Node.isMethodDeclaration(property)
+            ? functionValue(property, property.getName(), env)
+            : undefined;
       if (value && Node.hasName(property)) fields.set(property.getName(), value);
     }
     return fields.size > 0 ? { id: `object:${keyOf(literal)}`, name: 'object', fields } : undefined;
@@ -351,6 +373,7 @@ export class ValueResolver {
 
   resolveDeclaration(declaration: Node, env: Env, depth: number): Value | undefined {
     const name = Node.hasName(declaration) ? declaration.getName() : declaration.getText();
+    if (Node.isFunctionDeclaration(declaration) || Node.isMethodDeclaration(declaration)) return { ...functionValue(declaration, name, env), id: keyOf(declaration) };
     if (Node.isParameterDeclaration(declaration)) {
       const typeNode = declaration.getTypeNode();
       return {
@@ -371,10 +394,11 @@ export class ValueResolver {
       const initializer = declaration.getInitializer();
       const typeNode = declaration.getTypeNode();
       const inner = initializer ? unwrap(initializer) : undefined;
-      if (inner && (Node.isIdentifier(inner) || Node.isPropertyAccessExpression(inner) || Node.isElementAccessExpression(inner) || inner.getKind() === SyntaxKind.ThisKeyword || Node.isCallExpression(inner))) {
+      if (inner && (Node.isIdentifier(inner) || Node.isPropertyAccessExpression(inner) || Node.isElementAccessExpression(inner) || inner.getKind() === SyntaxKind.ThisKeyword || Node.isCallExpression(inner) || Node.isBinaryExpression(inner))) {
         const aliased = this.resolve(inner, env, depth + 1);
         if (aliased) return aliased;
       }
+      if (inner && (Node.isArrowFunction(inner) || Node.isFunctionExpression(inner))) return { ...functionValue(inner, name, env), id: keyOf(declaration), declaration };
       const kind = (inner && classOfNew(inner)) ?? runtimeClassOfTypeNode(typeNode);
       const options = inner ? constructorOptions(inner) : {};
       // `const shared = { bufferLock: lock.handle, ... }`: its own identity, and its fields' values for `shared.bufferLock`.
@@ -444,6 +468,11 @@ export class ValueResolver {
     const base = this.resolve(baseExpression, env, depth + 1);
     const field = base?.fields?.get(name);
     if (field) return field;
+    if (base && declaration && (Node.isMethodDeclaration(declaration) || isArrowProperty(declaration))) {
+      // `this.flush` handed to a wrapper: the method, run with this receiver.
+      const method = Node.isMethodDeclaration(declaration) ? declaration : (declaration as Node & { getInitializer(): Node }).getInitializer();
+      return { ...functionValue(method, `${base.name}.${name}`, { bindings: new Map(), thisValue: base }), id: `${base.id}.${name}`, declaration };
+    }
     if (base && declaration) {
       const bound = this.constructorArgument(base, declaration, env, depth);
       if (bound) return bound;
@@ -504,6 +533,18 @@ export class ValueResolver {
     const argument = index >= 0 ? created.getArguments()[index] : undefined;
     return argument ? this.resolve(argument, env, depth + 1) : undefined;
   }
+}
+
+/** A function value made where `env` holds: its identity is the function's own until a declaration names it. */
+function functionValue(fn: Node, name: string, env: Env): Value {
+  return { id: `fn:${keyOf(fn)}`, name, fn, closure: env, declaration: fn };
+}
+
+/** A class field initialised with an arrow function (`flush = () => ...`): called like a method. */
+function isArrowProperty(declaration: Node): boolean {
+  if (!Node.isPropertyDeclaration(declaration)) return false;
+  const initializer = declaration.getInitializer();
+  return initializer !== undefined && (Node.isArrowFunction(initializer) || Node.isFunctionExpression(initializer));
 }
 
 /** A key known before the program runs: a number or string literal, or a `const` initialised with one. */
@@ -574,6 +615,24 @@ function classOfReceiver(base: Value): ClassDeclaration | undefined {
   if (Node.isClassDeclaration(declaration)) return declaration;
   if (!Node.isParameterDeclaration(declaration)) return undefined;
   const target = declaration.getType().getSymbol()?.getDeclarations()[0];
+  return target && Node.isClassDeclaration(target) ? target : undefined;
+}
+
+/**
+ * The class of the object a value is, where the program says so: an unbound `this`, a parameter typed with a
+ * class, or a variable or field initialised with `new C(...)`. Calls on it dispatch to that class's overrides.
+ */
+export function classOfValue(value: Value): ClassDeclaration | undefined {
+  const declaration = value.declaration;
+  if (!declaration) return undefined;
+  if (Node.isClassDeclaration(declaration)) return value.id.startsWith('this:') ? declaration : undefined;
+  if (Node.isParameterDeclaration(declaration)) return classOfReceiver(value);
+  const initializer = Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) ? declaration.getInitializer() : undefined;
+  const created = initializer && unwrap(initializer);
+  if (!created || !Node.isNewExpression(created)) return undefined;
+  let symbol = created.getExpression().getSymbol();
+  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+  const target = symbol?.getDeclarations()[0];
   return target && Node.isClassDeclaration(target) ? target : undefined;
 }
 

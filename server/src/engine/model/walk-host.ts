@@ -11,6 +11,11 @@ export interface WalkHost {
   readonly resolver: ValueResolver;
   /** The function-like declaration (with a body, in the analysed files) a call runs, if the analysis can tell. */
   calleeOf(call: CallExpression): Node | undefined;
+  /**
+   * The functions a method call may run on `receiver` (the walk's value of its object): the override of the
+   * receiver's class, the declaration the name resolves to, or an abstract member's implementations.
+   */
+  callTargets(call: CallExpression, receiver: Value | undefined): readonly Node[];
   /** The function a callback passed by name refers to (`reload`, `this.evict.bind(this)`), and its `this` expression. */
   referencedFunction(argument: Node): { target: Node; receiver?: Node } | undefined;
   /** Whether a call can throw (a program function that throws, or a built-in that throws on bad input). */

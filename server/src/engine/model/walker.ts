@@ -13,7 +13,7 @@ import { isMutation, mutatedByCall, writeTarget } from './writes.js';
 import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, isAwaited, isElementExpression, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
-import { ASYNC_MUTEX_MODEL, RUNTIME_MODEL, asyncMutexWrapper, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockCallOf, lockMethodNames, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
+import { ASYNC_MUTEX_MODEL, RUNTIME_MODEL, asyncMutexWrapper, isAwaitableApi, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockCallOf, lockMethodNames, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
 
 /** async-mutex's method names, from its model: a call by one of these names is checked against the receiver's type. */
 const ASYNC_MUTEX_METHODS = new Set(lockMethodNames(ASYNC_MUTEX_MODEL));
@@ -545,10 +545,13 @@ export class Walker {
       this.host.acquired({ root: frame.root, lock, mode, method, stack: [...frame.stack, call], heldBefore: state.held.filter((h) => h.definite), api: 'async-mutex' });
       return true;
     }
-    const held = this.acquire(lock, mode, method, call, state, frame, undefined, 'async-mutex');
+    // `mutex.runExclusive(...)` nobody waits for queues a task of its own: it holds none of the caller's async locks.
+    const task = isDetached(call) ? withoutAsyncHolds(state) : state;
+    const held = this.acquire(lock, mode, method, call, task, frame, undefined, 'async-mutex');
     const fn = call.getArguments()[0];
-    if (fn) this.walkCallback(fn, call, state, frame);
-    state.releaseHeld(held);
+    if (fn) this.walkCallback(fn, call, task, frame);
+    task.releaseHeld(held);
+    if (task !== state) state.spawned ||= task.spawned;
     return true;
   }
 
@@ -601,9 +604,14 @@ export class Walker {
     while (Node.isParenthesizedExpression(node)) node = node.getExpression();
     if (!Node.isArrowFunction(node) && !Node.isFunctionExpression(node)) {
       const reference = this.host.referencedFunction(node);
-      if (!reference) return;
-      const thisValue = reference.receiver ? this.host.resolver.resolve(reference.receiver, frame.env) : undefined;
-      return this.inlineFunction(reference.target, call, new Map(frame.env.bindings), thisValue, state, frame);
+      if (reference) {
+        const thisValue = reference.receiver ? this.host.resolver.resolve(reference.receiver, frame.env) : undefined;
+        return this.inlineFunction(reference.target, call, new Map(frame.env.bindings), thisValue, state, frame);
+      }
+      // A callback the caller handed over (`runTx(fn) { return this.tx.runExclusive(fn) }`): the function bound to it.
+      const value = this.host.resolver.resolve(node, frame.env);
+      if (value?.fn) this.inlineFunction(value.fn, call, closureBindings(value, frame), closureThis(value, undefined), state, frame);
+      return;
     }
     const inner: Frame = { ...frame, returns: [], finallies: [], usings: [], catches: [], loops: [], callback: true };
     this.walkBody(node, state, inner);
@@ -612,19 +620,74 @@ export class Walker {
     if (outcomes.length > 0) state.become(merge(outcomes));
   }
 
-  /** A call of a function of the program that takes or releases locks: walk its body with its parameters bound. */
+  /**
+   * A call of a function of the program that takes or releases locks: walk its body with its parameters bound. A
+   * method with several possible implementations (an abstract one) is walked once per implementation, paths joined.
+   * An async function nobody waits for (`void save()`, `save();`) runs as its own task: the caller's asynchronous
+   * locks are not held by it, so what it takes queues behind them rather than nesting under them.
+   */
   private inline(call: CallExpression, state: State, frame: Frame): void {
-    const target = this.host.calleeOf(call);
-    if (!target) return;
-    const bindings = new Map(frame.env.bindings);
-    const parameters = (target as Node & { getParameters?(): Node[] }).getParameters?.() ?? [];
-    call.getArguments().forEach((argument, index) => {
-      const parameter = parameters[index];
-      if (parameter) bindings.set(parameter, this.host.resolver.resolve(argument, frame.env));
+    const targets = this.targetsOf(call, frame);
+    if (targets.length === 0) return this.handOver(call, state, frame);
+    const values = call.getArguments().map((argument) => this.host.resolver.resolve(argument, frame.env));
+    const detached = isDetached(call) && targets.some((t) => isAsyncFunction(t.fn));
+    const start = detached ? withoutAsyncHolds(state) : state;
+    const outcomes = targets.map((target) => {
+      const bindings = closureBindings(target.value, frame);
+      const parameters = (target.fn as Node & { getParameters?(): Node[] }).getParameters?.() ?? [];
+      values.forEach((value, index) => {
+        const parameter = parameters[index];
+        if (parameter) bindings.set(parameter, value);
+      });
+      const path = targets.length === 1 && !detached ? start : start.clone();
+      this.inlineFunction(target.fn, call, bindings, target.thisValue, path, frame);
+      return path;
     });
+    if (detached) state.spawned ||= outcomes.some((s) => s.spawned);
+    else if (targets.length > 1) state.become(merge(outcomes));
+  }
+
+  /**
+   * The functions a call runs, as far as this walk knows: a parameter bound to a function at the call site, a
+   * function-valued field of a known object (`tx.listen(...)` with `tx` an object literal), the override of the
+   * receiver's class, or the declaration the name resolves to.
+   */
+  private targetsOf(call: CallExpression, frame: Frame): { fn: Node; thisValue?: Value; value?: Value }[] {
+    let callee: Node = call.getExpression();
+    while (Node.isParenthesizedExpression(callee) || Node.isNonNullExpression(callee)) callee = callee.getExpression();
+    if (Node.isIdentifier(callee)) {
+      const declaration = callee.getSymbol()?.getDeclarations()[0];
+      if (declaration && Node.isParameterDeclaration(declaration)) {
+        const value = frame.env.bindings.get(declaration);
+        return value?.fn ? [{ fn: value.fn, thisValue: closureThis(value, undefined), value }] : [];
+      }
+    }
+    if (!Node.isPropertyAccessExpression(callee)) {
+      const target = this.host.calleeOf(call);
+      return target ? [{ fn: target }] : [];
+    }
+    const receiver = this.host.resolver.resolve(callee.getExpression(), frame.env);
+    const field = receiver?.fields?.get(callee.getName());
+    if (field?.fn) return [{ fn: field.fn, thisValue: closureThis(field, receiver), value: field }];
+    return this.host.callTargets(call, receiver).map((fn) => ({ fn, thisValue: receiver }));
+  }
+
+  /**
+   * A call of a callback the caller handed in (`callback(tx)` in `transaction(callback)`), which the analysis cannot
+   * see, given an object with functions (`const tx = { listen: () => this.listen(...) }`): it may call any of them
+   * while this walk holds its locks, so each is walked from here on a copy of the state, for what it takes.
+   */
+  private handOver(call: CallExpression, state: State, frame: Frame): void {
+    if (!state.held.some((h) => h.definite)) return;
     const callee = call.getExpression();
-    const thisValue = Node.isPropertyAccessExpression(callee) ? this.host.resolver.resolve(callee.getExpression(), frame.env) : undefined;
-    this.inlineFunction(target, call, bindings, thisValue, state, frame);
+    if (!Node.isIdentifier(callee) || !this.host.resolver.resolve(callee, frame.env)?.id.startsWith('param:')) return;
+    for (const argument of call.getArguments()) {
+      const handed = this.host.resolver.resolve(argument, frame.env);
+      for (const field of handed?.fields?.values() ?? []) {
+        if (!field.fn) continue;
+        this.inlineFunction(field.fn, call, closureBindings(field, frame), closureThis(field, handed), state.clone(), frame);
+      }
+    }
   }
 
   /** Walks `target`'s body as called from `call`, with its parameters bound as given. */
@@ -669,6 +732,60 @@ export class Walker {
     state.held.push(held);
     return held;
   }
+}
+
+/** The bindings a function value's body sees: the walk's, and those of the place it was made. */
+function closureBindings(value: Value | undefined, frame: Frame): Map<Node, Value | undefined> {
+  const bindings = new Map(frame.env.bindings);
+  for (const [declaration, bound] of value?.closure?.bindings ?? []) bindings.set(declaration, bound);
+  return bindings;
+}
+
+/** What `this` is in a function value's body: lexical for an arrow, else the object it is called on (or was read from). */
+function closureThis(value: Value, receiver: Value | undefined): Value | undefined {
+  if (value.fn && Node.isArrowFunction(value.fn)) return value.closure?.thisValue;
+  return receiver ?? value.closure?.thisValue;
+}
+
+function isAsyncFunction(fn: Node): boolean {
+  return (fn as Node & { isAsync?(): boolean }).isAsync?.() === true;
+}
+
+/**
+ * A call whose promise nobody waits for: a statement of its own (`save();`), `void save()`, the start of a
+ * `.then`/`.catch`/`.finally` chain that is itself such a statement, or what a `forEach` callback returns.
+ */
+function isDetached(call: Node): boolean {
+  let node: Node = call;
+  let parent = node.getParent();
+  for (;;) {
+    while (parent && Node.isParenthesizedExpression(parent)) {
+      node = parent;
+      parent = parent.getParent();
+    }
+    if (!parent) return false;
+    if (Node.isExpressionStatement(parent) || Node.isVoidExpression(parent)) return true;
+    if (Node.isArrowFunction(parent) && parent.getBody() === node) {
+      const owner = parent.getParent();
+      const method = owner && Node.isCallExpression(owner) ? owner.getExpression() : undefined;
+      return method !== undefined && Node.isPropertyAccessExpression(method) && method.getName() === 'forEach';
+    }
+    if (Node.isPropertyAccessExpression(parent) && /^(then|catch|finally)$/.test(parent.getName())) {
+      const chained = parent.getParent();
+      if (!chained || !Node.isCallExpression(chained)) return false;
+      node = chained;
+      parent = chained.getParent();
+      continue;
+    }
+    return false;
+  }
+}
+
+/** A copy of the state for a task of its own: the locks a thread holds stay held, asynchronous holds are the caller task's. */
+function withoutAsyncHolds(state: State): State {
+  const copy = state.clone();
+  copy.held = copy.held.filter((h) => h.mode !== 'async' && !isAwaitableApi(h.api));
+  return copy;
 }
 
 /** `await request(...)`, `return request(...)` or an arrow function's body: the caller waits for it to settle. */
