@@ -4,7 +4,7 @@
  */
 import type { Node, Project, SourceFile } from 'ts-morph';
 import type { DeadboltConfig, Finding, RuleId, Severity } from './types.js';
-import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, WriteFact } from './model/facts.js';
+import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, ReleaseFact, WriteFact } from './model/facts.js';
 import type { OrderGraph } from './model/lock-graph.js';
 
 /** A lock as the core identifies it: by symbol, never by name. */
@@ -29,6 +29,8 @@ export interface LockFacts {
   acquisitions: AcquisitionFact[];
   exits: ExitFact[];
   cleanExits: CleanExitFact[];
+  /** Releases of locks the releasing walk did not take: hand-offs between functions. */
+  releases: ReleaseFact[];
   awaits: AwaitFact[];
   writes: WriteFact[];
 }

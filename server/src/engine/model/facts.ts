@@ -74,6 +74,17 @@ export interface CleanExitFact {
   exit: Node;
 }
 
+/**
+ * A release of a lock this walk did not take: another function of the program took it (a driver's
+ * `acquireConnection()` paired with `releaseConnection()`), so a walk that returns holding it hands it over.
+ * `guard` is set for a releaser kept in a field (`this.release = await m.acquire()`, later `this.release()`).
+ */
+export interface ReleaseFact {
+  root: WalkRoot;
+  lock?: Value;
+  guard?: Node;
+}
+
 /** An `await` reached while holding `held`. */
 export interface AwaitFact {
   root: WalkRoot;

@@ -9,7 +9,7 @@ import { Node, SyntaxKind, type CallExpression, type Project, type SourceFile } 
 import type { StaticLockGraph } from '../../protocol/index.js';
 import type { LockFacts, LockRef, ProgramModel, RuntimeCall } from '../rule.js';
 import type { DeadboltConfig } from '../types.js';
-import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WriteFact } from './facts.js';
+import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, ReleaseFact, WriteFact } from './facts.js';
 import { buildOrderGraph, orderContribution, toStaticGraph, type OrderGraph } from './lock-graph.js';
 import { FileHeld } from './held-records.js';
 import { ModelMemory } from './model-memory.js';
@@ -54,7 +54,7 @@ export function buildModel(
 
 class Model implements EngineModel, WalkHost {
   readonly resolver = new ValueResolver();
-  readonly facts: LockFacts = { acquisitions: [], exits: [], cleanExits: [], awaits: [], writes: [] };
+  readonly facts: LockFacts = { acquisitions: [], exits: [], cleanExits: [], releases: [], awaits: [], writes: [] };
   private readonly calls: CallGraph;
   /** Held-at records of each analysed file, merged over its walks. */
   private readonly heldByFile = new Map<string, FileHeld>();
@@ -157,6 +157,7 @@ class Model implements EngineModel, WalkHost {
     }
     this.facts.exits.push(...record.exits);
     this.facts.cleanExits.push(...record.cleanExits);
+    this.facts.releases.push(...record.releases);
     this.facts.awaits.push(...record.awaits);
     this.facts.writes.push(...record.writes);
   }
@@ -264,6 +265,10 @@ class Model implements EngineModel, WalkHost {
 
   cleanExit(fact: CleanExitFact): void {
     this.current.cleanExits.push(fact);
+  }
+
+  released(fact: ReleaseFact): void {
+    this.current.releases.push(fact);
   }
 
   awaitReached(fact: AwaitFact): void {

@@ -3,7 +3,7 @@
  * Keeping this an interface lets the walker stay a pure traversal with no knowledge of roots or threads.
  */
 import type { CallExpression, Node } from 'ts-morph';
-import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WriteFact } from './facts.js';
+import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, ReleaseFact, WriteFact } from './facts.js';
 import type { Env, Value, ValueResolver } from './values.js';
 import type { LockCall } from './lock-models.js';
 
@@ -36,6 +36,7 @@ export interface WalkHost {
   acquired(fact: AcquisitionFact): void;
   exitHolding(fact: ExitFact): void;
   cleanExit(fact: CleanExitFact): void;
+  released(fact: ReleaseFact): void;
   awaitReached(fact: AwaitFact): void;
   wrote(fact: WriteFact): void;
 }

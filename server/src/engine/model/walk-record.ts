@@ -4,7 +4,7 @@
  * fresh walk would.
  */
 import type { Node } from 'ts-morph';
-import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, WalkRoot, WriteFact } from './facts.js';
+import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, ReleaseFact, WalkRoot, WriteFact } from './facts.js';
 import type { OrderContribution } from './lock-graph.js';
 import type { Value } from './values.js';
 
@@ -21,6 +21,7 @@ export interface WalkRecord {
   acquisitions: AcquisitionFact[];
   exits: ExitFact[];
   cleanExits: CleanExitFact[];
+  releases: ReleaseFact[];
   awaits: AwaitFact[];
   writes: WriteFact[];
   held: HeldRecord[];
@@ -29,5 +30,5 @@ export interface WalkRecord {
 }
 
 export function emptyWalkRecord(root: WalkRoot): WalkRecord {
-  return { root, acquisitions: [], exits: [], cleanExits: [], awaits: [], writes: [], held: [] };
+  return { root, acquisitions: [], exits: [], cleanExits: [], releases: [], awaits: [], writes: [], held: [] };
 }

@@ -10,13 +10,16 @@ import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
-import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, isAwaited, isElementExpression, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
+import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, isAwaited, isElementExpression, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
 import { ASYNC_MUTEX_MODEL, RUNTIME_MODEL, asyncMutexWrapper, isAwaitableApi, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockCallOf, lockMethodNames, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
 
 /** async-mutex's method names, from its model: a call by one of these names is checked against the receiver's type. */
 const ASYNC_MUTEX_METHODS = new Set(lockMethodNames(ASYNC_MUTEX_MODEL));
+
+/** Methods of a guard or lease that end its hold (`g.unlock()`, `lease.release()`, `lease.dispose()`). */
+const GUARD_RELEASES = new Set(['unlock', 'release', 'dispose', '[Symbol.dispose]']);
 
 const MAX_INLINE_DEPTH = 8;
 /** Loops over at most this many known elements are walked once per element. */
@@ -96,10 +99,12 @@ export class Walker {
           // `const release = await m.acquire()` or, for a Semaphore, `const [, release] = await s.acquire()`.
           const nameNode = declaration.getNameNode();
           taken.guard = Node.isArrayBindingPattern(nameNode) ? nameNode.getElements()[1] : declaration;
-        } else if (taken && isGuardInitializer(initializer)) {
+        } else if (taken) {
+          // `const g = m.lock()`, or what a helper returned holding a lock (`const lease = await this.lease(key)`).
           taken.guard = declaration;
-          if (using) frame.usings[frame.usings.length - 1]!.push(taken);
         }
+        // `using g = m.lock()`, `await using lease = await pool.acquire()`: disposing the value releases the lock.
+        if (taken && using) frame.usings[frame.usings.length - 1]!.push(taken);
       }
       return;
     }
@@ -125,11 +130,14 @@ export class Walker {
     if (Node.isReturnStatement(statement)) {
       const expression = statement.getExpression();
       if (expression) {
+        const before = state.held.length;
         this.walkExpression(expression, state, frame);
-        // Returning a guard (or a lock call's guard) hands the lock to the caller: not a leak here.
-        const returned = unwrapAwait(expression);
-        if (isGuardInitializer(expression)) state.held.pop();
-        else if (Node.isIdentifier(returned)) state.held = state.held.filter((h) => h.guard === undefined || h.guard !== returned.getSymbol()?.getDeclarations()[0]);
+        // Returning a guard, a lock call's guard, or an object or function holding a releaser (`{ [Symbol.dispose]:
+        // release }`) hands the lock to the caller: an inlined callee's caller holds it now; a root's is not seen.
+        const handed = new Set(state.held.slice(before));
+        for (const held of state.held) if (held.guard && referencesDeclaration(expression, held.guard)) handed.add(held);
+        if (frame.depth === 0 || frame.callback) state.held = state.held.filter((h) => !handed.has(h));
+        else for (const held of handed) held.guard = undefined;
       }
       return this.leave(statement, 'return', state, frame);
     }
@@ -384,6 +392,7 @@ export class Walker {
     }
     const interesting = Node.isBinaryExpression(expression) || Node.isPrefixUnaryExpression(expression) || Node.isPostfixUnaryExpression(expression) || Node.isDeleteExpression(expression);
     if (interesting) this.record(expression, state, frame);
+    const holds = state.held.length;
     if (Node.isConditionalExpression(expression)) {
       this.walkExpression(expression.getCondition(), state, frame);
       const whenTrue = state.clone();
@@ -393,6 +402,11 @@ export class Walker {
       return state.become(merge([whenTrue, whenFalse]));
     }
     expression.forEachChild((child) => this.walkExpression(child, state, frame));
+    if (state.held.length > holds && Node.isBinaryExpression(expression) && expression.getOperatorToken().getKind() === ts.SyntaxKind.EqualsToken) {
+      // `this.release = await this.mutex.acquire()`: the field holds the releaser, as a variable would.
+      const field = releaserField(expression.getLeft());
+      if (field) state.held[state.held.length - 1]!.guard = field;
+    }
     if (Node.isNewExpression(expression) && expression.getExpression().getText() === 'Worker') state.spawned = true;
     if (interesting && isMutation(expression)) this.write(expression, state, frame);
   }
@@ -433,13 +447,20 @@ export class Walker {
       const guardHolder = this.guardOf(callee, state);
       if (guardHolder) return state.releaseHeld(guardHolder);
     }
+    const field = args.length === 0 ? releaserField(callee) : undefined;
+    if (field) {
+      // `this.release()`: a releaser kept in a field, called here or by another method (a hand-off).
+      const guardHolder = state.held.find((h) => h.guard === field);
+      if (guardHolder) return state.releaseHeld(guardHolder);
+      this.host.released({ root: frame.root, guard: field });
+    }
 
     const allFunction = runtimeFunctionOfCallee(callee);
     if (allFunction) return this.walkLockAll(call, allFunction === 'lockAllAsync' ? 'async' : 'blocking', allFunction, state, frame);
 
     if (receiver && method) {
       const guardHolder = this.guardOf(receiver, state);
-      if (guardHolder && (method === 'unlock' || method === '[Symbol.dispose]')) return state.releaseHeld(guardHolder);
+      if (guardHolder && GUARD_RELEASES.has(method)) return state.releaseHeld(guardHolder);
       // A try method holds the lock only where a condition tests its result (see `tryCondition`).
       const what = lockCallOf(RUNTIME_MODEL, method);
       if (what && what.part !== 'tryAcquire') {
@@ -450,7 +471,7 @@ export class Walker {
             if (what.wait === 'async' && !isAwaited(call)) return;
             return void this.acquire(lock, what.wait, method, call, state, frame);
           }
-          if (what.part === 'release') return state.release(lock);
+          if (what.part === 'release') return this.release(lock, state, frame);
           if (what.part === 'runUnder') {
             const held = this.acquire(lock, what.wait, method, call, state, frame);
             const fn = args[args.length - 1];
@@ -509,7 +530,7 @@ export class Walker {
     const found = this.host.customLock(receiver, method, frame.env);
     if (!found) return false;
     const { lock, call: what } = found;
-    if (what.part === 'release') state.release(lock);
+    if (what.part === 'release') this.release(lock, state, frame);
     else if (what.part === 'acquire') {
       // As for the runtime's `lockAsync`: held once awaited; a promise kept or chained is not followed.
       if (what.wait === 'blocking' || isAwaited(call)) this.acquire(lock, what.wait, method, call, state, frame, undefined, 'custom');
@@ -537,7 +558,7 @@ export class Walker {
       return true;
     }
     if (part === 'release') {
-      state.release(lock);
+      this.release(lock, state, frame);
       return true;
     }
     if (part === 'waitForUnlock') {
@@ -564,6 +585,11 @@ export class Walker {
     const others = state.held.filter((h) => h.definite && h.lock.id !== mutex.id);
     const mode = method.endsWith('Async') ? 'async' : 'blocking';
     this.host.acquired({ root: frame.root, lock: mutex, mode, method, stack: [...frame.stack, call], heldBefore: others });
+  }
+
+  /** Releases `lock`; one this path did not take was taken by another function and is handed over here (a fact). */
+  private release(lock: Value, state: State, frame: Frame): void {
+    if (!state.release(lock)) this.host.released({ root: frame.root, lock });
   }
 
   /** Whether a callback calls a release function this walk holds as a guard (`() => { release(); }`). */
@@ -732,6 +758,22 @@ export class Walker {
     state.held.push(held);
     return held;
   }
+}
+
+/** Whether `expression` is, or contains, a name for `declaration` (`release`, `{ release }`, `() => release()`). */
+function referencesDeclaration(expression: Node, declaration: Node): boolean {
+  const named = (node: Node): boolean => Node.isIdentifier(node) && node.getSymbol()?.getDeclarations()[0] === declaration;
+  const inner = unwrapAwait(expression);
+  if (named(inner)) return true;
+  if (!Node.isObjectLiteralExpression(inner) && !Node.isArrowFunction(inner) && !Node.isFunctionExpression(inner) && !Node.isArrayLiteralExpression(inner)) return false;
+  return inner.getDescendantsOfKind(ts.SyntaxKind.Identifier).some(named);
+}
+
+/** The field declaration of `this.release` (or `this.#release`): where a releaser can be kept between methods. */
+function releaserField(expression: Node): Node | undefined {
+  if (!Node.isPropertyAccessExpression(expression) || expression.getExpression().getKind() !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const declaration = expression.getNameNode().getSymbol()?.getDeclarations()[0];
+  return declaration && Node.isPropertyDeclaration(declaration) ? declaration : undefined;
 }
 
 /** The bindings a function value's body sees: the walk's, and those of the place it was made. */
