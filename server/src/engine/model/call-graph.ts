@@ -15,7 +15,7 @@ const IN_PLACE_METHODS = new Set([
 const IN_PLACE_FUNCTIONS = new Set(['lockAll', 'lockAllAsync']);
 
 /** Text that shows a function may take or release a lock itself. */
-const LOCKING_TEXT = /\.(lock|unlock|tryLock|lockAsync|withLock|withLockAsync|acquire|acquireAsync|tryAcquire|release|withPermit)\s*\(|\block(All|AllAsync)\s*\(|\busing\s|\.(runExclusive|waitForUnlock)\s*\(|\blocks\s*\.\s*request\s*\(/;
+const LOCKING_TEXT = /\.(lock|unlock|tryLock|lockAsync|withLock|withLockAsync|acquire|acquireAsync|tryAcquire|release|withPermit)\s*\(|\block(All|AllAsync)\s*\(|\busing\s|\.(runExclusive|waitForUnlock)\s*\(|\blocks\s*[?!]?\s*\.\s*request\s*\(|\bLockManager\b/;
 
 export function isFunctionLike(node: Node): boolean {
   return isCompilerFunctionLike(node.compilerNode);
@@ -54,7 +54,9 @@ function runsCallbacksInPlace(call: ts.CallExpression, inPlace: ReadonlySet<stri
 }
 
 /** `navigator.locks` or `locks` (from worker_threads): the receiver of a Web Locks request, whose callback runs under the lock. */
-function isLocksReceiver(receiver: ts.Expression): boolean {
+function isLocksReceiver(expression: ts.Expression): boolean {
+  let receiver = expression;
+  while (ts.isNonNullExpression(receiver) || ts.isParenthesizedExpression(receiver) || ts.isAsExpression(receiver)) receiver = receiver.expression;
   return (ts.isIdentifier(receiver) && receiver.text === 'locks') || (ts.isPropertyAccessExpression(receiver) && receiver.name.text === 'locks');
 }
 

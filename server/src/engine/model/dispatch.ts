@@ -14,18 +14,33 @@ const MAX_BASE_DEPTH = 8;
 
 export class Dispatch {
   private subclasses: Map<Node, ClassDeclaration[]> | undefined;
+  /** Each class's chain of base classes (itself first), asked of the checker once per class. */
+  private readonly chains = new Map<ClassDeclaration, ClassDeclaration[]>();
 
   constructor(private readonly files: readonly SourceFile[]) {}
 
   /** The method (with a body) an instance of `cls` runs for `name`: its own or its nearest base class's. */
   methodOf(cls: ClassDeclaration, name: string): Node | undefined {
-    let current: ClassDeclaration | undefined = cls;
-    for (let depth = 0; current && depth < MAX_BASE_DEPTH; depth++) {
+    for (const current of this.chainOf(cls)) {
       const own = ownImplementation(current, name);
       if (own) return own;
-      current = current.getBaseClass();
     }
     return undefined;
+  }
+
+  /** Whether `ancestor` is `cls` or one of its base classes. */
+  isSelfOrBase(cls: ClassDeclaration, ancestor: Node): boolean {
+    return (this.chainOf(cls) as readonly Node[]).includes(ancestor);
+  }
+
+  private chainOf(cls: ClassDeclaration): ClassDeclaration[] {
+    let chain = this.chains.get(cls);
+    if (chain === undefined) {
+      chain = [];
+      for (let current: ClassDeclaration | undefined = cls; current && chain.length < MAX_BASE_DEPTH; current = current.getBaseClass()) chain.push(current);
+      this.chains.set(cls, chain);
+    }
+    return chain;
   }
 
   /** The implementations of a member without a body (abstract, or of an interface) in classes that extend or implement its owner. */
@@ -76,16 +91,6 @@ export function declaredMember(nameNode: Node): Node | undefined {
   let symbol = nameNode.getSymbol();
   if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
   return symbol?.getDeclarations().find((d) => memberName(d) !== undefined);
-}
-
-/** Whether `ancestor` is `cls` or one of its base classes. */
-export function isSelfOrBase(cls: ClassDeclaration, ancestor: Node): boolean {
-  let current: ClassDeclaration | undefined = cls;
-  for (let depth = 0; current && depth < MAX_BASE_DEPTH; depth++) {
-    if (current === ancestor) return true;
-    current = current.getBaseClass();
-  }
-  return false;
 }
 
 function isDerivedClass(node: ts.Node): boolean {

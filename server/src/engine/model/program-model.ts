@@ -18,7 +18,7 @@ import { CallGraph, isFunctionLike, wrap } from './call-graph.js';
 import { CustomLockModels } from './custom-locks.js';
 import type { LockCall } from './lock-models.js';
 import { EMPTY_ENV, ValueResolver, classOfTypeAt, classOfValue, keyOf, type Env, type Value } from './values.js';
-import { Dispatch, declaredMember, isSelfOrBase } from './dispatch.js';
+import { Dispatch, declaredMember } from './dispatch.js';
 import { Walker } from './walker.js';
 import { emptyWalkRecord, type WalkRecord } from './walk-record.js';
 import { scanWrites, sharedNames, writeTarget } from './writes.js';
@@ -218,7 +218,7 @@ class Model implements EngineModel, WalkHost {
     const owner = member && (Node.isArrowFunction(member) || Node.isFunctionExpression(member) ? member.getParent()?.getParent() : member.getParent());
     const cls = receiver && classOfValue(receiver);
     // `this.runTx(fn)` walked for a subclass runs the subclass's override, when the name is a member of its hierarchy.
-    if (cls && owner && Node.isClassDeclaration(owner) && isSelfOrBase(cls, owner)) {
+    if (cls && owner && Node.isClassDeclaration(owner) && this.dispatch.isSelfOrBase(cls, owner)) {
       const own = this.dispatch.methodOf(cls, callee.getName());
       if (own) return [own];
     }
@@ -403,6 +403,10 @@ class Model implements EngineModel, WalkHost {
 
   callees(fn: Node): readonly Node[] {
     return this.calls.calleesOf(fn);
+  }
+
+  callers(fn: Node): readonly CallExpression[] {
+    return this.calls.isEscaping(fn) ? [] : this.calls.callersOf(fn);
   }
 
   guardedBy(declaration: Node): string | undefined {

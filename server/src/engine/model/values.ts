@@ -11,6 +11,7 @@ import {
   runtimeElementClassOfTypeNode,
   type RuntimeClass,
 } from './runtime.js';
+import { assignedValue } from './lock-models.js';
 
 /** An abstract value: one object of the program as far as the analysis can tell them apart. */
 export interface Value {
@@ -424,6 +425,12 @@ export class ValueResolver {
         ? String(pattern.getElements().indexOf(declaration))
         : (declaration.getPropertyNameNode()?.getText() ?? declaration.getName());
       return this.member(sourceValue, key, Node.isArrayBindingPattern(pattern), env);
+    }
+    const assigned = assignedValue(declaration);
+    if (assigned) {
+      // A JavaScript field declared by its assignment (`this.lock = new Mutex()` in the constructor).
+      const options = constructorOptions(unwrap(assigned));
+      return { id: keyOf(declaration), name, kind: classOfNew(unwrap(assigned)), elementKind: elementClassOfInitializer(assigned), rank: options.rank, declaration };
     }
     if (Node.isPropertyDeclaration(declaration) || Node.isPropertyAssignment(declaration) || Node.isPropertySignature(declaration)) {
       const initializer = Node.isPropertySignature(declaration) ? undefined : declaration.getInitializer();
