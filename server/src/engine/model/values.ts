@@ -37,8 +37,8 @@ export interface Value {
   elements?: Value[];
   /** For an object literal (`{ bufferLock, ring }`, as a helper returns it): its properties' values. */
   fields?: ReadonlyMap<string, Value>;
-  /** A loop counter bound to one iteration's number while a loop over known elements is unrolled. */
-  constant?: number;
+  /** A loop counter bound to one iteration's number, or a literal (`'users'` passed to `tableLock(name)`). */
+  constant?: number | string;
   /** The name of the identity as a whole, where it differs from this access: `forks[*]` for `forks[i]`. */
   identityName?: string;
   /**
@@ -163,6 +163,8 @@ export class ValueResolver {
       return owner ? { id: `this:${keyOf(owner)}`, name: 'this', declaration: owner } : undefined;
     }
     if (Node.isIdentifier(node)) return this.resolveIdentifier(node, env, depth);
+    const literal = constantKey(node);
+    if (literal !== undefined && !Node.isIdentifier(node)) return { id: `const:${JSON.stringify(literal)}`, name: node.getText(), constant: literal };
     if (Node.isArrowFunction(node) || Node.isFunctionExpression(node)) return functionValue(node, node.getText().length > 40 ? 'callback' : node.getText(), env);
     if (Node.isBinaryExpression(node)) return this.resolveDefault(node, env, depth);
     if (Node.isNewExpression(node)) {
@@ -191,6 +193,9 @@ export class ValueResolver {
    */
   private element(base: Value, argument: Node, env: Env): Value {
     const constant = constantKey(argument) ?? this.boundConstant(argument, env);
+    // A key that is a parameter of a helper (`lockFor(key)`) is what its call site passed: `lockFor(a)` and
+    // `lockFor(b)` are two elements, `lockFor(a)` twice is one.
+    const bound = this.boundKey(argument, env);
     if (typeof constant === 'number' && base.elements?.[constant]) return base.elements[constant]!;
     if (typeof constant === 'string' && base.fields?.has(constant)) return base.fields.get(constant)!;
     if (typeof constant === 'string' && base.declaration && Node.isVariableDeclaration(base.declaration)) {
@@ -201,9 +206,9 @@ export class ValueResolver {
       if (declared) return { ...declared, name: `${base.name}.${constant}` };
     }
     if (typeof constant === 'string') return { id: `${base.id}.${constant}`, name: `${base.name}.${constant}`, kind: base.elementKind, declaration: base.declaration };
-    const text = argument.getText();
+    const text = bound?.name ?? argument.getText();
     if (constant !== undefined) return { id: `${base.id}[${constant}]`, name: `${base.name}[${text}]`, kind: base.elementKind, declaration: base.declaration };
-    const value: Value = { id: `${base.id}[*]`, name: `${base.name}[${text}]`, kind: base.elementKind, declaration: base.declaration, index: text, identityName: `${base.name}[*]` };
+    const value: Value = { id: `${base.id}[*]`, name: `${base.name}[${text}]`, kind: base.elementKind, declaration: base.declaration, index: bound?.id ?? text, identityName: `${base.name}[*]` };
     const order = provableOrder(argument);
     if (order) value.indexOrder = order;
     return value;
@@ -277,15 +282,26 @@ export class ValueResolver {
       bindings.set(parameter, argument ? this.resolve(argument, env, depth + 1) : undefined);
     });
     const thisValue = Node.isPropertyAccessExpression(callee) ? this.resolve(callee.getExpression(), env, depth + 1) : env.thisValue;
-    return this.resolve(returned, { ...env, bindings, thisValue }, depth + 1);
+    const value = this.resolve(returned, { ...env, bindings, thisValue }, depth + 1);
+    // `getMutex(key): Mutex { return mutexes[ns][key] }`: the declared return type names the kind the collection's does not.
+    const declared = value && !value.kind ? runtimeClassOfTypeNode(fn.getReturnTypeNode()) : undefined;
+    return declared ? { ...value!, kind: declared } : value;
   }
 
-  /** A loop counter bound to one iteration's number (see Value.constant). */
-  private boundConstant(argument: Node, env: Env): number | undefined {
+  /** A loop counter bound to one iteration's number, or a parameter bound to a literal (see Value.constant). */
+  private boundConstant(argument: Node, env: Env): number | string | undefined {
     const node = unwrap(argument);
     if (!Node.isIdentifier(node)) return undefined;
     const declaration = node.getSymbol()?.getDeclarations()[0];
     return declaration ? env.bindings.get(declaration)?.constant : undefined;
+  }
+
+  /** What a parameter used as a key was bound to at the call site being walked. */
+  private boundKey(argument: Node, env: Env): Value | undefined {
+    const node = unwrap(argument);
+    if (!Node.isIdentifier(node)) return undefined;
+    const declaration = node.getSymbol()?.getDeclarations()[0];
+    return declaration && Node.isParameterDeclaration(declaration) ? env.bindings.get(declaration) : undefined;
   }
 
   /** `[a, b, ...rest]`: an array of known elements when every one resolves (the order is what loops over it take). */
@@ -335,11 +351,12 @@ export class ValueResolver {
     if (!base) return undefined;
     const kind = base.elementKind ?? classOfTypeAt(call);
     if (!kind) return undefined;
-    const constant = constantKey(key);
+    const constant = constantKey(key) ?? this.boundConstant(key, env);
     const value = this.element({ ...base, elementKind: kind }, key, env);
+    const shown = this.boundKey(key, env)?.name ?? key.getText();
     // A Map's keys are not properties: `get('a')` and a field `a` of the Map object are unrelated.
-    if (typeof constant === 'string') return { ...value, id: `${base.id}[${JSON.stringify(constant)}]`, name: `${base.name}.get(${key.getText()})` };
-    return { ...value, name: `${base.name}.get(${key.getText()})`, identityName: value.identityName && `${base.name}.get(*)` };
+    if (typeof constant === 'string') return { ...value, id: `${base.id}[${JSON.stringify(constant)}]`, name: `${base.name}.get(${shown})` };
+    return { ...value, name: `${base.name}.get(${shown})`, identityName: value.identityName && `${base.name}.get(*)` };
   }
 
   /** `Mutex.from(handle)`: the same lock as the handle's origin when it can be traced, else the call itself. */

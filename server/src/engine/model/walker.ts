@@ -468,7 +468,7 @@ export class Walker {
         if (lock && lock.kind !== 'Condition' && LOCK_KINDS.has(lock.kind!)) {
           if (what.part === 'acquire') {
             // An async acquisition is held once awaited; a promise kept or chained with `.then` is not followed.
-            if (what.wait === 'async' && !isAwaited(call)) return;
+            if (what.wait === 'async' && !this.settlesHeld(call, frame)) return;
             return void this.acquire(lock, what.wait, method, call, state, frame);
           }
           if (what.part === 'release') return this.release(lock, state, frame);
@@ -533,7 +533,7 @@ export class Walker {
     if (what.part === 'release') this.release(lock, state, frame);
     else if (what.part === 'acquire') {
       // As for the runtime's `lockAsync`: held once awaited; a promise kept or chained is not followed.
-      if (what.wait === 'blocking' || isAwaited(call)) this.acquire(lock, what.wait, method, call, state, frame, undefined, 'custom');
+      if (what.wait === 'blocking' || this.settlesHeld(call, frame)) this.acquire(lock, what.wait, method, call, state, frame, undefined, 'custom');
     } else if (what.part === 'runUnder') {
       const held = this.acquire(lock, what.wait, method, call, state, frame, undefined, 'custom');
       const fn = call.getArguments().at(-1);
@@ -554,7 +554,7 @@ export class Walker {
     const part = lockCallOf(ASYNC_MUTEX_MODEL, method)?.part;
     if (part === 'acquire') {
       // Held once awaited; `m.acquire().then(...)` is not followed.
-      if (isAwaited(call)) this.acquire(lock, mode, method, call, state, frame, undefined, 'async-mutex');
+      if (this.settlesHeld(call, frame)) this.acquire(lock, mode, method, call, state, frame, undefined, 'async-mutex');
       return true;
     }
     if (part === 'release') {
@@ -585,6 +585,18 @@ export class Walker {
     const others = state.held.filter((h) => h.definite && h.lock.id !== mutex.id);
     const mode = method.endsWith('Async') ? 'async' : 'blocking';
     this.host.acquired({ root: frame.root, lock: mutex, mode, method, stack: [...frame.stack, call], heldBefore: others });
+  }
+
+  /**
+   * Whether an asynchronous acquisition is held once its promise settles here: it is awaited, or an inlined helper
+   * returns it (`acquireLock(key) { return getMutex(key).acquire(); }`) to the caller, which awaits the helper.
+   */
+  private settlesHeld(call: Node, frame: Frame): boolean {
+    if (isAwaited(call)) return true;
+    if (frame.depth === 0 || frame.callback) return false;
+    let parent = call.getParent();
+    while (parent && Node.isParenthesizedExpression(parent)) parent = parent.getParent();
+    return parent !== undefined && (Node.isReturnStatement(parent) || (Node.isArrowFunction(parent) && parent.getBody() === call));
   }
 
   /** Releases `lock`; one this path did not take was taken by another function and is handed over here (a fact). */
@@ -655,7 +667,7 @@ export class Walker {
   private inline(call: CallExpression, state: State, frame: Frame): void {
     const targets = this.targetsOf(call, frame);
     if (targets.length === 0) return this.handOver(call, state, frame);
-    const values = call.getArguments().map((argument) => this.host.resolver.resolve(argument, frame.env));
+    const values = call.getArguments().map((argument) => this.host.resolver.resolve(argument, frame.env) ?? computedArgument(argument));
     const detached = isDetached(call) && targets.some((t) => isAsyncFunction(t.fn));
     const start = detached ? withoutAsyncHolds(state) : state;
     const outcomes = targets.map((target) => {
@@ -767,6 +779,17 @@ function referencesDeclaration(expression: Node, declaration: Node): boolean {
   if (named(inner)) return true;
   if (!Node.isObjectLiteralExpression(inner) && !Node.isArrowFunction(inner) && !Node.isFunctionExpression(inner) && !Node.isArrayLiteralExpression(inner)) return false;
   return inner.getDescendantsOfKind(ts.SyntaxKind.Identifier).some(named);
+}
+
+/**
+ * An argument the analysis cannot resolve but that is computed here (`` `${a}:${b}` ``, `key(a)`): one value per call
+ * site, so a helper's key parameter (`lockFor(key)`) tells two call sites' keys apart and one site's apart from none.
+ */
+function computedArgument(argument: Node): Value | undefined {
+  let node = argument;
+  while (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node)) node = node.getExpression();
+  const computed = Node.isTemplateExpression(node) || Node.isBinaryExpression(node) || Node.isCallExpression(node) || Node.isConditionalExpression(node) || Node.isElementAccessExpression(node);
+  return computed ? { id: `arg:${node.getSourceFile().getFilePath()}:${node.getStart()}`, name: node.getText() } : undefined;
 }
 
 /** The field declaration of `this.release` (or `this.#release`): where a releaser can be kept between methods. */
