@@ -64,8 +64,11 @@ export interface ExitFact {
   root: WalkRoot;
   held: Held;
   exit: Node;
-  /** `call`: a call that can throw (see detect/throwing-calls.ts), outside any try/finally, `using` or catch. */
-  how: 'return' | 'throw' | 'end' | 'call';
+  /**
+   * `call`: a call that can throw (see detect/throwing-calls.ts), outside any try/finally, `using` or catch;
+   * `reject`: an awaited call whose promise can reject, likewise.
+   */
+  how: 'return' | 'throw' | 'end' | 'call' | 'reject';
 }
 
 /** An exit of a walk's function that released everything it took (to tell "leaks on some path" from "acquire helper"). */

@@ -4,7 +4,7 @@
  * withLock-style callbacks and calls into other functions (inlined with their parameters bound to the arguments).
  */
 import { Node, ts, type CallExpression } from 'ts-morph';
-import type { AcquireMode, Held, WalkRoot } from './facts.js';
+import type { AcquireMode, ExitFact, Held, WalkRoot } from './facts.js';
 import { State, merge, releaseElementsIfReleasing } from './state.js';
 import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
 import type { Env, Value } from './values.js';
@@ -335,6 +335,21 @@ export class Walker {
   }
 
   /**
+   * An awaited call outside any `catch` can reject (`await fetch(url)`, any promise): the rejection leaves the
+   * function like a throw, through its pending finally blocks and `using` disposals, holding what was held before
+   * the await. A lock the await itself takes (`await m.acquire()`) is not held if it rejects.
+   */
+  private rejectionPath(expression: Node, before: number, state: State, frame: Frame): void {
+    if (frame.depth !== 0 || frame.callback || frame.catches.length > 0 || state.dead) return;
+    const awaited = unwrapAwait(expression);
+    if (!Node.isCallExpression(awaited) || neverRejects(awaited)) return;
+    const exiting = state.clone();
+    exiting.held = exiting.held.slice(0, before);
+    if (!exiting.held.some((h) => h.local && h.definite)) return;
+    this.leave(awaited, 'reject', exiting, frame);
+  }
+
+  /**
    * Leaving scopes by `break` or `continue`: the finally blocks and `using` disposals entered since the loop (or
    * switch) began run on the way out, as they do at run time.
    */
@@ -352,7 +367,7 @@ export class Walker {
   }
 
   /** Leaving the function by `return` or `throw`: run the pending finally blocks and `using` disposals, then record the exit. */
-  private leave(statement: Node, how: 'return' | 'throw' | 'call', state: State, frame: Frame): void {
+  private leave(statement: Node, how: 'return' | 'throw' | 'call' | 'reject', state: State, frame: Frame): void {
     const exiting = state.clone();
     for (const block of [...frame.finallies].reverse()) {
       const saved = frame.finallies;
@@ -365,9 +380,9 @@ export class Walker {
     state.dead = true;
   }
 
-  private exit(node: Node, how: 'return' | 'throw' | 'end' | 'call', state: State, frame: Frame): void {
+  private exit(node: Node, how: ExitFact['how'], state: State, frame: Frame): void {
     if (frame.callback || frame.depth > 0) {
-      if (how !== 'throw' && how !== 'call') frame.returns.push(state.clone());
+      if (how !== 'throw' && how !== 'call' && how !== 'reject') frame.returns.push(state.clone());
       return;
     }
     const leaked = state.held.filter((h) => h.local);
@@ -386,7 +401,9 @@ export class Walker {
       return;
     }
     if (Node.isAwaitExpression(expression)) {
+      const before = state.held.length;
       this.walkExpression(expression.getExpression(), state, frame);
+      this.rejectionPath(expression, before, state, frame);
       if (frame.depth === 0) this.host.awaitReached({ root: frame.root, node: expression, held: state.held.filter((h) => h.definite) });
       return;
     }
@@ -851,6 +868,12 @@ function withoutAsyncHolds(state: State): State {
   const copy = state.clone();
   copy.held = copy.held.filter((h) => h.mode !== 'async' && !isAwaitableApi(h.api));
   return copy;
+}
+
+/** Promises that settle without rejecting: a timer, `Promise.resolve(v)`, a lock's own wait. */
+function neverRejects(call: CallExpression): boolean {
+  const callee = call.getExpression().getText();
+  return /^(Promise\.(resolve|allSettled)|setTimeout|setImmediate|queueMicrotask|(timers\.)?(scheduler\.)?(wait|yield)|sleep|delay|tick|nextTick)$/.test(callee) || /\.(waitForUnlock|acquire|lockAsync|acquireAsync|waitAsync)$/.test(callee);
 }
 
 /** `await request(...)`, `return request(...)` or an arrow function's body: the caller waits for it to settle. */

@@ -31,6 +31,7 @@ function describeExit(exit: ExitFact): string {
   if (exit.how === 'return') return `returns on line ${exit.exit.getStartLineNumber()}`;
   if (exit.how === 'throw') return `throws on line ${exit.exit.getStartLineNumber()}`;
   if (exit.how === 'call') return `exits by an exception from \`${callee(exit.exit)}\` on line ${exit.exit.getStartLineNumber()}`;
+  if (exit.how === 'reject') return `exits when the promise of \`${callee(exit.exit)}\` rejects on line ${exit.exit.getStartLineNumber()}`;
   return `ends on line ${line}`;
 }
 
