@@ -217,8 +217,10 @@ class Model implements EngineModel, WalkHost {
     const member = target ?? declaredMember(callee.getNameNode());
     const owner = member && (Node.isArrowFunction(member) || Node.isFunctionExpression(member) ? member.getParent()?.getParent() : member.getParent());
     const cls = receiver && classOfValue(receiver);
-    // `this.runTx(fn)` walked for a subclass runs the subclass's override, when the name is a member of its hierarchy.
-    if (cls && owner && Node.isClassDeclaration(owner) && this.dispatch.isSelfOrBase(cls, owner)) {
+    // `this.runTx(fn)` walked for a subclass runs the subclass's override, when the name is a member of its hierarchy;
+    // a member of an interface or object type (`back: { flush(): void }`) is whatever the bound object's class has.
+    const structural = owner !== undefined && (Node.isInterfaceDeclaration(owner) || Node.isTypeLiteral(owner));
+    if (cls && owner && (structural || (Node.isClassDeclaration(owner) && this.dispatch.isSelfOrBase(cls, owner)))) {
       const own = this.dispatch.methodOf(cls, callee.getName());
       if (own) return [own];
     }

@@ -3,7 +3,7 @@
  * denotes, by declaration and access path, never by name. Aliases, destructuring, getters, imports, parameters bound
  * at a call site and handles rebuilt with `from()` in a worker all resolve to the identity of their origin.
  */
-import { Node, SyntaxKind, type ClassDeclaration, type Expression } from 'ts-morph';
+import { Node, SyntaxKind, type ClassDeclaration, type Expression, type InterfaceDeclaration, type TypeLiteralNode } from 'ts-morph';
 import {
   runtimeClassOfIdentifier,
   runtimeClassOfType,
@@ -518,7 +518,7 @@ export class ValueResolver {
       rank: fieldValue?.rank,
       declaration: fieldValue?.declaration ?? declaration,
     };
-    const owner = declaration && fieldOwner(declaration);
+    const owner = declaration && (fieldOwner(declaration) ?? structuralOwner(declaration));
     if (owner) value.instance = instanceField(base, owner, name);
     return value;
   }
@@ -627,9 +627,20 @@ function provableOrder(argument: Node): Value['indexOrder'] {
 }
 
 /** The instance-field identity of `base.field` when `base` is an unbound `this` or parameter (see Value.instance). */
-function instanceField(base: Value, owner: ClassDeclaration, field: string): Value['instance'] {
+function instanceField(base: Value, owner: ClassDeclaration | InterfaceDeclaration | TypeLiteralNode, field: string): Value['instance'] {
   if (!base.id.startsWith('this:') && !base.id.startsWith('param:')) return undefined;
-  return { owner: keyOf(owner), field, className: owner.getName() ?? 'class', receiver: base.id };
+  const className = Node.isTypeLiteral(owner) ? 'object' : (owner.getName() ?? 'class');
+  return { owner: keyOf(owner), field, className, receiver: base.id };
+}
+
+/**
+ * The interface or object type a property signature belongs to, for a parameter typed structurally (`account: {
+ * mutex: Mutex }`): `a.mutex` and `b.mutex` are one field of two receivers, as for a class.
+ */
+function structuralOwner(declaration: Node): InterfaceDeclaration | TypeLiteralNode | undefined {
+  if (!Node.isPropertySignature(declaration)) return undefined;
+  const owner = declaration.getParent();
+  return owner && (Node.isInterfaceDeclaration(owner) || Node.isTypeLiteral(owner)) ? owner : undefined;
 }
 
 /** The class of an unbound `this` (its declaration) or of a parameter typed with a class of the program. */

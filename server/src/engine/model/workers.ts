@@ -25,19 +25,19 @@ export function findWorkerSpawns(files: readonly SourceFile[], resolver: ValueRe
     for (const expression of file.getDescendantsOfKind(SyntaxKind.NewExpression)) {
       if (expression.getExpression().getText() !== 'Worker') continue;
       const [script, options] = expression.getArguments();
-      const relative = script ? scriptPath(script) : undefined;
-      if (!relative) continue;
-      // `new Worker(new URL(import.meta.url))`: the file starts itself (its `isMainThread` branch spawns).
-      const target = relative === SELF ? file : resolveScript(path.dirname(file.getFilePath()), relative, byPath);
-      if (!target) continue;
-      const workerData = new Map<string, Value>();
-      const data = options && Node.isObjectLiteralExpression(options) ? options.getProperty('workerData') : undefined;
-      const dataValue = data && Node.isPropertyAssignment(data) ? data.getInitializer() : data && Node.isShorthandPropertyAssignment(data) ? data.getNameNode() : undefined;
-      objectFields(dataValue, resolver, workerData);
-      // `workerData: lock.handle`: the worker's workerData is that lock itself.
-      const whole = dataValue && !objectLiteralOf(dataValue) ? resolver.resolve(dataValue, EMPTY_ENV) : undefined;
-      if (whole?.kind) workerData.set(WHOLE_WORKER_DATA, whole);
-      spawns.push({ site: expression, target, workerData, messages: postedFields(expression, resolver) });
+      for (const relative of script ? scriptPaths(script) : []) {
+        // `new Worker(new URL(import.meta.url))`: the file starts itself (its `isMainThread` branch spawns).
+        const target = relative === SELF ? file : resolveScript(path.dirname(file.getFilePath()), relative, byPath);
+        if (!target) continue;
+        const workerData = new Map<string, Value>();
+        const data = options && Node.isObjectLiteralExpression(options) ? options.getProperty('workerData') : undefined;
+        const dataValue = data && Node.isPropertyAssignment(data) ? data.getInitializer() : data && Node.isShorthandPropertyAssignment(data) ? data.getNameNode() : undefined;
+        objectFields(dataValue, resolver, workerData);
+        // `workerData: lock.handle`: the worker's workerData is that lock itself.
+        const whole = dataValue && !objectLiteralOf(dataValue) ? resolver.resolve(dataValue, EMPTY_ENV) : undefined;
+        if (whole?.kind) workerData.set(WHOLE_WORKER_DATA, whole);
+        spawns.push({ site: expression, target, workerData, messages: postedFields(expression, resolver) });
+      }
     }
   }
   return spawns;
@@ -95,19 +95,50 @@ export function isMessageHandler(fn: Node): boolean {
 /** `new URL('./w.js', import.meta.url)`, `'./w.js'`, or a `const` holding either. */
 const SELF = '\0self';
 
-function scriptPath(node: Node): string | undefined {
-  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
-  if (/^(import\.meta\.url|__filename|fileURLToPath\(import\.meta\.url\))$/.test(node.getText())) return SELF;
+/**
+ * The scripts a `new Worker(...)` argument names: one for a literal, `new URL(literal, import.meta.url)` or a `const`
+ * holding either; one per name for a template over a list (`` ['a.js', 'b.js'].map((f) => new Worker(new URL(`./w/${f}`,
+ * import.meta.url))) ``, or `for (const f of [...])`).
+ */
+function scriptPaths(node: Node): string[] {
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return [node.getLiteralValue()];
+  if (/^(import\.meta\.url|__filename|fileURLToPath\(import\.meta\.url\))$/.test(node.getText())) return [SELF];
   if (Node.isNewExpression(node) && node.getExpression().getText() === 'URL') {
     const first = node.getArguments()[0];
-    return first ? scriptPath(first) : undefined;
+    return first ? scriptPaths(first) : [];
+  }
+  if (Node.isTemplateExpression(node) && node.getTemplateSpans().length === 1) {
+    const span = node.getTemplateSpans()[0]!;
+    const names = listedNames(span.getExpression());
+    return names.map((name) => node.getHead().getLiteralText() + name + span.getLiteral().getLiteralText());
   }
   if (Node.isIdentifier(node)) {
     const declaration = node.getSymbol()?.getDeclarations()[0];
     const initializer = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
-    return initializer ? scriptPath(initializer) : undefined;
+    return initializer ? scriptPaths(initializer) : [];
   }
-  return undefined;
+  return [];
+}
+
+/** The strings a variable runs over: the parameter of a callback of `[...].map`/`forEach`, or a `for...of` variable over `[...]`. */
+function listedNames(expression: Node): string[] {
+  const declaration = Node.isIdentifier(expression) ? expression.getSymbol()?.getDeclarations()[0] : undefined;
+  let list: Node | undefined;
+  if (declaration && Node.isParameterDeclaration(declaration)) {
+    const call = declaration.getParent()?.getParent();
+    const callee = call && Node.isCallExpression(call) ? call.getExpression() : undefined;
+    if (callee && Node.isPropertyAccessExpression(callee) && /^(map|forEach|flatMap)$/.test(callee.getName())) list = callee.getExpression();
+  } else if (declaration && Node.isVariableDeclaration(declaration)) {
+    const loop = declaration.getParent()?.getParent();
+    if (loop && Node.isForOfStatement(loop)) list = loop.getExpression();
+  }
+  if (list && Node.isIdentifier(list)) {
+    const holder = list.getSymbol()?.getDeclarations()[0];
+    list = holder && Node.isVariableDeclaration(holder) ? holder.getInitializer() : undefined;
+  }
+  while (list && (Node.isAsExpression(list) || Node.isParenthesizedExpression(list) || Node.isSatisfiesExpression(list))) list = list.getExpression();
+  if (!list || !Node.isArrayLiteralExpression(list)) return [];
+  return list.getElements().flatMap((element) => (Node.isStringLiteral(element) || Node.isNoSubstitutionTemplateLiteral(element) ? [element.getLiteralValue()] : []));
 }
 
 /** The source file a script URL runs: `./w.js` is `./w.ts` before compilation. */

@@ -87,8 +87,9 @@ export const unguardedWrite: Rule = {
     for (const write of writes.values()) {
       const guard = context.model.guardedBy(write.fact.target);
       if (guard !== undefined) checkDeclared(context, write, guard);
-      // Module initialisation runs once, before any worker it starts can share the state: not evidence either way.
-      else if (!Node.isSourceFile(write.fact.root.node)) byTarget.set(write.fact.target, [...(byTarget.get(write.fact.target) ?? []), write]);
+      // The main thread's module initialisation runs once, before any worker it starts can share the state: not
+      // evidence either way. A worker's top level is its body, running beside the main thread and other workers.
+      else if (!Node.isSourceFile(write.fact.root.node) || write.fact.root.thread !== 'main') byTarget.set(write.fact.target, [...(byTarget.get(write.fact.target) ?? []), write]);
     }
     const suspensions = new Suspensions(context.model, context.files);
     for (const group of byTarget.values()) checkInferred(context, group, suspensions);
