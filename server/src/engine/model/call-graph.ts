@@ -87,6 +87,13 @@ function declaredName(node: ts.Node): string | undefined {
   return undefined;
 }
 
+/** The names of a function's plain parameters (destructured ones name no callback). */
+function parameterNames(fn: ts.SignatureDeclaration): string[] {
+  const names: string[] = [];
+  for (const parameter of fn.parameters) if (ts.isIdentifier(parameter.name)) names.push(parameter.name.text);
+  return names;
+}
+
 /** The ts-morph wrapper of a compiler node, from the project's cache (the public API offers no cached lookup by node). */
 export function wrap(file: SourceFile, node: ts.Node): Node {
   return (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode(node);
@@ -101,6 +108,8 @@ interface RawFunction {
   refs: string[];
   /** Its own text takes or releases a lock. */
   locks: boolean;
+  /** It calls a parameter, its own or an enclosing function's (`return await fn()`): a callback may take locks. */
+  callsParameters: boolean;
 }
 
 /** One file's functions and named call sites, valid while the file's compiler node is the one indexed. */
@@ -134,16 +143,22 @@ function indexFile(file: SourceFile, custom: CustomLockModels): FileIndex {
   const named: [string, ts.CallExpression][] = [];
   const owners = new Map<ts.CallExpression, RawFunction>();
   const text = file.getFullText();
-  const visit = (node: ts.Node, owner: RawFunction | undefined): void => {
+  const visit = (node: ts.Node, owner: RawFunction | undefined, parameters: ReadonlySet<string>): void => {
     let current = owner;
+    let names = parameters;
+    if (isCompilerFunctionLike(node)) {
+      const own = parameterNames(node as ts.SignatureDeclaration);
+      if (own.length > 0) names = new Set([...parameters, ...own]);
+    }
     if (isCompilerFunctionLike(node) && !isCompilerInlineCallback(node, custom.runUnderMethods)) {
       const own = text.slice(node.getStart(file.compilerNode), node.end);
-      current = { file, node, name: declaredName(node), calls: [], refs: [], locks: LOCKING_TEXT.test(own) || custom.lockingText?.test(own) === true };
+      current = { file, node, name: declaredName(node), calls: [], refs: [], locks: LOCKING_TEXT.test(own) || custom.lockingText?.test(own) === true, callsParameters: false };
       functions.push(current);
     }
     if (ts.isCallExpression(node) && current !== undefined) {
       current.calls.push(node);
       owners.set(node, current);
+      if (ts.isIdentifier(node.expression) && names.has(node.expression.text)) current.callsParameters = true;
       if (runsCallbacksInPlace(node, custom.runUnderMethods)) {
         for (const argument of node.arguments) {
           const name = referenceName(argument);
@@ -155,9 +170,9 @@ function indexFile(file: SourceFile, custom: CustomLockModels): FileIndex {
       const name = calleeName(node);
       if (name !== undefined) named.push([name, node]);
     }
-    ts.forEachChild(node, (child) => visit(child, current));
+    ts.forEachChild(node, (child) => visit(child, current, names));
   };
-  visit(file.compilerNode, undefined);
+  visit(file.compilerNode, undefined, new Set());
   return { compiler: file.compilerNode, functions, named, owners };
 }
 
@@ -338,6 +353,14 @@ export class CallGraph {
   /** Whether walking `fn` can change the held set: it locks or unlocks, or calls something that does. */
   touchesLocks(fn: Node): boolean {
     return this.touching.has(fn.compilerNode);
+  }
+
+  /**
+   * Whether `fn` calls a callback it was handed (`return await fn()`): walked where it is inlined, since what it is
+   * handed there may take locks. It is no root of its own for that: alone, its callbacks are unknown.
+   */
+  callsParameters(fn: Node): boolean {
+    return this.raw.get(fn.compilerNode)?.callsParameters === true;
   }
 
   /** Functions used other than by being called (passed as a callback, stored): they run from unknown places. */

@@ -244,10 +244,11 @@ export function chainSite(chain: OrderChain): Node {
   const taken = chain.acquisition.stack;
   const common = sharedPrefix(chain.held.stack, taken);
   const root = chain.acquisition.root.node;
-  for (let i = common; i < taken.length; i++) {
-    const node = taken[i]!;
-    if (Node.isSourceFile(root) || (node.getSourceFile() === root.getSourceFile() && node.getStart() >= root.getStart() && node.getEnd() <= root.getEnd())) return node;
-  }
+  const inRoot = (node: Node): boolean => Node.isSourceFile(root) || (node.getSourceFile() === root.getSourceFile() && node.getStart() >= root.getStart() && node.getEnd() <= root.getEnd());
+  for (let i = common; i < taken.length; i++) if (inRoot(taken[i]!)) return taken[i]!;
+  // A callback run under the held lock (a method handed by reference to a wrapper) takes it again inside one call
+  // of the walked function: that call is where it shows.
+  if (taken[common] === chain.held.stack.at(-1) && common < taken.length - 1) for (let i = common - 1; i >= 0; i--) if (inRoot(taken[i]!)) return taken[i]!;
   return taken[common]!;
 }
 

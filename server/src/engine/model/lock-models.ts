@@ -362,17 +362,20 @@ export interface LockName {
 
 /**
  * Resolves a Web Locks name: string literals, `const` variables, template literals with constant parts, enum
- * members and `as const` properties (by their literal types). Undefined when nothing about it is constant.
+ * members and `as const` properties (by their literal types), and a helper's parameters through `bound` (what the
+ * walk's call site passed: `withLock(name, fn)` called with `'session'`). Undefined when nothing about it is constant.
  */
-export function lockNameOf(expression: Node, depth = 0): LockName | undefined {
+export function lockNameOf(expression: Node, bound?: (identifier: Node) => LockName | undefined, depth = 0): LockName | undefined {
   let node = expression;
   while (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node)) node = node.getExpression();
+  const passed = bound && Node.isIdentifier(node) ? bound(node) : undefined;
+  if (passed) return passed;
   if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return { text: node.getLiteralValue() };
   if (Node.isTemplateExpression(node)) {
     let text = node.getHead().getLiteralText();
     const dynamic: string[] = [];
     for (const span of node.getTemplateSpans()) {
-      const part = depth < 4 ? lockNameOf(span.getExpression(), depth + 1) : undefined;
+      const part = depth < 4 ? lockNameOf(span.getExpression(), bound, depth + 1) : undefined;
       if (part && part.dynamic === undefined) text += part.text;
       else {
         text += '${…}';
@@ -387,7 +390,7 @@ export function lockNameOf(expression: Node, depth = 0): LockName | undefined {
     if (declaration && Node.isVariableDeclaration(declaration)) {
       const list = declaration.getVariableStatement()?.getDeclarationKind();
       const initializer = declaration.getInitializer();
-      if (list === 'const' && initializer) return lockNameOf(initializer, depth + 1);
+      if (list === 'const' && initializer) return lockNameOf(initializer, bound, depth + 1);
     }
   }
   if (Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node) || Node.isIdentifier(node)) {

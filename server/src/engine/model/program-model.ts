@@ -241,6 +241,10 @@ class Model implements EngineModel, WalkHost {
     return this.calls.touchesLocks(fn);
   }
 
+  callsParameters(fn: Node): boolean {
+    return this.calls.callsParameters(fn);
+  }
+
   lockValue(expression: Node, env: Env): Value | undefined {
     const value = this.resolver.resolve(expression, env);
     if (value?.kind) return LOCK_KINDS.has(value.kind) ? value : undefined;

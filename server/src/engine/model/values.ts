@@ -173,7 +173,7 @@ export class ValueResolver {
       const options = constructorOptions(node);
       return { id: `new:${keyOf(node)}`, name: options.name ?? node.getText(), kind, rank: options.rank, declaration: node };
     }
-    if (Node.isCallExpression(node)) return this.resolveFrom(node, env, depth) ?? this.resolveGet(node, env, depth) ?? this.resolveCopy(node, env, depth) ?? this.resolveReturn(node, env, depth);
+    if (Node.isCallExpression(node)) return this.resolveBind(node, env, depth) ?? this.resolveFrom(node, env, depth) ?? this.resolveGet(node, env, depth) ?? this.resolveCopy(node, env, depth) ?? this.resolveReturn(node, env, depth);
     if (Node.isObjectLiteralExpression(node)) return this.resolveObject(node, env, depth);
     if (Node.isArrayLiteralExpression(node)) return this.resolveArray(node, env, depth);
     if (Node.isPropertyAccessExpression(node)) return this.resolveProperty(node, env, depth);
@@ -357,6 +357,18 @@ export class ValueResolver {
     // A Map's keys are not properties: `get('a')` and a field `a` of the Map object are unrelated.
     if (typeof constant === 'string') return { ...value, id: `${base.id}[${JSON.stringify(constant)}]`, name: `${base.name}.get(${shown})` };
     return { ...value, name: `${base.name}.get(${shown})`, identityName: value.identityName && `${base.name}.get(*)` };
+  }
+
+  /** `this.flush.bind(this)`: the method, with `this` bound to the argument. */
+  private resolveBind(call: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isCallExpression(call)) return undefined;
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'bind') return undefined;
+    const fn = this.resolve(callee.getExpression(), env, depth + 1);
+    if (!fn?.fn) return undefined;
+    const [receiver] = call.getArguments();
+    const thisValue = receiver ? this.resolve(receiver, env, depth + 1) : undefined;
+    return { ...fn, closure: { ...(fn.closure ?? EMPTY_ENV), thisValue } };
   }
 
   /** `Mutex.from(handle)`: the same lock as the handle's origin when it can be traced, else the call itself. */

@@ -22,6 +22,8 @@ export interface WalkHost {
   mayThrow(call: CallExpression): boolean;
   /** Whether walking a function can change what is held (it or something it calls takes or releases a lock). */
   touchesLocks(fn: Node): boolean;
+  /** Whether a function calls a callback it was handed, which may take locks where it is inlined. */
+  callsParameters(fn: Node): boolean;
   /** The lock an expression denotes (syntactically, then by type), or undefined when it is no runtime lock. */
   lockValue(expression: Node, env: Env): Value | undefined;
   /** A call of a configured lock class's method (`lockModels`): the receiver's lock and what the method does. */

@@ -524,7 +524,7 @@ export class Walker {
    * settle before it is granted, so only what the thread holds synchronously is held around it.
    */
   private walkWebLock(call: CallExpression, request: WebLockRequest, state: State, frame: Frame): void {
-    const name = lockNameOf(request.name);
+    const name = lockNameOf(request.name, (identifier) => this.boundName(identifier, frame));
     const detached = !isAwaitedOrReturned(call);
     const inner = detached ? state.clone() : state;
     if (detached) inner.held = inner.held.filter((h) => h.api === undefined);
@@ -537,6 +537,18 @@ export class Walker {
     if (held) inner.releaseHeld(held);
     if (!detached) return;
     if (inner.dead) state.dead = true;
+  }
+
+  /**
+   * A lock name a helper's parameter stands for: the literal its call site passed, or, for a name computed there
+   * (`` `doc:${id}` ``), one lock per what was passed, as for an index.
+   */
+  private boundName(identifier: Node, frame: Frame): { text: string; dynamic?: string } | undefined {
+    const declaration = identifier.getSymbol()?.getDeclarations()[0];
+    if (!declaration || !Node.isParameterDeclaration(declaration) || !frame.env.bindings.has(declaration)) return undefined;
+    const value = frame.env.bindings.get(declaration);
+    if (typeof value?.constant === 'string') return { text: value.constant };
+    return value ? { text: '${…}', dynamic: value.id } : undefined;
   }
 
   /**
@@ -747,7 +759,9 @@ export class Walker {
 
   /** Walks `target`'s body as called from `call`, with its parameters bound as given. */
   private inlineFunction(target: Node, call: CallExpression, bindings: Map<Node, Value | undefined>, thisValue: Value | undefined, state: State, frame: Frame): void {
-    if (frame.depth >= MAX_INLINE_DEPTH || frame.budget.left <= 0 || !this.host.touchesLocks(target)) return;
+    if (frame.depth >= MAX_INLINE_DEPTH || frame.budget.left <= 0) return;
+    // A function that only calls the callbacks it is handed matters where those are bound.
+    if (!this.host.touchesLocks(target) && !this.host.callsParameters(target)) return;
     // Recursion: a function already being walked is walked again only while holding something new, so
     // `visit -> descend -> visit` still shows what visit takes under descend's lock, and the walk terminates.
     const activeKey = `${target.getStart()}:${state.held.map((h) => h.lock.id).sort().join(',')}`;
