@@ -44,6 +44,9 @@ const node = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // Prefer a dependency's ES module build: some packages' `main` is a UMD build whose factory requires its own files
+  // by relative path at run time (jsonc-parser's lib/umd), which a bundle cannot resolve.
+  mainFields: ['module', 'main'],
   // Maps help while developing; the VSIX ships none, so a production bundle carries no link to a missing map.
   sourcemap: !production,
   minify: production,

@@ -13,6 +13,7 @@ import type { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { TraceBatch, TraceEvent } from '../src/trace/events.js';
+import { WITHIN_MS } from './harness.js';
 
 const PRELOAD = fileURLToPath(new URL('../src/trace/preload.js', import.meta.url));
 const RUNTIME = new URL('../src/index.js', import.meta.url).href;
@@ -39,9 +40,14 @@ function run(file: string, traced = true): Run {
   if (traced) env.DEADBOLT_TRACE = 'fd:3';
   else delete env.DEADBOLT_TRACE;
   const child = spawn(process.execPath, ['--import', PRELOAD, file], { env, stdio: ['ignore', 'pipe', 'inherit', 'pipe'] });
-  // A generous bound so a hung program fails its test instead of hanging the suite.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  // A generous bound so a hung program fails its test, saying so, instead of hanging the suite.
+  let hung = false;
+  const guard = setTimeout(() => {
+    hung = true;
+    child.kill('SIGKILL');
+  }, WITHIN_MS);
   child.on('close', () => clearTimeout(guard));
+  const hangError = (): Error => new Error(`${file} did not exit within ${WITHIN_MS} ms and was killed; stdout: ${out}`);
   const batches: TraceBatch[] = [];
   let out = '';
   let pending = '';
@@ -59,7 +65,7 @@ function run(file: string, traced = true): Run {
     out += chunk;
     poke();
   });
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => (poke(), resolve(code))));
+  const exit = new Promise<number | null>((resolve, reject) => child.on('close', (code) => (poke(), hung ? reject(hangError()) : resolve(code))));
   return {
     child,
     batches,
@@ -72,7 +78,7 @@ function run(file: string, traced = true): Run {
             checks.splice(checks.indexOf(check), 1);
             resolve();
           } else if (child.exitCode !== null || child.signalCode !== null) {
-            if (!done()) reject(new Error(`program ended first; stdout: ${out}`));
+            if (!done()) reject(hung ? hangError() : new Error(`program ended first; stdout: ${out}`));
           }
         };
         checks.push(check);
