@@ -14,8 +14,11 @@ const IN_PLACE_METHODS = new Set([
 ]);
 const IN_PLACE_FUNCTIONS = new Set(['lockAll', 'lockAllAsync']);
 
-/** Text that shows a function may take or release a lock itself. */
-const LOCKING_TEXT = /\.(lock|unlock|tryLock|lockAsync|withLock|withLockAsync|acquire|acquireAsync|tryAcquire|release|withPermit)\s*\(|\block(All|AllAsync)\s*\(|\busing\s|\.(runExclusive|waitForUnlock)\s*\(|\blocks\s*[?!]?\s*\.\s*request\s*\(|\bLockManager\b/;
+/**
+ * Text that shows a function may take or release a lock itself; `this.#releaseLock?.()` is a releaser kept in a
+ * field, called by a method that took nothing (a hand-off the walk must see).
+ */
+const LOCKING_TEXT = /\.(lock|unlock|tryLock|lockAsync|withLock|withLockAsync|acquire|acquireAsync|tryAcquire|release|withPermit)\s*\(|\bthis\s*\.\s*#?(release|unlock)\w*\s*(\?\.\s*)?\(|\block(All|AllAsync)\s*\(|\busing\s|\.(runExclusive|waitForUnlock)\s*\(|\blocks\s*[?!]?\s*\.\s*request\s*\(|\bLockManager\b/;
 
 export function isFunctionLike(node: Node): boolean {
   return isCompilerFunctionLike(node.compilerNode);

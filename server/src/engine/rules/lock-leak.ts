@@ -35,6 +35,13 @@ function describeExit(exit: ExitFact): string {
   return `ends on line ${line}`;
 }
 
+/** How the code releases what `guard` holds: `release()` for a releaser, `lease.release()` for a lease object. */
+function releaseCall(guard: Node & { getName(): string }): string {
+  const type = guard.getType();
+  const isLease = type.getCallSignatures().length === 0 && type.getProperty('release') !== undefined;
+  return isLease ? `${guard.getName()}.release()` : `${guard.getName()}()`;
+}
+
 /** Locks (by their class-wide identity) and releaser fields that some function releases without taking them. */
 function handOvers(releases: readonly ReleaseFact[]): { locks: Set<string>; guards: Set<Node> } {
   const locks = new Set<string>();
@@ -79,11 +86,11 @@ export const lockLeak: Rule = {
       const paths = unique.map(describeExit).join(', ');
       const name = first.held.lock.name;
       const guardNode = first.held.guard;
-      const guard = guardNode && (Node.isVariableDeclaration(guardNode) || Node.isBindingElement(guardNode)) ? guardNode.getName() : 'release';
+      const guard = guardNode && (Node.isVariableDeclaration(guardNode) || Node.isBindingElement(guardNode)) ? releaseCall(guardNode) : 'release()';
       const advice = first.held.api === 'custom'
         ? 'release it in a `finally` block, or run the work through a method of its class that releases it'
         : first.held.api === 'async-mutex'
-        ? `call \`${guard}()\` in a \`finally\` block, or run the work in \`${name}.runExclusive(...)\``
+        ? `call \`${guard}\` in a \`finally\` block, or run the work in \`${name}.runExclusive(...)\``
         : first.held.lock.kind === 'Semaphore'
         ? `\`try { ... } finally { ${name}.release(); }\` or \`${name}.withPermit(...)\``
         : `\`try { ... } finally { ${name}.unlock(); }\`, \`using _ = ${name}.lock()\`, or \`${name}.withLock(...)\``;
