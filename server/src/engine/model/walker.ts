@@ -654,7 +654,9 @@ export class Walker {
   private guardOf(receiver: Node, state: State): Held | undefined {
     if (!Node.isIdentifier(receiver)) return undefined;
     const declaration = receiver.getSymbol()?.getDeclarations()[0];
-    return declaration ? state.held.find((h) => h.guard === declaration) : undefined;
+    // A helper inlined inside its own callback (`withLock(a, () => withLock(b, ...))`) binds the same declaration
+    // twice; the call being walked belongs to the innermost inlining, whose hold was taken last.
+    return declaration ? state.held.findLast((h) => h.guard === declaration) : undefined;
   }
 
   private walkLockAll(call: CallExpression, mode: AcquireMode, method: string, state: State, frame: Frame): void {
