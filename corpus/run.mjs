@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs `deadbolt check --format json` on every checkout of the corpus (see checkout.mjs) and compares each finding
 // with the verdict a person gave it in corpus/verdicts.json, so precision on code Deadbolt was not written for can
-// be rerun after every change. Usage: node corpus/run.mjs [--corpus dir] [--out results.json] [name...]
+// be rerun after every change. Usage: node corpus/run.mjs [--corpus dir] [--out results.json] [--timeout seconds]
+// [--rules id,id] [name...]; --rules limits the study (tallies, unread findings, exit code) to those rules.
 // Prints, per repository and check: files, findings per rule, wall time, peak memory and exit code; then, per rule,
 // true / harmless / false / unread findings and precision (true and harmless over all read ones). Exit 1 when a
 // check crashed (exit code other than 0 and 1) or a finding has no verdict, so the study stays complete.
@@ -22,7 +23,8 @@ const option = (name) => {
 };
 const corpus = resolve(option('--corpus') ?? process.env.DEADBOLT_CORPUS ?? join(here, '..', '.corpus'));
 const out = option('--out');
-const timeoutSeconds = Number(option('--timeout') ?? 900);
+const timeoutSeconds = Number(option('--timeout') ?? 3600);
+const rules = option('--rules')?.split(',').map((r) => r.trim()).filter((r) => r !== '');
 const only = argv;
 
 /** The key a verdict is filed under: the finding's place and rule, stable while the pinned commit is. */
@@ -31,11 +33,13 @@ const findingKey = (name, d) => `${name} ${d.rule} ${d.file}:${d.line}`;
 function check(dir, args) {
   // GNU time reports the peak resident set of the whole run on stderr's last line.
   const started = process.hrtime.bigint();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, deadbolt, 'check', ...args, '--format', 'json'], {
+  // `timeout` ends the check itself: killing /usr/bin/time alone would leave the analysis running, orphaned.
+  const command = ['-f', '%M', 'timeout', '--kill-after=10', String(timeoutSeconds), process.execPath, deadbolt, 'check', ...args, '--format', 'json'];
+  const run = spawnSync('/usr/bin/time', command, {
     cwd: dir,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
-    timeout: timeoutSeconds * 1000,
+    timeout: (timeoutSeconds + 60) * 1000,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peakMb = Number(run.stderr.trim().split('\n').at(-1)) / 1024;
@@ -62,7 +66,7 @@ for (const { name, checks } of repositories) {
   for (const args of checks) {
     const label = `${name} ${args.length ? args.join(' ') : '(tsconfig)'}`;
     const run = check(dir, args);
-    const diagnostics = run.report?.diagnostics ?? [];
+    const diagnostics = (run.report?.diagnostics ?? []).filter((d) => rules === undefined || rules.includes(d.rule));
     const counts = {};
     for (const d of diagnostics) {
       counts[d.rule] = (counts[d.rule] ?? 0) + 1;

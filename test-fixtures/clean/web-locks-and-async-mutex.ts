@@ -21,9 +21,7 @@ export async function signOut(): Promise<void> {
 }
 
 export async function readToken(): Promise<string | null> {
-  return navigator.locks.request(TOKENS, { mode: 'shared' }, async () => {
-    return navigator.locks.request(TOKENS, { mode: 'shared' }, async () => sessionStorage.getItem('token'));
-  });
+  return navigator.locks.request(TOKENS, { mode: 'shared' }, async () => sessionStorage.getItem('token'));
 }
 
 export async function pingIfIdle(): Promise<void> {

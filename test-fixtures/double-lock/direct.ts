@@ -61,9 +61,10 @@ export function recursiveIsFine(): void {
 
 const permits = new Semaphore(2);
 
+// Two threads that each hold one permit and wait for a second hold both permits and wait forever.
 export function semaphoreTwice(): void {
   permits.acquire();
-  permits.acquire();
+  permits.acquire(); // expect: double-lock
   permits.release();
   permits.release();
 }

@@ -27,10 +27,11 @@ export async function clearCache(): Promise<void> {
   });
 }
 
-// Readers share: a shared request under a shared hold of the same name is granted.
+// Readers share, but requests are granted in order: `clear` above requests 'cache' exclusively, and once its request
+// queues between these two, the inner shared request waits for it while it waits for the outer one.
 export async function readTwice(): Promise<void> {
   await navigator.locks.request('cache', { mode: 'shared' }, async () => {
-    await navigator.locks.request('cache', { mode: 'shared' }, async () => {
+    await navigator.locks.request('cache', { mode: 'shared' }, async () => { // expect: double-lock
       localStorage.getItem('cache');
     });
   });

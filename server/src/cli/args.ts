@@ -131,7 +131,7 @@ Options:
       --diff            print the fixes --fix would apply as a unified diff, and write nothing (exit 1 when there are some)
       --html <file>     report: write one self-contained HTML page (findings and lock graph); '-' for stdout
   -q, --quiet           report errors only
-  -c, --config <file>   use this deadbolt.config.json instead of the nearest one above the working directory
+  -c, --config <file>   use this deadbolt.config.json instead of the one nearest to what is analysed
       --cache           check: reuse the results of earlier runs for what has not changed (kept in .deadboltcache)
       --cache-location <path>  with --cache: the cache file, or a folder to keep .deadboltcache in
       --verbose         also list each skipped file and each function whose analysis was cut short by its budget

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisResult, DeadboltConfig, Notice, Workspace } from '../engine/index.js';
 import type { CacheRequest } from '../engine/cache.js';
-import { ConfigError, loadConfig } from '../engine/config.js';
+import { ConfigError, configSearchStart, loadConfig } from '../engine/config.js';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
 import { chooseFixes, writeFixes } from './fix.js';
 import { formatGraph } from './format/graph.js';
@@ -56,8 +56,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let config: DeadboltConfig;
   let target: Target;
   try {
-    config = loadConfig({ cwd: io.cwd, ...(command.config === undefined ? {} : { configPath: command.config }) }).config;
     target = resolveTarget(command, io.cwd);
+    const from = configSearchStart(io.cwd, target);
+    config = loadConfig({ cwd: io.cwd, from, ...(command.config === undefined ? {} : { configPath: command.config }) }).config;
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr.write(`deadbolt: invalid configuration: ${error.message}\n`);

@@ -3,8 +3,8 @@
  * editors use too). Every error names the file and the offending key, because a silently ignored typo in a config is
  * worse than none.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { Minimatch } from 'minimatch';
 import { configSchema, SCHEMA_ANNOTATIONS, SEVERITIES } from './config-schema.js';
@@ -37,6 +37,25 @@ export function findConfigFile(cwd: string): string | undefined {
   }
 }
 
+/**
+ * Where the search for the configuration starts: next to what is analysed, as ESLint and Ruff look for theirs. For
+ * `--project dir/tsconfig.json` that is `dir`; for paths, the folder they share (a file's own folder); else `cwd`.
+ * Searching upwards from there still reaches a configuration at the working directory when the target is inside it.
+ */
+export function configSearchStart(cwd: string, target: { tsconfig?: string; paths?: readonly string[] }): string {
+  if (target.tsconfig !== undefined) return dirname(resolve(cwd, target.tsconfig));
+  const folders = (target.paths ?? []).map((p) => {
+    const absolute = resolve(cwd, p);
+    return existsSync(absolute) && !statSync(absolute).isDirectory() ? dirname(absolute) : absolute;
+  });
+  if (folders.length === 0) return resolve(cwd);
+  let shared = folders[0]!;
+  for (const folder of folders.slice(1)) {
+    while (shared !== dirname(shared) && folder !== shared && !folder.startsWith(shared.endsWith(sep) ? shared : shared + sep)) shared = dirname(shared);
+  }
+  return shared;
+}
+
 export interface LoadedConfig {
   config: DeadboltConfig;
   /** Absolute path of the file the config came from; undefined when none was found and defaults apply. */
@@ -44,12 +63,13 @@ export interface LoadedConfig {
 }
 
 /**
- * Loads the config named by `configPath` (which must exist), or else the nearest one above `cwd`.
- * Throws ConfigError for a missing explicit file, unreadable JSON, or any value that does not fit the schema.
+ * Loads the config named by `configPath` (relative to `cwd`, and it must exist), or else the nearest one above
+ * `from` (see configSearchStart; `cwd` when not given). Throws ConfigError for a missing explicit file, unreadable
+ * JSON, or any value that does not fit the schema.
  */
-export function loadConfig(options: { cwd: string; configPath?: string }): LoadedConfig {
+export function loadConfig(options: { cwd: string; configPath?: string; from?: string }): LoadedConfig {
   const file =
-    options.configPath === undefined ? findConfigFile(options.cwd) : resolve(options.cwd, options.configPath);
+    options.configPath === undefined ? findConfigFile(options.from ?? options.cwd) : resolve(options.cwd, options.configPath);
   if (file === undefined) return { config: {}, file: undefined };
   let text: string;
   try {

@@ -181,7 +181,7 @@ export function describeSkipped(skipped: SkipCounts): string | undefined {
 }
 
 /** Text markers of a file that may take part in concurrency: the runtime, Atomics, workers, declared guards. */
-const RELEVANT = /@deadbolt\/runtime|async-mutex|\blocks\s*\.\s*request\b|\bAtomics\b|\bWorker\b|worker_threads|SharedArrayBuffer|@guardedBy|Sync\(/;
+const RELEVANT = /@deadbolt\/runtime|async-mutex|\blocks\s*[?!]?\s*\.\s*request\b|\bLockManager\b|\bAtomics\b|\bWorker\b|worker_threads|SharedArrayBuffer|@guardedBy|Sync\(/;
 /** A message handler of a Web Worker or an AudioWorklet, where views over shared memory often arrive... */
 const RECEIVES = /\bonmessage\b|AudioWorkletProcessor|addEventListener\(\s*['"]message['"]/;
 /** ...and a typed-array view made there: both are needed, since message handlers alone are everywhere in web code. */

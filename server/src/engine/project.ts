@@ -198,8 +198,10 @@ const SOURCE_EXTENSIONS_IN_ORDER = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx'
 
 /**
  * Options for analyses without a tsconfig: NodeNext resolution so `@deadbolt/runtime` and `node:` specifiers
- * resolve, the runtime's language level, and Node's types when @types/node is installed at or above `cwd`
- * (named through an explicit type root, since the process's own directory may be elsewhere, as in an editor).
+ * resolve, the runtime's language level, the DOM's declarations (Web Locks' `navigator.locks` and `LockManager`
+ * are typed there, and browser code is checked this way as often as Node code), and Node's types when @types/node
+ * is installed at or above `cwd` (named through an explicit type root, since the process's own directory may be
+ * elsewhere, as in an editor).
  */
 export function defaultCompilerOptions(cwd: string): ts.CompilerOptions {
   const typesRoot = nodeTypesRoot(cwd);
@@ -207,7 +209,7 @@ export function defaultCompilerOptions(cwd: string): ts.CompilerOptions {
     target: ts.ScriptTarget.ES2023,
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    lib: ['lib.es2024.d.ts', 'lib.esnext.disposable.d.ts'],
+    lib: ['lib.es2024.d.ts', 'lib.esnext.disposable.d.ts', 'lib.dom.d.ts'],
     allowJs: true,
     strict: true,
     skipLibCheck: true,

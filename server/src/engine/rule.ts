@@ -2,9 +2,9 @@
  * The contract between the engine core and each rule: a rule reads the facts the core computed
  * (locks, held-lock sets, shared memory) and reports findings; it never walks other rules' state.
  */
-import type { Node, Project, SourceFile } from 'ts-morph';
+import type { CallExpression, Node, Project, SourceFile } from 'ts-morph';
 import type { DeadboltConfig, Finding, RuleId, Severity } from './types.js';
-import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, WriteFact } from './model/facts.js';
+import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, ReleaseFact, WriteFact } from './model/facts.js';
 import type { OrderGraph } from './model/lock-graph.js';
 
 /** A lock as the core identifies it: by symbol, never by name. */
@@ -31,6 +31,8 @@ export interface LockFacts {
   acquisitions: AcquisitionFact[];
   exits: ExitFact[];
   cleanExits: CleanExitFact[];
+  /** Releases of locks the releasing walk did not take: hand-offs between functions. */
+  releases: ReleaseFact[];
   awaits: AwaitFact[];
   writes: WriteFact[];
 }
@@ -49,6 +51,8 @@ export interface ProgramModel {
   enclosingCoroutine(node: Node): Node | undefined;
   /** Functions of the analysed files that `fn` calls directly (resolved by symbol); walk it for transitive summaries. */
   callees(fn: Node): readonly Node[];
+  /** Calls of `fn` in the analysed files (resolved by symbol); empty for a function whose value escapes. */
+  callers(fn: Node): readonly CallExpression[];
   /** The lock name declared by `/** @guardedBy name *\/` on a field or variable declaration. */
   guardedBy(declaration: Node): string | undefined;
   /**

@@ -8,7 +8,7 @@ import { Node, Project, ts, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../protocol/index.js';
 import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
 import type { CacheInputs } from './cache.js';
-import { loadConfig } from './config.js';
+import { configSearchStart, loadConfig } from './config.js';
 import { FileRules } from './file-globs.js';
 import type { DeadboltConfig, Finding, Notice } from './types.js';
 import { blockingPattern, describeSkipped, mentionsConcurrency, Scope, type SkipCounts } from './files.js';
@@ -195,11 +195,12 @@ export class Workspace {
   }
 
   /**
-   * The configuration given, or else the nearest deadbolt.config.json above `cwd` (a bad one throws ConfigError);
-   * its globs are relative to `cwd` when no config file anchored them.
+   * The configuration given, or else the deadbolt.config.json nearest to what is analysed (see configSearchStart;
+   * a bad one throws ConfigError); its globs are relative to `cwd` when no config file anchored them.
    */
   private config(): DeadboltConfig {
-    const config = this.options.config ?? loadConfig({ cwd: this.options.cwd }).config;
+    const { cwd, tsconfig, paths } = this.options;
+    const config = this.options.config ?? loadConfig({ cwd, from: configSearchStart(cwd, { tsconfig, paths }) }).config;
     if (config.baseDir !== undefined || (config.include === undefined && config.ignore === undefined && config.overrides === undefined && config.lockModels === undefined)) return config;
     return { ...config, baseDir: path.resolve(this.options.cwd) };
   }

@@ -23,3 +23,18 @@ test('a solution tsconfig (files: [] and references) in cwd stands for its refer
   const report = JSON.parse(run.stdout) as JsonOutput;
   assert.deepEqual(report.diagnostics.map((d) => `${d.file}:${d.line} ${d.rule}`), ['pkg/hits.ts:5 non-atomic-update']);
 });
+
+test('--project dir/tsconfig.json uses dir/deadbolt.config.json, the configuration nearest to the analysed files', () => {
+  // Run from the folder above the project: its lockModels live next to its tsconfig, not in the working directory.
+  const run = deadbolt(['check', '--project', 'app/tsconfig.json', '--format', 'json'], path.join(CLI_FIXTURES, 'project-config'));
+  assert.equal(run.status, 1, run.stderr);
+  const report = JSON.parse(run.stdout) as JsonOutput;
+  assert.deepEqual(report.diagnostics.map((d) => `${d.file}:${d.line} ${d.rule}`), ['app/src/ledger.ts:20 double-lock']);
+});
+
+test('paths narrow the search the same way: `check app/src` finds app/deadbolt.config.json above them', () => {
+  const run = deadbolt(['check', 'app/src', '--format', 'json'], path.join(CLI_FIXTURES, 'project-config'));
+  assert.equal(run.status, 1, run.stderr);
+  const report = JSON.parse(run.stdout) as JsonOutput;
+  assert.deepEqual(report.diagnostics.map((d) => `${d.file}:${d.line} ${d.rule}`), ['app/src/ledger.ts:20 double-lock']);
+});

@@ -57,7 +57,8 @@ test('defaultCompilerOptions: modern ESM, and Node types through an explicit roo
   assert.deepEqual(options.typeRoots, [path.join(REPO, 'node_modules', '@types')]);
   assert.equal(options.allowJs, true);
   assert.equal(options.strict, true);
-  assert.deepEqual(options.lib, ['lib.es2024.d.ts', 'lib.esnext.disposable.d.ts']);
+  // The DOM lib too: a folder checked without a tsconfig may be browser code (`navigator.locks`, `LockManager`).
+  assert.deepEqual(options.lib, ['lib.es2024.d.ts', 'lib.esnext.disposable.d.ts', 'lib.dom.d.ts']);
   assert.equal(nodeTypesRoot(dir), undefined, 'nothing installed above the temporary folder');
   assert.deepEqual(defaultCompilerOptions(dir).types, []);
 });

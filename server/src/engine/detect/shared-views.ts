@@ -2,9 +2,11 @@
  * Decides whether an expression is a typed-array view over shared memory, for the `non-atomic-update` rule.
  * TypeScript types such views as `Int32Array<SharedArrayBuffer>`; views typed loosely (`Int32Array`, `any` buffers)
  * are traced back to where they were built, so `new Int32Array(workerData.buffer)` counts as shared too, including
- * views made later: a module `let` or a class field assigned in `init()` or a message handler.
+ * views made later: a module `let` or a class field assigned in `init()` or a message handler. Untyped data counts as
+ * a shared buffer only in a program that makes one somewhere (`SharedArrayBuffer` appears in its source): a plain
+ * JavaScript `new Uint8Array(bytes)` is private memory.
  */
-import { Node, ts, VariableDeclarationKind, type BinaryExpression, type Expression, type Type, type VariableDeclaration } from 'ts-morph';
+import { Node, ts, VariableDeclarationKind, type BinaryExpression, type Expression, type SourceFile, type Type, type VariableDeclaration } from 'ts-morph';
 import { findNodesCached } from './compiler-walk.js';
 
 const TYPED_ARRAYS = new Set([
@@ -149,7 +151,27 @@ function variableAssignments(declaration: VariableDeclaration): Expression[] {
  */
 function isReceivedView(source: Expression): boolean {
   const target = unwrap(source);
-  return (Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && target.getType().isAny();
+  return (Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && target.getType().isAny() && programSharesMemory(source.getSourceFile());
+}
+
+/** Whether a source file's text names SharedArrayBuffer, by its compiler node (so an edit gets a fresh answer). */
+const mentionsSharedBuffer = new WeakMap<ts.SourceFile, boolean>();
+
+/**
+ * Whether any source file of the program (declarations aside) names `SharedArrayBuffer`: without one, untyped data
+ * (`any`, as in JavaScript) cannot carry shared memory, whatever crossed a thread boundary.
+ */
+function programSharesMemory(file: SourceFile): boolean {
+  for (const source of file.getProject().getProgram().compilerObject.getSourceFiles()) {
+    if (source.isDeclarationFile) continue;
+    let mentions = mentionsSharedBuffer.get(source);
+    if (mentions === undefined) {
+      mentions = source.text.includes('SharedArrayBuffer');
+      mentionsSharedBuffer.set(source, mentions);
+    }
+    if (mentions) return true;
+  }
+  return false;
 }
 
 /** Right-hand sides of `this.<name> = ...` inside the class that declares the field. */
@@ -179,7 +201,7 @@ function isAssignment(node: ts.Node): boolean {
  */
 function isSharedBufferSource(buffer: Expression): boolean {
   const type = buffer.getType();
-  if (type.isAny()) return true;
+  if (type.isAny()) return programSharesMemory(buffer.getSourceFile());
   const names = (type.isUnion() ? type.getUnionTypes() : [type]).map((t) => t.getSymbol()?.getName());
   if (names.includes('SharedArrayBuffer') && !names.includes('ArrayBuffer')) return true;
   if (typedArrayName(type) !== undefined) return bufferVerdict(type) === 'shared';

@@ -14,8 +14,11 @@ const IN_PLACE_METHODS = new Set([
 ]);
 const IN_PLACE_FUNCTIONS = new Set(['lockAll', 'lockAllAsync']);
 
-/** Text that shows a function may take or release a lock itself. */
-const LOCKING_TEXT = /\.(lock|unlock|tryLock|lockAsync|withLock|withLockAsync|acquire|acquireAsync|tryAcquire|release|withPermit)\s*\(|\block(All|AllAsync)\s*\(|\busing\s|\.(runExclusive|waitForUnlock)\s*\(|\blocks\s*\.\s*request\s*\(/;
+/**
+ * Text that shows a function may take or release a lock itself; `this.#releaseLock?.()` is a releaser kept in a
+ * field, called by a method that took nothing (a hand-off the walk must see).
+ */
+const LOCKING_TEXT = /\.(lock|unlock|tryLock|lockAsync|withLock|withLockAsync|acquire|acquireAsync|tryAcquire|release|withPermit)\s*\(|\bthis\s*\.\s*#?(release|unlock)\w*\s*(\?\.\s*)?\(|\block(All|AllAsync)\s*\(|\busing\s|\.(runExclusive|waitForUnlock)\s*\(|\blocks\s*[?!]?\s*\.\s*request\s*\(|\bLockManager\b/;
 
 export function isFunctionLike(node: Node): boolean {
   return isCompilerFunctionLike(node.compilerNode);
@@ -54,7 +57,9 @@ function runsCallbacksInPlace(call: ts.CallExpression, inPlace: ReadonlySet<stri
 }
 
 /** `navigator.locks` or `locks` (from worker_threads): the receiver of a Web Locks request, whose callback runs under the lock. */
-function isLocksReceiver(receiver: ts.Expression): boolean {
+function isLocksReceiver(expression: ts.Expression): boolean {
+  let receiver = expression;
+  while (ts.isNonNullExpression(receiver) || ts.isParenthesizedExpression(receiver) || ts.isAsExpression(receiver)) receiver = receiver.expression;
   return (ts.isIdentifier(receiver) && receiver.text === 'locks') || (ts.isPropertyAccessExpression(receiver) && receiver.name.text === 'locks');
 }
 
@@ -85,6 +90,13 @@ function declaredName(node: ts.Node): string | undefined {
   return undefined;
 }
 
+/** The names of a function's plain parameters (destructured ones name no callback). */
+function parameterNames(fn: ts.SignatureDeclaration): string[] {
+  const names: string[] = [];
+  for (const parameter of fn.parameters) if (ts.isIdentifier(parameter.name)) names.push(parameter.name.text);
+  return names;
+}
+
 /** The ts-morph wrapper of a compiler node, from the project's cache (the public API offers no cached lookup by node). */
 export function wrap(file: SourceFile, node: ts.Node): Node {
   return (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode(node);
@@ -99,6 +111,8 @@ interface RawFunction {
   refs: string[];
   /** Its own text takes or releases a lock. */
   locks: boolean;
+  /** It calls a parameter, its own or an enclosing function's (`return await fn()`): a callback may take locks. */
+  callsParameters: boolean;
 }
 
 /** One file's functions and named call sites, valid while the file's compiler node is the one indexed. */
@@ -138,17 +152,23 @@ function indexFile(file: SourceFile, custom: CustomLockModels): FileIndex {
   const names = new Set<string>();
   const imports = new Set<string>();
   const text = file.getFullText();
-  const visit = (node: ts.Node, owner: RawFunction | undefined): void => {
+  const visit = (node: ts.Node, owner: RawFunction | undefined, parameters: ReadonlySet<string>): void => {
     let current = owner;
     noteNames(node, names, imports);
+    let scope = parameters;
+    if (isCompilerFunctionLike(node)) {
+      const own = parameterNames(node as ts.SignatureDeclaration);
+      if (own.length > 0) scope = new Set([...parameters, ...own]);
+    }
     if (isCompilerFunctionLike(node) && !isCompilerInlineCallback(node, custom.runUnderMethods)) {
       const own = text.slice(node.getStart(file.compilerNode), node.end);
-      current = { file, node, name: declaredName(node), calls: [], refs: [], locks: LOCKING_TEXT.test(own) || custom.lockingText?.test(own) === true };
+      current = { file, node, name: declaredName(node), calls: [], refs: [], locks: LOCKING_TEXT.test(own) || custom.lockingText?.test(own) === true, callsParameters: false };
       functions.push(current);
     }
     if (ts.isCallExpression(node) && current !== undefined) {
       current.calls.push(node);
       owners.set(node, current);
+      if (ts.isIdentifier(node.expression) && scope.has(node.expression.text)) current.callsParameters = true;
       if (runsCallbacksInPlace(node, custom.runUnderMethods)) {
         for (const argument of node.arguments) {
           const name = referenceName(argument);
@@ -160,9 +180,9 @@ function indexFile(file: SourceFile, custom: CustomLockModels): FileIndex {
       const name = calleeName(node);
       if (name !== undefined) named.push([name, node]);
     }
-    ts.forEachChild(node, (child) => visit(child, current));
+    ts.forEachChild(node, (child) => visit(child, current, scope));
   };
-  visit(file.compilerNode, undefined);
+  visit(file.compilerNode, undefined, new Set());
   return { compiler: file.compilerNode, functions, named, owners, names, imports };
 }
 
@@ -386,6 +406,14 @@ export class CallGraph {
   /** Whether walking `fn` can change the held set: it locks or unlocks, or calls something that does. */
   touchesLocks(fn: Node): boolean {
     return this.touching.has(fn.compilerNode);
+  }
+
+  /**
+   * Whether `fn` calls a callback it was handed (`return await fn()`): walked where it is inlined, since what it is
+   * handed there may take locks. It is no root of its own for that: alone, its callbacks are unknown.
+   */
+  callsParameters(fn: Node): boolean {
+    return this.raw.get(fn.compilerNode)?.callsParameters === true;
   }
 
   /** Functions used other than by being called (passed as a callback, stored): they run from unknown places. */

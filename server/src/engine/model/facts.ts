@@ -64,14 +64,28 @@ export interface ExitFact {
   root: WalkRoot;
   held: Held;
   exit: Node;
-  /** `call`: a call that can throw (see detect/throwing-calls.ts), outside any try/finally, `using` or catch. */
-  how: 'return' | 'throw' | 'end' | 'call';
+  /**
+   * `call`: a call that can throw (see detect/throwing-calls.ts), outside any try/finally, `using` or catch;
+   * `reject`: an awaited call whose promise can reject, likewise.
+   */
+  how: 'return' | 'throw' | 'end' | 'call' | 'reject';
 }
 
 /** An exit of a walk's function that released everything it took (to tell "leaks on some path" from "acquire helper"). */
 export interface CleanExitFact {
   root: WalkRoot;
   exit: Node;
+}
+
+/**
+ * A release of a lock this walk did not take: another function of the program took it (a driver's
+ * `acquireConnection()` paired with `releaseConnection()`), so a walk that returns holding it hands it over.
+ * `guard` is set for a releaser kept in a field (`this.release = await m.acquire()`, later `this.release()`).
+ */
+export interface ReleaseFact {
+  root: WalkRoot;
+  lock?: Value;
+  guard?: Node;
 }
 
 /** An `await` reached while holding `held`. */

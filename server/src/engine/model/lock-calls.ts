@@ -1,6 +1,6 @@
 /**
  * The calls the walker reads besides the lock models' method tables (condition waits, array methods that run
- * their callbacks in place), and the shapes of expressions whose value is a guard or a try-acquisition's result.
+ * their callbacks in place), and the shapes of expressions whose value is a try-acquisition's result.
  * Kept apart so the walker's file is only about control flow.
  */
 import { Node, SyntaxKind } from 'ts-morph';
@@ -17,14 +17,6 @@ export function unwrapAwait(node: Node): Node {
   let current = node;
   while (Node.isAwaitExpression(current) || Node.isParenthesizedExpression(current)) current = current.getExpression();
   return current;
-}
-
-/** `m.lock()` / `await m.lockAsync()`: expressions whose value is the guard of the lock just taken. */
-export function isGuardInitializer(expression: Node): boolean {
-  const inner = unwrapAwait(expression);
-  if (!Node.isCallExpression(inner)) return false;
-  const callee = inner.getExpression();
-  return Node.isPropertyAccessExpression(callee) && (callee.getName() === 'lock' || callee.getName() === 'lockAsync');
 }
 
 /** `await m.lockAsync()` (through parentheses): the promise is awaited where it is made. */

@@ -211,30 +211,46 @@ export function callName(node: Node): string {
   return node.getText();
 }
 
+/** How long a prefix two stacks share before they part: the calls down to where the held lock was taken. */
+function sharedPrefix(held: readonly Node[], taken: readonly Node[]): number {
+  let common = 0;
+  while (common < held.length - 1 && common < taken.length - 1 && held[common] === taken[common]) common++;
+  return common;
+}
+
 /** Steps of one chain: the calls down to where `from` was taken, then the calls down to where `to` was taken. */
 export function chainSteps(chain: OrderChain): { node: Node; message: string }[] {
   const held = chain.held.stack;
   const taken = chain.acquisition.stack;
-  let common = 0;
-  while (common < held.length - 1 && common < taken.length - 1 && held[common] === taken[common]) common++;
+  const common = sharedPrefix(held, taken);
   const steps: { node: Node; message: string }[] = [];
   const heldName = lockName(chain.held.lock);
   for (let i = 0; i < common; i++) steps.push({ node: held[i]!, message: `calls \`${callName(held[i]!)}\`` });
   for (let i = common; i < held.length - 1; i++) steps.push({ node: held[i]!, message: `calls \`${callName(held[i]!)}\`, which takes \`${heldName}\`` });
   steps.push({ node: held[held.length - 1]!, message: `takes \`${heldName}\`` });
   for (let i = common; i < taken.length - 1; i++) {
+    // The call that took the held lock runs the rest as its callback (`m.runExclusive(fn)`): it is the step above.
+    if (taken[i] === held[held.length - 1]) continue;
     steps.push({ node: taken[i]!, message: `calls \`${callName(taken[i]!)}\` while holding \`${heldName}\`` });
   }
   steps.push({ node: taken[taken.length - 1]!, message: `takes \`${lockName(chain.acquisition.lock)}\` while holding \`${heldName}\`` });
   return steps;
 }
 
-/** Where a chain shows in the function it starts from: the acquisition, or the call that leads to it. */
+/**
+ * Where a chain shows in the function it starts from: the acquisition, or the call that leads to it. When the
+ * calls part inside a helper (a wrapper that runs the walk's callback under its lock), the first step back in the
+ * walked function's own code is where it shows: `callback(tx)` under `runTx`, not the wrapper's `runExclusive`.
+ */
 export function chainSite(chain: OrderChain): Node {
-  const held = chain.held.stack;
   const taken = chain.acquisition.stack;
-  let common = 0;
-  while (common < held.length - 1 && common < taken.length - 1 && held[common] === taken[common]) common++;
+  const common = sharedPrefix(chain.held.stack, taken);
+  const root = chain.acquisition.root.node;
+  const inRoot = (node: Node): boolean => Node.isSourceFile(root) || (node.getSourceFile() === root.getSourceFile() && node.getStart() >= root.getStart() && node.getEnd() <= root.getEnd());
+  for (let i = common; i < taken.length; i++) if (inRoot(taken[i]!)) return taken[i]!;
+  // A callback run under the held lock (a method handed by reference to a wrapper) takes it again inside one call
+  // of the walked function: that call is where it shows.
+  if (taken[common] === chain.held.stack.at(-1) && common < taken.length - 1) for (let i = common - 1; i >= 0; i--) if (inRoot(taken[i]!)) return taken[i]!;
   return taken[common]!;
 }
 

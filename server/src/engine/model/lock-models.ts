@@ -4,7 +4,7 @@
  * `lockCallOf` (as it reads configured classes'); a Web Locks request has one shape, read by `webLockRequest`.
  * Recognition stays by symbol (the runtime, async-mutex) or by the one global that owns the API (Web Locks).
  */
-import { Node, type CallExpression, type Symbol as MorphSymbol, type Type } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type Symbol as MorphSymbol, type Type } from 'ts-morph';
 import type { AcquireMode } from './facts.js';
 
 /** The lock APIs the engine knows; `custom` is a class described in `lockModels` (see custom-locks.ts). */
@@ -132,16 +132,68 @@ function isAsyncMutexFile(filePath: string): boolean {
   return /[\\/]node_modules[\\/]async-mutex[\\/]/.test(filePath);
 }
 
-/** The async-mutex class a symbol stands for (an import from `async-mutex`, or a declaration inside the package). */
+/**
+ * The async-mutex class a symbol stands for: an import from `async-mutex` (`import { Mutex }`, `const { Mutex } =
+ * require('async-mutex')`, through a local module that re-exports it), or a declaration inside the package. Read
+ * from the import declarations, so it holds on a fresh clone whose `node_modules` is missing.
+ */
 export function asyncMutexClassOfSymbol(symbol: MorphSymbol | undefined): 'Mutex' | 'Semaphore' | undefined {
-  if (!symbol) return undefined;
-  for (const declaration of symbol.getDeclarations()) {
-    if (Node.isImportSpecifier(declaration) && declaration.getImportDeclaration().getModuleSpecifierValue() === ASYNC_MUTEX_MODULE) {
-      return ASYNC_MUTEX_CLASSES[declaration.getName()];
+  let current = symbol;
+  for (let hop = 0; current && hop < 4; hop++) {
+    for (const declaration of current.getDeclarations()) {
+      const module = importedFrom(declaration);
+      if (module === ASYNC_MUTEX_MODULE) return ASYNC_MUTEX_CLASSES[importedName(declaration)];
+      if (isAsyncMutexFile(declaration.getSourceFile().getFilePath())) return ASYNC_MUTEX_CLASSES[current.getName()];
     }
-    if (isAsyncMutexFile(declaration.getSourceFile().getFilePath())) return ASYNC_MUTEX_CLASSES[symbol.getName()];
+    // `import { Mutex } from './locks'` where locks.ts has `export { Mutex } from 'async-mutex'`.
+    const next: MorphSymbol | undefined = current.isAlias() ? current.getImmediatelyAliasedSymbol() : undefined;
+    current = next === current ? undefined : next;
   }
   return undefined;
+}
+
+/** The module an import or re-export declaration names: `import { X } from 'm'`, `export { X } from 'm'`, `const { X } = require('m')`. */
+function importedFrom(declaration: Node): string | undefined {
+  if (Node.isImportSpecifier(declaration)) return declaration.getImportDeclaration().getModuleSpecifierValue();
+  if (Node.isExportSpecifier(declaration)) return declaration.getExportDeclaration().getModuleSpecifierValue();
+  if (Node.isBindingElement(declaration)) {
+    const holder = declaration.getParent()?.getParent();
+    const initializer = holder && Node.isVariableDeclaration(holder) ? holder.getInitializer() : undefined;
+    return initializer ? requiredModule(initializer) : undefined;
+  }
+  return undefined;
+}
+
+function importedName(declaration: Node): string {
+  if (Node.isImportSpecifier(declaration) || Node.isExportSpecifier(declaration)) return declaration.getName();
+  if (Node.isBindingElement(declaration)) return declaration.getPropertyNameNode()?.getText() ?? declaration.getName();
+  return '';
+}
+
+/** `require('m')` (through parentheses): the module it loads. */
+export function requiredModule(expression: Node): string | undefined {
+  let node = expression;
+  while (Node.isParenthesizedExpression(node)) node = node.getExpression();
+  if (!Node.isCallExpression(node) || node.getExpression().getText() !== 'require') return undefined;
+  const [argument] = node.getArguments();
+  return argument && Node.isStringLiteral(argument) ? argument.getLiteralValue() : undefined;
+}
+
+/** `am` in `import * as am from 'async-mutex'` or `const am = require('async-mutex')`: a namespace of the package. */
+export function isAsyncMutexNamespace(identifier: Node): boolean {
+  const declaration = identifier.getSymbol()?.getDeclarations()[0];
+  if (!declaration) return false;
+  if (Node.isNamespaceImport(declaration)) {
+    const importDeclaration = declaration.getFirstAncestor((a) => Node.isImportDeclaration(a));
+    return importDeclaration !== undefined && Node.isImportDeclaration(importDeclaration) && importDeclaration.getModuleSpecifierValue() === ASYNC_MUTEX_MODULE;
+  }
+  const initializer = Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
+  return initializer !== undefined && requiredModule(initializer) === ASYNC_MUTEX_MODULE;
+}
+
+/** The async-mutex class of `am.Mutex` with `am` a namespace of the package. */
+export function asyncMutexClassOfNamespaceMember(left: Node, name: string): 'Mutex' | 'Semaphore' | undefined {
+  return Node.isIdentifier(left) && isAsyncMutexNamespace(left) ? ASYNC_MUTEX_CLASSES[name] : undefined;
 }
 
 /** The async-mutex class of a checked type: `Mutex`, `MutexInterface` (what `withTimeout` returns), `Semaphore`. */
@@ -169,16 +221,31 @@ export function isAsyncMutexReceiver(receiver: Node): boolean {
 export function isAsyncMutexDeclaration(declaration: Node | undefined): boolean {
   if (!declaration) return false;
   const withInitializer = Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isParameterDeclaration(declaration);
-  let initializer = withInitializer ? declaration.getInitializer() : Node.isNewExpression(declaration) ? declaration : undefined;
+  let initializer = withInitializer ? declaration.getInitializer() : Node.isNewExpression(declaration) ? declaration : assignedValue(declaration);
   while (initializer && (Node.isParenthesizedExpression(initializer) || Node.isAsExpression(initializer))) initializer = initializer.getExpression();
   if (initializer && Node.isNewExpression(initializer)) {
     const created = initializer.getExpression();
     if (asyncMutexClassOfSymbol(created.getSymbol())) return true;
+    if (Node.isPropertyAccessExpression(created) && asyncMutexClassOfNamespaceMember(created.getExpression(), created.getName())) return true;
   }
   if (initializer && asyncMutexWrapper(initializer)) return true;
   const typeNode = withInitializer ? declaration.getTypeNode() : undefined;
-  if (typeNode && Node.isTypeReference(typeNode) && asyncMutexClassOfSymbol(typeNode.getTypeName().getSymbol())) return true;
+  if (typeNode && Node.isTypeReference(typeNode)) {
+    const typeName = typeNode.getTypeName();
+    if (asyncMutexClassOfSymbol(typeName.getSymbol())) return true;
+    if (Node.isQualifiedName(typeName) && asyncMutexClassOfNamespaceMember(typeName.getLeft(), typeName.getRight().getText())) return true;
+  }
   return false;
+}
+
+/**
+ * What a JavaScript field declared by assignment (`this.lock = new Mutex()` in a constructor) is given: the checker
+ * names the assignment, or its left side, as the field's declaration.
+ */
+export function assignedValue(declaration: Node): Node | undefined {
+  const assignment = Node.isPropertyAccessExpression(declaration) ? declaration.getParent() : declaration;
+  if (!assignment || !Node.isBinaryExpression(assignment) || assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) return undefined;
+  return assignment.getLeft() === declaration || assignment === declaration ? assignment.getRight() : undefined;
 }
 
 /** `withTimeout(m, ms)` / `tryAcquire(m)`: a wrapper of an async-mutex object; the lock is the wrapped one. */
@@ -236,23 +303,54 @@ export function webLockRequest(call: CallExpression): WebLockRequest | undefined
   };
 }
 
-function isLockManager(receiver: Node): boolean {
-  if (Node.isPropertyAccessExpression(receiver) && receiver.getName() === 'locks') {
-    const owner = receiver.getExpression();
-    if (Node.isIdentifier(owner) && owner.getText() === 'navigator') return true;
-    if (Node.isPropertyAccessExpression(owner) && owner.getName() === 'navigator') return true;
-  }
-  if (Node.isIdentifier(receiver)) {
-    const declaration = receiver.getSymbol()?.getDeclarations()[0];
+/**
+ * Whether an expression is a LockManager: `navigator.locks` however it is spelled (`navigator.locks!`,
+ * `globalThis.navigator.locks`, `(navigator as any).locks`), `locks` destructured from `navigator` or imported from
+ * worker_threads, a variable, field or parameter holding one or typed `LockManager` (read from the annotation, since
+ * a project without the DOM lib has no such type), or anything the checker types so.
+ */
+export function isLockManager(expression: Node, depth = 0): boolean {
+  const receiver = unwrapExpression(expression);
+  if (Node.isPropertyAccessExpression(receiver) && receiver.getName() === 'locks' && isNavigator(receiver.getExpression())) return true;
+  if (depth < 3 && (Node.isIdentifier(receiver) || Node.isPropertyAccessExpression(receiver))) {
+    const nameNode = Node.isIdentifier(receiver) ? receiver : receiver.getNameNode();
+    const declaration = nameNode.getSymbol()?.getDeclarations()[0];
     if (declaration && Node.isImportSpecifier(declaration)) {
       return declaration.getName() === 'locks' && /^(node:)?worker_threads$/.test(declaration.getImportDeclaration().getModuleSpecifierValue());
     }
+    if (declaration && Node.isBindingElement(declaration) && (declaration.getPropertyNameNode()?.getText() ?? declaration.getName()) === 'locks') {
+      // `const { locks } = navigator`
+      const holder = declaration.getParent()?.getParent();
+      const source = holder && Node.isVariableDeclaration(holder) ? holder.getInitializer() : undefined;
+      if (source && isNavigator(source)) return true;
+    }
+    if (declaration && (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isParameterDeclaration(declaration))) {
+      const typeNode = declaration.getTypeNode();
+      if (typeNode && /^(globalThis\.)?LockManager$/.test(typeNode.getText())) return true;
+      const initializer = declaration.getInitializer();
+      if (initializer && isLockManager(initializer, depth + 1)) return true;
+    }
+    const assigned = declaration ? assignedValue(declaration) : undefined;
+    if (assigned && isLockManager(assigned, depth + 1)) return true;
   }
   try {
-    return receiver.getType().getSymbol()?.getName() === 'LockManager';
+    return receiver.getType().getNonNullableType().getSymbol()?.getName() === 'LockManager';
   } catch {
     return false;
   }
+}
+
+/** `navigator`, `self.navigator`, `globalThis.navigator`, `window.navigator`, through `!`, `as` and parentheses. */
+function isNavigator(expression: Node): boolean {
+  const node = unwrapExpression(expression);
+  if (Node.isIdentifier(node)) return node.getText() === 'navigator';
+  return Node.isPropertyAccessExpression(node) && node.getName() === 'navigator';
+}
+
+function unwrapExpression(expression: Node): Node {
+  let node = expression;
+  while (Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node)) node = node.getExpression();
+  return node;
 }
 
 /** A lock name as far as constants tell: the text with `${…}` for each part only known at run time. */
@@ -264,17 +362,20 @@ export interface LockName {
 
 /**
  * Resolves a Web Locks name: string literals, `const` variables, template literals with constant parts, enum
- * members and `as const` properties (by their literal types). Undefined when nothing about it is constant.
+ * members and `as const` properties (by their literal types), and a helper's parameters through `bound` (what the
+ * walk's call site passed: `withLock(name, fn)` called with `'session'`). Undefined when nothing about it is constant.
  */
-export function lockNameOf(expression: Node, depth = 0): LockName | undefined {
+export function lockNameOf(expression: Node, bound?: (identifier: Node) => LockName | undefined, depth = 0): LockName | undefined {
   let node = expression;
   while (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node)) node = node.getExpression();
+  const passed = bound && Node.isIdentifier(node) ? bound(node) : undefined;
+  if (passed) return passed;
   if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return { text: node.getLiteralValue() };
   if (Node.isTemplateExpression(node)) {
     let text = node.getHead().getLiteralText();
     const dynamic: string[] = [];
     for (const span of node.getTemplateSpans()) {
-      const part = depth < 4 ? lockNameOf(span.getExpression(), depth + 1) : undefined;
+      const part = depth < 4 ? lockNameOf(span.getExpression(), bound, depth + 1) : undefined;
       if (part && part.dynamic === undefined) text += part.text;
       else {
         text += '${…}';
@@ -289,7 +390,7 @@ export function lockNameOf(expression: Node, depth = 0): LockName | undefined {
     if (declaration && Node.isVariableDeclaration(declaration)) {
       const list = declaration.getVariableStatement()?.getDeclarationKind();
       const initializer = declaration.getInitializer();
-      if (list === 'const' && initializer) return lockNameOf(initializer, depth + 1);
+      if (list === 'const' && initializer) return lockNameOf(initializer, bound, depth + 1);
     }
   }
   if (Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node) || Node.isIdentifier(node)) {

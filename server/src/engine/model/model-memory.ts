@@ -2,8 +2,9 @@
  * What the program model keeps between analyses of one Workspace, so an edit re-walks only what it can change.
  *
  * A walk of a root in file F reads F, the functions it inlines and the declarations its values resolve to: all in
- * F's forward closure under module dependencies (see dependencies.ts), plus, for a worker script, the spawn sites
- * that start it (they bind its `workerData`). So when a file changes, the files affected are the changed ones and
+ * F's forward closure under module dependencies (see dependencies.ts), plus the subclasses of F's classes (a call on
+ * `this` dispatches to their overrides) and, for a worker script, the spawn sites that start it (they bind its
+ * `workerData`). So when a file changes, the files affected are the changed ones and
  * everything that reaches them backwards along those edges; every other file's walks and resolved call targets
  * are still exactly what a fresh analysis would compute, and are reused.
  *
@@ -71,6 +72,7 @@ export class ModelMemory {
       const before = this.dependencies.get(name);
       if (before?.global) everything = true;
       for (const on of before?.files ?? []) edges.push([name, on]);
+      for (const base of before?.bases ?? []) edges.push([base, name]);
       const file = current.get(name);
       if (file === undefined) {
         this.versions.delete(name);
@@ -84,6 +86,7 @@ export class ModelMemory {
     }
     for (const [name, dependencies] of this.dependencies) {
       for (const on of dependencies.files) edges.push([name, on]);
+      for (const base of dependencies.bases) edges.push([base, name]);
       if (added && dependencies.unresolved) changed.add(name);
     }
     const spawned = new Map<string, Set<string>>();

@@ -9,7 +9,7 @@ import { Node, SyntaxKind, type CallExpression, type Project, type SourceFile } 
 import type { StaticLockGraph } from '../../protocol/index.js';
 import type { LockFacts, LockRef, ProgramModel, RuntimeCall } from '../rule.js';
 import type { DeadboltConfig } from '../types.js';
-import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WalkRoot, WriteFact } from './facts.js';
+import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, ReleaseFact, WalkRoot, WriteFact } from './facts.js';
 import { buildOrderGraph, orderContribution, toStaticGraph, type OrderGraph } from './lock-graph.js';
 import { FileHeld } from './held-records.js';
 import { ModelMemory } from './model-memory.js';
@@ -17,7 +17,8 @@ import { LOCK_KINDS, runtimeClassOfType, type RuntimeClass } from './runtime.js'
 import { CallGraph, isFunctionLike, wrap } from './call-graph.js';
 import { CustomLockModels } from './custom-locks.js';
 import type { LockCall } from './lock-models.js';
-import { EMPTY_ENV, ValueResolver, classOfTypeAt, keyOf, type Env, type Value } from './values.js';
+import { EMPTY_ENV, ValueResolver, classOfTypeAt, classOfValue, keyOf, type Env, type Value } from './values.js';
+import { Dispatch, declaredMember } from './dispatch.js';
 import { Walker } from './walker.js';
 import { FILE_STEPS, ROOT_STEPS, WalkBudgetExceeded, type Degraded } from './budget.js';
 import { emptyWalkRecord, type WalkRecord } from './walk-record.js';
@@ -64,7 +65,7 @@ export function buildModel(
 
 class Model implements EngineModel, WalkHost {
   readonly resolver = new ValueResolver();
-  readonly facts: LockFacts = { acquisitions: [], exits: [], cleanExits: [], awaits: [], writes: [] };
+  readonly facts: LockFacts = { acquisitions: [], exits: [], cleanExits: [], releases: [], awaits: [], writes: [] };
   private readonly calls: CallGraph;
   /** Held-at records of each analysed file, merged over its walks. */
   private readonly heldByFile = new Map<string, FileHeld>();
@@ -82,6 +83,7 @@ class Model implements EngineModel, WalkHost {
   /** Configured lock classes (`lockModels`). */
   readonly custom: CustomLockModels;
   private throwing: ThrowingCalls | undefined;
+  private readonly dispatch: Dispatch;
   private graph: StaticLockGraph | undefined;
 
   constructor(
@@ -95,6 +97,7 @@ class Model implements EngineModel, WalkHost {
     this.affected = memory.refresh(project.getProgram().compilerObject, files, spawns);
     this.custom = CustomLockModels.of(config);
     this.calls = new CallGraph(files, memory.calls, this.custom);
+    this.dispatch = new Dispatch(files);
     const walker = new Walker(this);
     const roots = this.walkRoots(files);
     // Functions that take or release no lock (directly or through calls) hold nothing of their own: they are not
@@ -196,6 +199,7 @@ class Model implements EngineModel, WalkHost {
     }
     this.facts.exits.push(...record.exits);
     this.facts.cleanExits.push(...record.cleanExits);
+    this.facts.releases.push(...record.releases);
     this.facts.awaits.push(...record.awaits);
     this.facts.writes.push(...record.writes);
   }
@@ -248,6 +252,24 @@ class Model implements EngineModel, WalkHost {
     return this.calls.calleeOf(call);
   }
 
+  callTargets(call: CallExpression, receiver: Value | undefined): readonly Node[] {
+    const target = this.calls.calleeOf(call);
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return target ? [target] : [];
+    const member = target ?? declaredMember(callee.getNameNode());
+    const owner = member && (Node.isArrowFunction(member) || Node.isFunctionExpression(member) ? member.getParent()?.getParent() : member.getParent());
+    const cls = receiver && classOfValue(receiver);
+    // `this.runTx(fn)` walked for a subclass runs the subclass's override, when the name is a member of its hierarchy;
+    // a member of an interface or object type (`back: { flush(): void }`) is whatever the bound object's class has.
+    const structural = owner !== undefined && (Node.isInterfaceDeclaration(owner) || Node.isTypeLiteral(owner));
+    if (cls && owner && (structural || (Node.isClassDeclaration(owner) && this.dispatch.isSelfOrBase(cls, owner)))) {
+      const own = this.dispatch.methodOf(cls, callee.getName());
+      if (own) return [own];
+    }
+    if (target) return [target];
+    return member ? this.dispatch.implementationsOf(member) : [];
+  }
+
   referencedFunction(argument: Node): { target: Node; receiver?: Node } | undefined {
     return this.calls.referencedFunction(argument);
   }
@@ -259,6 +281,10 @@ class Model implements EngineModel, WalkHost {
 
   touchesLocks(fn: Node): boolean {
     return this.calls.touchesLocks(fn);
+  }
+
+  callsParameters(fn: Node): boolean {
+    return this.calls.callsParameters(fn);
   }
 
   lockValue(expression: Node, env: Env): Value | undefined {
@@ -287,6 +313,10 @@ class Model implements EngineModel, WalkHost {
 
   cleanExit(fact: CleanExitFact): void {
     this.current.cleanExits.push(fact);
+  }
+
+  released(fact: ReleaseFact): void {
+    this.current.releases.push(fact);
   }
 
   awaitReached(fact: AwaitFact): void {
@@ -421,6 +451,10 @@ class Model implements EngineModel, WalkHost {
 
   callees(fn: Node): readonly Node[] {
     return this.calls.calleesOf(fn);
+  }
+
+  callers(fn: Node): readonly CallExpression[] {
+    return this.calls.isEscaping(fn) ? [] : this.calls.callersOf(fn);
   }
 
   guardedBy(declaration: Node): string | undefined {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Node, type Identifier, type Symbol as MorphSymbol, type Type } from 'ts-morph';
-import { asyncMutexClassOfSymbol, asyncMutexClassOfType } from './lock-models.js';
+import { asyncMutexClassOfNamespaceMember, asyncMutexClassOfSymbol, asyncMutexClassOfType } from './lock-models.js';
 
 export const RUNTIME_MODULE = '@deadbolt/runtime';
 
@@ -79,6 +79,8 @@ export function runtimeClassOfIdentifier(node: Node): RuntimeClass | undefined {
     const left = Node.isPropertyAccessExpression(node) ? node.getExpression() : node.getLeft();
     const name = Node.isPropertyAccessExpression(node) ? node.getName() : node.getRight().getText();
     if (Node.isIdentifier(left) && isRuntimeNamespace(left)) return asRuntimeClass(name);
+    const fromNamespace = asyncMutexClassOfNamespaceMember(left, name);
+    if (fromNamespace) return fromNamespace;
     symbol = node.getSymbol();
   }
   // async-mutex's Mutex and Semaphore are the same kinds of lock (see lock-models.ts), recognised by symbol too.

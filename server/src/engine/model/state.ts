@@ -39,12 +39,13 @@ export class State {
    * Releases the most recently taken hold of `lock` (by identity). A release that matches nothing by identity releases
    * the most recent hold taken as a collection's element, if any: what a loop took is released through variables the
    * analysis cannot match by name (`taken.pop()!.unlock()`, or `b.unlock()` after a loop locked `[a, b]` sorted).
+   * Returns false when the lock was not taken on this path (it is borrowed: another function took it).
    */
-  release(lock: Value): void {
+  release(lock: Value): boolean {
     for (let i = this.held.length - 1; i >= 0; i--) {
       if (this.held[i]!.lock.id === lock.id) {
         this.held.splice(i, 1);
-        return;
+        return true;
       }
     }
     for (let i = this.held.length - 1; i >= 0; i--) {
@@ -52,10 +53,11 @@ export class State {
       // `locks[0].unlock()` after locking every `locks[i]` names one element of many: it releases no other.
       if (held.element && !(held.lock.index !== undefined && lock.id.startsWith(held.lock.id.slice(0, -3) + '['))) {
         this.held.splice(i, 1);
-        return;
+        return true;
       }
     }
     this.borrowed.add(lock.id);
+    return false;
   }
 
   /** Releases one particular hold (a guard, a `using` binding, the end of a withLock callback). */

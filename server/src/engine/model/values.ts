@@ -3,7 +3,7 @@
  * denotes, by declaration and access path, never by name. Aliases, destructuring, getters, imports, parameters bound
  * at a call site and handles rebuilt with `from()` in a worker all resolve to the identity of their origin.
  */
-import { Node, SyntaxKind, type ClassDeclaration, type Expression } from 'ts-morph';
+import { Node, SyntaxKind, type ClassDeclaration, type Expression, type InterfaceDeclaration, type TypeLiteralNode } from 'ts-morph';
 import {
   runtimeClassOfIdentifier,
   runtimeClassOfType,
@@ -11,6 +11,7 @@ import {
   runtimeElementClassOfTypeNode,
   type RuntimeClass,
 } from './runtime.js';
+import { assignedValue } from './lock-models.js';
 
 /** An abstract value: one object of the program as far as the analysis can tell them apart. */
 export interface Value {
@@ -36,8 +37,8 @@ export interface Value {
   elements?: Value[];
   /** For an object literal (`{ bufferLock, ring }`, as a helper returns it): its properties' values. */
   fields?: ReadonlyMap<string, Value>;
-  /** A loop counter bound to one iteration's number while a loop over known elements is unrolled. */
-  constant?: number;
+  /** A loop counter bound to one iteration's number, or a literal (`'users'` passed to `tableLock(name)`). */
+  constant?: number | string;
   /** The name of the identity as a whole, where it differs from this access: `forks[*]` for `forks[i]`. */
   identityName?: string;
   /**
@@ -45,6 +46,13 @@ export interface Value {
    * and `other.mutex` may be two objects of one class, so for lock order they are one field with two receivers.
    */
   instance?: { owner: string; field: string; className: string; receiver: string };
+  /**
+   * A function (arrow, function expression, function declaration or method): a callback a wrapper is handed
+   * (`runTx(fn) { return this.tx.runExclusive(fn) }`) is walked where the wrapper runs it.
+   */
+  fn?: Node;
+  /** The bindings and `this` where that function was made: what its free names and `this` denote when it runs. */
+  closure?: Env;
 }
 
 /** Bindings of one analysis context: parameters bound at a call site, `this`, and a worker's `workerData` fields. */
@@ -155,13 +163,17 @@ export class ValueResolver {
       return owner ? { id: `this:${keyOf(owner)}`, name: 'this', declaration: owner } : undefined;
     }
     if (Node.isIdentifier(node)) return this.resolveIdentifier(node, env, depth);
+    const literal = constantKey(node);
+    if (literal !== undefined && !Node.isIdentifier(node)) return { id: `const:${JSON.stringify(literal)}`, name: node.getText(), constant: literal };
+    if (Node.isArrowFunction(node) || Node.isFunctionExpression(node)) return functionValue(node, node.getText().length > 40 ? 'callback' : node.getText(), env);
+    if (Node.isBinaryExpression(node)) return this.resolveDefault(node, env, depth);
     if (Node.isNewExpression(node)) {
       const kind = classOfNew(node);
       if (!kind) return undefined;
       const options = constructorOptions(node);
       return { id: `new:${keyOf(node)}`, name: options.name ?? node.getText(), kind, rank: options.rank, declaration: node };
     }
-    if (Node.isCallExpression(node)) return this.resolveFrom(node, env, depth) ?? this.resolveGet(node, env, depth) ?? this.resolveCopy(node, env, depth) ?? this.resolveReturn(node, env, depth);
+    if (Node.isCallExpression(node)) return this.resolveBind(node, env, depth) ?? this.resolveFrom(node, env, depth) ?? this.resolveGet(node, env, depth) ?? this.resolveCopy(node, env, depth) ?? this.resolveReturn(node, env, depth);
     if (Node.isObjectLiteralExpression(node)) return this.resolveObject(node, env, depth);
     if (Node.isArrayLiteralExpression(node)) return this.resolveArray(node, env, depth);
     if (Node.isPropertyAccessExpression(node)) return this.resolveProperty(node, env, depth);
@@ -181,6 +193,9 @@ export class ValueResolver {
    */
   private element(base: Value, argument: Node, env: Env): Value {
     const constant = constantKey(argument) ?? this.boundConstant(argument, env);
+    // A key that is a parameter of a helper (`lockFor(key)`) is what its call site passed: `lockFor(a)` and
+    // `lockFor(b)` are two elements, `lockFor(a)` twice is one.
+    const bound = this.boundKey(argument, env);
     if (typeof constant === 'number' && base.elements?.[constant]) return base.elements[constant]!;
     if (typeof constant === 'string' && base.fields?.has(constant)) return base.fields.get(constant)!;
     if (typeof constant === 'string' && base.declaration && Node.isVariableDeclaration(base.declaration)) {
@@ -191,16 +206,27 @@ export class ValueResolver {
       if (declared) return { ...declared, name: `${base.name}.${constant}` };
     }
     if (typeof constant === 'string') return { id: `${base.id}.${constant}`, name: `${base.name}.${constant}`, kind: base.elementKind, declaration: base.declaration };
-    const text = argument.getText();
+    const text = bound?.name ?? argument.getText();
     if (constant !== undefined) return { id: `${base.id}[${constant}]`, name: `${base.name}[${text}]`, kind: base.elementKind, declaration: base.declaration };
-    const value: Value = { id: `${base.id}[*]`, name: `${base.name}[${text}]`, kind: base.elementKind, declaration: base.declaration, index: text, identityName: `${base.name}[*]` };
+    const value: Value = { id: `${base.id}[*]`, name: `${base.name}[${text}]`, kind: base.elementKind, declaration: base.declaration, index: bound?.id ?? text, identityName: `${base.name}[*]` };
     const order = provableOrder(argument);
     if (order) value.indexOrder = order;
     return value;
   }
 
-  /** For an object literal (`{ bufferLock, ring }`, as a helper returns it): its properties' values. */
-  fields?: ReadonlyMap<string, Value>;
+  /**
+   * `a ?? b` and `a || b`: `a` when the walk knows what it is, else `b`. An optional parameter nobody bound
+   * (`const pg = tx ?? this` in a method called without `tx`) stands for the default.
+   */
+  private resolveDefault(binary: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isBinaryExpression(binary)) return undefined;
+    const operator = binary.getOperatorToken().getKind();
+    if (operator !== SyntaxKind.QuestionQuestionToken && operator !== SyntaxKind.BarBarToken) return undefined;
+    const left = this.resolve(binary.getLeft(), env, depth + 1);
+    if (left && !left.id.startsWith('param:')) return left;
+    return this.resolve(binary.getRight(), env, depth + 1) ?? left;
+  }
+
   /** `{ a, b: x }`: an object whose properties are known, when at least one resolves. */
   private resolveObject(literal: Node, env: Env, depth: number): Value | undefined {
     if (!Node.isObjectLiteralExpression(literal)) return undefined;
@@ -210,7 +236,9 @@ export class ValueResolver {
         ? this.resolveShorthand(property, env, depth)
         : Node.isPropertyAssignment(property) && property.getInitializer()
           ? this.resolve(property.getInitializer()!, env, depth + 1)
-          : undefined;
+          : Node.isMethodDeclaration(property)
+            ? functionValue(property, property.getName(), env)
+            : undefined;
       if (value && Node.hasName(property)) fields.set(property.getName(), value);
     }
     return fields.size > 0 ? { id: `object:${keyOf(literal)}`, name: 'object', fields } : undefined;
@@ -254,15 +282,26 @@ export class ValueResolver {
       bindings.set(parameter, argument ? this.resolve(argument, env, depth + 1) : undefined);
     });
     const thisValue = Node.isPropertyAccessExpression(callee) ? this.resolve(callee.getExpression(), env, depth + 1) : env.thisValue;
-    return this.resolve(returned, { ...env, bindings, thisValue }, depth + 1);
+    const value = this.resolve(returned, { ...env, bindings, thisValue }, depth + 1);
+    // `getMutex(key): Mutex { return mutexes[ns][key] }`: the declared return type names the kind the collection's does not.
+    const declared = value && !value.kind ? runtimeClassOfTypeNode(fn.getReturnTypeNode()) : undefined;
+    return declared ? { ...value!, kind: declared } : value;
   }
 
-  /** A loop counter bound to one iteration's number (see Value.constant). */
-  private boundConstant(argument: Node, env: Env): number | undefined {
+  /** A loop counter bound to one iteration's number, or a parameter bound to a literal (see Value.constant). */
+  private boundConstant(argument: Node, env: Env): number | string | undefined {
     const node = unwrap(argument);
     if (!Node.isIdentifier(node)) return undefined;
     const declaration = node.getSymbol()?.getDeclarations()[0];
     return declaration ? env.bindings.get(declaration)?.constant : undefined;
+  }
+
+  /** What a parameter used as a key was bound to at the call site being walked. */
+  private boundKey(argument: Node, env: Env): Value | undefined {
+    const node = unwrap(argument);
+    if (!Node.isIdentifier(node)) return undefined;
+    const declaration = node.getSymbol()?.getDeclarations()[0];
+    return declaration && Node.isParameterDeclaration(declaration) ? env.bindings.get(declaration) : undefined;
   }
 
   /** `[a, b, ...rest]`: an array of known elements when every one resolves (the order is what loops over it take). */
@@ -312,11 +351,24 @@ export class ValueResolver {
     if (!base) return undefined;
     const kind = base.elementKind ?? classOfTypeAt(call);
     if (!kind) return undefined;
-    const constant = constantKey(key);
+    const constant = constantKey(key) ?? this.boundConstant(key, env);
     const value = this.element({ ...base, elementKind: kind }, key, env);
+    const shown = this.boundKey(key, env)?.name ?? key.getText();
     // A Map's keys are not properties: `get('a')` and a field `a` of the Map object are unrelated.
-    if (typeof constant === 'string') return { ...value, id: `${base.id}[${JSON.stringify(constant)}]`, name: `${base.name}.get(${key.getText()})` };
-    return { ...value, name: `${base.name}.get(${key.getText()})`, identityName: value.identityName && `${base.name}.get(*)` };
+    if (typeof constant === 'string') return { ...value, id: `${base.id}[${JSON.stringify(constant)}]`, name: `${base.name}.get(${shown})` };
+    return { ...value, name: `${base.name}.get(${shown})`, identityName: value.identityName && `${base.name}.get(*)` };
+  }
+
+  /** `this.flush.bind(this)`: the method, with `this` bound to the argument. */
+  private resolveBind(call: Node, env: Env, depth: number): Value | undefined {
+    if (!Node.isCallExpression(call)) return undefined;
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'bind') return undefined;
+    const fn = this.resolve(callee.getExpression(), env, depth + 1);
+    if (!fn?.fn) return undefined;
+    const [receiver] = call.getArguments();
+    const thisValue = receiver ? this.resolve(receiver, env, depth + 1) : undefined;
+    return { ...fn, closure: { ...(fn.closure ?? EMPTY_ENV), thisValue } };
   }
 
   /** `Mutex.from(handle)`: the same lock as the handle's origin when it can be traced, else the call itself. */
@@ -351,6 +403,7 @@ export class ValueResolver {
 
   resolveDeclaration(declaration: Node, env: Env, depth: number): Value | undefined {
     const name = Node.hasName(declaration) ? declaration.getName() : declaration.getText();
+    if (Node.isFunctionDeclaration(declaration) || Node.isMethodDeclaration(declaration)) return { ...functionValue(declaration, name, env), id: keyOf(declaration) };
     if (Node.isParameterDeclaration(declaration)) {
       const typeNode = declaration.getTypeNode();
       return {
@@ -371,10 +424,11 @@ export class ValueResolver {
       const initializer = declaration.getInitializer();
       const typeNode = declaration.getTypeNode();
       const inner = initializer ? unwrap(initializer) : undefined;
-      if (inner && (Node.isIdentifier(inner) || Node.isPropertyAccessExpression(inner) || Node.isElementAccessExpression(inner) || inner.getKind() === SyntaxKind.ThisKeyword || Node.isCallExpression(inner))) {
+      if (inner && (Node.isIdentifier(inner) || Node.isPropertyAccessExpression(inner) || Node.isElementAccessExpression(inner) || inner.getKind() === SyntaxKind.ThisKeyword || Node.isCallExpression(inner) || Node.isBinaryExpression(inner))) {
         const aliased = this.resolve(inner, env, depth + 1);
         if (aliased) return aliased;
       }
+      if (inner && (Node.isArrowFunction(inner) || Node.isFunctionExpression(inner))) return { ...functionValue(inner, name, env), id: keyOf(declaration), declaration };
       const kind = (inner && classOfNew(inner)) ?? runtimeClassOfTypeNode(typeNode);
       const options = inner ? constructorOptions(inner) : {};
       // `const shared = { bufferLock: lock.handle, ... }`: its own identity, and its fields' values for `shared.bufferLock`.
@@ -400,6 +454,12 @@ export class ValueResolver {
         ? String(pattern.getElements().indexOf(declaration))
         : (declaration.getPropertyNameNode()?.getText() ?? declaration.getName());
       return this.member(sourceValue, key, Node.isArrayBindingPattern(pattern), env);
+    }
+    const assigned = assignedValue(declaration);
+    if (assigned) {
+      // A JavaScript field declared by its assignment (`this.lock = new Mutex()` in the constructor).
+      const options = constructorOptions(unwrap(assigned));
+      return { id: keyOf(declaration), name, kind: classOfNew(unwrap(assigned)), elementKind: elementClassOfInitializer(assigned), rank: options.rank, declaration };
     }
     if (Node.isPropertyDeclaration(declaration) || Node.isPropertyAssignment(declaration) || Node.isPropertySignature(declaration)) {
       const initializer = Node.isPropertySignature(declaration) ? undefined : declaration.getInitializer();
@@ -444,6 +504,11 @@ export class ValueResolver {
     const base = this.resolve(baseExpression, env, depth + 1);
     const field = base?.fields?.get(name);
     if (field) return field;
+    if (base && declaration && (Node.isMethodDeclaration(declaration) || isArrowProperty(declaration))) {
+      // `this.flush` handed to a wrapper: the method, run with this receiver.
+      const method = Node.isMethodDeclaration(declaration) ? declaration : (declaration as Node & { getInitializer(): Node }).getInitializer();
+      return { ...functionValue(method, `${base.name}.${name}`, { bindings: new Map(), thisValue: base }), id: `${base.id}.${name}`, declaration };
+    }
     if (base && declaration) {
       const bound = this.constructorArgument(base, declaration, env, depth);
       if (bound) return bound;
@@ -465,7 +530,7 @@ export class ValueResolver {
       rank: fieldValue?.rank,
       declaration: fieldValue?.declaration ?? declaration,
     };
-    const owner = declaration && fieldOwner(declaration);
+    const owner = declaration && (fieldOwner(declaration) ?? structuralOwner(declaration));
     if (owner) value.instance = instanceField(base, owner, name);
     return value;
   }
@@ -504,6 +569,18 @@ export class ValueResolver {
     const argument = index >= 0 ? created.getArguments()[index] : undefined;
     return argument ? this.resolve(argument, env, depth + 1) : undefined;
   }
+}
+
+/** A function value made where `env` holds: its identity is the function's own until a declaration names it. */
+function functionValue(fn: Node, name: string, env: Env): Value {
+  return { id: `fn:${keyOf(fn)}`, name, fn, closure: env, declaration: fn };
+}
+
+/** A class field initialised with an arrow function (`flush = () => ...`): called like a method. */
+function isArrowProperty(declaration: Node): boolean {
+  if (!Node.isPropertyDeclaration(declaration)) return false;
+  const initializer = declaration.getInitializer();
+  return initializer !== undefined && (Node.isArrowFunction(initializer) || Node.isFunctionExpression(initializer));
 }
 
 /** A key known before the program runs: a number or string literal, or a `const` initialised with one. */
@@ -562,9 +639,20 @@ function provableOrder(argument: Node): Value['indexOrder'] {
 }
 
 /** The instance-field identity of `base.field` when `base` is an unbound `this` or parameter (see Value.instance). */
-function instanceField(base: Value, owner: ClassDeclaration, field: string): Value['instance'] {
+function instanceField(base: Value, owner: ClassDeclaration | InterfaceDeclaration | TypeLiteralNode, field: string): Value['instance'] {
   if (!base.id.startsWith('this:') && !base.id.startsWith('param:')) return undefined;
-  return { owner: keyOf(owner), field, className: owner.getName() ?? 'class', receiver: base.id };
+  const className = Node.isTypeLiteral(owner) ? 'object' : (owner.getName() ?? 'class');
+  return { owner: keyOf(owner), field, className, receiver: base.id };
+}
+
+/**
+ * The interface or object type a property signature belongs to, for a parameter typed structurally (`account: {
+ * mutex: Mutex }`): `a.mutex` and `b.mutex` are one field of two receivers, as for a class.
+ */
+function structuralOwner(declaration: Node): InterfaceDeclaration | TypeLiteralNode | undefined {
+  if (!Node.isPropertySignature(declaration)) return undefined;
+  const owner = declaration.getParent();
+  return owner && (Node.isInterfaceDeclaration(owner) || Node.isTypeLiteral(owner)) ? owner : undefined;
 }
 
 /** The class of an unbound `this` (its declaration) or of a parameter typed with a class of the program. */
@@ -574,6 +662,24 @@ function classOfReceiver(base: Value): ClassDeclaration | undefined {
   if (Node.isClassDeclaration(declaration)) return declaration;
   if (!Node.isParameterDeclaration(declaration)) return undefined;
   const target = declaration.getType().getSymbol()?.getDeclarations()[0];
+  return target && Node.isClassDeclaration(target) ? target : undefined;
+}
+
+/**
+ * The class of the object a value is, where the program says so: an unbound `this`, a parameter typed with a
+ * class, or a variable or field initialised with `new C(...)`. Calls on it dispatch to that class's overrides.
+ */
+export function classOfValue(value: Value): ClassDeclaration | undefined {
+  const declaration = value.declaration;
+  if (!declaration) return undefined;
+  if (Node.isClassDeclaration(declaration)) return value.id.startsWith('this:') ? declaration : undefined;
+  if (Node.isParameterDeclaration(declaration)) return classOfReceiver(value);
+  const initializer = Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) ? declaration.getInitializer() : undefined;
+  const created = initializer && unwrap(initializer);
+  if (!created || !Node.isNewExpression(created)) return undefined;
+  let symbol = created.getExpression().getSymbol();
+  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+  const target = symbol?.getDeclarations()[0];
   return target && Node.isClassDeclaration(target) ? target : undefined;
 }
 

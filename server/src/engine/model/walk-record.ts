@@ -4,7 +4,7 @@
  * fresh walk would.
  */
 import type { Node } from 'ts-morph';
-import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, WalkRoot, WriteFact } from './facts.js';
+import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, ReleaseFact, WalkRoot, WriteFact } from './facts.js';
 import type { OrderContribution } from './lock-graph.js';
 import type { Value } from './values.js';
 import type { Degraded } from './budget.js';
@@ -22,6 +22,7 @@ export interface WalkRecord {
   acquisitions: AcquisitionFact[];
   exits: ExitFact[];
   cleanExits: CleanExitFact[];
+  releases: ReleaseFact[];
   awaits: AwaitFact[];
   writes: WriteFact[];
   held: HeldRecord[];
@@ -34,5 +35,5 @@ export interface WalkRecord {
 }
 
 export function emptyWalkRecord(root: WalkRoot): WalkRecord {
-  return { root, acquisitions: [], exits: [], cleanExits: [], awaits: [], writes: [], held: [], steps: 0 };
+  return { root, acquisitions: [], exits: [], cleanExits: [], releases: [], awaits: [], writes: [], held: [], steps: 0 };
 }

@@ -4,20 +4,23 @@
  * withLock-style callbacks and calls into other functions (inlined with their parameters bound to the arguments).
  */
 import { Node, ts, type CallExpression } from 'ts-morph';
-import type { AcquireMode, Held, WalkRoot } from './facts.js';
+import type { AcquireMode, ExitFact, Held, WalkRoot } from './facts.js';
 import { State, merge, releaseElementsIfReleasing } from './state.js';
 import { LOCK_KINDS, runtimeFunctionOfCallee } from './runtime.js';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
-import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, isAwaited, isElementExpression, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
+import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, isAwaited, isElementExpression, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
 import { ROOT_STEPS, step, type WalkBudget } from './budget.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
-import { ASYNC_MUTEX_MODEL, RUNTIME_MODEL, asyncMutexWrapper, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockCallOf, lockMethodNames, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
+import { ASYNC_MUTEX_MODEL, RUNTIME_MODEL, asyncMutexWrapper, isAwaitableApi, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockCallOf, lockMethodNames, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
 
 /** async-mutex's method names, from its model: a call by one of these names is checked against the receiver's type. */
 const ASYNC_MUTEX_METHODS = new Set(lockMethodNames(ASYNC_MUTEX_MODEL));
+
+/** Methods of a guard or lease that end its hold (`g.unlock()`, `lease.release()`, `lease.dispose()`). */
+const GUARD_RELEASES = new Set(['unlock', 'release', 'dispose', '[Symbol.dispose]']);
 
 const MAX_INLINE_DEPTH = 8;
 /** Loops over at most this many known elements are walked once per element. */
@@ -104,10 +107,12 @@ export class Walker {
           // `const release = await m.acquire()` or, for a Semaphore, `const [, release] = await s.acquire()`.
           const nameNode = declaration.getNameNode();
           taken.guard = Node.isArrayBindingPattern(nameNode) ? nameNode.getElements()[1] : declaration;
-        } else if (taken && isGuardInitializer(initializer)) {
+        } else if (taken) {
+          // `const g = m.lock()`, or what a helper returned holding a lock (`const lease = await this.lease(key)`).
           taken.guard = declaration;
-          if (using) frame.usings[frame.usings.length - 1]!.push(taken);
         }
+        // `using g = m.lock()`, `await using lease = await pool.acquire()`: disposing the value releases the lock.
+        if (taken && using) frame.usings[frame.usings.length - 1]!.push(taken);
       }
       return;
     }
@@ -133,11 +138,14 @@ export class Walker {
     if (Node.isReturnStatement(statement)) {
       const expression = statement.getExpression();
       if (expression) {
+        const before = state.held.length;
         this.walkExpression(expression, state, frame);
-        // Returning a guard (or a lock call's guard) hands the lock to the caller: not a leak here.
-        const returned = unwrapAwait(expression);
-        if (isGuardInitializer(expression)) state.held.pop();
-        else if (Node.isIdentifier(returned)) state.held = state.held.filter((h) => h.guard === undefined || h.guard !== returned.getSymbol()?.getDeclarations()[0]);
+        // Returning a guard, a lock call's guard, or an object or function holding a releaser (`{ [Symbol.dispose]:
+        // release }`) hands the lock to the caller: an inlined callee's caller holds it now; a root's is not seen.
+        const handed = new Set(state.held.slice(before));
+        for (const held of state.held) if (held.guard && referencesDeclaration(expression, held.guard)) handed.add(held);
+        if (frame.depth === 0 || frame.callback) state.held = state.held.filter((h) => !handed.has(h));
+        else for (const held of handed) held.guard = undefined;
       }
       return this.leave(statement, 'return', state, frame);
     }
@@ -335,6 +343,21 @@ export class Walker {
   }
 
   /**
+   * An awaited call outside any `catch` can reject (`await fetch(url)`, any promise): the rejection leaves the
+   * function like a throw, through its pending finally blocks and `using` disposals, holding what was held before
+   * the await. A lock the await itself takes (`await m.acquire()`) is not held if it rejects.
+   */
+  private rejectionPath(expression: Node, before: number, state: State, frame: Frame): void {
+    if (frame.depth !== 0 || frame.callback || frame.catches.length > 0 || state.dead) return;
+    const awaited = unwrapAwait(expression);
+    if (!Node.isCallExpression(awaited) || neverRejects(awaited)) return;
+    const exiting = state.clone();
+    exiting.held = exiting.held.slice(0, before);
+    if (!exiting.held.some((h) => h.local && h.definite)) return;
+    this.leave(awaited, 'reject', exiting, frame);
+  }
+
+  /**
    * Leaving scopes by `break` or `continue`: the finally blocks and `using` disposals entered since the loop (or
    * switch) began run on the way out, as they do at run time.
    */
@@ -352,7 +375,7 @@ export class Walker {
   }
 
   /** Leaving the function by `return` or `throw`: run the pending finally blocks and `using` disposals, then record the exit. */
-  private leave(statement: Node, how: 'return' | 'throw' | 'call', state: State, frame: Frame): void {
+  private leave(statement: Node, how: 'return' | 'throw' | 'call' | 'reject', state: State, frame: Frame): void {
     const exiting = state.clone();
     for (const block of [...frame.finallies].reverse()) {
       const saved = frame.finallies;
@@ -365,9 +388,9 @@ export class Walker {
     state.dead = true;
   }
 
-  private exit(node: Node, how: 'return' | 'throw' | 'end' | 'call', state: State, frame: Frame): void {
+  private exit(node: Node, how: ExitFact['how'], state: State, frame: Frame): void {
     if (frame.callback || frame.depth > 0) {
-      if (how !== 'throw' && how !== 'call') frame.returns.push(state.clone());
+      if (how !== 'throw' && how !== 'call' && how !== 'reject') frame.returns.push(state.clone());
       return;
     }
     const leaked = state.held.filter((h) => h.local);
@@ -387,12 +410,15 @@ export class Walker {
       return;
     }
     if (Node.isAwaitExpression(expression)) {
+      const before = state.held.length;
       this.walkExpression(expression.getExpression(), state, frame);
+      this.rejectionPath(expression, before, state, frame);
       if (frame.depth === 0) this.host.awaitReached({ root: frame.root, node: expression, held: state.held.filter((h) => h.definite) });
       return;
     }
     const interesting = Node.isBinaryExpression(expression) || Node.isPrefixUnaryExpression(expression) || Node.isPostfixUnaryExpression(expression) || Node.isDeleteExpression(expression);
     if (interesting) this.record(expression, state, frame);
+    const holds = state.held.length;
     if (Node.isConditionalExpression(expression)) {
       this.walkExpression(expression.getCondition(), state, frame);
       const whenTrue = state.clone();
@@ -402,6 +428,11 @@ export class Walker {
       return state.become(merge([whenTrue, whenFalse]));
     }
     expression.forEachChild((child) => this.walkExpression(child, state, frame));
+    if (state.held.length > holds && Node.isBinaryExpression(expression) && expression.getOperatorToken().getKind() === ts.SyntaxKind.EqualsToken) {
+      // `this.release = await this.mutex.acquire()`: the field holds the releaser, as a variable would.
+      const field = releaserField(expression.getLeft());
+      if (field) state.held[state.held.length - 1]!.guard = field;
+    }
     if (Node.isNewExpression(expression) && expression.getExpression().getText() === 'Worker') state.spawned = true;
     if (interesting && isMutation(expression)) this.write(expression, state, frame);
   }
@@ -442,13 +473,20 @@ export class Walker {
       const guardHolder = this.guardOf(callee, state);
       if (guardHolder) return state.releaseHeld(guardHolder);
     }
+    const field = args.length === 0 ? releaserField(callee) : undefined;
+    if (field) {
+      // `this.release()`: a releaser kept in a field, called here or by another method (a hand-off).
+      const guardHolder = state.held.find((h) => h.guard === field);
+      if (guardHolder) return state.releaseHeld(guardHolder);
+      this.host.released({ root: frame.root, guard: field });
+    }
 
     const allFunction = runtimeFunctionOfCallee(callee);
     if (allFunction) return this.walkLockAll(call, allFunction === 'lockAllAsync' ? 'async' : 'blocking', allFunction, state, frame);
 
     if (receiver && method) {
       const guardHolder = this.guardOf(receiver, state);
-      if (guardHolder && (method === 'unlock' || method === '[Symbol.dispose]')) return state.releaseHeld(guardHolder);
+      if (guardHolder && GUARD_RELEASES.has(method)) return state.releaseHeld(guardHolder);
       // A try method holds the lock only where a condition tests its result (see `tryCondition`).
       const what = lockCallOf(RUNTIME_MODEL, method);
       if (what && what.part !== 'tryAcquire') {
@@ -456,10 +494,10 @@ export class Walker {
         if (lock && lock.kind !== 'Condition' && LOCK_KINDS.has(lock.kind!)) {
           if (what.part === 'acquire') {
             // An async acquisition is held once awaited; a promise kept or chained with `.then` is not followed.
-            if (what.wait === 'async' && !isAwaited(call)) return;
+            if (what.wait === 'async' && !this.settlesHeld(call, frame)) return;
             return void this.acquire(lock, what.wait, method, call, state, frame);
           }
-          if (what.part === 'release') return state.release(lock);
+          if (what.part === 'release') return this.release(lock, state, frame);
           if (what.part === 'runUnder') {
             const held = this.acquire(lock, what.wait, method, call, state, frame);
             const fn = args[args.length - 1];
@@ -495,7 +533,7 @@ export class Walker {
    * settle before it is granted, so only what the thread holds synchronously is held around it.
    */
   private walkWebLock(call: CallExpression, request: WebLockRequest, state: State, frame: Frame): void {
-    const name = lockNameOf(request.name);
+    const name = lockNameOf(request.name, (identifier) => this.boundName(identifier, frame));
     const detached = !isAwaitedOrReturned(call);
     const inner = detached ? state.clone() : state;
     if (detached) inner.held = inner.held.filter((h) => h.api === undefined);
@@ -511,6 +549,18 @@ export class Walker {
   }
 
   /**
+   * A lock name a helper's parameter stands for: the literal its call site passed, or, for a name computed there
+   * (`` `doc:${id}` ``), one lock per what was passed, as for an index.
+   */
+  private boundName(identifier: Node, frame: Frame): { text: string; dynamic?: string } | undefined {
+    const declaration = identifier.getSymbol()?.getDeclarations()[0];
+    if (!declaration || !Node.isParameterDeclaration(declaration) || !frame.env.bindings.has(declaration)) return undefined;
+    const value = frame.env.bindings.get(declaration);
+    if (typeof value?.constant === 'string') return { text: value.constant };
+    return value ? { text: '${…}', dynamic: value.id } : undefined;
+  }
+
+  /**
    * A method of a configured lock class (`lockModels`, by the receiver's checked type); false when it is none. A
    * `tryAcquire` method holds the lock only where a condition tests its result (see `tryCondition`).
    */
@@ -518,10 +568,10 @@ export class Walker {
     const found = this.host.customLock(receiver, method, frame.env);
     if (!found) return false;
     const { lock, call: what } = found;
-    if (what.part === 'release') state.release(lock);
+    if (what.part === 'release') this.release(lock, state, frame);
     else if (what.part === 'acquire') {
       // As for the runtime's `lockAsync`: held once awaited; a promise kept or chained is not followed.
-      if (what.wait === 'blocking' || isAwaited(call)) this.acquire(lock, what.wait, method, call, state, frame, undefined, 'custom');
+      if (what.wait === 'blocking' || this.settlesHeld(call, frame)) this.acquire(lock, what.wait, method, call, state, frame, undefined, 'custom');
     } else if (what.part === 'runUnder') {
       const held = this.acquire(lock, what.wait, method, call, state, frame, undefined, 'custom');
       const fn = call.getArguments().at(-1);
@@ -542,11 +592,11 @@ export class Walker {
     const part = lockCallOf(ASYNC_MUTEX_MODEL, method)?.part;
     if (part === 'acquire') {
       // Held once awaited; `m.acquire().then(...)` is not followed.
-      if (isAwaited(call)) this.acquire(lock, mode, method, call, state, frame, undefined, 'async-mutex');
+      if (this.settlesHeld(call, frame)) this.acquire(lock, mode, method, call, state, frame, undefined, 'async-mutex');
       return true;
     }
     if (part === 'release') {
-      state.release(lock);
+      this.release(lock, state, frame);
       return true;
     }
     if (part === 'waitForUnlock') {
@@ -554,10 +604,13 @@ export class Walker {
       this.host.acquired({ root: frame.root, lock, mode, method, stack: [...frame.stack, call], heldBefore: state.held.filter((h) => h.definite), api: 'async-mutex' });
       return true;
     }
-    const held = this.acquire(lock, mode, method, call, state, frame, undefined, 'async-mutex');
+    // `mutex.runExclusive(...)` nobody waits for queues a task of its own: it holds none of the caller's async locks.
+    const task = isDetached(call) ? withoutAsyncHolds(state) : state;
+    const held = this.acquire(lock, mode, method, call, task, frame, undefined, 'async-mutex');
     const fn = call.getArguments()[0];
-    if (fn) this.walkCallback(fn, call, state, frame);
-    state.releaseHeld(held);
+    if (fn) this.walkCallback(fn, call, task, frame);
+    task.releaseHeld(held);
+    if (task !== state) state.spawned ||= task.spawned;
     return true;
   }
 
@@ -572,6 +625,23 @@ export class Walker {
     this.host.acquired({ root: frame.root, lock: mutex, mode, method, stack: [...frame.stack, call], heldBefore: others });
   }
 
+  /**
+   * Whether an asynchronous acquisition is held once its promise settles here: it is awaited, or an inlined helper
+   * returns it (`acquireLock(key) { return getMutex(key).acquire(); }`) to the caller, which awaits the helper.
+   */
+  private settlesHeld(call: Node, frame: Frame): boolean {
+    if (isAwaited(call)) return true;
+    if (frame.depth === 0 || frame.callback) return false;
+    let parent = call.getParent();
+    while (parent && Node.isParenthesizedExpression(parent)) parent = parent.getParent();
+    return parent !== undefined && (Node.isReturnStatement(parent) || (Node.isArrowFunction(parent) && parent.getBody() === call));
+  }
+
+  /** Releases `lock`; one this path did not take was taken by another function and is handed over here (a fact). */
+  private release(lock: Value, state: State, frame: Frame): void {
+    if (!state.release(lock)) this.host.released({ root: frame.root, lock });
+  }
+
   /** Whether a callback calls a release function this walk holds as a guard (`() => { release(); }`). */
   private releasesGuard(fn: Node, state: State): boolean {
     if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return false;
@@ -584,7 +654,9 @@ export class Walker {
   private guardOf(receiver: Node, state: State): Held | undefined {
     if (!Node.isIdentifier(receiver)) return undefined;
     const declaration = receiver.getSymbol()?.getDeclarations()[0];
-    return declaration ? state.held.find((h) => h.guard === declaration) : undefined;
+    // A helper inlined inside its own callback (`withLock(a, () => withLock(b, ...))`) binds the same declaration
+    // twice; the call being walked belongs to the innermost inlining, whose hold was taken last.
+    return declaration ? state.held.findLast((h) => h.guard === declaration) : undefined;
   }
 
   private walkLockAll(call: CallExpression, mode: AcquireMode, method: string, state: State, frame: Frame): void {
@@ -610,9 +682,14 @@ export class Walker {
     while (Node.isParenthesizedExpression(node)) node = node.getExpression();
     if (!Node.isArrowFunction(node) && !Node.isFunctionExpression(node)) {
       const reference = this.host.referencedFunction(node);
-      if (!reference) return;
-      const thisValue = reference.receiver ? this.host.resolver.resolve(reference.receiver, frame.env) : undefined;
-      return this.inlineFunction(reference.target, call, new Map(frame.env.bindings), thisValue, state, frame);
+      if (reference) {
+        const thisValue = reference.receiver ? this.host.resolver.resolve(reference.receiver, frame.env) : undefined;
+        return this.inlineFunction(reference.target, call, new Map(frame.env.bindings), thisValue, state, frame);
+      }
+      // A callback the caller handed over (`runTx(fn) { return this.tx.runExclusive(fn) }`): the function bound to it.
+      const value = this.host.resolver.resolve(node, frame.env);
+      if (value?.fn) this.inlineFunction(value.fn, call, closureBindings(value, frame), closureThis(value, undefined), state, frame);
+      return;
     }
     const inner: Frame = { ...frame, returns: [], finallies: [], usings: [], catches: [], loops: [], callback: true };
     this.walkBody(node, state, inner);
@@ -621,24 +698,81 @@ export class Walker {
     if (outcomes.length > 0) state.become(merge(outcomes));
   }
 
-  /** A call of a function of the program that takes or releases locks: walk its body with its parameters bound. */
+  /**
+   * A call of a function of the program that takes or releases locks: walk its body with its parameters bound. A
+   * method with several possible implementations (an abstract one) is walked once per implementation, paths joined.
+   * An async function nobody waits for (`void save()`, `save();`) runs as its own task: the caller's asynchronous
+   * locks are not held by it, so what it takes queues behind them rather than nesting under them.
+   */
   private inline(call: CallExpression, state: State, frame: Frame): void {
-    const target = this.host.calleeOf(call);
-    if (!target) return;
-    const bindings = new Map(frame.env.bindings);
-    const parameters = (target as Node & { getParameters?(): Node[] }).getParameters?.() ?? [];
-    call.getArguments().forEach((argument, index) => {
-      const parameter = parameters[index];
-      if (parameter) bindings.set(parameter, this.host.resolver.resolve(argument, frame.env));
+    const targets = this.targetsOf(call, frame);
+    if (targets.length === 0) return this.handOver(call, state, frame);
+    const values = call.getArguments().map((argument) => this.host.resolver.resolve(argument, frame.env) ?? computedArgument(argument));
+    const detached = isDetached(call) && targets.some((t) => isAsyncFunction(t.fn));
+    const start = detached ? withoutAsyncHolds(state) : state;
+    const outcomes = targets.map((target) => {
+      const bindings = closureBindings(target.value, frame);
+      const parameters = (target.fn as Node & { getParameters?(): Node[] }).getParameters?.() ?? [];
+      values.forEach((value, index) => {
+        const parameter = parameters[index];
+        if (parameter) bindings.set(parameter, value);
+      });
+      const path = targets.length === 1 && !detached ? start : start.clone();
+      this.inlineFunction(target.fn, call, bindings, target.thisValue, path, frame);
+      return path;
     });
+    if (detached) state.spawned ||= outcomes.some((s) => s.spawned);
+    else if (targets.length > 1) state.become(merge(outcomes));
+  }
+
+  /**
+   * The functions a call runs, as far as this walk knows: a parameter bound to a function at the call site, a
+   * function-valued field of a known object (`tx.listen(...)` with `tx` an object literal), the override of the
+   * receiver's class, or the declaration the name resolves to.
+   */
+  private targetsOf(call: CallExpression, frame: Frame): { fn: Node; thisValue?: Value; value?: Value }[] {
+    let callee: Node = call.getExpression();
+    while (Node.isParenthesizedExpression(callee) || Node.isNonNullExpression(callee)) callee = callee.getExpression();
+    if (Node.isIdentifier(callee)) {
+      const declaration = callee.getSymbol()?.getDeclarations()[0];
+      if (declaration && Node.isParameterDeclaration(declaration)) {
+        const value = frame.env.bindings.get(declaration);
+        return value?.fn ? [{ fn: value.fn, thisValue: closureThis(value, undefined), value }] : [];
+      }
+    }
+    if (!Node.isPropertyAccessExpression(callee)) {
+      const target = this.host.calleeOf(call);
+      return target ? [{ fn: target }] : [];
+    }
+    const receiver = this.host.resolver.resolve(callee.getExpression(), frame.env);
+    const field = receiver?.fields?.get(callee.getName());
+    if (field?.fn) return [{ fn: field.fn, thisValue: closureThis(field, receiver), value: field }];
+    return this.host.callTargets(call, receiver).map((fn) => ({ fn, thisValue: receiver }));
+  }
+
+  /**
+   * A call of a callback the caller handed in (`callback(tx)` in `transaction(callback)`), which the analysis cannot
+   * see, given an object with functions (`const tx = { listen: () => this.listen(...) }`): it may call any of them
+   * while this walk holds its locks, so each is walked from here on a copy of the state, for what it takes.
+   */
+  private handOver(call: CallExpression, state: State, frame: Frame): void {
+    if (!state.held.some((h) => h.definite)) return;
     const callee = call.getExpression();
-    const thisValue = Node.isPropertyAccessExpression(callee) ? this.host.resolver.resolve(callee.getExpression(), frame.env) : undefined;
-    this.inlineFunction(target, call, bindings, thisValue, state, frame);
+    if (!Node.isIdentifier(callee) || !this.host.resolver.resolve(callee, frame.env)?.id.startsWith('param:')) return;
+    for (const argument of call.getArguments()) {
+      const handed = this.host.resolver.resolve(argument, frame.env);
+      for (const field of handed?.fields?.values() ?? []) {
+        if (!field.fn) continue;
+        this.inlineFunction(field.fn, call, closureBindings(field, frame), closureThis(field, handed), state.clone(), frame);
+      }
+    }
   }
 
   /** Walks `target`'s body as called from `call`, with its parameters bound as given. */
   private inlineFunction(target: Node, call: CallExpression, bindings: Map<Node, Value | undefined>, thisValue: Value | undefined, state: State, frame: Frame): void {
-    if (frame.depth >= MAX_INLINE_DEPTH || !this.host.touchesLocks(target)) return;
+    if (frame.depth >= MAX_INLINE_DEPTH) return;
+    // A function that only calls the callbacks it is handed matters where those are bound.
+    if (!this.host.touchesLocks(target) && !this.host.callsParameters(target)) return;
     if (frame.budget.left <= 0) {
       frame.budget.callsCut = true;
       return;
@@ -682,6 +816,93 @@ export class Walker {
     state.held.push(held);
     return held;
   }
+}
+
+/** Whether `expression` is, or contains, a name for `declaration` (`release`, `{ release }`, `() => release()`). */
+function referencesDeclaration(expression: Node, declaration: Node): boolean {
+  const named = (node: Node): boolean => Node.isIdentifier(node) && node.getSymbol()?.getDeclarations()[0] === declaration;
+  const inner = unwrapAwait(expression);
+  if (named(inner)) return true;
+  if (!Node.isObjectLiteralExpression(inner) && !Node.isArrowFunction(inner) && !Node.isFunctionExpression(inner) && !Node.isArrayLiteralExpression(inner)) return false;
+  return inner.getDescendantsOfKind(ts.SyntaxKind.Identifier).some(named);
+}
+
+/**
+ * An argument the analysis cannot resolve but that is computed here (`` `${a}:${b}` ``, `key(a)`): one value per call
+ * site, so a helper's key parameter (`lockFor(key)`) tells two call sites' keys apart and one site's apart from none.
+ */
+function computedArgument(argument: Node): Value | undefined {
+  let node = argument;
+  while (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node)) node = node.getExpression();
+  const computed = Node.isTemplateExpression(node) || Node.isBinaryExpression(node) || Node.isCallExpression(node) || Node.isConditionalExpression(node) || Node.isElementAccessExpression(node);
+  return computed ? { id: `arg:${node.getSourceFile().getFilePath()}:${node.getStart()}`, name: node.getText() } : undefined;
+}
+
+/** The field declaration of `this.release` (or `this.#release`): where a releaser can be kept between methods. */
+function releaserField(expression: Node): Node | undefined {
+  if (!Node.isPropertyAccessExpression(expression) || expression.getExpression().getKind() !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const declaration = expression.getNameNode().getSymbol()?.getDeclarations()[0];
+  return declaration && Node.isPropertyDeclaration(declaration) ? declaration : undefined;
+}
+
+/** The bindings a function value's body sees: the walk's, and those of the place it was made. */
+function closureBindings(value: Value | undefined, frame: Frame): Map<Node, Value | undefined> {
+  const bindings = new Map(frame.env.bindings);
+  for (const [declaration, bound] of value?.closure?.bindings ?? []) bindings.set(declaration, bound);
+  return bindings;
+}
+
+/** What `this` is in a function value's body: lexical for an arrow, else the object it is called on (or was read from). */
+function closureThis(value: Value, receiver: Value | undefined): Value | undefined {
+  if (value.fn && Node.isArrowFunction(value.fn)) return value.closure?.thisValue;
+  return receiver ?? value.closure?.thisValue;
+}
+
+function isAsyncFunction(fn: Node): boolean {
+  return (fn as Node & { isAsync?(): boolean }).isAsync?.() === true;
+}
+
+/**
+ * A call whose promise nobody waits for: a statement of its own (`save();`), `void save()`, the start of a
+ * `.then`/`.catch`/`.finally` chain that is itself such a statement, or what a `forEach` callback returns.
+ */
+function isDetached(call: Node): boolean {
+  let node: Node = call;
+  let parent = node.getParent();
+  for (;;) {
+    while (parent && Node.isParenthesizedExpression(parent)) {
+      node = parent;
+      parent = parent.getParent();
+    }
+    if (!parent) return false;
+    if (Node.isExpressionStatement(parent) || Node.isVoidExpression(parent)) return true;
+    if (Node.isArrowFunction(parent) && parent.getBody() === node) {
+      const owner = parent.getParent();
+      const method = owner && Node.isCallExpression(owner) ? owner.getExpression() : undefined;
+      return method !== undefined && Node.isPropertyAccessExpression(method) && method.getName() === 'forEach';
+    }
+    if (Node.isPropertyAccessExpression(parent) && /^(then|catch|finally)$/.test(parent.getName())) {
+      const chained = parent.getParent();
+      if (!chained || !Node.isCallExpression(chained)) return false;
+      node = chained;
+      parent = chained.getParent();
+      continue;
+    }
+    return false;
+  }
+}
+
+/** A copy of the state for a task of its own: the locks a thread holds stay held, asynchronous holds are the caller task's. */
+function withoutAsyncHolds(state: State): State {
+  const copy = state.clone();
+  copy.held = copy.held.filter((h) => h.mode !== 'async' && !isAwaitableApi(h.api));
+  return copy;
+}
+
+/** Promises that settle without rejecting: a timer, `Promise.resolve(v)`, a lock's own wait. */
+function neverRejects(call: CallExpression): boolean {
+  const callee = call.getExpression().getText();
+  return /^(Promise\.(resolve|allSettled)|setTimeout|setImmediate|queueMicrotask|(timers\.)?(scheduler\.)?(wait|yield)|sleep|delay|tick|nextTick)$/.test(callee) || /\.(waitForUnlock|acquire|lockAsync|acquireAsync|waitAsync)$/.test(callee);
 }
 
 /** `await request(...)`, `return request(...)` or an arrow function's body: the caller waits for it to settle. */

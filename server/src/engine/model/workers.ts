@@ -25,19 +25,19 @@ export function findWorkerSpawns(files: readonly SourceFile[], resolver: ValueRe
     for (const expression of file.getDescendantsOfKind(SyntaxKind.NewExpression)) {
       if (expression.getExpression().getText() !== 'Worker') continue;
       const [script, options] = expression.getArguments();
-      const relative = script ? scriptPath(script) : undefined;
-      if (!relative) continue;
-      // `new Worker(new URL(import.meta.url))`: the file starts itself (its `isMainThread` branch spawns).
-      const target = relative === SELF ? file : resolveScript(path.dirname(file.getFilePath()), relative, byPath);
-      if (!target) continue;
-      const workerData = new Map<string, Value>();
-      const data = options && Node.isObjectLiteralExpression(options) ? options.getProperty('workerData') : undefined;
-      const dataValue = data && Node.isPropertyAssignment(data) ? data.getInitializer() : data && Node.isShorthandPropertyAssignment(data) ? data.getNameNode() : undefined;
-      objectFields(dataValue, resolver, workerData);
-      // `workerData: lock.handle`: the worker's workerData is that lock itself.
-      const whole = dataValue && !objectLiteralOf(dataValue) ? resolver.resolve(dataValue, EMPTY_ENV) : undefined;
-      if (whole?.kind) workerData.set(WHOLE_WORKER_DATA, whole);
-      spawns.push({ site: expression, target, workerData, messages: postedFields(expression, resolver) });
+      for (const relative of script ? scriptPaths(script) : []) {
+        // `new Worker(new URL(import.meta.url))`: the file starts itself (its `isMainThread` branch spawns).
+        const target = relative === SELF ? file : resolveScript(path.dirname(file.getFilePath()), relative, byPath);
+        if (!target) continue;
+        const workerData = new Map<string, Value>();
+        const data = options && Node.isObjectLiteralExpression(options) ? options.getProperty('workerData') : undefined;
+        const dataValue = data && Node.isPropertyAssignment(data) ? data.getInitializer() : data && Node.isShorthandPropertyAssignment(data) ? data.getNameNode() : undefined;
+        objectFields(dataValue, resolver, workerData);
+        // `workerData: lock.handle`: the worker's workerData is that lock itself.
+        const whole = dataValue && !objectLiteralOf(dataValue) ? resolver.resolve(dataValue, EMPTY_ENV) : undefined;
+        if (whole?.kind) workerData.set(WHOLE_WORKER_DATA, whole);
+        spawns.push({ site: expression, target, workerData, messages: postedFields(expression, resolver) });
+      }
     }
   }
   return spawns;
@@ -92,37 +92,65 @@ export function isMessageHandler(fn: Node): boolean {
   );
 }
 
-/**
- * `new URL('./w.js', import.meta.url)`, `'./w.js'`, `path.join(__dirname, 'w.js')` (or `resolve`, or the folder as
- * `import.meta.dirname` or `dirname(fileURLToPath(import.meta.url))`), `fileURLToPath(...)` of any of these, or a
- * `const` holding one.
- */
+/** The script a worker runs when it is this very file (`new Worker(new URL(import.meta.url))`, `__filename`). */
 const SELF = '\0self';
 const THIS_FOLDER = /^(__dirname|import\.meta\.dirname|(path\.)?dirname\((url\.)?fileURLToPath\(import\.meta\.url\)\))$/;
 
-function scriptPath(node: Node): string | undefined {
-  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
-  if (/^(import\.meta\.url|__filename|(url\.)?fileURLToPath\(import\.meta\.url\))$/.test(node.getText())) return SELF;
+/**
+ * The scripts a `new Worker(...)` argument names: one for a literal, `new URL(literal, import.meta.url)`,
+ * `path.join(__dirname, 'w.js')` (or `resolve`, or the folder as `import.meta.dirname` or
+ * `dirname(fileURLToPath(import.meta.url))`), `fileURLToPath(...)` of any of these, or a `const` holding one; one per name for a template over a list (`` ['a.js', 'b.js'].map((f) => new Worker(new URL(`./w/${f}`,
+ * import.meta.url))) ``, or `for (const f of [...])`).
+ */
+function scriptPaths(node: Node): string[] {
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return [node.getLiteralValue()];
+  if (/^(import\.meta\.url|__filename|(url\.)?fileURLToPath\(import\.meta\.url\))$/.test(node.getText())) return [SELF];
   if (Node.isNewExpression(node) && node.getExpression().getText() === 'URL') {
     const first = node.getArguments()[0];
-    return first ? scriptPath(first) : undefined;
+    return first ? scriptPaths(first) : [];
+  }
+  if (Node.isTemplateExpression(node) && node.getTemplateSpans().length === 1) {
+    const span = node.getTemplateSpans()[0]!;
+    const names = listedNames(span.getExpression());
+    return names.map((name) => node.getHead().getLiteralText() + name + span.getLiteral().getLiteralText());
   }
   if (Node.isCallExpression(node)) {
     const callee = node.getExpression().getText();
     const [first, ...rest] = node.getArguments();
-    if (/^(url\.)?fileURLToPath$/.test(callee) && first) return scriptPath(first);
+    if (/^(url\.)?fileURLToPath$/.test(callee) && first) return scriptPaths(first);
     // path.join(__dirname, 'workers', 'w.js'): a path from this file's folder, when every other part is a literal.
     if (/^(path\.)?(join|resolve)$/.test(callee) && first && THIS_FOLDER.test(first.getText()) && rest.length > 0) {
       const parts = rest.map((part) => (Node.isStringLiteral(part) || Node.isNoSubstitutionTemplateLiteral(part) ? part.getLiteralValue() : undefined));
-      return parts.every((part) => part !== undefined) ? `./${path.posix.join(...parts)}` : undefined;
+      return parts.every((part) => part !== undefined) ? [`./${path.posix.join(...parts)}`] : [];
     }
   }
   if (Node.isIdentifier(node)) {
     const declaration = node.getSymbol()?.getDeclarations()[0];
     const initializer = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
-    return initializer ? scriptPath(initializer) : undefined;
+    return initializer ? scriptPaths(initializer) : [];
   }
-  return undefined;
+  return [];
+}
+
+/** The strings a variable runs over: the parameter of a callback of `[...].map`/`forEach`, or a `for...of` variable over `[...]`. */
+function listedNames(expression: Node): string[] {
+  const declaration = Node.isIdentifier(expression) ? expression.getSymbol()?.getDeclarations()[0] : undefined;
+  let list: Node | undefined;
+  if (declaration && Node.isParameterDeclaration(declaration)) {
+    const call = declaration.getParent()?.getParent();
+    const callee = call && Node.isCallExpression(call) ? call.getExpression() : undefined;
+    if (callee && Node.isPropertyAccessExpression(callee) && /^(map|forEach|flatMap)$/.test(callee.getName())) list = callee.getExpression();
+  } else if (declaration && Node.isVariableDeclaration(declaration)) {
+    const loop = declaration.getParent()?.getParent();
+    if (loop && Node.isForOfStatement(loop)) list = loop.getExpression();
+  }
+  if (list && Node.isIdentifier(list)) {
+    const holder = list.getSymbol()?.getDeclarations()[0];
+    list = holder && Node.isVariableDeclaration(holder) ? holder.getInitializer() : undefined;
+  }
+  while (list && (Node.isAsExpression(list) || Node.isParenthesizedExpression(list) || Node.isSatisfiesExpression(list))) list = list.getExpression();
+  if (!list || !Node.isArrayLiteralExpression(list)) return [];
+  return list.getElements().flatMap((element) => (Node.isStringLiteral(element) || Node.isNoSubstitutionTemplateLiteral(element) ? [element.getLiteralValue()] : []));
 }
 
 /** The source file a script URL runs: `./w.js` is `./w.ts` before compilation. */

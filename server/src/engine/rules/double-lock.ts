@@ -1,6 +1,8 @@
 /**
  * Rule `double-lock`: a plain Mutex taken again by the thread that already holds it, directly or through calls.
- * `lock()` then throws DeadlockError and `lockAsync()` waits for itself; RecursiveMutex and Semaphore are exempt.
+ * `lock()` then throws DeadlockError and `lockAsync()` waits for itself; a RecursiveMutex is exempt. A second
+ * permit of a Semaphore the task already holds one of deadlocks once every permit is held that way, and a shared
+ * Web Locks request nested in a shared request of the same name waits forever behind a queued exclusive one.
  */
 import type { Rule } from '../rule.js';
 import { spanOf } from '../span.js';
@@ -14,22 +16,28 @@ export const doubleLock: Rule = {
   description: 'Finds a non-reentrant lock taken again by the thread that already holds it, directly or through calls.',
   defaultSeverity: 'error',
   check(context) {
-    for (const acquisition of context.model.facts.acquisitions) {
-      if (acquisition.mode === 'try' || acquisition.lock.kind !== 'Mutex') continue;
+    const { acquisitions } = context.model.facts;
+    // Names some code requests exclusively: only such a request can queue between two shared ones.
+    const exclusive = new Set(acquisitions.filter((a) => a.api === 'web-locks' && !a.shared).map((a) => a.lock.id));
+    for (const acquisition of acquisitions) {
+      if (acquisition.mode === 'try' || (acquisition.lock.kind !== 'Mutex' && acquisition.lock.kind !== 'Semaphore')) continue;
       const held = acquisition.heldBefore.find(
         (h) => h.lock.id === acquisition.lock.id && (h.lock.index === undefined || h.lock.index === acquisition.lock.index),
       );
       if (!held) continue;
-      // Two shared Web Locks requests of one name do not conflict.
-      if (held.shared && acquisition.shared) continue;
+      if (held.shared && acquisition.shared && !exclusive.has(acquisition.lock.id)) continue;
       const chain = { held, acquisition };
       const first = held.stack[held.stack.length - 1]!;
       context.report({
         rule: 'double-lock',
-        message: `\`${lockName(acquisition.lock)}\` is taken again while this thread already holds it (taken on line ${first.getStartLineNumber()}); ${consequence(acquisition.api, acquisition.mode, acquisition.method)}`,
+        message: acquisition.lock.kind === 'Semaphore'
+          ? `A permit of \`${lockName(acquisition.lock)}\` is requested while this ${acquisition.api ? 'task' : 'thread'} already holds one (taken on line ${first.getStartLineNumber()}); once every permit is held by a ${acquisition.api ? 'task' : 'thread'} waiting here for a second, none is ever released: a deadlock. Do the inner work with the permit already held.`
+          : held.shared && acquisition.shared
+            ? `\`${lockName(acquisition.lock)}\` is requested in shared mode inside a shared request of the same name (line ${first.getStartLineNumber()}); Web Locks grants requests in order, so an exclusive request queued between the two makes this one wait for it, while it waits for this callback to end: it waits forever. Do the inner work without requesting the lock again.`
+            : `\`${lockName(acquisition.lock)}\` is taken again while this thread already holds it (taken on line ${first.getStartLineNumber()}); ${consequence(acquisition.api, acquisition.mode, acquisition.method)}`,
         span: spanOf(chainSite(chain)),
         related: chainSteps(chain).map((step) => ({ span: spanOf(step.node), message: step.message })),
-        fixes: acquisition.api === 'web-locks'
+        fixes: acquisition.lock.kind === 'Semaphore' ? [] : acquisition.api === 'web-locks'
           ? [webLocksInlineFix(first, acquisition.stack.at(-1)!)].filter((f) => f !== undefined)
           : acquisition.api ? [] : doubleLockFixes(held, acquisition),
       });

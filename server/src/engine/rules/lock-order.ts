@@ -13,6 +13,7 @@ import { CONDITION_WAITS } from '../model/lock-calls.js';
 import { closingEdges } from '../fixes/consistent-order.js';
 import { lockIdentityName, lockName } from '../model/lock-names.js';
 import type { Value } from '../model/values.js';
+import { isAwaitableApi } from '../model/lock-models.js';
 
 export const lockOrder: Rule = {
   id: 'lock-order',
@@ -71,14 +72,14 @@ function reportCycle(context: RuleContext, cycle: readonly string[], edges: Read
       const message = selfLoop && instance
         ? `Potential deadlock: ${quoted(lockName(chain.acquisition.lock))} of ${quoted(receiverText(chain.acquisition.lock))} is taken while holding it of ${quoted(receiverText(chain.held.lock))}, the same field of another ${instance.className}; two threads doing this with the objects swapped (\`a\` with \`b\`, \`b\` with \`a\`) wait on each other. Take both with \`lockAll\`, or in one global order (by an id).`
         : selfLoop
-        ? `Potential deadlock: ${quoted(lockName(chain.acquisition.lock))} is taken while holding ${quoted(lockName(chain.held.lock))}, another lock of the same array; threads doing this from different positions wait on each other in a circle. Take both with \`lockAll\`.`
+        ? `Potential deadlock: ${quoted(lockName(chain.acquisition.lock))} is taken while holding ${quoted(lockName(chain.held.lock))}, another lock of the same collection; threads doing this from different positions wait on each other in a circle. Take both with \`lockAll\`.`
         : cycle.length === 2
           ? `Potential deadlock: ${quoted(lockName(edge.to))} ${taken} while holding ${quoted(lockName(edge.from))}, but elsewhere they are taken in the other order (cycle ${[...names, names[0]].join(' -> ')}). Take these locks in one consistent order, or together with \`lockAll\`.`
           : `Potential deadlock: ${quoted(lockName(edge.to))} ${taken} while holding ${quoted(lockName(edge.from))}, which with acquisitions elsewhere closes the cycle ${[...names, names[0]].join(' -> ')}. Take these locks in one consistent order, or together with \`lockAll\`.`;
       // `lockAll` takes only the runtime's locks: other APIs get their own advice.
       const api = chain.acquisition.api ?? chain.held.api;
       const advice = api === 'web-locks' ? ' Nest the requests in one order everywhere, or request one name that covers both.' : '';
-      const text = api ? message.replace(/, or together with `lockAll`\.$|( Take both with `lockAll`.*| Take both with `lockAll`\.)$/, '.') : message;
+      const text = api ? message.replace(/, or together with `lockAll`\.$/, '.').replace(/ Take both with `lockAll`.*$/, '').replace(/\bthreads doing this\b/, isAwaitableApi(api) ? 'tasks doing this' : 'threads doing this') : message;
       context.report({
         rule: 'lock-order',
         message: text + rankNote(edge, context) + advice,

@@ -1,14 +1,17 @@
 /**
  * Rule `unguarded-write`: a write to shared state without the lock that guards it. The guard is declared with
  * `/** @guardedBy lockName *\/` on the field or variable, or inferred: a location written under one lock at
- * most of its writes (at least two) is reported where it is written without it. Constructors are exempt, and
- * top-level module code does not count towards (or against) an inferred guard.
+ * most of its writes (at least two), and under no lock at all of them, is reported where it is written without
+ * it. Constructors and methods only called on an instance just built are exempt, and top-level module code does not
+ * count towards (or against) an inferred guard. An async-mutex or Web Locks lock whose sections never suspend cannot
+ * be interleaved with on its thread, so it guards nothing a write could race with.
  */
 import { Node } from 'ts-morph';
 import type { LockRef, Rule, RuleContext } from '../rule.js';
 import { spanOf } from '../span.js';
 import type { WriteFact } from '../model/facts.js';
 import { keyOf } from '../model/values.js';
+import { Suspensions } from '../detect/suspensions.js';
 import { guardWriteFix, writeStatement } from '../fixes/guard-write.js';
 import type { Finding, Fix } from '../types.js';
 
@@ -38,6 +41,24 @@ function receiversIn(context: RuleContext, file: Node, id: string): string[] {
     if (Node.isPropertyAccessExpression(callee)) receivers.add(callee.getExpression().getText());
   }
   return [...receivers];
+}
+
+/**
+ * A write in a method whose every call is on an instance its caller just built (`const db = new Cache(); await
+ * db.load();` in a factory): like a constructor, it runs before anyone else holds the object.
+ */
+function initialisesNewInstance(context: RuleContext, fact: WriteFact): boolean {
+  const method = fact.root.node;
+  if (!Node.isMethodDeclaration(method) || fact.base?.id.startsWith('this:') !== true) return false;
+  const callers = context.model.callers(method);
+  return callers.length > 0 && callers.every((call) => {
+    const callee = call.getExpression();
+    const receiver = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : undefined;
+    const declaration = receiver && Node.isIdentifier(receiver) ? receiver.getSymbol()?.getDeclarations()[0] : undefined;
+    let initializer = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
+    while (initializer && (Node.isAwaitExpression(initializer) || Node.isParenthesizedExpression(initializer))) initializer = initializer.getExpression();
+    return initializer !== undefined && Node.isNewExpression(initializer);
+  });
 }
 
 function inConstructor(node: Node): boolean {
@@ -83,7 +104,7 @@ export const unguardedWrite: Rule = {
     const writes = new Map<Node, Write>();
     for (const fact of context.model.facts.writes) {
       // Constructors and the main thread's writes before it starts any worker initialise state nobody shares yet.
-      if (writes.has(fact.node) || inConstructor(fact.node) || context.model.isInitialisation(fact.node)) continue;
+      if (writes.has(fact.node) || inConstructor(fact.node) || initialisesNewInstance(context, fact) || context.model.isInitialisation(fact.node)) continue;
       writes.set(fact.node, { fact, held: context.model.heldAt(fact.node) });
     }
     const byTarget = new Map<Node, Write[]>();
@@ -91,10 +112,12 @@ export const unguardedWrite: Rule = {
     for (const write of writes.values()) {
       const guard = context.model.guardedBy(write.fact.target);
       if (guard !== undefined) checkDeclared(pending, write, guard);
-      // Module initialisation runs once, before any worker it starts can share the state: not evidence either way.
-      else if (!Node.isSourceFile(write.fact.root.node)) byTarget.set(write.fact.target, [...(byTarget.get(write.fact.target) ?? []), write]);
+      // The main thread's module initialisation runs once, before any worker it starts can share the state: not
+      // evidence either way. A worker's top level is its body, running beside the main thread and other workers.
+      else if (!Node.isSourceFile(write.fact.root.node) || write.fact.root.thread !== 'main') byTarget.set(write.fact.target, [...(byTarget.get(write.fact.target) ?? []), write]);
     }
-    for (const group of byTarget.values()) checkInferred(pending, group);
+    const suspensions = new Suspensions(context.model, context.files);
+    for (const group of byTarget.values()) checkInferred(pending, group, suspensions);
     // Writes of one file missing the same guard, by statement: adjacent ones are fixed as one section, one update.
     const together = new Map<string, Set<Node>>();
     const keyOfGuard = (p: Pending) => `${p.write.fact.node.getSourceFile().getFilePath()}\0${p.guard!.code}`;
@@ -133,18 +156,21 @@ function checkDeclared(pending: Pending[], write: Write, guard: string): void {
   });
 }
 
-function checkInferred(pending: Pending[], group: readonly Write[]): void {
+function checkInferred(pending: Pending[], group: readonly Write[], suspensions: Suspensions): void {
   if (group.length < 3) return;
-  const counts = new Map<string, { count: number; name: string; label: string }>();
+  const counts = new Map<string, { count: number; name: string; label: string; id: string }>();
   for (const write of group) {
     for (const key of new Set(write.held.map((l) => relativeGuard(write.fact, l)))) {
       const lock = write.held.find((l) => relativeGuard(write.fact, l) === key)!;
-      const entry = counts.get(key) ?? { count: 0, name: lock.name, label: lock.label };
+      const entry = counts.get(key) ?? { count: 0, name: lock.name, label: lock.label, id: lock.id };
       entry.count++;
       counts.set(key, entry);
     }
   }
-  const guards = [...counts].filter(([, { count }]) => count >= 2 && count * 2 > group.length && count < group.length);
+  // A lock held at every write already guards the location: another, held at fewer of them, is not its guard.
+  const most = Math.max(0, ...[...counts.values()].map((e) => e.count));
+  if (most === group.length) return;
+  const guards = [...counts].filter(([, { count, id }]) => count >= 2 && count * 2 > group.length && suspensions.mayInterleave(id));
   const holds = (write: Write, key: string): boolean => write.held.some((l) => relativeGuard(write.fact, l) === key);
   // Two locks always held together (lockAll, or nested) both qualify: one finding per write names every missing one.
   for (const write of group) {
