@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AnalysisResult, DeadboltConfig } from '../engine/index.js';
+import type { AnalysisResult, DeadboltConfig, TextEdit, Workspace } from '../engine/index.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
 import { chooseFixes, writeFixes } from './fix.js';
@@ -69,14 +69,18 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw error;
   }
 
-  const { analyze } = await import('../engine/analyze.js');
+  const { Workspace: WorkspaceClass } = await import('../engine/analyze.js');
   const { TsconfigError } = await import('../engine/project.js');
   const progress = createProgress(io.stderr);
+  // The Workspace of the last analysis: fixes are type-checked against its program, only those about to be used.
+  let workspace: Workspace | undefined;
   const analyseOnce = (): AnalysisResult => {
-    const result = analyze({ cwd: io.cwd, ...target, config, onProgress: (done, total) => progress.update(done, total) });
+    workspace = new WorkspaceClass({ cwd: io.cwd, ...target, config, onProgress: (done, total) => progress.update(done, total) });
+    const result = workspace.analyze();
     progress.done();
     return result;
   };
+  const check = (edits: readonly TextEdit[]): boolean => workspace!.checkEdits(edits).ok;
 
   let result: AnalysisResult;
   try {
@@ -116,7 +120,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   if (command.diff) {
     const { unifiedDiff } = await import('./format/diff.js');
-    const chosen = chooseFixes(result.findings, command.unsafeFixes);
+    const chosen = chooseFixes(result.findings, command.unsafeFixes, check);
     for (const [file, edits] of [...chosen.byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
       io.stdout.write(unifiedDiff(displayPath(io.cwd, file), readFileSync(file, 'utf8'), edits));
     }
@@ -126,7 +130,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (command.fix) {
     let applied = 0;
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      const chosen = chooseFixes(result.findings, command.unsafeFixes);
+      const chosen = chooseFixes(result.findings, command.unsafeFixes, check);
       if (chosen.fixes === 0) break;
       writeFixes(chosen.byFile);
       applied += chosen.fixes;
@@ -136,7 +140,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (applied > 0 && command.format === 'text') io.stderr.write(`deadbolt: fixed ${applied} problem${applied === 1 ? '' : 's'}\n`);
   }
 
-  const findings = command.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+  const shown = command.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+  // JSON and SARIF carry fixes: only those that pass the type-check gate are offered. Text shows none.
+  const findings = command.format === 'text' ? shown : workspace!.checkFixes(shown);
   const color = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
   switch (command.format) {
     case 'text':

@@ -9,7 +9,8 @@ import type { StaticLockGraph } from '../protocol/index.js';
 import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
 import { loadConfig } from './config.js';
 import { FileRules } from './file-globs.js';
-import type { DeadboltConfig, Finding } from './types.js';
+import type { DeadboltConfig, Finding, Fix, TextEdit } from './types.js';
+import { FixGate, type GateVerdict } from './fix-gate.js';
 import { blockingPattern, discoverFiles, mentionsConcurrency } from './files.js';
 import { ModelMemory } from './model/model-memory.js';
 import { CustomLockModels } from './model/custom-locks.js';
@@ -64,6 +65,8 @@ export class Workspace {
   private readonly ruleMemory = new RuleMemory();
   /** The root files minus the config's `ignore`, for one root generation and configuration. */
   private analysedCache: { generation: number; config: string; files: string[] } | undefined;
+  /** Type-checks fixes against the program of the last analysis (created on first use). */
+  private gate: FixGate | undefined;
 
   constructor(options: AnalyzeOptions) {
     this.options = options;
@@ -151,6 +154,46 @@ export class Workspace {
   private settleGraph(): void {
     void this.pendingGraph?.graph;
     this.pendingGraph = undefined;
+  }
+
+  /**
+   * `findings` (from this Workspace's last analysis) with only the fixes that pass the type-check gate
+   * (fix-gate.ts): applied to the analysed program, each adds no error to the files it changes under the project's
+   * compiler options. `select` limits the work to the fixes a caller will show (the others are dropped unchecked).
+   * When a finding's preferred fix is refused, the first safe fix that passes is preferred instead. A fix of a file
+   * edited since that analysis is refused: its offsets no longer point where they did.
+   */
+  checkFixes(findings: readonly Finding[], select: (finding: Finding, fix: Fix) => boolean = () => true): Finding[] {
+    return findings.map((finding) => {
+      if (finding.fixes.length === 0) return finding;
+      const passed = finding.fixes.filter((fix) => select(finding, fix) && this.fixPasses(fix));
+      if (passed.length === finding.fixes.length) return finding;
+      const preferred = passed.find((fix) => fix.preferred) ?? (finding.fixes.some((fix) => fix.preferred) ? passed.find((fix) => fix.safety === 'safe') : undefined);
+      return { ...finding, fixes: passed.map((fix) => ({ ...fix, preferred: fix === preferred })) };
+    });
+  }
+
+  /** Whether one fix of the last analysis passes the type-check gate. */
+  fixPasses(fix: Fix): boolean {
+    return this.checkEdits(fix.edits).ok;
+  }
+
+  /** The gate's verdict on a set of edits (offsets into the last analysed texts), with the errors they would add. */
+  checkEdits(edits: readonly TextEdit[]): GateVerdict {
+    if (edits.length === 0) return { ok: true, added: [] };
+    const last = this.last;
+    if (last === undefined) return { ok: false, added: ['nothing was analysed'] };
+    this.gate ??= new FixGate(this.project);
+    for (const file of new Set(edits.map((e) => e.file))) {
+      const at = last.relevant.findIndex((f) => f.getFilePath() === file);
+      if (at < 0 || this.gate.textOf(file) !== last.texts[at]) return { ok: false, added: [`${file} changed since it was analysed`] };
+    }
+    return this.gate.check(edits);
+  }
+
+  /** The gate's running totals: programs built and milliseconds spent (for benchmarks). */
+  get gateStats(): { checks: number; ms: number } {
+    return this.gate?.stats ?? { checks: 0, ms: 0 };
   }
 
   lockGraph(): StaticLockGraph {

@@ -1,6 +1,7 @@
 /**
  * The analysis worker of `deadbolt-lsp`: it owns one engine Workspace per root, applies the main thread's
- * requests in order, and keeps each root's last lock graph to answer graph and hover queries. Running the engine
+ * requests in order, keeps each root's last lock graph to answer graph and hover queries, and type-checks the fixes
+ * a code action is about to offer. Running the engine
  * here keeps the LSP thread answering during a long analysis, lets an out-of-memory end only this thread, and
  * lets a stale run be abandoned through shared memory.
  */
@@ -122,8 +123,9 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
 }
 
 function answer(root: Root | undefined, query: GraphQuery): QueryResult {
-  if (root === undefined) return query.kind === 'graph' ? { nodes: [], edges: [], cycles: [] } : null;
+  if (root === undefined) return query.kind === 'graph' ? { nodes: [], edges: [], cycles: [] } : query.kind === 'fixes' ? [] : null;
   if (query.kind === 'graph') return query.uris === undefined ? root.graph : filterGraph(root.graph, query.uris);
+  if (query.kind === 'fixes') return root.workspace.checkFixes(query.findings, (_, fix) => !query.safeOnly || fix.safety === 'safe');
   const textOf = (uri: string): string | undefined => {
     const path = uriToPath(uri);
     if (path === undefined) return undefined;

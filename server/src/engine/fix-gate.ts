@@ -1,0 +1,185 @@
+/**
+ * The gate every fix passes before it is offered: its edits are applied in memory on top of the analysed program,
+ * and TypeScript reports the changed files' syntactic and semantic diagnostics under the project's own compiler
+ * options. A fix that adds an error to any file it changes is refused. The analysis Project is never modified: the
+ * checked program shares its parsed and bound files and differs only in the edited ones.
+ */
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { ts, type Project } from 'ts-morph';
+import type { TextEdit } from './types.js';
+
+/** What the gate said about one set of edits. */
+export interface GateVerdict {
+  ok: boolean;
+  /** The errors the edits add, as `file:line: TSnnnn message` (empty when `ok`). */
+  added: string[];
+}
+
+/**
+ * A file's errors as counts by code and message, so errors that only moved with the edit are not "new"; and the
+ * packages its imports name that do not resolve here (a checkout without `node_modules`, Node's types missing).
+ */
+interface FileErrors {
+  counts: Map<string, number>;
+  unresolved: Set<string>;
+}
+
+/** "Cannot find module" and its variants (Node's types missing, a resolution mode that cannot see it). */
+const MISSING_MODULE = new Set([2307, 2792, 2580, 2591, 7016]);
+
+export class FixGate {
+  private base: ts.Program | undefined;
+  /** The errors of each file in `base`, computed once per base program. */
+  private readonly before = new Map<string, FileErrors>();
+  /** Verdicts by the edits' text, valid for one base program (a fix offered again costs nothing). */
+  private readonly verdicts = new Map<string, GateVerdict>();
+  /** How many programs the gate built and the time they took, for benchmarks. */
+  readonly stats = { checks: 0, ms: 0 };
+
+  constructor(private readonly project: Project) {}
+
+  /** Drops what was computed against an earlier program: call after the Project's files change. */
+  reset(): void {
+    this.base = undefined;
+    this.before.clear();
+    this.verdicts.clear();
+  }
+
+  /** The analysed text of a file, or undefined when the program does not hold it. */
+  textOf(file: string): string | undefined {
+    return this.program().getSourceFile(file)?.text;
+  }
+
+  /**
+   * Whether applying `edits` (offsets into the analysed texts) leaves every file they change with no error it did
+   * not have before. Edits of a file the program does not hold cannot be checked, so they are refused.
+   */
+  check(edits: readonly TextEdit[]): GateVerdict {
+    const key = JSON.stringify(edits.map((e) => [e.file, e.start, e.end, e.newText]));
+    const known = this.verdicts.get(key);
+    if (known !== undefined) return known;
+    const verdict = this.checkNow(edits);
+    this.verdicts.set(key, verdict);
+    return verdict;
+  }
+
+  private checkNow(edits: readonly TextEdit[]): GateVerdict {
+    const started = performance.now();
+    const base = this.program();
+    const texts = new Map<string, string>();
+    for (const [file, fileEdits] of groupByFile(edits)) {
+      const source = base.getSourceFile(file);
+      if (source === undefined) return { ok: false, added: [`${file}: not part of the analysed program`] };
+      texts.set(source.fileName, applyEdits(source.text, fileEdits));
+    }
+    const next = overlayProgram(base, texts);
+    const added: string[] = [];
+    for (const fileName of texts.keys()) {
+      const before = this.errorsOf(base, fileName);
+      const after = errorDiagnostics(next, next.getSourceFile(fileName)!);
+      const seen = new Map<string, number>();
+      for (const diagnostic of after) {
+        const key = keyOf(diagnostic);
+        const count = (seen.get(key) ?? 0) + 1;
+        seen.set(key, count);
+        if (count <= (before.counts.get(key) ?? 0)) continue;
+        // A new import of a package the file already imports without resolving it (`node:fs/promises` beside an
+        // unresolved `node:fs`) fails here only as the rest does: where the package is installed, it resolves.
+        const missing = missingPackage(diagnostic);
+        if (missing !== undefined && before.unresolved.has(missing)) continue;
+        added.push(describe(diagnostic));
+      }
+    }
+    this.stats.checks += 1;
+    this.stats.ms += performance.now() - started;
+    return { ok: added.length === 0, added };
+  }
+
+  private program(): ts.Program {
+    const current = this.project.getProgram().compilerObject;
+    if (current !== this.base) {
+      this.base = current;
+      this.before.clear();
+      this.verdicts.clear();
+    }
+    return current;
+  }
+
+  private errorsOf(program: ts.Program, fileName: string): FileErrors {
+    let errors = this.before.get(fileName);
+    if (errors === undefined) {
+      errors = { counts: new Map(), unresolved: new Set() };
+      for (const diagnostic of errorDiagnostics(program, program.getSourceFile(fileName)!)) {
+        const key = keyOf(diagnostic);
+        errors.counts.set(key, (errors.counts.get(key) ?? 0) + 1);
+        const missing = missingPackage(diagnostic);
+        if (missing !== undefined) errors.unresolved.add(missing);
+      }
+      this.before.set(fileName, errors);
+    }
+    return errors;
+  }
+}
+
+function groupByFile(edits: readonly TextEdit[]): Map<string, TextEdit[]> {
+  const byFile = new Map<string, TextEdit[]>();
+  for (const edit of edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
+  return byFile;
+}
+
+/** Applies edits to one text, last first so earlier offsets stay valid. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  let out = text;
+  for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, edit.start) + edit.newText + out.slice(edit.end);
+  return out;
+}
+
+/**
+ * A program like `base` with some files' texts replaced. Every other file is `base`'s own parsed (and bound) source
+ * file, so TypeScript reuses the program's structure and only the checker's work is new.
+ */
+function overlayProgram(base: ts.Program, texts: ReadonlyMap<string, string>): ts.Program {
+  const options = base.getCompilerOptions();
+  const host = ts.createCompilerHost(options, true);
+  const read = host.getSourceFile.bind(host);
+  // ts-morph serves the lib files from its own folder: name the same ones, so they are the base program's.
+  const lib = base.getSourceFiles().find((f) => base.isSourceFileDefaultLibrary(f));
+  if (lib !== undefined) {
+    const folder = path.dirname(lib.fileName);
+    host.getDefaultLibLocation = () => folder;
+    host.getDefaultLibFileName = (o) => path.join(folder, ts.getDefaultLibFileName(o));
+  }
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    const text = texts.get(fileName) ?? texts.get(path.resolve(fileName));
+    if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, false);
+    return base.getSourceFile(fileName) ?? read(fileName, languageVersion, onError, shouldCreate);
+  };
+  return ts.createProgram({ rootNames: base.getRootFileNames(), options, host, oldProgram: base, projectReferences: base.getProjectReferences() });
+}
+
+function errorDiagnostics(program: ts.Program, file: ts.SourceFile): ts.Diagnostic[] {
+  return [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].filter((d) => d.category === ts.DiagnosticCategory.Error);
+}
+
+/** The package a "cannot find module" error is about: `node` for Node's built-ins, else the package name. */
+function missingPackage(diagnostic: ts.Diagnostic): string | undefined {
+  if (!MISSING_MODULE.has(diagnostic.code) || diagnostic.file === undefined || diagnostic.start === undefined) return undefined;
+  const specifier = diagnostic.file.text.slice(diagnostic.start, diagnostic.start + (diagnostic.length ?? 0)).replace(/^['"`]|['"`]$/g, '');
+  if (specifier.startsWith('.') || specifier.startsWith('/')) return undefined;
+  if (specifier.startsWith('node:') || NODE_BUILTINS.has(specifier.split('/')[0]!)) return 'node';
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+const NODE_BUILTINS = new Set(builtinModules);
+
+function keyOf(diagnostic: ts.Diagnostic): string {
+  return `${diagnostic.code}\0${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
+}
+
+function describe(diagnostic: ts.Diagnostic): string {
+  const file = diagnostic.file;
+  const where = file === undefined || diagnostic.start === undefined ? '' : `${path.basename(file.fileName)}:${file.getLineAndCharacterOfPosition(diagnostic.start).line + 1}: `;
+  return `${where}TS${diagnostic.code} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
+}
