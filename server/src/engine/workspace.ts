@@ -11,6 +11,7 @@ import { loadConfig } from './config.js';
 import { FileRules } from './file-globs.js';
 import type { DeadboltConfig, Finding, Fix, TextEdit } from './types.js';
 import { FixGate, type GateVerdict } from './fix-gate.js';
+import { minimizeFixes } from './fixes/minimal-edits.js';
 import { blockingPattern, discoverFiles, mentionsConcurrency } from './files.js';
 import { ModelMemory } from './model/model-memory.js';
 import { CustomLockModels } from './model/custom-locks.js';
@@ -142,7 +143,8 @@ export class Workspace {
     }
     const project = this.project;
     const model = buildModel(project, files, config, this.options.onProgress, this.memory);
-    const findings = runRules(rules, project, files, config, model, this.ruleMemory);
+    // Fixes are built as region replacements; what leaves the engine is only the lines they change.
+    const findings = minimizeFixes(runRules(rules, project, files, config, model, this.ruleMemory), (file) => project.getSourceFile(file)?.getFullText());
     this.memory.settle();
     const result = lazyGraphResult(findings, analysed.length, model);
     this.pendingGraph = result;
