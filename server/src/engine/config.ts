@@ -12,7 +12,7 @@ export const CONFIG_FILE_NAME = 'deadbolt.config.json';
 export const SEVERITIES: readonly (Severity | 'off')[] = ['error', 'warning', 'info', 'hint', 'off'];
 const TOP_LEVEL_KEYS = ['$schema', 'rules', 'ignore', 'overrides', 'blockingFunctions', 'lockRanks', 'lockModels'] as const;
 const OVERRIDE_KEYS = ['files', 'rules'];
-const LOCK_MODEL_KEYS = ['class', 'module', 'reentrant', 'acquire', 'tryAcquire', 'release', 'runUnder'];
+const LOCK_MODEL_KEYS = ['class', 'module', 'reentrant', 'acquire', 'tryAcquire', 'release', 'runUnder', 'asyncTwins'];
 const WAITS: readonly LockMethodWait[] = ['blocking', 'async'];
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -231,11 +231,29 @@ function validateLockModels(value: unknown, file: string): LockModelConfig[] {
     if ((acquire || tryAcquire) && !release) {
       throw new ConfigError(file, `${key}.release`, 'missing: a model that acquires must name the methods that release');
     }
+    if (entry.asyncTwins !== undefined) model.asyncTwins = validateAsyncTwins(entry.asyncTwins, model, file, `${key}.asyncTwins`);
     const identity = `${model.class} from ${model.module ?? 'anywhere'}`;
     if (seen.has(identity)) throw new ConfigError(file, `${key}.class`, `"${model.class}" already has a model${model.module ? ` for ${describe(model.module)}` : ''}`);
     seen.add(identity);
     return model;
   });
+}
+
+/** `asyncTwins`: each blocking acquire or runUnder method of the model to an async one of the same part. */
+function validateAsyncTwins(value: unknown, model: LockModelConfig, file: string, key: string): Record<string, string> {
+  if (!isPlainObject(value)) throw new ConfigError(file, key, `expected an object of blocking method names to their async twins, got ${describe(value)}`);
+  const twins: Record<string, string> = {};
+  for (const [blocking, twin] of Object.entries(value)) {
+    const part = model.acquire?.[blocking] !== undefined ? 'acquire' : model.runUnder?.[blocking] !== undefined ? 'runUnder' : undefined;
+    if (part === undefined || model[part]![blocking] !== 'blocking') {
+      throw new ConfigError(file, `${key}.${blocking}`, `"${blocking}" is not a "blocking" method of "acquire" or "runUnder"`);
+    }
+    if (typeof twin !== 'string' || model[part]![twin] !== 'async') {
+      throw new ConfigError(file, `${key}.${blocking}`, `expected an "async" method of "${part}", got ${describe(twin)}`);
+    }
+    twins[blocking] = twin;
+  }
+  return twins;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

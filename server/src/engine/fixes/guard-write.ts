@@ -1,15 +1,22 @@
 /**
- * The `unguarded-write` fix: wrap the write's statement in its guard's `withLock` (`withLockAsync`, awaited, in a
- * coroutine). Offered only where the write holds no other lock, since taking the guard then adds no lock-order edge.
+ * The `unguarded-write` fix: run the write's statement under its guard, in the guard's own API (fixes/lock-api.ts):
+ * a runtime Mutex's `withLock` (`withLockAsync`, awaited, in a coroutine), a Semaphore's `withPermit`, async-mutex's
+ * `runExclusive`, a Web Locks `request` of the same name, a configured class's run-under method or its acquire and
+ * release around a `try`. Offered only where the write holds no other lock, since taking the guard then adds no
+ * lock-order edge, and only in a form the function can wait in (an async-only lock needs a coroutine).
  */
 import { Node, SyntaxKind } from 'ts-morph';
-import type { Fix } from '../types.js';
-import type { LockRef } from '../rule.js';
-import { functionOf, indentOf, reindentText } from './edit-text.js';
+import type { AcquisitionFact } from '../model/facts.js';
+import { webLockRequest } from '../model/lock-models.js';
+import type { LockRef, ProgramModel } from '../rule.js';
+import type { DeadboltConfig, Fix } from '../types.js';
+import { functionOf, indentOf, reindentText, trailingCommentEnd } from './edit-text.js';
+import { lockApiOfCall, lockApiOfExpression, receiverOf, runUnderText, type LockApiOf } from './lock-api.js';
 
 /** Whether `lock` (as code: `this.mutex`, `other.mutex`, `statsLock`) names something visible at `at`. */
 function resolvable(lock: string, at: Node): boolean {
-  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(lock)) return false;
+  if (/^(['"]).*\1$/.test(lock)) return true;
+  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$#][\w$]*)*$/.test(lock)) return false;
   const root = lock.split('.')[0]!;
   if (root === 'this') return functionOf(at) !== undefined && !Node.isFunctionExpression(functionOf(at)!) && !Node.isFunctionDeclaration(functionOf(at)!);
   const file = at.getSourceFile();
@@ -25,24 +32,69 @@ function resolvable(lock: string, at: Node): boolean {
   return false;
 }
 
-export function guardWriteFix(write: Node, lock: string, held: readonly LockRef[]): Fix | undefined {
+/** How the program takes the guard elsewhere: an acquisition of a lock of that name, one in the write's file first. */
+function acquisitionOf(lock: string, write: Node, model: ProgramModel): AcquisitionFact | undefined {
+  const named = model.facts.acquisitions.filter((a) => a.lock.name === lock || a.lock.identityName === lock);
+  return named.find((a) => a.stack.at(-1)!.getSourceFile() === write.getSourceFile()) ?? named[0];
+}
+
+/** An expression written `lock` in the write's class (or file), to read the guard's type from when nothing takes it. */
+function expressionNamed(lock: string, write: Node): Node | undefined {
+  const scope = write.getFirstAncestorByKind(SyntaxKind.ClassDeclaration) ?? write.getSourceFile();
+  const isName = (n: Node): boolean => {
+    const parent = n.getParent();
+    return parent !== undefined && Node.isPropertyAccessExpression(parent) && parent.getNameNode() === n;
+  };
+  return scope.getDescendants().find((n) => (Node.isPropertyAccessExpression(n) || (Node.isIdentifier(n) && !isName(n))) && n.getText() === lock);
+}
+
+/** The statement of a Web Locks request that runs `body` under the same name (and options) as `request`. */
+function webLocksText(request: Node, body: string, indent: string, at: Node): string | undefined {
+  if (!Node.isCallExpression(request) || webLockRequest(request) === undefined) return undefined;
+  const args = request.getArguments().slice(0, -1);
+  // The name (a constant, a literal) must mean the same where the write is.
+  if (!args.every((a) => Node.isStringLiteral(a) || Node.isNoSubstitutionTemplateLiteral(a) || Node.isObjectLiteralExpression(a) || resolvable(a.getText(), at))) return undefined;
+  return `await ${request.getExpression().getText()}(${args.map((a) => a.getText()).join(', ')}, async () => {\n${body}\n${indent}});`;
+}
+
+export function guardWriteFix(write: Node, lock: string, held: readonly LockRef[], model: ProgramModel, config: DeadboltConfig): Fix | undefined {
   let expression: Node = write;
   while (Node.isParenthesizedExpression(expression.getParent()!)) expression = expression.getParent()!;
   const statement = expression.getParent();
   if (!statement || !Node.isExpressionStatement(statement)) return undefined;
-  if (!resolvable(lock, statement)) return undefined;
+  // Taking the guard while holding another lock adds a lock-order edge, maybe a cycle: no fix to offer then.
+  if (held.some((l) => l.name !== lock)) return undefined;
   const kinds = [SyntaxKind.AwaitExpression, SyntaxKind.YieldExpression];
   if (statement.getDescendants().some((n) => kinds.includes(n.getKind()) && functionOf(n) === functionOf(statement))) return undefined;
   const owner = functionOf(statement) as (Node & { isAsync?(): boolean }) | undefined;
   const coroutine = owner?.isAsync?.() === true;
   const indent = indentOf(statement);
-  const body = reindentText(statement.getText(), indent, `${indent}  `);
-  const call = coroutine ? `await ${lock}.withLockAsync(() => {` : `${lock}.withLock(() => {`;
-  // Taking the guard while holding another lock adds a lock-order edge, maybe a cycle: no fix to offer then.
-  if (held.some((l) => l.name !== lock)) return undefined;
+  const file = statement.getSourceFile();
+  // The statement moves with its own end-of-line comment (`// eslint-disable-line`, a TODO), which stays on its line.
+  const end = trailingCommentEnd(statement);
+  const body = `${indent}  ${reindentText(file.getFullText().slice(statement.getStart(), end), indent, `${indent}  `)}`;
+
+  const taken = acquisitionOf(lock, write, model);
+  let text: string | undefined;
+  let lockText = lock;
+  if (taken?.api === 'web-locks') {
+    text = coroutine ? webLocksText(taken.stack.at(-1)!, body, indent, statement) : undefined;
+  } else {
+    // The guard as code: its name when that is code here, else how the acquisition elsewhere writes it (a lock named
+    // `{ name: 'stats' }` is written `statsLock`).
+    const written = taken === undefined ? undefined : receiverOf(taken.stack.at(-1)!)?.getText();
+    const code = resolvable(lock, statement) ? lock : written !== undefined && resolvable(written, statement) ? written : undefined;
+    if (code === undefined) return undefined;
+    const api: LockApiOf | undefined = taken !== undefined
+      ? lockApiOfCall(taken.stack.at(-1)!, taken.api, taken.lock.kind, config)
+      : ((named) => (named === undefined ? undefined : lockApiOfExpression(named, config)))(expressionNamed(code, write));
+    text = api === undefined ? undefined : runUnderText(api, code, body, indent, coroutine);
+    lockText = code;
+  }
+  if (text === undefined) return undefined;
   return {
-    title: `Take \`${lock}\` around this write`,
-    edits: [{ file: statement.getSourceFile().getFilePath(), start: statement.getStart(), end: statement.getEnd(), newText: `${call}\n${indent}  ${body}\n${indent}});` }],
+    title: `Take \`${lockText}\` around this write`,
+    edits: [{ file: file.getFilePath(), start: statement.getStart(), end, newText: text }],
     safety: 'safe',
     preferred: true,
   };

@@ -7,13 +7,25 @@
 import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
 import type { TextEdit } from '../types.js';
 import { functionOf, returnsFrom } from './edit-text.js';
+import type { LockApiOf } from './lock-api.js';
 
-const ACQUIRING = new Set(['lock', 'lockAsync', 'acquire', 'acquireAsync']);
-const RELEASING = new Set(['unlock', 'release']);
-const WITH = new Set(['withLock', 'withLockAsync']);
+/**
+ * What `lockAll` can take, as sites are read for it: the runtime Mutex's acquisitions and callbacks (a Semaphore's
+ * `acquire` reads the same, and `lockAll` would refuse it: the type-check gate says so).
+ */
+const RUNTIME_SITES: LockApiOf = {
+  api: 'runtime',
+  methods: {
+    acquire: { lock: 'blocking', lockAsync: 'async', acquire: 'blocking', acquireAsync: 'async' },
+    release: ['unlock', 'release'],
+    runUnder: { withLock: 'blocking', withLockAsync: 'async' },
+  },
+  releaseByFunction: false,
+  asyncTwins: {},
+};
 
 /** One acquisition as written: its lock expression and how it is scoped. */
-interface Site {
+export interface Site {
   receiver: Node;
   call: Node;
   kind: 'manual' | 'using' | 'callback';
@@ -24,6 +36,10 @@ interface Site {
   guard?: string;
   /** `{ timeout: … }` passed to the acquisition, kept for `lockAll`'s own options. */
   options?: string;
+  /** The lock API's release methods (`unlock`, a model's `leave`), called on the receiver or a runtime guard. */
+  releases: readonly string[];
+  /** The guard is a function that releases (async-mutex's `const release = await m.acquire()`): `release()`. */
+  releaseByFunction: boolean;
 }
 
 export interface LockAllRewrite {
@@ -40,26 +56,37 @@ function statementOf(node: Node): Node | undefined {
   });
 }
 
-/** Reads the acquisition at `call` (the last element of a held or acquisition stack). */
-export function siteOf(call: Node): Site | undefined {
+/**
+ * Reads the acquisition at `call` (the last element of a held or acquisition stack) under a lock API's methods: the
+ * runtime's (what `lockAll` takes) by default.
+ */
+export function siteOf(call: Node, lock: LockApiOf = RUNTIME_SITES): Site | undefined {
   if (!Node.isCallExpression(call)) return undefined;
   const callee = call.getExpression();
   if (!Node.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.getName();
   const receiver = callee.getExpression();
   const args = call.getArguments();
-  if (WITH.has(method)) {
+  const releases = lock.methods.release ?? [];
+  const releaseByFunction = lock.releaseByFunction;
+  const runUnder = lock.methods.runUnder?.[method];
+  if (runUnder !== undefined) {
     const callback = args[args.length - 1];
     if (!callback || !(Node.isArrowFunction(callback) || Node.isFunctionExpression(callback))) return undefined;
-    return { receiver, call, kind: 'callback', async: method === 'withLockAsync', callback, options: args.length > 1 ? args[0]!.getText() : undefined };
+    return { receiver, call, kind: 'callback', async: runUnder === 'async', callback, options: args.length > 1 ? args[0]!.getText() : undefined, releases, releaseByFunction };
   }
-  if (!ACQUIRING.has(method)) return undefined;
-  const async = method.endsWith('Async');
+  const acquire = lock.methods.acquire?.[method];
+  if (acquire === undefined) return undefined;
+  const async = acquire === 'async';
   const options = args[0]?.getText();
   let expression: Node = call;
   while (Node.isAwaitExpression(expression.getParent()!) || Node.isParenthesizedExpression(expression.getParent()!)) expression = expression.getParent()!;
   const parent = expression.getParent();
-  if (parent && Node.isExpressionStatement(parent)) return { receiver, call, kind: 'manual', async, statement: parent, options };
+  if (parent && Node.isExpressionStatement(parent)) {
+    // An async-mutex `acquire()` whose release function is dropped cannot be released: no site to rewrite.
+    if (releaseByFunction) return undefined;
+    return { receiver, call, kind: 'manual', async, statement: parent, options, releases, releaseByFunction };
+  }
   if (parent && Node.isVariableDeclaration(parent) && parent.getInitializer() === expression) {
     const statement = parent.getVariableStatement();
     if (!statement || statement.getDeclarations().length !== 1) return undefined;
@@ -67,32 +94,32 @@ export function siteOf(call: Node): Site | undefined {
     if (!Node.isIdentifier(name)) return undefined;
     const flags = statement.getDeclarationList().getFlags() & ts.NodeFlags.BlockScoped;
     const using = flags === ts.NodeFlags.Using || flags === ts.NodeFlags.AwaitUsing;
-    return { receiver, call, kind: using ? 'using' : 'manual', async, statement, guard: name.getText(), options };
+    if (using && releaseByFunction) return undefined;
+    return { receiver, call, kind: using ? 'using' : 'manual', async, statement, guard: name.getText(), options, releases, releaseByFunction };
   }
   return undefined;
 }
 
-/** `x.unlock()`, `g.unlock()`, `g[Symbol.dispose]()` as a whole statement, for one of the sites. */
+/** Whether `call` releases the manual acquisition `site`: `x.unlock()`, `g.unlock()`, or async-mutex's `release()`. */
+export function releasesSite(call: Node, site: Site): boolean {
+  if (site.kind !== 'manual' || !Node.isCallExpression(call)) return false;
+  const callee = call.getExpression();
+  if (site.releaseByFunction) return Node.isIdentifier(callee) && callee.getText() === site.guard && call.getArguments().length === 0;
+  if (!Node.isPropertyAccessExpression(callee) || !site.releases.includes(callee.getName())) return false;
+  const target = callee.getExpression().getText();
+  return target === site.receiver.getText() || target === site.guard;
+}
+
+/** A release of one of the sites as a whole statement. */
 function isReleaseOf(statement: Node, sites: readonly Site[]): boolean {
   if (!Node.isExpressionStatement(statement)) return false;
   const call = statement.getExpression();
-  if (!Node.isCallExpression(call)) return false;
-  const callee = call.getExpression();
-  if (!Node.isPropertyAccessExpression(callee) || !RELEASING.has(callee.getName())) return false;
-  const target = callee.getExpression().getText();
-  return sites.some((s) => s.kind === 'manual' && (target === s.receiver.getText() || target === s.guard));
+  return sites.some((s) => releasesSite(call, s));
 }
 
-/** A release call of one of the sites anywhere under `node` (outside nested functions). */
+/** A release call of one of the sites anywhere under `node`. */
 function releaseCallsUnder(node: Node, sites: readonly Site[]): Node[] {
-  const out: Node[] = [];
-  for (const call of node.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-    const callee = call.getExpression();
-    if (!Node.isPropertyAccessExpression(callee) || !RELEASING.has(callee.getName())) continue;
-    const target = callee.getExpression().getText();
-    if (sites.some((s) => s.kind === 'manual' && (target === s.receiver.getText() || target === s.guard))) out.push(call);
-  }
-  return out;
+  return node.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => sites.some((s) => releasesSite(call, s)));
 }
 
 /** Re-emits statements at a new indentation, dropping the acquisitions and releases of two sites. */

@@ -6,7 +6,6 @@ import type { Rule } from '../rule.js';
 import { spanOf } from '../span.js';
 import { chainSite, chainSteps } from '../model/lock-graph.js';
 import { doubleLockFixes } from '../fixes/double-lock.js';
-import { webLocksInlineFix } from '../fixes/web-locks-order.js';
 
 export const doubleLock: Rule = {
   id: 'double-lock',
@@ -28,9 +27,7 @@ export const doubleLock: Rule = {
         message: `\`${acquisition.lock.name}\` is taken again while this thread already holds it (taken on line ${first.getStartLineNumber()}); ${consequence(acquisition.api, acquisition.mode, acquisition.method)}`,
         span: spanOf(chainSite(chain)),
         related: chainSteps(chain).map((step) => ({ span: spanOf(step.node), message: step.message })),
-        fixes: acquisition.api === 'web-locks'
-          ? [webLocksInlineFix(first, acquisition.stack.at(-1)!)].filter((f) => f !== undefined)
-          : acquisition.api ? [] : doubleLockFixes(held, acquisition),
+        fixes: doubleLockFixes(held, acquisition, context.config),
       });
     }
   },

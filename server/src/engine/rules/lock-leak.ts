@@ -8,7 +8,6 @@ import type { Rule } from '../rule.js';
 import { spanOf } from '../span.js';
 import type { ExitFact } from '../model/facts.js';
 import { lockLeakFixes } from '../fixes/lock-leak.js';
-import { releaseInFinallyFix } from '../fixes/release-in-finally.js';
 
 /** Functions whose name says they return holding a lock: `lock`, `acquireBoth`, `enterCritical`, `takeSlot`. */
 const ACQUIRER_NAME = /^(lock|acquire|enter|take|begin|grab|claim|reserve|open)/i;
@@ -65,7 +64,7 @@ export const lockLeak: Rule = {
         message: `\`${name}\` is taken here but still held when the function ${paths}. Release it on every path: ${advice}.`,
         span: spanOf(first.held.stack[0]!),
         related: unique.map((e) => ({ span: spanOf(e.exit), message: `leaves the function holding \`${name}\`` })),
-        fixes: first.held.api === 'async-mutex' ? [releaseInFinallyFix(first.held)].filter((f) => f !== undefined) : first.held.api ? [] : lockLeakFixes(first.held),
+        fixes: lockLeakFixes(first.held, context.config),
       });
     }
   },

@@ -84,7 +84,7 @@ function checkDeclared(context: RuleContext, write: Write, guard: string): void 
     span: spanOf(write.fact.node),
     related: [{ span: spanOf(write.fact.target), message: `declared @guardedBy ${guard} here` }],
     // The guard as code: the written object's field, or the module variable (declared there or imported) it names.
-    fixes: [guardWriteFix(write.fact.node, write.fact.base && id.startsWith(`${write.fact.base.id}.`) ? lock : guard, write.held)].filter((f) => f !== undefined),
+    fixes: [guardWriteFix(write.fact.node, write.fact.base && id.startsWith(`${write.fact.base.id}.`) ? lock : guard, write.held, context.model, context.config)].filter((f) => f !== undefined),
   });
 }
 
@@ -116,7 +116,7 @@ function checkInferred(context: RuleContext, group: readonly Write[]): void {
       message: `\`${targetName(write.fact)}\` is written without holding ${lockNames}, ${which} held at ${count} of its ${group.length} writes. Take ${lockNames} here too, or declare the intended guard with @guardedBy.`,
       span: spanOf(write.fact.node),
       related: guarded.slice(0, 5).map((w) => ({ span: spanOf(w.fact.node), message: `written holding ${lockNames}` })),
-      fixes: plain.length === 1 ? [guardWriteFix(write.fact.node, plain[0]!, write.held)].filter((f) => f !== undefined) : [],
+      fixes: plain.length === 1 ? [guardWriteFix(write.fact.node, plain[0]!, write.held, context.model, context.config)].filter((f) => f !== undefined) : [],
     });
   }
 }
