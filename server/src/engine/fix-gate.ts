@@ -56,26 +56,61 @@ export class FixGate {
    * not have before. Edits of a file the program does not hold cannot be checked, so they are refused.
    */
   check(edits: readonly TextEdit[]): GateVerdict {
-    const key = JSON.stringify(edits.map((e) => [e.file, e.start, e.end, e.newText]));
-    const known = this.verdicts.get(key);
-    if (known !== undefined) return known;
-    const verdict = this.checkNow(edits);
-    this.verdicts.set(key, verdict);
-    return verdict;
+    return this.checkAll([edits])[0]!;
   }
 
-  private checkNow(edits: readonly TextEdit[]): GateVerdict {
+  /**
+   * The verdicts on several independent sets of edits (the fixes of many findings). Sets that change disjoint files
+   * are checked together in one program, since a checker costs the same for one changed file or many; a file that
+   * gains an error there is checked again with its own fix alone, so a verdict never depends on another fix.
+   */
+  checkAll(sets: readonly (readonly TextEdit[])[]): GateVerdict[] {
+    const keys = sets.map((edits) => JSON.stringify(edits.map((e) => [e.file, e.start, e.end, e.newText])));
+    this.program();
+    let pending = [...new Set(keys.filter((key) => !this.verdicts.has(key)))];
+    const editsOf = new Map(keys.map((key, i) => [key, sets[i]!]));
+    while (pending.length > 0) {
+      const round: string[] = [];
+      const taken = new Set<string>();
+      for (const key of pending) {
+        const files = new Set(editsOf.get(key)!.map((e) => e.file));
+        if ([...files].some((f) => taken.has(f))) continue;
+        round.push(key);
+        for (const f of files) taken.add(f);
+      }
+      pending = pending.filter((key) => !round.includes(key));
+      if (round.length === 1) {
+        this.verdicts.set(round[0]!, this.checkNow(editsOf.get(round[0]!)!).verdict);
+        continue;
+      }
+      const together = this.checkNow(round.flatMap((key) => editsOf.get(key)!));
+      for (const key of round) {
+        const files = new Set(editsOf.get(key)!.map((e) => e.file));
+        const clean = together.unchecked === undefined && [...files].every((f) => (together.addedByFile.get(f) ?? []).length === 0);
+        this.verdicts.set(key, clean ? { ok: true, added: [] } : this.checkNow(editsOf.get(key)!).verdict);
+      }
+    }
+    return keys.map((key) => this.verdicts.get(key)!);
+  }
+
+  private checkNow(edits: readonly TextEdit[]): { verdict: GateVerdict; addedByFile: Map<string, string[]>; unchecked?: string } {
     const started = performance.now();
     const base = this.program();
     const texts = new Map<string, string>();
     for (const [file, fileEdits] of groupByFile(edits)) {
       const source = base.getSourceFile(file);
-      if (source === undefined) return { ok: false, added: [`${file}: not part of the analysed program`] };
+      if (source === undefined) {
+        const why = `${file}: not part of the analysed program`;
+        return { verdict: { ok: false, added: [why] }, addedByFile: new Map(), unchecked: why };
+      }
       texts.set(source.fileName, applyEdits(source.text, fileEdits));
     }
     const next = overlayProgram(base, texts);
     const added: string[] = [];
+    const addedByFile = new Map<string, string[]>();
     for (const fileName of texts.keys()) {
+      const inFile: string[] = [];
+      addedByFile.set(fileName, inFile);
       const before = this.errorsOf(base, fileName);
       const after = errorDiagnostics(next, next.getSourceFile(fileName)!);
       const seen = new Map<string, number>();
@@ -89,11 +124,12 @@ export class FixGate {
         const missing = missingPackage(diagnostic);
         if (missing !== undefined && before.unresolved.has(missing)) continue;
         added.push(describe(diagnostic));
+        inFile.push(describe(diagnostic));
       }
     }
     this.stats.checks += 1;
     this.stats.ms += performance.now() - started;
-    return { ok: added.length === 0, added };
+    return { verdict: { ok: added.length === 0, added }, addedByFile };
   }
 
   private program(): ts.Program {
@@ -158,8 +194,12 @@ function overlayProgram(base: ts.Program, texts: ReadonlyMap<string, string>): t
   return ts.createProgram({ rootNames: base.getRootFileNames(), options, host, oldProgram: base, projectReferences: base.getProjectReferences() });
 }
 
+/**
+ * A file's own errors. Errors without a position ("Cannot find global type 'Disposable'") are the program's, reported
+ * with whichever file the checker happens to check first: they say nothing about an edit.
+ */
 function errorDiagnostics(program: ts.Program, file: ts.SourceFile): ts.Diagnostic[] {
-  return [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].filter((d) => d.category === ts.DiagnosticCategory.Error);
+  return [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].filter((d) => d.category === ts.DiagnosticCategory.Error && d.file !== undefined && d.start !== undefined);
 }
 
 /** The package a "cannot find module" error is about: `node` for Node's built-ins, else the package name. */

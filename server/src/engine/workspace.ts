@@ -166,9 +166,12 @@ export class Workspace {
    * edited since that analysis is refused: its offsets no longer point where they did.
    */
   checkFixes(findings: readonly Finding[], select: (finding: Finding, fix: Fix) => boolean = () => true): Finding[] {
+    const asked = findings.flatMap((finding) => finding.fixes.filter((fix) => select(finding, fix)));
+    const checked = this.checkEditSets(asked.map((f) => f.edits));
+    const verdicts = new Map(asked.map((fix, i) => [fix, checked[i]!]));
     return findings.map((finding) => {
       if (finding.fixes.length === 0) return finding;
-      const passed = finding.fixes.filter((fix) => select(finding, fix) && this.fixPasses(fix));
+      const passed = finding.fixes.filter((fix) => verdicts.get(fix)?.ok === true);
       if (passed.length === finding.fixes.length) return finding;
       const preferred = passed.find((fix) => fix.preferred) ?? (finding.fixes.some((fix) => fix.preferred) ? passed.find((fix) => fix.safety === 'safe') : undefined);
       return { ...finding, fixes: passed.map((fix) => ({ ...fix, preferred: fix === preferred })) };
@@ -182,15 +185,28 @@ export class Workspace {
 
   /** The gate's verdict on a set of edits (offsets into the last analysed texts), with the errors they would add. */
   checkEdits(edits: readonly TextEdit[]): GateVerdict {
-    if (edits.length === 0) return { ok: true, added: [] };
+    return this.checkEditSets([edits])[0]!;
+  }
+
+  /** The gate's verdicts on independent sets of edits (checked together where they change different files). */
+  private checkEditSets(sets: readonly (readonly TextEdit[])[]): GateVerdict[] {
     const last = this.last;
-    if (last === undefined) return { ok: false, added: ['nothing was analysed'] };
+    if (last === undefined) return sets.map(() => ({ ok: false, added: ['nothing was analysed'] }));
     this.gate ??= new FixGate(this.project);
-    for (const file of new Set(edits.map((e) => e.file))) {
+    const gate = this.gate;
+    const stale = (file: string): boolean => {
       const at = last.relevant.findIndex((f) => f.getFilePath() === file);
-      if (at < 0 || this.gate.textOf(file) !== last.texts[at]) return { ok: false, added: [`${file} changed since it was analysed`] };
-    }
-    return this.gate.check(edits);
+      return at < 0 || gate.textOf(file) !== last.texts[at];
+    };
+    const verdicts: (GateVerdict | undefined)[] = sets.map((edits) => {
+      if (edits.length === 0) return { ok: true, added: [] };
+      const changed = [...new Set(edits.map((e) => e.file))].find(stale);
+      return changed === undefined ? undefined : { ok: false, added: [`${changed} changed since it was analysed`] };
+    });
+    const open = sets.map((_, i) => i).filter((i) => verdicts[i] === undefined);
+    const checked = gate.checkAll(open.map((i) => sets[i]!));
+    open.forEach((i, n) => (verdicts[i] = checked[n]));
+    return verdicts as GateVerdict[];
   }
 
   /** The gate's running totals: programs built and milliseconds spent (for benchmarks). */
