@@ -7,6 +7,7 @@
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { OrderChain } from '../model/lock-graph.js';
+import type { ProgramModel } from '../rule.js';
 import { webLockRequest } from '../model/lock-models.js';
 import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
 import { functionOf, indentOf, lineStartOf, reindentRange, removeStatement, trailingCommentEnd } from './edit-text.js';
@@ -22,6 +23,8 @@ interface HeldRegion {
   after: Node | undefined;
   /** The callback the region is the body of, when the lock is held by a run-under call. */
   callback?: Node;
+  /** Whether that run-under call returns what its callback returns (the runtime's, async-mutex's, Web Locks'). */
+  returnsResult?: boolean;
 }
 
 /** The statement of a block whose expression (through `await`, `return`, one `const` initializer) is `call`. */
@@ -37,10 +40,10 @@ function statementAround(call: Node): Node | undefined {
 }
 
 function regionOf(acquisition: Node, held: OrderChain['held'], config: DeadboltConfig): HeldRegion | undefined {
+  const api = held.api === 'web-locks' ? undefined : lockApiOfCall(acquisition, held.api, held.lock.kind, config);
   const callback = held.api === 'web-locks'
     ? (Node.isCallExpression(acquisition) ? webLockRequest(acquisition)?.callback : undefined)
     : (() => {
-        const api = lockApiOfCall(acquisition, held.api, held.lock.kind, config);
         const site = api === undefined ? undefined : siteOf(acquisition, api);
         return site?.kind === 'callback' ? site.callback : undefined;
       })();
@@ -49,9 +52,9 @@ function regionOf(acquisition: Node, held: OrderChain['held'], config: DeadboltC
     const body = callback.getBody();
     const around = statementAround(acquisition);
     if (!Node.isBlock(body) || around === undefined) return undefined;
-    return { statements: body.getStatements(), before: around, after: Node.isExpressionStatement(around) ? around : undefined, callback };
+    const returnsResult = held.api === 'web-locks' || api?.api === 'runtime' || api?.api === 'async-mutex';
+    return { statements: body.getStatements(), before: around, after: Node.isExpressionStatement(around) ? around : undefined, callback, returnsResult };
   }
-  const api = lockApiOfCall(acquisition, held.api, held.lock.kind, config);
   const site = api === undefined ? undefined : siteOf(acquisition, api);
   if (site?.kind !== 'manual' || site.statement === undefined) return undefined;
   const block = site.statement.getParent() as Node & { getStatements?(): Node[] };
@@ -71,8 +74,8 @@ function regionOf(acquisition: Node, held: OrderChain['held'], config: DeadboltC
   return { statements: statements.slice(from + 1, to), before: site.statement, after: release };
 }
 
-/** The names a statement reads that the region declares (or the callback's parameters), which it cannot leave behind. */
-function readsRegionNames(statement: Node, region: HeldRegion): boolean {
+/** The names the region declares (or the callback's parameters) that a statement reads: it cannot leave them behind. */
+function regionNamesRead(statement: Node, region: HeldRegion): Set<string> {
   const declared = new Set<string>();
   for (const s of region.statements) {
     if (s === statement) continue;
@@ -80,8 +83,31 @@ function readsRegionNames(statement: Node, region: HeldRegion): boolean {
     if (Node.isFunctionDeclaration(s) || Node.isClassDeclaration(s)) declared.add(s.getName() ?? '');
   }
   const callback = region.callback as (Node & { getParameters(): Node[] }) | undefined;
-  for (const parameter of callback?.getParameters() ?? []) for (const id of parameter.getDescendantsOfKind(SyntaxKind.Identifier)) declared.add(id.getText());
-  return statement.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => declared.has(id.getText()));
+  for (const parameter of callback?.getParameters() ?? []) for (const id of parameter.getDescendantsOfKind(SyntaxKind.Identifier)) declared.add(id.getText() + '\0parameter');
+  const read = new Set<string>();
+  for (const id of statement.getDescendantsOfKind(SyntaxKind.Identifier)) {
+    if (declared.has(id.getText())) read.add(id.getText());
+    if (declared.has(id.getText() + '\0parameter')) read.add(id.getText() + '\0parameter');
+  }
+  return read;
+}
+
+function readsRegionNames(statement: Node, region: HeldRegion): boolean {
+  return regionNamesRead(statement, region).size > 0;
+}
+
+/**
+ * The one `const` of the callback's top level the moved statement reads, when the callback can hand it out as its
+ * result: it returns nothing yet, and its call is a statement of its own whose value nobody used.
+ */
+function carried(statement: Node, region: HeldRegion): string | undefined {
+  if (!region.callback || !region.returnsResult || !region.after || !Node.isExpressionStatement(region.after)) return undefined;
+  const read = [...regionNamesRead(statement, region)];
+  if (read.length !== 1 || read[0]!.includes('\0')) return undefined;
+  const name = read[0]!;
+  const declaredConst = region.statements.some((s) => Node.isVariableStatement(s) && s.getDeclarationKind() === 'const' && s.getDeclarations().some((d) => d.getName() === name));
+  const returns = region.callback.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((r) => functionOf(r) === region.callback);
+  return declaredConst && !returns ? name : undefined;
 }
 
 /** Control that means something else once the statement leaves the callback or block: return, break, continue, yield, await out of place. */
@@ -113,7 +139,37 @@ function moveAfter(statement: Node, anchor: Node): TextEdit[] {
   return [removeStatement(statement), { file: file.getFilePath(), start: end, end, newText: `\n${indent}${moved}` }];
 }
 
-export function callOutFixes(chain: OrderChain, config: DeadboltConfig): Fix[] {
+/** A statement that declares a name: moving it after the region would change what that name means there. */
+function isDeclaration(statement: Node): boolean {
+  return Node.isVariableStatement(statement) || Node.isFunctionDeclaration(statement) || Node.isClassDeclaration(statement);
+}
+
+/**
+ * Whether moving `statement` out of the region could leave a write unguarded: a write, in the statement or in a
+ * function it calls, that is made holding the lock, to a location another write also makes holding it. The guard
+ * the rules infer from the other writes would then report it (`unguarded-write`).
+ */
+function strandsAWrite(statement: Node, chain: OrderChain, model: ProgramModel): boolean {
+  const lock = chain.held.lock;
+  const holds = (node: Node): boolean => model.heldAt(node).some((l) => l.id === lock.id || l.name === lock.name);
+  // The functions the statement calls, and theirs, a few levels deep.
+  const functions = new Set<Node>();
+  let frontier: Node[] = statement.getDescendantsOfKind(SyntaxKind.CallExpression).flatMap((call) => call.getExpression().getSymbol()?.getDeclarations() ?? []);
+  for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
+    const next: Node[] = [];
+    for (const fn of frontier) {
+      if (functions.has(fn)) continue;
+      functions.add(fn);
+      next.push(...model.callees(fn));
+    }
+    frontier = next;
+  }
+  const within = (node: Node, container: Node): boolean => node.getSourceFile() === container.getSourceFile() && container.getStart() <= node.getStart() && node.getEnd() <= container.getEnd();
+  const moved = model.facts.writes.filter((w) => (within(w.node, statement) || [...functions].some((fn) => within(w.node, fn))) && holds(w.node));
+  return moved.some((w) => model.facts.writes.some((other) => other.target === w.target && !moved.includes(other) && holds(other.node)));
+}
+
+export function callOutFixes(chain: OrderChain, config: DeadboltConfig, model: ProgramModel): Fix[] {
   const heldStack = chain.held.stack;
   const takenStack = chain.acquisition.stack;
   const depth = heldStack.length;
@@ -125,6 +181,7 @@ export function callOutFixes(chain: OrderChain, config: DeadboltConfig): Fix[] {
   if (region === undefined) return [];
   const statement = region.statements.find((s) => s === call || s.containsRange(call.getStart(), call.getEnd()));
   if (statement === undefined || functionOf(call) !== functionOf(statement)) return [];
+  if (strandsAWrite(statement, chain, model)) return [];
   const first = region.statements[0] === statement;
   const last = region.statements.at(-1) === statement;
   const callee = call.getExpression().getText();
@@ -138,13 +195,28 @@ export function callOutFixes(chain: OrderChain, config: DeadboltConfig): Fix[] {
       safety: 'unsafe',
       preferred: false,
     });
-  } else if (last && region.after !== undefined && Node.isExpressionStatement(statement) && !readsRegionNames(statement, region) && !leaves(statement, region, region.after)) {
-    fixes.push({
-      title: `Call \`${callee}()\` after releasing \`${held}\`, so \`${taken}\` is not taken while holding it (unsafe: the call then runs without \`${held}\`)`,
-      edits: moveAfter(statement, region.after),
-      safety: 'unsafe',
-      preferred: false,
-    });
+  } else if (last && region.after !== undefined && !isDeclaration(statement) && !leaves(statement, region, region.after)) {
+    const title = `Call \`${callee}()\` after releasing \`${held}\`, so \`${taken}\` is not taken while holding it (unsafe: the call then runs without \`${held}\`)`;
+    if (!readsRegionNames(statement, region)) {
+      fixes.push({ title, edits: moveAfter(statement, region.after), safety: 'unsafe', preferred: false });
+    } else {
+      // `const sku = ...; if (sku) giveBack(sku);`: the callback returns `sku`, and the call after it reads the result.
+      const name = carried(statement, region);
+      if (name !== undefined) {
+        const file = statement.getSourceFile().getFilePath();
+        const [, insert] = moveAfter(statement, region.after) as [TextEdit, TextEdit];
+        fixes.push({
+          title,
+          edits: [
+            { file, start: region.after.getStart(), end: region.after.getStart(), newText: `const ${name} = ` },
+            { file, start: statement.getStart(), end: trailingCommentEnd(statement), newText: `return ${name};` },
+            insert,
+          ],
+          safety: 'unsafe',
+          preferred: false,
+        });
+      }
+    }
   }
   return fixes;
 }

@@ -12,6 +12,7 @@ import type { LockRef, ProgramModel } from '../rule.js';
 import type { DeadboltConfig, Fix } from '../types.js';
 import { functionOf, indentOf, reindentText, trailingCommentEnd } from './edit-text.js';
 import { lockApiOfCall, lockApiOfExpression, receiverOf, runUnderText, type LockApiOf } from './lock-api.js';
+import { isConsistent } from './consistent-order.js';
 
 /** Whether `lock` (as code: `this.mutex`, `other.mutex`, `statsLock`) names something visible at `at`. */
 function resolvable(lock: string, at: Node): boolean {
@@ -62,8 +63,10 @@ export function guardWriteFix(write: Node, lock: string, held: readonly LockRef[
   while (Node.isParenthesizedExpression(expression.getParent()!)) expression = expression.getParent()!;
   const statement = expression.getParent();
   if (!statement || !Node.isExpressionStatement(statement)) return undefined;
-  // Taking the guard while holding another lock adds a lock-order edge, maybe a cycle: no fix to offer then.
-  if (held.some((l) => l.name !== lock)) return undefined;
+  // Taking the guard while holding another lock adds a lock-order edge: only in the order the program already takes
+  // them in (the guard after each lock held), and then unsafe, since a lock is now taken where none was.
+  const others = held.filter((l) => l.name !== lock);
+  if (others.length > 0 && !others.every((l) => takenAfter(l, lock, model, config))) return undefined;
   const kinds = [SyntaxKind.AwaitExpression, SyntaxKind.YieldExpression];
   if (statement.getDescendants().some((n) => kinds.includes(n.getKind()) && functionOf(n) === functionOf(statement))) return undefined;
   const owner = functionOf(statement) as (Node & { isAsync?(): boolean }) | undefined;
@@ -92,10 +95,19 @@ export function guardWriteFix(write: Node, lock: string, held: readonly LockRef[
     lockText = code;
   }
   if (text === undefined) return undefined;
+  const holding = others.map((l) => `\`${l.name}\``).join(' and ');
   return {
-    title: `Take \`${lockText}\` around this write`,
+    title: `Take \`${lockText}\` around this write${others.length > 0 ? ` (unsafe: taken while holding ${holding}, the order used elsewhere)` : ''}`,
     edits: [{ file: file.getFilePath(), start: statement.getStart(), end, newText: text }],
-    safety: 'safe',
-    preferred: true,
+    safety: others.length > 0 ? 'unsafe' : 'safe',
+    preferred: others.length === 0,
   };
+}
+
+/** Whether the program takes the lock named `guard` while holding `held`, and that is its consistent order. */
+function takenAfter(held: LockRef, guard: string, model: ProgramModel, config: DeadboltConfig): boolean {
+  const edges = [...model.orderGraph().edges.values()];
+  // The graph names an instance's field by its class (`Table.rows`), the held set by the receiver: match either way.
+  const forward = edges.filter((e) => (e.from.id === held.id || e.from.name === held.name) && (e.to.name === guard || e.to.identityName === guard));
+  return forward.length > 0 && forward.every((e) => isConsistent(e.from, e.to, edges, config));
 }

@@ -191,7 +191,7 @@ class Emitter {
       if (inlined) {
         // A return inside the inlined callback only returned from it: that stays true only where nothing follows.
         if (!isLast && hasOwnReturn(inlined)) this.ok = false;
-        lines.push(...this.statements((inlined as never as { getStatements(): Node[] }).getStatements(), indent, isLast));
+        lines.push(...this.statements((inlined as never as { getStatements(): Node[] }).getStatements(), indent, isLast), ...this.closingComments(inlined, indent));
         return;
       }
       if (Node.isTryStatement(statement)) {
@@ -200,7 +200,10 @@ class Emitter {
         if (finallyBlock && finallyStatements.length > 0 && finallyStatements.every((s) => this.isScaffold(s))) {
           finallyStatements.forEach((s) => this.consumed.add(s));
           const catchClause = statement.getCatchClause();
-          const inner = this.statements(statement.getTryBlock().getStatements(), catchClause ? indent + '  ' : indent, isLast && !catchClause);
+          const inner = [
+            ...this.statements(statement.getTryBlock().getStatements(), catchClause ? indent + '  ' : indent, isLast && !catchClause),
+            ...this.closingComments(statement.getTryBlock(), catchClause ? indent + '  ' : indent),
+          ];
           if (!catchClause) {
             lines.push(...inner);
             return;
@@ -222,6 +225,24 @@ class Emitter {
       lines.push(...this.reindent(statement, indent, ''));
     });
     return lines;
+  }
+
+  /**
+   * Comments on lines of their own after a block's last statement (`// TODO` in an otherwise empty block): the block's
+   * braces go, its comments stay, at `indent`.
+   */
+  closingComments(block: Node, indent: string): string[] {
+    const statements = (block as never as { getStatements(): Node[] }).getStatements();
+    const from = statements.length > 0 ? statements.at(-1)!.getEnd() : block.getStart() + 1;
+    const between = this.text.slice(from, block.getEnd() - 1);
+    const firstBreak = between.indexOf('\n');
+    if (firstBreak < 0) return [];
+    return between
+      .slice(firstBreak + 1)
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('//') || line.startsWith('/*') || line.startsWith('*'))
+      .map((line) => `${indent}${line.startsWith('*') ? ' ' : ''}${line}`);
   }
 
   /** From the closing brace of a try block to `end` (its catch, its finally), moved to `indent`. */
@@ -354,7 +375,7 @@ export function lockAllRewrite(outerCall: Node, innerCall: Node, listFirstOuter:
     const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', outer.call.getStart() - 1) + 1))![0];
     let bodyText: string;
     if (Node.isBlock(body)) {
-      const lines = emitter.statements(body.getStatements(), indent + '  ', true);
+      const lines = [...emitter.statements(body.getStatements(), indent + '  ', true), ...emitter.closingComments(body, indent + '  ')];
       bodyText = lines.length > 0 ? `{\n${lines.join('\n')}\n${indent}}` : '{}';
     } else {
       // `a.withLock(() => b.withLock(() => x))`: the inner callback is the whole body.

@@ -7,13 +7,14 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Held } from '../model/facts.js';
 import type { Fix } from '../types.js';
-import { indentOf, lineStartOf, reindentRange, trailingCommentEnd } from './edit-text.js';
+import { functionOf, indentOf, lineStartOf, reindentRange, trailingCommentEnd } from './edit-text.js';
 
 /**
  * Wraps the statements after `acquired` up to the first later statement of its block that `isRelease` accepts.
- * Refused when a statement between releases too (`releases`: the finally would release twice), when a variable
- * declared between them is read after the release (it would end up inside the try block), or when the release
- * shares its line with other code.
+ * Refused when a statement between releases too (`releases`: the finally would release twice), or when the release
+ * shares its line with other code. A variable declared between them and read after the release would end up inside
+ * the try block: then what follows the release joins the try too, when it is only the function's last `return` of a
+ * plain value (which runs the same holding the lock or not); otherwise no fix.
  */
 export function wrapInFinally(acquired: Node, isRelease: (statement: Node) => boolean, releases: (node: Node) => boolean, title: string): Fix | undefined {
   const block = acquired.getParent();
@@ -32,7 +33,13 @@ export function wrapInFinally(acquired: Node, isRelease: (statement: Node) => bo
       }),
     ),
   );
-  if (declared.size > 0 && statements.slice(to + 1).some((s) => [s, ...s.getDescendantsOfKind(SyntaxKind.Identifier)].some((i) => Node.isIdentifier(i) && declared.has(i.getText())))) return undefined;
+  let after = statements.slice(to + 1);
+  if (declared.size > 0 && after.some((s) => [s, ...s.getDescendantsOfKind(SyntaxKind.Identifier)].some((i) => Node.isIdentifier(i) && declared.has(i.getText())))) {
+    const owner = functionOf(acquired) as (Node & { getBody?(): Node | undefined }) | undefined;
+    if (owner?.getBody?.() !== block || !after.every(plainReturn)) return undefined;
+  } else {
+    after = [];
+  }
 
   const release = statements[to]!;
   const file = acquired.getSourceFile();
@@ -43,6 +50,17 @@ export function wrapInFinally(acquired: Node, isRelease: (statement: Node) => bo
   const start = lineStartOf(region[0]!);
   const body = reindentRange(file, start, releaseLine, indent, `${indent}  `).replace(/\n$/, '');
   const end = trailingCommentEnd(release);
+  const releaseText = text.slice(release.getStart(), end);
+  if (after.length === 0) {
+    return {
+      title,
+      safety: 'safe',
+      preferred: true,
+      edits: [{ file: file.getFilePath(), start, end, newText: `${indent}try {\n${body}\n${indent}} finally {\n${indent}  ${releaseText}\n${indent}}` }],
+    };
+  }
+  // `return x;` after the release moves into the try: the finally releases on the way out, as before.
+  const tail = reindentRange(file, text.indexOf('\n', end) + 1, trailingCommentEnd(after.at(-1)!), indent, `${indent}  `);
   return {
     title,
     safety: 'safe',
@@ -50,10 +68,17 @@ export function wrapInFinally(acquired: Node, isRelease: (statement: Node) => bo
     edits: [{
       file: file.getFilePath(),
       start,
-      end,
-      newText: `${indent}try {\n${body}\n${indent}} finally {\n${indent}  ${text.slice(release.getStart(), end)}\n${indent}}`,
+      end: trailingCommentEnd(after.at(-1)!),
+      newText: `${indent}try {\n${body}\n${tail}\n${indent}} finally {\n${indent}  ${releaseText}\n${indent}}`,
     }],
   };
+}
+
+/** `return;`, `return x;`, `return 1;`: a return whose value does not depend on holding anything. */
+function plainReturn(statement: Node): boolean {
+  if (!Node.isReturnStatement(statement)) return false;
+  const value = statement.getExpression();
+  return value === undefined || Node.isIdentifier(value) || Node.isLiteralExpression(value) || Node.isTrueLiteral(value) || Node.isFalseLiteral(value);
 }
 
 /** async-mutex's `const release = await m.acquire()`: its `release()` call moves into a finally block. */

@@ -5,10 +5,12 @@
  * lock each names is safe and preferred. For the runtime's locks both may also become one `lockAll`
  * (`fixes/lock-all.ts`): safe when no code changes from running under one lock to running under both, unsafe (and
  * titled so) when some does. When the second lock is taken in a callee, the other side of a two-lock cycle is swapped
- * where it sits in one function, or the call is moved out of the held region (call-out.ts).
+ * where it sits in one function, the call is moved out of the held region (call-out.ts), or a helper that is nothing
+ * but the second lock's callback runs in place under both, taken in order (inline-callee.ts).
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
+import type { ProgramModel } from '../rule.js';
 import { rankOf, type OrderChain, type OrderEdge } from '../model/lock-graph.js';
 import { lockAllRewrite, releasesSite, siteOf, type Site } from './lock-all.js';
 import { lockApiOfCall, type LockApiOf } from './lock-api.js';
@@ -16,6 +18,7 @@ import { reorderArgumentsFix } from './reorder-arguments.js';
 import { nestedSwapFix, webLocksSwapFix } from './swap-nested.js';
 import { webLocksNestFix } from './web-locks-order.js';
 import { callOutFixes } from './call-out.js';
+import { inlineCalleeFix } from './inline-callee.js';
 
 function statementOf(node: Node): Node | undefined {
   return node.getFirstAncestor((a) => {
@@ -140,14 +143,14 @@ function swapAt(outer: Node, inner: Node, lock: LockApiOf | 'web-locks'): Fix | 
  * order takes `chain.acquisition`'s lock first. `selfLoop` chains (two elements of one array, one field of two
  * instances) have no consistent order by name, only `lockAll`.
  */
-export function reorderFixes(chain: OrderChain, edges: readonly OrderEdge[], config: DeadboltConfig, selfLoop = false): Fix[] {
+export function reorderFixes(chain: OrderChain, edges: readonly OrderEdge[], config: DeadboltConfig, selfLoop = false, model?: ProgramModel): Fix[] {
   const heldStack = chain.held.stack;
   const takenStack = chain.acquisition.stack;
   if (!selfLoop) {
     const passed = reorderArgumentsFix(chain);
     if (passed) return [passed];
   }
-  if (!sameFunction(chain)) return selfLoop ? [] : [...swapOtherSide(chain, edges, config), ...callOutFixes(chain, config)];
+  if (!sameFunction(chain)) return selfLoop ? [] : [...swapOtherSide(chain, edges, config), ...(model === undefined ? [] : callOutFixes(chain, config, model)), ...[inlineCalleeFix(chain, config)].filter((f) => f !== undefined)];
   const outer = heldStack[heldStack.length - 1]!;
   const inner = takenStack[takenStack.length - 1]!;
   const apis = sameApiOf(chain, config);
