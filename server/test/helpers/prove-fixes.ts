@@ -1,8 +1,9 @@
 /**
- * Proves the fixes the engine offers on one program (a folder of fixtures) under one compiler setting: each fix is
- * applied alone and must leave the files it changes with no type error they did not have (checked by the
- * `typescript` package's own language service, not by the engine's gate), the finding gone, nothing reported that was
- * not before, and every comment of the changed files still there unless its whole line was removed. Tallies what it
+ * Proves the fixes the engine offers on one program (a folder of fixtures, or a repository's checkout) under one
+ * compiler setting: each fix is applied alone and must leave the files it changes with no type error they did not
+ * have (checked by the `typescript` package's own language service, not by the engine's gate), the finding gone,
+ * nothing reported that was not before, no `await await`, and every comment of the changed files still there unless
+ * the code it ended went with the fix. Tallies what it
  * saw, per rule, for the tables of docs/rules/fixes.md.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -264,6 +265,9 @@ function proveFix(finding: Finding, fix: Fix, context: ProofContext): string[] {
         if (error.missing !== undefined && before.unresolved.has(error.missing)) continue;
         problems.push(`adds a type error in ${path.basename(file)}: ${error.text}`);
       }
+      // `await await x` type-checks, and is what a twin written over an awaited call looks like.
+      const doubled = (t: string): number => t.match(/\bawait\s+await\b/g)?.length ?? 0;
+      if (doubled(text) > doubled(context.originalOf(file))) problems.push(`awaits twice in ${path.basename(file)}`);
       const written = byFile.get(file)!.map((e) => e.newText);
       for (const comment of lostComments(context.originalOf(file), text, written)) problems.push(`drops a comment in ${path.basename(file)}: ${comment}`);
       workspace.setFile(file, text);
