@@ -8,21 +8,13 @@
 // suppression is none), fixes, fixes proven, the type-check gate's cost per fix and the failures; then the totals per
 // rule, the coverage of lock-order findings and of all findings, and the findings left without a fix.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commandLine, here, repositories } from './options.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const { repositories } = JSON.parse(readFileSync(join(here, 'repos.json'), 'utf8'));
-const argv = process.argv.slice(2);
-const option = (name) => {
-  const at = argv.indexOf(name);
-  return at < 0 ? undefined : argv.splice(at, 2)[1];
-};
-const corpus = resolve(option('--corpus') ?? process.env.DEADBOLT_CORPUS ?? join(here, '..', '.corpus'));
-const out = option('--out');
-const timeoutSeconds = Number(option('--timeout') ?? 3600);
+const { option, corpus, out, timeoutSeconds, rest: argv } = commandLine(process.argv.slice(2), 3600);
 const one = option('--one');
 
 if (one !== undefined) {
