@@ -196,10 +196,18 @@ function overlayProgram(base: ts.Program, texts: ReadonlyMap<string, string>): t
 
 /**
  * A file's own errors. Errors without a position ("Cannot find global type 'Disposable'") are the program's, reported
- * with whichever file the checker happens to check first: they say nothing about an edit.
+ * with whichever file the checker happens to check first: they say nothing about an edit. A JavaScript file the
+ * project does not type-check (no `checkJs`, no `// @ts-check`) is held to its syntax: checking it costs as much as a
+ * TypeScript file for the few spelling errors TypeScript reports there, and its types are whatever JavaScript allows.
  */
 function errorDiagnostics(program: ts.Program, file: ts.SourceFile): ts.Diagnostic[] {
-  return [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].filter((d) => d.category === ts.DiagnosticCategory.Error && d.file !== undefined && d.start !== undefined);
+  const checked = !isJavaScript(file) || program.getCompilerOptions().checkJs === true || /^\s*\/\/\s*@ts-check\b/m.test(file.text.slice(0, 2000));
+  const diagnostics = checked ? [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)] : program.getSyntacticDiagnostics(file);
+  return diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error && d.file !== undefined && d.start !== undefined);
+}
+
+function isJavaScript(file: ts.SourceFile): boolean {
+  return /\.(m|c)?jsx?$/.test(file.fileName);
 }
 
 /** The package a "cannot find module" error is about: `node` for Node's built-ins, else the package name. */
