@@ -36,6 +36,8 @@ export class FixGate {
   private readonly verdicts = new Map<string, GateVerdict>();
   /** How many programs the gate built and the time they took, for benchmarks. */
   readonly stats = { checks: 0, ms: 0 };
+  /** Asks the checker to stop while a check runs (a newer edit made it moot); see `checkAll`. */
+  private token: ts.CancellationToken | undefined;
 
   constructor(private readonly project: Project) {}
 
@@ -64,12 +66,22 @@ export class FixGate {
    * are checked together in one program, since a checker costs the same for one changed file or many; a file that
    * gains an error there is checked again with its own fix alone, so a verdict never depends on another fix.
    */
-  checkAll(sets: readonly (readonly TextEdit[])[]): GateVerdict[] {
+  checkAll(sets: readonly (readonly TextEdit[])[], cancelled: () => boolean = () => false): GateVerdict[] {
+    this.token = cancellationToken(cancelled);
+    try {
+      return this.checkAllNow(sets);
+    } finally {
+      this.token = undefined;
+    }
+  }
+
+  private checkAllNow(sets: readonly (readonly TextEdit[])[]): GateVerdict[] {
     const keys = sets.map((edits) => JSON.stringify(edits.map((e) => [e.file, e.start, e.end, e.newText])));
     this.program();
     let pending = [...new Set(keys.filter((key) => !this.verdicts.has(key)))];
     const editsOf = new Map(keys.map((key, i) => [key, sets[i]!]));
     while (pending.length > 0) {
+      this.token?.throwIfCancellationRequested();
       const round: string[] = [];
       const taken = new Set<string>();
       for (const key of pending) {
@@ -112,7 +124,7 @@ export class FixGate {
       const inFile: string[] = [];
       addedByFile.set(fileName, inFile);
       const before = this.errorsOf(base, fileName);
-      const after = errorDiagnostics(next, next.getSourceFile(fileName)!);
+      const after = errorDiagnostics(next, next.getSourceFile(fileName)!, this.token);
       const seen = new Map<string, number>();
       for (const diagnostic of after) {
         const key = keyOf(diagnostic);
@@ -200,10 +212,27 @@ function overlayProgram(base: ts.Program, texts: ReadonlyMap<string, string>): t
  * project does not type-check (no `checkJs`, no `// @ts-check`) is held to its syntax: checking it costs as much as a
  * TypeScript file for the few spelling errors TypeScript reports there, and its types are whatever JavaScript allows.
  */
-function errorDiagnostics(program: ts.Program, file: ts.SourceFile): ts.Diagnostic[] {
-  const checked = !isJavaScript(file) || program.getCompilerOptions().checkJs === true || /^\s*\/\/\s*@ts-check\b/m.test(file.text.slice(0, 2000));
-  const diagnostics = checked ? [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)] : program.getSyntacticDiagnostics(file);
+function errorDiagnostics(program: ts.Program, file: ts.SourceFile, token?: ts.CancellationToken): ts.Diagnostic[] {
+  const options = program.getCompilerOptions();
+  const checked = !isJavaScript(file) || options.checkJs === true || /^\s*\/\/\s*@ts-check\b/m.test(file.text.slice(0, 2000));
+  const syntactic = program.getSyntacticDiagnostics(file, token);
+  const diagnostics = checked ? [...syntactic, ...program.getSemanticDiagnostics(file, token)] : syntactic;
   return diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error && d.file !== undefined && d.start !== undefined);
+}
+
+/** A compiler cancellation token over a question (the language server asks whether a newer edit arrived). */
+function cancellationToken(cancelled: () => boolean): ts.CancellationToken {
+  return {
+    isCancellationRequested: cancelled,
+    throwIfCancellationRequested() {
+      if (cancelled()) throw new ts.OperationCanceledException();
+    },
+  };
+}
+
+/** Whether an error is the gate giving up because its caller no longer needs the answer. */
+export function isCancellation(error: unknown): boolean {
+  return error instanceof ts.OperationCanceledException;
 }
 
 function isJavaScript(file: ts.SourceFile): boolean {

@@ -163,11 +163,12 @@ export class Workspace {
    * (fix-gate.ts): applied to the analysed program, each adds no error to the files it changes under the project's
    * compiler options. `select` limits the work to the fixes a caller will show (the others are dropped unchecked).
    * When a finding's preferred fix is refused, the first safe fix that passes is preferred instead. A fix of a file
-   * edited since that analysis is refused: its offsets no longer point where they did.
+   * edited since that analysis is refused: its offsets no longer point where they did. When `cancelled` answers true
+   * (a newer edit made the question moot), the check stops and throws an error `isCancellation` recognises.
    */
-  checkFixes(findings: readonly Finding[], select: (finding: Finding, fix: Fix) => boolean = () => true): Finding[] {
+  checkFixes(findings: readonly Finding[], select: (finding: Finding, fix: Fix) => boolean = () => true, cancelled?: () => boolean): Finding[] {
     const asked = findings.flatMap((finding) => finding.fixes.filter((fix) => select(finding, fix)));
-    const checked = this.checkEditSets(asked.map((f) => f.edits));
+    const checked = this.checkEditSets(asked.map((f) => f.edits), cancelled);
     const verdicts = new Map(asked.map((fix, i) => [fix, checked[i]!]));
     return findings.map((finding) => {
       if (finding.fixes.length === 0) return finding;
@@ -189,7 +190,7 @@ export class Workspace {
   }
 
   /** The gate's verdicts on independent sets of edits (checked together where they change different files). */
-  private checkEditSets(sets: readonly (readonly TextEdit[])[]): GateVerdict[] {
+  private checkEditSets(sets: readonly (readonly TextEdit[])[], cancelled?: () => boolean): GateVerdict[] {
     const last = this.last;
     if (last === undefined) return sets.map(() => ({ ok: false, added: ['nothing was analysed'] }));
     this.gate ??= new FixGate(this.project);
@@ -204,7 +205,7 @@ export class Workspace {
       return changed === undefined ? undefined : { ok: false, added: [`${changed} changed since it was analysed`] };
     });
     const open = sets.map((_, i) => i).filter((i) => verdicts[i] === undefined);
-    const checked = gate.checkAll(open.map((i) => sets[i]!));
+    const checked = gate.checkAll(open.map((i) => sets[i]!), cancelled);
     open.forEach((i, n) => (verdicts[i] = checked[n]));
     return verdicts as GateVerdict[];
   }

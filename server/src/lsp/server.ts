@@ -285,8 +285,9 @@ export function startServer(connection: Connection): void {
     const findings = target.root.findings.get(target.path) ?? [];
     // Fixes are type-checked only now, and only those this request can show: the gate costs a program per fix.
     const asked = fixesAsked(params, findings);
+    const asOf = generation;
     const checked = async (list: Finding[], safeOnly: boolean): Promise<Finding[]> =>
-      list.length === 0 ? [] : (((await host.query(target.root.name, { kind: 'fixes', findings: list, safeOnly })) as Finding[] | null | undefined) ?? []);
+      list.length === 0 ? [] : (((await host.query(target.root.name, { kind: 'fixes', findings: list, safeOnly, generation: asOf })) as Finding[] | null | undefined) ?? []);
     const [quickFix, fixAll] = await Promise.all([checked(asked.quickFix, false), checked(asked.fixAll, true)]);
     const indexOf = new Map(asked.quickFix.map((f, i) => [f, i]));
     return codeActions({

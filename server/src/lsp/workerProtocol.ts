@@ -21,12 +21,13 @@ export type WorkerRequest =
  * every acquisition chain, and copying it to the main thread after every edit would cost more than many analyses;
  * the narrowed answer is what crosses. `fixes` asks for the fixes of some findings of that analysis type-checked by
  * the engine's gate (only the worker holds the program): the findings come back with the fixes that pass, all of
- * them or, with `safeOnly`, the safe ones (what a fix-all applies).
+ * them or, with `safeOnly`, the safe ones (what a fix-all applies). An edit newer than `generation` stops the check
+ * through the cancellation word, as it stops an analysis, and the answer is then no findings: the request is moot.
  */
 export type GraphQuery =
   | { kind: 'graph'; uris?: string[] }
   | { kind: 'hover'; uri: string; position: Position; word: string | undefined }
-  | { kind: 'fixes'; findings: Finding[]; safeOnly: boolean };
+  | { kind: 'fixes'; findings: Finding[]; safeOnly: boolean; generation: number };
 
 export type QueryResult = StaticLockGraph | Hover | Finding[] | null;
 

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { analyze, applyEdits, Workspace, type Finding } from '../../src/engine/index.js';
+import { analyze, applyEdits, isCancellation, Workspace, type Finding, type Fix, type TextEdit } from '../../src/engine/index.js';
 
 function project(t: TestContext, files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'deadbolt-gate-'));
@@ -130,4 +130,104 @@ export function load(file: string): string {
   assert.deepEqual(imported, { ok: true, added: [] }, 'node:fs does not resolve here either: where @types/node is installed, both do');
   const unknown = workspace.checkEdits([{ file, start: 0, end: 0, newText: "import { nothing } from './missing.js';\n" }]);
   assert.equal(unknown.ok, false, 'a relative import that does not resolve is an error of the fix');
+});
+
+/** async-mutex as `npm install` leaves it: its own declarations, without the runtime's method names. */
+const ASYNC_MUTEX_TYPES = `export interface MutexInterface {
+  acquire(): Promise<() => void>;
+  runExclusive<T>(callback: () => T | Promise<T>): Promise<T>;
+  release(): void;
+}
+export declare class Mutex implements MutexInterface {
+  acquire(): Promise<() => void>;
+  runExclusive<T>(callback: () => T | Promise<T>): Promise<T>;
+  release(): void;
+}
+`;
+
+test('the gate drops each of the issue\'s three broken rewrites from what is offered, where the types can tell', (t) => {
+  const dir = project(t, {
+    'tsconfig.json': tsconfig(['ES2023']),
+    'node_modules/async-mutex/package.json': JSON.stringify({ name: 'async-mutex', version: '0.5.0', types: 'index.d.ts' }),
+    'node_modules/async-mutex/index.d.ts': ASYNC_MUTEX_TYPES,
+    'src/worker.ts': WAITS,
+    'src/store.ts': `import { Mutex } from 'async-mutex';
+
+const mutex = new Mutex();
+const rows = new Map<string, string>();
+
+export async function read(key: string): Promise<string | null> {
+  try {
+    const release = await mutex.acquire();
+    try {
+      return rows.get(key) ?? null;
+    } finally {
+      release();
+    }
+  } catch {
+    return null;
+  }
+}
+
+export async function write(key: string, value: string): Promise<void> {
+  await mutex.runExclusive(() => {
+    rows.set(key, value);
+  });
+}
+`,
+  });
+  const workspace = new Workspace({ cwd: dir, tsconfig: 'tsconfig.json', config: {} });
+  const findings = workspace.analyze().findings;
+  const worker = path.join(dir, 'src', 'worker.ts');
+  const store = path.join(dir, 'src', 'store.ts');
+  const replace = (file: string, old: string, newText: string): TextEdit => {
+    const start = readFileSync(file, 'utf8').indexOf(old);
+    assert.ok(start >= 0, `${old} is in ${file}`);
+    return { file, start, end: start + old.length, newText };
+  };
+  // The rewrites the issue reports, as an engine without the gate or its lock-API checks would have offered them.
+  const broken: Record<string, Fix> = {
+    'TS2550 waitAsync under lib ES2023': {
+      title: 'Use await Atomics.waitAsync(...).value',
+      safety: 'safe',
+      preferred: true,
+      edits: [replace(worker, 'Atomics.wait(control, 0, 0, 1000)', 'await Atomics.waitAsync(control, 0, 0, 1000).value')],
+    },
+    'TS2339 withLockAsync on an async-mutex Mutex': {
+      title: 'Run the write under mutex',
+      safety: 'safe',
+      preferred: false,
+      edits: [replace(store, 'await mutex.runExclusive(() => {', 'await mutex.withLockAsync(async () => {')],
+    },
+    'TS2339 await await acquireAsync': {
+      title: 'Use acquireAsync',
+      safety: 'safe',
+      preferred: false,
+      edits: [replace(store, 'await mutex.acquire()', 'await await mutex.acquireAsync()')],
+    },
+  };
+  for (const [why, fix] of Object.entries(broken)) {
+    const verdict = workspace.checkEdits(fix.edits);
+    assert.equal(verdict.ok, false, `${why} is refused`);
+    assert.match(verdict.added.join('\n'), new RegExp(why.split(' ')[0]!), why);
+  }
+  const carrier: Finding = { ...findings[0]!, fixes: Object.values(broken) };
+  const [offered] = workspace.checkFixes([carrier]);
+  assert.deepEqual(offered!.fixes, [], 'none of them is offered');
+  for (const finding of workspace.checkFixes(findings)) {
+    for (const fix of finding.fixes) {
+      const text = fix.edits.map((e) => e.newText).join('\n');
+      assert.doesNotMatch(text, /waitAsync|withLockAsync|acquireAsync|await await/, `${finding.rule}: ${fix.title}`);
+    }
+  }
+});
+
+test('a fix check a newer edit made moot stops with a cancellation, and the next check still answers', (t) => {
+  const dir = project(t, { 'tsconfig.json': tsconfig(['ES2024']), 'src/worker.ts': WAITS });
+  const workspace = new Workspace({ cwd: dir, tsconfig: 'tsconfig.json', config: {} });
+  const findings = workspace.analyze().findings;
+  assert.ok(findings.some((f) => f.fixes.length > 0), 'a fix to check');
+  assert.throws(() => workspace.checkFixes(findings, () => true, () => true), isCancellation);
+  const checked = workspace.checkFixes(findings, () => true, () => false);
+  assert.deepEqual(checked.flatMap((f) => f.fixes.map((fix) => fix.title)), ['Use await Atomics.waitAsync(...).value']);
 });

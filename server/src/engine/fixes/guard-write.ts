@@ -10,7 +10,7 @@ import type { AcquisitionFact } from '../model/facts.js';
 import { webLockRequest } from '../model/lock-models.js';
 import type { LockRef, ProgramModel } from '../rule.js';
 import type { DeadboltConfig, Fix } from '../types.js';
-import { functionOf, indentOf, reindentText, trailingCommentEnd } from './edit-text.js';
+import { functionOf, indentOf, reindentRange, trailingCommentEnd } from './edit-text.js';
 import { lockApiOfCall, lockApiOfExpression, receiverOf, runUnderText, type LockApiOf } from './lock-api.js';
 import { isConsistent } from './consistent-order.js';
 
@@ -75,7 +75,7 @@ export function guardWriteFix(write: Node, lock: string, held: readonly LockRef[
   const file = statement.getSourceFile();
   // The statement moves with its own end-of-line comment (`// eslint-disable-line`, a TODO), which stays on its line.
   const end = trailingCommentEnd(statement);
-  const body = `${indent}  ${reindentText(file.getFullText().slice(statement.getStart(), end), indent, `${indent}  `)}`;
+  const body = `${indent}  ${reindentRange(file, statement.getStart(), end, indent, `${indent}  `)}`;
 
   const taken = acquisitionOf(lock, write, model);
   let text: string | undefined;
