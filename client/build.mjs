@@ -44,6 +44,9 @@ const node = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // Prefer a dependency's ES module build: some packages' `main` is a UMD build whose factory requires its own files
+  // by relative path at run time (jsonc-parser's lib/umd), which a bundle cannot resolve.
+  mainFields: ['module', 'main'],
   // Maps help while developing; the VSIX ships none, so a production bundle carries no link to a missing map.
   sourcemap: !production,
   minify: production,
@@ -65,7 +68,8 @@ mkdirSync(join(dist, 'panel'), { recursive: true });
 cpSync(join(here, 'webview', 'panel.css'), join(dist, 'panel', 'panel.css'));
 
 await Promise.all([
-  build({ ...node, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(dist, 'extension.js') }),
+  // The extension runs parts of the adapter (lock tracing in the JavaScript debugger), which find files by import.meta.url.
+  build({ ...node, ...importMetaShim, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(dist, 'extension.js') }),
   build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'lsp', 'main.ts')], outfile: join(dist, 'server.js') }),
   // The server runs the analysis in a worker it finds next to itself (new URL('./analysisWorker.js', import.meta.url)).
   build({ ...node, ...importMetaShim, entryPoints: [join(server, 'src', 'lsp', 'analysisWorker.ts')], outfile: join(dist, 'analysisWorker.js') }),

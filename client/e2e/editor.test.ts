@@ -11,7 +11,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator } from 'playwright-core';
-import { launchChromium, stepsWithScreenshots } from './harness/browser.js';
+import { launchChromium, newPage, stepsWithScreenshots } from './harness/browser.js';
 import { startCodeServer, type CodeServer } from './harness/codeServer.js';
 import { e2eDir, vsixPath } from './harness/paths.js';
 import { Workbench } from './harness/workbench.js';
@@ -35,7 +35,7 @@ test('the extension in a real VS Code: findings, lock graph, fixes and a live de
 
   server = await startCodeServer({ root, vsix: vsixPath(), timeoutMs: STEP_TIMEOUT_MS });
   browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const page = await newPage(browser, { width: 1400, height: 860 }, STEP_TIMEOUT_MS);
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
   const bench = new Workbench(page, STEP_TIMEOUT_MS);
   await bench.waitUntilReady();

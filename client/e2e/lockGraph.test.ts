@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator } from 'playwright-core';
-import { launchChromium, stepsWithScreenshots } from './harness/browser.js';
+import { launchChromium, newPage, stepsWithScreenshots } from './harness/browser.js';
 import { startCodeServer, type CodeServer } from './harness/codeServer.js';
 import { labelSizes } from './harness/labels.js';
 import { vsixPath } from './harness/paths.js';
@@ -35,7 +35,7 @@ test('the lock graph stays readable on real-sized workspaces', { timeout: 1_200_
 
   server = await startCodeServer({ root, vsix: vsixPath(), timeoutMs: STEP_TIMEOUT_MS });
   browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  const page = await newPage(browser, { width: 1400, height: 860 }, STEP_TIMEOUT_MS);
   const bench = new Workbench(page, STEP_TIMEOUT_MS);
   const step = stepsWithScreenshots(t, (name) => bench.screenshot(name));
 

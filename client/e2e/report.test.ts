@@ -12,14 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './harness/browser.js';
+import { launchChromium, newPage } from './harness/browser.js';
 import { labelSizes } from './harness/labels.js';
 import { guideImagesDir, repoDir, screenshotsDir } from './harness/paths.js';
 import { generatedWorkspace } from './harness/workspace.js';
 
 const deadboltBin = join(repoDir, 'server', 'bin', 'deadbolt.js');
 const READABLE_PX = 11;
-const TIMEOUT_MS = 60_000;
+const TIMEOUT_MS = 120_000;
+/** A whole analysis of the generated workspace by the CLI, on a loaded machine. */
+const CLI_MS = 300_000;
 
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotsDir, { recursive: true });
@@ -37,14 +39,14 @@ test('the HTML report in Chromium', { timeout: 300_000 }, async (t) => {
     rmSync(root, { recursive: true, force: true });
   });
   const report = join(root, 'report.html');
-  const run = spawnSync(process.execPath, [deadboltBin, 'report', '--html', report], { cwd, encoding: 'utf8' });
-  assert.equal(run.status, 1, run.stderr);
-  const check = JSON.parse(spawnSync(process.execPath, [deadboltBin, 'check', '--format', 'json'], { cwd, encoding: 'utf8' }).stdout) as {
+  const run = spawnSync(process.execPath, [deadboltBin, 'report', '--html', report], { cwd, encoding: 'utf8', timeout: CLI_MS });
+  assert.equal(run.status, 1, `${run.error?.message ?? ''}\n${run.stderr}`);
+  const check = JSON.parse(spawnSync(process.execPath, [deadboltBin, 'check', '--format', 'json'], { cwd, encoding: 'utf8', timeout: CLI_MS }).stdout) as {
     diagnostics: unknown[];
   };
 
   browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await newPage(browser, { width: 1280, height: 900 }, TIMEOUT_MS);
   const requests: string[] = [];
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash e2e/install.sh
 node scripts/package-vsix.mjs
-node --test --test-concurrency=1 $(find dist/e2e -name "*.test.js" | sort)
+node --test --test-concurrency=1 --test-timeout=1500000 $(find dist/e2e -name "*.test.js" | sort)

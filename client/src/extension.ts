@@ -1,20 +1,20 @@
 /**
  * The Deadbolt extension's entry: wires the language client, the status bar, the commands, the lock-graph
- * panel and the `deadbolt` debug type together. Each piece lives in its own module; this file only connects them.
+ * panel and debugging (the `deadbolt` debug type, and lock tracing in the JavaScript debugger) together. Each piece
+ * lives in its own module; this file only connects them.
  */
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import {
   analysisStateNotification,
-  lockGraphEvent,
   lockGraphRequest,
   type AnalysisStateParams,
-  type LiveLockGraph,
   type LockGraphParams,
   type StaticLockGraph,
 } from '@deadbolt/server/protocol';
 import { fixAll } from './commands/fixAll.js';
-import { debugType, registerDebugging } from './debug/register.js';
+import type { LiveGraphs } from './debug/liveGraphs.js';
+import { registerDebugging } from './debug/register.js';
 import { focusArgument, LockGraphPanel, type StaticGraphSource } from './graphPanel/panel.js';
 import { createLanguageClient } from './languageClient.js';
 import { DeadboltStatusBar } from './status/statusBar.js';
@@ -33,7 +33,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return client.sendRequest<StaticLockGraph>(lockGraphRequest, params);
     },
   };
-  const showPanel = (preserveFocus = false): LockGraphPanel => LockGraphPanel.show(context.extensionUri, source, output, preserveFocus);
+  let liveGraphs: LiveGraphs | undefined;
+  const showPanel = (preserveFocus = false): LockGraphPanel => {
+    const opened = LockGraphPanel.instance === undefined;
+    const panel = LockGraphPanel.show(context.extensionUri, source, output, preserveFocus);
+    if (opened) liveGraphs?.replay(panel);
+    return panel;
+  };
 
   const startClient = async (): Promise<void> => {
     if (!vscode.workspace.getConfiguration('deadbolt').get<boolean>('enable', true)) {
@@ -86,19 +92,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // The static graph follows the code: re-ask the server when findings change or a file is saved.
     vscode.languages.onDidChangeDiagnostics(debounce(() => void LockGraphPanel.instance?.refresh(), 400)),
     vscode.workspace.onDidSaveTextDocument(() => void LockGraphPanel.instance?.refresh()),
-    vscode.debug.onDidReceiveDebugSessionCustomEvent((event) => {
-      if (event.session.type !== debugType || event.event !== lockGraphEvent) return;
-      const graph = event.body as LiveLockGraph;
-      // A deadlock opens the panel (without stealing focus from the debugger) so the cycle is seen at once.
-      const panel = graph.deadlock ? showPanel(true) : LockGraphPanel.instance;
-      panel?.showLive(graph, event.session.id);
-    }),
-    vscode.debug.onDidTerminateDebugSession((session) => {
-      if (session.type === debugType) LockGraphPanel.instance?.liveEnded(session.id);
-    }),
     { dispose: () => void stopClient() },
   );
-  registerDebugging(context);
+  // Live graphs of debug sessions (the deadbolt adapter's, or lock tracing in a JavaScript debugger session) go to the panel.
+  liveGraphs = registerDebugging(context, { show: showPanel, current: () => LockGraphPanel.instance }, output);
   await startClient();
 }
 

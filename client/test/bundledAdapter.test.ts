@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { withDeadline } from './deadline.js';
 
 const client = join(__dirname, '..', '..');
 const adapter = join(client, 'dist', 'dap.js');
@@ -15,17 +16,19 @@ test('the bundled adapter runs a TypeScript program through esbuild-wasm and sto
   assert.ok(existsSync(join(client, 'dist', 'esbuild-wasm', 'esbuild.wasm')), 'esbuild.wasm ships beside dap.js');
   assert.ok(!existsSync(join(client, 'dist', 'esbuild')), 'no native esbuild binary ships');
   const dc = new DebugClient('node', adapter, 'deadbolt');
-  // The first compile instantiates esbuild.wasm: slower than the native binary on a busy machine.
+  // The first compile instantiates esbuild.wasm: slower than the native binary on a busy machine. The library bounds
+  // its event waits by this, not its requests, so those are bounded here.
   dc.defaultTimeout = 60_000;
+  const within = <T>(promise: Promise<T>, what: string): Promise<T> => withDeadline(promise, what, dc.defaultTimeout);
   await dc.start();
   try {
     const stopped = new Promise<DebugProtocol.StoppedEvent>((resolve) => dc.once('stopped', resolve));
-    await Promise.all([dc.configurationSequence(), dc.launch({ program })]);
-    const event = await stopped;
+    await within(Promise.all([dc.configurationSequence(), dc.launch({ program })]), 'answer to launch from the bundled adapter');
+    const event = await within(stopped, "'stopped' event for the deadlock");
     assert.equal(event.body.reason, 'deadlock');
     assert.match(event.body.description ?? '', /inbox/);
-    await dc.terminateRequest();
+    await within(dc.terminateRequest(), "response to 'terminate'");
   } finally {
-    await dc.stop();
+    await within(dc.stop(), 'end of the adapter session');
   }
 });

@@ -41,8 +41,9 @@ function isNativeExecutable(bytes: Buffer): boolean {
 }
 
 test('npm run package makes one universal VSIX of production bundles, with esbuild as WebAssembly', { timeout: 300_000 }, async () => {
-  const packed = spawnSync(process.execPath, [join(client, 'scripts', 'package-vsix.mjs')], { cwd: client, encoding: 'utf8' });
-  assert.equal(packed.status, 0, `${packed.stdout}\n${packed.stderr}`);
+  // Bounded below the test's own timeout so a hung packaging fails here, saying so.
+  const packed = spawnSync(process.execPath, [join(client, 'scripts', 'package-vsix.mjs')], { cwd: client, encoding: 'utf8', timeout: 240_000 });
+  assert.equal(packed.status, 0, `${packed.error?.message ?? ''}\n${packed.stdout}\n${packed.stderr}`);
   const { name, version } = JSON.parse(readFileSync(join(client, 'package.json'), 'utf8')) as { name: string; version: string };
   const files = await readZip(join(client, 'dist-vsix', `${name}-${version}.vsix`));
 

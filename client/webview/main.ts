@@ -44,7 +44,7 @@ const app = new GraphApp({
     // Data attributes let tests and screenshots confirm what was drawn without reading the drawing.
     Object.assign(document.body.dataset, {
       mode, nodes: String(view.nodes), edges: String(view.edges), cycles: String(view.cycles),
-      isolated: String(view.isolated), rendered: 'true',
+      isolated: String(view.isolated), hazards: String(model.hazards ?? 0), rendered: 'true',
     });
     post({ type: 'rendered', mode, nodes: view.nodes, edges: view.edges, cycles: view.cycles, cycleNodes: model.cycleNodes });
   },
@@ -119,12 +119,14 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       staticGraph = message.graph;
       if (mode === 'static') render();
       break;
-    case 'live':
+    case 'live': {
+      const hazardsBefore = liveGraph?.potentialDeadlocks?.length ?? 0;
       liveGraph = message.graph;
       tabs.live.hidden = false;
-      // A deadlock is the moment the live view matters most, so it takes the panel over.
-      if (mode === 'live' || message.graph.deadlock) select('live');
+      // A deadlock, or a new potential deadlock, is when the live view matters most, so it takes the panel over.
+      if (mode === 'live' || message.graph.deadlock || (message.graph.potentialDeadlocks?.length ?? 0) > hazardsBefore) select('live');
       break;
+    }
     case 'liveEnded':
       if (mode === 'live') summary.textContent += ' (session ended)';
       break;

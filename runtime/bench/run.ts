@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { pingPong, slowPathRates, throughput } from './contention.js';
 import { formatNs, pairedRatio, printGoals, type GoalRow, type LoopTiming } from './harness.js';
+import { idleCost, printIdle, STEADY_MS, WAITERS } from './idle.js';
 import { uncontended, uncontendedAsync, uncontendedSemaphore, uncontendedSemaphoreAsync } from './uncontended.js';
 
 const TRIALS = 7;
@@ -105,6 +106,22 @@ async function main(): Promise<void> {
   line('await acquireAsync(); release()', sa.acquireAsyncRelease);
   line('await withPermitAsync(fn)', sa.withPermitAsync);
   console.log(`  withPermitAsync / acquireAsync+release: ${pairedRatio(sa.withPermitAsync, sa.acquireAsyncRelease).toFixed(2)}x`);
+
+  // What an idle wait costs: its thread's own CPU (where the system tells it), against a bare Atomics.wait.
+  console.log(`\nIdle waiters (${WAITERS} threads waiting on a lock this thread holds; CPU ms per second)`);
+  const idle = await idleCost(new URL('../src/index.js', import.meta.url).href);
+  printIdle(idle);
+  for (const [mode, bare] of [['lock', 'bare'], ['lockAsync', 'bareAsync']] as const) {
+    const waiter = idle[mode].waiter ?? idle[mode].processPerWaiter;
+    const floor = idle[bare].waiter ?? idle[bare].processPerWaiter;
+    rows.push({
+      name: `idle ${mode === 'lock' ? 'lock()' : 'lockAsync()'} waiter vs bare ${mode === 'lock' ? 'Atomics.wait' : 'Atomics.waitAsync'}`,
+      figure: `${waiter.toFixed(3)} vs ${floor.toFixed(3)} ms CPU per waiter per second, waiting for ${STEADY_MS / 1000} s on`,
+      ratio: waiter / floor,
+      goal: 'within 0.1 ms/s of the floor',
+      met: waiter - floor <= 0.1,
+    });
+  }
 
   printGoals(rows);
 }

@@ -3,18 +3,21 @@
  * Arrival is lock-free: one Int32 packs the arrival count, the generation and a broken bit, so arriving is a
  * compareExchange and the last arrival trips the barrier by moving to the next generation. A party that times
  * out (or is aborted) breaks the barrier: every party of that generation, and every later arrival, gets
- * BrokenBarrierError until reset(). Each arrival also records which thread it is, so a waiter that has slept
- * RECHECK_MS can tell that a party died, either after arriving in this generation or, having taken part in the
- * last one, before arriving in this one, and breaks the barrier instead of waiting forever.
+ * BrokenBarrierError until reset(). Each arrival also records which thread it is, so when a thread's death is
+ * reported (watch.ts), or a waiter looks by itself (liveness.ts), a party that died, either after arriving in this
+ * generation or, having taken part in the last one, before arriving in this one, breaks the barrier instead of
+ * leaving the others waiting forever. reset() forgets the parties of earlier rounds, so a replacement can join.
  */
 
 import { BrokenBarrierError, TimeoutError } from './errors.js';
 import { checkHandle, HANDLE_VERSION, quote, type HandleBase } from './handle.js';
-import { lockLabel, nextLockId, ownerLabel, threadLabel, threadToken } from './ids.js';
-import { isDead, RECHECK_MS, stayFindable } from './liveness.js';
+import { lockLabel, nextLockId, threadLabel } from './ids.js';
+import { Vigil } from './liveness.js';
 import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { parkAsync } from './park.js';
+import { isDead, ownerLabel, probeIfDue, threadToken } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
+import { waitBegan, waitEnded, watch, type Watched } from './watch.js';
 
 /** Int32 slots of a Barrier's buffer. */
 export const B_STATE = 0; // count | generation << GEN_SHIFT | BROKEN; waiters sleep on it
@@ -27,7 +30,7 @@ export const B_DEAD_PARTY = 3;
  * generation by arrival index (0 until it is stored), the other row the last generation's. An arrival stores its
  * token with Atomics.store right after its compareExchange counted it in; the party that trips a generation
  * clears the next generation's row before its trip becomes visible, so a token in the current row is never
- * older than the last generation. Read only by waiters that slept RECHECK_MS, never on the way through.
+ * older than the last generation. Read only when a death is reported or a waiter looks, never on the way through.
  */
 export const B_ARRIVALS = 4;
 const barrierBytes = (parties: number): number => (B_ARRIVALS + 2 * parties) * 4;
@@ -51,7 +54,7 @@ export interface BarrierHandle extends HandleBase<'deadbolt.Barrier'> {
 /** Where a waiting party stands after looking at the state word. */
 type Standing = 'waiting' | 'passed' | 'broken';
 
-export class Barrier {
+export class Barrier implements Watched {
   static #adopting: BarrierHandle | undefined;
 
   readonly id: number;
@@ -80,6 +83,7 @@ export class Barrier {
     this.id = this.handle.id;
     this.name = this.handle.name;
     this.parties = Atomics.load(this.#word, B_PARTIES);
+    watch(this);
     if (tracer !== undefined) tracer.created(this.id, 'Barrier', this.name);
   }
 
@@ -104,6 +108,7 @@ export class Barrier {
     const arrival = this.#arrive();
     if (arrival.tripped) return arrival.index;
     if (tracer !== undefined) tracer.waitBegin(this.id, 'barrier');
+    const vigil = new Vigil();
     let standing: Standing = 'waiting';
     try {
       for (;;) {
@@ -116,10 +121,9 @@ export class Barrier {
           if (this.#break(arrival.generation)) throw this.#timeout(options?.timeout);
           continue; // it tripped or broke meanwhile; the next look says which
         }
-        if (Atomics.wait(this.#word, B_STATE, state, ms < RECHECK_MS ? ms : RECHECK_MS) === 'timed-out') {
-          stayFindable();
-          this.#breakIfPartyDied(arrival.generation, state);
-        }
+        // Woken without a trip (a death reported, watch.ts) or after a while: look at the parties.
+        if (Atomics.wait(this.#word, B_STATE, state, vigil.sleepMs(ms)) === 'timed-out') vigil.ranOut();
+        this.#breakIfPartyDied(arrival.generation, Atomics.load(this.#word, B_STATE), vigil.gone);
       }
     } finally {
       if (tracer !== undefined) tracer.waitEnd(this.id, standing === 'passed');
@@ -136,6 +140,7 @@ export class Barrier {
     if (arrival.tripped) return arrival.index;
     if (tracer !== undefined) tracer.waitBegin(this.id, 'barrier');
     let standing: Standing = 'waiting';
+    waitBegan(this); // now and then, probe the parties (watch.ts)
     try {
       for (;;) {
         const state = Atomics.load(this.#word, B_STATE);
@@ -148,15 +153,15 @@ export class Barrier {
           continue;
         }
         try {
-          if ((await parkAsync(this.#word, B_STATE, state, ms < RECHECK_MS ? ms : RECHECK_MS, signal)) === 'timed-out') {
-            this.#breakIfPartyDied(arrival.generation, state);
-          }
+          await parkAsync(this.#word, B_STATE, state, ms, signal);
         } catch (abort) {
           this.#break(arrival.generation);
           throw abort;
         }
+        this.#breakIfPartyDied(arrival.generation, Atomics.load(this.#word, B_STATE), isDead);
       }
     } finally {
+      waitEnded(this);
       if (tracer !== undefined) tracer.waitEnd(this.id, standing === 'passed');
     }
   }
@@ -167,6 +172,9 @@ export class Barrier {
   reset(): void {
     const word = this.#word;
     Atomics.store(word, B_DEAD_PARTY, 0);
+    // Forget who took part so far: a party that left (dead or not) must not break the rounds after a reset, which is
+    // how a replacement joins. Cleared before the generation moves, so no arrival of the new one is erased.
+    for (let i = B_ARRIVALS; i < B_ARRIVALS + 2 * this.parties; i++) Atomics.store(word, i, 0);
     let state = Atomics.load(word, B_STATE);
     for (;;) {
       const generation = generationOf(state);
@@ -218,32 +226,50 @@ export class Barrier {
     return (state & BROKEN) !== 0 ? 'broken' : 'waiting';
   }
 
+  /** A thread died (watch.ts): if it was a party the current round waits for, break the round. */
+  deathReported(): void {
+    const state = Atomics.load(this.#word, B_STATE);
+    if ((state & COUNT_MASK) > 0) this.#breakIfPartyDied(generationOf(state), state, isDead);
+  }
+
+  /** This thread's async waiters have waited a while: probe the parties, for deaths nobody could report. */
+  probeHolders(): void {
+    const state = Atomics.load(this.#word, B_STATE);
+    if ((state & COUNT_MASK) > 0) this.#deadParty(generationOf(state), state, probeIfDue);
+  }
+
   /**
-   * After a waiter slept RECHECK_MS in `generation` (state word `state`): if a party that arrived in it has died,
-   * or one that took part in the last generation has died without arriving in this one, nobody will complete it;
-   * break it so every waiter gets BrokenBarrierError naming the dead thread.
+   * In `generation` (state word `state`, still unbroken): if a party that arrived in it has died, or one that took part
+   * in the last generation has died without arriving in this one, nobody will complete it; break it so every waiter
+   * gets BrokenBarrierError naming the dead thread.
    */
-  #breakIfPartyDied(generation: number, state: number): void {
+  #breakIfPartyDied(generation: number, state: number, gone: (token: number) => boolean): void {
+    if (generationOf(state) !== generation || (state & BROKEN) !== 0) return;
+    const dead = this.#deadParty(generation, state, gone);
+    if (dead === 0) return;
+    Atomics.store(this.#word, B_DEAD_PARTY, dead); // before the break, which every waiter then reads it after
+    this.#break(generation);
+  }
+
+  /** The token of a dead party of `generation` (see #breakIfPartyDied), or 0. */
+  #deadParty(generation: number, state: number, gone: (token: number) => boolean): number {
     const word = this.#word;
     const parties = this.parties;
     const row = B_ARRIVALS + (generation & 1) * parties;
     const last = B_ARRIVALS + ((generation + 1) & 1) * parties;
     const arrived = state & COUNT_MASK;
-    let dead = 0;
-    for (let i = 0; i < arrived && dead === 0; i++) {
+    for (let i = 0; i < arrived; i++) {
       const token = Atomics.load(word, row + i);
-      if (token !== 0 && isDead(token)) dead = token;
+      if (token !== 0 && token !== threadToken && gone(token)) return token;
     }
-    for (let i = 0; i < parties && dead === 0; i++) {
+    for (let i = 0; i < parties; i++) {
       const token = Atomics.load(word, last + i);
-      if (token === 0) continue;
+      if (token === 0 || token === threadToken) continue;
       let came = false;
       for (let j = 0; j < arrived && !came; j++) came = Atomics.load(word, row + j) === token;
-      if (!came && isDead(token)) dead = token;
+      if (!came && gone(token)) return token;
     }
-    if (dead === 0) return;
-    Atomics.store(word, B_DEAD_PARTY, dead); // before the break, which every waiter then reads it after
-    this.#break(generation);
+    return 0;
   }
 
   /** Breaks `generation` if it is still current and unbroken; true if this call broke it. */

@@ -6,7 +6,6 @@
 
 import { checkHandle, HANDLE_VERSION, type HandleBase } from './handle.js';
 import { nextLockId } from './ids.js';
-import { RECHECK_MS, stayFindable } from './liveness.js';
 import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { parkAsync } from './park.js';
 import { tracer } from './trace/hooks.js';
@@ -81,8 +80,8 @@ export class Event {
     for (;;) {
       const ms = remaining(deadline);
       if (ms <= 0) break;
-      // In slices only so that a thread blocked here for long stays findable (liveness.ts): set() wakes everyone.
-      if (Atomics.wait(word, E_GEN, gen, ms < RECHECK_MS ? ms : RECHECK_MS) === 'timed-out') stayFindable();
+      // set() wakes every waiter, so nothing can be lost to a waiter that cannot run: no need to look by itself.
+      Atomics.wait(word, E_GEN, gen, ms);
       if ((raised = Atomics.load(word, E_GEN) !== gen)) break;
     }
     if (tracer !== undefined) tracer.waitEnd(this.id, raised);

@@ -1,126 +1,166 @@
 /**
- * The three-state futex lock word (after Drepper, "Futexes Are Tricky", mutex 2) that Mutex and RecursiveMutex
- * build on: 0 free, 1 locked, 2 locked and someone may sleep. Locking is one compareExchange when free;
- * unlocking is one exchange, plus a notify only when the old value says someone may be asleep. A fourth state
- * (3, free but inconsistent) and the rechecks in the slow paths serve robust locking: see lockWordSlow.
+ * The lock word that Mutex, RecursiveMutex and checked mode's graph lock build on. A held word names its owner: the
+ * holder's thread token (thread-table.ts) in the low TOKEN_BITS, set by the same compareExchange that takes the lock,
+ * as a Linux robust futex holds its owner's TID. So a lock is never held by nobody, and a waiter that finds the owner
+ * dead takes the word over with one compareExchange from the value naming the dead owner: exactly one waiter wins.
+ * Flag bits: WAITERS (someone may sleep: the release must look at the counts below), OBSERVED (the holder's release
+ * takes the reporting path) and INCONSISTENT (free, but released unrepaired after an owner died; only a slow path,
+ * which reports OwnerDiedError, takes it).
  *
- * Fairness: barging. A released lock goes to whichever thread's exchange lands first, not to the longest
- * sleeper; see the README for why that suits small machines.
+ * A futex is FUTEX_SLOTS Int32 from its index: the word, how many threads sleep on it in Atomics.wait, and the gate
+ * (gate.ts) where async waiters park apart from them. Fairness: barging, as in Drepper's "Futexes Are Tricky".
  */
 
-import { threadToken } from './ids.js';
-import { isDead, RECHECK_MS, stayFindable } from './liveness.js';
+import { AsyncGate, GATE_TIMED_OUT } from './gate.js';
+import { Vigil } from './liveness.js';
 import { remaining } from './options.js';
-import { parkAsync } from './park.js';
+import { isDead, probeIfDue, threadToken, TOKEN_MASK } from './thread-table.js';
 
-export const UNLOCKED = 0;
-export const LOCKED = 1;
-export const CONTENDED = 2;
-/**
- * Free, but the last holder took it over from a dead owner and released it without markConsistent(): the data it
- * guards may be torn. The fast path's compareExchange(0 -> 1) fails on it, so only the slow path, which reports
- * OwnerDiedError, can take it; exchange(2) takes it like a free word.
- */
-export const FREE_INCONSISTENT = 3;
+export const WAITERS = 1 << 28;
+export const OBSERVED = 1 << 29;
+export const INCONSISTENT = 1 << 30;
+
+/** Slots of a futex after its index, which holds the word itself. */
+export const F_SLEEPERS = 1; // threads in (or about to enter) Atomics.wait on the word; the release notifies one only then
+export const F_GATE_SEQ = 2; // async waiters' gates sleep here (gate.ts)
+export const F_GATES = 3; // gates parked
+export const FUTEX_SLOTS = 4;
 
 /** How a slow-path acquisition ended. */
 export const TAKEN = 0;
 export const TIMED_OUT = 1;
-/** Taken over from a holder whose thread is gone (see liveness.ts): the caller holds it and must report OwnerDiedError. */
+/** Taken over from a holder whose thread is gone: the caller holds it and must report OwnerDiedError. */
 export const OWNER_DIED = 2;
-/** Taken while FREE_INCONSISTENT: the caller holds it and must report OwnerDiedError again. */
-export const INCONSISTENT = 3;
-export type SlowLockResult = typeof TAKEN | typeof TIMED_OUT | typeof OWNER_DIED | typeof INCONSISTENT;
+/** Taken while INCONSISTENT: the caller holds it and must report OwnerDiedError again. */
+export const INCONSISTENT_TAKEN = 3;
+export type SlowLockResult = typeof TAKEN | typeof TIMED_OUT | typeof OWNER_DIED | typeof INCONSISTENT_TAKEN;
 
-/** One attempt: compareExchange 0 -> 1. All Atomics are sequentially consistent, so success also acquires. */
-export function tryLockWord(word: Int32Array<SharedArrayBuffer>, index: number): boolean {
-  return Atomics.compareExchange(word, index, UNLOCKED, LOCKED) === UNLOCKED;
-}
-
-/**
- * After a failed tryLockWord, when the caller will not wait: takes a FREE_INCONSISTENT word (true), which the
- * caller must report as OwnerDiedError; false when the word is really held.
- */
-export function tryLockInconsistent(word: Int32Array<SharedArrayBuffer>, index: number): boolean {
-  return Atomics.compareExchange(word, index, FREE_INCONSISTENT, CONTENDED) === FREE_INCONSISTENT;
-}
-
-/** The owner slot value of the last holder this thread found dead, for the caller's OwnerDiedError message. */
+/** The token of the last dead holder this thread took a lock over from, for the caller's OwnerDiedError message. */
 export let deadOwner = 0;
 
 /**
- * Called when a sleeper's recheck interval ran out with the word still held. If the holder named in the owner
- * slot is a thread that no longer exists, take the lock over: the compareExchange on the owner slot lets exactly
- * one waiter win, and nobody else can release the word (only its owner could). The word stays held; it is set to
- * CONTENDED because other sleepers may wait on it, so the new owner's release must notify.
+ * One step of a contended acquisition by `me` (the caller's token, with OBSERVED when it reports its acquisitions).
+ * Takes the word if it is free (setting WAITERS, since others may sleep), or over from an owner `gone` says is dead;
+ * otherwise makes sure WAITERS is set, so the owner's release will look for sleepers. Returns a SlowLockResult for a
+ * lock taken, else -1 - (the word to sleep on).
  */
-function takeOverFromDead(word: Int32Array<SharedArrayBuffer>, index: number, ownerIndex: number): boolean {
-  stayFindable();
-  if (ownerIndex < 0) return false;
-  const owner = Atomics.load(word, ownerIndex);
-  if (owner === 0 || !isDead(owner < 0 ? -owner : owner)) return false;
-  // -threadToken names this thread in a form no other thread mistakes for its own; the caller writes its final
-  // owner value next.
-  if (Atomics.compareExchange(word, ownerIndex, owner, -threadToken) !== owner) return false;
-  Atomics.store(word, index, CONTENDED);
-  deadOwner = owner;
-  return true;
-}
-
-/**
- * The contended path, after a failed tryLockWord: announce a sleeper by swapping in 2, and sleep while the word
- * stays 2. There is no spin before sleeping: measured on an idle 2-core machine, a 64-poll spin made hand-off
- * 5 to 25% slower and throughput 7 to 9% lower than going straight to the exchange, which itself takes a lock
- * that has just been freed. Taking the lock with exchange(2) rather than compareExchange(0, 1) is
- * deliberate: we cannot know whether others still sleep, so the next unlock must notify.
- *
- * Sleeps last at most RECHECK_MS: a wake-up can be lost to a waiter that cannot take it (chosen by notify(1),
- * then its thread was terminated, or its event loop is blocked), and the holder may die. Each recheck swaps
- * again (taking a lock freed meanwhile) and asks whether the owner in `ownerIndex` (-1: none recorded) is alive.
- */
-export function lockWordSlow(word: Int32Array<SharedArrayBuffer>, index: number, deadline: number, ownerIndex: number): SlowLockResult {
-  let seen = Atomics.exchange(word, index, CONTENDED);
+export function takeStep(word: Int32Array<SharedArrayBuffer>, index: number, me: number, gone: (owner: number) => boolean): number {
   for (;;) {
-    if (seen === UNLOCKED) return TAKEN;
-    if (seen === FREE_INCONSISTENT) return INCONSISTENT;
-    const ms = remaining(deadline);
-    if (ms <= 0) return TIMED_OUT;
-    // Atomics.wait re-checks the word atomically with going to sleep, so an unlock between our exchange and
-    // this call makes it return 'not-equal' instead of sleeping through the notify.
-    if (Atomics.wait(word, index, CONTENDED, ms < RECHECK_MS ? ms : RECHECK_MS) === 'timed-out' && takeOverFromDead(word, index, ownerIndex)) {
+    const seen = Atomics.load(word, index);
+    const owner = seen & TOKEN_MASK;
+    if (owner === 0) {
+      // Free (0) or free-but-inconsistent: a recovery holds it observed, so its release can pass the state on.
+      const next = seen === 0 ? me | WAITERS : me | WAITERS | OBSERVED;
+      if (Atomics.compareExchange(word, index, seen, next) === seen) return seen === 0 ? TAKEN : INCONSISTENT_TAKEN;
+      continue;
+    }
+    if (gone(owner)) {
+      // Only the owner could release the word, and it is gone; of the waiters that found it so, one wins this exchange.
+      if (Atomics.compareExchange(word, index, seen, me | WAITERS | OBSERVED) !== seen) continue;
+      deadOwner = owner;
       return OWNER_DIED;
     }
-    seen = Atomics.exchange(word, index, CONTENDED);
+    if ((seen & WAITERS) !== 0) return -1 - seen;
+    if (Atomics.compareExchange(word, index, seen, seen | WAITERS) === seen) return -1 - (seen | WAITERS);
   }
 }
 
-/** lockWordSlow for async callers: parks with Atomics.waitAsync so the event loop keeps turning. */
-export async function lockWordSlowAsync(
+/**
+ * The blocking contended path, after the fast compareExchange failed. Sleeps while the word is unchanged; the release,
+ * or a thread that hears of the owner's death (watch.ts), wakes it, and a vigil (liveness.ts), made at the first
+ * sleep, has it look by itself now and then. Counted in F_SLEEPERS only around each sleep: a release that saw WAITERS
+ * but not the count makes no notify, and then the word it changed makes Atomics.wait return at once.
+ */
+export function lockWordSlow(word: Int32Array<SharedArrayBuffer>, index: number, me: number, deadline: number): SlowLockResult {
+  let vigil: Vigil | undefined;
+  for (;;) {
+    const step = takeStep(word, index, me, vigil === undefined ? isDead : vigil.gone);
+    if (step >= 0) return step as SlowLockResult;
+    const ms = remaining(deadline);
+    if (ms <= 0) return TIMED_OUT;
+    vigil ??= new Vigil();
+    Atomics.add(word, index + F_SLEEPERS, 1);
+    // Atomics.wait compares the word atomically with going to sleep, so a release since takeStep's look returns
+    // 'not-equal' at once instead of sleeping through its notify.
+    const result = Atomics.wait(word, index, -1 - step, vigil.sleepMs(ms));
+    Atomics.sub(word, index + F_SLEEPERS, 1);
+    if (result === 'timed-out') vigil.ranOut();
+  }
+}
+
+/** lockWordSlow for async callers: waits at the lock's gate, so the event loop keeps turning. */
+export async function lockWordAsync(
+  gate: AsyncGate<SlowLockResult>,
   word: Int32Array<SharedArrayBuffer>,
   index: number,
+  me: number,
   deadline: number,
   signal: AbortSignal | undefined,
-  ownerIndex: number,
 ): Promise<SlowLockResult> {
-  let seen = Atomics.exchange(word, index, CONTENDED);
-  for (;;) {
-    if (seen === UNLOCKED) return TAKEN;
-    if (seen === FREE_INCONSISTENT) return INCONSISTENT;
-    const ms = remaining(deadline);
-    if (ms <= 0) return TIMED_OUT;
-    if ((await parkAsync(word, index, CONTENDED, ms < RECHECK_MS ? ms : RECHECK_MS, signal)) === 'timed-out' && takeOverFromDead(word, index, ownerIndex)) {
-      return OWNER_DIED;
-    }
-    seen = Atomics.exchange(word, index, CONTENDED);
-  }
+  const result = await gate.wait(
+    () => {
+      const step = takeStep(word, index, me, isDead);
+      return step >= 0 ? (step as SlowLockResult) : undefined;
+    },
+    deadline,
+    signal,
+  );
+  return result === GATE_TIMED_OUT ? TIMED_OUT : result;
 }
 
 /**
- * Releases the word: one exchange to 0. The exchange publishes every write the holder made before it (the
- * next locker's compareExchange/exchange reads it), and its old value tells whether anyone may sleep.
- * `to` is FREE_INCONSISTENT when a recovered lock is released unrepaired. Returns how many sleepers were woken (0 or 1).
+ * The release when the fast compareExchange (token -> 0) failed because a flag is set: one exchange to `to` (0, or
+ * INCONSISTENT for a recovery released unrepaired) publishes the critical section's writes, and if WAITERS was set,
+ * wakes one blocked sleeper and every async gate. Returns how many were woken.
  */
-export function unlockWord(word: Int32Array<SharedArrayBuffer>, index: number, to: typeof UNLOCKED | typeof FREE_INCONSISTENT = UNLOCKED): number {
-  if (Atomics.exchange(word, index, to) === CONTENDED) return Atomics.notify(word, index, 1);
-  return 0;
+export function releaseWord(word: Int32Array<SharedArrayBuffer>, index: number, to: 0 | typeof INCONSISTENT): number {
+  if ((Atomics.exchange(word, index, to) & WAITERS) === 0) return 0;
+  return wakeWaiters(word, index, 1);
+}
+
+/** Wakes up to `sleepers` threads blocked on the word, and every gate. */
+export function wakeWaiters(word: Int32Array<SharedArrayBuffer>, index: number, sleepers: number): number {
+  let woken = 0;
+  if (Atomics.load(word, index + F_SLEEPERS) > 0) woken += Atomics.notify(word, index, sleepers);
+  return woken + AsyncGate.wake(word, index + F_GATE_SEQ, index + F_GATES);
+}
+
+/**
+ * For a thread that heard of a death (watch.ts): if the word's owner is dead, or the word is free while someone
+ * sleeps on it (a sleeper chosen by a release died before it could take the lock), wake them all to look.
+ */
+export function wakeIfOrphaned(word: Int32Array<SharedArrayBuffer>, index: number): void {
+  const owner = Atomics.load(word, index) & TOKEN_MASK;
+  if (owner === 0 ? Atomics.load(word, index + F_SLEEPERS) + Atomics.load(word, index + F_GATES) > 0 : isDead(owner)) {
+    wakeWaiters(word, index, Infinity);
+  }
+}
+
+/** The word's owner (0 when free). */
+export function ownerOf(word: Int32Array<SharedArrayBuffer>, index: number): number {
+  return Atomics.load(word, index) & TOKEN_MASK;
+}
+
+/** For async waiters that have waited a while (watch.ts): probe the word's owner, unless it is free or this thread. */
+export function probeOwner(word: Int32Array<SharedArrayBuffer>, index: number): void {
+  const owner = ownerOf(word, index);
+  if (owner !== 0 && owner !== threadToken) probeIfDue(owner);
+}
+
+/**
+ * For a try-acquisition whose fast compareExchange failed: takes the word if it is free by now, free but
+ * inconsistent, or held by an owner known dead; otherwise undefined, leaving the word as it was (no WAITERS).
+ */
+export function tryTakeWord(word: Int32Array<SharedArrayBuffer>, index: number, me: number): SlowLockResult | undefined {
+  for (;;) {
+    const seen = Atomics.load(word, index);
+    const owner = seen & TOKEN_MASK;
+    if (owner !== 0 && !isDead(owner)) return undefined;
+    // Taken from a recovery or a dead owner, WAITERS stays set: others may sleep on it.
+    const next = seen === 0 ? me : me | WAITERS | OBSERVED;
+    if (Atomics.compareExchange(word, index, seen, next) !== seen) continue;
+    if (owner === 0) return seen === 0 ? TAKEN : INCONSISTENT_TAKEN;
+    deadOwner = owner;
+    return OWNER_DIED;
+  }
 }

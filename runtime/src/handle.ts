@@ -4,7 +4,11 @@
  */
 
 /** Bumped when a primitive's shared-memory layout changes, so mismatched runtimes refuse each other's handles. */
-export const HANDLE_VERSION = 3; // 2: Mutex and RecursiveMutex gained a recovery slot, Barrier its arrival rows; 3: Semaphore its holder table
+/**
+ * 2: Mutex and RecursiveMutex gained a recovery slot, Barrier its arrival rows; 3: Semaphore its holder table;
+ * 4: lock words name their holder's thread-table token, and Mutex, RecursiveMutex, Semaphore and Condition have a gate.
+ */
+export const HANDLE_VERSION = 4;
 
 /** What every handle carries. Each primitive's handle adds its own fields (rank, parties, mutexId...). */
 export interface HandleBase<Kind extends string> {

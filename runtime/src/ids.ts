@@ -1,5 +1,6 @@
 /**
- * Identity: process-wide unique lock ids and the token that names the calling thread as a lock owner.
+ * Identity: process-wide unique lock ids, and the names of locks and threads in messages (the token that names a
+ * thread as a lock owner lives in thread-table.ts).
  * Lock ids come from a counter in a SharedArrayBuffer that the first thread to load the runtime publishes with
  * worker_threads `setEnvironmentData`; workers created afterwards receive a clone of it, and a clone of a
  * SharedArrayBuffer shares its memory, so every thread draws from the same counter. The counter is 64 bits wide
@@ -74,13 +75,6 @@ export function nextLockId(): number {
   return space.base + n;
 }
 
-/**
- * The calling thread as stored in owner slots: threadId + 1, so that 0 can mean "no owner" (the main
- * thread's threadId is 0). Browsers lack threadId; a random token above any plausible threadId stands in.
- */
-export const threadToken: number =
-  workerThreads !== undefined ? workerThreads.threadId + 1 : 2 ** 24 + Math.floor(Math.random() * 2 ** 29);
-
 /** The calling thread, for messages: "main thread" or "worker 3". */
 export const threadLabel: string =
   workerThreads === undefined ? 'this thread' : workerThreads.isMainThread ? 'main thread' : `worker ${workerThreads.threadId}`;
@@ -88,10 +82,4 @@ export const threadLabel: string =
 /** A lock as messages name it: "Mutex 'jobs' (#4)" or "Mutex #4". */
 export function lockLabel(kind: string, name: string | undefined, id: number): string {
   return name === undefined ? `${kind} #${id}` : `${kind} '${name}' (#${id})`;
-}
-
-/** The thread an owner token names, for messages: "main thread" or "worker 3". */
-export function ownerLabel(token: number): string {
-  const t = token < 0 ? -token : token;
-  return t === 1 ? 'main thread' : `worker ${t - 1}`;
 }

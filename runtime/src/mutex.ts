@@ -1,52 +1,63 @@
 /**
- * Mutex: a non-reentrant lock in shared memory. Lock is one compareExchange when free, unlock one exchange;
- * sleepers park on the lock word with Atomics.wait / Atomics.waitAsync and are notified only when the word says
- * someone may sleep. The owner slot lets unlock() reject non-holders and lock() detect self-deadlock without an
- * extra atomic operation on the uncontended path. Checked mode and tracing live on a separate "observed" path
- * behind one branch, so the plain path pays nothing else for them. A holder that dies is found by sleeping
- * waiters (futex.ts, liveness.ts); the lock then passes to one of them with OwnerDiedError, as a pthread robust
- * mutex does, and only the slow paths know about it.
+ * Mutex: a non-reentrant lock in shared memory. The lock word names its holder (futex.ts): lock is one
+ * compareExchange from free to this thread's token, unlock one compareExchange back, and only when a flag is set
+ * (someone may sleep, the acquisition is reported, or a recovery is pending) does unlock take the slow path. Sleepers
+ * park on the word with Atomics.wait, async waiters at the lock's gate (gate.ts). Checked mode and tracing live on an
+ * "observed" path behind one branch. A holder that dies is found from its thread's exit (thread-table.ts, watch.ts);
+ * the lock then passes to one waiter with OwnerDiedError, as a pthread robust mutex does.
  */
 
 import type { HeldEntry } from './checked/held.js';
 import { noteAcquired, noteReleased, orderCheck } from './checked/order.js';
 import { checking, onCheckingChange } from './checked/state.js';
 import { DeadlockError, LockNotHeldError, OwnerDiedError, TimeoutError } from './errors.js';
-import { deadOwner, lockWordSlow, lockWordSlowAsync, OWNER_DIED, TAKEN, TIMED_OUT, tryLockInconsistent, tryLockWord, type SlowLockResult } from './futex.js';
+import {
+  deadOwner,
+  F_GATE_SEQ,
+  F_GATES,
+  FUTEX_SLOTS,
+  INCONSISTENT,
+  lockWordAsync,
+  lockWordSlow,
+  OBSERVED,
+  OWNER_DIED,
+  ownerOf,
+  probeOwner,
+  releaseWord,
+  TAKEN,
+  TIMED_OUT,
+  tryTakeWord,
+  wakeIfOrphaned,
+  type SlowLockResult,
+} from './futex.js';
+import { AsyncGate } from './gate.js';
 import { LockGuard } from './guard.js';
 import { checkHandle, checkRank, HANDLE_VERSION, type HandleBase } from './handle.js';
-import { lockLabel, nextLockId, ownerLabel, threadLabel, threadToken } from './ids.js';
+import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import { checkTimeout, deadlineOf, timeoutError, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { ownerLabel, threadToken, TOKEN_MASK } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
+import { watch, type Watched } from './watch.js';
 
 // The constants below are module-local and not exported on purpose: V8 reads an exported or imported binding
 // through a cell on every use, which measured 1 to 2 ns per uncontended lock+unlock (up to 10% of it).
 
-/** Int32 slots of a Mutex's buffer. */
-const M_STATE = 0; // futex word: 0 free, 1 locked, 2 locked and someone may sleep
-const M_OWNER = 1; // who holds it (OWNER or OBSERVED_OWNER of the holding thread), 0 when free; written only by the holder
+/** Int32 slots of a Mutex's buffer: the futex (word, sleepers, gate), then the recovery flag. */
+const M_STATE = 0; // the lock word: 0 free, else the holder's token | flags (futex.ts)
 /**
  * 1 while the holder took the lock over from a dead owner (OwnerDiedError) and has not called markConsistent().
- * Written only by the holder, plainly; the releasing exchange publishes it like the owner slot. Read only off
- * the fast path: a recovering holder's owner slot is OBSERVED_OWNER, so its unlock() takes unlockObserved().
+ * Written only by the holder, plainly; the releasing exchange publishes it. Read only off the fast path: a recovering
+ * holder's word carries OBSERVED, so its unlock() takes the slow path.
  */
-const M_RECOVERY = 2;
-const MUTEX_BYTES = 3 * 4;
+const M_RECOVERY = FUTEX_SLOTS;
+const MUTEX_BYTES = (FUTEX_SLOTS + 1) * 4;
 
-/** The futex word's states, as in futex.ts (whose slow paths this file shares). */
+/** Where a Mutex's buffer holds its lock word, for Condition, which reads the holder of its mutex. */
+export const MUTEX_WORD_INDEX = M_STATE;
+
 const UNLOCKED = 0;
-const LOCKED = 1;
-const CONTENDED = 2;
-const FREE_INCONSISTENT = 3; // free, but released unrepaired after an owner died: only the slow path takes it
-
-/** Owner slot value of a lock this thread took on the fast path. */
+/** The word of a lock this thread took on the fast path: its token and no flag, which unlock()'s exchange expects. */
 const OWNER = threadToken;
-/**
- * Owner slot value of a lock this thread took on the observed path (checked mode or a tracer on). unlock() tells
- * the two apart from the slot it reads anyway, so its fast path needs no check of either mode, and a release
- * is reported exactly when its acquisition was, even if a tracer was installed or checking turned off meanwhile.
- */
-const OBSERVED_OWNER = -threadToken;
 
 export interface MutexOptions {
   /** Shown in errors, traces and the debugger. */
@@ -59,7 +70,7 @@ export interface MutexHandle extends HandleBase<'deadbolt.Mutex'> {
   rank: number | undefined;
 }
 
-export class Mutex {
+export class Mutex implements Watched {
   /** The handle from() is rebuilding, read by the constructor; module-private so the public constructor stays simple. */
   static #adopting: MutexHandle | undefined;
 
@@ -73,6 +84,8 @@ export class Mutex {
   private readonly guard: LockGuard;
   /** Returned by an uncontended lockAsync: already resolved, so the fast path allocates nothing. */
   private readonly ready: Promise<LockGuard>;
+  /** Where this thread's async waiters wait; made on the first contended lockAsync. */
+  private gate: AsyncGate<SlowLockResult> | undefined;
   /** Whether checked mode is on in this thread: a property of the prototype, kept up to date below. */
   declare private readonly checkedMode: boolean;
 
@@ -93,6 +106,8 @@ export class Mutex {
     this.word = new Int32Array(this.handle.buffer);
     this.guard = new LockGuard(this);
     this.ready = Promise.resolve(this.guard);
+    this.gate = undefined;
+    watch(this);
     if (tracer !== undefined) tracer.created(this.id, 'Mutex', this.name);
   }
 
@@ -110,20 +125,15 @@ export class Mutex {
     if (options !== undefined) checkTimeout(options.timeout, 'Mutex', this.name, this.id, 'lock');
     // One branch for both checked mode and tracing; everything they need happens on the observed path.
     if (this.checkedMode || tracer !== undefined) return this.lockObserved(options);
-    const word = this.word;
-    // All Atomics are sequentially consistent, so a successful compareExchange also acquires.
-    if (Atomics.compareExchange(word, M_STATE, UNLOCKED, LOCKED) !== UNLOCKED) this.lockContended(options);
-    // A plain write suffices: only the holder writes this slot, and the exchange in unlock() publishes it.
-    word[M_OWNER] = OWNER;
+    // One compareExchange takes the lock and names this thread its owner; being sequentially consistent, it acquires.
+    if (Atomics.compareExchange(this.word, M_STATE, UNLOCKED, OWNER) !== UNLOCKED) this.lockContended(options, OWNER, undefined);
     return this.guard;
   }
 
   /** Takes the lock if it is free; returns its guard, or undefined without waiting. */
   tryLock(): LockGuard | undefined {
     if (this.checkedMode || tracer !== undefined) return this.tryLockObserved();
-    const word = this.word;
-    if (Atomics.compareExchange(word, M_STATE, UNLOCKED, LOCKED) !== UNLOCKED) return this.tryLockBusy(undefined);
-    word[M_OWNER] = OWNER;
+    if (Atomics.compareExchange(this.word, M_STATE, UNLOCKED, OWNER) !== UNLOCKED) return this.tryLockBusy(OWNER, undefined);
     return this.guard;
   }
 
@@ -140,28 +150,22 @@ export class Mutex {
       if (options.signal?.aborted === true) return Promise.reject(options.signal.reason);
     }
     if (this.checkedMode || tracer !== undefined) return this.lockAsyncSlow(options);
-    const word = this.word;
-    if (Atomics.compareExchange(word, M_STATE, UNLOCKED, LOCKED) !== UNLOCKED) return this.lockAsyncSlow(options);
-    word[M_OWNER] = OWNER;
+    if (Atomics.compareExchange(this.word, M_STATE, UNLOCKED, OWNER) !== UNLOCKED) return this.lockAsyncSlow(options);
     // Already resolved: no waitAsync, no allocation, and the lock is held before the caller's await.
     return this.ready;
   }
 
   /** Releases the lock; throws LockNotHeldError unless the calling thread holds it. */
   unlock(): void {
-    const word = this.word;
-    if (word[M_OWNER] !== OWNER) return this.unlockObserved();
-    // Cleared before the releasing exchange so the next holder (who synchronizes with that exchange) never sees us.
-    word[M_OWNER] = 0;
-    // One exchange releases and publishes every write of the critical section; its old value says whether anyone
-    // may sleep, and only then do we pay for a notify.
-    if (Atomics.exchange(word, M_STATE, UNLOCKED) === CONTENDED) Atomics.notify(word, M_STATE, 1);
+    // The word is exactly OWNER only for this thread's fast-path acquisition with nobody asleep: one compareExchange
+    // releases it and publishes the critical section's writes. Anything else (a flag, another owner) goes slow.
+    if (Atomics.compareExchange(this.word, M_STATE, OWNER, UNLOCKED) !== OWNER) this.unlockSlow();
   }
 
   /** True when the calling thread holds the lock (through any of its coroutines). */
   isHeldByCurrentThread(): boolean {
-    const owner = this.word[M_OWNER];
-    return owner === OWNER || owner === OBSERVED_OWNER;
+    // A plain read: only this thread writes its own token into the word, and it is the one asking.
+    return (this.word[M_STATE]! & TOKEN_MASK) === OWNER;
   }
 
   /**
@@ -200,6 +204,16 @@ export class Mutex {
     }
   }
 
+  /** A thread died (watch.ts): if it held this lock, or was chosen to take it and could not, wake the waiters to look. */
+  deathReported(): void {
+    wakeIfOrphaned(this.word, M_STATE);
+  }
+
+  /** This thread's async waiters have waited a while: probe the holder, for a death nobody could report. */
+  probeHolders(): void {
+    probeOwner(this.word, M_STATE);
+  }
+
   private lockOrRelease(options: WaitOptions | undefined): void {
     try {
       this.lock(options);
@@ -212,16 +226,16 @@ export class Mutex {
   /** lock() with checked mode or a tracer on: the order check before waiting, then the bookkeeping after. */
   private lockObserved(options: WaitOptions | undefined): LockGuard {
     const entry = checking ? orderCheck(this.id, this.label(), this.rank) : undefined;
-    if (!tryLockWord(this.word, M_STATE)) this.lockContended(options, entry);
-    this.word[M_OWNER] = OBSERVED_OWNER;
+    const me = OWNER | OBSERVED;
+    if (Atomics.compareExchange(this.word, M_STATE, UNLOCKED, me) !== UNLOCKED) this.lockContended(options, me, entry);
     this.acquiredObserved(entry);
     return this.guard;
   }
 
   private tryLockObserved(): LockGuard | undefined {
     const entry = checking ? orderCheck(this.id, this.label(), this.rank) : undefined;
-    if (!tryLockWord(this.word, M_STATE)) return this.tryLockBusy(entry);
-    this.word[M_OWNER] = OBSERVED_OWNER;
+    const me = OWNER | OBSERVED;
+    if (Atomics.compareExchange(this.word, M_STATE, UNLOCKED, me) !== UNLOCKED) return this.tryLockBusy(me, entry);
     this.acquiredObserved(entry);
     return this.guard;
   }
@@ -231,23 +245,31 @@ export class Mutex {
     if (tracer !== undefined) tracer.acquired(this.id);
   }
 
-  /** tryLock() found the word taken: it may be free but inconsistent, which is taken and reported like a lock(). */
-  private tryLockBusy(entry: HeldEntry | undefined): undefined {
-    if (!tryLockInconsistent(this.word, M_STATE)) return undefined;
-    throw this.recovered(false, entry);
+  /**
+   * tryLock() found the word taken: it may have been freed since, be free but inconsistent, or be held by a thread
+   * known dead; the last two are taken and reported like a lock().
+   */
+  private tryLockBusy(me: number, entry: HeldEntry | undefined): LockGuard | undefined {
+    const result = tryTakeWord(this.word, M_STATE, me);
+    if (result === undefined) return undefined;
+    if (result !== TAKEN) throw this.recovered(result === OWNER_DIED, entry);
+    if ((me & OBSERVED) !== 0) this.acquiredObserved(entry);
+    return this.guard;
   }
 
-  /** unlock() of anything but this thread's fast-path acquisition: an observed one, a recovery, or a misuse. */
-  private unlockObserved(): void {
+  /** unlock() of anything but a fast-path acquisition with nobody waiting: flags set, a recovery, or a misuse. */
+  private unlockSlow(): void {
     const word = this.word;
-    if (word[M_OWNER] !== OBSERVED_OWNER) throw this.notHeld('unlock');
-    word[M_OWNER] = 0;
+    const seen = Atomics.load(word, M_STATE);
+    if ((seen & TOKEN_MASK) !== OWNER) throw this.notHeld('unlock');
     // Unrepaired after an owner died: release it so that the next locker hears of it too (pthread would make the
     // lock unusable for good; passing the error on lets a later holder repair it).
-    const to = word[M_RECOVERY] === 1 ? FREE_INCONSISTENT : UNLOCKED;
+    const to = word[M_RECOVERY] === 1 ? INCONSISTENT : UNLOCKED;
     word[M_RECOVERY] = 0;
-    const woken = Atomics.exchange(word, M_STATE, to) === CONTENDED ? Atomics.notify(word, M_STATE, 1) : 0;
-    // Unconditional: the acquisition may have been checked though checking is off now (removing nothing is harmless).
+    const woken = releaseWord(word, M_STATE, to);
+    // The acquisition was reported exactly when it set OBSERVED, so its release is, even if tracing or checking
+    // changed since; removing a lock checked mode does not list is harmless.
+    if ((seen & OBSERVED) === 0) return;
     noteReleased(this.id);
     if (tracer !== undefined) {
       tracer.released(this.id);
@@ -255,27 +277,24 @@ export class Mutex {
     }
   }
 
-  private lockContended(options: WaitOptions | undefined, entry?: HeldEntry): void {
+  private lockContended(options: WaitOptions | undefined, me: number, entry: HeldEntry | undefined): void {
     if (this.isHeldByCurrentThread()) {
       throw new DeadlockError(`${this.label()} is already held by ${threadLabel}; lock() would wait forever (use lockAsync() to wait for another coroutine)`);
     }
     const deadline = deadlineOf(options?.timeout);
-    const word = this.word;
     if (tracer !== undefined) tracer.waitBegin(this.id, 'lock');
-    const result = lockWordSlow(word, M_STATE, deadline, M_OWNER);
+    const result = lockWordSlow(this.word, M_STATE, me, deadline);
     if (tracer !== undefined) tracer.waitEnd(this.id, result !== TIMED_OUT);
     if (result === TIMED_OUT) throw new TimeoutError(`${threadLabel} timed out after ${options?.timeout} ms waiting for ${this.label()}`);
     if (result !== TAKEN) throw this.recovered(result === OWNER_DIED, entry);
   }
 
   /**
-   * The slow path took the lock over from a dead owner, or took it free but unrepaired: record this thread as
-   * the holder (on the observed path, so unlock() looks at M_RECOVERY) and return the error to report.
+   * The slow path took the lock over from a dead owner, or took it free but unrepaired (the word now carries OBSERVED,
+   * so unlock() looks at M_RECOVERY): record the recovery and return the error to report.
    */
   private recovered(died: boolean, entry: HeldEntry | undefined): OwnerDiedError {
-    const word = this.word;
-    word[M_OWNER] = OBSERVED_OWNER;
-    word[M_RECOVERY] = 1;
+    this.word[M_RECOVERY] = 1;
     this.acquiredObserved(entry);
     const what = died ? `${ownerLabel(deadOwner)} died holding ${this.label()}` : `${this.label()} was released after its owner died but not marked consistent`;
     return new OwnerDiedError(`${what}; ${threadLabel} now holds it: repair what it guards, then call markConsistent() before unlock() (unlocking without it passes this error on to the next locker)`);
@@ -286,26 +305,28 @@ export class Mutex {
     const entry = checking ? orderCheck(this.id, this.label(), this.rank) : undefined;
     const deadline = deadlineOf(options?.timeout);
     const word = this.word;
-    if (!tryLockWord(word, M_STATE)) {
+    // Contended but neither checked nor traced: a plain acquisition, whose release reports nothing.
+    const me = entry === undefined && tracer === undefined ? OWNER : OWNER | OBSERVED;
+    if (Atomics.compareExchange(word, M_STATE, UNLOCKED, me) !== UNLOCKED) {
       if (tracer !== undefined) tracer.waitBegin(this.id, 'lock');
       let result: SlowLockResult = TIMED_OUT;
       try {
-        result = await lockWordSlowAsync(word, M_STATE, deadline, options?.signal, M_OWNER);
+        this.gate ??= new AsyncGate(word, M_STATE + F_GATE_SEQ, M_STATE + F_GATES, true, this);
+        result = await lockWordAsync(this.gate, word, M_STATE, me, deadline, options?.signal);
       } finally {
         if (tracer !== undefined) tracer.waitEnd(this.id, result !== TIMED_OUT);
       }
       if (result === TIMED_OUT) throw new TimeoutError(`${threadLabel} timed out after ${options?.timeout} ms waiting for ${this.label()}`);
       if (result !== TAKEN) throw this.recovered(result === OWNER_DIED, entry);
     }
-    // Contended but neither checked nor traced: a plain acquisition, released on unlock's fast path.
-    word[M_OWNER] = entry === undefined && tracer === undefined ? OWNER : OBSERVED_OWNER;
-    this.acquiredObserved(entry);
+    if ((me & OBSERVED) !== 0) this.acquiredObserved(entry);
     return this.guard;
   }
 
   private notHeld(action: string): LockNotHeldError {
-    const owner = this.word[M_OWNER]!;
-    const holder = owner === 0 ? 'nobody holds it' : `it is held by ${owner === 1 || owner === -1 ? 'the main thread' : ownerLabel(owner)}`;
+    const owner = ownerOf(this.word, M_STATE);
+    const label = ownerLabel(owner);
+    const holder = owner === 0 ? 'nobody holds it' : `it is held by ${label === 'main thread' ? 'the main thread' : label}`;
     return new LockNotHeldError(`${threadLabel} cannot ${action} ${this.label()}: it does not hold it (${holder})`);
   }
 

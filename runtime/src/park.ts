@@ -1,12 +1,12 @@
 /**
- * Async parking on a shared Int32 slot: Atomics.waitAsync plus what it lacks, namely keeping the loop alive,
- * cancellation by AbortSignal, and not swallowing a wake-up meant for someone else after an abort.
+ * Async parking on a shared Int32 slot for the primitives whose wakers wake every waiter (Barrier, Event): an
+ * Atomics.waitAsync plus what it lacks, namely keeping the loop alive, cancellation by AbortSignal, and not swallowing
+ * a wake-up meant for someone else after an abort. (Mutex, Semaphore and Condition, whose wakers may wake one, wait
+ * at a gate instead: gate.ts.)
  *
- * V8 cannot cancel a waitAsync: an aborted one stays in the slot's waiter list, where a notify(1) may pick it and
- * be lost (its callback, which could pass the wake-up on, runs only when this thread's event loop does, and this
- * thread may be blocked in sync code by then), and it keeps its promise and closures alive until something
- * wakes it. So abort wakes every waiter of the slot at once: that removes ours from the list now, and any live
- * waiter woken with it sees a spurious wake-up, which every wait loop tolerates.
+ * V8 cannot cancel a waitAsync: an aborted one stays in the slot's waiter list, keeping its promise and closures
+ * alive until something wakes it. So abort wakes every waiter of the slot at once: that removes ours from the list
+ * now, and any live waiter woken with it sees a spurious wake-up, which every wait loop tolerates.
  */
 
 import { holdLoop, releaseLoop } from './keep-alive.js';

@@ -1,7 +1,7 @@
 /**
- * RecursiveMutex: a Mutex the holding thread may lock again; it must unlock as many times. Same futex word as
- * Mutex; the depth lives in a slot only the holder touches, so re-entry costs no atomic operation at all.
- * A holder that dies is handled as in Mutex: a sleeping waiter takes the lock over with OwnerDiedError.
+ * RecursiveMutex: a Mutex the holding thread may lock again; it must unlock as many times. Same lock word as Mutex
+ * (futex.ts), naming the holder; the depth lives in a slot only the holder touches, so re-entry costs no atomic
+ * operation at all. A holder that dies is handled as in Mutex: a waiter takes the lock over with OwnerDiedError.
  */
 
 import type { HeldEntry } from './checked/held.js';
@@ -10,37 +10,42 @@ import { checking } from './checked/state.js';
 import { LockNotHeldError, OwnerDiedError, TimeoutError } from './errors.js';
 import {
   deadOwner,
-  FREE_INCONSISTENT,
+  F_GATE_SEQ,
+  F_GATES,
+  FUTEX_SLOTS,
+  INCONSISTENT,
+  lockWordAsync,
   lockWordSlow,
-  lockWordSlowAsync,
   OWNER_DIED,
+  probeOwner,
+  releaseWord,
   TAKEN,
   TIMED_OUT,
-  tryLockInconsistent,
-  tryLockWord,
-  UNLOCKED,
-  unlockWord,
+  tryTakeWord,
+  wakeIfOrphaned,
   type SlowLockResult,
 } from './futex.js';
+import { AsyncGate } from './gate.js';
 import { LockGuard } from './guard.js';
 import { checkHandle, checkRank, HANDLE_VERSION, type HandleBase } from './handle.js';
-import { lockLabel, nextLockId, ownerLabel, threadLabel, threadToken } from './ids.js';
+import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import type { MutexOptions } from './mutex.js';
 import { checkTimeout, deadlineOf, timeoutError, type AsyncWaitOptions, type WaitOptions } from './options.js';
+import { ownerLabel, threadToken, TOKEN_MASK } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
+import { watch, type Watched } from './watch.js';
 
-/** Int32 slots of a RecursiveMutex's buffer. */
-export const R_STATE = 0; // futex word: 0 free, 1 locked, 2 locked and someone may sleep
-export const R_OWNER = 1; // threadToken of the holder, 0 when free; written (plainly) only by the holder
-export const R_DEPTH = 2; // how many times the holder has locked it; read and written only by the holder
-export const R_RECOVERY = 3; // 1 while the holder took it over from a dead owner and has not called markConsistent()
-const RECURSIVE_BYTES = 4 * 4;
+/** Int32 slots of a RecursiveMutex's buffer: the futex (word, sleepers, gate), then the holder's own slots. */
+export const R_STATE = 0; // the lock word: 0 free, else the holder's token | flags (futex.ts)
+export const R_DEPTH = FUTEX_SLOTS; // how many times the holder has locked it; read and written only by the holder
+export const R_RECOVERY = FUTEX_SLOTS + 1; // 1 while the holder took it over from a dead owner and has not called markConsistent()
+const RECURSIVE_BYTES = (FUTEX_SLOTS + 2) * 4;
 
 export interface RecursiveMutexHandle extends HandleBase<'deadbolt.RecursiveMutex'> {
   rank: number | undefined;
 }
 
-export class RecursiveMutex {
+export class RecursiveMutex implements Watched {
   static #adopting: RecursiveMutexHandle | undefined;
 
   readonly id: number;
@@ -50,6 +55,7 @@ export class RecursiveMutex {
   readonly #word: Int32Array<SharedArrayBuffer>;
   readonly #guard: LockGuard;
   readonly #ready: Promise<LockGuard>;
+  #gate: AsyncGate<SlowLockResult> | undefined;
 
   constructor(options: MutexOptions = {}) {
     const adopted = RecursiveMutex.#adopting;
@@ -68,6 +74,7 @@ export class RecursiveMutex {
     this.#word = new Int32Array(this.handle.buffer);
     this.#guard = new LockGuard(this);
     this.#ready = Promise.resolve(this.#guard);
+    watch(this);
     if (tracer !== undefined) tracer.created(this.id, 'RecursiveMutex', this.name);
   }
 
@@ -85,13 +92,13 @@ export class RecursiveMutex {
   lock(options?: WaitOptions): LockGuard {
     if (options !== undefined) checkTimeout(options.timeout, 'RecursiveMutex', this.name, this.id, 'lock');
     const word = this.#word;
-    if (word[R_OWNER] === threadToken) return this.#reenter();
+    if (this.isHeldByCurrentThread()) return this.#reenter();
     let entry: HeldEntry | undefined;
     if (checking) entry = orderCheck(this.id, this.#label(), this.rank);
-    if (!tryLockWord(word, R_STATE)) {
+    if (Atomics.compareExchange(word, R_STATE, 0, threadToken) !== 0) {
       const deadline = deadlineOf(options?.timeout);
       if (tracer !== undefined) tracer.waitBegin(this.id, 'lock');
-      const result = lockWordSlow(word, R_STATE, deadline, R_OWNER);
+      const result = lockWordSlow(word, R_STATE, threadToken, deadline);
       if (tracer !== undefined) tracer.waitEnd(this.id, result !== TIMED_OUT);
       if (result === TIMED_OUT) throw this.#timeout(options?.timeout);
       if (result !== TAKEN) throw this.#recovered(result === OWNER_DIED, entry);
@@ -102,12 +109,13 @@ export class RecursiveMutex {
 
   tryLock(): LockGuard | undefined {
     const word = this.#word;
-    if (word[R_OWNER] === threadToken) return this.#reenter();
+    if (this.isHeldByCurrentThread()) return this.#reenter();
     let entry: HeldEntry | undefined;
     if (checking) entry = orderCheck(this.id, this.#label(), this.rank);
-    if (!tryLockWord(word, R_STATE)) {
-      if (!tryLockInconsistent(word, R_STATE)) return undefined;
-      throw this.#recovered(false, entry);
+    if (Atomics.compareExchange(word, R_STATE, 0, threadToken) !== 0) {
+      const result = tryTakeWord(word, R_STATE, threadToken);
+      if (result === undefined) return undefined;
+      if (result !== TAKEN) throw this.#recovered(result === OWNER_DIED, entry);
     }
     this.#taken(entry);
     return this.#guard;
@@ -125,30 +133,29 @@ export class RecursiveMutex {
       }
       if (options.signal?.aborted === true) return Promise.reject(options.signal.reason);
     }
-    const word = this.#word;
-    if (word[R_OWNER] === threadToken) {
+    if (this.isHeldByCurrentThread()) {
       this.#reenter();
       return this.#ready;
     }
     if (checking) return this.#lockAsyncSlow(options, true);
-    if (!tryLockWord(word, R_STATE)) return this.#lockAsyncSlow(options, false);
+    if (Atomics.compareExchange(this.#word, R_STATE, 0, threadToken) !== 0) return this.#lockAsyncSlow(options, false);
     this.#taken(undefined);
     return this.#ready;
   }
 
   unlock(): void {
     const word = this.#word;
-    if (word[R_OWNER] !== threadToken) {
+    if (!this.isHeldByCurrentThread()) {
       throw new LockNotHeldError(`${threadLabel} cannot unlock ${this.#label()}: it does not hold it`);
     }
     const depth = word[R_DEPTH]! - 1;
     word[R_DEPTH] = depth;
     if (depth > 0) return;
-    word[R_OWNER] = 0; // before the releasing exchange, which publishes it
     // Unrepaired after an owner died: the next locker hears of it too.
-    const to = word[R_RECOVERY] === 1 ? FREE_INCONSISTENT : UNLOCKED;
+    const recovering = word[R_RECOVERY] === 1;
     word[R_RECOVERY] = 0;
-    const woken = unlockWord(word, R_STATE, to);
+    // The word is exactly the token when nobody may sleep and no recovery is pending: one compareExchange releases it.
+    const woken = !recovering && Atomics.compareExchange(word, R_STATE, threadToken, 0) === threadToken ? 0 : releaseWord(word, R_STATE, recovering ? INCONSISTENT : 0);
     if (checking) noteReleased(this.id);
     if (tracer !== undefined) {
       tracer.released(this.id);
@@ -157,13 +164,14 @@ export class RecursiveMutex {
   }
 
   isHeldByCurrentThread(): boolean {
-    return this.#word[R_OWNER] === threadToken;
+    // A plain read: only this thread writes its own token into the word, and it is the one asking.
+    return (this.#word[R_STATE]! & TOKEN_MASK) === threadToken;
   }
 
   /** Ends a recovery after OwnerDiedError, as Mutex.markConsistent() does. */
   markConsistent(): void {
     const word = this.#word;
-    if (word[R_OWNER] !== threadToken) throw new LockNotHeldError(`${threadLabel} cannot mark ${this.#label()} consistent: it does not hold it`);
+    if (!this.isHeldByCurrentThread()) throw new LockNotHeldError(`${threadLabel} cannot mark ${this.#label()} consistent: it does not hold it`);
     if (word[R_RECOVERY] !== 1) throw new Error(`${this.#label()}.markConsistent(): no owner died; there is nothing to mark`);
     word[R_RECOVERY] = 0;
   }
@@ -197,13 +205,22 @@ export class RecursiveMutex {
     }
   }
 
+  /** A thread died (watch.ts): if it held this lock, or was chosen to take it and could not, wake the waiters to look. */
+  deathReported(): void {
+    wakeIfOrphaned(this.#word, R_STATE);
+  }
+
+  /** This thread's async waiters have waited a while: probe the holder, for a death nobody could report. */
+  probeHolders(): void {
+    probeOwner(this.#word, R_STATE);
+  }
+
   #reenter(): LockGuard {
     this.#word[R_DEPTH]!++;
     return this.#guard;
   }
 
   #taken(entry: HeldEntry | undefined): void {
-    this.#word[R_OWNER] = threadToken;
     this.#word[R_DEPTH] = 1;
     if (entry !== undefined) noteAcquired(entry);
     if (tracer !== undefined) tracer.acquired(this.id);
@@ -214,11 +231,12 @@ export class RecursiveMutex {
     const entry = check ? orderCheck(this.id, this.#label(), this.rank) : undefined;
     const deadline = deadlineOf(options?.timeout);
     const word = this.#word;
-    if (!tryLockWord(word, R_STATE)) {
+    if (Atomics.compareExchange(word, R_STATE, 0, threadToken) !== 0) {
       if (tracer !== undefined) tracer.waitBegin(this.id, 'lock');
       let result: SlowLockResult = TIMED_OUT;
       try {
-        result = await lockWordSlowAsync(word, R_STATE, deadline, options?.signal, R_OWNER);
+        this.#gate ??= new AsyncGate(word, R_STATE + F_GATE_SEQ, R_STATE + F_GATES, true, this);
+        result = await lockWordAsync(this.#gate, word, R_STATE, threadToken, deadline, options?.signal);
       } finally {
         if (tracer !== undefined) tracer.waitEnd(this.id, result !== TIMED_OUT);
       }

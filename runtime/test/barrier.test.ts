@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Barrier, BrokenBarrierError, TimeoutError } from '../src/index.js';
-import { startAgent, withWorkers, type TestWorker } from './harness.js';
+import { startAgent, withWorkers, WITHIN_MS, type TestWorker } from './harness.js';
 
 async function ask(agent: TestWorker, method: string, ...args: unknown[]): Promise<{ ok: boolean; value?: unknown; error?: { name: string } }> {
   agent.post({ target: 'b', method, args });
@@ -14,8 +14,8 @@ test('4 parties over 5 rounds: each round yields the indices 0..3 once', async (
   await withWorkers(async (start) => {
     const agents = await Promise.all([0, 1, 2].map(() => startAgent(start, { b: barrier.handle })));
     for (let round = 0; round < 5; round++) {
-      const theirs = agents.map((agent) => ask(agent, 'wait', { timeout: 10_000 }));
-      const mine = await barrier.waitAsync({ timeout: 10_000 });
+      const theirs = agents.map((agent) => ask(agent, 'wait', { timeout: WITHIN_MS }));
+      const mine = await barrier.waitAsync({ timeout: WITHIN_MS });
       const indices = [mine, ...(await Promise.all(theirs)).map((r) => r.value as number)];
       assert.deepEqual(indices.sort(), [0, 1, 2, 3], `round ${round}`);
     }
@@ -39,8 +39,8 @@ test('a timeout breaks the barrier for every waiter until reset()', async () => 
 
     barrier.reset();
     assert.equal(barrier.broken, false);
-    const theirsAgain = ask(agent, 'wait', { timeout: 10_000 });
-    const mine = await Promise.all([barrier.waitAsync({ timeout: 10_000 }), barrier.waitAsync({ timeout: 10_000 })]);
+    const theirsAgain = ask(agent, 'wait', { timeout: WITHIN_MS });
+    const mine = await Promise.all([barrier.waitAsync({ timeout: WITHIN_MS }), barrier.waitAsync({ timeout: WITHIN_MS })]);
     const indices = [...mine, (await theirsAgain).value as number];
     assert.deepEqual(indices.sort(), [0, 1, 2]);
   });

@@ -15,7 +15,7 @@ interface Report {
 }
 
 async function fill(pairs: number): Promise<Report> {
-  return withWorkers(async (start) => start('checked-fill', { pairs }).next<Report>());
+  return withWorkers(async (start) => start('checked-fill', { pairs }).next<Report>(`a report after ${pairs} orders`));
 }
 
 test('6,000 recorded orders (under the documented 8192): an inversion after them is still caught, no warning', async () => {

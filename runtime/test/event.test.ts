@@ -2,15 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Event } from '../src/index.js';
-import { call, startAgent, withWorkers } from './harness.js';
+import { call, startAgent, withWorkers, WITHIN_MS } from './harness.js';
 
 test('set in one thread wakes waiters in others; clear lowers the flag', async () => {
   const event = new Event({ name: 'go' });
   assert.equal(event.isSet(), false);
   await withWorkers(async (start) => {
     const agents = await Promise.all([0, 1].map(() => startAgent(start, { e: event.handle })));
-    for (const agent of agents) agent.post({ target: 'e', method: 'wait', args: [{ timeout: 10_000 }] });
-    const here = event.waitAsync({ timeout: 10_000 });
+    for (const agent of agents) agent.post({ target: 'e', method: 'wait', args: [{ timeout: WITHIN_MS }] });
+    const here = event.waitAsync({ timeout: WITHIN_MS });
     event.set();
     assert.equal(await here, true);
     for (const agent of agents) assert.equal((await agent.next<{ value: unknown }>()).value, true);
@@ -20,7 +20,7 @@ test('set in one thread wakes waiters in others; clear lowers the flag', async (
     assert.equal(event.isSet(), false);
     // Now the other way: this thread waits, blocked, for a worker's set() (the agent runs it asynchronously to us).
     agents[0]!.post({ target: 'e', method: 'set' });
-    assert.equal(event.wait({ timeout: 10_000 }), true);
+    assert.equal(event.wait({ timeout: WITHIN_MS }), true);
     await agents[0]!.next();
   });
 });

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import { Barrier, Condition, Event, Mutex, RecursiveMutex, Semaphore } from '../src/index.js';
-import { call, startAgent, withWorkers } from './harness.js';
+import { call, startAgent, withDeadline, withWorkers } from './harness.js';
 
 async function viaPostMessage<T>(value: T): Promise<T> {
   const { port1, port2 } = new MessageChannel();
   try {
     port1.postMessage(value);
-    const [received] = await once(port2, 'message');
+    const [received] = await withDeadline(once(port2, 'message'), 'arrival of the handles over a MessageChannel');
     return received as T;
   } finally {
     port1.close();
@@ -88,7 +88,7 @@ test('from() with a malformed handle says what it got', () => {
     [{}, /got an empty object/],
     [{ ...good, version: 9 }, /version 9/],
     [{ ...good, buffer: new ArrayBuffer(8) }, /'buffer' is an ArrayBuffer, not a SharedArrayBuffer/],
-    [{ ...good, buffer: new SharedArrayBuffer(3) }, /3 bytes \(expected 12\)/],
+    [{ ...good, buffer: new SharedArrayBuffer(3) }, /3 bytes \(expected 20\)/],
     [{ ...good, id: -1 }, /bad 'id'/],
     [{ ...good, name: 7 }, /bad 'name'/],
     [{ ...good, rank: 'high' }, /rank must be a finite number/],
@@ -98,9 +98,11 @@ test('from() with a malformed handle says what it got', () => {
   }
 });
 
-test('Semaphore.from refuses a handle of the layout before the holder table (version 2, 8 bytes)', () => {
-  const good = new Semaphore(1).handle;
-  assert.equal(good.version, 3);
-  assert.throws(() => Semaphore.from({ ...good, version: 2 } as never), (e: Error) => e instanceof TypeError && /version 2 \(this runtime reads version 3\)/.test(e.message));
-  assert.throws(() => Semaphore.from({ ...good, buffer: new SharedArrayBuffer(8) }), (e: Error) => e instanceof TypeError && /8 bytes \(expected 264\)/.test(e.message));
+test('from() refuses a handle of an older layout (version 3: lock words without their holder, no gates)', () => {
+  const semaphore = new Semaphore(1).handle;
+  assert.equal(semaphore.version, 4);
+  assert.throws(() => Semaphore.from({ ...semaphore, version: 3 } as never), (e: Error) => e instanceof TypeError && /version 3 \(this runtime reads version 4\)/.test(e.message));
+  assert.throws(() => Semaphore.from({ ...semaphore, buffer: new SharedArrayBuffer(264) }), (e: Error) => e instanceof TypeError && /264 bytes \(expected 400\)/.test(e.message));
+  const mutex = new Mutex().handle;
+  assert.throws(() => Mutex.from({ ...mutex, buffer: new SharedArrayBuffer(12) }), (e: Error) => e instanceof TypeError && /12 bytes \(expected 20\)/.test(e.message));
 });

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Barrier, BrokenBarrierError, Condition, Mutex, OwnerDiedError, RecursiveMutex, Semaphore, SharedQueue } from '../src/index.js';
-import { expectEvent, withWorkers, WITHIN_MS, type TestWorker } from './harness.js';
+import { expectEvent, withDeadline, withWorkers, WITHIN_MS, type TestWorker } from './harness.js';
 import type { FaultHandles } from './workers/faults.js';
 
 interface Fixture {
@@ -27,26 +27,12 @@ function fixture(): Fixture {
   return { handles: { m: m.handle, r: r.handle, s: s.handle, c: c.handle, q: q.handle, gate: new SharedArrayBuffer(4) }, m, r, q };
 }
 
-/** Settles `promise` or fails after WITHIN_MS: a bound on a hang. */
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: still pending after ${WITHIN_MS} ms`)), WITHIN_MS);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function holdAndDie(worker: TestWorker, kind: 'mutex' | 'recursive' | 'queue-lock' | 'queue-torn', die: 'throw' | 'block' | 'exit'): Promise<void> {
   await expectEvent(worker, 'ready', 'holder');
-  const exited = new Promise((resolve) => worker.worker.once('exit', resolve));
   worker.post({ op: 'hold', kind, die });
   await expectEvent(worker, 'holding', 'holder');
   if (die === 'block') await worker.worker.terminate();
-  await exited;
+  await worker.exited(`holder of the ${kind} told to ${die}`);
 }
 
 for (const die of ['block', 'throw', 'exit'] as const) {
@@ -55,7 +41,7 @@ for (const die of ['block', 'throw', 'exit'] as const) {
     const f = fixture();
     await withWorkers(async (start) => {
       await holdAndDie(start('faults', f.handles), 'mutex', die);
-      const error = await within(f.m.lockAsync().then(() => undefined, (e: unknown) => e), 'lockAsync after the owner died');
+      const error = await withDeadline(f.m.lockAsync().then(() => undefined, (e: unknown) => e), 'answer to lockAsync after the owner died');
       assert.ok(error instanceof OwnerDiedError, `expected OwnerDiedError, got ${String(error)}`);
       assert.equal(error.name, 'OwnerDiedError');
       assert.match(error.message, /worker \d+ died holding Mutex 'jobs'/);
@@ -95,7 +81,7 @@ test('tryLock of a lock whose recovering holder released it without markConsiste
   const f = fixture();
   await withWorkers(async (start) => {
     await holdAndDie(start('faults', f.handles), 'mutex', 'block');
-    await within(f.m.lockAsync().catch(() => undefined), 'recovery');
+    await withDeadline(f.m.lockAsync().catch(() => undefined), 'recovery of the lock');
     f.m.unlock();
     assert.throws(() => f.m.tryLock(), OwnerDiedError);
     assert.equal(f.m.isHeldByCurrentThread(), true);
@@ -108,7 +94,7 @@ test('RecursiveMutex: a worker terminated at depth 2; the next locker gets Owner
   const f = fixture();
   await withWorkers(async (start) => {
     await holdAndDie(start('faults', f.handles), 'recursive', 'block');
-    const error = await within(f.r.lockAsync().then(() => undefined, (e: unknown) => e), 'RecursiveMutex lockAsync');
+    const error = await withDeadline(f.r.lockAsync().then(() => undefined, (e: unknown) => e), 'answer to RecursiveMutex lockAsync');
     assert.ok(error instanceof OwnerDiedError, String(error));
     assert.equal(f.r.depth, 1);
     f.r.markConsistent();
@@ -123,8 +109,8 @@ test("SharedQueue: a worker that dies inside the queue's critical section does n
   f.q.put(1);
   await withWorkers(async (start) => {
     await holdAndDie(start('faults', f.handles), 'queue-lock', 'throw');
-    await within(f.q.putAsync(2), 'putAsync after the holder died');
-    assert.equal(await within(f.q.getAsync(), 'getAsync'), 1);
+    await withDeadline(f.q.putAsync(2), 'answer to putAsync after the holder died');
+    assert.equal(await withDeadline(f.q.getAsync(), 'answer to getAsync'), 1);
     assert.equal(f.q.get({ timeout: 1_000 }), 2);
   });
 });
@@ -134,7 +120,7 @@ test('SharedQueue: a worker that dies leaving the queue torn breaks it clearly, 
   await withWorkers(async (start) => {
     await holdAndDie(start('faults', f.handles), 'queue-torn', 'block');
     const broken = (e: Error): boolean => e instanceof OwnerDiedError && /SharedQueue 'work' is broken: a thread died while changing it \(count 1000/.test(e.message);
-    await assert.rejects(within(f.q.getAsync(), 'getAsync on a torn queue'), broken);
+    await assert.rejects(withDeadline(f.q.getAsync(), 'answer to getAsync on a torn queue'), broken);
     assert.throws(() => f.q.tryPut(1), broken);
     assert.throws(() => f.q.get({ timeout: 10 }), broken);
   });
@@ -159,7 +145,7 @@ test('Barrier: a party that took part in the last round dies; the others get Bro
     assert.equal(b.wait({ timeout: WITHIN_MS }), 1, 'round 0 trips with both parties');
     const { threadId } = party.worker;
     await party.worker.terminate();
-    const error = await within(b.waitAsync().then(() => undefined, (e: unknown) => e), 'round 1 without the dead party');
+    const error = await withDeadline(b.waitAsync().then(() => undefined, (e: unknown) => e), 'end of round 1 without the dead party');
     assert.ok(error instanceof BrokenBarrierError, String(error));
     assert.match(error.message, new RegExp(`Barrier 'rounds' \\(#\\d+\\) is broken \\(worker ${threadId}, one of its parties, died\\)`));
     assert.equal(b.broken, true);
@@ -175,7 +161,7 @@ test('Barrier: a party that dies after arriving breaks the round for the others'
     party.post({ op: 'arrive', block: true });
     await expectEvent(party, 'arrived', 'party');
     await party.worker.terminate();
-    await assert.rejects(within(b.waitAsync(), 'a round the dead party holds a place in'), BrokenBarrierError);
+    await assert.rejects(withDeadline(b.waitAsync(), 'end of a round the dead party holds a place in'), BrokenBarrierError);
     b.reset();
     assert.equal(b.broken, false);
   });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LockNotHeldError, RecursiveMutex } from '../src/index.js';
-import { call, startAgent, withWorkers } from './harness.js';
+import { call, startAgent, withWorkers, WITHIN_MS } from './harness.js';
 
 test('the holder re-enters; another worker gets it only after as many unlocks', async () => {
   const mutex = new RecursiveMutex({ name: 'nested' });
@@ -18,7 +18,7 @@ test('the holder re-enters; another worker gets it only after as many unlocks', 
       mutex.unlock();
     }
     assert.equal(mutex.depth, 1);
-    agent.post({ target: 'r', method: 'lock', args: [{ timeout: 10_000 }] });
+    agent.post({ target: 'r', method: 'lock', args: [{ timeout: WITHIN_MS }] });
     mutex.unlock();
     assert.equal((await agent.next<{ ok: boolean }>()).ok, true, 'the worker took it after the last unlock');
     assert.equal(mutex.depth, 0);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Barrier, Semaphore, TimeoutError } from '../src/index.js';
-import { call, startAgent, withWorkers } from './harness.js';
+import { call, startAgent, withWorkers, WITHIN_MS } from './harness.js';
 
 test('6 workers never hold more than 2 permits at once, and do reach 2', async () => {
   const PERMITS = 2;
@@ -40,7 +40,7 @@ test('tryAcquire, acquire with timeout, and release by another thread', async ()
     await pending;
     assert.equal(semaphore.available, 0);
     // And the other way round: a worker blocked in acquire() wakes when this thread releases.
-    agent.post({ target: 's', method: 'acquire', args: [{ timeout: 10_000 }] });
+    agent.post({ target: 's', method: 'acquire', args: [{ timeout: WITHIN_MS }] });
     semaphore.release();
     assert.deepEqual(await agent.next(), { ok: true, value: undefined, tag: undefined });
   });

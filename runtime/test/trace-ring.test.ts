@@ -10,6 +10,7 @@ import { TraceDecoder } from '../src/trace/decoder.js';
 import type { TraceEvent } from '../src/trace/events.js';
 import { createTraceBuffer, H_PRODUCERS_WAITING, RecordKind, viewsOf } from '../src/trace/layout.js';
 import { RingReader, RingWriter, type RawRecord } from '../src/trace/ring.js';
+import { pollingDeadline, withDeadline } from './harness.js';
 
 function ring(capacity = 16) {
   const views = viewsOf(createTraceBuffer(capacity, 4));
@@ -96,19 +97,28 @@ test('a full ring parks the producer until the collector drains, then it complet
      }));`,
     { eval: true, workerData: { sab: views.sab, ring: new URL('../src/trace/ring.js', import.meta.url).href, layout: new URL('../src/trace/layout.js', import.meta.url).href } },
   );
-  const exited = new Promise((resolve) => producer.once('exit', resolve));
-  // Wait (on the header word itself) until the producer reports itself parked on the full ring.
-  while (Atomics.load(views.i32, H_PRODUCERS_WAITING) === 0) {
-    const r = Atomics.waitAsync(views.i32, H_PRODUCERS_WAITING, 0, 50);
-    if (r.async) await r.value;
+  // Terminated however the test ends: a producer parked on a ring nobody drains would keep the file alive.
+  try {
+    const exited = new Promise((resolve) => producer.once('exit', resolve));
+    // Wait (on the header word itself) until the producer reports itself parked on the full ring.
+    const parked = pollingDeadline('producer parked on the full ring');
+    while (Atomics.load(views.i32, H_PRODUCERS_WAITING) === 0) {
+      parked();
+      const r = Atomics.waitAsync(views.i32, H_PRODUCERS_WAITING, 0, 50);
+      if (r.async) await r.value;
+    }
+    const seen: number[] = [];
+    const drained = pollingDeadline('drain of all 12 records');
+    while (seen.length < 12) {
+      drained();
+      for (const r of drainAll(reader)) seen.push(r.a);
+      if (seen.length < 12) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await withDeadline(exited, 'exit of the producer once drained');
+    assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => i));
+  } finally {
+    await producer.terminate();
   }
-  const seen: number[] = [];
-  while (seen.length < 12) {
-    for (const r of drainAll(reader)) seen.push(r.a);
-    if (seen.length < 12) await new Promise((resolve) => setImmediate(resolve));
-  }
-  await exited;
-  assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => i));
 });
 
 test('two producers interleave without losing a record, each in its own order', async () => {
@@ -120,20 +130,26 @@ test('two producers interleave without losing a record, each in its own order', 
     }));`;
   const urls = { ring: new URL('../src/trace/ring.js', import.meta.url).href, layout: new URL('../src/trace/layout.js', import.meta.url).href };
   const workers = [1, 2].map((thread) => new Worker(code, { eval: true, workerData: { sab: views.sab, thread, ...urls } }));
-  const done = Promise.all(workers.map((w) => new Promise((resolve) => w.once('exit', resolve))));
-  let finished = false;
-  void done.then(() => (finished = true));
-  const next = new Map([[1, 0], [2, 0]]);
-  let total = 0;
-  while (!finished || total < 10000) {
-    for (const r of drainAll(reader)) {
-      assert.equal(r.a, next.get(r.thread), `thread ${r.thread} record out of order`);
-      next.set(r.thread, r.a + 1);
-      total++;
+  try {
+    const done = Promise.all(workers.map((w) => new Promise((resolve) => w.once('exit', resolve))));
+    let finished = false;
+    void done.then(() => (finished = true));
+    const next = new Map([[1, 0], [2, 0]]);
+    let total = 0;
+    const drained = pollingDeadline('exit of both producers with all 10000 records drained');
+    while (!finished || total < 10000) {
+      drained();
+      for (const r of drainAll(reader)) {
+        assert.equal(r.a, next.get(r.thread), `thread ${r.thread} record out of order`);
+        next.set(r.thread, r.a + 1);
+        total++;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(total, 10000);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
   }
-  assert.equal(total, 10000);
 });
 
 test('a closed ring refuses writes instead of blocking the program', () => {

@@ -46,3 +46,21 @@ export function median(values: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
+
+/** Wall time, CPU time (the process and the children it waited for) and peak memory of any command, from GNU time. */
+export interface CommandMeasurement {
+  ms: number;
+  cpuMs: number;
+  peakMiB: number;
+  status: number | null;
+}
+
+/** Runs `command ...args` in `cwd` under /usr/bin/time; the exit status is returned, not judged. */
+export function measureCommand(command: string, args: string[], cwd: string): CommandMeasurement {
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-f', '%U %S %M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  if (result.error) throw result.error;
+  const [user, system, kib] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
+  return { ms, cpuMs: (user + system) * 1000, peakMiB: kib / 1024, status: result.status };
+}

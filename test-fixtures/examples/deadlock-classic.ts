@@ -7,7 +7,7 @@
  * Run: node test-fixtures/dist/examples/deadlock-classic.js
  * It prints "deadlock" and exits 1 when the workers are still stuck after three seconds, else "both actions finished".
  */
-import { isMainThread, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Event, Mutex } from '@deadbolt/runtime';
 
 interface Handles {
@@ -53,8 +53,9 @@ function actionB(): void {
 if (isMainThread) {
   const workers = ['A', 'B'].map((job) => new Worker(new URL(import.meta.url), { workerData: { handles, job } }));
   const finished = Promise.all(workers.map((w) => new Promise((resolve) => w.once('exit', resolve))));
-  // Both start at once, so the two first locks are taken before either second one.
-  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('online', resolve))));
+  // Both start at once, so the two first locks are taken before either second one. A worker is 'online' before it
+  // has loaded its modules, which on a busy machine can take seconds: each says when it is at go.wait() instead.
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
   go.set();
   const timer = setTimeout(() => {
     console.log(`deadlock: after ${STUCK_AFTER_MS} ms each action still holds the lock the other one waits for`);
@@ -64,6 +65,7 @@ if (isMainThread) {
   clearTimeout(timer);
   console.log('both actions finished');
 } else {
+  parentPort!.postMessage('ready');
   go.wait();
   if ((workerData as { job: string }).job === 'A') actionA();
   else actionB();

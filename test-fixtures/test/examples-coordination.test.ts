@@ -1,6 +1,7 @@
 /**
- * Runs the coordination examples (Event, Semaphore, blocking coroutine, piscina pool, SharedQueue) and checks their
- * exit code and key output; also checks that every example in examples/ has a test here or in examples-locks.
+ * Runs the coordination examples (Event, Semaphore, blocking coroutine, piscina pool and abort, SharedQueue) and
+ * checks their exit code and key output; also checks that every example in examples/ has a test here or in
+ * examples-locks.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +34,16 @@ test('piscina-pool: tasks on the pool threads share the Mutex and no ledger upda
   const run = await runExample('piscina-pool');
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /ledger: 20000 entries \(expected 20000\), sum 410000 \(expected 410000\)/);
+});
+
+test('piscina-abort: a task aborted while holding the Mutex; the next locker gets OwnerDiedError, repairs, and the pool goes on', async () => {
+  const run = await runExample('piscina-abort');
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /transfer aborted half-way \(AbortError\): piscina ended the thread that held 'accounts'/);
+  assert.match(run.stdout, /lockAsync: OwnerDiedError: worker \d+ died holding Mutex 'accounts'/);
+  assert.match(run.stdout, /found a=90 b=0 \(sum 90\)/);
+  assert.match(run.stdout, /repaired a=90 b=10 \(sum 100\)/);
+  assert.match(run.stdout, /next transfer a=80 b=20 \(sum 100\)/);
 });
 
 test('shared-queue-pipeline: join returns after all jobs, and the consumers processed them all', async () => {

@@ -14,16 +14,24 @@ export interface ExampleRun {
   stderr: string;
 }
 
-/** A generous bound: examples end in a few seconds; this only stops a hung one from hanging the suite. */
-const KILL_AFTER_MS = 60_000;
+/**
+ * A generous bound: examples end in a few seconds, a minute on a machine shared with other busy processes; this
+ * only stops a hung one from hanging the suite.
+ */
+const KILL_AFTER_MS = 120_000;
 
+/** Runs the example; fails, naming it, if it has not exited within KILL_AFTER_MS (it is killed then). */
 export function runExample(name: string, args: string[] = [], env: Record<string, string> = {}): Promise<ExampleRun> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [`${EXAMPLES_DIR}${name}.js`, ...args],
       { env: { ...process.env, ...env }, timeout: KILL_AFTER_MS },
       (error, stdout, stderr) => {
+        if (error?.killed === true) {
+          reject(new Error(`example ${name} did not exit within ${KILL_AFTER_MS} ms and was killed; stdout:\n${stdout}\nstderr:\n${stderr}`));
+          return;
+        }
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
         resolve({ code, stdout, stderr });
       },

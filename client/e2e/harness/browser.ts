@@ -1,9 +1,9 @@
 /**
- * The pieces every browser test shares: Chromium launched headless from Debian's package with a fresh profile, and
- * test steps that leave a screenshot of the page when they fail, so a red run in CI shows what the browser showed.
+ * The pieces every browser test shares: Chromium launched headless from Debian's package with a fresh profile, pages
+ * whose waits are bounded for a loaded machine, and test steps that leave a screenshot of the page when they fail, so a red run in CI shows what the browser showed.
  */
 import type { TestContext } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumPath } from './paths.js';
 
 /** Playwright's launch() gives the browser a new, empty profile of its own and removes it on close. */
@@ -13,6 +13,16 @@ export function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * A new page of `browser` on which every action and navigation waits at most `timeoutMs`: Playwright's default of
+ * 30 s is too short on a loaded machine, and a step that cannot happen still fails, naming what it waited for.
+ */
+export async function newPage(browser: Browser, viewport: { width: number; height: number }, timeoutMs: number): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(timeoutMs);
+  return page;
 }
 
 /** A subtest runner whose failures first save `screenshot('failed-<step name>')`. */

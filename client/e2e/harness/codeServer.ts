@@ -1,12 +1,14 @@
 /**
  * Runs code-server (a real VS Code for the browser) under the Node 24 that e2e/install.sh installs: installs the
  * VSIX into a throwaway extensions folder, writes quiet user settings, starts it on 127.0.0.1 with no auth, and
- * resolves once it prints the address it listens on. `stop()` ends it and its extension hosts.
+ * resolves once it prints the address it listens on. `stop()` ends it and its extension hosts. Every wait on it is
+ * bounded by `timeoutMs`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { withDeadline } from '../../test/deadline.js';
 import { codeServerEntry, node24 } from './paths.js';
 
 export interface CodeServer {
@@ -46,19 +48,20 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startCodeServer(options: { root: string; vsix: string; timeoutMs: number }): Promise<CodeServer> {
+/** `settings` are added to the quiet user settings (e.g. which node the JavaScript debugger runs). */
+export async function startCodeServer(options: { root: string; vsix: string; timeoutMs: number; settings?: Record<string, unknown> }): Promise<CodeServer> {
   const userData = join(options.root, 'user-data');
   const extensions = join(options.root, 'extensions');
   const config = join(options.root, 'config.yaml');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(quietSettings, null, 2));
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...options.settings }, null, 2));
   const port = await freePort();
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
 
-  const install = spawnSync(node24, [codeServerEntry, ...common, '--install-extension', options.vsix], { encoding: 'utf8' });
+  const install = spawnSync(node24, [codeServerEntry, ...common, '--install-extension', options.vsix], { encoding: 'utf8', timeout: options.timeoutMs });
   if (install.status !== 0 || !/successfully installed/.test(install.stdout)) {
-    throw new Error(`code-server could not install ${options.vsix}:\n${install.stdout}\n${install.stderr}`);
+    throw new Error(`code-server could not install ${options.vsix} (${install.error?.message ?? `exit ${install.status}`}):\n${install.stdout}\n${install.stderr}`);
   }
 
   const child: ChildProcess = spawn(
@@ -68,16 +71,17 @@ export async function startCodeServer(options: { root: string; vsix: string; tim
     { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, PATH: `${join(node24, '..')}:${process.env.PATH ?? ''}` } },
   );
   const running = (): boolean => child.exitCode === null && child.signalCode === null;
-  const killGroup = (): void => {
+  const killGroup = (signal: NodeJS.Signals = 'SIGTERM'): void => {
     try {
-      process.kill(-child.pid!, 'SIGTERM');
+      process.kill(-child.pid!, signal);
     } catch {
       // The group is already gone.
     }
   };
   // The server runs in its own process group, so it would outlive a test process that dies or times out before
   // stop(); ending the group on exit keeps a failed run from leaving code-server and its extension hosts behind.
-  process.once('exit', killGroup);
+  const killOnExit = (): void => killGroup();
+  process.once('exit', killOnExit);
 
   let log = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -107,10 +111,15 @@ export async function startCodeServer(options: { root: string; vsix: string; tim
     logsDir: join(userData, 'logs'),
     output: () => log,
     async stop() {
-      process.removeListener('exit', killGroup);
+      process.removeListener('exit', killOnExit);
       if (!running()) return;
       killGroup();
-      await exited;
+      try {
+        await withDeadline(exited, 'exit of code-server after SIGTERM', options.timeoutMs);
+      } catch (error) {
+        killGroup('SIGKILL');
+        throw error;
+      }
     },
   };
 }

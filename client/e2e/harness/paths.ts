@@ -10,6 +10,8 @@ export const e2eDir = join(clientDir, 'e2e');
 export const node24 = join(e2eDir, 'node_modules', 'node', 'bin', 'node');
 export const codeServerEntry = join(e2eDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const fixtureWorkspace = join(e2eDir, 'workspace');
+/** The workspace of the lock-tracing test: tellers run by the JavaScript debugger. */
+export const tracingWorkspace = join(e2eDir, 'tracing');
 export const screenshotsDir = join(e2eDir, 'screenshots');
 export const guideImagesDir = join(repoDir, 'docs', 'images');
 export const chromiumPath = process.env.DEADBOLT_E2E_CHROMIUM ?? '/usr/bin/chromium';

@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateWorkspace, type WorkspaceShape } from './generatedWorkspace.js';
-import { fixtureWorkspace, repoDir } from './paths.js';
+import { fixtureWorkspace, repoDir, tracingWorkspace } from './paths.js';
 
 function installRuntime(workspace: string): void {
   const runtime = join(workspace, 'node_modules', '@deadbolt', 'runtime');
@@ -20,6 +20,20 @@ export function prepareWorkspace(root: string): string {
   const workspace = join(root, 'bank');
   cpSync(fixtureWorkspace, workspace, { recursive: true });
   installRuntime(workspace);
+  return workspace;
+}
+
+/**
+ * A copy of the lock-tracing workspace (tellers) under `root`, with Node's types too: its programs run as they are
+ * written (they import node:worker_threads), and without the types TypeScript would fill the Problems panel.
+ */
+export function prepareTracingWorkspace(root: string): string {
+  const workspace = join(root, 'tellers');
+  cpSync(tracingWorkspace, workspace, { recursive: true });
+  installRuntime(workspace);
+  for (const types of [join('@types', 'node'), 'undici-types']) {
+    cpSync(join(repoDir, 'node_modules', types), join(workspace, 'node_modules', types), { recursive: true });
+  }
   return workspace;
 }
 

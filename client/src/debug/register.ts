@@ -1,9 +1,13 @@
 /**
- * The `deadbolt` debug type's editor side: a configuration provider (defaults and F5 on the active file) and an
- * adapter factory that runs the bundled adapter as `node <extension>/dist/dap.js`.
+ * Debugging with Deadbolt, both ways: the standalone `deadbolt` debug type (a configuration provider for its
+ * defaults, and an adapter factory that runs the bundled adapter as `node <extension>/dist/dap.js`), and lock tracing
+ * inside VS Code's JavaScript debugger (lockTracing.ts). Either kind of session's live graph goes to LiveGraphs.
  */
 import * as vscode from 'vscode';
+import { lockGraphEvent, type LiveLockGraph } from '@deadbolt/server/protocol';
 import { completeLaunchConfig, runnableFile } from './launchConfig.js';
+import { LiveGraphs, type PanelAccess } from './liveGraphs.js';
+import { LockTracing } from './lockTracing.js';
 
 export const debugType = 'deadbolt';
 
@@ -35,9 +39,23 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   }
 }
 
-export function registerDebugging(context: vscode.ExtensionContext): void {
+/** Returns where live graphs go, so a panel opened later can be given the latest one. */
+export function registerDebugging(context: vscode.ExtensionContext, panel: PanelAccess, log: vscode.LogOutputChannel): LiveGraphs {
+  const graphs = new LiveGraphs(panel);
   context.subscriptions.push(
+    graphs,
+    new LockTracing(graphs, log),
     vscode.debug.registerDebugConfigurationProvider(debugType, new ConfigurationProvider()),
     vscode.debug.registerDebugAdapterDescriptorFactory(debugType, new AdapterFactory(context.extensionUri)),
+    vscode.debug.onDidStartDebugSession((session) => {
+      if (session.type === debugType) graphs.began(session);
+    }),
+    vscode.debug.onDidReceiveDebugSessionCustomEvent((event) => {
+      if (event.session.type === debugType && event.event === lockGraphEvent) graphs.show(event.body as LiveLockGraph, event.session);
+    }),
+    vscode.debug.onDidTerminateDebugSession((session) => {
+      if (session.type === debugType) graphs.ended(session);
+    }),
   );
+  return graphs;
 }

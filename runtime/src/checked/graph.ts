@@ -9,15 +9,17 @@
  */
 
 import type { OrderStep } from '../errors.js';
-import { lockWordSlow, tryLockWord, unlockWord } from '../futex.js';
+import { FUTEX_SLOTS, lockWordSlow, releaseWord } from '../futex.js';
+import { threadToken } from '../thread-table.js';
+import { findOrderPath } from './order-path.js';
 
 /** Header slots (Int32). */
-const G_LOCK = 0; // futex word guarding appends; readers that only mirror do not take it
-const G_EDGES = 1; // number of complete edges; stored after the edge is written, so readers see whole edges
-const G_ARENA_USED = 2; // bytes of the text arena in use
-const G_DROPPED = 3; // edges not recorded because the graph was full
-const G_WARNED = 4; // 0 until a thread announced that the graph is full; compareExchange 0 -> 1 picks that thread
-const HEADER_SLOTS = 5;
+const G_LOCK = 0; // the futex guarding appends (FUTEX_SLOTS slots); readers that only mirror do not take it
+const G_EDGES = FUTEX_SLOTS; // number of complete edges; stored after the edge is written, so readers see whole edges
+const G_ARENA_USED = FUTEX_SLOTS + 1; // bytes of the text arena in use
+const G_DROPPED = FUTEX_SLOTS + 2; // edges not recorded because the graph was full
+const G_WARNED = FUTEX_SLOTS + 3; // 0 until a thread announced that the graph is full; compareExchange 0 -> 1 picks that thread
+const HEADER_SLOTS = FUTEX_SLOTS + 4;
 
 export const MAX_EDGES = 8192;
 /** Bytes of text per edge: the JSON of its OrderStep. 8192 * 512 bytes = 4 MiB, made only in checked mode. */
@@ -67,17 +69,18 @@ export class SharedLockGraph {
    */
   addUnlessCycle(from: number, to: number, step: OrderStep): OrderStep[] | undefined {
     const h = this.#header;
-    // No owner slot (-1): the graph's lock is held only for a short append, never across anything that can block.
-    if (!tryLockWord(h, G_LOCK)) lockWordSlow(h, G_LOCK, Infinity, -1);
+    // The lock is held only for a short append, never across anything that can block. Its word names the holder, so
+    // a thread that dies mid-append leaves it to the next one (an append is visible only once G_EDGES counts it).
+    if (Atomics.compareExchange(h, G_LOCK, 0, threadToken) !== 0) lockWordSlow(h, G_LOCK, threadToken, Infinity);
     try {
       this.#mirror();
       if (this.knows(from, to)) return undefined;
-      const path = this.#findPath(to, from);
+      const path = findOrderPath(this.#out, to, from);
       if (path !== undefined) return path.map((edge) => this.#readStep(edge));
       this.#append(from, to, step);
       return undefined;
     } finally {
-      unlockWord(h, G_LOCK);
+      if (Atomics.compareExchange(h, G_LOCK, threadToken, 0) !== threadToken) releaseWord(h, G_LOCK, 0);
     }
   }
 
@@ -93,32 +96,6 @@ export class SharedLockGraph {
       if (!targets.has(to)) targets.set(to, edge);
     }
     this.#mirrored = count;
-  }
-
-  /** Breadth-first search for a path start -> goal; returns its edge indices. */
-  #findPath(start: number, goal: number): number[] | undefined {
-    const via = new Map<number, { prev: number; edge: number }>();
-    const queue = [start];
-    const seen = new Set([start]);
-    for (let i = 0; i < queue.length; i++) {
-      const node = queue[i]!;
-      for (const [next, edge] of this.#out.get(node) ?? []) {
-        if (seen.has(next)) continue;
-        seen.add(next);
-        via.set(next, { prev: node, edge });
-        if (next === goal) {
-          const edges: number[] = [];
-          for (let at = goal; at !== start; ) {
-            const step = via.get(at)!;
-            edges.unshift(step.edge);
-            at = step.prev;
-          }
-          return edges;
-        }
-        queue.push(next);
-      }
-    }
-    return undefined;
   }
 
   #append(from: number, to: number, step: OrderStep): void {

@@ -8,14 +8,11 @@
 import { LockOrderViolation, type OrderStep } from '../errors.js';
 import { threadLabel } from '../ids.js';
 import { callSite, held, removeHeld, type HeldEntry } from './held.js';
+import { describeOrderStep } from './order-path.js';
 import { graph } from './state.js';
 
 function stepOf(holding: HeldEntry, taking: HeldEntry): OrderStep {
   return { thread: threadLabel, held: holding.label, heldAt: holding.site, taken: taking.label, takenAt: taking.site };
-}
-
-function describeStep(step: OrderStep): string {
-  return `${step.thread} took ${step.taken} at ${step.takenAt} while holding ${step.held} (taken at ${step.heldAt})`;
 }
 
 /**
@@ -42,7 +39,7 @@ export function orderCheck(id: number, label: string, rank: number | undefined):
       throw new LockOrderViolation(
         `Lock order violation (potential deadlock): ${threadLabel} tries ${label} at ${entry.site} while holding ` +
           `${holding.label} (taken at ${holding.site}), but the opposite order was recorded:\n` +
-          recorded.map((step) => `  ${describeStep(step)}`).join('\n'),
+          recorded.map((step) => `  ${describeOrderStep(step)}`).join('\n'),
         attempted,
         recorded,
       );

@@ -9,7 +9,7 @@
 import { workerThreads } from '../ids.js';
 import { GRAPH_BYTES, SharedLockGraph } from './graph.js';
 
-const GRAPH_KEY = 'deadbolt.lockGraph.v2'; // v2: 4 MiB arena, G_WARNED
+const GRAPH_KEY = 'deadbolt.lockGraph.v3'; // v2: 4 MiB arena, G_WARNED; v3: the lock word names its holder
 
 export let checking = false;
 export let graph: SharedLockGraph | undefined;

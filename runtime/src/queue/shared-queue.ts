@@ -3,14 +3,17 @@
  * put and get. Built like Python's queue.Queue: one Mutex guards the buffer and three Conditions on it say when
  * the queue became non-empty, non-full, or fully processed (join/taskDone). A thread that dies holding the
  * mutex (OwnerDiedError) leaves the queue to the next caller, which checks the buffer's invariants: the queue
- * carries on if they hold, and is reported broken (OwnerDiedError from every call) if the death tore it.
+ * carries on if they hold, and is reported broken (OwnerDiedError from every call, waiters included) if the death
+ * tore it. The calls that do not wait (tryPut, tryGet, taskDone) wait for the mutex at most TRY_LOCK_MS.
  */
 import { Condition } from '../condition.js';
 import { OwnerDiedError, TimeoutError } from '../errors.js';
 import { describeValue, HANDLE_VERSION, quote } from '../handle.js';
+import { ownerOf } from '../futex.js';
 import { nextLockId } from '../ids.js';
 import { LockGuard } from '../guard.js';
-import { Mutex } from '../mutex.js';
+import { Mutex, MUTEX_WORD_INDEX } from '../mutex.js';
+import { ownerLabel } from '../thread-table.js';
 import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from '../options.js';
 import { tracer } from '../trace/hooks.js';
 import { jsonCodec, type QueueCodec } from './codec.js';
@@ -58,6 +61,11 @@ export interface PutAsyncOptions extends AsyncWaitOptions {
 }
 
 const DEFAULT_MAX_ITEM_BYTES = 4096;
+/**
+ * How long the calls that do not wait for room or items may wait for the queue's mutex. It is held only for a put or
+ * a get, so this is reached only when its holder is stuck or died where no death can be seen (see the README).
+ */
+const TRY_LOCK_MS = 1_000;
 
 export class SharedQueue<T = unknown> {
   readonly name: string | undefined;
@@ -173,7 +181,7 @@ export class SharedQueue<T = unknown> {
   tryPut(value: T, options: { priority?: number } = {}): boolean {
     const bytes = this.#encode(value);
     const priority = this.#priorityFor(value, options.priority);
-    const guard = this.#lock(undefined);
+    const guard = this.#lockBriefly('tryPut');
     try {
       if (isFull(this.#views)) return false;
       this.#store(bytes, priority);
@@ -216,7 +224,7 @@ export class SharedQueue<T = unknown> {
 
   /** Takes the next item if there is one; `undefined` when the queue is empty. */
   tryGet(): T | undefined {
-    const guard = this.#lock(undefined);
+    const guard = this.#lockBriefly('tryGet');
     let bytes: Uint8Array;
     try {
       if (isEmpty(this.#views)) return undefined;
@@ -248,7 +256,7 @@ export class SharedQueue<T = unknown> {
    * Throws a RangeError when called more times than items were put.
    */
   taskDone(): void {
-    const guard = this.#lock(undefined);
+    const guard = this.#lockBriefly('taskDone');
     try {
       const header = this.#views.header;
       const unfinished = header[H_UNFINISHED]!;
@@ -299,6 +307,18 @@ export class SharedQueue<T = unknown> {
     }
   }
 
+  /** #lock for the calls that do not wait: at most TRY_LOCK_MS, then a TimeoutError naming the mutex's holder. */
+  #lockBriefly(op: string): LockGuard {
+    try {
+      return this.#lock({ timeout: TRY_LOCK_MS });
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) throw error;
+      const holder = ownerOf(new Int32Array(this.#mutex.handle.buffer), MUTEX_WORD_INDEX);
+      const by = holder === 0 ? '' : ` (held by ${ownerLabel(holder)})`;
+      throw new TimeoutError(`SharedQueue${this.#label()}: ${op}() could not take the queue's lock within ${TRY_LOCK_MS} ms${by}`);
+    }
+  }
+
   async #lockAsync(options: AsyncWaitOptions): Promise<LockGuard> {
     try {
       return await this.#mutex.lockAsync(options);
@@ -327,14 +347,15 @@ export class SharedQueue<T = unknown> {
    */
   #repair(): void {
     const problem = consistencyProblem(this.#views);
+    // Either way every waiter must look: at a torn queue, to hear that it is broken (each re-takes the mutex, which is
+    // released unrepaired, and lands here); at a sound one, for a wake-up the dead thread may have owed it.
+    this.#notEmpty.notifyAll();
+    this.#notFull.notifyAll();
+    this.#allDone.notifyAll();
     if (problem !== undefined) {
       throw new OwnerDiedError(`SharedQueue${this.#label()} is broken: a thread died while changing it (${problem})`);
     }
     this.#mutex.markConsistent();
-    // Waiters may have slept through a wake-up the dead thread owed them; a spurious one makes them look again.
-    this.#notEmpty.notifyAll();
-    this.#notFull.notifyAll();
-    this.#allDone.notifyAll();
   }
 
   /** Encodes and size-checks before any lock is taken, so a bad item never touches shared memory. */

@@ -1,10 +1,11 @@
 /**
  * The collector thread: the one reader of the trace ring. No program thread can block it, so it forwards events even
  * when every program thread sits in Atomics.wait. Each batch (decoded events plus every thread's held locks) goes to
- * the adapter as one JSON line, written synchronously to the channel's file descriptor.
+ * the debugger as one JSON line on the trace channel (channel.ts).
  */
 import { writeSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
+import { type ChannelSpec, openChannel, type TraceChannel } from './channel.js';
 import { coalesce } from './coalesce.js';
 import { TraceDecoder } from './decoder.js';
 import type { TraceBatch, TraceEvent } from './events.js';
@@ -24,7 +25,7 @@ const IDLE_PARK_MS = 50;
 /** Keep sending batches while a thread waits holding a lock for this long after the last change, so cycles get confirmed. */
 const HEARTBEAT_WINDOW_MS = 100;
 
-const { sab, fd } = workerData as { sab: SharedArrayBuffer; fd: number };
+const { sab, channel: spec } = workerData as { sab: SharedArrayBuffer; channel: ChannelSpec };
 const views = viewsOf(sab);
 const reader = new RingReader(views);
 const decoder = new TraceDecoder();
@@ -32,10 +33,15 @@ const decoder = new TraceDecoder();
 const holdingWaits = new Set<number>();
 let lastHoldings = '';
 let lastChange = 0;
-/** A private word to sleep on while the channel is full. */
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-for (;;) {
+let channel: TraceChannel | undefined;
+try {
+  channel = await openChannel(spec);
+} catch (error) {
+  // Written straight to the process's stderr: a worker's own stderr travels through a main thread that may be blocked.
+  writeSync(2, `deadbolt: cannot reach the trace channel ${JSON.stringify(spec)} (${error instanceof Error ? error.message : String(error)}); the program runs untraced.\n`);
+}
+while (channel !== undefined) {
   const seen = reader.wakeCounter();
   const flush = Atomics.load(views.i32, H_FLUSH_REQUEST) !== 0;
   const decoded: TraceEvent[] = [];
@@ -56,7 +62,7 @@ for (;;) {
   if (changed) lastChange = time;
   if (changed || flush || (holdingWaits.size > 0 && time - lastChange < HEARTBEAT_WINDOW_MS)) {
     const batch: TraceBatch = { events, holdings, time, dropped: Atomics.load(views.i32, H_DROPPED) };
-    if (!send(JSON.stringify(batch) + '\n')) break;
+    if (!(await channel.send(JSON.stringify(batch) + '\n'))) break;
     lastHoldings = holdingsText;
   }
   if (flush) {
@@ -68,24 +74,5 @@ for (;;) {
   if (decoded.length >= BACKLOG_RECORDS) continue;
   reader.park(seen, events.length > 0 ? BUSY_PARK_MS : holdingWaits.size > 0 ? WATCH_PARK_MS : IDLE_PARK_MS);
 }
-// The adapter is gone: stop the program paying for tracing.
+// The debugger is gone (or was never reached): stop the program paying for tracing.
 reader.close();
-
-/** Writes all of `text`; false when the channel is closed. */
-function send(text: string): boolean {
-  let bytes = Buffer.from(text);
-  while (bytes.length > 0) {
-    try {
-      const written = writeSync(fd, bytes);
-      bytes = bytes.subarray(written);
-    } catch (error) {
-      // A non-blocking pipe that is full: give the adapter a moment to read, then retry.
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
-        Atomics.wait(sleeper, 0, 0, 1);
-        continue;
-      }
-      return false;
-    }
-  }
-  return true;
-}

@@ -54,6 +54,8 @@ export class TraceDecoder {
       }
       case RecordKind.TaskReleased:
         return { type: 'task-released', thread: r.thread, lock: r.a };
+      case RecordKind.LockOrder:
+        return { type: 'lock-order', thread: r.thread, held: r.held ?? 0, taken: r.a, heldAt: this.frames(r.b), takenAt: this.frames(r.c), time: r.time };
       default:
         return undefined;
     }

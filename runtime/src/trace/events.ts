@@ -26,7 +26,12 @@ export type TraceEvent =
   | { type: 'notified'; thread: number; lock: number; count: number }
   /** An async task (`thread` at or above TASK_THREAD_BASE) took a Web Lock or async-mutex lock; see async-locks.ts. */
   | { type: 'task-held'; thread: number; lock: number; site?: TraceFrame }
-  | { type: 'task-released'; thread: number; lock: number };
+  | { type: 'task-released'; thread: number; lock: number }
+  /**
+   * The first time `thread` took (or began to wait for) `taken` while holding `held`: an edge of the lock-order graph,
+   * with the stack that took `held` and the stack taking `taken`.
+   */
+  | { type: 'lock-order'; thread: number; held: number; taken: number; heldAt: TraceFrame[]; takenAt: TraceFrame[]; time: number };
 
 export interface TraceHeld {
   lock: number;
@@ -53,5 +58,8 @@ export interface TraceBatch {
   dropped: number;
 }
 
-/** The environment variable naming the trace channel: `fd:<n>`, a file descriptor the adapter opened for the program. */
+/**
+ * The environment variable naming the trace channel: `fd:<n>`, a file descriptor the adapter opened for the program,
+ * or `socket:<path>`, a Unix socket (a named pipe on Windows) a debugger that did not start the program listens on.
+ */
 export const TRACE_ENV = 'DEADBOLT_TRACE';

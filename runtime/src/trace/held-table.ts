@@ -109,6 +109,22 @@ export class HeldTableWriter {
     return false;
   }
 
+  /** Entries listed in the table (held locks beyond its room are only counted). */
+  get listed(): number {
+    return this.count;
+  }
+
+  /** The lock of entry `index` (0 is the oldest), read without allocating: the acquire path reads it. */
+  lockAt(index: number): number {
+    const e = this.base + T_ENTRIES + index * ENTRY_WORDS;
+    return joinWords(this.i32[e + E_LOCK_LOW]!, this.i32[e + E_LOCK_HIGH]!);
+  }
+
+  /** The site id of entry `index`. */
+  siteAt(index: number): number {
+    return this.i32[this.base + T_ENTRIES + index * ENTRY_WORDS + E_SITE]!;
+  }
+
   /** The entries this thread lists now, oldest first (read locally, no synchronisation needed). */
   entries(): HeldEntry[] {
     return readEntries(this.i32, this.base, this.count);

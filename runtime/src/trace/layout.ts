@@ -51,6 +51,9 @@ export const S_A_HIGH = 8;
 /** First payload word; string chunks carry UTF-8 bytes from here to the end of the slot. */
 export const S_PAYLOAD = 9;
 export const PAYLOAD_BYTES = (SLOT_WORDS - S_PAYLOAD) * 4;
+/** LockOrder records carry a second lock id (the one already held) in the first two payload words, low then high. */
+export const S_HELD_LOW = S_PAYLOAD;
+export const S_HELD_HIGH = S_PAYLOAD + 1;
 
 /** Locks one thread can be seen holding at once; more are counted in the overflow word but not listed. */
 export const MAX_HELD = 48;
@@ -103,6 +106,12 @@ export const RecordKind = {
   TaskHeld: 10,
   /** An async task released lock `a`. */
   TaskReleased: 11,
+  /**
+   * The thread took (or began to wait for) lock `a` while holding the lock in the held words, for the first time in
+   * this order: `b` is the held lock's acquisition site, `c` this acquisition's. The adapter's lock-order graph
+   * (lockdep) is built from these.
+   */
+  LockOrder: 12,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 

@@ -1,9 +1,11 @@
 /**
- * `node --import @deadbolt/runtime/dist/src/trace/preload.js program.js`: what the debug adapter runs. When
- * DEADBOLT_TRACE names a channel, creates the trace buffer, starts the collector thread that forwards it, traces the
- * main thread, and patches Worker so every worker is traced. Without DEADBOLT_TRACE it does nothing.
+ * `node --import @deadbolt/runtime/dist/src/trace/preload.js program.js`: what the debug adapter runs (and what the
+ * VS Code extension adds to a JavaScript debugger launch with lock tracing on). When DEADBOLT_TRACE names a channel,
+ * creates the trace buffer, starts the collector thread that forwards it, traces the main thread, and patches Worker
+ * so every worker is traced. Without DEADBOLT_TRACE it does nothing.
  */
 import { isMainThread, setEnvironmentData, Worker } from 'node:worker_threads';
+import { parseChannel } from './channel.js';
 import { TRACE_ENV } from './events.js';
 import { createTraceBuffer, H_FLUSH_REQUEST, H_FLUSHED, H_WAKE, viewsOf } from './layout.js';
 import { TRACE_BUFFER_KEY, traceThisThread } from './thread-setup.js';
@@ -17,11 +19,11 @@ const spec = process.env[TRACE_ENV];
 if (isMainThread && spec !== undefined) {
   // Child processes of the program must not write into our channel: their fd numbers mean something else.
   delete process.env[TRACE_ENV];
-  const fd = parseChannel(spec);
+  const channel = parseChannel(spec);
   const sab = createTraceBuffer();
   setEnvironmentData(TRACE_BUFFER_KEY, sab);
   // The collector is created before Worker is patched, so it is never traced itself; unref'd, it never keeps the program alive.
-  const collector = new Worker(new URL('./collector.js', import.meta.url), { workerData: { sab, fd }, name: 'deadbolt collector' });
+  const collector = new Worker(new URL('./collector.js', import.meta.url), { workerData: { sab, channel }, name: 'deadbolt collector' });
   collector.unref();
   const tracer = traceThisThread(sab);
   patchWorker(tracer, new URL('./worker-bootstrap.js', import.meta.url));
@@ -29,12 +31,6 @@ if (isMainThread && spec !== undefined) {
   process.on('exit', () => flushBeforeExit(sab));
   // Web Locks and async-mutex go through the same ring; awaited, so they are traced before the program's first line.
   await traceAsyncLocks(tracer, process.argv[1]);
-}
-
-function parseChannel(text: string): number {
-  const m = /^(?:fd:)?(\d+)$/.exec(text);
-  if (!m) throw new Error(`${TRACE_ENV} must be fd:<number>, got '${text}'`);
-  return Number(m[1]);
 }
 
 /** Asks the collector to forward everything now and waits (bounded) for its acknowledgement. */

@@ -2,6 +2,9 @@
  * The Tracer a traced thread installs: waits, notifies and lifecycle go to the event ring; acquisitions and releases
  * go to the thread's held-lock table (the hot path). Call sites are sampled per lock: every one of the first
  * acquisitions and waits, then at powers of two, and always for a wait while holding (the only kind that can deadlock).
+ * The first time this thread takes a lock while holding another, in that order, it publishes the order with both
+ * acquisition stacks (a LockOrder record), as lockdep records a dependency: the adapter finds potential deadlocks in
+ * those orders whether or not the run deadlocks.
  */
 import { captureStack, siteText } from './call-site.js';
 import type { Tracer, WaitKind } from './hooks.js';
@@ -32,6 +35,8 @@ export class RingTracer implements Tracer {
   private readonly lastSite: number[] = [];
   /** Captured but not yet formatted acquisition stacks, by site id; formatted only when a wait or exit needs them. */
   private readonly pending = new Map<number, Error>();
+  /** Per held lock, the locks this thread has been seen taking while holding it: each order is published once. */
+  private readonly orders = new Map<number, Set<number>>();
 
   constructor(
     private readonly v: TraceViews,
@@ -47,6 +52,8 @@ export class RingTracer implements Tracer {
 
   waitBegin(id: number, kind: WaitKind): void {
     const holding = this.table !== undefined && this.table.size > 0;
+    // The order is published before blocking: a run that deadlocks here has still shown both orders.
+    if (holding && kind === 'lock') this.noteOrders(id);
     let site = NO_STRING;
     if (holding || sampled(this.waitCounts, id)) site = this.intern(siteText(captureStack()));
     // A thread about to block must publish everything a deadlock report needs: it may never run again.
@@ -64,6 +71,7 @@ export class RingTracer implements Tracer {
 
   acquired(id: number): void {
     if (this.table === undefined) return;
+    if (this.table.listed > 0) this.noteOrders(id);
     if (sampled(this.acquireCounts, id)) {
       const site = this.newStringId();
       const previous = this.lastSite[id];
@@ -139,12 +147,38 @@ export class RingTracer implements Tracer {
   /** Formats and publishes the sites of the locks this thread holds that are still unformatted. */
   flushHeldSites(): void {
     if (this.table === undefined || this.pending.size === 0) return;
-    for (const entry of this.table.entries()) {
-      const error = this.pending.get(entry.site);
-      if (error === undefined) continue;
-      this.pending.delete(entry.site);
-      this.writer.writeString(this.thread, entry.site, siteText(error));
+    for (const entry of this.table.entries()) this.publishSite(entry.site);
+  }
+
+  /**
+   * Publishes the orders "held -> taken" this thread has not shown before, one per lock it holds. A known order costs
+   * a map and a set lookup per held lock and allocates nothing; a new one captures this acquisition's stack (once for
+   * all the new orders of this call) and publishes the held lock's acquisition stack if it is still unformatted.
+   */
+  private noteOrders(taken: number): void {
+    const table = this.table!;
+    let takenSite = NO_STRING;
+    for (let i = 0; i < table.listed; i++) {
+      const held = table.lockAt(i);
+      // Taking a recursive lock again is not an order between two locks.
+      if (held === taken) continue;
+      let seen = this.orders.get(held);
+      if (seen === undefined) this.orders.set(held, (seen = new Set()));
+      if (seen.has(taken)) continue;
+      seen.add(taken);
+      if (takenSite === NO_STRING) takenSite = this.intern(siteText(captureStack()));
+      const heldSite = table.siteAt(i);
+      this.publishSite(heldSite);
+      this.writer.writeOrder(this.thread, taken, held, heldSite, takenSite, now());
     }
+  }
+
+  /** Formats and publishes a captured acquisition stack, if it is still waiting to be. */
+  private publishSite(site: number): void {
+    const error = this.pending.get(site);
+    if (error === undefined) return;
+    this.pending.delete(site);
+    this.writer.writeString(this.thread, site, siteText(error));
   }
 
   private intern(text: string): number {

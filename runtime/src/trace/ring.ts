@@ -14,6 +14,8 @@ import {
   S_A_HIGH,
   S_B,
   S_C,
+  S_HELD_HIGH,
+  S_HELD_LOW,
   S_KIND,
   S_PAYLOAD,
   S_SEQ,
@@ -34,6 +36,8 @@ export interface RawRecord {
   c: number;
   time: number;
   bytes?: Uint8Array;
+  /** LockOrder records only: the lock that was held. */
+  held?: number;
 }
 
 /** How long a producer parks at a time when the ring is full before looking again. */
@@ -59,14 +63,18 @@ export class RingWriter {
   write(kind: RecordKind, thread: number, a: number, b: number, c: number, time = 0): boolean {
     const slot = this.claim();
     if (slot < 0) return false;
-    const { i32, f64 } = this.v;
-    i32[slot + S_KIND] = kind;
-    i32[slot + S_THREAD] = thread;
-    i32[slot + S_A] = a;
-    i32[slot + S_A_HIGH] = highWord(a);
-    i32[slot + S_B] = b;
-    i32[slot + S_C] = c;
-    f64[(slot + S_TIME) >> 1] = time;
+    this.fill(slot, kind, thread, a, b, c, time);
+    this.publish(slot);
+    return true;
+  }
+
+  /** Publishes a LockOrder record: `thread` took `taken` (at site `takenSite`) while holding `held` (taken at `heldSite`). */
+  writeOrder(thread: number, taken: number, held: number, heldSite: number, takenSite: number, time: number): boolean {
+    const slot = this.claim();
+    if (slot < 0) return false;
+    this.fill(slot, RecordKind.LockOrder, thread, taken, heldSite, takenSite, time);
+    this.v.i32[slot + S_HELD_LOW] = held;
+    this.v.i32[slot + S_HELD_HIGH] = highWord(held);
     this.publish(slot);
     return true;
   }
@@ -126,6 +134,17 @@ export class RingWriter {
     }
   }
 
+  private fill(slot: number, kind: RecordKind, thread: number, a: number, b: number, c: number, time: number): void {
+    const { i32, f64 } = this.v;
+    i32[slot + S_KIND] = kind;
+    i32[slot + S_THREAD] = thread;
+    i32[slot + S_A] = a;
+    i32[slot + S_A_HIGH] = highWord(a);
+    i32[slot + S_B] = b;
+    i32[slot + S_C] = c;
+    f64[(slot + S_TIME) >> 1] = time;
+  }
+
   private publish(slot: number): void {
     const seq = this.v.i32[slot + S_SEQ]!;
     // Release-store of pos + 1: every field written above becomes visible to a reader that sees this value.
@@ -164,6 +183,8 @@ export class RingReader {
           const length = Math.min(PAYLOAD_BYTES, record.b - record.c);
           const start = (slot + S_PAYLOAD) * 4;
           record.bytes = u8.slice(start, start + length);
+        } else if (kind === RecordKind.LockOrder) {
+          record.held = joinWords(i32[slot + S_HELD_LOW]!, i32[slot + S_HELD_HIGH]!);
         }
         visit(record);
       }

@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Semaphore } from '../../src/index.js';
 import type { SemaphoreHandle } from '../../src/index.js';
-import { reportError, WITHIN_MS } from '../harness.js';
+import { reportError, untilChanged, WITHIN_MS } from '../harness.js';
 
 /** Int32 slots of the gate buffer. */
 export const G_OPEN = 0; // 0 keeps blocked holders and waiters inside their scoped call; 1 lets them return
@@ -50,7 +50,9 @@ if (parentPort !== null) {
       process.exit(3);
     }
     if (sync) throw new Error("a synchronous holder cannot crash holding its permit: use 'withPermitAsync'");
-    void (Atomics.waitAsync(gate, G_DIE, 0).value as Promise<unknown>).then(() =>
+    // The test may store 1 in G_DIE before this line runs (it does so once it reads 'holding'): untilChanged reads
+    // waitAsync's synchronous answer too, so that word is never missed.
+    void untilChanged(gate, G_DIE, 0).then(() =>
       setImmediate(() => {
         if (then === 'exit') process.exit(3);
         throw new Error('worker crashed while holding a permit');

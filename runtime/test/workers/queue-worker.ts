@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SharedQueue, type SharedQueueHandle } from '../../src/index.js';
+import { WITHIN_MS } from '../harness.js';
 
 type Item = [producer: number, n: number] | null;
 
@@ -82,7 +83,7 @@ function run(port: MessagePort, data: Data): void {
           q!.put(m.value, m.priority === undefined ? {} : { priority: m.priority });
           port.postMessage({ op: 'put' });
         } else if (m.op === 'get') {
-          port.postMessage({ op: 'got', value: q!.get({ timeout: 10_000 }) });
+          port.postMessage({ op: 'got', value: q!.get({ timeout: WITHIN_MS }) });
         } else if (m.op === 'ping') {
           port.postMessage({ op: 'pong' });
         } else if (m.op === 'exit') {

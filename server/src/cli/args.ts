@@ -14,6 +14,12 @@ interface Common {
   paths: string[];
   project: string | undefined;
   config: string | undefined;
+  /** `--verbose`: list every skipped file and every function whose analysis hit its budget. */
+  verbose: boolean;
+  /** `--cache`: reuse results of earlier runs kept in `cacheLocation`. */
+  cache: boolean;
+  /** `--cache-location`: the cache file (or a folder to hold `.deadboltcache`); implies nothing without --cache. */
+  cacheLocation: string | undefined;
 }
 
 export type Command =
@@ -52,6 +58,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
         diff: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         html: { type: 'string' },
+        verbose: { type: 'boolean' },
+        cache: { type: 'boolean' },
+        'cache-location': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -63,7 +72,16 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const { values, positionals } = parsed;
   if (values.help) return { name: 'help' };
   if (values.version) return { name: 'version' };
-  const common: Common = { paths: positionals, project: values.project, config: values.config };
+  const common: Common = {
+    paths: positionals,
+    project: values.project,
+    config: values.config,
+    verbose: values.verbose ?? false,
+    cache: values.cache ?? false,
+    cacheLocation: values['cache-location'],
+  };
+  if (values['cache-location'] !== undefined && !values.cache) throw new UsageError("'--cache-location' goes with --cache");
+  if (values.cache && subcommand !== 'check') throw new UsageError("'--cache' only applies to check");
   if (values.html !== undefined && subcommand !== 'report') throw new UsageError("'--html' only applies to report");
 
   if (subcommand === 'check') {
@@ -94,13 +112,16 @@ export function parseCommandLine(argv: readonly string[]): Command {
 
 export const USAGE = `Usage:
   deadbolt check [paths...] [--project tsconfig.json] [--format text|json|sarif] [--fix | --diff] [--unsafe-fixes]
-                 [--quiet] [--config file]
-  deadbolt graph [paths...] [--project tsconfig.json] [--format dot|json|mermaid] [--config file]
-  deadbolt report [paths...] --html out.html [--project tsconfig.json] [--quiet] [--config file]
+                 [--quiet] [--config file] [--cache [--cache-location path]] [--verbose]
+  deadbolt graph [paths...] [--project tsconfig.json] [--format dot|json|mermaid] [--config file] [--verbose]
+  deadbolt report [paths...] --html out.html [--project tsconfig.json] [--quiet] [--config file] [--verbose]
   deadbolt --help | --version
 
 Checks TypeScript and JavaScript that shares memory between threads for deadlocks, races and blocking.
-With no paths, deadbolt uses ./tsconfig.json when there is one, else every source file under '.'.
+With no paths, deadbolt uses ./tsconfig.json (else ./jsconfig.json) when there is one, else every source file under
+'.'; in a workspace whose root config covers less than half the folder, each package's own config. Vendored files
+(.yarn/, .pnp.*), build output (dist/, outDir), minified files and bundles over 1 MiB are skipped; "include" in
+deadbolt.config.json brings them back.
 
 Options:
   -p, --project <file>  analyse the program of this tsconfig.json (paths then narrow what is reported)
@@ -111,6 +132,9 @@ Options:
       --html <file>     report: write one self-contained HTML page (findings and lock graph); '-' for stdout
   -q, --quiet           report errors only
   -c, --config <file>   use this deadbolt.config.json instead of the nearest one above the working directory
+      --cache           check: reuse the results of earlier runs for what has not changed (kept in .deadboltcache)
+      --cache-location <path>  with --cache: the cache file, or a folder to keep .deadboltcache in
+      --verbose         also list each skipped file and each function whose analysis was cut short by its budget
   -h, --help            show this help
       --version         print the version
 

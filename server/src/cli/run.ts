@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AnalysisResult, DeadboltConfig, TextEdit, Workspace } from '../engine/index.js';
+import type { AnalysisResult, DeadboltConfig, Notice, TextEdit, Workspace } from '../engine/index.js';
+import type { CacheRequest } from '../engine/cache.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
 import { chooseFixes, writeFixes } from './fix.js';
@@ -53,7 +54,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 
   let config: DeadboltConfig;
-  let target: { tsconfig?: string; paths?: string[] };
+  let target: Target;
   try {
     config = loadConfig({ cwd: io.cwd, ...(command.config === undefined ? {} : { configPath: command.config }) }).config;
     target = resolveTarget(command, io.cwd);
@@ -69,24 +70,44 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw error;
   }
 
-  const { Workspace: WorkspaceClass } = await import('../engine/analyze.js');
-  const { TsconfigError } = await import('../engine/project.js');
   const progress = createProgress(io.stderr);
+  // With --cache, an unchanged project is answered from the cache without loading the engine (or TypeScript) at all.
+  const cache = command.name === 'check' && command.cache ? await openCache(io.cwd, command.cacheLocation, { cwd: io.cwd, ...target, config }) : undefined;
+  let printedNotices = false;
   // The Workspace of the last analysis: fixes are type-checked against its program, only those about to be used.
   let workspace: Workspace | undefined;
-  const analyseOnce = (): AnalysisResult => {
-    workspace = new WorkspaceClass({ cwd: io.cwd, ...target, config, onProgress: (done, total) => progress.update(done, total) });
+  const analyseNow = async (): Promise<AnalysisResult> => {
+    const { Workspace } = await import('../engine/analyze.js');
+    workspace = new Workspace({ cwd: io.cwd, ...target, config, onProgress: (done, total) => progress.update(done, total) });
     const result = workspace.analyze();
     progress.done();
     return result;
   };
-  const check = (edits: readonly TextEdit[]): boolean => workspace!.checkEdits(edits).ok;
+  const analyseOnce = async (): Promise<AnalysisResult> => {
+    workspace = undefined;
+    let result = cache?.lookup();
+    if (result !== undefined && command.verbose) io.stderr.write(`deadbolt: nothing it depends on changed since the cached run: results from ${displayPath(io.cwd, cache!.file)}\n`);
+    if (result === undefined) {
+      result = await analyseNow();
+      cache?.store(workspace!, result);
+    }
+    // Notices describe the scope, the same for every pass of --fix: printed once.
+    if (!printedNotices) printNotices(result.notices, command.verbose, io);
+    printedNotices = true;
+    return result;
+  };
+  // The gate needs the program: after a cache hit (which holds no program) the project is analysed once more for it.
+  const gate = async (): Promise<Workspace> => {
+    if (workspace === undefined) await analyseNow();
+    return workspace!;
+  };
 
   let result: AnalysisResult;
   try {
-    result = analyseOnce();
+    result = await analyseOnce();
   } catch (error) {
     // A tsconfig that cannot be used is bad input, not a crash: say where, as tsc does, and exit 2.
+    const { TsconfigError } = await import('../engine/project.js');
     if (!(error instanceof TsconfigError)) throw error;
     for (const problem of error.problems) {
       const where = `${displayPath(io.cwd, problem.file)}${problem.line === undefined ? '' : `:${problem.line}:${problem.column}`}`;
@@ -105,7 +126,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   if (command.name === 'report') {
-    const result = analyseOnce();
+    const result = await analyseOnce();
     const findings = command.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
     const { htmlReport } = await import('./report.js');
     const page = await htmlReport({ findings, graph: result.graph, files: result.files, cwd: io.cwd, version: packageVersion() });
@@ -120,7 +141,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   if (command.diff) {
     const { unifiedDiff } = await import('./format/diff.js');
-    const chosen = chooseFixes(result.findings, command.unsafeFixes, check);
+    const checker = await gate();
+    const chosen = chooseFixes(result.findings, command.unsafeFixes, (edits: readonly TextEdit[]) => checker.checkEdits(edits).ok);
     for (const [file, edits] of [...chosen.byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
       io.stdout.write(unifiedDiff(displayPath(io.cwd, file), readFileSync(file, 'utf8'), edits));
     }
@@ -130,11 +152,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (command.fix) {
     let applied = 0;
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      const chosen = chooseFixes(result.findings, command.unsafeFixes, check);
+      const checker = await gate();
+      const chosen = chooseFixes(result.findings, command.unsafeFixes, (edits: readonly TextEdit[]) => checker.checkEdits(edits).ok);
       if (chosen.fixes === 0) break;
       writeFixes(chosen.byFile);
       applied += chosen.fixes;
-      result = analyseOnce();
+      result = await analyseOnce();
     }
     // The report that follows is what remains; say what changed so a clean report is not a mystery.
     if (applied > 0 && command.format === 'text') io.stderr.write(`deadbolt: fixed ${applied} problem${applied === 1 ? '' : 's'}\n`);
@@ -142,7 +165,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   const shown = command.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
   // JSON and SARIF carry fixes: only those that pass the type-check gate are offered. Text shows none.
-  const findings = command.format === 'text' ? shown : workspace!.checkFixes(shown);
+  const findings = command.format === 'text' ? shown : (await gate()).checkFixes(shown);
   const color = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
   switch (command.format) {
     case 'text':
@@ -160,11 +183,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
 }
 
+type Target = { tsconfig?: string; paths?: string[]; expandWorkspaces?: boolean };
+
 /**
- * What to analyse: `--project` (which must exist), else the given paths (which must exist), else ./tsconfig.json
- * when present, else the working directory.
+ * What to analyse: `--project` (which must exist), else the given paths (which must exist), else ./tsconfig.json or
+ * ./jsconfig.json when present (whose workspace packages may stand in for it when it covers little), else the
+ * working directory.
  */
-function resolveTarget(command: Extract<Command, { name: 'check' | 'graph' | 'report' }>, cwd: string): { tsconfig?: string; paths?: string[] } {
+function resolveTarget(command: Extract<Command, { name: 'check' | 'graph' | 'report' }>, cwd: string): Target {
   for (const p of command.paths) {
     if (!existsSync(path.resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
   }
@@ -176,12 +202,43 @@ function resolveTarget(command: Extract<Command, { name: 'check' | 'graph' | 're
   }
   if (command.paths.length > 0) return { paths: command.paths };
   // A solution tsconfig (only `references`, as at a monorepo's root) stands for its referenced projects.
-  const local = path.join(cwd, 'tsconfig.json');
-  return existsSync(local) ? { tsconfig: local } : { paths: ['.'] };
+  const local = ['tsconfig.json', 'jsconfig.json'].map((name) => path.join(cwd, name)).find((file) => existsSync(file));
+  return local !== undefined ? { tsconfig: local, expandWorkspaces: true } : { paths: ['.'] };
+}
+
+/** The results cache of one command line (see engine/cache.ts): looked up before analysing, written after. */
+async function openCache(cwd: string, location: string | undefined, request: CacheRequest): Promise<{ file: string; lookup(): AnalysisResult | undefined; store(workspace: Workspace, result: AnalysisResult): void }> {
+  const cache = await import('../engine/cache.js');
+  const file = cache.cacheFile(cwd, location);
+  return {
+    file,
+    lookup() {
+      const hit = cache.lookup(file, request);
+      if (hit === undefined) return undefined;
+      const walks = { run: 0, reused: 0 };
+      return { ...hit, walks, get graph(): never { throw new Error('a cached check has no lock graph') } };
+    },
+    store(workspace, result) {
+      const inputs = workspace.cacheInputs();
+      if (inputs !== undefined) cache.store(file, request, inputs, { findings: result.findings, files: result.files, notices: result.notices });
+    },
+  };
+}
+
+/**
+ * Prints what the analysis had to say about its scope on stderr, one line each (`--verbose` adds the lines that list
+ * files and functions one by one), so stdout keeps only the report.
+ */
+function printNotices(notices: readonly Notice[], verbose: boolean, io: CliIo): void {
+  for (const notice of notices) {
+    if (notice.verbose && !verbose) continue;
+    const where = notice.file === undefined ? '' : `${displayPath(io.cwd, notice.file)}${notice.line === undefined ? '' : `:${notice.line}:${notice.column}`}: `;
+    io.stderr.write(`deadbolt: ${notice.level === 'warning' ? 'warning: ' : ''}${where}${notice.message}\n`);
+  }
 }
 
 /** What was asked for, in the words of the "no files to analyse" line. */
-function describeTarget(target: { tsconfig?: string; paths?: string[] }, cwd: string, config: DeadboltConfig): string {
+function describeTarget(target: Target, cwd: string, config: DeadboltConfig): string {
   const ignored = config.ignore === undefined ? '' : ' (after the configuration\'s "ignore")';
   if (target.tsconfig !== undefined) {
     const narrowed = target.paths === undefined ? '' : ` under ${target.paths.join(', ')}`;

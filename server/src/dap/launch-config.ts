@@ -3,9 +3,7 @@
  * that says what to fix), and turning it into the node command line that runs the program under tracing.
  */
 import { existsSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, isAbsolute, resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -21,6 +19,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   stopOnDeadlock?: boolean;
   /** Stop when one wait lasts longer than this many milliseconds, naming the lock and its holder. */
   stopOnLongWait?: number;
+  /** Stop with reason 'potential deadlock' when the observed lock orders close a cycle (default false). */
+  stopOnPotentialDeadlock?: boolean;
 }
 
 /** A launch that cannot start; its message is shown to the user as is. */
@@ -34,6 +34,7 @@ export interface ValidLaunch {
   runtimeArgs: string[];
   stopOnDeadlock: boolean;
   stopOnLongWait: number | undefined;
+  stopOnPotentialDeadlock: boolean;
   typescript: boolean;
 }
 
@@ -62,6 +63,9 @@ export function validateLaunch(given: Partial<LaunchArguments> | undefined, base
     if (v === null) delete env[k];
     else env[k] = String(v);
   }
+  for (const flag of ['stopOnDeadlock', 'stopOnPotentialDeadlock'] as const) {
+    if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean') throw new LaunchError(`'${flag}' must be true or false (got ${JSON.stringify(raw[flag])}).`);
+  }
   const longWait = raw.stopOnLongWait;
   if (longWait !== undefined && (typeof longWait !== 'number' || !(longWait > 0))) {
     throw new LaunchError(`'stopOnLongWait' must be a positive number of milliseconds (got ${JSON.stringify(longWait)}).`);
@@ -74,6 +78,7 @@ export function validateLaunch(given: Partial<LaunchArguments> | undefined, base
     runtimeArgs,
     stopOnDeadlock: raw.stopOnDeadlock !== false,
     stopOnLongWait: longWait,
+    stopOnPotentialDeadlock: raw.stopOnPotentialDeadlock === true,
     typescript: TS_EXTENSIONS.has(ext),
   };
 }
@@ -82,26 +87,6 @@ function stringArray(value: unknown, name: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new LaunchError(`'${name}' must be an array of strings.`);
   return value as string[];
-}
-
-/**
- * The tracing preload to use: the program's own copy of @deadbolt/runtime when it has one (the tracer must be installed
- * into the very module instance the program's locks import), else a copy shipped beside the adapter (the extension's
- * bundle puts it in ./trace/), else the adapter's own dependency.
- */
-export function preloadFor(program: string): string {
-  const viaPackage = (from: string): string | undefined => {
-    try {
-      return resolve(dirname(createRequire(from).resolve('@deadbolt/runtime/trace')), 'preload.js');
-    } catch {
-      return undefined;
-    }
-  };
-  const here = fileURLToPath(import.meta.url);
-  const beside = resolve(dirname(here), 'trace', 'preload.js');
-  const found = viaPackage(program) ?? (existsSync(beside) ? beside : undefined) ?? viaPackage(here);
-  if (found === undefined) throw new LaunchError('Cannot find @deadbolt/runtime to trace the program with.');
-  return found;
 }
 
 /** The node arguments that run `entry` traced, with source maps on so frames name the sources the user wrote. */

@@ -1,41 +1,58 @@
 /**
  * The `deadbolt` debug session: translates between DAP and the traced program. Launch starts the program under the
- * tracing preload; trace batches feed the wait-for graph; a confirmed cycle becomes a `stopped` event with reason
- * 'deadlock'; threads, stack traces and variables are views of the graph. The graph's logic lives in wait-for-graph.ts.
+ * tracing preload; trace batches feed the trace monitor (trace-monitor.ts: the wait-for graph and the lock-order
+ * graph); a confirmed cycle becomes a `stopped` event with reason 'deadlock', a cycle of lock orders an output line
+ * (and, asked for, a stop with reason 'potential deadlock'); threads, stack traces and variables are views of the
+ * graph. It runs no JavaScript debugger, so it says so rather than pretend: breakpoints are answered unverified with
+ * the reason, and steps, evaluation and the like are refused with an error that points to the JavaScript debugger.
  */
 import { DebugSession, Event, ExitedEvent, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, ThreadEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TraceBatch } from '@deadbolt/runtime/trace';
 import { lockGraphEvent } from '../protocol/index.js';
-import { LaunchError, type LaunchArguments, preloadFor, validateLaunch, type ValidLaunch } from './launch-config.js';
-import { dapThreadId, liveLockGraph, programThreadId } from './live-graph.js';
+import { LaunchError, type LaunchArguments, validateLaunch, type ValidLaunch } from './launch-config.js';
+import { dapThreadId, programThreadId } from './live-graph.js';
+import { PreloadError, preloadFor } from './preload.js';
 import { Throttle } from './throttle.js';
 import { compileTypeScript, type CompiledProgram } from './typescript.js';
 import { TracedProgram } from './traced-program.js';
 import { holdFrames, scopesFor, threadOfFrame, variablesFor } from './thread-views.js';
-import { type Cycle, WaitForGraph } from './wait-for-graph.js';
+import { TraceMonitor } from './trace-monitor.js';
 
 /** The editor's lock-graph panel gets at most this many updates a second. */
 const LOCK_GRAPH_EVENTS_PER_SECOND = 10;
 const LAUNCH_ERROR_ID = 1001;
+const UNSUPPORTED_ID = 1002;
+
+/** Where a user who wants breakpoints and stepping with lock tracing goes instead. */
+const JAVASCRIPT_DEBUGGER =
+  'For breakpoints, stepping and evaluation with lock tracing, debug with the JavaScript debugger instead ' +
+  '(in VS Code: a "node" launch configuration with "deadboltLockTracing": true, or the command "Deadbolt: Debug with Lock Tracing").';
+
+/** Why deadbolt-dap verifies no breakpoint: the message each one carries back to the editor. */
+export const BREAKPOINTS_UNSUPPORTED = `deadbolt-dap does not stop at breakpoints: it traces locks and stops on deadlocks, without a JavaScript debugger. ${JAVASCRIPT_DEBUGGER}`;
+
+/** Requests deadbolt-dap refuses, with what each would have needed. */
+const REFUSED: Record<string, string> = {
+  next: 'cannot step', stepIn: 'cannot step in', stepOut: 'cannot step out', stepBack: 'cannot step back',
+  reverseContinue: 'cannot run backwards', restartFrame: 'cannot restart a frame', goto: 'cannot jump to a line',
+  stepInTargets: 'cannot step in', gotoTargets: 'cannot jump to a line', evaluate: 'cannot evaluate expressions',
+  setVariable: 'cannot change variables', setExpression: 'cannot change values', completions: 'cannot complete expressions',
+  exceptionInfo: 'cannot stop on exceptions', attach: 'cannot attach to a running program', restart: 'cannot restart a session',
+  terminateThreads: 'cannot end a single thread', readMemory: 'cannot read memory', writeMemory: 'cannot write memory',
+  disassemble: 'cannot disassemble', dataBreakpointInfo: 'has no data breakpoints',
+};
 
 interface StopState {
   reason: string;
-  cycles: Cycle[];
 }
 
 export class DeadboltDebugSession extends DebugSession {
-  private graph = new WaitForGraph();
+  private readonly monitor = new TraceMonitor();
   private launchConfig: ValidLaunch | undefined;
   private program: TracedProgram | undefined;
   private compiled: CompiledProgram | undefined;
   private stopped: StopState | undefined;
-  /** The wait-for cycles confirmed by the latest batches: the program is deadlocked while this is not empty. */
-  private deadlockCycles: Cycle[] = [];
-  /** Cycles already reported, by signature, so a continued but still deadlocked program does not stop again and again. */
-  private readonly reportedCycles = new Set<string>();
-  /** Waits (by their sequence number) already reported as long. */
-  private readonly reportedLongWaits = new Set<number>();
   private longWaitTimer: NodeJS.Timeout | undefined;
   private readonly graphEvents = new Throttle(1000 / LOCK_GRAPH_EVENTS_PER_SECOND, () => this.sendLockGraph());
   private finished = false;
@@ -48,6 +65,7 @@ export class DeadboltDebugSession extends DebugSession {
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    // Only what works: no breakpoint kinds, no stepping, no evaluation (the base class leaves every other capability off).
     response.body = {
       ...response.body,
       supportsConfigurationDoneRequest: true,
@@ -70,7 +88,7 @@ export class DeadboltDebugSession extends DebugSession {
         entry = this.launchConfig.program;
       }
     } catch (error) {
-      const message = error instanceof LaunchError ? error.message : `Cannot launch: ${error instanceof Error ? error.message : String(error)}`;
+      const message = error instanceof LaunchError || error instanceof PreloadError ? error.message : `Cannot launch: ${error instanceof Error ? error.message : String(error)}`;
       this.sendErrorResponse(response, { id: LAUNCH_ERROR_ID, format: '{_message}', variables: { _message: message }, showUser: true });
       return;
     }
@@ -88,22 +106,57 @@ export class DeadboltDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
+  /** Refuses what needs a JavaScript debugger, with an error that says so, instead of a silent success. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const what = REFUSED[request.command];
+    if (what === undefined) {
+      super.dispatchRequest(request);
+      return;
+    }
+    const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false };
+    const deadlocked = this.stopped?.reason === 'deadlock' ? ' The threads of the deadlock can never run again; terminate the program to end it.' : '';
+    const message = `deadbolt-dap ${what}: it traces locks without a JavaScript debugger, and its stops show the lock state without suspending the threads.${deadlocked} ${JAVASCRIPT_DEBUGGER}`;
+    this.sendErrorResponse(response, { id: UNSUPPORTED_ID, format: '{_message}', variables: { _message: message }, showUser: true });
+  }
+
+  /** Every breakpoint is answered unverified, with the reason, so none shows as set and silently never hits. */
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const lines = args.breakpoints?.map((b) => b.line) ?? args.lines ?? [];
+    response.body = { breakpoints: lines.map((line) => ({ verified: false, line, message: BREAKPOINTS_UNSUPPORTED })) };
+    this.sendResponse(response);
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    response.body = { breakpoints: args.breakpoints.map(() => ({ verified: false, message: BREAKPOINTS_UNSUPPORTED })) };
+    this.sendResponse(response);
+  }
+
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    response.body = { breakpoints: args.breakpoints.map(() => ({ verified: false, message: BREAKPOINTS_UNSUPPORTED })) };
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    response.body = { breakpoints: args.breakpoints.map(() => ({ verified: false, message: BREAKPOINTS_UNSUPPORTED })) };
+    this.sendResponse(response);
+  }
+
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
     this.sendResponse(response);
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     response.body = {
-      threads: this.graph
+      threads: this.monitor.graph
         .allThreads()
         .filter((t) => t.state !== 'exited')
-        .map((t) => ({ id: dapThreadId(t.id), name: this.graph.threadLabel(t.id) })),
+        .map((t) => ({ id: dapThreadId(t.id), name: this.monitor.graph.threadLabel(t.id) })),
     };
     this.sendResponse(response);
   }
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
-    const frames = holdFrames(this.graph, programThreadId(args.threadId), {
+    const frames = holdFrames(this.monitor.graph, programThreadId(args.threadId), {
       line: (l) => this.convertDebuggerLineToClient(l),
       column: (c) => this.convertDebuggerColumnToClient(c),
       path: (p) => this.convertDebuggerPathToClient(p),
@@ -115,12 +168,12 @@ export class DeadboltDebugSession extends DebugSession {
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
-    response.body = { scopes: scopesFor(this.graph, threadOfFrame(args.frameId)) };
+    response.body = { scopes: scopesFor(this.monitor.graph, threadOfFrame(args.frameId)) };
     this.sendResponse(response);
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
-    response.body = { variables: variablesFor(this.graph, args.variablesReference, Date.now()) };
+    response.body = { variables: variablesFor(this.monitor.graph, args.variablesReference, Date.now()) };
     this.sendResponse(response);
   }
 
@@ -138,7 +191,7 @@ export class DeadboltDebugSession extends DebugSession {
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
     this.sendResponse(response);
     // Threads are not really suspended: the stop shows the lock state at this moment.
-    this.reportStop({ reason: 'pause', cycles: [] }, 'Paused: showing each thread\'s locks as traced now', dapThreadId(0));
+    this.reportStop('pause', 'Paused: showing each thread\'s locks as traced now', dapThreadId(0));
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -153,55 +206,39 @@ export class DeadboltDebugSession extends DebugSession {
   }
 
   private onBatch(batch: TraceBatch): void {
-    const changes = this.graph.apply(batch);
-    for (const id of changes.started) this.sendEvent(new ThreadEvent('started', dapThreadId(id)));
-    for (const id of changes.exited) this.sendEvent(new ThreadEvent('exited', dapThreadId(id)));
-    for (const { thread, held, code } of changes.exitedHolding) {
-      const locks = held.map((h) => `${this.graph.lockLabel(h.lock)}${h.site ? ` (taken at ${h.site.file}:${h.site.line})` : ''}`).join(', ');
-      this.sendEvent(
-        new OutputEvent(
-          `Worker '${this.graph.threadLabel(thread)}' exited (code ${code}) while holding ${locks}. Threads that wait for ${held.length > 1 ? 'them' : 'it'} will wait forever.\n`,
-          'important',
-        ),
-      );
+    const update = this.monitor.apply(batch);
+    for (const id of update.started) this.sendEvent(new ThreadEvent('started', dapThreadId(id)));
+    for (const id of update.exited) this.sendEvent(new ThreadEvent('exited', dapThreadId(id)));
+    for (const text of update.abandoned) this.sendEvent(new OutputEvent(`${text}\n`, 'important'));
+    for (const found of update.potentialDeadlocks) {
+      this.sendEvent(new OutputEvent(`${this.monitor.potentialDeadlockReport(found)}\n`, 'important'));
+      const closing = this.monitor.closingThread(found);
+      if (this.launchConfig?.stopOnPotentialDeadlock === true && this.stopped === undefined && closing !== undefined) {
+        this.reportStop('potential deadlock', this.monitor.potentialDeadlockSummary(found), dapThreadId(closing.id));
+      }
     }
     this.checkDeadlock();
     this.graphEvents.request();
   }
 
-  /** Tracks the confirmed cycles (the panel shows them even with stopOnDeadlock off) and stops on new ones. */
+  /** Stops on deadlock cycles not reported before (the panel shows every cycle, even with stopOnDeadlock off). */
   private checkDeadlock(): void {
-    const confirmed = this.graph.confirmedCycles();
-    if (confirmed.length > 0) this.deadlockCycles = confirmed;
-    else if (this.graph.cycles().length === 0) this.deadlockCycles = [];
     if (this.stopped !== undefined || this.launchConfig?.stopOnDeadlock === false) return;
-    const fresh = confirmed.filter((c) => !this.reportedCycles.has(signature(c)));
+    const fresh = this.monitor.takeNewDeadlocks();
     if (fresh.length === 0) return;
-    for (const c of fresh) this.reportedCycles.add(signature(c));
-    const description = `Deadlock: ${fresh.map((c) => this.graph.describeCycle(c)).join(' | ')}`;
-    this.reportStop({ reason: 'deadlock', cycles: fresh }, description, dapThreadId(fresh[0]!.threads[0]!));
+    this.reportStop('deadlock', this.monitor.describeDeadlock(fresh), dapThreadId(fresh[0]!.threads[0]!));
   }
 
   private checkLongWaits(): void {
     const threshold = this.launchConfig?.stopOnLongWait;
     if (threshold === undefined || this.stopped !== undefined) return;
-    const waiting = this.graph.longWaits(Date.now(), threshold).find((t) => !this.reportedLongWaits.has(t.wait!.seq));
-    if (waiting === undefined) return;
-    const wait = waiting.wait!;
-    this.reportedLongWaits.add(wait.seq);
-    const holders = this.graph.holders(wait.lock).map((h) => this.graph.threadLabel(h));
-    const heldBy = holders.length > 0 ? `held by ${holders.join(', ')}` : 'which no thread holds';
-    const seconds = ((Date.now() - wait.since) / 1000).toFixed(1);
-    this.reportStop(
-      { reason: 'long wait', cycles: [] },
-      `${waiting.name} has waited ${seconds} s for ${this.graph.lockLabel(wait.lock)}, ${heldBy}`,
-      dapThreadId(waiting.id),
-    );
+    const long = this.monitor.takeLongWait(Date.now(), threshold);
+    if (long !== undefined) this.reportStop('long wait', long.description, dapThreadId(long.thread));
   }
 
-  private reportStop(state: StopState, description: string, threadId: number): void {
-    this.stopped = state;
-    const event = new StoppedEvent(state.reason, threadId) as DebugProtocol.StoppedEvent;
+  private reportStop(reason: string, description: string, threadId: number): void {
+    this.stopped = { reason };
+    const event = new StoppedEvent(reason, threadId) as DebugProtocol.StoppedEvent;
     event.body.description = description;
     event.body.text = description;
     event.body.allThreadsStopped = true;
@@ -211,7 +248,7 @@ export class DeadboltDebugSession extends DebugSession {
 
   private sendLockGraph(): void {
     if (this.finished) return;
-    this.sendEvent(new Event(lockGraphEvent, liveLockGraph(this.graph, this.deadlockCycles, this.deadlockCycles.length > 0)));
+    this.sendEvent(new Event(lockGraphEvent, this.monitor.liveGraph()));
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
@@ -229,8 +266,4 @@ export class DeadboltDebugSession extends DebugSession {
     this.compiled?.dispose();
     this.compiled = undefined;
   }
-}
-
-function signature(cycle: Cycle): string {
-  return `${cycle.threads.join(',')}/${cycle.locks.join(',')}`;
 }

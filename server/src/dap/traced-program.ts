@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { TRACE_ENV, type TraceBatch } from '@deadbolt/runtime/trace';
 import { nodeArguments, type ValidLaunch } from './launch-config.js';
+import { readTraceBatches } from './trace-lines.js';
 
 /** The file descriptor the program's collector writes trace batches to. */
 const TRACE_FD = 3;
@@ -32,16 +33,7 @@ export class TracedProgram {
     });
     this.child.stdout!.setEncoding('utf8').on('data', (text: string) => listener.output(text, 'stdout'));
     this.child.stderr!.setEncoding('utf8').on('data', (text: string) => listener.output(text, 'stderr'));
-    readLines(this.child.stdio[TRACE_FD] as Readable, (line) => {
-      let batch: TraceBatch;
-      try {
-        batch = JSON.parse(line) as TraceBatch;
-      } catch {
-        listener.failure(`unreadable trace line: ${line.slice(0, 200)}`);
-        return;
-      }
-      listener.batch(batch);
-    });
+    readTraceBatches(this.child.stdio[TRACE_FD] as Readable, listener);
     this.child.on('error', (error) => listener.failure(`cannot start node: ${error.message}`));
     // 'close' rather than 'exit': it comes after the pipes are drained, so no trace batch arrives after it.
     this.child.on('close', (code, signal) => {
@@ -62,17 +54,4 @@ export class TracedProgram {
   kill(): void {
     if (!this.ended) this.child.kill('SIGKILL');
   }
-}
-
-function readLines(stream: Readable, onLine: (line: string) => void): void {
-  let pending = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    pending += chunk;
-    for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
-      const line = pending.slice(0, end);
-      pending = pending.slice(end + 1);
-      if (line !== '') onLine(line);
-    }
-  });
 }

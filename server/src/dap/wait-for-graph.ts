@@ -4,6 +4,7 @@
  * process, no clock of its own, so it is tested alone and the adapter is a thin translation over it.
  */
 import type { TraceBatch, TraceFrame, TraceHeld, WaitKind } from '@deadbolt/runtime/trace';
+import type { OrderEdge } from './lock-order.js';
 
 /**
  * Trace thread ids from here up are async tasks (Web Locks and async-mutex holders and waiters), not threads: the
@@ -57,6 +58,11 @@ export interface BatchChanges {
   /** Threads that exited with locks still in their table: those locks are abandoned. */
   exitedHolding: { thread: number; held: TraceHeld[]; code: number }[];
   errors: { thread: number; message: string }[];
+  /**
+   * Lock orders seen in this batch: those threads reported, and those of async tasks, read here from each task's
+   * holds at the moment it takes or begins to wait for another lock (a task's holds are events, kept in order).
+   */
+  orders: OrderEdge[];
 }
 
 /**
@@ -80,7 +86,7 @@ export class WaitForGraph {
 
   /** Applies one batch: its events in order, then the holdings snapshot taken after them. */
   apply(batch: TraceBatch): BatchChanges {
-    const changes: BatchChanges = { started: [], exited: [], exitedHolding: [], errors: [] };
+    const changes: BatchChanges = { started: [], exited: [], exitedHolding: [], errors: [], orders: [] };
     for (const e of batch.events) {
       switch (e.type) {
         case 'thread-start':
@@ -98,6 +104,7 @@ export class WaitForGraph {
         }
         case 'task-held': {
           const task = this.ensureThread(e.thread);
+          changes.orders.push(...taskOrders(task, e.lock, e.site === undefined ? [] : [e.site]));
           task.held = [...task.held, e.site === undefined ? { lock: e.lock, exact: true } : { lock: e.lock, site: e.site, exact: true }];
           break;
         }
@@ -138,8 +145,13 @@ export class WaitForGraph {
           if (thread.state === 'exited') break;
           thread.state = 'waiting';
           thread.wait = { lock: e.lock, kind: e.waitKind, frames: e.frames, since: e.time, seq: ++this.waitSeq };
+          // A task's wait for a lock while holding others is an order too: in a deadlock it is never acquired.
+          if (isTask(e.thread) && OWNED_WAIT_KINDS.has(e.waitKind)) changes.orders.push(...taskOrders(thread, e.lock, e.frames));
           break;
         }
+        case 'lock-order':
+          changes.orders.push({ thread: e.thread, held: e.held, taken: e.taken, heldAt: e.heldAt, takenAt: e.takenAt });
+          break;
         case 'wait-end': {
           const thread = this.ensureThread(e.thread);
           if (thread.wait?.lock === e.lock) {
@@ -302,4 +314,11 @@ export class WaitForGraph {
     }
     return thread;
   }
+}
+
+/** The orders "held -> taken" of a task about to take (or wait for) `taken`, one per lock it holds. */
+function taskOrders(task: ThreadInfo, taken: number, takenAt: TraceFrame[]): OrderEdge[] {
+  return task.held
+    .filter((h) => h.lock !== taken)
+    .map((h) => ({ thread: task.id, held: h.lock, taken, heldAt: h.site === undefined ? [] : [h.site], takenAt }));
 }

@@ -3,7 +3,7 @@
  * sessions (the language server). Both take files and configuration as inputs and know nothing of editors.
  */
 import type { StaticLockGraph } from '../protocol/index.js';
-import type { DeadboltConfig, Finding } from './types.js';
+import type { DeadboltConfig, Finding, Notice } from './types.js';
 import { Workspace } from './workspace.js';
 
 export interface AnalyzeOptions {
@@ -13,6 +13,11 @@ export interface AnalyzeOptions {
   tsconfig?: string;
   /** Files or folders (folders: every .ts/.tsx/.mts/.cts/.js/.mjs below, minus node_modules and dist). */
   paths?: string[];
+  /**
+   * The tsconfig was chosen by default (the CLI found ./tsconfig.json, not `--project`): when it covers less than
+   * half of its folder and the folder is an npm, Yarn or pnpm workspace, each package is analysed with its own config.
+   */
+  expandWorkspaces?: boolean;
   /** Already-loaded configuration (the CLI loads deadbolt.config.json). */
   config?: DeadboltConfig;
   onProgress?: (done: number, total: number, file: string) => void;
@@ -34,6 +39,8 @@ export interface AnalysisResult {
    * stood (only files outside the analysis changed), `run` is 0 and `reused` counts every walk.
    */
   walks: { run: number; reused: number };
+  /** What the user should know about how the analysis ran (skipped files, coverage, syntax errors, unreadable configs). */
+  notices: Notice[];
   /** Built on first read (a `Workspace` builds it before its files next change), so runs that never read it skip it. */
   graph: StaticLockGraph;
 }
@@ -44,7 +51,7 @@ export function analyze(options: AnalyzeOptions): AnalysisResult {
   if (options.fixes === 'unchecked') return result;
   const findings = workspace.checkFixes(result.findings);
   // The graph stays lazy: reading it here would build it for runs that never look.
-  return { findings, files: result.files, walks: result.walks, get graph() { return result.graph; } };
+  return { findings, files: result.files, walks: result.walks, notices: result.notices, get graph() { return result.graph; } };
 }
 
 export { Workspace };

@@ -10,7 +10,7 @@ import { RULE_IDS, type ConfigOverride, type DeadboltConfig, type LockMethodWait
 export const CONFIG_FILE_NAME = 'deadbolt.config.json';
 
 export const SEVERITIES: readonly (Severity | 'off')[] = ['error', 'warning', 'info', 'hint', 'off'];
-const TOP_LEVEL_KEYS = ['$schema', 'rules', 'ignore', 'overrides', 'blockingFunctions', 'lockRanks', 'lockModels'] as const;
+const TOP_LEVEL_KEYS = ['$schema', 'rules', 'include', 'ignore', 'overrides', 'blockingFunctions', 'lockRanks', 'lockModels'] as const;
 const OVERRIDE_KEYS = ['files', 'rules'];
 const LOCK_MODEL_KEYS = ['class', 'module', 'reentrant', 'acquire', 'tryAcquire', 'release', 'runUnder', 'asyncTwins'];
 const WAITS: readonly LockMethodWait[] = ['blocking', 'async'];
@@ -68,7 +68,7 @@ export function loadConfig(options: { cwd: string; configPath?: string }): Loade
   }
   const config = validateConfig(raw, file);
   // Globs and lock model paths are relative to the file that holds them, wherever the analysis runs from.
-  if (config.ignore !== undefined || config.overrides !== undefined || config.lockModels !== undefined) config.baseDir = dirname(file);
+  if (config.include !== undefined || config.ignore !== undefined || config.overrides !== undefined || config.lockModels !== undefined) config.baseDir = dirname(file);
   return { config, file };
 }
 
@@ -82,6 +82,7 @@ export function validateConfig(raw: unknown, file: string): DeadboltConfig {
     }
   }
   if (raw.rules !== undefined) config.rules = validateRules(raw.rules, file, 'rules');
+  if (raw.include !== undefined) config.include = validateGlobs(raw.include, file, 'include');
   if (raw.ignore !== undefined) config.ignore = validateGlobs(raw.ignore, file, 'ignore');
   if (raw.overrides !== undefined) config.overrides = validateOverrides(raw.overrides, file);
   if (raw.blockingFunctions !== undefined) config.blockingFunctions = validateBlockingFunctions(raw.blockingFunctions, file);

@@ -4,7 +4,6 @@
  * costs more than checking the few files the prefilter keeps.
  */
 import { existsSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { ts } from 'ts-morph';
 import { isSourceFile } from './files.js';
@@ -14,6 +13,10 @@ export interface CompilerSetup {
   options: ts.CompilerOptions;
   /** The tsconfig's root files (absolute, sorted, source files outside node_modules); undefined without a tsconfig. */
   fileNames?: string[];
+  /** Problems of the config that left part of it unusable (a base that cannot be read, a broken reference): the rest is analysed. */
+  warnings: TsconfigProblem[];
+  /** Every config file read (the tsconfig, the bases it extends, its references), for the cache's key. */
+  configFiles: string[];
 }
 
 /** One problem of a tsconfig, with where it is (line and column are 1-based, when known). */
@@ -33,27 +36,42 @@ export class TsconfigError extends Error {
 }
 
 /**
- * Reads a tsconfig once: its options and the files of its program. Broken JSON, unknown or invalid compiler options
- * and an `extends` that does not resolve throw TsconfigError. A solution config (no files of its own, only
- * `references`) stands for its referenced projects: their files, with the options of the first that has any. The
- * root files' relative imports are followed on disk, as the compiler does, so `"files": ["src/main.ts"]` covers
+ * Reads a tsconfig (or jsconfig) once: its options and the files of its program. Broken JSON and unknown or invalid
+ * compiler options throw TsconfigError. An `extends` that does not resolve (a package not installed yet, a file a
+ * framework generates, such as `.nuxt/tsconfig.json`) is a warning: the config is read with its own options. A
+ * solution config (no files of its own, only `references`) stands for its referenced projects: their files, with the
+ * options of the first that has any; a reference that is missing or broken is a warning and the others are read.
+ * The root files' relative imports are followed on disk, as the compiler does, so `"files": ["src/main.ts"]` covers
  * what main.ts reaches.
  */
 export function readTsconfig(configPath: string): CompilerSetup {
-  const own = readOneTsconfig(path.resolve(configPath), new Set());
-  // allowJs: imports followed from TypeScript may reach JavaScript, whose locks and workers count as much.
-  return { options: { ...own.options, allowJs: true, noEmit: true }, fileNames: followImports(own.fileNames, own.options) };
+  const warnings: TsconfigProblem[] = [];
+  const seen = new Set<string>();
+  const own = readOneTsconfig(path.resolve(configPath), seen, warnings);
+  return withFollowedImports(own.options, own.fileNames, warnings, [...seen]);
 }
 
-function readOneTsconfig(configPath: string, seen: Set<string>): { options: ts.CompilerOptions; fileNames: string[] } {
+/** A setup over `fileNames` and what they import; allowJs, since imports followed from TypeScript may reach JavaScript, whose locks and workers count as much. */
+export function withFollowedImports(options: ts.CompilerOptions, fileNames: readonly string[], warnings: TsconfigProblem[], configFiles: string[]): CompilerSetup {
+  return { options: { ...options, allowJs: true, noEmit: true }, fileNames: followImports(fileNames, options), warnings, configFiles };
+}
+
+/** Reads one config; `seen` gathers every config file read (bases included), and stops reference cycles. */
+function readOneTsconfig(configPath: string, seen: Set<string>, warnings: TsconfigProblem[]): { options: ts.CompilerOptions; fileNames: string[] } {
   seen.add(configPath);
   const source = ts.readJsonConfigFile(configPath, ts.sys.readFile);
   const syntax = (source as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
   if (syntax.length > 0) throw new TsconfigError(syntax.map((d) => problemOf(d, configPath, source.text)));
-  const parsed = ts.parseJsonSourceFileConfigFileContent(source, ts.sys, path.dirname(configPath), undefined, configPath);
+  const parsed = ts.parseJsonSourceFileConfigFileContent(source, ts.sys, path.dirname(configPath), jsconfigDefaults(configPath), configPath);
+  for (const base of source.extendedSourceFiles ?? []) seen.add(path.resolve(base));
   // "No inputs were found" is not a broken config: the caller says there is nothing to analyse.
   const errors = parsed.errors.filter((e) => e.code !== NO_INPUTS && e.category === ts.DiagnosticCategory.Error);
-  if (errors.length > 0) throw new TsconfigError(errors.map((d) => problemOf(d, configPath, source.text)));
+  const [unreadBases, fatal] = partition(errors, (e) => UNREADABLE_BASE.has(e.code));
+  if (fatal.length > 0) throw new TsconfigError(fatal.map((d) => problemOf(d, configPath, source.text)));
+  for (const base of unreadBases) {
+    const problem = problemOf(base, configPath, source.text);
+    warnings.push({ ...problem, detail: `${problem.detail.replace(/\.$/, '')}: the base config it extends cannot be read (a package not installed yet, or a file a tool generates); analysed with the options of this file alone` });
+  }
   const fileNames = parsed.fileNames
     .map((f) => path.resolve(f))
     .filter((f) => isSourceFile(f) && !f.includes(`${path.sep}node_modules${path.sep}`));
@@ -65,14 +83,42 @@ function readOneTsconfig(configPath: string, seen: Set<string>): { options: ts.C
     const referenced = path.resolve(ts.resolveProjectReferencePath(reference));
     if (seen.has(referenced)) continue;
     if (!existsSync(referenced)) {
-      throw new TsconfigError([{ file: configPath, line: undefined, column: undefined, detail: `the referenced project ${referenced} does not exist` }]);
+      warnings.push({ ...referenceAt(configPath, source.text, reference.originalPath ?? reference.path), detail: `the referenced project ${referenced} does not exist; the other references are analysed` });
+      continue;
     }
-    const child = readOneTsconfig(referenced, seen);
+    let child: { options: ts.CompilerOptions; fileNames: string[] };
+    try {
+      child = readOneTsconfig(referenced, seen, warnings);
+    } catch (error) {
+      if (!(error instanceof TsconfigError)) throw error;
+      for (const problem of error.problems) warnings.push({ ...problem, detail: `${problem.detail.replace(/\.$/, '')}; this referenced project is skipped and the others are analysed` });
+      continue;
+    }
     if (child.fileNames.length > 0) options ??= child.options;
     for (const file of child.fileNames) files.add(file);
   }
   return { options: options ?? parsed.options, fileNames: [...files].sort() };
 }
+
+/** What the compiler assumes for a jsconfig.json, as editors read one: JavaScript is the program. */
+function jsconfigDefaults(configPath: string): ts.CompilerOptions | undefined {
+  return path.basename(configPath) === 'jsconfig.json' ? { allowJs: true, maxNodeModuleJsDepth: 2, allowSyntheticDefaultImports: true, skipLibCheck: true, noEmit: true } : undefined;
+}
+
+/** Where a reference is written in its solution config, for the warning's position. */
+function referenceAt(configPath: string, text: string, written: string): Omit<TsconfigProblem, 'detail'> {
+  const at = text.indexOf(JSON.stringify(written).slice(0, -1));
+  if (at < 0) return { file: configPath, line: undefined, column: undefined };
+  const before = text.slice(0, at).split('\n');
+  return { file: configPath, line: before.length, column: before.at(-1)!.length + 1 };
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
+
+/** TS5083 "Cannot read file" and TS6053 "File not found": an `extends` whose base is not there. */
+const UNREADABLE_BASE = new Set([5083, 6053]);
 
 /** TS18003, "No inputs were found in config file". */
 const NO_INPUTS = 18003;
@@ -184,25 +230,4 @@ export function withoutNodeTypes(options: ts.CompilerOptions): ts.CompilerOption
   return { ...options, types: [] };
 }
 
-const NODE_BUILTINS = new Set(builtinModules);
-/** Module specifiers in imports, re-exports, dynamic imports and require calls. */
-const SPECIFIER = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"]([^'"\n]+)['"]/g;
-/**
- * Globals only @types/node declares (among what ES2024 lacks), and triple-slash type references. `process` and
- * `global` count when used (`process.env`), not as words in comments.
- */
-const NODE_GLOBALS =
-  /\b(?:process|global)\.|\b(?:Buffer|require|__dirname|__filename|NodeJS|setImmediate|clearImmediate|setTimeout|clearTimeout|setInterval|clearInterval|queueMicrotask|structuredClone)\b|<reference\s+types=/;
-
-/**
- * True when a file's text may refer to something declared by @types/node: a Node built-in module (`node:fs`,
- * `worker_threads`) or a Node global. Errs towards true: a false true costs time, a false false could cost a finding.
- */
-export function mentionsNode(text: string): boolean {
-  if (NODE_GLOBALS.test(text)) return true;
-  for (const match of text.matchAll(SPECIFIER)) {
-    const specifier = match[1]!;
-    if (specifier.startsWith('node:') || NODE_BUILTINS.has(specifier) || NODE_BUILTINS.has(specifier.split('/')[0]!)) return true;
-  }
-  return false;
-}
+export { mentionsNode } from './files.js';

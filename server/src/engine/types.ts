@@ -69,6 +69,24 @@ export interface Finding {
   fixes: Fix[];
 }
 
+/**
+ * Something the user should know about how an analysis ran that is not a finding: files the default scope skipped,
+ * a tsconfig covering little of its folder, a file with syntax errors, a part of a config that could not be read, a
+ * function whose analysis hit its budget. The CLI prints each as one line on stderr.
+ */
+export interface Notice {
+  kind: 'scope' | 'coverage' | 'workspaces' | 'syntax' | 'tsconfig' | 'budget';
+  /** `warning` when part of what was asked for is not analysed as configured; `notice` otherwise. */
+  level: 'warning' | 'notice';
+  message: string;
+  /** The file it is about (absolute), with a 1-based position when known. */
+  file?: string;
+  line?: number;
+  column?: number;
+  /** Details printed only with `--verbose` (the skipped files, the degraded functions). */
+  verbose?: boolean;
+}
+
 /** One entry of `overrides`: rule severities for the files its globs match. */
 export interface ConfigOverride {
   files: string[];
@@ -79,6 +97,11 @@ export interface ConfigOverride {
 export interface DeadboltConfig {
   /** Per-rule severity; "off" disables the rule. */
   rules?: Partial<Record<RuleId, Severity | 'off'>>;
+  /**
+   * Globs of files brought back into the analysis although the default scope skips them (vendored folders such as
+   * `.yarn/`, build output, minified files, bundles over 1 MiB; see files.ts). Relative to `baseDir`.
+   */
+  include?: string[];
   /** Globs of files left out of the analysis (relative to `baseDir`; see file-globs.ts for how they match). */
   ignore?: string[];
   /** Per-file rule severities, applied over `rules` in order: the last entry matching a file wins. */

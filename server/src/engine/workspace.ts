@@ -2,21 +2,23 @@
  * A long-lived analysis session over one ts-morph Project. Editor buffers replace file contents in place,
  * so the parsed files and the type checker's work on unchanged files are reused between analyses.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Project, type SourceFile } from 'ts-morph';
+import { Node, Project, ts, type SourceFile } from 'ts-morph';
 import type { StaticLockGraph } from '../protocol/index.js';
 import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
+import type { CacheInputs } from './cache.js';
 import { loadConfig } from './config.js';
 import { FileRules } from './file-globs.js';
-import type { DeadboltConfig, Finding, Fix, TextEdit } from './types.js';
+import type { DeadboltConfig, Finding, Fix, Notice, TextEdit } from './types.js';
 import { FixGate, type GateVerdict } from './fix-gate.js';
 import { minimizeFixes } from './fixes/minimal-edits.js';
-import { blockingPattern, discoverFiles, mentionsConcurrency } from './files.js';
+import { blockingPattern, describeSkipped, mentionsConcurrency, Scope, type SkipCounts } from './files.js';
+import { layoutOf } from './layout.js';
 import { ModelMemory } from './model/model-memory.js';
 import { CustomLockModels } from './model/custom-locks.js';
-import { buildModel, type EngineModel } from './model/program-model.js';
-import { defaultCompilerOptions, mentionsNode, readTsconfig, sourceCandidates, withoutNodeTypes, type CompilerSetup } from './project.js';
+import { buildModel, type DegradedRoot, type EngineModel } from './model/program-model.js';
+import { mentionsNode, sourceCandidates, withoutNodeTypes, type CompilerSetup } from './project.js';
 import { rules } from './rules/index.js';
 import { RuleMemory, runRules } from './run-rules.js';
 
@@ -27,6 +29,8 @@ interface Scan {
   concurrency: boolean;
   /** May refer to something @types/node declares. */
   node: boolean;
+  /** Reads as minified code: out of the default scope (see Scope.reasonByText). */
+  minified: boolean;
   /** Absolute targets of its relative import specifiers, unresolved (`./x.js` may be `./x.ts`). */
   imports: string[];
   /** `imports` resolved against the root files, for the root set of that generation. */
@@ -36,6 +40,12 @@ interface Scan {
 export class Workspace {
   private readonly options: AnalyzeOptions;
   private readonly setup: CompilerSetup;
+  /** The default scope: what is skipped as vendored, output, minified or a bundle (see files.ts). */
+  private readonly scope: Scope;
+  /** What choosing the files had to say (skipped files, coverage, unreadable parts of a tsconfig). */
+  private readonly layoutNotices: Notice[];
+  /** Files the layout left out by their path or size. */
+  private readonly layoutSkipped: SkipCounts;
   /** Created on the first analysis, once it is known whether Node's types are needed. */
   private projectOrUndefined: Project | undefined;
   /** Whether the Project loads the configured type packages (@types/node); once on, it stays on. */
@@ -73,18 +83,13 @@ export class Workspace {
     this.options = options;
     // Files enter the Project only once the prefilter keeps them (see `relevantFiles`): parsing and binding
     // files that never touch concurrency would cost more than analysing the rest.
-    if (options.tsconfig) {
-      this.setup = readTsconfig(path.resolve(options.cwd, options.tsconfig));
-      this.roots = this.setup.fileNames ?? [];
-      if (options.paths && options.paths.length > 0) {
-        // With both, the tsconfig gives the compiler options and the paths narrow what is reported.
-        const wanted = new Set(discoverFiles(options.cwd, options.paths));
-        this.roots = this.roots.filter((f) => wanted.has(f));
-      }
-    } else {
-      this.setup = { options: defaultCompilerOptions(options.cwd) };
-      this.roots = discoverFiles(options.cwd, options.paths ?? []);
-    }
+    const config = this.config();
+    this.scope = new Scope(config.baseDir ?? path.resolve(options.cwd), config.include);
+    const layout = layoutOf(options, this.scope);
+    this.setup = layout.setup;
+    this.roots = layout.roots;
+    this.layoutNotices = layout.notices;
+    this.layoutSkipped = layout.skipped;
     this.rootSet = new Set(this.roots);
   }
 
@@ -130,10 +135,14 @@ export class Workspace {
     this.settleGraph();
     const config = this.config();
     const configKey = JSON.stringify(config);
-    const analysed = this.analysedRoots(config, configKey);
+    const inRoots = this.analysedRoots(config, configKey);
+    // Minified code is found by its text, which an editor may change: judged on every analysis.
+    const minified = inRoots.filter((f) => this.scanOf(f).minified);
+    const analysed = minified.length === 0 ? inRoots : inRoots.filter((f) => !this.scanOf(f).minified);
     const { paths, files } = this.relevantFiles(config, analysed);
     const texts = paths.map((f) => this.textOf(f));
-    if (this.last && sameInputs(this.last, files, texts, configKey)) return standingResult(this.last.result, analysed.length);
+    const notices = (budget: Notice[]): Notice[] => [...this.layoutNotices, ...scopeNotices(this.layoutSkipped, minified), ...syntaxNotices(files), ...budget];
+    if (this.last && sameInputs(this.last, files, texts, configKey)) return standingResult(this.last.result, analysed.length, notices(this.last.budget));
     const models = JSON.stringify(config.lockModels ?? []);
     if (models !== this.lockModelsKey) {
       // Configured lock classes change what every file's functions take: no kept walk holds (the rule memory
@@ -146,10 +155,29 @@ export class Workspace {
     // Fixes are built as region replacements; what leaves the engine is only the lines they change.
     const findings = minimizeFixes(runRules(rules, project, files, config, model, this.ruleMemory), (file) => project.getSourceFile(file)?.getFullText());
     this.memory.settle();
-    const result = lazyGraphResult(findings, analysed.length, model);
+    const budget = budgetNotices(model.degraded);
+    const result = lazyGraphResult(findings, analysed.length, notices(budget), model);
     this.pendingGraph = result;
-    this.last = { result, relevant: files, texts, config: configKey };
+    this.last = { result, relevant: files, texts, config: configKey, budget };
     return result;
+  }
+
+  /**
+   * What the last analysis was computed from, for a results cache (see cache.ts); undefined before the first
+   * analysis, and when part of a tsconfig could not be read (what would fix it cannot be listed).
+   */
+  cacheInputs(): CacheInputs | undefined {
+    if (this.last === undefined || this.setup.warnings.length > 0) return undefined;
+    const { cwd, tsconfig, paths } = this.options;
+    const folder = tsconfig === undefined ? undefined : path.dirname(path.resolve(cwd, tsconfig));
+    const outside = folder === undefined ? [] : [...new Set(this.roots.filter((f) => path.relative(folder, f).startsWith('..')).map((f) => path.dirname(f)))];
+    const scanned = folder === undefined || (paths?.length ?? 0) > 0 ? { cwd, paths: paths ?? [] } : { cwd: folder, paths: ['.', ...outside] };
+    const libraries = path.dirname(ts.getDefaultLibFilePath(this.setup.options));
+    const read = new Set(this.last.relevant.map((f) => f.getFilePath() as string));
+    for (const file of this.project.getProgram().compilerObject.getSourceFiles()) {
+      if (path.dirname(file.fileName) !== libraries) read.add(path.resolve(file.fileName));
+    }
+    return { scanned, roots: this.roots, read: [...read].sort(), configs: [...this.setup.configFiles, ...installMarkers(cwd)] };
   }
 
   /** Builds the last result's graph if nobody has read it yet, before the Project changes under its model. */
@@ -234,7 +262,7 @@ export class Workspace {
    */
   private config(): DeadboltConfig {
     const config = this.options.config ?? loadConfig({ cwd: this.options.cwd }).config;
-    if (config.baseDir !== undefined || (config.ignore === undefined && config.overrides === undefined && config.lockModels === undefined)) return config;
+    if (config.baseDir !== undefined || (config.include === undefined && config.ignore === undefined && config.overrides === undefined && config.lockModels === undefined)) return config;
     return { ...config, baseDir: path.resolve(this.options.cwd) };
   }
 
@@ -269,7 +297,7 @@ export class Workspace {
     if (known !== undefined && known.text === text) return known;
     const folder = path.dirname(file);
     const imports = [...text.matchAll(RELATIVE_IMPORT)].map((match) => path.resolve(folder, match[1]!));
-    const scan = { text, concurrency: mentionsConcurrency(text), node: mentionsNode(text), imports };
+    const scan = { text, concurrency: mentionsConcurrency(text), node: mentionsNode(text), imports, minified: this.scope.reasonByText(file, text) !== undefined };
     this.scans.set(file, scan);
     return scan;
   }
@@ -332,7 +360,7 @@ export class Workspace {
   }
 }
 
-type LastRun = { result: AnalysisResult; relevant: readonly SourceFile[]; texts: readonly string[]; config: string };
+type LastRun = { result: AnalysisResult; relevant: readonly SourceFile[]; texts: readonly string[]; config: string; budget: Notice[] };
 
 function sameInputs(last: LastRun, files: readonly SourceFile[], texts: readonly string[], config: string): boolean {
   return last.config === config && last.relevant.length === files.length && last.relevant.every((f, i) => f === files[i] && last.texts[i] === texts[i]);
@@ -345,22 +373,23 @@ function sameInputs(last: LastRun, files: readonly SourceFile[], texts: readonly
  */
 
 /** The last result, standing again: nothing it was computed from changed. */
-function standingResult(previous: AnalysisResult, files: number): AnalysisResult {
+function standingResult(previous: AnalysisResult, files: number, notices: Notice[]): AnalysisResult {
   const walks = { run: 0, reused: previous.walks.run + previous.walks.reused };
-  return { findings: previous.findings, files, walks, get graph() { return previous.graph; } };
+  return { findings: previous.findings, files, notices, walks, get graph() { return previous.graph; } };
 }
 
 /**
  * A fresh result whose graph (with a source location per edge) is built on first read: `deadbolt check` never reads
  * it. It reads the model's nodes, so it must be read before the Project changes; the Workspace's `settleGraph` sees to that.
  */
-function lazyGraphResult(findings: Finding[], files: number, model: EngineModel): AnalysisResult {
+function lazyGraphResult(findings: Finding[], files: number, notices: Notice[], model: EngineModel): AnalysisResult {
   let graph: StaticLockGraph | undefined;
   let source: EngineModel | undefined = model;
   const walks = { ...model.walks };
   return {
     findings,
     files,
+    notices,
     walks,
     get graph() {
       graph ??= source!.lockGraph();
@@ -368,6 +397,61 @@ function lazyGraphResult(findings: Finding[], files: number, model: EngineModel)
       return graph;
     },
   };
+}
+
+/**
+ * The files a package manager rewrites on every install, in the nearest node_modules at or above `cwd`: a package
+ * installed since (resolving an import that resolved to nothing) changes one of them.
+ */
+function installMarkers(cwd: string): string[] {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const modules = path.join(dir, 'node_modules');
+    const markers = ['.package-lock.json', '.yarn-state.yml', '.modules.yaml'].map((name) => path.join(modules, name));
+    if (existsSync(modules)) return markers;
+    // None installed yet: the first install will write one here.
+    if (path.dirname(dir) === dir) return markers.map((marker) => path.join(path.resolve(cwd), path.relative(dir, marker)));
+  }
+}
+
+/** The one line saying what the default scope skipped, by path and size (`skipped`) or as minified text. */
+function scopeNotices(skipped: SkipCounts, minified: readonly string[]): Notice[] {
+  const all: SkipCounts = minified.length === 0 ? skipped : { ...skipped, minified: [...(skipped.minified ?? []), ...minified] };
+  const line = describeSkipped(all);
+  if (line === undefined) return [];
+  const files = Object.values(all).flat().sort();
+  return [{ kind: 'scope', level: 'notice', message: line }, ...files.map((file): Notice => ({ kind: 'scope', level: 'notice', verbose: true, message: 'skipped', file }))];
+}
+
+/** One line counting the roots whose walk hit its budget, and (for --verbose) one per root saying where and how. */
+function budgetNotices(degraded: readonly DegradedRoot[]): Notice[] {
+  if (degraded.length === 0) return [];
+  const out: Notice[] = [{
+    kind: 'budget',
+    level: 'notice',
+    message: `${degraded.length} function${degraded.length === 1 ? '' : 's'} took more than the analysis budget and ${degraded.length === 1 ? 'was' : 'were'} analysed in part (--verbose lists them)`,
+  }];
+  for (const { node, thread, how } of degraded) {
+    const file = node.getSourceFile();
+    const { line, column } = file.getLineAndColumnAtPos(node.getStart());
+    const name = Node.isSourceFile(node) ? 'top-level code' : `\`${(node as Node & { getName?(): string | undefined }).getName?.() ?? '(anonymous)'}\``;
+    const outcome = how === 'calls-not-followed' ? 'analysed without following its calls' : 'not analysed';
+    const on = thread === 'main' ? '' : ` (${thread})`;
+    out.push({ kind: 'budget', level: 'notice', verbose: true, file: file.getFilePath(), line, column, message: `${name}${on} took more than the analysis budget: ${outcome}` });
+  }
+  return out;
+}
+
+/** One notice per analysed file the parser had to recover in: its first syntax error, where it is. */
+function syntaxNotices(files: readonly SourceFile[]): Notice[] {
+  const out: Notice[] = [];
+  for (const file of files) {
+    const first = (file.compilerNode as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics?.[0];
+    if (first === undefined) continue;
+    const { line, character } = file.compilerNode.getLineAndCharacterOfPosition(first.start);
+    const detail = ts.flattenDiagnosticMessageText(first.messageText, ' ');
+    out.push({ kind: 'syntax', level: 'notice', file: file.getFilePath(), line: line + 1, column: character + 1, message: `syntax error: ${detail.replace(/\.$/, '')}; analysed as far as it parses` });
+  }
+  return out;
 }
 
 /**

@@ -46,6 +46,8 @@ export interface GraphModel {
   cycleList?: string[][];
   /** A sentence shown above the graph (e.g. the deadlock description), empty when there is nothing to say. */
   headline: string;
+  /** Potential deadlocks (cycles of observed lock orders) marked in a live graph. */
+  hazards?: number;
   /** How the view names its sections for this kind of graph; lock-order wording when absent. */
   words?: { others: string; isolated: string; isolatedItems: [one: string, many: string] };
 }

@@ -1,7 +1,8 @@
 /**
  * Turns the live wait-for graph a Deadbolt debug session reports into drawable elements: threads and locks as
  * nodes, "held by" edges from a lock to each holder, "waits for" edges from each waiter to the lock, and the
- * deadlock cycle marked so the panel can highlight it.
+ * deadlock cycle marked so the panel can highlight it. Potential deadlocks (cycles of observed lock orders) are
+ * marked too: their locks, and a "then takes" edge from each held lock to the lock taken while holding it.
  */
 import type { LiveLockGraph } from '../protocol/index.js';
 import { type GraphElement, type GraphModel } from './elements.js';
@@ -86,7 +87,33 @@ export function liveModel(graph: LiveLockGraph): GraphModel {
     }
   }
 
+  const potential = graph.potentialDeadlocks ?? [];
+  const lockIds = new Set(graph.locks.map((l) => l.id));
+  const orders = new Set<string>();
+  for (const found of potential) {
+    for (const step of found.steps) {
+      const key = `order:${step.held}:${step.taken}`;
+      if (orders.has(key) || !lockIds.has(step.held) || !lockIds.has(step.taken)) continue;
+      orders.add(key);
+      elements.push({
+        group: 'edges',
+        data: {
+          id: key,
+          source: lockNodeId(step.held),
+          target: lockNodeId(step.taken),
+          label: 'then takes',
+          ...(step.takenAt[0] ? { location: step.takenAt[0].location } : {}),
+          tooltip: `${step.thread} takes ${lockNames.get(step.taken) ?? step.taken} while holding ${lockNames.get(step.held) ?? step.held}: potential deadlock ${found.description}`,
+        },
+        classes: ['order', 'hazard'],
+      });
+    }
+  }
+  const hazardLocks = new Set(potential.flatMap((p) => p.locks.map(lockNodeId)));
+  for (const element of elements) if (element.group === 'nodes' && hazardLocks.has(element.data.id)) element.classes.push('hazard');
+
   const description = graph.cycles.map((c) => c.description).join('; ');
+  const hazards = potential.map((p) => p.description).join('; ');
   return {
     elements,
     cycles: graph.cycles.length,
@@ -98,6 +125,9 @@ export function liveModel(graph: LiveLockGraph): GraphModel {
       const lock = waits.get(t) ?? c.locks[i];
       return [threadNodeId(t), ...(lock === undefined ? [] : [lockNodeId(lock)])];
     })),
-    headline: graph.deadlock ? `Deadlock: ${description || 'threads wait for each other'}` : description,
+    headline: graph.deadlock
+      ? `Deadlock: ${description || 'threads wait for each other'}`
+      : description || (hazards === '' ? '' : `Potential deadlock: ${hazards} (locks taken in orders that can deadlock)`),
+    hazards: potential.length,
   };
 }

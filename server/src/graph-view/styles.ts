@@ -24,12 +24,15 @@ svg.lock-graph .node.thread rect { fill: var(--vscode-badge-background, #4d4d4d)
 svg.lock-graph .node.free rect { stroke-dasharray: 4 3; }
 svg.lock-graph .node.exited { opacity: 0.55; }
 svg.lock-graph .node.cycle rect { stroke: var(--vscode-errorForeground, #f48771); stroke-width: 2; }
+svg.lock-graph .node.hazard:not(.cycle) rect { stroke: var(--vscode-editorWarning-foreground, #cca700); stroke-width: 2; }
 svg.lock-graph .node.match rect { stroke: var(--vscode-focusBorder, #007fd4); stroke-width: 3; }
 svg.lock-graph .node:focus-visible rect, svg.lock-graph .node:hover rect { stroke: var(--vscode-focusBorder, #007fd4); }
 svg.lock-graph .node-label { fill: var(--vscode-editor-foreground, #cccccc); }
 svg.lock-graph .edge { cursor: pointer; }
 svg.lock-graph .edge-line { fill: none; stroke: var(--vscode-descriptionForeground, #9d9d9d); stroke-width: 1.5; }
 svg.lock-graph .edge.waits .edge-line { stroke-dasharray: 5 4; }
+svg.lock-graph .edge.hazard .edge-line { stroke: var(--vscode-editorWarning-foreground, #cca700); stroke-dasharray: 2 3; }
+svg.lock-graph .edge.hazard .edge-label { fill: var(--vscode-editorWarning-foreground, #cca700); }
 svg.lock-graph .edge.cycle .edge-line { stroke: var(--vscode-errorForeground, #f48771); stroke-width: 2.5; }
 svg.lock-graph .edge-hit { fill: none; stroke: transparent; stroke-width: 10; }
 svg.lock-graph .edge-label {

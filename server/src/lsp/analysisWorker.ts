@@ -4,9 +4,10 @@
  * a code action is about to offer. Running the engine here keeps the LSP thread answering during a long analysis,
  * lets an out-of-memory end only this thread, and lets a stale run (or fix check) be abandoned through shared memory.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { isCancellation, Workspace } from '../engine/index.js';
+import { isCancellation, Workspace, type Finding } from '../engine/index.js';
+import { cacheFile, lookup, type CacheRequest } from '../engine/cache.js';
 import { TsconfigError } from '../engine/project.js';
 import type { StaticLockGraph } from '../protocol/index.js';
 import { uriToPath } from './files.js';
@@ -33,6 +34,8 @@ interface Root {
   buffers: Map<string, string>;
   /** Files set (text) or removed (null) since the last completed analysis. */
   unanalysed: Map<string, string | null>;
+  /** What the root was opened with, to find its entry in a results cache; dropped once the first analysis ran. */
+  cacheRequest: CacheRequest | undefined;
 }
 const roots = new Map<string, Root>();
 
@@ -52,6 +55,7 @@ function open(name: string, options: Extract<WorkerRequest, { type: 'open' }>['o
     graph: { nodes: [], edges: [], cycles: [] },
     buffers: new Map(),
     unanalysed: new Map(),
+    cacheRequest: options.config === undefined ? undefined : { ...options, config: options.config },
   };
   const onProgress = (): void => {
     // Acquire-load: the main thread publishes a newer generation with Atomics.store after posting the edit,
@@ -79,21 +83,33 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
   }
   const started = performance.now();
   root.runningGeneration = request.generation;
-  try {
-    const result = root.workspace.analyze();
-    root.unanalysed.clear();
+  // Opening a workspace the CLI checked with --cache: its result answers at once, and the analysis that follows
+  // (for the lock graph and the next edits, and equal to it) is not sent again.
+  const cached = fromCache(root);
+  const reportFiles = (): { rootFiles?: readonly string[] } => {
     const files = root.workspace.rootFiles;
     const changed = files !== root.reportedFiles && (files.length !== root.reportedFiles?.length || files.some((f, i) => f !== root.reportedFiles![i]));
     root.reportedFiles = files;
-    post({
-      type: 'analyzed',
-      id: request.id,
-      findings: result.findings,
-      files: result.files,
-      walks: result.walks,
-      elapsedMs: performance.now() - started,
-      ...(changed ? { rootFiles: files } : {}),
-    });
+    return changed ? { rootFiles: files } : {};
+  };
+  if (cached !== undefined) {
+    const { findings, files, from } = cached;
+    post({ type: 'analyzed', id: request.id, findings, files, walks: { run: 0, reused: 0 }, elapsedMs: performance.now() - started, cached: from, ...reportFiles() });
+  }
+  try {
+    const result = root.workspace.analyze();
+    root.unanalysed.clear();
+    if (cached === undefined) {
+      post({
+        type: 'analyzed',
+        id: request.id,
+        findings: result.findings,
+        files: result.files,
+        walks: result.walks,
+        elapsedMs: performance.now() - started,
+        ...reportFiles(),
+      });
+    }
     // The graph answers later queries; it is built after the findings are on their way, so an edit's
     // diagnostics never wait for it, and before the next message can change the Project under its nodes.
     try {
@@ -114,11 +130,37 @@ function analyze(request: Extract<WorkerRequest, { type: 'analyze' }>): void {
         root.workspace.setFile(path, text);
       }
     }
-    if (error instanceof Cancelled) post({ type: 'cancelled', id: request.id });
+    if (cached !== undefined) {
+      // The request was answered from the cache; the next one analyses again.
+      if (!(error instanceof Cancelled)) post({ type: 'log', level: 'error', message: `analysing ${request.root} after reading its cache: ${describe(error)}` });
+    } else if (error instanceof Cancelled) post({ type: 'cancelled', id: request.id });
     else post({ type: 'failed', id: request.id, message: describe(error) });
   } finally {
     root.runningGeneration = Number.MAX_SAFE_INTEGER;
   }
+}
+
+/**
+ * The root's result from the `.deadboltcache` in its folder, for its first analysis only, and only while every editor
+ * buffer equals its file on disk (the cache knows the disk).
+ */
+function fromCache(root: Root): { findings: Finding[]; files: number; from: string } | undefined {
+  const request = root.cacheRequest;
+  root.cacheRequest = undefined;
+  if (request === undefined) return undefined;
+  const file = cacheFile(request.cwd, undefined);
+  if (!existsSync(file)) return undefined;
+  for (const [path, text] of root.buffers) {
+    let disk: string | undefined;
+    try {
+      disk = readFileSync(path, 'utf8');
+    } catch {
+      disk = undefined;
+    }
+    if (disk !== text) return undefined;
+  }
+  const hit = lookup(file, request);
+  return hit === undefined ? undefined : { findings: hit.findings, files: hit.files, from: file };
 }
 
 function answer(root: Root | undefined, query: GraphQuery): QueryResult {

@@ -9,7 +9,7 @@ import type { AnalyzeOptions, Finding } from '../engine/index.js';
 import { CANCEL_SLOTS, NEWEST_GENERATION, type GraphQuery, type QueryResult, type WorkerRequest, type WorkerResponse } from './workerProtocol.js';
 
 export type AnalysisOutcome =
-  | { kind: 'analyzed'; findings: Finding[]; files: number; walks: { run: number; reused: number }; elapsedMs: number }
+  | { kind: 'analyzed'; findings: Finding[]; files: number; walks: { run: number; reused: number }; elapsedMs: number; cached?: string }
   | { kind: 'cancelled' }
   | { kind: 'failed'; message: string };
 
@@ -205,7 +205,10 @@ export class EngineHost {
 
 function outcomeOf(response: WorkerResponse | undefined): AnalysisOutcome {
   if (response === undefined) return { kind: 'failed', message: 'the analysis worker stopped before answering' };
-  if (response.type === 'analyzed') return { kind: 'analyzed', findings: response.findings, files: response.files, walks: response.walks, elapsedMs: response.elapsedMs };
+  if (response.type === 'analyzed') {
+    const { findings, files, walks, elapsedMs, cached } = response;
+    return { kind: 'analyzed', findings, files, walks, elapsedMs, ...(cached === undefined ? {} : { cached }) };
+  }
   if (response.type === 'cancelled') return { kind: 'cancelled' };
   if (response.type === 'failed') return { kind: 'failed', message: response.message };
   return { kind: 'failed', message: `unexpected answer ${response.type}` };

@@ -97,10 +97,11 @@ export class Roots {
     if (!settings.enable) return state;
 
     const config = mergeConfig(this.fileConfig(folder), settings);
-    const tsconfig = join(folder, 'tsconfig.json');
+    const tsconfig = ['tsconfig.json', 'jsconfig.json'].map((file) => join(folder, file)).find((file) => existsSync(file));
     // Loose files are analysed from their buffers alone: walking the folder of a file opened from anywhere
-    // (a home directory, a download folder) could mean reading an unbounded tree.
-    const where = loose ? { paths: [] } : existsSync(tsconfig) ? { tsconfig } : { paths: [folder] };
+    // (a home directory, a download folder) could mean reading an unbounded tree. A folder's own config is found,
+    // not named, so a workspace's packages stand in for it when it covers little (as on the command line).
+    const where = loose ? { paths: [] } : tsconfig !== undefined ? { tsconfig, expandWorkspaces: true } : { paths: [folder] };
     this.host.openRoot(name, { cwd: folder, config, ...where });
     state.scheduler = new RootScheduler(this.host, name, {
       debounceMs: this.debounceMs,

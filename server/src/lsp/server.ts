@@ -115,9 +115,8 @@ export function startServer(connection: Connection): void {
     root.versions = new Map(documents.all().map((d) => [d.uri, d.version]));
     // One line per analysis in the editor's log: what `deadbolt.trace.server` users and the benchmark read.
     const { run, reused } = outcome.walks;
-    connection.console.log(
-      `analysed ${root.folder}: ${outcome.files} files, ${outcome.findings.length} findings, ${run} of ${run + reused} walks run (the rest reused) in ${outcome.elapsedMs.toFixed(1)} ms`,
-    );
+    const how = outcome.cached !== undefined ? `read from ${outcome.cached}` : `${run} of ${run + reused} walks run (the rest reused)`;
+    connection.console.log(`analysed ${root.folder}: ${outcome.files} files, ${outcome.findings.length} findings, ${how} in ${outcome.elapsedMs.toFixed(1)} ms`);
     publisher.root(root, byPath);
   }
 

@@ -41,6 +41,8 @@ export type WorkerResponse =
       /** Root walks the engine ran and reused (see AnalysisResult.walks). */
       walks: { run: number; reused: number };
       elapsedMs: number;
+      /** The findings came from a results cache (`deadbolt check --cache`'s) that nothing changed since. */
+      cached?: string;
       /** The root's files, sent only when they changed since the root's previous answer (they rarely do). */
       rootFiles?: readonly string[];
     }

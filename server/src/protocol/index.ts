@@ -75,6 +75,8 @@ export interface LiveThread {
   waitingFor?: string;
   /** When the current wait began (ms since the epoch, the program's clock), when waiting. */
   waitingSince?: number;
+  /** Where the current wait was made (the innermost frame of the program's own code), when known. */
+  waitingAt?: SourceLocation;
 }
 
 /** A runtime lock of a running program with its current holders and waiters (thread ids). */
@@ -95,11 +97,39 @@ export interface LiveCycle {
   description: string;
 }
 
-/** Sent by `deadbolt-dap` as a custom DAP event while the program runs (throttled), and once more on a deadlock stop. */
+/**
+ * One observed lock order of a potential deadlock: `thread` took lock `taken` while holding lock `held`, with both
+ * acquisition stacks, innermost frame first (each step's message is the frame's function).
+ */
+export interface LiveOrderStep {
+  thread: string;
+  held: string;
+  taken: string;
+  heldAt: ChainStep[];
+  takenAt: ChainStep[];
+}
+
+/**
+ * A cycle in the lock-order graph the trace observed (lockdep): the program took these locks in orders that can
+ * deadlock, whether or not this run did. `steps[i]` took `locks[i + 1]` (cyclically) while holding `locks[i]`.
+ */
+export interface LivePotentialDeadlock {
+  locks: string[];
+  steps: LiveOrderStep[];
+  /** One line naming the cycle: "lockA -> lockB -> lockA". */
+  description: string;
+}
+
+/**
+ * Sent by `deadbolt-dap` as a custom DAP event while the program runs (throttled), and once more on a deadlock stop;
+ * built the same way by the VS Code extension for a JavaScript debugger session with lock tracing on.
+ */
 export const lockGraphEvent = 'deadbolt/lockGraph' as const;
 export interface LiveLockGraph {
   threads: LiveThread[];
   locks: LiveLock[];
   cycles: LiveCycle[];
   deadlock: boolean;
+  /** Potential deadlocks found so far; absent from senders that predate lock-order tracing. */
+  potentialDeadlocks?: LivePotentialDeadlock[];
 }

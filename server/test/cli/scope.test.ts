@@ -54,8 +54,14 @@ const brokenConfigs: [string, RegExp[]][] = [
     'bad-options',
     [/^deadbolt: invalid tsconfig: tsconfig\.json:4:15: Argument for '--target' option must be/m, /^deadbolt: invalid tsconfig: tsconfig\.json:5:5: Unknown compiler option 'noImplicitAnyy'/m],
   ],
-  ['missing-extends', [/^deadbolt: invalid tsconfig: tsconfig\.json:2:3: Cannot read file '.*tsconfig\.base\.json'/m]],
 ];
+
+test('an extends that cannot be read is a warning naming the file, and the files are analysed with its own options', () => {
+  const { status, report, stderr } = check('missing-extends');
+  assert.equal(status, 1);
+  assert.match(stderr, /^deadbolt: warning: tsconfig\.json:2:3: Cannot read file '.*tsconfig\.base\.json': the base config it extends cannot be read/m);
+  assert.deepEqual(found(report), ['index.ts:4 non-atomic-update error']);
+});
 
 for (const [folder, messages] of brokenConfigs) {
   test(`${folder}: exit 2 naming the file, line and column, without a stack trace`, () => {

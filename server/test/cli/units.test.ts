@@ -25,15 +25,21 @@ function finding(line: number, fixes: Fix[] = [], severity: Finding['severity'] 
 const edit = (start: number, end: number, newText: string) => ({ file: '/p/src/a.ts', start, end, newText });
 
 test('parseCommandLine: defaults, short flags and positional paths', () => {
-  assert.deepEqual(parseCommandLine(['check']), { name: 'check', paths: [], project: undefined, config: undefined, format: 'text', fix: false, unsafeFixes: false, diff: false, quiet: false });
+  const newFlags = { verbose: false, cache: false, cacheLocation: undefined };
+  assert.deepEqual(parseCommandLine(['check']), { name: 'check', paths: [], project: undefined, config: undefined, format: 'text', fix: false, unsafeFixes: false, diff: false, quiet: false, ...newFlags });
   assert.deepEqual(parseCommandLine(['check', 'src', 'lib', '-f', 'json', '-p', 'tsconfig.json', '--fix', '-q']), {
-    name: 'check', paths: ['src', 'lib'], project: 'tsconfig.json', config: undefined, format: 'json', fix: true, unsafeFixes: false, diff: false, quiet: true,
+    name: 'check', paths: ['src', 'lib'], project: 'tsconfig.json', config: undefined, format: 'json', fix: true, unsafeFixes: false, diff: false, quiet: true, ...newFlags,
   });
+  assert.deepEqual(parseCommandLine(['check', '--cache', '--cache-location', 'ci/', '--verbose']), {
+    name: 'check', paths: [], project: undefined, config: undefined, format: 'text', fix: false, unsafeFixes: false, diff: false, quiet: false, verbose: true, cache: true, cacheLocation: 'ci/',
+  });
+  assert.throws(() => parseCommandLine(['check', '--cache-location', 'x']), /goes with --cache/);
+  assert.throws(() => parseCommandLine(['graph', '--cache']), /only applies to check/);
   assert.equal((parseCommandLine(['check', '--diff', '--unsafe-fixes']) as { diff: boolean; unsafeFixes: boolean }).unsafeFixes, true);
   assert.throws(() => parseCommandLine(['check', '--unsafe-fixes']), /goes with --fix or --diff/);
   assert.throws(() => parseCommandLine(['check', '--fix', '--diff']), UsageError);
   assert.throws(() => parseCommandLine(['graph', '--diff']), /only applies to check/);
-  assert.deepEqual(parseCommandLine(['graph', '--format=mermaid']), { name: 'graph', paths: [], project: undefined, config: undefined, format: 'mermaid' });
+  assert.deepEqual(parseCommandLine(['graph', '--format=mermaid']), { name: 'graph', paths: [], project: undefined, config: undefined, format: 'mermaid', ...newFlags });
   assert.deepEqual(parseCommandLine([]), { name: 'help' });
   assert.throws(() => parseCommandLine(['check', '--format', 'dot']), UsageError);
 });

@@ -4,13 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { BoundedDebugClient, WITHIN_MS } from '../helpers/deadline.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const ADAPTER = `${ROOT}server/bin/deadbolt-dap.js`;
-/** Generous bound for anything a busy two-core machine must do (start node, spawn workers, detect). */
-export const EVENT_TIMEOUT_MS = 20_000;
+/** Bound on anything the adapter must do (start node, spawn workers, detect, answer), generous for a loaded machine. */
+export const EVENT_TIMEOUT_MS = WITHIN_MS;
 
 /** The TypeScript source of a fixture program. */
 export function fixtureSource(name: string): string {
@@ -43,12 +44,13 @@ export interface Session {
 export async function startSession(): Promise<Session> {
   // The adapter runs on the Node that runs the tests (and so do the programs it starts), so a suite run under another
   // Node (test/dap/run-on-node.sh) tests the adapter there.
-  const client = new DebugClient(process.execPath, ADAPTER, 'deadbolt');
+  // Every request and event wait of this client is bounded by EVENT_TIMEOUT_MS.
+  const client = new BoundedDebugClient(process.execPath, ADAPTER, 'deadbolt');
   client.defaultTimeout = EVENT_TIMEOUT_MS;
   const events: DebugProtocol.Event[] = [];
   const waiters: { type: string; match: (e: DebugProtocol.Event) => boolean; resolve: (e: DebugProtocol.Event) => void }[] = [];
   await client.start();
-  for (const type of ['output', 'stopped', 'terminated', 'exited', 'thread', 'deadbolt/lockGraph']) {
+  for (const type of ['output', 'stopped', 'continued', 'terminated', 'exited', 'thread', 'deadbolt/lockGraph']) {
     client.on(type, (e: DebugProtocol.Event) => {
       events.push(e);
       for (const w of [...waiters]) {

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { LaunchError, nodeArguments, preloadFor, validateLaunch } from '../../src/dap/launch-config.js';
+import { LaunchError, nodeArguments, validateLaunch } from '../../src/dap/launch-config.js';
+import { preloadFor } from '../../src/dap/preload.js';
 import { fixtureProgram, fixtureSource } from './harness.js';
 
 test('defaults: stop on deadlock, no long-wait stop, JavaScript, cwd of the adapter', () => {

@@ -26,4 +26,4 @@ if [ "$actual" != "v$version" ]; then
   exit 1
 fi
 echo "adapter suite on Node $actual"
-"$node_bin" --test --test-concurrency=1 $(find dist/test/dap -name "*.test.js" | sort)
+"$node_bin" --test --test-concurrency=1 --test-timeout=1200000 $(find dist/test/dap -name "*.test.js" | sort)

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { compileTypeScript, type CompiledProgram, type TypeScriptOutputs } from '../../src/dap/typescript.js';
+import { withDeadline } from '../helpers/deadline.js';
 
 type CompiledModule = (path: string, ts: TypeScriptOutputs) => string | undefined;
 
@@ -35,7 +36,7 @@ before(async () => {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), text);
   }
-  compiled = await compileTypeScript(join(root, 'main.ts'));
+  compiled = await withDeadline(compileTypeScript(join(root, 'main.ts')), 'esbuild compile of the fixture program');
   // The runtime's build, loaded as the program loads it (the server's tests cannot import its sources directly).
   const patch = new URL('../../../../runtime/dist/src/trace/worker-patch.js', import.meta.url);
   compiledModule = ((await import(patch.href)) as { compiledModule: CompiledModule }).compiledModule;

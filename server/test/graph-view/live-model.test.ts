@@ -78,3 +78,32 @@ test('the view names the live graph\'s sections in its own words, the deadlock f
   assert.match(view.sections[0]!.title, /^Cycle 1 of 1: main \u2192 ledger \u2192 worker 1 \u2192 accounts \u2192 main$/);
   assert.match(view.sections[1]!.title, /^Other holds and waits: /);
 });
+
+test('a potential deadlock marks its locks and draws each observed order, and headlines a run that did not deadlock', () => {
+  const took = (line: number) => [{ location: { ...site, range: { start: { line, character: 2 }, end: { line, character: 2 } } }, message: 'transfer' }];
+  const hazard = liveModel({
+    ...deadlocked,
+    threads: deadlocked.threads.map((t) => ({ id: t.id, name: t.name, state: 'running' as const })),
+    locks: deadlocked.locks.map((l) => ({ ...l, waiters: [] })),
+    cycles: [],
+    deadlock: false,
+    potentialDeadlocks: [{
+      locks: ['A', 'B'],
+      description: 'accounts -> ledger -> accounts',
+      steps: [
+        { thread: 'worker 1', held: 'A', taken: 'B', heldAt: took(3), takenAt: took(5) },
+        { thread: 'main', held: 'B', taken: 'A', heldAt: took(8), takenAt: took(10) },
+      ],
+    }],
+  });
+  assert.equal(hazard.hazards, 1);
+  assert.equal(hazard.cycles, 0, 'a potential deadlock is not a deadlock cycle');
+  const orders = hazard.elements.filter((e): e is GraphEdge => e.group === 'edges' && e.classes.includes('hazard'));
+  assert.deepEqual(orders.map((e) => [e.data.source, e.data.target, e.data.label, e.data.location?.range.start.line]), [
+    ['lock:A', 'lock:B', 'then takes', 5],
+    ['lock:B', 'lock:A', 'then takes', 10],
+  ]);
+  const marked = hazard.elements.filter((e) => e.group === 'nodes' && e.classes.includes('hazard')).map((e) => e.data.id);
+  assert.deepEqual(marked, ['lock:A', 'lock:B']);
+  assert.equal(hazard.headline, 'Potential deadlock: accounts -> ledger -> accounts (locks taken in orders that can deadlock)');
+});

@@ -22,12 +22,13 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lockGraphRequest, type LockGraphParams, type LockGraphResult } from '../../src/protocol/index.js';
+import { closed, withDeadline, WITHIN_MS } from '../helpers/deadline.js';
 
 export const SERVER_BIN = fileURLToPath(new URL('../../../bin/deadbolt-lsp.js', import.meta.url));
 export const LSP_FIXTURES = fileURLToPath(new URL('../../../../test-fixtures/lsp/', import.meta.url));
 
-/** Generous bound on any single wait, so a broken server fails the test instead of hanging it. */
-const WAIT_MS = 30_000;
+/** Bound on any single wait, so a broken server fails the test instead of hanging it. */
+const WAIT_MS = WITHIN_MS;
 
 export interface StartOptions {
   /** Workspace folders, as paths. */
@@ -79,7 +80,7 @@ export class LspClient {
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.listen();
-    await connection.sendRequest('initialize', {
+    await client.request('initialize', {
       processId: process.pid,
       rootUri: options.folders[0] === undefined ? null : pathToFileURL(options.folders[0]).href,
       workspaceFolders: options.folders.map((folder) => ({ uri: pathToFileURL(folder).href, name: folder })),
@@ -185,15 +186,15 @@ export class LspClient {
   }
 
   codeActions(uri: string, range: Range, diagnostics: Diagnostic[] = [], only?: string[]): Promise<CodeAction[]> {
-    return this.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, only } });
+    return this.request('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, only } });
   }
 
   hover(uri: string, position: Position): Promise<Hover | null> {
-    return this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+    return this.request('textDocument/hover', { textDocument: { uri }, position });
   }
 
   lockGraph(params: LockGraphParams = {}): Promise<LockGraphResult> {
-    return this.connection.sendRequest(lockGraphRequest, params);
+    return this.request(lockGraphRequest, params);
   }
 
   async changeSettings(settings: unknown): Promise<void> {
@@ -201,20 +202,26 @@ export class LspClient {
     await this.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
   }
 
-  /** Shuts the server down politely, and kills it if it does not exit within the wait bound. */
+  /** Sends a request and waits for its response at most WAIT_MS, failing with the method's name. */
+  request<R>(method: string, params?: unknown): Promise<R> {
+    return withDeadline(this.connection.sendRequest<R>(method, params), `response to '${method}' from the server`, WAIT_MS);
+  }
+
+  /** Shuts the server down politely; fails, killing it, if it does not exit within the wait bound. */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    const killer = setTimeout(() => this.child.kill('SIGKILL'), WAIT_MS);
+    const exited = closed(this.child, 'the language server after shutdown', WAIT_MS);
     try {
-      await this.connection.sendRequest('shutdown');
+      await this.request('shutdown');
       await this.connection.sendNotification('exit');
     } catch {
       this.child.kill('SIGKILL');
     }
-    await exited;
-    clearTimeout(killer);
-    this.connection.dispose();
+    try {
+      await exited;
+    } finally {
+      this.connection.dispose();
+    }
   }
 }
 

@@ -4,7 +4,8 @@
 -- `cquit 1`, because `nvim -c` exits 0 even after a Lua error.
 --
 -- Inputs (environment): DEADBOLT_LSP_BIN (server/bin/deadbolt-lsp.js), DEADBOLT_ROOT (workspace folder),
--- DEADBOLT_FILE (file to open), DEADBOLT_RULE (rule id to wait for), DEADBOLT_NODE (node executable).
+-- DEADBOLT_FILE (file to open), DEADBOLT_RULE (rule id to wait for), DEADBOLT_NODE (node executable),
+-- DEADBOLT_WAIT_MS (how long to wait for the diagnostics and for each answer; 30000 when unset).
 
 local function out(line)
   io.stdout:write(line .. '\n')
@@ -21,6 +22,7 @@ local function main()
   if not (bin and root and file and rule) then
     return fail('DEADBOLT_LSP_BIN, DEADBOLT_ROOT, DEADBOLT_FILE and DEADBOLT_RULE must be set')
   end
+  local wait_ms = tonumber(os.getenv('DEADBOLT_WAIT_MS') or '') or 30000
 
   vim.cmd('edit ' .. vim.fn.fnameescape(file))
   local bufnr = vim.api.nvim_get_current_buf()
@@ -45,8 +47,8 @@ local function main()
     end
     return found
   end
-  if not vim.wait(30000, function() return #matching() > 0 end, 20) then
-    return fail('no ' .. rule .. ' diagnostic within 30 s')
+  if not vim.wait(wait_ms, function() return #matching() > 0 end, 20) then
+    return fail('no ' .. rule .. ' diagnostic within ' .. wait_ms .. ' ms')
   end
 
   local diagnostics = vim.diagnostic.get(bufnr)
@@ -69,7 +71,7 @@ local function main()
       range = lsp_diagnostic.range,
       context = { diagnostics = { lsp_diagnostic } },
     }
-    local responses, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, 30000)
+    local responses, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, wait_ms)
     if not responses then return fail('codeAction request failed: ' .. tostring(err)) end
     for _, response in pairs(responses) do
       if response.err then return fail('codeAction error: ' .. vim.inspect(response.err)) end

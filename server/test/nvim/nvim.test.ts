@@ -7,32 +7,34 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { closed, WITHIN_MS } from '../helpers/deadline.js';
 
 const SCRIPT = fileURLToPath(new URL('../../../test/nvim/diagnostics.lua', import.meta.url));
 const SERVER_BIN = fileURLToPath(new URL('../../../bin/deadbolt-lsp.js', import.meta.url));
 const LSP_FIXTURES = fileURLToPath(new URL('../../../../test-fixtures/lsp/', import.meta.url));
-/** Bound on the whole editor session; the script's own waits are shorter, so a hang shows as its FAIL line. */
-const SESSION_MS = 90_000;
+/**
+ * Bound on the whole editor session: the script waits at most WITHIN_MS (passed as DEADBOLT_WAIT_MS) for the
+ * diagnostics and for each code-action answer, so a hang shows as its FAIL line first.
+ */
+const SESSION_MS = 5 * WITHIN_MS;
 
-function runNeovim(rule: string, folder: string, file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function runNeovim(rule: string, folder: string, file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const ROOT = `${LSP_FIXTURES}${folder}/`;
   const FILE = `${ROOT}${file}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('nvim', ['--headless', '--clean', '-n', '-c', `luafile ${SCRIPT}`], {
-      env: { ...process.env, DEADBOLT_LSP_BIN: SERVER_BIN, DEADBOLT_ROOT: ROOT, DEADBOLT_FILE: FILE, DEADBOLT_RULE: rule, DEADBOLT_NODE: process.execPath },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), SESSION_MS);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  const child = spawn('nvim', ['--headless', '--clean', '-n', '-c', `luafile ${SCRIPT}`], {
+    env: { ...process.env, DEADBOLT_LSP_BIN: SERVER_BIN, DEADBOLT_ROOT: ROOT, DEADBOLT_FILE: FILE, DEADBOLT_RULE: rule, DEADBOLT_NODE: process.execPath, DEADBOLT_WAIT_MS: String(WITHIN_MS) },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  try {
+    const { code } = await closed(child, 'the headless Neovim session', SESSION_MS);
+    return { code, stdout, stderr };
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+  }
 }
 
 function assertNeovim(): void {

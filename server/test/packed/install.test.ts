@@ -11,13 +11,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { BoundedDebugClient, withDeadline, WITHIN_MS } from '../helpers/deadline.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-/** Bounds one wait on a busy two-core machine (an install from the npm cache, a first analysis). */
-const WAIT_MS = 120_000;
+/** Bounds one wait on a busy two-core machine (a first analysis, a request). */
+const WAIT_MS = WITHIN_MS;
+/** Bounds one npm command (a pack with its scripts, an install from the cache): minutes on a loaded machine. */
+const NPM_MS = 5 * WITHIN_MS;
 
 let work: string;
 let app: string;
@@ -36,8 +38,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 function npm(cwd: string, ...args: string[]): string {
-  const result = spawnSync('npm', args, { cwd, env: cleanEnv(), encoding: 'utf8', shell: process.platform === 'win32' });
-  assert.equal(result.status, 0, `npm ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  const result = spawnSync('npm', args, { cwd, env: cleanEnv(), encoding: 'utf8', shell: process.platform === 'win32', timeout: NPM_MS });
+  assert.equal(result.status, 0, `npm ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
@@ -144,7 +146,7 @@ test('every source map in the installed packages points at sources that exist', 
 
 test('the CLI runs from the fresh project: version, and a lock-order finding in code written there', () => {
   const bin = join(app, 'node_modules', '.bin', 'deadbolt');
-  const version = spawnSync(bin, ['--version'], { cwd: app, encoding: 'utf8' });
+  const version = spawnSync(bin, ['--version'], { cwd: app, encoding: 'utf8', timeout: WAIT_MS });
   assert.equal(version.stdout.trim(), '0.1.0', version.stderr);
   const check = spawnSync(bin, ['check', 'src', '--format', 'json'], { cwd: app, encoding: 'utf8', timeout: WAIT_MS });
   assert.equal(check.status, 1, check.stderr);
@@ -154,7 +156,7 @@ test('the CLI runs from the fresh project: version, and a lock-order finding in 
 
 test('the language server answers --version, initializes over stdio and links diagnostics to docs that exist', async () => {
   const bin = join(app, 'node_modules', '.bin', 'deadbolt-lsp');
-  assert.equal(spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout.trim(), '0.1.0');
+  assert.equal(spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: WAIT_MS }).stdout.trim(), '0.1.0');
   const child = spawn(bin, ['--stdio'], { cwd: app, stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const file = join(app, 'src', 'accounts.ts');
@@ -169,23 +171,23 @@ test('the language server answers --version, initializes over stdio and links di
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.listen();
   try {
-    const init = (await connection.sendRequest('initialize', {
+    const init = (await withDeadline(connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(app).href,
       workspaceFolders: [{ uri: pathToFileURL(app).href, name: 'first-user' }],
       capabilities: { workspace: { configuration: true, workspaceFolders: true }, textDocument: { publishDiagnostics: { codeDescriptionSupport: true } } },
-    })) as { serverInfo?: { name: string } };
+    }), "response to 'initialize' from the installed language server", WAIT_MS)) as { serverInfo?: { name: string } };
     assert.ok(init.serverInfo === undefined || /deadbolt/i.test(init.serverInfo.name));
     await connection.sendNotification('initialized', {});
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: ACCOUNTS } });
-    const { diagnostics } = await published;
+    const { diagnostics } = await withDeadline(published, `diagnostics for ${uri} from the installed language server`, WAIT_MS);
     const finding = diagnostics.find((d) => d.code === 'lock-order');
     assert.ok(finding, JSON.stringify(diagnostics));
     const href = finding.codeDescription?.href ?? '';
     assert.ok(href.startsWith('file:'), href);
     assert.ok(existsSync(fileURLToPath(href)), `the rule doc ${href} exists`);
     assert.ok(fileURLToPath(href).startsWith(pkg('server')), `${href} is the installed package's own page`);
-    await connection.sendRequest('shutdown');
+    await withDeadline(connection.sendRequest('shutdown'), "response to 'shutdown' from the installed language server", WAIT_MS);
     await connection.sendNotification('exit');
   } finally {
     connection.dispose();
@@ -194,13 +196,13 @@ test('the language server answers --version, initializes over stdio and links di
 });
 
 test('the debug adapter runs a TypeScript program of the fresh project and stops on its deadlock', async () => {
-  const dc = new DebugClient(process.execPath, join(pkg('server'), 'bin', 'deadbolt-dap.js'), 'deadbolt');
+  const dc = new BoundedDebugClient(process.execPath, join(pkg('server'), 'bin', 'deadbolt-dap.js'), 'deadbolt');
   dc.defaultTimeout = WAIT_MS;
   await dc.start();
   try {
     const stopped = new Promise<DebugProtocol.StoppedEvent>((resolve) => dc.once('stopped', resolve));
     await Promise.all([dc.configurationSequence(), dc.launch({ program: join(app, 'src', 'stuck.ts'), cwd: app })]);
-    const event = await stopped;
+    const event = await withDeadline(stopped, "'stopped' event from the installed adapter", WAIT_MS);
     assert.equal(event.body.reason, 'deadlock');
     assert.match(event.body.description ?? '', /picker holds (inventory|orders)/);
     assert.match(event.body.description ?? '', /packer holds (inventory|orders)/);

@@ -108,6 +108,10 @@ interface FileIndex {
   named: [string, ts.CallExpression][];
   /** The function each call is in (callbacks run in place belong to their enclosing function); absent at top level. */
   owners: Map<ts.CallExpression, RawFunction>;
+  /** Every name a call can reach one of its functions by: their own names, the names they initialise, export aliases. */
+  names: Set<string>;
+  /** Names the file binds to other modules' values (imports, `require()`, `import()`): a call by one may reach a function of another name. */
+  imports: Set<string>;
 }
 
 /**
@@ -131,9 +135,12 @@ function indexFile(file: SourceFile, custom: CustomLockModels): FileIndex {
   const functions: RawFunction[] = [];
   const named: [string, ts.CallExpression][] = [];
   const owners = new Map<ts.CallExpression, RawFunction>();
+  const names = new Set<string>();
+  const imports = new Set<string>();
   const text = file.getFullText();
   const visit = (node: ts.Node, owner: RawFunction | undefined): void => {
     let current = owner;
+    noteNames(node, names, imports);
     if (isCompilerFunctionLike(node) && !isCompilerInlineCallback(node, custom.runUnderMethods)) {
       const own = text.slice(node.getStart(file.compilerNode), node.end);
       current = { file, node, name: declaredName(node), calls: [], refs: [], locks: LOCKING_TEXT.test(own) || custom.lockingText?.test(own) === true };
@@ -156,7 +163,35 @@ function indexFile(file: SourceFile, custom: CustomLockModels): FileIndex {
     ts.forEachChild(node, (child) => visit(child, current));
   };
   visit(file.compilerNode, undefined);
-  return { compiler: file.compilerNode, functions, named, owners };
+  return { compiler: file.compilerNode, functions, named, owners, names, imports };
+}
+
+/** Adds the names `node` gives functions (`names`) and binds to other modules (`imports`); see FileIndex. */
+function noteNames(node: ts.Node, names: Set<string>, imports: Set<string>): void {
+  if (isCompilerFunctionLike(node)) {
+    const own = (node as ts.Node & { name?: ts.Node }).name;
+    if (own !== undefined && (ts.isIdentifier(own) || ts.isPrivateIdentifier(own) || ts.isStringLiteral(own) || ts.isNumericLiteral(own))) names.add(own.text);
+    const declared = declaredName(node);
+    if (declared !== undefined) names.add(declared);
+  } else if (ts.isExportSpecifier(node)) {
+    names.add(node.name.text);
+  } else if (ts.isImportClause(node) || ts.isImportSpecifier(node) || ts.isNamespaceImport(node) || ts.isImportEqualsDeclaration(node)) {
+    if (node.name !== undefined) imports.add(node.name.text);
+  } else if (ts.isVariableDeclaration(node) && node.initializer !== undefined && loadsModule(node.initializer)) {
+    bindingNames(node.name, imports);
+  }
+}
+
+/** `require('m')`, `await import('m')`, `require('m').x`: an expression whose value comes from another module. */
+function loadsModule(expression: ts.Expression): boolean {
+  let node: ts.Expression = expression;
+  while (ts.isAwaitExpression(node) || ts.isParenthesizedExpression(node) || ts.isPropertyAccessExpression(node)) node = node.expression;
+  return ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'));
+}
+
+function bindingNames(name: ts.BindingName, into: Set<string>): void {
+  if (ts.isIdentifier(name)) into.add(name.text);
+  else for (const element of name.elements) if (ts.isBindingElement(element)) bindingNames(element.name, into);
 }
 
 export class CallGraph {
@@ -170,6 +205,8 @@ export class CallGraph {
   private readonly callerMemo = new Map<Node, CallExpression[]>();
   private readonly escapeMemo = new Map<Node, boolean>();
   private readonly lockingMemo = new Map<SourceFile, Node[]>();
+  /** Every name a call can reach a function of the analysed files by (FileIndex.names of all files, and `default`). */
+  private readonly functionNames = new Set<string>(['default']);
 
   constructor(
     files: readonly SourceFile[],
@@ -187,6 +224,7 @@ export class CallGraph {
         memory.indexes.set(path, index);
       }
       for (const fn of index.functions) this.raw.set(fn.node, fn);
+      for (const name of index.names) this.functionNames.add(name);
       for (const [name, call] of index.named) {
         const sites = this.callsByName.get(name);
         if (sites) sites.push([file, call]);
@@ -278,7 +316,7 @@ export class CallGraph {
     if (targets.has(call)) return targets.get(call);
     const callee = call.getExpression();
     const nameNode = Node.isIdentifier(callee) ? callee : Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : undefined;
-    const target = nameNode ? this.functionNamed(nameNode) : undefined;
+    const target = nameNode && this.mayName(nameNode, call.getSourceFile()) ? this.functionNamed(nameNode) : undefined;
     targets.set(call, target);
     return target;
   }
@@ -304,6 +342,18 @@ export class CallGraph {
       return target && { target, receiver: node.getExpression() };
     }
     return undefined;
+  }
+
+  /**
+   * Whether a callee's name can denote a function of the analysed files: no function is reachable by any other name
+   * than those in `functionNames`, except through a name bound to another module (a renamed or default import), so a
+   * call like `view.fill()` or `console.log()` is settled without asking the type checker, which is most of its cost.
+   */
+  private mayName(nameNode: Node, file: SourceFile): boolean {
+    const name = nameNode.getText();
+    if (this.functionNames.has(name)) return true;
+    // A property name (`x.name`) reaches a function only by that name; a plain one may be an import of another.
+    return !Node.isPropertyAccessExpression(nameNode.getParent()) && this.byFile.get(file)?.imports.has(name) === true;
   }
 
   /** The function-like (with a body, in the analysed files) a name denotes: a declaration, or a variable or field holding an arrow. */

@@ -7,6 +7,7 @@ import type { Held, WalkRoot } from './facts.js';
 import type { TryCondition } from './lock-calls.js';
 import type { State } from './state.js';
 import type { Env } from './values.js';
+import type { WalkBudget } from './budget.js';
 
 export interface Frame {
   root: WalkRoot;
@@ -30,8 +31,8 @@ export interface Frame {
   tries: Map<Node, PendingTry>;
   /** Inside a loop unrolled over known elements: what it takes is a collection's element (see Held.element). */
   unrolling?: boolean;
-  /** Inlined calls left for this root walk, shared by all its frames. */
-  budget: { left: number };
+  /** Inlined calls and steps left for this root walk, shared by all its frames. */
+  budget: WalkBudget;
 }
 
 export interface PendingTry extends TryCondition {

@@ -9,7 +9,7 @@ import { Node, SyntaxKind, type CallExpression, type Project, type SourceFile } 
 import type { StaticLockGraph } from '../../protocol/index.js';
 import type { LockFacts, LockRef, ProgramModel, RuntimeCall } from '../rule.js';
 import type { DeadboltConfig } from '../types.js';
-import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WriteFact } from './facts.js';
+import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, Held, WalkRoot, WriteFact } from './facts.js';
 import { buildOrderGraph, orderContribution, toStaticGraph, type OrderGraph } from './lock-graph.js';
 import { FileHeld } from './held-records.js';
 import { ModelMemory } from './model-memory.js';
@@ -19,6 +19,7 @@ import { CustomLockModels } from './custom-locks.js';
 import type { LockCall } from './lock-models.js';
 import { EMPTY_ENV, ValueResolver, classOfTypeAt, keyOf, type Env, type Value } from './values.js';
 import { Walker } from './walker.js';
+import { FILE_STEPS, ROOT_STEPS, WalkBudgetExceeded, type Degraded } from './budget.js';
 import { emptyWalkRecord, type WalkRecord } from './walk-record.js';
 import { scanWrites, sharedNames, writeTarget } from './writes.js';
 import type { WalkHost } from './walk-host.js';
@@ -30,6 +31,15 @@ export interface EngineModel extends ProgramModel {
   readonly walks: { run: number; reused: number };
   /** Files whose analysis may differ from the last build with the same memory (`'all'` when it cannot tell). */
   readonly affected: ReadonlySet<string> | 'all';
+  /** Roots whose walk hit its budget, in walk order (see budget.ts). */
+  readonly degraded: readonly DegradedRoot[];
+}
+
+/** A root (a function or a file's top level) whose analysis was cut short, and how. */
+export interface DegradedRoot {
+  node: Node;
+  thread: string;
+  how: Degraded;
 }
 
 export function toLockRef(value: Value): LockRef {
@@ -63,6 +73,7 @@ class Model implements EngineModel, WalkHost {
   /** Where the walk in progress reports to. */
   private recording: WalkRecord | undefined;
   readonly walks = { run: 0, reused: 0 };
+  readonly degraded: DegradedRoot[] = [];
   /** The records whose acquisitions are the lock graph's (`facts.acquisitions` is theirs, concatenated), in order. */
   private readonly graphRoots: WalkRecord[] = [];
   readonly affected: ReadonlySet<string> | 'all';
@@ -93,6 +104,8 @@ class Model implements EngineModel, WalkHost {
       const known = memory.walks.get(path);
       const threads = new Map<string, Map<Node, WalkRecord>>();
       let reusedAll = known !== undefined;
+      /** Walk steps this file's roots took so far: its budget (FILE_STEPS) bounds them together. */
+      let spent = 0;
       for (const { thread, env } of workerEnvs(file, spawns)) {
         const before = known?.threads.get(thread);
         const kept = new Map<Node, WalkRecord>();
@@ -101,15 +114,13 @@ class Model implements EngineModel, WalkHost {
         const take = (node: Node, counts: boolean, walkEnv: Env): void => {
           let record = before?.get(node);
           if (record === undefined) {
-            record = emptyWalkRecord({ thread, node, entry: counts });
-            this.recording = record;
-            walker.walkRoot(node, record.root, walkEnv);
-            this.recording = undefined;
+            record = this.walkWithin(walker, { thread, node, entry: counts }, walkEnv, spent);
             this.walks.run++;
             reusedAll = false;
           } else {
             this.walks.reused++;
           }
+          spent += record.steps;
           kept.set(node, record);
           this.absorb(record, counts);
         };
@@ -145,9 +156,39 @@ class Model implements EngineModel, WalkHost {
     }
   }
 
+  /**
+   * Walks one root within its budget: a walk that runs out of steps, or starts after its file spent its budget, is
+   * done without following calls, and a root that cannot be walked even so is left out. Each cut is in `degraded`.
+   */
+  private walkWithin(walker: Walker, root: WalkRoot, env: Env, spent: number): WalkRecord {
+    let wasted = 0;
+    const attempt = (followCalls: boolean, limit: number): WalkRecord | undefined => {
+      if (limit <= 0) return undefined;
+      const record = emptyWalkRecord({ ...root });
+      this.recording = record;
+      try {
+        const { steps, callsCut } = walker.walkRoot(root.node, record.root, env, limit, followCalls);
+        record.steps = wasted + steps;
+        if (callsCut) record.degraded = 'calls-not-followed';
+        return record;
+      } catch (error) {
+        if (!(error instanceof WalkBudgetExceeded)) throw error;
+        wasted += limit;
+        return undefined;
+      } finally {
+        this.recording = undefined;
+      }
+    };
+    return (
+      attempt(true, Math.min(ROOT_STEPS, FILE_STEPS - spent)) ??
+      attempt(false, Math.min(ROOT_STEPS, 2 * FILE_STEPS - spent - wasted)) ?? { ...emptyWalkRecord(root), steps: wasted, degraded: 'not-analysed' }
+    );
+  }
+
   /** Adds one walk's facts to the model's, as if the walk had just run; `counts` says whether it is a lock-graph root. */
   private absorb(record: WalkRecord, counts: boolean): void {
     record.root.entry = counts;
+    if (record.degraded !== undefined) this.degraded.push({ node: record.root.node, thread: record.root.thread, how: record.degraded });
     if (counts) {
       this.facts.acquisitions.push(...record.acquisitions);
       this.graphRoots.push(record);

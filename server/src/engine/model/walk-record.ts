@@ -7,6 +7,7 @@ import type { Node } from 'ts-morph';
 import type { AcquisitionFact, AwaitFact, CleanExitFact, ExitFact, WalkRoot, WriteFact } from './facts.js';
 import type { OrderContribution } from './lock-graph.js';
 import type { Value } from './values.js';
+import type { Degraded } from './budget.js';
 
 /** What one path of the walk held reaching `node` (definitely held locks only), and whether no worker had started. */
 export interface HeldRecord {
@@ -26,8 +27,12 @@ export interface WalkRecord {
   held: HeldRecord[];
   /** The order graph's share of `acquisitions`, made when the model first builds the graph with this record. */
   order?: OrderContribution;
+  /** Walk steps spent on it (its file's budget counts them, reused or not). */
+  steps: number;
+  /** Set when the walk hit its budget (see budget.ts). */
+  degraded?: Degraded;
 }
 
 export function emptyWalkRecord(root: WalkRoot): WalkRecord {
-  return { root, acquisitions: [], exits: [], cleanExits: [], awaits: [], writes: [], held: [] };
+  return { root, acquisitions: [], exits: [], cleanExits: [], awaits: [], writes: [], held: [], steps: 0 };
 }

@@ -12,6 +12,7 @@ import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
 import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, isAwaited, isElementExpression, isGuardInitializer, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
+import { ROOT_STEPS, step, type WalkBudget } from './budget.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
 import { ASYNC_MUTEX_MODEL, RUNTIME_MODEL, asyncMutexWrapper, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockCallOf, lockMethodNames, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
 
@@ -32,12 +33,18 @@ const LOOP_DEPTHS = new WeakMap<State[], { finallies: number; usings: number }>(
 export class Walker {
   constructor(private readonly host: WalkHost) {}
 
-  /** Walks `body` (a function-like or a source file) as a root: held-at records, exits and writes are facts. */
-  walkRoot(node: Node, root: WalkRoot, env: Env): void {
-    const frame: Frame = { root, env, stack: [], depth: 0, active: new Set([`${node.getStart()}:`]), returns: [], finallies: [], usings: [], catches: [], loops: [], callback: false, budget: { left: INLINE_BUDGET }, tries: new Map() };
+  /**
+   * Walks `body` (a function-like or a source file) as a root: held-at records, exits and writes are facts. Takes at
+   * most `steps` steps (else throws WalkBudgetExceeded) and, unless `followCalls` is false, inlines calls; returns
+   * the steps taken and whether a call that takes locks was left unfollowed for want of budget.
+   */
+  walkRoot(node: Node, root: WalkRoot, env: Env, steps = ROOT_STEPS, followCalls = true): { steps: number; callsCut: boolean } {
+    const budget: WalkBudget = { left: followCalls ? INLINE_BUDGET : 0, steps, callsCut: false };
+    const frame: Frame = { root, env, stack: [], depth: 0, active: new Set([`${node.getStart()}:`]), returns: [], finallies: [], usings: [], catches: [], loops: [], callback: false, budget, tries: new Map() };
     const state = new State();
     this.walkBody(node, state, frame);
     if (!state.dead) this.exit(node, 'end', state, frame);
+    return { steps: steps - budget.steps, callsCut: budget.callsCut };
   }
 
   private walkBody(node: Node, state: State, frame: Frame): void {
@@ -73,6 +80,7 @@ export class Walker {
 
   private walkStatement(statement: Node, state: State, frame: Frame): void {
     if (state.dead) return;
+    step(frame.budget);
     this.record(statement, state, frame);
     if (Node.isBlock(statement)) return this.walkStatements(statement.getStatements(), state, frame);
     if (Node.isExpressionStatement(statement)) return this.walkExpression(statement.getExpression(), state, frame);
@@ -369,6 +377,7 @@ export class Walker {
 
   private walkExpression(expression: Node, state: State, frame: Frame): void {
     if (state.dead) return;
+    step(frame.budget);
     if (Node.isArrowFunction(expression) || Node.isFunctionExpression(expression) || Node.isClassExpression(expression)) return;
     if (Node.isCallExpression(expression)) return this.walkCall(expression, state, frame);
     if (Node.isYieldExpression(expression)) {
@@ -629,7 +638,11 @@ export class Walker {
 
   /** Walks `target`'s body as called from `call`, with its parameters bound as given. */
   private inlineFunction(target: Node, call: CallExpression, bindings: Map<Node, Value | undefined>, thisValue: Value | undefined, state: State, frame: Frame): void {
-    if (frame.depth >= MAX_INLINE_DEPTH || frame.budget.left <= 0 || !this.host.touchesLocks(target)) return;
+    if (frame.depth >= MAX_INLINE_DEPTH || !this.host.touchesLocks(target)) return;
+    if (frame.budget.left <= 0) {
+      frame.budget.callsCut = true;
+      return;
+    }
     // Recursion: a function already being walked is walked again only while holding something new, so
     // `visit -> descend -> visit` still shows what visit takes under descend's lock, and the walk terminates.
     const activeKey = `${target.getStart()}:${state.held.map((h) => h.lock.id).sort().join(',')}`;

@@ -1,0 +1,69 @@
+/**
+ * Shows the line a stopped thread waits on (or the acquisition that closed a lock-order cycle): opens it, selects it
+ * and writes a note after it ("waits for ledger, held by auditor"), so a stop made by pausing a thread blocked inside
+ * the runtime still points at the user's own line, also when VS Code then opens the paused frame in the runtime. One
+ * mark at a time; it goes when the next stop marks another.
+ */
+import * as vscode from 'vscode';
+import type { SourceLocation } from '@deadbolt/server/protocol';
+
+export class WaitMarker implements vscode.Disposable {
+  private readonly decoration = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('editor.stackFrameHighlightBackground'),
+    after: { color: new vscode.ThemeColor('editorWarning.foreground'), margin: '0 0 0 2em' },
+  });
+
+  private last: { location: SourceLocation; note: string } | undefined;
+  private pendingAgain: vscode.Disposable | undefined;
+  /** Decorations belong to an editor, not a file: every editor that shows the marked file (again) gets the mark. */
+  private readonly visible = vscode.window.onDidChangeVisibleTextEditors(() => this.apply());
+
+  async show(location: SourceLocation, note: string): Promise<void> {
+    this.last = { location, note };
+    const { line, character } = location.range.start;
+    const editor = await vscode.window.showTextDocument(vscode.Uri.parse(location.uri), {
+      selection: new vscode.Range(line, character, line, character),
+      preserveFocus: false,
+    });
+    editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    this.apply();
+  }
+
+  private apply(): void {
+    const mark = this.last;
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (mark === undefined || editor.document.uri.toString() !== vscode.Uri.parse(mark.location.uri).toString()) {
+        editor.setDecorations(this.decoration, []);
+        continue;
+      }
+      const line = mark.location.range.start.line;
+      editor.setDecorations(this.decoration, [{ range: new vscode.Range(line, 0, line, 0), renderOptions: { after: { contentText: `Deadbolt: ${mark.note}` } } }]);
+    }
+  }
+
+  /**
+   * Shows the mark again, once, the first time within `ms` that a file under `root` (the runtime) comes to the front:
+   * VS Code opens a paused thread's top frame on its own, after the pause, and that frame is the runtime's wait.
+   */
+  showAgainOver(root: string, ms: number): void {
+    this.pendingAgain?.dispose();
+    const listener = vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (editor === undefined || !editor.document.uri.fsPath.startsWith(root) || this.last === undefined) return;
+      done();
+      void this.show(this.last.location, this.last.note);
+    });
+    const timer = setTimeout(done, ms);
+    this.pendingAgain = { dispose: done };
+    function done(): void {
+      clearTimeout(timer);
+      listener.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.pendingAgain?.dispose();
+    this.visible.dispose();
+    this.decoration.dispose();
+  }
+}
