@@ -58,6 +58,8 @@ export interface ProgramProof {
   unfixed: string[];
   /** The findings looked at, with the fixes offered (those the engine's gate let through). */
   findings: Finding[];
+  /** Fixes of those findings the rules proposed and the engine's type-check gate refused. */
+  refused: number;
 }
 
 /**
@@ -112,6 +114,27 @@ export class TypeCheck {
     const errors = diagnostics.map((d) => ({ text: `TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`, missing: missingPackage(d) }));
     return { errors, unresolved: new Set(errors.map((e) => e.missing).filter((m) => m !== undefined)) };
   }
+}
+
+/** A file's errors as `TypeCheck.errors` gives them, counted: what `addedErrors` compares a changed text's with. */
+export function errorCounts(errors: ReturnType<TypeCheck['errors']>): { counts: Map<string, number>; unresolved: Set<string> } {
+  return { counts: counts(errors.errors.map((e) => e.text)), unresolved: errors.unresolved };
+}
+
+/**
+ * The errors `after` has that `before` did not (by code and message, so errors that only moved do not count). An
+ * import of a package the file already fails to resolve here (no node_modules) resolves where it is installed.
+ */
+export function addedErrors(before: { counts: Map<string, number>; unresolved: Set<string> }, after: ReturnType<TypeCheck['errors']>): string[] {
+  const seen = new Map<string, number>();
+  const added: string[] = [];
+  for (const error of after.errors) {
+    seen.set(error.text, (seen.get(error.text) ?? 0) + 1);
+    if (seen.get(error.text)! <= (before.counts.get(error.text) ?? 0)) continue;
+    if (error.missing !== undefined && before.unresolved.has(error.missing)) continue;
+    added.push(error.text);
+  }
+  return added;
 }
 
 /** "Cannot find module" errors and the package they name, as the engine's gate reads them. */
@@ -208,15 +231,15 @@ export function proveWorkspace(workspace: Workspace, checker: TypeCheck, options
     errorsBefore: (file) => {
       let known = beforeErrors.get(file);
       if (known === undefined) {
-        const { errors, unresolved } = checker.errors(file);
-        beforeErrors.set(file, (known = { counts: counts(errors.map((e) => e.text)), unresolved }));
+        beforeErrors.set(file, (known = errorCounts(checker.errors(file))));
       }
       return known;
     },
   };
-  const proof: ProgramProof = { byRule: new Map(), failures: [], unfixed: [], findings: [] };
-  for (const finding of offered) {
+  const proof: ProgramProof = { byRule: new Map(), failures: [], unfixed: [], findings: [], refused: 0 };
+  for (const [i, finding] of offered.entries()) {
     if (options.rules !== undefined && !options.rules.includes(finding.rule)) continue;
+    proof.refused += before[i]!.fixes.length - finding.fixes.length;
     proof.findings.push(finding);
     const tally = proof.byRule.get(finding.rule) ?? emptyTally();
     proof.byRule.set(finding.rule, tally);
@@ -256,15 +279,7 @@ function proveFix(finding: Finding, fix: Fix, context: ProofContext): string[] {
       const before = context.errorsBefore(file);
       if (context.write) writeFileSync(file, text);
       checker.set(file, text);
-      const seen = new Map<string, number>();
-      const after = checker.errors(file);
-      for (const error of after.errors) {
-        seen.set(error.text, (seen.get(error.text) ?? 0) + 1);
-        if (seen.get(error.text)! <= (before.counts.get(error.text) ?? 0)) continue;
-        // An import of a package the file already fails to resolve here (no node_modules) resolves where it is installed.
-        if (error.missing !== undefined && before.unresolved.has(error.missing)) continue;
-        problems.push(`adds a type error in ${path.basename(file)}: ${error.text}`);
-      }
+      for (const error of addedErrors(before, checker.errors(file))) problems.push(`adds a type error in ${path.basename(file)}: ${error}`);
       // `await await x` type-checks, and is what a twin written over an awaited call looks like.
       const doubled = (t: string): number => t.match(/\bawait\s+await\b/g)?.length ?? 0;
       if (doubled(text) > doubled(context.originalOf(file))) problems.push(`awaits twice in ${path.basename(file)}`);
