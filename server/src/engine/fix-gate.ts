@@ -251,9 +251,21 @@ function missingPackage(diagnostic: ts.Diagnostic): string | undefined {
 
 const NODE_BUILTINS = new Set(builtinModules);
 
+/**
+ * An error as the gate compares them, by code and message. A checker offers "Did you mean ...?" for only its first
+ * few unknown names, so the analysed program (which checked other files first) and the edited one may word one
+ * error two ways: the suggesting codes count as their plain twins, and the suggestion is left out.
+ */
 function keyOf(diagnostic: ts.Diagnostic): string {
-  return `${diagnostic.code}\0${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`;
+  const code = WITHOUT_SUGGESTION.get(diagnostic.code) ?? diagnostic.code;
+  return `${code}\0${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ').replace(/\s*Did you mean .*\?$/, '')}`;
 }
+
+/** Errors that carry a spelling suggestion, and the code of the same error without one. */
+const WITHOUT_SUGGESTION = new Map([
+  [2552, 2304], // Cannot find name 'x'. Did you mean 'y'?
+  [2551, 2339], // Property 'x' does not exist on type 'T'. Did you mean 'y'?
+]);
 
 function describe(diagnostic: ts.Diagnostic): string {
   const file = diagnostic.file;
