@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AnalysisResult, DeadboltConfig, Notice, TextEdit, Workspace } from '../engine/index.js';
+import type { AnalysisResult, DeadboltConfig, Finding, Notice, TextEdit, Workspace } from '../engine/index.js';
 import type { CacheRequest } from '../engine/cache.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
@@ -101,6 +101,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (workspace === undefined) await analyseNow();
     return workspace!;
   };
+  // --fix and --diff: every candidate is checked first in one batch (fixes of different files share a program, and the
+  // gate keeps its verdicts), so picking them one by one asks no program of its own.
+  const fixChecker = async (findings: readonly Finding[], unsafe: boolean): Promise<(edits: readonly TextEdit[]) => boolean> => {
+    const checker = await gate();
+    checker.checkFixes(findings, (_, fix) => unsafe || fix.safety === 'safe');
+    return (edits) => checker.checkEdits(edits).ok;
+  };
 
   let result: AnalysisResult;
   try {
@@ -141,8 +148,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   if (command.diff) {
     const { unifiedDiff } = await import('./format/diff.js');
-    const checker = await gate();
-    const chosen = chooseFixes(result.findings, command.unsafeFixes, (edits: readonly TextEdit[]) => checker.checkEdits(edits).ok);
+    const chosen = chooseFixes(result.findings, command.unsafeFixes, await fixChecker(result.findings, command.unsafeFixes));
     for (const [file, edits] of [...chosen.byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
       io.stdout.write(unifiedDiff(displayPath(io.cwd, file), readFileSync(file, 'utf8'), edits));
     }
@@ -152,8 +158,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (command.fix) {
     let applied = 0;
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      const checker = await gate();
-      const chosen = chooseFixes(result.findings, command.unsafeFixes, (edits: readonly TextEdit[]) => checker.checkEdits(edits).ok);
+      const chosen = chooseFixes(result.findings, command.unsafeFixes, await fixChecker(result.findings, command.unsafeFixes));
       if (chosen.fixes === 0) break;
       writeFixes(chosen.byFile);
       applied += chosen.fixes;
