@@ -8,24 +8,15 @@
 // check crashed (exit code other than 0 and 1) or a finding has no verdict, so the study stays complete.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { commandLine, here, repositories } from './options.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const deadbolt = join(here, '..', 'server', 'bin', 'deadbolt.js');
-const { repositories } = JSON.parse(readFileSync(join(here, 'repos.json'), 'utf8'));
 const verdicts = JSON.parse(readFileSync(join(here, 'verdicts.json'), 'utf8')).verdicts;
 
-const argv = process.argv.slice(2);
-const option = (name) => {
-  const at = argv.indexOf(name);
-  return at < 0 ? undefined : argv.splice(at, 2)[1];
-};
-const corpus = resolve(option('--corpus') ?? process.env.DEADBOLT_CORPUS ?? join(here, '..', '.corpus'));
-const out = option('--out');
-const timeoutSeconds = Number(option('--timeout') ?? 3600);
+// An hour per check: the large repositories need it on a loaded machine.
+const { option, corpus, out, timeoutSeconds, rest: only } = commandLine(process.argv.slice(2), 3600);
 const rules = option('--rules')?.split(',').map((r) => r.trim()).filter((r) => r !== '');
-const only = argv;
 
 /** The key a verdict is filed under: the finding's place and rule, stable while the pinned commit is. */
 const findingKey = (name, d) => `${name} ${d.rule} ${d.file}:${d.line}`;

@@ -1,6 +1,7 @@
 // The language server as the VSIX runs it: dist/server.js, started with `node --stdio`, analyses in the
 // dist/analysisWorker.js bundle beside it and publishes the fixture workspace's lock-order cycle. A bundle that
 // leaves a module unresolved (a dependency's UMD build requiring its own files) fails here, not only in the editor.
+// Its quick fix is asked for too: the worker bundle type-checks it (the fix gate) before the server offers it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -17,6 +18,7 @@ const fixtureWorkspace = join(client, 'e2e', 'workspace');
 interface Diagnostic {
   code?: string | number;
   message: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
 test('the bundled language server publishes the lock-order cycle of the fixture workspace', async () => {
@@ -58,10 +60,15 @@ test('the bundled language server publishes the lock-order cycle of the fixture 
       textDocument: { uri: bankUri, languageId: 'typescript', version: 1, text: readFileSync(bank, 'utf8') },
     });
     const diagnostics = await Promise.race([found, exited, deadline]);
-    assert.ok(
-      diagnostics.some((d) => d.code === 'lock-order' && /accounts/.test(d.message)),
-      `a lock-order diagnostic naming accounts, got ${JSON.stringify(diagnostics)}`,
-    );
+    const cycle = diagnostics.find((d) => d.code === 'lock-order' && /accounts/.test(d.message));
+    assert.ok(cycle, `a lock-order diagnostic naming accounts, got ${JSON.stringify(diagnostics)}`);
+    const actions = (await Promise.race([
+      connection.sendRequest('textDocument/codeAction', { textDocument: { uri: bankUri }, range: cycle.range, context: { diagnostics: [cycle], only: ['quickfix'] } }),
+      exited,
+      deadline,
+    ])) as { title: string }[] | null;
+    const fixes = (actions ?? []).map((a) => a.title).filter((title) => !title.startsWith('Suppress'));
+    assert.ok(fixes.length > 0, `a type-checked quick fix for the cycle, got ${JSON.stringify(actions)}\n${stderr}`);
   } finally {
     clearTimeout(timer);
     connection.dispose();

@@ -4,7 +4,7 @@
  * one that is missing or fails is reported and skipped,
  * so benchmarks can be added by other parts (server/bench/lsp.ts) without editing this file.
  */
-const MODULES = ['./analysis.js', './tsgo.js', './lsp.js', './dap.js', './potential-deadlock.js', './graph-view.js'];
+const MODULES = ['./analysis.js', './tsgo.js', './lsp.js', './fix-gate.js', './dap.js', './potential-deadlock.js', './graph-view.js'];
 
 type Entry = () => Promise<unknown> | unknown;
 

@@ -24,6 +24,8 @@ export class BenchSession {
   private version = 0;
   /** Analysis times the server logged (deadbolt-lsp logs "analysed ...: ... in <ms> ms" per run), newest last. */
   readonly analysisMs: number[] = [];
+  /** The diagnostics of the last publish a wait accepted. */
+  lastDiagnostics: Diagnostic[] = [];
 
   private constructor(
     readonly child: ChildProcess,
@@ -76,6 +78,7 @@ export class BenchSession {
         if (params.uri !== uri || !accept(params.diagnostics, params.version)) return;
         clearTimeout(timer);
         this.listeners.delete(listener);
+        this.lastDiagnostics = params.diagnostics;
         resolve(params.diagnostics);
       };
       this.listeners.add(listener);
@@ -101,6 +104,18 @@ export class BenchSession {
     await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++this.version }, contentChanges: [{ text }] });
     await published;
     return performance.now() - started;
+  }
+
+  /** Asks for the quick fixes of one diagnostic and returns the milliseconds until they arrive, and their titles. */
+  async codeActions(path: string, diagnostic: Diagnostic): Promise<{ ms: number; titles: string[] }> {
+    const uri = pathToFileURL(path).href;
+    const started = performance.now();
+    const actions = (await this.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic], only: ['quickfix'] },
+    })) as { title: string }[] | null;
+    return { ms: performance.now() - started, titles: (actions ?? []).map((a) => a.title) };
   }
 
   async stop(): Promise<void> {

@@ -1,10 +1,14 @@
 /**
- * `--fix`: picks one fix per finding (the first safe one, or with `--unsafe-fixes` the first of any safety), keeps
- * those that do not touch each other and writes them to disk. The CLI re-analyses and repeats, so fixes skipped for
- * overlapping (or made stale by another) land next pass.
+ * `--fix` and `--diff`: pick one fix per finding (its first safe fix that passes the engine's type-check gate, or
+ * with `--unsafe-fixes` its first fix of either safety that does), keep those that do not touch each other, check
+ * them together, and write them to disk. The CLI re-analyses and repeats, so fixes skipped for overlapping (or made
+ * stale by another) land next pass.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { applyEdits as applyTextEdits } from '../engine/fix-gate.js';
 import type { Finding, Fix, TextEdit } from '../engine/index.js';
+
+export { applyTextEdits };
 
 /** Two edits conflict when their ranges intersect, or both insert at one offset (their order would be a guess). */
 function overlaps(a: TextEdit, b: TextEdit): boolean {
@@ -17,33 +21,38 @@ export interface ChosenFixes {
   byFile: Map<string, TextEdit[]>;
 }
 
-/** The fix `--fix` applies to one finding: its first safe fix; with `unsafe`, its first fix of either safety. */
-export function fixToApply(finding: Finding, unsafe = false): Fix | undefined {
+/** The type-check gate as the CLI uses it: whether a set of edits (one fix, or several together) adds no type error. */
+export type FixCheck = (edits: readonly TextEdit[]) => boolean;
+
+/** The fixes `--fix` may apply to one finding, in the order it tries them: safe ones first, then (with `unsafe`) the rest. */
+export function fixCandidates(finding: Finding, unsafe = false): Fix[] {
   const usable = finding.fixes.filter((f) => f.edits.length > 0);
-  return usable.find((f) => f.safety === 'safe') ?? (unsafe ? usable[0] : undefined);
+  return [...usable.filter((f) => f.safety === 'safe'), ...(unsafe ? usable.filter((f) => f.safety !== 'safe') : [])];
 }
 
-/** The edits of every applicable fix that conflicts with no fix chosen before it, grouped by file. */
-export function chooseFixes(findings: readonly Finding[], unsafe = false): ChosenFixes {
-  const chosen: TextEdit[] = [];
-  let fixes = 0;
+/**
+ * The edits of every finding's first candidate that passes `check` and conflicts with no fix chosen before it,
+ * grouped by file. The chosen fixes are then checked together, since two fixes that type-check alone may not (each
+ * adding the same import); when they fail, only the fixes that pass one by one on top of each other are kept.
+ */
+export function chooseFixes(findings: readonly Finding[], unsafe = false, check: FixCheck = () => true): ChosenFixes {
+  const chosen: Fix[] = [];
   for (const finding of findings) {
-    const fix = fixToApply(finding, unsafe);
-    if (fix === undefined) continue;
-    if (fix.edits.some((edit) => chosen.some((other) => overlaps(edit, other)))) continue;
-    chosen.push(...fix.edits);
-    fixes += 1;
+    const fix = fixCandidates(finding, unsafe).find((candidate) => !conflicts(candidate, chosen) && check(candidate.edits));
+    if (fix !== undefined) chosen.push(fix);
+  }
+  let kept = chosen;
+  if (chosen.length > 1 && !check(chosen.flatMap((f) => f.edits))) {
+    kept = [];
+    for (const fix of chosen) if (check([...kept, fix].flatMap((f) => f.edits))) kept.push(fix);
   }
   const byFile = new Map<string, TextEdit[]>();
-  for (const edit of chosen) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
-  return { fixes, byFile };
+  for (const edit of kept.flatMap((f) => f.edits)) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
+  return { fixes: kept.length, byFile };
 }
 
-/** Applies non-overlapping edits to one text, last first so earlier offsets stay valid. */
-export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.newText + out.slice(edit.end);
-  return out;
+function conflicts(fix: Fix, chosen: readonly Fix[]): boolean {
+  return fix.edits.some((edit) => chosen.some((other) => other.edits.some((taken) => overlaps(edit, taken))));
 }
 
 /** Writes the chosen edits to their files. */

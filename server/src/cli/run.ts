@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AnalysisResult, DeadboltConfig, Notice, Workspace } from '../engine/index.js';
+import type { AnalysisResult, DeadboltConfig, Finding, Notice, TextEdit, Workspace } from '../engine/index.js';
 import type { CacheRequest } from '../engine/cache.js';
 import { ConfigError, configSearchStart, loadConfig } from '../engine/config.js';
 import { parseCommandLine, USAGE, UsageError, type Command } from './args.js';
@@ -75,20 +75,39 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   // With --cache, an unchanged project is answered from the cache without loading the engine (or TypeScript) at all.
   const cache = command.name === 'check' && command.cache ? await openCache(io.cwd, command.cacheLocation, { cwd: io.cwd, ...target, config }) : undefined;
   let printedNotices = false;
+  // The Workspace of the last analysis: fixes are type-checked against its program, only those about to be used.
+  let workspace: Workspace | undefined;
+  const analyseNow = async (): Promise<AnalysisResult> => {
+    const { Workspace } = await import('../engine/analyze.js');
+    workspace = new Workspace({ cwd: io.cwd, ...target, config, onProgress: (done, total) => progress.update(done, total) });
+    const result = workspace.analyze();
+    progress.done();
+    return result;
+  };
   const analyseOnce = async (): Promise<AnalysisResult> => {
+    workspace = undefined;
     let result = cache?.lookup();
     if (result !== undefined && command.verbose) io.stderr.write(`deadbolt: nothing it depends on changed since the cached run: results from ${displayPath(io.cwd, cache!.file)}\n`);
     if (result === undefined) {
-      const { Workspace } = await import('../engine/analyze.js');
-      const workspace = new Workspace({ cwd: io.cwd, ...target, config, onProgress: (done, total) => progress.update(done, total) });
-      result = workspace.analyze();
-      progress.done();
-      cache?.store(workspace, result);
+      result = await analyseNow();
+      cache?.store(workspace!, result);
     }
     // Notices describe the scope, the same for every pass of --fix: printed once.
     if (!printedNotices) printNotices(result.notices, command.verbose, io);
     printedNotices = true;
     return result;
+  };
+  // The gate needs the program: after a cache hit (which holds no program) the project is analysed once more for it.
+  const gate = async (): Promise<Workspace> => {
+    if (workspace === undefined) await analyseNow();
+    return workspace!;
+  };
+  // --fix and --diff: every candidate is checked first in one batch (fixes of different files share a program, and the
+  // gate keeps its verdicts), so picking them one by one asks no program of its own.
+  const fixChecker = async (findings: readonly Finding[], unsafe: boolean): Promise<(edits: readonly TextEdit[]) => boolean> => {
+    const checker = await gate();
+    checker.checkFixes(findings, (_, fix) => unsafe || fix.safety === 'safe');
+    return (edits) => checker.checkEdits(edits).ok;
   };
 
   let result: AnalysisResult;
@@ -130,7 +149,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   if (command.diff) {
     const { unifiedDiff } = await import('./format/diff.js');
-    const chosen = chooseFixes(result.findings, command.unsafeFixes);
+    const chosen = chooseFixes(result.findings, command.unsafeFixes, await fixChecker(result.findings, command.unsafeFixes));
     for (const [file, edits] of [...chosen.byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
       io.stdout.write(unifiedDiff(displayPath(io.cwd, file), readFileSync(file, 'utf8'), edits));
     }
@@ -140,7 +159,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (command.fix) {
     let applied = 0;
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      const chosen = chooseFixes(result.findings, command.unsafeFixes);
+      const chosen = chooseFixes(result.findings, command.unsafeFixes, await fixChecker(result.findings, command.unsafeFixes));
       if (chosen.fixes === 0) break;
       writeFixes(chosen.byFile);
       applied += chosen.fixes;
@@ -150,7 +169,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (applied > 0 && command.format === 'text') io.stderr.write(`deadbolt: fixed ${applied} problem${applied === 1 ? '' : 's'}\n`);
   }
 
-  const findings = command.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+  const shown = command.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+  // JSON and SARIF carry fixes: only those that pass the type-check gate are offered. Text shows none.
+  const findings = command.format === 'text' ? shown : (await gate()).checkFixes(shown);
   const color = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
   switch (command.format) {
     case 'text':

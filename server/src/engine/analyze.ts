@@ -21,6 +21,12 @@ export interface AnalyzeOptions {
   /** Already-loaded configuration (the CLI loads deadbolt.config.json). */
   config?: DeadboltConfig;
   onProgress?: (done: number, total: number, file: string) => void;
+  /**
+   * `checked` (the default): every fix has passed the type-check gate (`fix-gate.ts`) against the project's own
+   * compiler options, and the rest are dropped. `unchecked`: the fixes as the rules proposed them, for callers that
+   * check only the few they show (`Workspace.checkFixes`), or need none.
+   */
+  fixes?: 'checked' | 'unchecked';
 }
 
 export interface AnalysisResult {
@@ -40,7 +46,12 @@ export interface AnalysisResult {
 }
 
 export function analyze(options: AnalyzeOptions): AnalysisResult {
-  return new Workspace(options).analyze();
+  const workspace = new Workspace(options);
+  const result = workspace.analyze();
+  if (options.fixes === 'unchecked') return result;
+  const findings = workspace.checkFixes(result.findings);
+  // The graph stays lazy: reading it here would build it for runs that never look.
+  return { findings, files: result.files, walks: result.walks, notices: result.notices, get graph() { return result.graph; } };
 }
 
 export { Workspace };

@@ -79,6 +79,15 @@ const lockModel = {
     tryAcquire: { ...methods, description: 'Methods that take the lock only if it is free and return whether they did.' },
     release: { ...methods, description: 'Methods that release it.', 'x-missing': 'a model that acquires must name the methods that release' },
     runUnder: { ...waits, description: 'Methods that run their last argument while holding the lock.' },
+    asyncTwins: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: IDENTIFIER, errorMessage: 'expected a method name' },
+      additionalProperties: { type: 'string', pattern: IDENTIFIER, errorMessage: 'expected the name of an "async" method' },
+      markdownDescription:
+        'For fixes: each `blocking` method of `acquire` or `runUnder` to the `async` method of the same part that does the same with the same arguments. A blocking `m` whose model declares an async `mAsync` needs no entry.',
+      errorMessage: 'expected an object of blocking method names to their async twins',
+    },
   },
   additionalProperties: false,
   anyOf: [{ required: ['acquire'] }, { required: ['tryAcquire'] }, { required: ['runUnder'] }],

@@ -168,6 +168,14 @@ function checkLockModel(model: LockModelConfig, index: number, all: readonly Loc
   };
   for (const part of ['acquire', 'runUnder'] as const) for (const method of Object.keys(model[part] ?? {})) claim(method, part, `${key}.${part}.${method}`);
   for (const part of ['tryAcquire', 'release'] as const) model[part]?.forEach((method, i) => claim(method, part, `${key}.${part}[${i}]`));
+  // asyncTwins: each names a blocking method of acquire or runUnder and an async method of the same part.
+  for (const [blocking, twin] of Object.entries(model.asyncTwins ?? {})) {
+    const part = model.acquire?.[blocking] !== undefined ? 'acquire' : model.runUnder?.[blocking] !== undefined ? 'runUnder' : undefined;
+    if (part === undefined || model[part]![blocking] !== 'blocking') {
+      throw new ConfigError(file, `${key}.asyncTwins.${blocking}`, `"${blocking}" is not a "blocking" method of "acquire" or "runUnder"`);
+    }
+    if (model[part]![twin] !== 'async') throw new ConfigError(file, `${key}.asyncTwins.${blocking}`, `expected an "async" method of "${part}", got ${describe(twin)}`);
+  }
   const identity = (m: LockModelConfig) => `${m.class} from ${m.module ?? 'anywhere'}`;
   if (all.slice(0, index).some((earlier) => identity(earlier) === identity(model))) {
     throw new ConfigError(file, `${key}.class`, `"${model.class}" already has a model${model.module ? ` for ${describe(model.module)}` : ''}`);

@@ -141,4 +141,10 @@ export interface LockModelConfig {
   release?: string[];
   /** Methods that run their last argument while holding the lock and release it afterwards. */
   runUnder?: Record<string, LockMethodWait>;
+  /**
+   * For fixes: the awaitable method (an `async` acquire or runUnder method) that does what a `blocking` one does,
+   * with the same arguments, by the blocking one's name. A blocking `m` whose model declares an async `mAsync` needs
+   * no entry.
+   */
+  asyncTwins?: Record<string, string>;
 }

@@ -10,7 +10,9 @@ import type { AnalysisResult, AnalyzeOptions } from './analyze.js';
 import type { CacheInputs } from './cache.js';
 import { configSearchStart, loadConfig } from './config.js';
 import { FileRules } from './file-globs.js';
-import type { DeadboltConfig, Finding, Notice } from './types.js';
+import type { DeadboltConfig, Finding, Fix, Notice, TextEdit } from './types.js';
+import { FixGate, type GateVerdict } from './fix-gate.js';
+import { minimizeFixes } from './fixes/minimal-edits.js';
 import { blockingPattern, describeSkipped, mentionsConcurrency, Scope, type SkipCounts } from './files.js';
 import { layoutOf } from './layout.js';
 import { ModelMemory } from './model/model-memory.js';
@@ -74,6 +76,8 @@ export class Workspace {
   private readonly ruleMemory = new RuleMemory();
   /** The root files minus the config's `ignore`, for one root generation and configuration. */
   private analysedCache: { generation: number; config: string; files: string[] } | undefined;
+  /** Type-checks fixes against the program of the last analysis (created on first use). */
+  private gate: FixGate | undefined;
 
   constructor(options: AnalyzeOptions) {
     this.options = options;
@@ -148,7 +152,8 @@ export class Workspace {
     }
     const project = this.project;
     const model = buildModel(project, files, config, this.options.onProgress, this.memory);
-    const findings = runRules(rules, project, files, config, model, this.ruleMemory);
+    // Fixes are built as region replacements; what leaves the engine is only the lines they change.
+    const findings = minimizeFixes(runRules(rules, project, files, config, model, this.ruleMemory), (file) => project.getSourceFile(file)?.getFullText());
     this.memory.settle();
     const budget = budgetNotices(model.degraded);
     const result = lazyGraphResult(findings, analysed.length, notices(budget), model);
@@ -179,6 +184,63 @@ export class Workspace {
   private settleGraph(): void {
     void this.pendingGraph?.graph;
     this.pendingGraph = undefined;
+  }
+
+  /**
+   * `findings` (from this Workspace's last analysis) with only the fixes that pass the type-check gate
+   * (fix-gate.ts): applied to the analysed program, each adds no error to the files it changes under the project's
+   * compiler options. `select` limits the work to the fixes a caller will show (the others are dropped unchecked).
+   * When a finding's preferred fix is refused, the first safe fix that passes is preferred instead. A fix of a file
+   * edited since that analysis is refused: its offsets no longer point where they did. When `cancelled` answers true
+   * (a newer edit made the question moot), the check stops and throws an error `isCancellation` recognises.
+   */
+  checkFixes(findings: readonly Finding[], select: (finding: Finding, fix: Fix) => boolean = () => true, cancelled?: () => boolean): Finding[] {
+    const asked = findings.flatMap((finding) => finding.fixes.filter((fix) => select(finding, fix)));
+    const checked = this.checkEditSets(asked.map((f) => f.edits), cancelled);
+    const verdicts = new Map(asked.map((fix, i) => [fix, checked[i]!]));
+    return findings.map((finding) => {
+      if (finding.fixes.length === 0) return finding;
+      const passed = finding.fixes.filter((fix) => verdicts.get(fix)?.ok === true);
+      if (passed.length === finding.fixes.length) return finding;
+      const preferred = passed.find((fix) => fix.preferred) ?? (finding.fixes.some((fix) => fix.preferred) ? passed.find((fix) => fix.safety === 'safe') : undefined);
+      return { ...finding, fixes: passed.map((fix) => ({ ...fix, preferred: fix === preferred })) };
+    });
+  }
+
+  /** Whether one fix of the last analysis passes the type-check gate. */
+  fixPasses(fix: Fix): boolean {
+    return this.checkEdits(fix.edits).ok;
+  }
+
+  /** The gate's verdict on a set of edits (offsets into the last analysed texts), with the errors they would add. */
+  checkEdits(edits: readonly TextEdit[]): GateVerdict {
+    return this.checkEditSets([edits])[0]!;
+  }
+
+  /** The gate's verdicts on independent sets of edits (checked together where they change different files). */
+  private checkEditSets(sets: readonly (readonly TextEdit[])[], cancelled?: () => boolean): GateVerdict[] {
+    const last = this.last;
+    if (last === undefined) return sets.map(() => ({ ok: false, added: ['nothing was analysed'] }));
+    this.gate ??= new FixGate(this.project);
+    const gate = this.gate;
+    const stale = (file: string): boolean => {
+      const at = last.relevant.findIndex((f) => f.getFilePath() === file);
+      return at < 0 || gate.textOf(file) !== last.texts[at];
+    };
+    const verdicts: (GateVerdict | undefined)[] = sets.map((edits) => {
+      if (edits.length === 0) return { ok: true, added: [] };
+      const changed = [...new Set(edits.map((e) => e.file))].find(stale);
+      return changed === undefined ? undefined : { ok: false, added: [`${changed} changed since it was analysed`] };
+    });
+    const open = sets.map((_, i) => i).filter((i) => verdicts[i] === undefined);
+    const checked = gate.checkAll(open.map((i) => sets[i]!), cancelled);
+    open.forEach((i, n) => (verdicts[i] = checked[n]));
+    return verdicts as GateVerdict[];
+  }
+
+  /** The gate's running totals: programs built and milliseconds spent (for benchmarks). */
+  get gateStats(): { checks: number; ms: number } {
+    return this.gate?.stats ?? { checks: 0, ms: 0 };
   }
 
   lockGraph(): StaticLockGraph {

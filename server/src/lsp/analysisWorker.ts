@@ -1,12 +1,12 @@
 /**
  * The analysis worker of `deadbolt-lsp`: it owns one engine Workspace per root, applies the main thread's
- * requests in order, and keeps each root's last lock graph to answer graph and hover queries. Running the engine
- * here keeps the LSP thread answering during a long analysis, lets an out-of-memory end only this thread, and
- * lets a stale run be abandoned through shared memory.
+ * requests in order, keeps each root's last lock graph to answer graph and hover queries, and type-checks the fixes
+ * a code action is about to offer. Running the engine here keeps the LSP thread answering during a long analysis,
+ * lets an out-of-memory end only this thread, and lets a stale run (or fix check) be abandoned through shared memory.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Workspace, type Finding } from '../engine/index.js';
+import { isCancellation, Workspace, type Finding } from '../engine/index.js';
 import { cacheFile, lookup, type CacheRequest } from '../engine/cache.js';
 import { TsconfigError } from '../engine/project.js';
 import type { StaticLockGraph } from '../protocol/index.js';
@@ -164,8 +164,18 @@ function fromCache(root: Root): { findings: Finding[]; files: number; from: stri
 }
 
 function answer(root: Root | undefined, query: GraphQuery): QueryResult {
-  if (root === undefined) return query.kind === 'graph' ? { nodes: [], edges: [], cycles: [] } : null;
+  if (root === undefined) return query.kind === 'graph' ? { nodes: [], edges: [], cycles: [] } : query.kind === 'fixes' ? [] : null;
   if (query.kind === 'graph') return query.uris === undefined ? root.graph : filterGraph(root.graph, query.uris);
+  if (query.kind === 'fixes') {
+    // Acquire-load, as for an analysis: the main thread stores a newer edit's generation there after posting it.
+    const cancelled = (): boolean => Atomics.load(cancel, NEWEST_GENERATION) > query.generation;
+    try {
+      return root.workspace.checkFixes(query.findings, (_, fix) => !query.safeOnly || fix.safety === 'safe', cancelled);
+    } catch (error) {
+      if (isCancellation(error)) return [];
+      throw error;
+    }
+  }
   const textOf = (uri: string): string | undefined => {
     const path = uriToPath(uri);
     if (path === undefined) return undefined;

@@ -21,8 +21,10 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.deadbolt`;
 
 export interface CodeActionInput {
   params: CodeActionParams;
-  /** Findings of the document the request is about, computed from its current text. */
+  /** Findings of the document the request is about, computed from its current text, their fixes type-checked. */
   findings: readonly Finding[];
+  /** The findings a fix-all applies, with their safe fixes type-checked (default: `findings`). */
+  fixAllFindings?: readonly Finding[];
   uris: UriMap;
   docsBase: string;
   /** The editor command that shows the lock graph on a cycle, when the editor has one (initialization option). */
@@ -39,6 +41,19 @@ function wanted(only: readonly string[] | undefined, kind: string): boolean {
 function touches(a: Range, b: Range): boolean {
   const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
   return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+/**
+ * What a request can show, for the analysis worker's type-check gate to check before any of it is offered: every fix
+ * of the findings under the range (quick fixes), and the safe fixes of every finding of the document (a fix-all).
+ */
+export function fixesAsked(params: CodeActionParams, findings: readonly Finding[]): { quickFix: Finding[]; fixAll: Finding[] } {
+  const only = params.context.only;
+  const withFixes = findings.filter((f) => f.fixes.length > 0);
+  return {
+    quickFix: wanted(only, CodeActionKind.QuickFix) ? withFixes.filter((f) => touches(spanToRange(f.span), params.range)) : [],
+    fixAll: only !== undefined && wanted(only, FIX_ALL_KIND) ? withFixes : [],
+  };
 }
 
 export function codeActions(input: CodeActionInput): CodeAction[] {
@@ -66,7 +81,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
 
   // A fix-all is a source action: editors ask for it explicitly (on save, or from a command), not at the cursor.
   if (only !== undefined && wanted(only, FIX_ALL_KIND)) {
-    const edit = toWorkspaceEdit(preferredEdits(findings), input);
+    const edit = toWorkspaceEdit(preferredEdits(input.fixAllFindings ?? findings), input);
     if (edit !== undefined) actions.push({ title: 'Fix all auto-fixable Deadbolt problems', kind: FIX_ALL_KIND, edit });
   }
   return actions;

@@ -38,6 +38,8 @@ export class EngineHost {
   private queue: Promise<unknown> = Promise.resolve();
   private running: { root: string; generation: number } | undefined;
   private nextId = 1;
+  /** Fix checks awaited from the worker, by root and the edit generation their findings come from. */
+  private readonly checking = new Set<{ root: string; generation: number }>();
   private restarts = 0;
   private disposed = false;
 
@@ -106,12 +108,18 @@ export class EngineHost {
     return run;
   }
 
-  /** Asks about a root's last lock graph; undefined when no worker can answer. */
+  /** Asks about a root's last analysis; undefined when no worker can answer. */
   query(root: string, query: GraphQuery): Promise<QueryResult | undefined> {
     if (this.disposed) return Promise.resolve(undefined);
     const id = this.nextId++;
+    // A fix check, like an analysis, gives way to a newer edit of its root (see markStale).
+    const checking = query.kind === 'fixes' ? { root, generation: query.generation } : undefined;
+    if (checking) this.checking.add(checking);
     return new Promise((resolve) => {
-      this.pending.set(id, (response) => resolve(response?.type === 'answer' ? response.result : undefined));
+      this.pending.set(id, (response) => {
+        if (checking) this.checking.delete(checking);
+        resolve(response?.type === 'answer' ? response.result : undefined);
+      });
       this.send({ type: 'query', root, id, query });
     });
   }
@@ -122,9 +130,13 @@ export class EngineHost {
     await this.worker.terminate();
   }
 
-  /** An edit of the root being analysed makes that run stale: publish the edit's generation for the worker to see. */
+  /**
+   * An edit of the root being analysed (or whose fixes are being checked) makes that work stale: publish the edit's
+   * generation for the worker to see.
+   */
   private markStale(root: string, generation: number): void {
-    if (this.running?.root === root && generation > this.running.generation) {
+    const checking = [...this.checking].some((c) => c.root === root && generation > c.generation);
+    if ((this.running?.root === root && generation > this.running.generation) || checking) {
       // Release-store after the edit was posted: the worker abandons the run at its next progress report.
       Atomics.store(this.cancel, NEWEST_GENERATION, generation);
     }

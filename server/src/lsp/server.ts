@@ -29,7 +29,7 @@ import {
   type LockGraphResult,
   type StaticLockGraph,
 } from '../protocol/index.js';
-import { codeActions, FIX_ALL_KIND } from './codeActions.js';
+import { codeActions, fixesAsked, FIX_ALL_KIND } from './codeActions.js';
 import { defaultRuleDocsBase } from './diagnostics.js';
 import { EngineHost, type AnalysisOutcome } from './engineHost.js';
 import { documentPath, isAnalysedPath, textDocumentOf, UriMap, uriToPath } from './files.js';
@@ -304,9 +304,19 @@ export function startServer(connection: Connection): void {
     const document = documents.get(params.textDocument.uri);
     if (target === undefined || document === undefined) return [];
     if (target.root.versions.get(document.uri) !== document.version) return []; // analysis failed on this text
+    const findings = target.root.findings.get(target.path) ?? [];
+    // Fixes are type-checked only now, and only those this request can show: the gate costs a program per fix.
+    const asked = fixesAsked(params, findings);
+    const asOf = generation;
+    const checked = async (list: Finding[], safeOnly: boolean): Promise<Finding[]> =>
+      list.length === 0 ? [] : (((await host.query(target.root.name, { kind: 'fixes', findings: list, safeOnly, generation: asOf })) as Finding[] | null | undefined) ?? []);
+    const [quickFix, fixAll] = await Promise.all([checked(asked.quickFix, false), checked(asked.fixAll, true)]);
+    const indexOf = new Map(asked.quickFix.map((f, i) => [f, i]));
     return codeActions({
       params,
-      findings: target.root.findings.get(target.path) ?? [],
+      // Findings without fixes still get their suppression and graph actions.
+      findings: findings.map((f) => (indexOf.has(f) ? (quickFix[indexOf.get(f)!] ?? { ...f, fixes: [] }) : { ...f, fixes: [] })),
+      fixAllFindings: fixAll,
       uris,
       docsBase,
       lockGraphCommand,

@@ -17,15 +17,19 @@ export type WorkerRequest =
   | { type: 'query'; root: string; id: number; query: GraphQuery };
 
 /**
- * Questions about a root's lock graph from its last analysis. The graph stays in the worker: on a large workspace
- * it is megabytes with every acquisition chain, and copying it to the main thread after every edit would cost
- * more than many analyses; the narrowed answer is what crosses.
+ * Questions about a root's last analysis. The graph stays in the worker: on a large workspace it is megabytes with
+ * every acquisition chain, and copying it to the main thread after every edit would cost more than many analyses;
+ * the narrowed answer is what crosses. `fixes` asks for the fixes of some findings of that analysis type-checked by
+ * the engine's gate (only the worker holds the program): the findings come back with the fixes that pass, all of
+ * them or, with `safeOnly`, the safe ones (what a fix-all applies). An edit newer than `generation` stops the check
+ * through the cancellation word, as it stops an analysis, and the answer is then no findings: the request is moot.
  */
 export type GraphQuery =
   | { kind: 'graph'; uris?: string[] }
-  | { kind: 'hover'; uri: string; position: Position; word: string | undefined };
+  | { kind: 'hover'; uri: string; position: Position; word: string | undefined }
+  | { kind: 'fixes'; findings: Finding[]; safeOnly: boolean; generation: number };
 
-export type QueryResult = StaticLockGraph | Hover | null;
+export type QueryResult = StaticLockGraph | Hover | Finding[] | null;
 
 /** What the worker answers. `analyze` and `query` are answered; the other requests are applied in order, silently. */
 export type WorkerResponse =

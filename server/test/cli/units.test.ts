@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { parseCommandLine, UsageError } from '../../src/cli/args.js';
 import { applyTextEdits, chooseFixes } from '../../src/cli/fix.js';
 import { formatGraph } from '../../src/cli/format/graph.js';
+import { unifiedDiff } from '../../src/cli/format/diff.js';
+import { minimizeEdit } from '../../src/engine/fixes/minimal-edits.js';
 import { formatText } from '../../src/cli/format/text.js';
 import { createProgress } from '../../src/cli/progress.js';
 import type { Finding, Fix } from '../../src/engine/types.js';
@@ -56,6 +58,41 @@ test('chooseFixes takes safe fixes only (any with unsafe), and skips one that ov
   const withUnsafe = chooseFixes(fixes, true);
   assert.equal(withUnsafe.fixes, 3);
   assert.deepEqual(withUnsafe.byFile.get('/p/src/a.ts')!.map((e) => e.newText), ['A', 'import', 'D', 'E']);
+});
+
+test('unifiedDiff shows only the lines that change: unchanged lines inside a rewritten region are context', () => {
+  const text = ['function f() {', '  a.lock(); // eslint-disable-line', '  work();', '  // TODO: batch', '  more();', '  b.lock();', '}', ''].join('\n');
+  // One edit that rewrites the whole body but changes two lines of it, as a fix builder writes it.
+  const start = text.indexOf('  a.lock()');
+  const end = text.indexOf('}');
+  const body = text.slice(start, end).replace('a.lock()', 'X').replace('b.lock()', 'a.lock()').replace('X', 'b.lock()');
+  const diff = unifiedDiff('f.ts', text, [{ file: 'f.ts', start, end, newText: body }]);
+  assert.equal(diff, [
+    '--- a/f.ts',
+    '+++ b/f.ts',
+    '@@ -1,7 +1,7 @@',
+    ' function f() {',
+    '-  a.lock(); // eslint-disable-line',
+    '+  b.lock(); // eslint-disable-line',
+    '   work();',
+    '   // TODO: batch',
+    '   more();',
+    '-  b.lock();',
+    '+  a.lock();',
+    ' }',
+    '',
+  ].join('\n'));
+});
+
+test('minimizeEdit turns a region rewrite into the runs of lines that change, and keeps edits that change nothing', () => {
+  const text = 'a();\nb(); // keep\nc();\nd();\n';
+  const edit = { file: 'f.ts', start: 0, end: text.length, newText: 'a();\nb(); // keep\nC();\nd();\n' };
+  assert.deepEqual(minimizeEdit(edit, text), [{ file: 'f.ts', start: text.indexOf('c();'), end: text.indexOf('c();') + 1, newText: 'C' }]);
+  const same = { file: 'f.ts', start: 0, end: 4, newText: 'a();' };
+  assert.deepEqual(minimizeEdit(same, text), [same]);
+  const moved = minimizeEdit({ file: 'f.ts', start: 0, end: text.length, newText: 'a();\nc();\nb(); // keep\nd();\n' }, text);
+  assert.equal(applyTextEdits(text, moved), 'a();\nc();\nb(); // keep\nd();\n');
+  assert.ok(moved.every((e) => e.start >= text.indexOf('b();')), 'the first line is not touched');
 });
 
 test('applyTextEdits applies from the end so offsets stay valid', () => {

@@ -103,13 +103,17 @@ const invalid: [string, unknown, string, RegExp][] = [
   ['lock model reentrant not a boolean', { lockModels: [{ class: 'L', runUnder: { run: 'async' }, reentrant: 'yes' }] }, 'lockModels[0].reentrant', /expected true or false, got "yes"/],
   ['lock model module with backslashes', { lockModels: [{ class: 'L', module: '.\\locks', runUnder: { run: 'async' } }] }, 'lockModels[0].module', /"\/" between folders/],
   ['two models for one class', { lockModels: [{ class: 'L', runUnder: { run: 'async' } }, { class: 'L', runUnder: { go: 'async' } }] }, 'lockModels[1].class', /"L" already has a model/],
+  ['an async twin of a method that does not block', { lockModels: [{ class: 'L', acquire: { lock: 'async', take: 'async' }, release: ['unlock'], asyncTwins: { lock: 'take' } }] }, 'lockModels[0].asyncTwins.lock', /"lock" is not a "blocking" method/],
+  ['an async twin that is not async', { lockModels: [{ class: 'L', acquire: { lock: 'blocking', take: 'blocking' }, release: ['unlock'], asyncTwins: { lock: 'take' } }] }, 'lockModels[0].asyncTwins.lock', /expected an "async" method of "acquire", got "take"/],
+  ['an async twin in another part', { lockModels: [{ class: 'L', acquire: { lock: 'blocking' }, release: ['unlock'], runUnder: { run: 'async' }, asyncTwins: { lock: 'run' } }] }, 'lockModels[0].asyncTwins.lock', /expected an "async" method of "acquire", got "run"/],
+  ['asyncTwins not an object', { lockModels: [{ class: 'L', acquire: { lock: 'blocking' }, release: ['unlock'], asyncTwins: ['lockAsync'] }] }, 'lockModels[0].asyncTwins', /expected an object of blocking method names/],
 ];
 
 test('lockModels load, anchored at the file\'s folder so "./" modules resolve from there', () => {
   withTempDir((dir) => {
     const config = {
       lockModels: [
-        { class: 'SpinLock', module: './src/spin-lock.ts', acquire: { lock: 'blocking', lockAsync: 'async' }, tryAcquire: ['tryLock'], release: ['unlock'], runUnder: { withLock: 'blocking' } },
+        { class: 'SpinLock', module: './src/spin-lock.ts', acquire: { lock: 'blocking', waitFor: 'async' }, tryAcquire: ['tryLock'], release: ['unlock'], runUnder: { withLock: 'blocking' }, asyncTwins: { lock: 'waitFor' } },
         { class: 'Gate', module: '@acme/locks', reentrant: true, runUnder: { guarded: 'async' } },
       ],
     };

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { applyEdits, checkFixtureFolder, findingsIn, FIXTURES_ROOT } from '../helpers/fixtures.js';
+import type { Fix } from '../../src/engine/index.js';
 
 checkFixtureFolder('lock-order');
 
@@ -123,11 +124,14 @@ test('lock-order: the classic manual pairs with work between them get an unsafe 
   );
 });
 
-test('lock-order: guards released in finally blocks become a returning lockAll, safe when nothing else ran under one lock', () => {
+test('lock-order: guards released in finally blocks trade locks in place, or become a returning lockAll, safe when nothing else ran under one lock', () => {
   const file = path.join(FIXTURES_ROOT, 'lock-order', 'guarded-pairs.ts');
   const findings = findingsIn('lock-order', 'guarded-pairs.ts', 'lock-order');
-  const count = findings.find((f) => f.span.line === 34)!.fixes[0]!;
-  assert.deepEqual([count.safety, count.preferred], ['safe', true]);
+  const [swap, count] = findings.find((f) => f.span.line === 34)!.fixes as [Fix, Fix];
+  // The guards follow what they were taken from: only the two acquisitions change.
+  assert.deepEqual([swap.title, swap.safety, swap.preferred], ['Take `prices` before `orders`, the order used elsewhere', 'safe', true]);
+  assert.match(applyEdits(readFileSync(file, 'utf8'), swap.edits), /const guard = prices\.lock\(\);\n  try \{\n    const other = orders\.lock\(\); \/\/ expect: lock-order\n/);
+  assert.deepEqual([count.safety, count.preferred], ['safe', false]);
   const fixed = applyEdits(readFileSync(file, 'utf8'), count.edits);
   assert.match(fixed, /export function count\(\): number \{\n  return lockAll\(\[prices, orders\], \(\) => \{\n    return book\.size \+ pending;\n  \}\);\n\}/);
   // The catch clause stays; only the release-only finally clauses go.

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { discoverFiles } from '../../src/engine/files.js';
-import { analyze, RULE_IDS, type AnalysisResult, type DeadboltConfig, type Finding, type RuleId, type TextEdit } from '../../src/engine/index.js';
+import { analyze, RULE_IDS, type AnalysisResult, type DeadboltConfig, type Finding, type RuleId } from '../../src/engine/index.js';
 
 /** Absolute path of the repository's test-fixtures folder (this file runs from server/dist/test/helpers). */
 export const FIXTURES_ROOT = fileURLToPath(new URL('../../../../test-fixtures/', import.meta.url));
@@ -86,10 +86,5 @@ export function findingsIn(folder: string, file: string, rule?: RuleId, config?:
   );
 }
 
-/** Applies non-overlapping edits of one file to its text, last first so earlier offsets stay valid. */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const edit of sorted) out = out.slice(0, edit.start) + edit.newText + out.slice(edit.end);
-  return out;
-}
+/** Applies non-overlapping edits of one file to its text (the engine's own helper, which the gate uses too). */
+export { applyEdits } from '../../src/engine/fix-gate.js';

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { analyze } from '../../src/engine/index.js';
 import { applyWorkspaceEdit, LSP_FIXTURES, LspClient } from './lspClient.js';
 
 const SRC = join(LSP_FIXTURES, 'workspace', 'src');
@@ -77,4 +78,20 @@ test('a quickfix request away from any finding offers nothing, and a source requ
   const sourceOnly = await client.codeActions(uri, first!.range, [first!], ['source']);
   assert.ok(sourceOnly.every((a) => a.kind === 'source.fixAll.deadbolt'));
   await client.close(uri);
+});
+
+test('a fix that would add a type error under the workspace\'s own options is not offered (the worker\'s gate)', async () => {
+  const folder = join(LSP_FIXTURES, 'strict-unused');
+  // The engine proposes the RecursiveMutex rewrite; with noUnusedLocals it would leave `Mutex` unused.
+  const proposed = analyze({ cwd: folder, tsconfig: 'tsconfig.json', config: {}, fixes: 'unchecked' }).findings;
+  assert.deepEqual(proposed.flatMap((f) => f.fixes.map((x) => x.title.split(' (')[0])), ['Make `registry` a RecursiveMutex']);
+  const strict = await LspClient.start({ folders: [folder] });
+  try {
+    const uri = await strict.open(join(folder, 'registry.ts'));
+    const [finding] = await strict.diagnostics(uri, (d) => d.length === 1);
+    const actions = await strict.codeActions(uri, finding!.range, [finding!]);
+    assert.deepEqual(actions.map((a) => a.title), ['Suppress double-lock on this line']);
+  } finally {
+    await strict.stop();
+  }
 });

@@ -1,8 +1,10 @@
 /**
- * `--diff`: the fixes as a unified diff (`git apply`/`patch -p1` read it), built straight from the edits: each group of
- * nearby edits is one hunk whose unchanged first and last lines are kept as context.
+ * `--diff`: the fixes as a unified diff (`git apply`/`patch -p1` read it), built from the edits: the lines around each
+ * group of nearby edits are compared line by line (longest common subsequence), so a hunk shows only the lines that
+ * change, with three unchanged lines of context around each run of changes.
  */
 import type { TextEdit } from '../../engine/index.js';
+import { diffLines } from '../../engine/fixes/minimal-edits.js';
 import { applyTextEdits } from '../fix.js';
 
 const CONTEXT = 3;
@@ -41,27 +43,38 @@ export function unifiedDiff(name: string, text: string, edits: readonly TextEdit
       last.edits.push(edit);
     } else clusters.push({ from, to, edits: [edit] });
   }
-  let out = `--- a/${name}\n+++ b/${name}\n`;
+  let out = '';
   let shift = 0;
   for (const cluster of clusters) {
     const segmentStart = starts[cluster.from]!;
     const segmentEnd = cluster.to + 1 < starts.length ? starts[cluster.to + 1]! : text.length;
     const before = text.slice(segmentStart, segmentEnd);
     const after = applyTextEdits(before, cluster.edits.map((e) => ({ ...e, start: e.start - segmentStart, end: e.end - segmentStart })));
-    const oldLines = before.replace(/\n$/, '').split('\n');
-    const newLines = after.replace(/\n$/, '').split('\n');
-    let head = 0;
-    while (head < oldLines.length && head < newLines.length && oldLines[head] === newLines[head]) head++;
-    let tail = 0;
-    while (tail < oldLines.length - head && tail < newLines.length - head && oldLines[oldLines.length - 1 - tail] === newLines[newLines.length - 1 - tail]) tail++;
-    const oldStart = cluster.from + 1;
-    const newStart = oldStart + shift;
-    out += `@@ -${oldStart},${oldLines.length} +${newLines.length === 0 ? newStart - 1 : newStart},${newLines.length} @@\n`;
-    for (const line of oldLines.slice(0, head)) out += ` ${line}\n`;
-    for (const line of oldLines.slice(head, oldLines.length - tail)) out += `-${line}\n`;
-    for (const line of newLines.slice(head, newLines.length - tail)) out += `+${line}\n`;
-    for (const line of oldLines.slice(oldLines.length - tail)) out += ` ${line}\n`;
-    shift += newLines.length - oldLines.length;
+    const ops = diffLines(before.replace(/\n$/, '').split('\n'), after.replace(/\n$/, '').split('\n'));
+    // Hunks: each run of changes with up to CONTEXT kept lines either side, merged where their contexts meet.
+    const changed = ops.map((op, index) => (op.kind === ' ' ? -1 : index)).filter((index) => index >= 0);
+    const hunks: { from: number; to: number }[] = [];
+    for (const index of changed) {
+      const from = Math.max(0, index - CONTEXT);
+      const to = Math.min(ops.length - 1, index + CONTEXT);
+      const last = hunks.at(-1);
+      if (last && from <= last.to + 1) last.to = Math.max(last.to, to);
+      else hunks.push({ from, to });
+    }
+    let oldLine = cluster.from + 1;
+    let consumed = 0;
+    for (const hunk of hunks) {
+      for (const op of ops.slice(consumed, hunk.from)) if (op.kind !== '+') oldLine++;
+      const body = ops.slice(hunk.from, hunk.to + 1);
+      const oldCount = body.filter((op) => op.kind !== '+').length;
+      const newCount = body.filter((op) => op.kind !== '-').length;
+      const newStart = oldLine + shift;
+      out += `@@ -${oldCount === 0 ? oldLine - 1 : oldLine},${oldCount} +${newCount === 0 ? newStart - 1 : newStart},${newCount} @@\n`;
+      for (const op of body) out += `${op.kind}${op.line}\n`;
+      oldLine += oldCount;
+      shift += newCount - oldCount;
+      consumed = hunk.to + 1;
+    }
   }
-  return out;
+  return out === '' ? '' : `--- a/${name}\n+++ b/${name}\n${out}`;
 }

@@ -14,7 +14,7 @@ import { CustomLockModels } from '../model/custom-locks.js';
  * only `signal`) and resolve to what the blocking method returns. Non-blocking methods (`tryLock`, `tryGet`, ...)
  * are deliberately absent.
  */
-const RUNTIME_BLOCKING: Record<string, Record<string, string>> = {
+export const RUNTIME_BLOCKING: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Mutex: { lock: 'lockAsync', withLock: 'withLockAsync' },
   RecursiveMutex: { lock: 'lockAsync', withLock: 'withLockAsync' },
   Semaphore: { acquire: 'acquireAsync', withPermit: 'withPermitAsync' },

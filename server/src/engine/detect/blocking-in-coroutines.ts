@@ -32,7 +32,7 @@ function checkFile(context: RuleContext, rule: RuleId, category: BlockingCategor
         // A generator coroutine suspends with `yield`, not `await`: the async twin's fix does not fit it. Under a
         // lock taken without an async wait the twin's `await` would suspend holding it (an await-holding-lock error
         // traded for this finding), so that lock is the thing to change first and no fix is offered.
-        const fix = found.direct === undefined || !isAsync(node) || holdsSyncLock(context, inner, node) ? undefined : asyncTwinFix(inner, found.direct, node);
+        const fix = found.direct === undefined || !isAsync(node) || holdsSyncLock(context, inner, node) ? undefined : asyncTwinFix(inner, found.direct, node, context.config);
         context.report({
           rule,
           message: messageFor(node, found.chain, found.direct),

@@ -1,13 +1,16 @@
 /**
  * Fixes for `blocking-in-async`: replace a blocking call with its awaited async twin (`m.lock()` ->
- * `await m.lockAsync()`, `readFileSync(p)` -> `await readFile(p)` plus the import, `Atomics.wait(...)` ->
- * `await Atomics.waitAsync(...).value`). Offered only where `await` is legal: directly in the coroutine's body.
+ * `await m.lockAsync()`, a configured class's declared twin, `readFileSync(p)` -> `await readFile(p)` plus the
+ * import, `Atomics.wait(...)` -> `await Atomics.waitAsync(...).value` where the project's lib declares it). Offered
+ * only where `await` is legal: directly in the coroutine's body. A call already awaited keeps its one `await`.
  */
 import { Node, ts, type CallExpression, type ImportSpecifier, type PropertyAccessExpression, type SourceFile } from 'ts-morph';
 import type { BlockingCall } from '../detect/blocking-calls.js';
 import { RUNTIME_MODULE } from '../model/runtime.js';
-import type { Fix, TextEdit } from '../types.js';
+import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
 import { findNodes } from '../detect/compiler-walk.js';
+import { lockApiOfExpression } from './lock-api.js';
+import { hasWaitAsync } from './lib-features.js';
 
 /** fs functions whose `fs/promises` twin takes the same arguments and resolves to what the sync one returns. */
 const FS_PROMISE_TWINS = new Set([
@@ -17,7 +20,7 @@ const FS_PROMISE_TWINS = new Set([
 ]);
 
 /** The fix for one blocking call inside `coroutine`, or undefined when there is no safe rewrite. */
-export function asyncTwinFix(call: CallExpression, blocking: BlockingCall, coroutine: Node): Fix | undefined {
+export function asyncTwinFix(call: CallExpression, blocking: BlockingCall, coroutine: Node, config: DeadboltConfig): Fix | undefined {
   // `await` is only legal in the coroutine's own body, not in a sync callback nested inside it.
   const owner = call.getFirstAncestor((n) => Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n));
   if (owner !== coroutine) return undefined;
@@ -27,6 +30,8 @@ export function asyncTwinFix(call: CallExpression, blocking: BlockingCall, corou
 
   switch (blocking.kind) {
     case 'atomics-wait':
+      // `Atomics.waitAsync` is ES2024: a project whose lib stops before it has no such method to call.
+      if (!hasWaitAsync(call)) return undefined;
       return replaceCall(call, 'Use await Atomics.waitAsync(...).value', `Atomics.waitAsync${args}.value`);
     case 'runtime': {
       if (!Node.isPropertyAccessExpression(callee)) return undefined;
@@ -53,19 +58,34 @@ export function asyncTwinFix(call: CallExpression, blocking: BlockingCall, corou
       const imported = ensureNamedImport(file, ['node:fs/promises', 'fs/promises'], 'node:fs/promises', twin);
       return replaceCall(call, `Use await ${twin}() from fs/promises`, `${imported.local}${args}`, withImportCleanup(call, imported.edits));
     }
+    case 'configured': {
+      // A configured lock class: the async twin its model declares (`lock` -> `lockAsync`), never a guessed name.
+      if (!Node.isPropertyAccessExpression(callee)) return undefined;
+      const twin = lockApiOfExpression(callee.getExpression(), config)?.asyncTwins[callee.getName()];
+      if (twin === undefined) return undefined;
+      return replaceCall(call, `Use await ${twin}()`, `${receiverText(callee)}${twin}${args}`);
+    }
     default:
       return undefined;
   }
 }
+
 
 /** `q.` or `this.q?.` of `q.get`: the receiver with its own dot, so optional chaining survives the rewrite. */
 function receiverText(callee: PropertyAccessExpression): string {
   return callee.getSourceFile().getFullText().slice(callee.getStart(), callee.getNameNode().getStart());
 }
 
-/** Replaces `call` with `await <awaited>`, parenthesised where a member access or call follows it. */
+/**
+ * Replaces `call` with `await <awaited>`, parenthesised where a member access or call follows it; a call already
+ * awaited (`await m.lock()`, harmless on a sync method) keeps its `await` and only the call changes.
+ */
 function replaceCall(call: CallExpression, title: string, awaited: string, extra: TextEdit[] = []): Fix {
   const parent = call.getParent();
+  if (parent !== undefined && Node.isAwaitExpression(parent)) {
+    const edit: TextEdit = { file: call.getSourceFile().getFilePath(), start: call.getStart(), end: call.getEnd(), newText: awaited };
+    return { title, safety: 'safe', preferred: true, edits: [...extra, edit] };
+  }
   const needsParens =
     parent !== undefined &&
     ((Node.isPropertyAccessExpression(parent) || Node.isElementAccessExpression(parent) || Node.isCallExpression(parent) ||

@@ -33,8 +33,10 @@ export function compareDeclarations(a: Value, b: Value): number {
 
 /**
  * The edges of one cycle that close it: those running against the consistent order. A cycle of two has exactly one
- * (the pair's two orders are compared directly, so the majority counts); a longer cycle is ordered by ranks when every
- * lock has one, else by declaration, and at least one edge of any cycle runs backwards in a total order.
+ * (the pair's two orders are compared directly, so the majority counts). A longer cycle is ordered by ranks when every
+ * lock has one; else it is broken at the edge the program takes least often (fewest acquisition chains), the one that
+ * disagrees with the order most of its code follows; a tie is broken by declaration order, in which at least one
+ * edge of any cycle runs backwards.
  */
 export function closingEdges(cycleEdges: readonly OrderEdge[], config: DeadboltConfig): OrderEdge[] {
   if (cycleEdges.length === 1) return [...cycleEdges];
@@ -43,9 +45,14 @@ export function closingEdges(cycleEdges: readonly OrderEdge[], config: DeadboltC
     return [isConsistent(e1.from, e1.to, cycleEdges, config) ? e2 : e1];
   }
   const ranks = cycleEdges.map((e) => rankOf(e.from, config));
-  const byRank = ranks.every((r) => r !== undefined) && new Set(ranks).size === ranks.length;
-  const before = (a: Value, b: Value): boolean => (byRank ? rankOf(a, config)! < rankOf(b, config)! : compareDeclarations(a, b) < 0);
-  return cycleEdges.filter((e) => !before(e.from, e.to));
+  if (ranks.every((r) => r !== undefined) && new Set(ranks).size === ranks.length) {
+    return cycleEdges.filter((e) => !(rankOf(e.from, config)! < rankOf(e.to, config)!));
+  }
+  const fewest = Math.min(...cycleEdges.map((e) => e.chains.length));
+  const least = cycleEdges.filter((e) => e.chains.length === fewest);
+  if (least.length === 1) return least;
+  const backwards = least.filter((e) => compareDeclarations(e.from, e.to) >= 0);
+  return backwards.length > 0 ? backwards : cycleEdges.filter((e) => compareDeclarations(e.from, e.to) >= 0);
 }
 
 /** The locks of a cycle sorted into the consistent order, for a `lockAll` list that reads in that order. */

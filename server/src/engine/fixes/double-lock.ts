@@ -1,18 +1,20 @@
 /**
- * The `double-lock` fixes. When the second acquisition is in the function that already holds the lock, it (and its
- * own release) goes: a `withLock` callback is inlined, a `lockAll` list loses the element. Otherwise, when the lock is
- * created by one `new Mutex(...)` that nothing shares as a Mutex (a Condition, a handle rebuilt elsewhere), it can
- * become a RecursiveMutex: unsafe, since code it calls may then run in the middle of an update.
+ * The `double-lock` fixes, in the API of the re-taken lock (fixes/lock-api.ts). When the second acquisition is in
+ * the function that already holds the lock, it (and its own release) goes: a run-under callback (`withLock`,
+ * `runExclusive`, a model's) is inlined, an async-mutex `acquire()` loses its release calls, a `lockAll` list loses
+ * the element, a Web Locks request of the same name runs its work in place. Otherwise, when a runtime lock is created
+ * by one `new Mutex(...)` that nothing shares as a Mutex (a Condition, a handle rebuilt elsewhere), it can become a
+ * RecursiveMutex: unsafe, since code it calls may then run in the middle of an update.
  */
 import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
-import type { Fix, TextEdit } from '../types.js';
+import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
 import type { AcquisitionFact, Held } from '../model/facts.js';
-import { siteOf } from './lock-all.js';
-import { functionOf, indentOf, reindentText, removeStatement, statementOfCall } from './edit-text.js';
-import { importOf } from './lock-all.js';
+import { importOf, releasesSite, siteOf } from './lock-all.js';
+import { functionOf, indentOf, reindentRange, removeStatement, statementOfCall } from './edit-text.js';
+import { lockApiOfCall, type LockApiOf } from './lock-api.js';
+import { webLocksInlineFix } from './web-locks-order.js';
 import { lockName } from '../model/lock-names.js';
 
-const RELEASING = new Set(['unlock', 'release']);
 
 function sameContext(held: Held, acquisition: AcquisitionFact): boolean {
   const a = held.stack;
@@ -25,41 +27,45 @@ function referencedElsewhere(scope: Node, name: string, except: readonly Node[])
   return scope.getDescendantsOfKind(SyntaxKind.Identifier).some((i) => i.getText() === name && !except.some((e) => e.containsRange(i.getStart(), i.getEnd())));
 }
 
-/** The release statements of `receiverText` (or of a guard) after `after`, in the function. */
-function releasesAfter(scope: Node, after: number, target: string): Node[] {
+/** The release statements of a manual site (of its receiver, or of its guard) after `after`, in the function. */
+function releasesAfter(scope: Node, after: number, site: Parameters<typeof releasesSite>[1]): Node[] {
   return scope
     .getDescendantsOfKind(SyntaxKind.CallExpression)
-    .filter((call) => {
-      const callee = call.getExpression();
-      return call.getStart() > after && Node.isPropertyAccessExpression(callee) && RELEASING.has(callee.getName()) && callee.getExpression().getText() === target;
-    })
+    .filter((call) => call.getStart() > after && releasesSite(call, site))
     .map((call) => statementOfCall(call))
     .filter((s): s is Node => s !== undefined);
 }
 
-function dropInner(call: Node): TextEdit[] | undefined {
+function isAsyncFunction(fn: Node | undefined): boolean {
+  return (fn as { isAsync?(): boolean } | undefined)?.isAsync?.() === true;
+}
+
+function dropInner(call: Node, lock: LockApiOf): TextEdit[] | undefined {
   const path = call.getSourceFile().getFilePath();
   const scope = functionOf(call) ?? call.getSourceFile();
-  if (Node.isCallExpression(call) && call.getExpression().getText() === 'lockAll' || (Node.isCallExpression(call) && /(^|\.)lockAll(Async)?$/.test(call.getExpression().getText()))) {
-    return undefined;
-  }
-  const site = siteOf(call);
+  if (Node.isCallExpression(call) && /(^|\.)lockAll(Async)?$/.test(call.getExpression().getText())) return undefined;
+  const site = siteOf(call, lock);
   if (!site) return undefined;
   if (site.kind === 'callback') {
     const statement = statementOfCall(call);
     if (!statement) return undefined;
-    const body = (site.callback as never as { getBody(): Node }).getBody();
+    const callback = site.callback!;
+    const body = (callback as never as { getBody(): Node }).getBody();
+    // Work the callback awaits moves into the function around the call: it must be able to await, and must have
+    // awaited the call (otherwise the work ran after the call returned, not before).
+    const awaitsInside = isAsyncFunction(callback) || callback.getDescendantsOfKind(SyntaxKind.AwaitExpression).some((a) => functionOf(a) === callback);
+    const awaited = Node.isAwaitExpression(call.getParent());
+    if ((site.async || awaitsInside) && !(awaited && isAsyncFunction(functionOf(statement)))) return undefined;
     if (Node.isBlock(body)) {
       const statements = body.getStatements();
       if (statements.length === 0) return [removeStatement(statement)];
-      if (body.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((r) => functionOf(r) === site.callback)) return undefined;
-      if (site.async || body.getDescendantsOfKind(SyntaxKind.AwaitExpression).some((a) => functionOf(a) === site.callback)) return undefined;
-      const text = call.getSourceFile().getFullText();
-      const inner = text.slice(statements[0]!.getStart(), statements.at(-1)!.getEnd());
-      return [{ file: path, start: statement.getStart(), end: statement.getEnd(), newText: reindentText(inner, indentOf(statements[0]!), indentOf(statement)) }];
+      if (body.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((r) => functionOf(r) === callback)) return undefined;
+      const file = call.getSourceFile();
+      const inner = reindentRange(file, statements[0]!.getStart(), statements.at(-1)!.getEnd(), indentOf(statements[0]!), indentOf(statement));
+      return [{ file: path, start: statement.getStart(), end: statement.getEnd(), newText: inner }];
     }
-    if (site.async) return undefined;
-    return [{ file: path, start: statement.getStart(), end: statement.getEnd(), newText: `${body.getText()};` }];
+    if (isAsyncFunction(callback) && !awaited) return undefined;
+    return [{ file: path, start: statement.getStart(), end: statement.getEnd(), newText: `${isAsyncFunction(callback) ? 'await ' : ''}${body.getText()};` }];
   }
   const statement = site.statement!;
   if (site.kind === 'using') {
@@ -67,12 +73,12 @@ function dropInner(call: Node): TextEdit[] | undefined {
     return [removeStatement(statement)];
   }
   if (site.guard) {
-    const releases = releasesAfter(scope, call.getEnd(), site.guard);
-    if (referencedElsewhere(scope, site.guard, [statement, ...releases])) return undefined;
+    const releases = releasesAfter(scope, call.getEnd(), site);
+    if (releases.length === 0 || referencedElsewhere(scope, site.guard, [statement, ...releases])) return undefined;
     return [removeStatement(statement), ...releases.map(removeStatement)];
   }
   // A plain `m.lock()`: its release is the first one after it (releases pair up innermost first).
-  const [release] = releasesAfter(scope, call.getEnd(), site.receiver.getText());
+  const [release] = releasesAfter(scope, call.getEnd(), site);
   if (!release) return undefined;
   return [removeStatement(statement), removeStatement(release)];
 }
@@ -135,17 +141,22 @@ function toRecursive(held: Held): Fix | undefined {
   };
 }
 
-export function doubleLockFixes(held: Held, acquisition: AcquisitionFact): Fix[] {
-  const fixes: Fix[] = [];
+export function doubleLockFixes(held: Held, acquisition: AcquisitionFact, config: DeadboltConfig): Fix[] {
   const inner = acquisition.stack.at(-1)!;
+  if (acquisition.api === 'web-locks') return [webLocksInlineFix(held.stack.at(-1)!, inner)].filter((f) => f !== undefined);
+  const lockAll = acquisition.method === 'lockAll' || acquisition.method === 'lockAllAsync';
+  const lock = lockAll ? undefined : lockApiOfCall(inner, acquisition.api, acquisition.lock.kind, config);
+  if (!lockAll && lock === undefined) return [];
+  const fixes: Fix[] = [];
   if (sameContext(held, acquisition)) {
     const name = acquisition.lock.name;
-    const edits = acquisition.method === 'lockAll' || acquisition.method === 'lockAllAsync'
+    const edits = lockAll
       ? dropFromLockAll(inner, (element) => element.getText() === name || element.getText() === (held.stack.at(-1) && siteOf(held.stack.at(-1)!)?.receiver.getText()))
-      : dropInner(inner);
+      : dropInner(inner, lock!);
     if (edits) fixes.push({ title: `Drop this second acquisition of \`${lockName(acquisition.lock)}\`: it is already held here`, edits, safety: 'safe', preferred: true });
   }
-  const recursive = toRecursive(held);
+  // Only the runtime has a re-entrant twin of its Mutex.
+  const recursive = (lock?.api ?? 'runtime') === 'runtime' && held.api === undefined ? toRecursive(held) : undefined;
   if (recursive) fixes.push(recursive);
   return fixes;
 }

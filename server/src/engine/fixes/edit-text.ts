@@ -3,7 +3,7 @@
  * removing a statement with its line, the statement a call stands in, and the function a node runs in (and whether
  * code returns from it).
  */
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
 import type { TextEdit } from '../types.js';
 
 export function functionOf(node: Node): Node | undefined {
@@ -48,6 +48,17 @@ export function removeStatement(statement: Node): TextEdit {
   return { file: file.getFilePath(), start: statement.getStart(), end: statement.getEnd(), newText: '' };
 }
 
+/**
+ * Where `node`'s line-end comment ends (`x = 1; // TODO` or `/* note *\/` after it on the same line, with nothing
+ * else), so a rewrite that moves the node takes its comment along; else `node`'s own end.
+ */
+export function trailingCommentEnd(node: Node): number {
+  const text = node.getSourceFile().getFullText();
+  const newline = text.indexOf('\n', node.getEnd());
+  const rest = text.slice(node.getEnd(), newline < 0 ? text.length : newline).replace(/\r$/, '');
+  return /^\s*(\/\/.*|\/\*.*\*\/\s*)$/.test(rest) ? node.getEnd() + rest.trimEnd().length : node.getEnd();
+}
+
 /** The statement a call is the whole of (`m.lock();`, `await m.lockAsync();`), if it is one. */
 export function statementOfCall(call: Node): Node | undefined {
   let expression: Node = call;
@@ -56,10 +67,37 @@ export function statementOfCall(call: Node): Node | undefined {
   return parent && Node.isExpressionStatement(parent) ? parent : undefined;
 }
 
-/** Re-indents a block of text from one indentation to another, line by line. */
+/** Re-indents a block of text from one indentation to another, line by line (all but the first line). */
 export function reindentText(text: string, from: string, to: string): string {
   return text
     .split('\n')
     .map((line, i) => (i === 0 ? line : line.trim() === '' ? '' : to + (line.startsWith(from) ? line.slice(from.length) : line.trimStart())))
+    .join('\n');
+}
+
+/**
+ * The text of `file` from `start` to `end` with each line moved from indentation `from` to `to`: every line that
+ * starts in the range (the first one too when `start` is where its line starts). A line that starts inside a
+ * template literal is left as it is, since its leading spaces belong to the string.
+ */
+export function reindentRange(file: SourceFile, start: number, end: number, from: string, to: string): string {
+  const text = file.getFullText();
+  const literals = [
+    ...file.getDescendantsOfKind(SyntaxKind.NoSubstitutionTemplateLiteral),
+    ...file.getDescendantsOfKind(SyntaxKind.TemplateExpression),
+  ].filter((n) => n.getEnd() > start && n.getStart() < end);
+  const inLiteral = (offset: number): boolean => literals.some((n) => n.getStart() < offset && offset < n.getEnd());
+  let offset = start;
+  return text
+    .slice(start, end)
+    .split('\n')
+    .map((line, i) => {
+      const at = offset;
+      offset += line.length + 1;
+      const startsLine = i > 0 || at === 0 || text[at - 1] === '\n';
+      if (!startsLine || inLiteral(at)) return line;
+      if (line.trim() === '') return '';
+      return to + (line.startsWith(from) ? line.slice(from.length) : line.trimStart());
+    })
     .join('\n');
 }

@@ -7,13 +7,25 @@
 import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
 import type { TextEdit } from '../types.js';
 import { functionOf, returnsFrom } from './edit-text.js';
+import type { LockApiOf } from './lock-api.js';
 
-const ACQUIRING = new Set(['lock', 'lockAsync', 'acquire', 'acquireAsync']);
-const RELEASING = new Set(['unlock', 'release']);
-const WITH = new Set(['withLock', 'withLockAsync']);
+/**
+ * What `lockAll` can take, as sites are read for it: the runtime Mutex's acquisitions and callbacks (a Semaphore's
+ * `acquire` reads the same, and `lockAll` would refuse it: the type-check gate says so).
+ */
+const RUNTIME_SITES: LockApiOf = {
+  api: 'runtime',
+  methods: {
+    acquire: { lock: 'blocking', lockAsync: 'async', acquire: 'blocking', acquireAsync: 'async' },
+    release: ['unlock', 'release'],
+    runUnder: { withLock: 'blocking', withLockAsync: 'async' },
+  },
+  releaseByFunction: false,
+  asyncTwins: {},
+};
 
 /** One acquisition as written: its lock expression and how it is scoped. */
-interface Site {
+export interface Site {
   receiver: Node;
   call: Node;
   kind: 'manual' | 'using' | 'callback';
@@ -24,6 +36,10 @@ interface Site {
   guard?: string;
   /** `{ timeout: … }` passed to the acquisition, kept for `lockAll`'s own options. */
   options?: string;
+  /** The lock API's release methods (`unlock`, a model's `leave`), called on the receiver or a runtime guard. */
+  releases: readonly string[];
+  /** The guard is a function that releases (async-mutex's `const release = await m.acquire()`): `release()`. */
+  releaseByFunction: boolean;
 }
 
 export interface LockAllRewrite {
@@ -40,26 +56,37 @@ function statementOf(node: Node): Node | undefined {
   });
 }
 
-/** Reads the acquisition at `call` (the last element of a held or acquisition stack). */
-export function siteOf(call: Node): Site | undefined {
+/**
+ * Reads the acquisition at `call` (the last element of a held or acquisition stack) under a lock API's methods: the
+ * runtime's (what `lockAll` takes) by default.
+ */
+export function siteOf(call: Node, lock: LockApiOf = RUNTIME_SITES): Site | undefined {
   if (!Node.isCallExpression(call)) return undefined;
   const callee = call.getExpression();
   if (!Node.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.getName();
   const receiver = callee.getExpression();
   const args = call.getArguments();
-  if (WITH.has(method)) {
+  const releases = lock.methods.release ?? [];
+  const releaseByFunction = lock.releaseByFunction;
+  const runUnder = lock.methods.runUnder?.[method];
+  if (runUnder !== undefined) {
     const callback = args[args.length - 1];
     if (!callback || !(Node.isArrowFunction(callback) || Node.isFunctionExpression(callback))) return undefined;
-    return { receiver, call, kind: 'callback', async: method === 'withLockAsync', callback, options: args.length > 1 ? args[0]!.getText() : undefined };
+    return { receiver, call, kind: 'callback', async: runUnder === 'async', callback, options: args.length > 1 ? args[0]!.getText() : undefined, releases, releaseByFunction };
   }
-  if (!ACQUIRING.has(method)) return undefined;
-  const async = method.endsWith('Async');
+  const acquire = lock.methods.acquire?.[method];
+  if (acquire === undefined) return undefined;
+  const async = acquire === 'async';
   const options = args[0]?.getText();
   let expression: Node = call;
   while (Node.isAwaitExpression(expression.getParent()!) || Node.isParenthesizedExpression(expression.getParent()!)) expression = expression.getParent()!;
   const parent = expression.getParent();
-  if (parent && Node.isExpressionStatement(parent)) return { receiver, call, kind: 'manual', async, statement: parent, options };
+  if (parent && Node.isExpressionStatement(parent)) {
+    // An async-mutex `acquire()` whose release function is dropped cannot be released: no site to rewrite.
+    if (releaseByFunction) return undefined;
+    return { receiver, call, kind: 'manual', async, statement: parent, options, releases, releaseByFunction };
+  }
   if (parent && Node.isVariableDeclaration(parent) && parent.getInitializer() === expression) {
     const statement = parent.getVariableStatement();
     if (!statement || statement.getDeclarations().length !== 1) return undefined;
@@ -67,32 +94,32 @@ export function siteOf(call: Node): Site | undefined {
     if (!Node.isIdentifier(name)) return undefined;
     const flags = statement.getDeclarationList().getFlags() & ts.NodeFlags.BlockScoped;
     const using = flags === ts.NodeFlags.Using || flags === ts.NodeFlags.AwaitUsing;
-    return { receiver, call, kind: using ? 'using' : 'manual', async, statement, guard: name.getText(), options };
+    if (using && releaseByFunction) return undefined;
+    return { receiver, call, kind: using ? 'using' : 'manual', async, statement, guard: name.getText(), options, releases, releaseByFunction };
   }
   return undefined;
 }
 
-/** `x.unlock()`, `g.unlock()`, `g[Symbol.dispose]()` as a whole statement, for one of the sites. */
+/** Whether `call` releases the manual acquisition `site`: `x.unlock()`, `g.unlock()`, or async-mutex's `release()`. */
+export function releasesSite(call: Node, site: Site): boolean {
+  if (site.kind !== 'manual' || !Node.isCallExpression(call)) return false;
+  const callee = call.getExpression();
+  if (site.releaseByFunction) return Node.isIdentifier(callee) && callee.getText() === site.guard && call.getArguments().length === 0;
+  if (!Node.isPropertyAccessExpression(callee) || !site.releases.includes(callee.getName())) return false;
+  const target = callee.getExpression().getText();
+  return target === site.receiver.getText() || target === site.guard;
+}
+
+/** A release of one of the sites as a whole statement. */
 function isReleaseOf(statement: Node, sites: readonly Site[]): boolean {
   if (!Node.isExpressionStatement(statement)) return false;
   const call = statement.getExpression();
-  if (!Node.isCallExpression(call)) return false;
-  const callee = call.getExpression();
-  if (!Node.isPropertyAccessExpression(callee) || !RELEASING.has(callee.getName())) return false;
-  const target = callee.getExpression().getText();
-  return sites.some((s) => s.kind === 'manual' && (target === s.receiver.getText() || target === s.guard));
+  return sites.some((s) => releasesSite(call, s));
 }
 
-/** A release call of one of the sites anywhere under `node` (outside nested functions). */
+/** A release call of one of the sites anywhere under `node`. */
 function releaseCallsUnder(node: Node, sites: readonly Site[]): Node[] {
-  const out: Node[] = [];
-  for (const call of node.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-    const callee = call.getExpression();
-    if (!Node.isPropertyAccessExpression(callee) || !RELEASING.has(callee.getName())) continue;
-    const target = callee.getExpression().getText();
-    if (sites.some((s) => s.kind === 'manual' && (target === s.receiver.getText() || target === s.guard))) out.push(call);
-  }
-  return out;
+  return node.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => sites.some((s) => releasesSite(call, s)));
 }
 
 /** Re-emits statements at a new indentation, dropping the acquisitions and releases of two sites. */
@@ -164,7 +191,7 @@ class Emitter {
       if (inlined) {
         // A return inside the inlined callback only returned from it: that stays true only where nothing follows.
         if (!isLast && hasOwnReturn(inlined)) this.ok = false;
-        lines.push(...this.statements((inlined as never as { getStatements(): Node[] }).getStatements(), indent, isLast));
+        lines.push(...this.statements((inlined as never as { getStatements(): Node[] }).getStatements(), indent, isLast), ...this.closingComments(inlined, indent));
         return;
       }
       if (Node.isTryStatement(statement)) {
@@ -173,7 +200,10 @@ class Emitter {
         if (finallyBlock && finallyStatements.length > 0 && finallyStatements.every((s) => this.isScaffold(s))) {
           finallyStatements.forEach((s) => this.consumed.add(s));
           const catchClause = statement.getCatchClause();
-          const inner = this.statements(statement.getTryBlock().getStatements(), catchClause ? indent + '  ' : indent, isLast && !catchClause);
+          const inner = [
+            ...this.statements(statement.getTryBlock().getStatements(), catchClause ? indent + '  ' : indent, isLast && !catchClause),
+            ...this.closingComments(statement.getTryBlock(), catchClause ? indent + '  ' : indent),
+          ];
           if (!catchClause) {
             lines.push(...inner);
             return;
@@ -195,6 +225,24 @@ class Emitter {
       lines.push(...this.reindent(statement, indent, ''));
     });
     return lines;
+  }
+
+  /**
+   * Comments on lines of their own after a block's last statement (`// TODO` in an otherwise empty block): the block's
+   * braces go, its comments stay, at `indent`.
+   */
+  closingComments(block: Node, indent: string): string[] {
+    const statements = (block as never as { getStatements(): Node[] }).getStatements();
+    const from = statements.length > 0 ? statements.at(-1)!.getEnd() : block.getStart() + 1;
+    const between = this.text.slice(from, block.getEnd() - 1);
+    const firstBreak = between.indexOf('\n');
+    if (firstBreak < 0) return [];
+    return between
+      .slice(firstBreak + 1)
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('//') || line.startsWith('/*') || line.startsWith('*'))
+      .map((line) => `${indent}${line.startsWith('*') ? ' ' : ''}${line}`);
   }
 
   /** From the closing brace of a try block to `end` (its catch, its finally), moved to `indent`. */
@@ -327,7 +375,7 @@ export function lockAllRewrite(outerCall: Node, innerCall: Node, listFirstOuter:
     const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', outer.call.getStart() - 1) + 1))![0];
     let bodyText: string;
     if (Node.isBlock(body)) {
-      const lines = emitter.statements(body.getStatements(), indent + '  ', true);
+      const lines = [...emitter.statements(body.getStatements(), indent + '  ', true), ...emitter.closingComments(body, indent + '  ')];
       bodyText = lines.length > 0 ? `{\n${lines.join('\n')}\n${indent}}` : '{}';
     } else {
       // `a.withLock(() => b.withLock(() => x))`: the inner callback is the whole body.

@@ -1,15 +1,21 @@
 /**
- * The `lock-leak` fixes. `try { … } finally { release }` from the acquisition to its release in the same block is
- * safe: only the paths that leaked change, and they now release. A `using` guard (for `lock`, `lockAsync` and a
- * kept `tryLock` guard) drops the hand-written releases and releases at the end of the block instead: safe when
- * nothing but a `return` of a plain value follows a release it replaces, unsafe (and titled so) otherwise.
+ * The `lock-leak` fixes, in the API of the leaked lock (fixes/lock-api.ts). `try { … } finally { release }` from the
+ * acquisition to its release in the same block is safe for every API: only the paths that leaked change, and they
+ * now release with the call the code already makes. For the runtime's Mutex, a `using` guard (for `lock`,
+ * `lockAsync` and a kept `tryLock` guard) drops the hand-written releases and releases at the end of the block
+ * instead, where the project's lib has `using`: safe when nothing but a `return` of a plain value follows a release
+ * it replaces, unsafe (and titled so) otherwise.
  */
 import { Node, SyntaxKind } from 'ts-morph';
-import type { Fix, TextEdit } from '../types.js';
+import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
 import type { Held } from '../model/facts.js';
-import { functionOf, indentOf, lineStartOf, reindentText, removeStatement, statementOfCall, statementsText } from './edit-text.js';
+import { functionOf, removeStatement, statementOfCall } from './edit-text.js';
+import { lockApiOfCall, type LockApiOf } from './lock-api.js';
+import { hasUsing } from './lib-features.js';
+import { releaseInFinallyFix, wrapInFinally } from './release-in-finally.js';
 
-const RELEASING = new Set(['unlock', 'release']);
+/** Runtime methods whose result is a LockGuard, which `using` releases. */
+const GUARD_RETURNING = new Set(['lock', 'lockAsync', 'tryLock']);
 
 interface Acquisition {
   statement: Node;
@@ -18,23 +24,25 @@ interface Acquisition {
   guard?: string;
   /** `m.lock()` (or the awaited `lockAsync`/`tryLock` call) as written. */
   initializer: Node;
+  /** Whether a `using` declaration can hold what it returns (a runtime LockGuard). */
   usable: boolean;
 }
 
-function acquisitionOf(call: Node): Acquisition | undefined {
+function acquisitionOf(call: Node, api: LockApiOf): Acquisition | undefined {
   if (!Node.isCallExpression(call)) return undefined;
   const callee = call.getExpression();
   if (!Node.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.getName();
-  const guardReturning = method === 'lock' || method === 'lockAsync' || method === 'tryLock';
+  const guardReturning = api.api === 'runtime' && GUARD_RETURNING.has(method);
   let expression: Node = call;
   while (Node.isAwaitExpression(expression.getParent()!) || Node.isParenthesizedExpression(expression.getParent()!)) expression = expression.getParent()!;
   const parent = expression.getParent();
   if (parent && Node.isExpressionStatement(parent)) {
-    if (method === 'tryLock') return undefined;
+    if (api.methods.tryAcquire?.includes(method)) return undefined;
     return { statement: parent, target: callee.getExpression().getText(), initializer: expression, usable: guardReturning };
   }
-  if (parent && Node.isVariableDeclaration(parent) && Node.isIdentifier(parent.getNameNode())) {
+  // Only the runtime's guard (`g.unlock()`) releases through the variable an acquisition is kept in.
+  if (api.api === 'runtime' && parent && Node.isVariableDeclaration(parent) && Node.isIdentifier(parent.getNameNode())) {
     const statement = parent.getVariableStatement();
     if (!statement || statement.getDeclarations().length !== 1 || statement.getDeclarationKind() === 'var') return undefined;
     if (statement.getDeclarationKindKeywords().some((k) => k.getText() === 'using')) return undefined;
@@ -43,14 +51,22 @@ function acquisitionOf(call: Node): Acquisition | undefined {
   return undefined;
 }
 
-function releasesIn(scope: Node, after: number, target: string): Node[] {
+/** Calls in `scope` after `after` that release `target` with one of the API's release methods (in `scope`'s own function). */
+function releasesIn(scope: Node, after: number, target: string, releaseMethods: readonly string[]): Node[] {
   const own = functionOf(scope.getFirstDescendant() ?? scope);
   return scope
     .getDescendantsOfKind(SyntaxKind.CallExpression)
     .filter((call) => {
       const callee = call.getExpression();
-      return call.getStart() > after && Node.isPropertyAccessExpression(callee) && RELEASING.has(callee.getName()) && callee.getExpression().getText() === target && functionOf(call) === own;
+      return call.getStart() > after && Node.isPropertyAccessExpression(callee) && releaseMethods.includes(callee.getName()) && callee.getExpression().getText() === target && functionOf(call) === own;
     });
+}
+
+/** A call `target.<release>()` (in a statement of its own) of one of `releaseMethods`. */
+function isReleaseCall(node: Node, target: string, releaseMethods: readonly string[]): boolean {
+  if (!Node.isCallExpression(node)) return false;
+  const callee = node.getExpression();
+  return Node.isPropertyAccessExpression(callee) && releaseMethods.includes(callee.getName()) && callee.getExpression().getText() === target;
 }
 
 /** A statement that does nothing a lock could matter for: `return;`, `return x;`, `return 1;`, `break;`. */
@@ -78,45 +94,22 @@ function nothingAfter(statement: Node, block: Node): boolean {
   return true;
 }
 
-function tryFinallyFix(acquisition: Acquisition, releaseName: string): Fix | undefined {
-  const block = acquisition.statement.getParent();
-  if (!block || !(Node.isBlock(block) || Node.isSourceFile(block) || Node.isCaseClause(block))) return undefined;
-  const statements = block.getStatements();
-  const index = statements.indexOf(acquisition.statement as never);
-  const rest = statements.slice(index + 1);
-  const releaseAt = rest.findIndex((s) => {
+function tryFinallyFix(acquisition: Acquisition, releaseName: string, releaseMethods: readonly string[]): Fix | undefined {
+  const { target } = acquisition;
+  const isRelease = (s: Node): boolean => {
     const call = Node.isExpressionStatement(s) ? s.getExpression() : undefined;
-    return call !== undefined && Node.isCallExpression(call) && statementOfCall(call) === s && releasesIn(s, -1, acquisition.target).length === 1 && releasesIn(s, -1, acquisition.target)[0] === call;
-  });
-  if (releaseAt <= 0) return undefined;
-  const protectedStatements = rest.slice(0, releaseAt);
+    return call !== undefined && statementOfCall(call) === s && isReleaseCall(call, target, releaseMethods);
+  };
   // Another release on the way (an early `unlock(); return;`) would release twice through the finally.
-  if (protectedStatements.some((s) => releasesIn(s, -1, acquisition.target).length > 0)) return undefined;
-  const release = rest[releaseAt]!;
-  const file = acquisition.statement.getSourceFile();
-  const text = file.getFullText();
-  const indent = indentOf(acquisition.statement);
-  const body = reindentText(statementsText(protectedStatements), indent, indent + '  ');
-  const releaseText = release.getText();
-  const lineEnd = text.indexOf('\n', release.getEnd());
-  const path = file.getFilePath();
-  const edits: TextEdit[] = [
-    {
-      file: path,
-      start: lineStartOf(protectedStatements[0]!),
-      end: lineEnd < 0 ? text.length : lineEnd,
-      newText: `${indent}try {\n${indent}  ${body.trimStart()}\n${indent}} finally {\n${indent}  ${releaseText}\n${indent}}`,
-    },
-  ];
-  return { title: `Release \`${releaseName}\` in a finally block, so every path releases it`, edits, safety: 'safe', preferred: true };
+  return wrapInFinally(acquisition.statement, isRelease, (n) => isReleaseCall(n, target, releaseMethods), `Release \`${releaseName}\` in a finally block, so every path releases it`);
 }
 
-function usingFix(acquisition: Acquisition, releaseName: string, scope: Node): Fix | undefined {
-  if (!acquisition.usable) return undefined;
+function usingFix(acquisition: Acquisition, releaseName: string, scope: Node, releaseMethods: readonly string[]): Fix | undefined {
+  if (!acquisition.usable || !hasUsing(acquisition.statement)) return undefined;
   const block = acquisition.statement.getParent();
   if (!block || !Node.isBlock(block)) return undefined;
   const path = acquisition.statement.getSourceFile().getFilePath();
-  const releases = releasesIn(scope, acquisition.statement.getEnd(), acquisition.target);
+  const releases = releasesIn(scope, acquisition.statement.getEnd(), acquisition.target, releaseMethods);
   const statements = releases.map((r) => statementOfCall(r));
   if (statements.some((s) => s === undefined || !(Node.isBlock(s.getParent()!)) || !block.containsRange(s.getPos(), s.getEnd()))) return undefined;
   if (acquisition.guard) {
@@ -126,10 +119,12 @@ function usingFix(acquisition: Acquisition, releaseName: string, scope: Node): F
   const taken = new Set(scope.getDescendantsOfKind(SyntaxKind.Identifier).map((i) => i.getText()));
   const name = acquisition.guard ?? ['_', '_guard', '_held'].find((n) => !taken.has(n));
   if (!name) return undefined;
-  const edits: TextEdit[] = [
-    { file: path, start: acquisition.statement.getStart(), end: acquisition.statement.getEnd(), newText: `using ${name} = ${acquisition.initializer.getText()};` },
-    ...statements.map((s) => removeStatement(s!)),
-  ];
+  const statement = acquisition.statement;
+  // Only the declaration's head changes (`const g =` or nothing, to `using g =`): the call and its comments stay.
+  const head = Node.isVariableStatement(statement)
+    ? { start: statement.getStart(), end: statement.getDeclarations()[0]!.getNameNode().getStart(), text: 'using ' }
+    : { start: statement.getStart(), end: statement.getStart(), text: `using ${name} = ` };
+  const edits: TextEdit[] = [{ file: path, start: head.start, end: head.end, newText: head.text }, ...statements.map((s) => removeStatement(s!))];
   // With no release at all, the function returned holding the lock on purpose or not: releasing it changes callers.
   const widens = statements.length === 0 || !statements.every((s) => nothingAfter(s!, block));
   return {
@@ -140,17 +135,22 @@ function usingFix(acquisition: Acquisition, releaseName: string, scope: Node): F
   };
 }
 
-export function lockLeakFixes(held: Held): Fix[] {
+/** The fixes for a lock `held` taken and leaked on some path. */
+export function lockLeakFixes(held: Held, config: DeadboltConfig): Fix[] {
   const call = held.stack.at(-1)!;
-  const acquisition = acquisitionOf(call);
+  const api = lockApiOfCall(call, held.api, held.lock.kind, config);
+  if (api === undefined) return [];
+  if (api.releaseByFunction) return [releaseInFinallyFix(held)].filter((f) => f !== undefined);
+  const acquisition = acquisitionOf(call, api);
   if (!acquisition) return [];
   const scope = functionOf(call);
   if (!scope) return [];
+  const releaseMethods = api.methods.release ?? [];
   const fixes: Fix[] = [];
   // A tryLock guard may be undefined, which `finally { g.unlock(); }` would throw on; `using` accepts it.
-  const tryFinally = held.method === 'tryLock' ? undefined : tryFinallyFix(acquisition, held.lock.name);
+  const tryFinally = held.method === 'tryLock' ? undefined : tryFinallyFix(acquisition, held.lock.name, releaseMethods);
   if (tryFinally) fixes.push(tryFinally);
-  const using = usingFix(acquisition, held.lock.name, scope);
+  const using = usingFix(acquisition, held.lock.name, scope, releaseMethods);
   if (using) fixes.push({ ...using, preferred: fixes.length === 0 && using.safety === 'safe' });
   return fixes;
 }

@@ -70,6 +70,16 @@ export class CustomLockModels {
     return call && { model: model!, call };
   }
 
+  /** The model of the lock an expression denotes, by its checked type (a subclass counts); undefined for none. */
+  modelAt(expression: Node): LockModelConfig | undefined {
+    if (this.byClass.size === 0) return undefined;
+    try {
+      return this.modelOfType(expression.getType().getNonNullableType(), 0);
+    } catch {
+      return undefined;
+    }
+  }
+
   private modelOfType(type: Type, depth: number): LockModelConfig | undefined {
     const symbol = type.getSymbol() ?? type.getAliasSymbol();
     const candidates = symbol && this.byClass.get(symbol.getName());

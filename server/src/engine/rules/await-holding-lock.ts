@@ -6,7 +6,7 @@
 import { Node } from 'ts-morph';
 import type { Rule } from '../rule.js';
 import { spanOf } from '../span.js';
-import { asyncAcquisitionFix, releaseBeforeAwaitFix } from '../fixes/await-async.js';
+import { awaitHoldingLockFixes } from '../fixes/await-async.js';
 import { isAwaitableApi } from '../model/lock-models.js';
 import { lockName } from '../model/lock-names.js';
 
@@ -26,8 +26,7 @@ export const awaitHoldingLock: Rule = {
           message: `${suspends} while holding \`${lockName(held.lock)}\`, taken with \`${held.method}()\` on line ${taken.getStartLineNumber()}: while this coroutine is suspended, other code on this thread that needs \`${lockName(held.lock)}\` blocks the event loop or throws. ${held.api === 'custom' ? 'Take it with an awaitable method of its class' : 'Take it with \`lockAsync()\`/\`withLockAsync()\`'}, or release it before awaiting.`,
           span: spanOf(fact.node),
           related: [{ span: spanOf(taken), message: `\`${lockName(held.lock)}\` taken here` }],
-          // The rewrites call the runtime's methods; a configured class's are not known to have those shapes.
-          fixes: held.api === 'custom' ? [] : [asyncAcquisitionFix(held, fact.node) ?? releaseBeforeAwaitFix(held, fact.node)].filter((f) => f !== undefined),
+          fixes: awaitHoldingLockFixes(held, fact.node, context.config),
         });
       }
     }

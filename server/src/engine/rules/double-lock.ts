@@ -8,7 +8,6 @@ import type { Rule } from '../rule.js';
 import { spanOf } from '../span.js';
 import { chainSite, chainSteps } from '../model/lock-graph.js';
 import { doubleLockFixes } from '../fixes/double-lock.js';
-import { webLocksInlineFix } from '../fixes/web-locks-order.js';
 import { lockName } from '../model/lock-names.js';
 
 export const doubleLock: Rule = {
@@ -37,9 +36,8 @@ export const doubleLock: Rule = {
             : `\`${lockName(acquisition.lock)}\` is taken again while this thread already holds it (taken on line ${first.getStartLineNumber()}); ${consequence(acquisition.api, acquisition.mode, acquisition.method)}`,
         span: spanOf(chainSite(chain)),
         related: chainSteps(chain).map((step) => ({ span: spanOf(step.node), message: step.message })),
-        fixes: acquisition.lock.kind === 'Semaphore' ? [] : acquisition.api === 'web-locks'
-          ? [webLocksInlineFix(first, acquisition.stack.at(-1)!)].filter((f) => f !== undefined)
-          : acquisition.api ? [] : doubleLockFixes(held, acquisition),
+        // A second permit of a Semaphore is not a re-take: no edit drops it.
+        fixes: acquisition.lock.kind === 'Semaphore' ? [] : doubleLockFixes(held, acquisition, context.config),
       });
     }
   },

@@ -11,7 +11,6 @@ import { spanOf } from '../span.js';
 import type { ExitFact, Held, ReleaseFact } from '../model/facts.js';
 import { orderValue } from '../model/lock-graph.js';
 import { lockLeakFixes } from '../fixes/lock-leak.js';
-import { releaseInFinallyFix } from '../fixes/release-in-finally.js';
 import { lockName } from '../model/lock-names.js';
 
 /** Functions whose name says they return holding a lock: `lock`, `acquireBoth`, `enterCritical`, `takeSlot`. */
@@ -102,7 +101,7 @@ export const lockLeak: Rule = {
         message: `\`${label}\` is taken here but still held when the function ${paths}. Release it on every path: ${advice}.`,
         span: spanOf(first.held.stack[0]!),
         related: unique.map((e) => ({ span: spanOf(e.exit), message: `leaves the function holding \`${label}\`` })),
-        fixes: first.held.api === 'async-mutex' ? [releaseInFinallyFix(first.held)].filter((f) => f !== undefined) : first.held.api ? [] : lockLeakFixes(first.held),
+        fixes: lockLeakFixes(first.held, context.config),
       });
     }
   },

@@ -85,7 +85,7 @@ function reportCycle(context: RuleContext, cycle: readonly string[], edges: Read
         message: text + rankNote(edge, context) + advice,
         span: spanOf(site),
         related: relatedOf(allChains, chain),
-        fixes: reorderFixes(chain, cycleEdges, context.config, selfLoop),
+        fixes: reorderFixes(chain, cycleEdges, context.config, selfLoop, context.model),
       });
     }
   }
@@ -112,7 +112,7 @@ function reportRankInversion(context: RuleContext, edge: OrderEdge): void {
       message: `${quoted(lockName(edge.to))} (rank ${toRank}) is taken while holding ${quoted(lockName(edge.from))} (rank ${fromRank}); ranked locks must be taken in increasing rank.`,
       span: spanOf(chainSite(chain)),
       related: relatedOf([chain], chain),
-      fixes: reorderFixes(chain, [edge], context.config),
+      fixes: reorderFixes(chain, [edge], context.config, false, context.model),
     });
   }
 }

@@ -131,7 +131,7 @@ export const unguardedWrite: Rule = {
       const node = p.write.fact.node;
       const codes = p.guard === undefined ? [] : [p.guard.code, ...(p.guard.id === undefined ? [] : receiversIn(context, node.getSourceFile(), p.guard.id))];
       let fix: Fix | undefined;
-      for (const code of codes) fix ??= guardWriteFix(node, code, p.write.held, p.guard!.label, together.get(keyOfGuard(p)));
+      for (const code of codes) fix ??= guardWriteFix(node, code, p.write.held, context.model, context.config, p.guard!.label, together.get(keyOfGuard(p)));
       context.report({ ...p.finding, fixes: fix ? [fix] : [] });
     }
   },
