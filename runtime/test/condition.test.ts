@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Condition, LockNotHeldError, Mutex, TimeoutError } from '../src/index.js';
-import { call, startAgent, withWorkers } from './harness.js';
+import { call, pollingDeadline, startAgent, withDeadline, withWorkers } from './harness.js';
 import { RING_ITEMS } from './workers/buffer.js';
 
 async function boundedBuffer(async: boolean): Promise<void> {
@@ -90,18 +90,29 @@ test('notify from a worker wakes a waiter here; notifyAll wakes every waiter', a
   const cond = new Condition(mutex);
   await withWorkers(async (start) => {
     const agent = await startAgent(start, { m: mutex.handle, c: cond.handle });
+    let entered = 0;
     const waiters = [0, 1, 2].map(async () => {
       await mutex.lockAsync();
+      entered++;
       try {
         await cond.waitAsync();
       } finally {
         mutex.unlock();
       }
     });
-    // Each waiter released the mutex inside waitAsync; once this thread can lock, all three are registered.
-    await new Promise((resolve) => setImmediate(resolve));
-    (await mutex.lockAsync()).unlock();
+    // A waiter that took the mutex gives it up only inside waitAsync, registered: so once this thread holds the mutex
+    // after all three took it, all three are waiting. (Taking it once is not enough: it may barge ahead of a waiter
+    // that has not had the mutex yet, and notifyAll would then miss that one.)
+    const noLater = pollingDeadline('all three waiters inside waitAsync');
+    for (;;) {
+      await mutex.lockAsync();
+      const all = entered === 3;
+      mutex.unlock();
+      if (all) break;
+      noLater();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     assert.equal((await call(agent, 'c', 'notifyAll')).ok, true);
-    await Promise.all(waiters);
+    await withDeadline(Promise.all(waiters), 'the three waiters woken by notifyAll');
   });
 });
