@@ -9,13 +9,14 @@
 import { Worker } from 'node:worker_threads';
 import type * as Runtime from '../src/index.js';
 import type { DeathCommand, WaitReport } from './workers/deaths.js';
+import { withDeadline } from './harness.js';
 
 /** Waiter threads the scenarios use at most (idle owner: 8), kept from trial to trial. */
 const WAITERS = 8;
 /** How long a waiter waits (its own timeout) before the trial counts the lock as wedged. */
 export const WAIT_MS = 8_000;
 /** How long the test side waits for any message: beyond WAIT_MS, so a waiter's own timeout is what normally ends it. */
-const MESSAGE_MS = WAIT_MS + 7_000;
+export const MESSAGE_MS = WAIT_MS + 7_000;
 /** How long a new thread may take to start (seconds on a 2-core machine under heavy load): a bound on a hang. */
 const START_MS = 60_000;
 
@@ -78,7 +79,7 @@ export class Party {
 
   /** Resolves when the worker has exited; an Error naming `what` if it has not within `ms`. */
   async gone(what: string, ms = MESSAGE_MS): Promise<void> {
-    await withinMs(this.exited, `exit of the ${what}`, ms);
+    await withDeadline(this.exited, `exit of the ${what}`, ms);
   }
 
   async kill(): Promise<void> {
@@ -484,17 +485,4 @@ export async function churnThreads(runtime: string, count: number, parallel: num
     }
   };
   await Promise.all(Array.from({ length: parallel }, one));
-}
-
-/** Settles as `promise` does, or rejects after MESSAGE_MS naming `what`: a bound on a hang. */
-export async function withinMs<T>(promise: Promise<T>, what: string, ms = MESSAGE_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

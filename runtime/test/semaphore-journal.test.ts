@@ -10,13 +10,14 @@ import { Worker } from 'node:worker_threads';
 import { Semaphore } from '../src/index.js';
 import { SEMAPHORE_HOLDER_TABLE } from '../src/semaphore.js';
 import { isDead } from '../src/thread-table.js';
-import { withinMs } from './death-scenarios.js';
+import { MESSAGE_MS } from './death-scenarios.js';
+import { withDeadline } from './harness.js';
 
 /** A token of a thread that has exited and been reported dead. */
 async function deadToken(): Promise<number> {
   const worker = new Worker(new URL('./workers/token.js', import.meta.url));
-  const token = await withinMs(new Promise<number>((resolve) => worker.once('message', resolve)), 'the worker to post its token');
-  await withinMs(new Promise((resolve) => worker.once('exit', resolve)), 'the worker to exit');
+  const token = await withDeadline(new Promise<number>((resolve) => worker.once('message', resolve)), 'the worker to post its token', MESSAGE_MS);
+  await withDeadline(new Promise((resolve) => worker.once('exit', resolve)), 'the worker to exit', MESSAGE_MS);
   for (const deadline = performance.now() + 15_000; !isDead(token); ) {
     if (performance.now() > deadline) throw new Error(`token ${token} not reported dead within 15 s of its thread's exit`);
     await new Promise((resolve) => setTimeout(resolve, 5));
