@@ -120,8 +120,8 @@ export const USAGE = `Usage:
 Checks TypeScript and JavaScript that shares memory between threads for deadlocks, races and blocking.
 With no paths, deadbolt uses ./tsconfig.json (else ./jsconfig.json) when there is one, else every source file under
 '.'; in a workspace whose root config covers less than half the folder, each package's own config. Vendored files
-(.yarn/, .pnp.*), build output (dist/, outDir), minified files and bundles over 1 MiB are skipped; "include" in
-deadbolt.config.json brings them back.
+(.yarn/, .pnp.*), build output (dist/, outDir), minified files and bundles (over 1 MiB, or a bundler's output) are
+skipped; "include" in deadbolt.config.json brings them back.
 
 Options:
   -p, --project <file>  analyse the program of this tsconfig.json (paths then narrow what is reported)

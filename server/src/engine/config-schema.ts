@@ -106,7 +106,7 @@ export const configSchema = {
     include: {
       ...globs,
       markdownDescription:
-        'Files brought back into the analysis although the default scope skips them (vendored `.yarn/` and `.pnp.*`, build output, minified files, bundles over 1 MiB), relative to this file\'s folder; `ignore` still wins.',
+        'Files brought back into the analysis although the default scope skips them (vendored `.yarn/` and `.pnp.*`, build output, minified files, bundles), relative to this file\'s folder; `ignore` still wins.',
     },
     ignore: { ...globs, markdownDescription: 'Files left out of the analysis altogether, as `.gitignore` lines relative to this file\'s folder.' },
     overrides: {

@@ -26,7 +26,7 @@ export const SKIP_REASONS: Record<SkipReason, string> = {
   vendored: 'vendored (.yarn/, .pnp.*)',
   output: 'build output (dist/, outDir, .next/...)',
   minified: 'minified (*.min.js, long lines)',
-  bundle: 'bundles (over 1 MiB)',
+  bundle: 'bundles (over 1 MiB, or a bundler\'s module loader)',
 };
 
 /** Folders never entered nor counted: everyone expects them skipped, and counting node_modules would cost seconds. */
@@ -43,6 +43,15 @@ export const BUNDLE_BYTES = 1024 * 1024;
 /** Minified code: a file of some size whose lines average this many characters (formatted code averages under 40). */
 const MINIFIED_MEAN_LINE = 500;
 const MINIFIED_MIN_BYTES = 16 * 1024;
+/**
+ * The module loader a bundler writes at the top of its output: browserify's prelude (minified, in its two
+ * generations), webpack's bootstrap and Parcel's `parcelRequire`. Bundles committed for a demo page or a test run
+ * repeat the project's own sources (and its dependencies') under another name; their lines are short, so only this
+ * marker, near the start of a file of some size, tells them apart from hand-written code.
+ */
+const BUNDLE_LOADER = /"function"==typeof require&&require|typeof require=="function"&&require|webpackBootstrap|__webpack_require__|parcelRequire/;
+/** How far into a file the loader is looked for: a license banner may come first. */
+const BUNDLE_LOADER_WITHIN = 2048;
 
 /** Skipped files by reason, with the first few of each for `--verbose`. */
 export type SkipCounts = Partial<Record<SkipReason, string[]>>;
@@ -97,12 +106,16 @@ export class Scope {
     return bytes > BUNDLE_BYTES ? 'bundle' : undefined;
   }
 
-  /** `minified` for a text that reads as minified code (see MINIFIED_MEAN_LINE), unless `include` names the file. */
+  /**
+   * `minified` for a text that reads as minified code (see MINIFIED_MEAN_LINE), `bundle` for one that starts with a
+   * bundler's module loader (BUNDLE_LOADER), unless `include` names the file.
+   */
   reasonByText(file: string, text: string): SkipReason | undefined {
     if (text.length < MINIFIED_MIN_BYTES || this.included(file)) return undefined;
     let lines = 1;
     for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
-    return text.length / lines > MINIFIED_MEAN_LINE ? 'minified' : undefined;
+    if (text.length / lines > MINIFIED_MEAN_LINE) return 'minified';
+    return BUNDLE_LOADER.test(text.slice(0, BUNDLE_LOADER_WITHIN)) ? 'bundle' : undefined;
   }
 
   /**

@@ -99,7 +99,7 @@ export interface DeadboltConfig {
   rules?: Partial<Record<RuleId, Severity | 'off'>>;
   /**
    * Globs of files brought back into the analysis although the default scope skips them (vendored folders such as
-   * `.yarn/`, build output, minified files, bundles over 1 MiB; see files.ts). Relative to `baseDir`.
+   * `.yarn/`, build output, minified files, bundles; see files.ts). Relative to `baseDir`.
    */
   include?: string[];
   /** Globs of files left out of the analysis (relative to `baseDir`; see file-globs.ts for how they match). */

@@ -13,7 +13,7 @@ import { FileRules } from './file-globs.js';
 import type { DeadboltConfig, Finding, Fix, Notice, TextEdit } from './types.js';
 import { FixGate, type GateVerdict } from './fix-gate.js';
 import { minimizeFixes } from './fixes/minimal-edits.js';
-import { blockingPattern, describeSkipped, mentionsConcurrency, Scope, type SkipCounts } from './files.js';
+import { blockingPattern, describeSkipped, mentionsConcurrency, Scope, type SkipCounts, type SkipReason } from './files.js';
 import { layoutOf } from './layout.js';
 import { ModelMemory } from './model/model-memory.js';
 import { CustomLockModels } from './model/custom-locks.js';
@@ -29,8 +29,8 @@ interface Scan {
   concurrency: boolean;
   /** May refer to something @types/node declares. */
   node: boolean;
-  /** Reads as minified code: out of the default scope (see Scope.reasonByText). */
-  minified: boolean;
+  /** Reads as minified code or a bundle: out of the default scope (see Scope.reasonByText). */
+  skipped: SkipReason | undefined;
   /** Absolute targets of its relative import specifiers, unresolved (`./x.js` may be `./x.ts`). */
   imports: string[];
   /** `imports` resolved against the root files, for the root set of that generation. */
@@ -136,12 +136,12 @@ export class Workspace {
     const config = this.config();
     const configKey = JSON.stringify(config);
     const inRoots = this.analysedRoots(config, configKey);
-    // Minified code is found by its text, which an editor may change: judged on every analysis.
-    const minified = inRoots.filter((f) => this.scanOf(f).minified);
-    const analysed = minified.length === 0 ? inRoots : inRoots.filter((f) => !this.scanOf(f).minified);
+    // Minified code and bundles are found by their text, which an editor may change: judged on every analysis.
+    const byText = inRoots.filter((f) => this.scanOf(f).skipped !== undefined);
+    const analysed = byText.length === 0 ? inRoots : inRoots.filter((f) => this.scanOf(f).skipped === undefined);
     const { paths, files } = this.relevantFiles(config, analysed);
     const texts = paths.map((f) => this.textOf(f));
-    const notices = (budget: Notice[]): Notice[] => [...this.layoutNotices, ...scopeNotices(this.layoutSkipped, minified), ...syntaxNotices(files), ...budget];
+    const notices = (budget: Notice[]): Notice[] => [...this.layoutNotices, ...scopeNotices(this.layoutSkipped, byText.map((f) => [f, this.scanOf(f).skipped!])), ...syntaxNotices(files), ...budget];
     if (this.last && sameInputs(this.last, files, texts, configKey)) return standingResult(this.last.result, analysed.length, notices(this.last.budget));
     const models = JSON.stringify(config.lockModels ?? []);
     if (models !== this.lockModelsKey) {
@@ -298,7 +298,7 @@ export class Workspace {
     if (known !== undefined && known.text === text) return known;
     const folder = path.dirname(file);
     const imports = [...text.matchAll(RELATIVE_IMPORT)].map((match) => path.resolve(folder, match[1]!));
-    const scan = { text, concurrency: mentionsConcurrency(text), node: mentionsNode(text), imports, minified: this.scope.reasonByText(file, text) !== undefined };
+    const scan = { text, concurrency: mentionsConcurrency(text), node: mentionsNode(text), imports, skipped: this.scope.reasonByText(file, text) };
     this.scans.set(file, scan);
     return scan;
   }
@@ -414,9 +414,10 @@ function installMarkers(cwd: string): string[] {
   }
 }
 
-/** The one line saying what the default scope skipped, by path and size (`skipped`) or as minified text. */
-function scopeNotices(skipped: SkipCounts, minified: readonly string[]): Notice[] {
-  const all: SkipCounts = minified.length === 0 ? skipped : { ...skipped, minified: [...(skipped.minified ?? []), ...minified] };
+/** The one line saying what the default scope skipped, by path and size (`skipped`) or by text (`byText`: minified code, bundles). */
+function scopeNotices(skipped: SkipCounts, byText: readonly [string, SkipReason][]): Notice[] {
+  const all: SkipCounts = { ...skipped };
+  for (const [file, reason] of byText) all[reason] = [...(all[reason] ?? []), file];
   const line = describeSkipped(all);
   if (line === undefined) return [];
   const files = Object.values(all).flat().sort();

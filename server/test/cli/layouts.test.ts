@@ -55,14 +55,16 @@ test('vendored, output, minified and bundled files are skipped with one line say
     // Over 1 MiB of ordinary lines: a generated table or an unminified bundle.
     'src/generated-table.ts': `${RACY}${'export const row = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];\n'.repeat(21_000)}`,
     'dist/counter.js': RACY_JS,
+    // A demo page's browserify bundle, committed: short lines, but it starts with browserify's module loader.
+    'docs/demo.js': `(function(){function r(e,n,t){function o(i,f){if(!n[i]){if(!e[i]){var c="function"==typeof require&&require;}}}}})()\n${RACY_JS}${'function step(state) {\n  return state + 1;\n}\n'.repeat(500)}`,
   });
   const { status, report, stderr } = check(dir, ['.']);
   assert.equal(status, 1);
   assert.deepEqual(files(report), ['src/counter.ts']);
-  assert.match(stderr, /^deadbolt: skipped 6 files out of scope: 2 vendored \(\.yarn\/, \.pnp\.\*\), 1 build output \(dist\/, outDir, \.next\/\.\.\.\), 2 minified \(\*\.min\.js, long lines\), 1 bundles \(over 1 MiB\); "include" in deadbolt\.config\.json brings them back$/m);
+  assert.match(stderr, /^deadbolt: skipped 7 files out of scope: 2 vendored \(\.yarn\/, \.pnp\.\*\), 1 build output \(dist\/, outDir, \.next\/\.\.\.\), 2 minified \(\*\.min\.js, long lines\), 2 bundles \(over 1 MiB, or a bundler's module loader\); "include" in deadbolt\.config\.json brings them back$/m);
   assert.doesNotMatch(stderr, /\.pnp\.cjs/);
   const verbose = check(dir, ['.', '--verbose']).stderr;
-  for (const file of ['.pnp.cjs', '.yarn/releases/yarn-4.9.2.cjs', 'dist/counter.js', 'public/pdf.worker.min.js', 'src/generated-table.ts', 'vendor/bundle.js']) {
+  for (const file of ['.pnp.cjs', '.yarn/releases/yarn-4.9.2.cjs', 'dist/counter.js', 'docs/demo.js', 'public/pdf.worker.min.js', 'src/generated-table.ts', 'vendor/bundle.js']) {
     assert.match(verbose, new RegExp(`^deadbolt: ${file.replace(/[.*]/g, '\\$&')}: skipped$`, 'm'));
   }
 });

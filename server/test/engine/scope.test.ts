@@ -42,6 +42,20 @@ test('reasonByText: long lines on average mark minified code; a long data line a
   assert.equal(scope.reasonByText(at('a.ts'), formatted), undefined);
 });
 
+test('reasonByText: a bundler\'s module loader at the top of a file of some size marks a bundle', () => {
+  const scope = new Scope(dir, undefined);
+  const body = 'function step(state) {\n  return state + 1;\n}\n'.repeat(1_000);
+  // browserify's prelude, as broadcast-channel's committed docs/*.js begin.
+  const browserify = '(function(){function r(e,n,t){function o(i,f){if(!n[i]){if(!e[i]){var c="function"==typeof require&&require;if(!f&&c)return c(i,!0)}}}}})()\n';
+  assert.equal(scope.reasonByText(at('docs/index.js'), browserify + body), 'bundle');
+  const webpack = '/*! banner */\n/******/ (() => { // webpackBootstrap\n/******/ \tvar __webpack_modules__ = ({});\n';
+  assert.equal(scope.reasonByText(at('public/app.js'), webpack + body), 'bundle');
+  assert.equal(scope.reasonByText(at('src/plain.js'), body), undefined, 'hand-written code');
+  assert.equal(scope.reasonByText(at('src/loader.js'), `${body}// calls __webpack_require__ at runtime\n`), undefined, 'named far from the top: a mention, not a loader');
+  assert.equal(scope.reasonByText(at('src/tiny.js'), browserify), undefined, 'too small to judge');
+  assert.equal(new Scope(dir, ['docs']).reasonByText(at('docs/index.js'), browserify + body), undefined, 'include brings it back');
+});
+
 test('include brings files back and opens the skipped folders it names, but a wildcard alone opens none', () => {
   const scope = new Scope(dir, ['.yarn/releases', 'public/*.min.js', 'dist']);
   assert.equal(scope.reasonByPath(at('.yarn/releases/yarn.cjs'), 10), undefined);
