@@ -126,6 +126,12 @@ interface FileIndex {
   names: Set<string>;
   /** Names the file binds to other modules' values (imports, `require()`, `import()`): a call by one may reach a function of another name. */
   imports: Set<string>;
+  /**
+   * Names by which a call may reach a function of another name: export aliases (`export { a as b }`), and the
+   * properties of object literals that may hold a function made elsewhere (`{ b: a }`, `{ b }`), which the walk
+   * follows through the object's value (`tx.b()`).
+   */
+  aliases: Set<string>;
 }
 
 /**
@@ -151,10 +157,11 @@ function indexFile(file: SourceFile, custom: CustomLockModels): FileIndex {
   const owners = new Map<ts.CallExpression, RawFunction>();
   const names = new Set<string>();
   const imports = new Set<string>();
+  const aliases = new Set<string>();
   const text = file.getFullText();
   const visit = (node: ts.Node, owner: RawFunction | undefined, parameters: ReadonlySet<string>): void => {
     let current = owner;
-    noteNames(node, names, imports);
+    noteNames(node, names, imports, aliases);
     let scope = parameters;
     if (isCompilerFunctionLike(node)) {
       const own = parameterNames(node as ts.SignatureDeclaration);
@@ -183,18 +190,40 @@ function indexFile(file: SourceFile, custom: CustomLockModels): FileIndex {
     ts.forEachChild(node, (child) => visit(child, current, scope));
   };
   visit(file.compilerNode, undefined, new Set());
-  return { compiler: file.compilerNode, functions, named, owners, names, imports };
+  return { compiler: file.compilerNode, functions, named, owners, names, imports, aliases };
 }
 
-/** Adds the names `node` gives functions (`names`) and binds to other modules (`imports`); see FileIndex. */
-function noteNames(node: ts.Node, names: Set<string>, imports: Set<string>): void {
+/** The names a call can reach a function by, besides aliases: its own, and the variable or property it initialises. */
+function namesOfFunction(node: ts.Node): string[] {
+  const out: string[] = [];
+  const own = (node as ts.Node & { name?: ts.Node }).name;
+  if (own !== undefined && (ts.isIdentifier(own) || ts.isPrivateIdentifier(own) || ts.isStringLiteral(own) || ts.isNumericLiteral(own))) out.push(own.text);
+  const declared = declaredName(node);
+  if (declared !== undefined) out.push(declared);
+  return out;
+}
+
+/** A property value that cannot be a function: a literal, or an object, array or class instance made in place. */
+function isNonFunctionValue(node: ts.Expression): boolean {
+  return ts.isLiteralExpression(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node) || ts.isObjectLiteralExpression(node) ||
+    ts.isArrayLiteralExpression(node) || ts.isNewExpression(node) || node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword ||
+    node.kind === ts.SyntaxKind.NullKeyword;
+}
+
+/**
+ * Adds the names `node` gives functions (`names`), binds to other modules (`imports`), and may reach a function of
+ * another name by (`aliases`); see FileIndex.
+ */
+function noteNames(node: ts.Node, names: Set<string>, imports: Set<string>, aliases: Set<string>): void {
   if (isCompilerFunctionLike(node)) {
-    const own = (node as ts.Node & { name?: ts.Node }).name;
-    if (own !== undefined && (ts.isIdentifier(own) || ts.isPrivateIdentifier(own) || ts.isStringLiteral(own) || ts.isNumericLiteral(own))) names.add(own.text);
-    const declared = declaredName(node);
-    if (declared !== undefined) names.add(declared);
+    for (const name of namesOfFunction(node)) names.add(name);
   } else if (ts.isExportSpecifier(node)) {
     names.add(node.name.text);
+    aliases.add(node.name.text);
+  } else if (ts.isShorthandPropertyAssignment(node)) {
+    aliases.add(node.name.text);
+  } else if (ts.isPropertyAssignment(node) && !isNonFunctionValue(node.initializer)) {
+    if (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) || ts.isNumericLiteral(node.name) || ts.isPrivateIdentifier(node.name)) aliases.add(node.name.text);
   } else if (ts.isImportClause(node) || ts.isImportSpecifier(node) || ts.isNamespaceImport(node) || ts.isImportEqualsDeclaration(node)) {
     if (node.name !== undefined) imports.add(node.name.text);
   } else if (ts.isVariableDeclaration(node) && node.initializer !== undefined && loadsModule(node.initializer)) {
@@ -227,6 +256,10 @@ export class CallGraph {
   private readonly lockingMemo = new Map<SourceFile, Node[]>();
   /** Every name a call can reach a function of the analysed files by (FileIndex.names of all files, and `default`). */
   private readonly functionNames = new Set<string>(['default']);
+  /** Every name a call can reach a function the walk inlines by (see `mayInline`). */
+  private readonly inlinedNames = new Set<string>(['default']);
+  /** Every name a call can reach a function by from which a lock-touching function is reachable (see `mayLeadToLocks`). */
+  private readonly leadingNames = new Set<string>(['default']);
 
   constructor(
     files: readonly SourceFile[],
@@ -251,8 +284,73 @@ export class CallGraph {
         else this.callsByName.set(name, [[file, call]]);
       }
       this.byFile.set(file, index);
+      for (const alias of index.aliases) {
+        this.inlinedNames.add(alias);
+        this.leadingNames.add(alias);
+      }
     }
     this.propagateTouching();
+    for (const fn of this.raw.values()) {
+      if (fn.callsParameters || this.touching.has(fn.node)) for (const name of namesOfFunction(fn.node)) this.inlinedNames.add(name);
+    }
+    this.propagateLeading();
+  }
+
+  /**
+   * The names of the functions from which a lock-touching function may be reached by calls, as far as names tell:
+   * the touching ones, and any with a call by one of these names, an alias, or a name bound to another module.
+   */
+  private propagateLeading(): void {
+    const leads = new Set<ts.Node>();
+    const add = (fn: RawFunction): void => {
+      leads.add(fn.node);
+      for (const name of namesOfFunction(fn.node)) this.leadingNames.add(name);
+    };
+    for (const fn of this.raw.values()) if (this.touching.has(fn.node)) add(fn);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const fn of this.raw.values()) {
+        if (leads.has(fn.node) || !fn.calls.some((call) => this.callMay(call, fn.file, this.leadingNames))) continue;
+        add(fn);
+        changed = true;
+      }
+    }
+  }
+
+  /** Whether a call may run a function named in `names` (or reached by a name bound to another module). */
+  private callMay(call: ts.CallExpression, file: SourceFile, names: ReadonlySet<string>): boolean {
+    let callee: ts.Expression = call.expression;
+    while (ts.isNonNullExpression(callee) || ts.isParenthesizedExpression(callee)) callee = callee.expression;
+    if (ts.isPropertyAccessExpression(callee)) return names.has(callee.name.text);
+    if (!ts.isIdentifier(callee)) return true;
+    return names.has(callee.text) || this.byFile.get(file)?.imports.has(callee.text) === true;
+  }
+
+  /**
+   * The callees of `fn` (as `calleesOf`) from which a lock-touching function may be reached: calls that by their
+   * names can lead to none are left unresolved, so finding what the lock-touching functions reach asks the type
+   * checker only about the calls that matter.
+   */
+  calleesLeadingToLocks(fn: Node): Node[] {
+    const info = this.raw.get(fn.compilerNode);
+    if (info === undefined) return [];
+    const callees: Node[] = [];
+    for (const raw of info.calls) {
+      if (calleeName(raw) === undefined || !this.callMay(raw, info.file, this.leadingNames)) continue;
+      const target = this.calleeOf(wrap(info.file, raw) as CallExpression);
+      if (target && !callees.includes(target)) callees.push(target);
+    }
+    return callees;
+  }
+
+  /**
+   * Whether a call may run a function the walk inlines (one that touches locks or calls its parameters), as far as
+   * names tell: such a function is reached by its own name, an alias (FileIndex.aliases) or a name bound to another
+   * module. False lets the walk pass a call by without asking the type checker what it runs. A call of a parameter
+   * bound at the call site being walked is the walker's to recognise.
+   */
+  mayInline(call: CallExpression): boolean {
+    return this.callMay(call.compilerNode, call.getSourceFile(), this.inlinedNames);
   }
 
   /**

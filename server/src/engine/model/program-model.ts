@@ -230,7 +230,8 @@ class Model implements EngineModel, WalkHost {
         const fn = pending.pop()!;
         if (reached.has(fn)) continue;
         reached.add(fn);
-        for (const callee of this.calls.calleesOf(fn)) if (!reached.has(callee)) pending.push(callee);
+        // Only locking functions' reach matters: calls that cannot lead to one are not resolved.
+        for (const callee of this.calls.calleesLeadingToLocks(fn)) if (!reached.has(callee)) pending.push(callee);
       }
     };
     for (const fn of locking) {
@@ -268,6 +269,10 @@ class Model implements EngineModel, WalkHost {
     }
     if (target) return [target];
     return member ? this.dispatch.implementationsOf(member) : [];
+  }
+
+  mayInline(call: CallExpression): boolean {
+    return this.calls.mayInline(call);
   }
 
   referencedFunction(argument: Node): { target: Node; receiver?: Node } | undefined {

@@ -16,6 +16,8 @@ export interface WalkHost {
    * receiver's class, the declaration the name resolves to, or an abstract member's implementations.
    */
   callTargets(call: CallExpression, receiver: Value | undefined): readonly Node[];
+  /** False when no function the walk inlines can be what a call runs, as far as names tell (see CallGraph.mayInline). */
+  mayInline(call: CallExpression): boolean;
   /** The function a callback passed by name refers to (`reload`, `this.evict.bind(this)`), and its `this` expression. */
   referencedFunction(argument: Node): { target: Node; receiver?: Node } | undefined;
   /** Whether a call can throw (a program function that throws, or a built-in that throws on bad input). */

@@ -705,6 +705,9 @@ export class Walker {
    * locks are not held by it, so what it takes queues behind them rather than nesting under them.
    */
   private inline(call: CallExpression, state: State, frame: Frame): void {
+    // Holding nothing, a call that can run no function the walk inlines changes nothing: most calls are such, and
+    // telling what they run would ask the type checker (in JavaScript, to infer the receiver's type).
+    if (state.held.length === 0 && !this.host.mayInline(call) && !callsBoundParameter(call, frame)) return;
     const targets = this.targetsOf(call, frame);
     if (targets.length === 0) return this.handOver(call, state, frame);
     const values = call.getArguments().map((argument) => this.host.resolver.resolve(argument, frame.env) ?? computedArgument(argument));
@@ -816,6 +819,19 @@ export class Walker {
     state.held.push(held);
     return held;
   }
+}
+
+/** Whether a call's callee is named as a parameter this walk bound at a call site (`fn()` in `withRetry(fn)`). */
+function callsBoundParameter(call: CallExpression, frame: Frame): boolean {
+  let callee: ts.Expression = call.compilerNode.expression;
+  while (ts.isNonNullExpression(callee) || ts.isParenthesizedExpression(callee)) callee = callee.expression;
+  if (!ts.isIdentifier(callee) || frame.env.bindings.size === 0) return false;
+  const name = callee.text;
+  for (const declaration of frame.env.bindings.keys()) {
+    const node = declaration.compilerNode;
+    if (ts.isParameter(node) && ts.isIdentifier(node.name) && node.name.text === name) return true;
+  }
+  return false;
 }
 
 /** Whether `expression` is, or contains, a name for `declaration` (`release`, `{ release }`, `() => release()`). */
