@@ -178,7 +178,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stdout.write(formatText(findings, io.cwd, color));
       break;
     case 'json':
-      io.stdout.write(formatJson(findings, result.files, io.cwd, (file) => readFileSync(file, 'utf8')));
+      io.stdout.write(formatJson(findings, result.files, io.cwd, (file) => readFileSync(file, 'utf8'), result.notices, command.verbose));
       break;
     case 'sarif': {
       const { formatSarif } = await import('./format/sarif.js');

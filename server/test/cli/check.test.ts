@@ -20,7 +20,7 @@ test('json: exact shape, 1-based positions and paths relative to the working dir
   const run = deadbolt(['check', '--format', 'json'], path.join(CLI_FIXTURES, 'findings'));
   assert.equal(run.status, 1);
   const report = JSON.parse(run.stdout) as JsonOutput;
-  assert.deepEqual(Object.keys(report), ['diagnostics', 'summary']);
+  assert.deepEqual(Object.keys(report), ['diagnostics', 'summary', 'notices']);
   assert.deepEqual(report.summary, { files: 2, errors: 1, warnings: 1 });
   const [io, stats] = report.diagnostics;
   assert.deepEqual(Object.keys(io!), ['file', 'line', 'column', 'endLine', 'endColumn', 'rule', 'severity', 'message', 'related', 'fixes']);

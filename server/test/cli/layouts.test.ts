@@ -14,6 +14,7 @@ import { deadbolt } from './spawn.js';
 interface JsonOutput {
   diagnostics: { file: string; line: number; rule: string }[];
   summary: { files: number };
+  notices: { kind: string; level: string; message: string; file?: string }[];
 }
 
 const root = mkdtempSync(path.join(tmpdir(), 'deadbolt-layouts-'));
@@ -63,7 +64,12 @@ test('vendored, output, minified and bundled files are skipped with one line say
   assert.deepEqual(files(report), ['src/counter.ts']);
   assert.match(stderr, /^deadbolt: skipped 7 files out of scope: 2 vendored \(\.yarn\/, \.pnp\.\*\), 1 build output \(dist\/, outDir, \.next\/\.\.\.\), 2 minified \(\*\.min\.js, long lines\), 2 bundles \(over 1 MiB, or a bundler's module loader\); "include" in deadbolt\.config\.json brings them back$/m);
   assert.doesNotMatch(stderr, /\.pnp\.cjs/);
-  const verbose = check(dir, ['.', '--verbose']).stderr;
+  // The JSON report carries the same line, and the per-file details only with --verbose.
+  const scopeLine = stderr.split('\n').find((line) => line.includes('out of scope'))!.replace(/^deadbolt: /, '');
+  assert.deepEqual(report?.notices, [{ kind: 'scope', level: 'notice', message: scopeLine }]);
+  const verboseRun = check(dir, ['.', '--verbose']);
+  assert.ok(verboseRun.report?.notices.some((n) => n.file === 'docs/demo.js' && n.message === 'skipped'), JSON.stringify(verboseRun.report?.notices));
+  const verbose = verboseRun.stderr;
   for (const file of ['.pnp.cjs', '.yarn/releases/yarn-4.9.2.cjs', 'dist/counter.js', 'docs/demo.js', 'public/pdf.worker.min.js', 'src/generated-table.ts', 'vendor/bundle.js']) {
     assert.match(verbose, new RegExp(`^deadbolt: ${file.replace(/[.*]/g, '\\$&')}: skipped$`, 'm'));
   }

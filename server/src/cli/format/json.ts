@@ -1,9 +1,10 @@
 /**
  * `--format json`: the machine-readable report as DESIGN.md shows it (1-based positions, paths relative to cwd),
  * extended with each finding's fixes: title, safety (`safe` ones are what `--fix` applies), and edits as 1-based
- * ranges plus the 0-based UTF-16 offsets SARIF uses.
+ * ranges plus the 0-based UTF-16 offsets SARIF uses, and with the notices stderr shows (skipped files, syntax errors,
+ * budgets hit, configs that could not be read).
  */
-import type { Finding } from '../../engine/index.js';
+import type { Finding, Notice } from '../../engine/index.js';
 import { displayPath } from './paths.js';
 
 export interface JsonDiagnostic {
@@ -33,13 +34,24 @@ function position(text: string, offset: number): { line: number; column: number 
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
+/** A notice as stderr prints it; the per-file details (`--verbose`) only when asked for. */
+export interface JsonNotice {
+  kind: Notice['kind'];
+  level: Notice['level'];
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
 export interface JsonReport {
   diagnostics: JsonDiagnostic[];
   summary: { files: number; errors: number; warnings: number };
+  notices: JsonNotice[];
 }
 
 /** `textOf` reads an analysed file's text, to turn fix offsets into lines and columns. */
-export function toJsonReport(findings: readonly Finding[], files: number, cwd: string, textOf: (file: string) => string): JsonReport {
+export function toJsonReport(findings: readonly Finding[], files: number, cwd: string, textOf: (file: string) => string, notices: readonly Notice[] = [], verbose = false): JsonReport {
   const texts = new Map<string, string>();
   const text = (file: string): string => {
     let known = texts.get(file);
@@ -73,9 +85,16 @@ export function toJsonReport(findings: readonly Finding[], files: number, cwd: s
       errors: findings.filter((f) => f.severity === 'error').length,
       warnings: findings.filter((f) => f.severity === 'warning').length,
     },
+    notices: notices.filter((n) => verbose || !n.verbose).map((n) => ({
+      kind: n.kind,
+      level: n.level,
+      message: n.message,
+      ...(n.file === undefined ? {} : { file: displayPath(cwd, n.file) }),
+      ...(n.line === undefined ? {} : { line: n.line, column: n.column }),
+    })),
   };
 }
 
-export function formatJson(findings: readonly Finding[], files: number, cwd: string, textOf: (file: string) => string): string {
-  return `${JSON.stringify(toJsonReport(findings, files, cwd, textOf), null, 2)}\n`;
+export function formatJson(findings: readonly Finding[], files: number, cwd: string, textOf: (file: string) => string, notices: readonly Notice[] = [], verbose = false): string {
+  return `${JSON.stringify(toJsonReport(findings, files, cwd, textOf, notices, verbose), null, 2)}\n`;
 }
