@@ -1,0 +1,112 @@
+// Check-then-act split by an await: the check is stale once the coroutine resumes, so two callers both load and the
+// second store overwrites the first (a cache stampede), or both connect (a double initialisation). Shapes from
+// IngloriousCoderz/inglorious-portfolio 23-js-async/homework/promise-to-async.js (`loadCached`), lskjs/lskjs
+// packages/grant/src/CacheStore.js (`if (!this.data[key]) this.data[key] = await value()`) and the lazy `getAuthClient`
+// singletons the code search returns. The single-flight form, which stores the promise before awaiting it
+// (mrohmer/packliste.rohmer.rocks src/lib/utils/cached.ts), is the fix and is not reported.
+import { Mutex } from 'async-mutex';
+
+declare function load(url: string): Promise<string>;
+declare function connect(): Promise<{ close(): void }>;
+
+const cache = new Map<string, string>();
+
+export async function loadCached(url: string): Promise<string> {
+  if (cache.has(url)) {
+    return cache.get(url)!;
+  }
+  const text = await load(url);
+  cache.set(url, text); // expect: async-atomicity
+  return text;
+}
+
+export async function loadInline(url: string): Promise<string> {
+  if (!cache.has(url)) cache.set(url, await load(url)); // expect: async-atomicity
+  return cache.get(url)!;
+}
+
+export class CacheStore {
+  private data: Record<string, string> = {};
+
+  async set(key: string, value: () => Promise<string>): Promise<void> {
+    if (!this.data[key]) {
+      this.data[key] = await value(); // expect: async-atomicity
+    }
+  }
+
+  drop(key: string): void {
+    delete this.data[key];
+  }
+}
+
+let client: { close(): void } | undefined;
+
+export async function getClient(): Promise<{ close(): void }> {
+  if (client) {
+    return client;
+  }
+  client = await connect(); // expect: async-atomicity
+  return client;
+}
+
+let shared: { close(): void } | undefined;
+
+export async function getShared(): Promise<{ close(): void }> {
+  shared ??= await connect(); // expect: async-atomicity
+  return shared;
+}
+
+// Single-flight: the promise is stored before anything awaits it, so every caller shares one load.
+const pending = new Map<string, Promise<string>>();
+
+export function loadOnce(url: string): Promise<string> {
+  if (!pending.has(url)) pending.set(url, load(url));
+  return pending.get(url)!;
+}
+
+export async function loadOnceAsync(url: string): Promise<string> {
+  let entry = pending.get(url);
+  if (entry === undefined) {
+    entry = load(url);
+    pending.set(url, entry);
+  }
+  return await entry;
+}
+
+// Checked again after the await: whoever stored first wins and the rest reuse it.
+export async function loadRechecked(url: string): Promise<string> {
+  if (cache.has(url)) return cache.get(url)!;
+  const text = await load(url);
+  if (!cache.has(url)) cache.set(url, text);
+  return cache.get(url)!;
+}
+
+// A flag set to a constant is idempotent: two tasks writing `true` agree.
+let ready = false;
+
+export async function init(): Promise<void> {
+  if (ready) return;
+  await connect();
+  ready = true;
+}
+
+export function shutdown(): void {
+  ready = false;
+}
+
+// Under the one mutex every writer of `guarded` takes.
+const lock = new Mutex();
+const guarded = new Map<string, string>();
+
+export async function loadGuarded(url: string): Promise<string> {
+  return lock.runExclusive(async () => {
+    if (!guarded.has(url)) guarded.set(url, await load(url));
+    return guarded.get(url)!;
+  });
+}
+
+export async function evictGuarded(url: string): Promise<void> {
+  await lock.runExclusive(() => {
+    guarded.delete(url);
+  });
+}
