@@ -110,3 +110,49 @@ export async function evictGuarded(url: string): Promise<void> {
     guarded.delete(url);
   });
 }
+
+// A lazily opened database: two overlapping calls each open one and the first is leaked (absurd-sql
+// src/indexeddb/file-ops-fallback.js, `getDb`).
+declare function openDb(name: string): Promise<{ close(): void }>;
+
+export class FileOpsFallback {
+  private openDb: { close(): void } | null = null;
+
+  constructor(private readonly dbName: string) {}
+
+  async getDb(): Promise<{ close(): void }> {
+    if (this.openDb) {
+      return this.openDb;
+    }
+    this.openDb = await openDb(this.dbName); // expect: async-atomicity
+    return this.openDb;
+  }
+
+  closeDb(): void {
+    if (this.openDb) {
+      this.openDb.close();
+      this.openDb = null;
+    }
+  }
+}
+
+// A lazily imported module resolves to the same module in every call, so overlapping calls agree (powersync-js
+// packages/web/src/db/sync/WebRemote.ts, `loadWebSocketSupport`, whose comment says so).
+let codec: { encode(value: unknown): string } | undefined;
+
+export async function loadCodec(): Promise<{ encode(value: unknown): string }> {
+  if (!codec) {
+    const module = await import('node:util');
+    codec = { encode: (value) => module.inspect(value) };
+  }
+  return codec;
+}
+
+// Appending after checking the length drops nothing.
+const seenUrls: string[] = [];
+
+export async function remember(url: string): Promise<void> {
+  if (seenUrls.length > 100) return;
+  await load(url);
+  seenUrls.push(url);
+}

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Sections that hold a lock every writer of the state also holds cannot interleave, whichever lock API takes it: the
 // runtime's `withLockAsync`, async-mutex's `runExclusive` and `acquire()`, Web Locks' `request`. A writer that skips
 // the lock breaks that, and the finding names it. Shapes from the async-mutex and Web Locks cases of

@@ -68,3 +68,21 @@ export class TraceWriter {
     this.queue = this.queue.slice(batch.length);
   }
 }
+
+// Removing only the entries that were taken keeps what arrived meanwhile (supabase/auth-js src/GoTrueClient.ts,
+// `_acquireLock`: `await Promise.all(waitOn); this.pendingInLock.splice(0, waitOn.length)`).
+export class PendingInLock {
+  private pendingInLock: Promise<unknown>[] = [];
+
+  track(work: Promise<unknown>): void {
+    this.pendingInLock.push(work);
+  }
+
+  async drain(): Promise<void> {
+    while (this.pendingInLock.length) {
+      const waitOn = [...this.pendingInLock];
+      await Promise.all(waitOn);
+      this.pendingInLock.splice(0, waitOn.length);
+    }
+  }
+}

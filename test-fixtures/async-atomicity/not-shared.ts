@@ -44,3 +44,17 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+// An async iterator's `next` is not called again before its last result settles (`for await` waits for it), so its
+// lazily opened source is not raced on (powersync-js packages/shared-internals, `AbstractStreamingSyncImplementation`).
+export function lines(open: () => Promise<AsyncIterator<string>>): AsyncIterator<string> {
+  let inner: AsyncIterator<string> | undefined;
+  return {
+    async next(): Promise<IteratorResult<string>> {
+      if (inner == null) {
+        inner = await open();
+      }
+      return inner.next();
+    },
+  };
+}

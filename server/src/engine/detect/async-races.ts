@@ -67,6 +67,8 @@ class Finder {
   reentrant(fn: Node): boolean {
     return getOrInsert(this.reentrantMemo, fn, () => {
       if (calledOnlyOnNewInstances(this.model, fn)) return false;
+      // An iterator's `next` is called again only once its last result settled (`for await`, `yield*`).
+      if ((Node.isMethodDeclaration(fn) || Node.isPropertyAssignment(fn.getParent())) && ['next', 'return', 'throw'].includes(iteratorName(fn) ?? '')) return false;
       const callers = this.model.callers(fn);
       if (callers.length !== 1) return true;
       const call = callers[0]!;
@@ -84,6 +86,12 @@ class Finder {
 function isPropertyName(identifier: Node): boolean {
   const parent = identifier.getParent();
   return parent !== undefined && Node.isPropertyAccessExpression(parent) && parent.getNameNode() === identifier;
+}
+
+function iteratorName(fn: Node): string | undefined {
+  if (Node.isMethodDeclaration(fn)) return fn.getName();
+  const parent = fn.getParent();
+  return parent !== undefined && Node.isPropertyAssignment(parent) ? parent.getName() : undefined;
 }
 
 function isWrittenOnly(node: Node): boolean {
@@ -156,8 +164,10 @@ function isClear(write: Node): boolean {
   const callee = write.getExpression();
   if (!Node.isPropertyAccessExpression(callee)) return false;
   if (callee.getName() === 'clear') return write.getArguments().length === 0;
+  // `splice(0, taken.length)` removes only what was taken and keeps what arrived meanwhile: not a clear.
   const [start, count] = write.getArguments();
-  return callee.getName() === 'splice' && start?.getText() === '0' && (count === undefined || count.getText().endsWith('.length')) && write.getArguments().length <= 2;
+  const all = count === undefined || count.getText().replace(/\s+/g, '') === `${callee.getExpression().getText().replace(/\s+/g, '')}.length`;
+  return callee.getName() === 'splice' && start?.getText() === '0' && all && write.getArguments().length <= 2;
 }
 
 /** Whether a write adds entries: `push`, `set`, `add`, `x[k] = v`, `x = [...x, v]`, `x += v`. */
@@ -288,7 +298,8 @@ function matchCheck(fn: Node, write: Node, accesses: readonly Access[], suspensi
     return suspension === undefined ? undefined : { shape: 'check', read: write.getLeft(), suspension };
   }
   if (kind !== undefined && kind !== SyntaxKind.EqualsToken) return undefined;
-  if (kind === undefined && !isMethodCall(write, ['set', 'add', 'push', 'unshift'])) return undefined;
+  // Appending after a check of the length loses nothing; storing under a key or in a variable replaces what is there.
+  if (kind === undefined && !isMethodCall(write, ['set', 'add'])) return undefined;
   const value = storedValue(write);
   if (value === undefined || isConstant(value)) return undefined;
   for (const check of checksAbove(fn, write)) {
@@ -302,9 +313,23 @@ function matchCheck(fn: Node, write: Node, accesses: readonly Access[], suspensi
     if (read === undefined) continue;
     const suspension = firstBetween(suspensions, condition, write, condition.getEnd());
     if (suspension === undefined || rereads(accesses, suspension, write, read)) continue;
+    if (onlyModuleLoads(suspensions, condition, write)) continue;
     return { shape: 'check', read, suspension };
   }
   return undefined;
+}
+
+/**
+ * Whether every suspension between a check and its write awaits a dynamic `import()`: a lazily loaded module, which
+ * every call resolves to the same module, so calls that overlap store what each other would.
+ */
+function onlyModuleLoads(suspensions: readonly Suspension[], condition: Node, write: Node): boolean {
+  const between = suspensions.filter((s) => s.at.getStart() >= condition.getEnd() && s.at.getStart() < write.getEnd() && mayFollow(s.at, write));
+  return between.every((s) => {
+    if (!Node.isAwaitExpression(s.node)) return false;
+    const awaited = stripOuter(s.node.getExpression());
+    return Node.isCallExpression(awaited) && awaited.getExpression().getKind() === SyntaxKind.ImportKeyword;
+  });
 }
 
 function matchClear(write: Node, accesses: readonly Access[], suspensions: readonly Suspension[]): Shape | undefined {
