@@ -156,3 +156,51 @@ export async function remember(url: string): Promise<void> {
   await load(url);
   seenUrls.push(url);
 }
+
+// Awaiting one promise kept in shared state gives every call the same module or the same error, so overlapping calls
+// store the same value (fisker/make-synchronized source/load-module.js, `loadModule`).
+let moduleImportPromise: Promise<unknown> | undefined;
+let moduleInstance: unknown;
+let moduleLoadError: unknown;
+
+export async function loadModule(): Promise<unknown> {
+  if (moduleInstance) return moduleInstance;
+  if (moduleLoadError) throw moduleLoadError;
+  try {
+    moduleInstance = await moduleImportPromise;
+  } catch (error) {
+    moduleLoadError = error;
+    throw error;
+  }
+  return moduleInstance;
+}
+
+export function startLoading(source: string): void {
+  moduleImportPromise = import(source);
+}
+
+// Every call of `install` starts under the loader's lock, taken by its caller and released once all installs are
+// done (pyodide src/js/load-package.ts: `const releaseLock = await this._lock()` around `downloadAndInstall`).
+declare function createLock(): () => Promise<() => void>;
+declare function download(name: string): Promise<Uint8Array>;
+
+const installed: Record<string, string> = {};
+
+export class PackageManager {
+  private readonly _lock = createLock();
+
+  async loadPackages(names: readonly string[]): Promise<void> {
+    const releaseLock = await this._lock();
+    try {
+      await Promise.all(names.map((name) => this.install(name)));
+    } finally {
+      releaseLock();
+    }
+  }
+
+  private async install(name: string): Promise<void> {
+    if (installed[name] !== undefined) return;
+    const buffer = await download(name);
+    installed[name] = `${buffer.length}`;
+  }
+}

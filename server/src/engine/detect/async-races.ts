@@ -41,7 +41,7 @@ class Finder {
   private readonly suspensionMemo = new Map<Node, Suspension[]>();
   private readonly reentrantMemo = new Map<Node, boolean>();
 
-  constructor(private readonly model: ProgramModel) {}
+  constructor(readonly model: ProgramModel) {}
 
   suspensions(fn: Node): Suspension[] {
     return getOrInsert(this.suspensionMemo, fn, () => suspensionsOf(fn));
@@ -320,16 +320,24 @@ function matchCheck(fn: Node, write: Node, accesses: readonly Access[], suspensi
 }
 
 /**
- * Whether every suspension between a check and its write awaits a dynamic `import()`: a lazily loaded module, which
- * every call resolves to the same module, so calls that overlap store what each other would.
+ * Whether every suspension between a check and its write awaits what settles the same for every call: a dynamic
+ * `import()` (or `Promise.all` of them), which resolves to the same module each time, or a promise kept in shared
+ * state (`await moduleImportPromise`). Calls that overlap then store what each other would.
  */
 function onlyModuleLoads(suspensions: readonly Suspension[], condition: Node, write: Node): boolean {
   const between = suspensions.filter((s) => s.at.getStart() >= condition.getEnd() && s.at.getStart() < write.getEnd() && mayFollow(s.at, write));
-  return between.every((s) => {
-    if (!Node.isAwaitExpression(s.node)) return false;
-    const awaited = stripOuter(s.node.getExpression());
-    return Node.isCallExpression(awaited) && awaited.getExpression().getKind() === SyntaxKind.ImportKeyword;
-  });
+  return between.every((s) => Node.isAwaitExpression(s.node) && settlesAlike(s.node.getExpression()));
+}
+
+function settlesAlike(expression: Node): boolean {
+  const awaited = stripOuter(expression);
+  if (Node.isCallExpression(awaited)) {
+    if (awaited.getExpression().getKind() === SyntaxKind.ImportKeyword) return true;
+    const [all] = awaited.getArguments();
+    const text = awaited.getExpression().getText();
+    return (text === 'Promise.all' || text === 'Promise.allSettled') && all !== undefined && Node.isArrayLiteralExpression(all) && all.getElements().every(settlesAlike);
+  }
+  return (Node.isIdentifier(awaited) || Node.isPropertyAccessExpression(awaited)) && locationOf(awaited) !== undefined;
 }
 
 function matchClear(write: Node, accesses: readonly Access[], suspensions: readonly Suspension[]): Shape | undefined {
@@ -349,6 +357,37 @@ function inConstructor(owner: Node | undefined): boolean {
 /** The syntactic signs of a lock around `node` the model may not know: a lock helper's callback, an open `acquire()`. */
 function lockedSyntactically(node: Node): boolean {
   return isGuardedByLockCallback(node) || isInsideHandRolledLock(node);
+}
+
+/** A lock taken by a call whose name says so and returns its release: `const release = await this._lock()`. */
+const LOCK_CALL = /^[_#]?(lock|acquire|acquireLock|mutex)$/i;
+
+/**
+ * Whether every known call of `fn` happens while its caller holds a lock: inside a lock helper's callback, or after
+ * `const release = await x.lock()` and before `release()` (pyodide's package loader holds `this._lock()` around the
+ * loads it starts).
+ */
+function callersHoldALock(model: ProgramModel, fn: Node): boolean {
+  const calls = model.callers(fn);
+  return calls.length > 0 && calls.every((call) => lockedSyntactically(call) || model.heldAt(call).length > 0 || afterLockCall(call));
+}
+
+function afterLockCall(call: Node): boolean {
+  const caller = ownerOf(call);
+  if (caller === undefined) return false;
+  let release: string | undefined;
+  for (const declaration of caller.getDescendantsOfKind(SyntaxKind.VariableDeclaration)) {
+    if (declaration.getStart() >= call.getStart() || ownerOf(declaration) !== caller) continue;
+    const initializer = declaration.getInitializer();
+    const awaited = initializer !== undefined && Node.isAwaitExpression(initializer) ? stripOuter(initializer.getExpression()) : undefined;
+    if (awaited === undefined || !Node.isCallExpression(awaited)) continue;
+    const callee = awaited.getExpression();
+    const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+    if (LOCK_CALL.test(name)) release = declaration.getName();
+  }
+  if (release === undefined) return false;
+  const released = caller.getDescendantsOfKind(SyntaxKind.CallExpression).some((c) => c.getExpression().getText() === release && c.getStart() < call.getStart() && ownerOf(c) === caller);
+  return !released;
 }
 
 /** Finds every race of the shapes above in `files`. */
@@ -380,7 +419,7 @@ export function findRaces(files: readonly SourceFile[], model: ProgramModel): Ra
 function otherWriter(finder: Finder, write: StateWrite, shape: Shape, group: readonly StateWrite[]): Race['other'] | undefined {
   const fn = write.owner!;
   const spanLocks = [...finder.heldIds(write.node)].filter((id) => finder.heldIds(shape.read).has(id));
-  const spanSyntactic = lockedSyntactically(write.node);
+  const spanSyntactic = lockedSyntactically(write.node) || callersHoldALock(finder.model, fn);
   const guarded = spanLocks.length > 0 || spanSyntactic;
   const covered = (other: StateWrite): boolean => {
     if (!guarded) return false;
