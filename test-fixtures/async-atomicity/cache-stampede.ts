@@ -204,3 +204,28 @@ export class PackageManager {
     installed[name] = `${buffer.length}`;
   }
 }
+
+// States of a constant table are constants too: a state machine's transitions are not lost updates (bytecodealliance/jco
+// packages/preview3-shim/src/nodejs/sockets/tcp.ts, `connect`).
+const STATE = Object.freeze({ UNBOUND: 0, CONNECTING: 1, CONNECTED: 2, CLOSED: 3 });
+declare function dial(address: string): Promise<void>;
+
+export class TcpSocket {
+  private state: number = STATE.UNBOUND;
+
+  async connect(address: string): Promise<void> {
+    if (this.state === STATE.CONNECTING || this.state === STATE.CONNECTED) throw new Error('invalid-state');
+    this.state = STATE.CONNECTING;
+    try {
+      await dial(address);
+      this.state = STATE.CONNECTED;
+    } catch (error) {
+      this.state = STATE.CLOSED;
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.state = STATE.CLOSED;
+  }
+}

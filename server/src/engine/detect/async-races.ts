@@ -122,8 +122,23 @@ function isConstant(value: Node): boolean {
   if (Node.isPrefixUnaryExpression(node)) return isConstant(node.getOperand());
   if (Node.isArrayLiteralExpression(node)) return node.getElements().length === 0;
   if (Node.isObjectLiteralExpression(node)) return node.getProperties().length === 0;
-  if (Node.isPropertyAccessExpression(node)) return node.getExpression().getSymbol()?.getDeclarations()[0]?.getKind() === SyntaxKind.EnumDeclaration;
+  if (Node.isPropertyAccessExpression(node)) return isEnumMember(node);
   return false;
+}
+
+/** `State.Open` of an enum, or of a constant object of literals (`const STATE = { OPEN: 1 }`, frozen or `as const`). */
+function isEnumMember(access: Node & { getExpression(): Node; getName(): string }): boolean {
+  const declaration = access.getExpression().getSymbol()?.getDeclarations()[0];
+  if (declaration === undefined) return false;
+  if (Node.isEnumDeclaration(declaration)) return true;
+  if (!Node.isVariableDeclaration(declaration) || declaration.getVariableStatement()?.getDeclarationKind() !== 'const') return false;
+  let initializer: Node | undefined = declaration.getInitializer();
+  if (initializer !== undefined && Node.isCallExpression(initializer) && initializer.getExpression().getText() === 'Object.freeze') initializer = initializer.getArguments()[0];
+  initializer = initializer === undefined ? undefined : stripOuter(initializer);
+  if (initializer === undefined || !Node.isObjectLiteralExpression(initializer)) return false;
+  const property = initializer.getProperty(access.getName());
+  const value = property !== undefined && Node.isPropertyAssignment(property) ? property.getInitializer() : undefined;
+  return value !== undefined && !Node.isPropertyAccessExpression(stripOuter(value)) && isConstant(value);
 }
 
 /** An empty collection or string: what `clear` writes. */
