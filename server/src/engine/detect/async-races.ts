@@ -24,6 +24,8 @@ export interface Race {
   write: Node;
   /** A write another task can make meanwhile; `unlocked` when the coroutine's section holds no lock at all. */
   other: { node: Node; owner: Node | undefined; unlocked: boolean };
+  /** Whether the coroutine itself touches the state again between the read and the write. */
+  touchedBetween: boolean;
 }
 
 interface Access {
@@ -421,7 +423,8 @@ export function findRaces(files: readonly SourceFile[], model: ProgramModel): Ra
       if (shape === undefined) continue;
       const other = otherWriter(finder, write, shape, group);
       if (other === undefined) continue;
-      races.push({ shape: shape.shape, name: write.location.name, owner: fn, read: shape.read, suspension: shape.suspension.node, write: write.node, other });
+      const touchedBetween = accesses.some((a) => a.node.getStart() >= shape.read.getEnd() && a.node.getEnd() <= write.node.getStart());
+      races.push({ shape: shape.shape, name: write.location.name, owner: fn, read: shape.read, suspension: shape.suspension.node, write: write.node, other, touchedBetween });
     }
   }
   return races;

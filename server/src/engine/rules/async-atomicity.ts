@@ -2,12 +2,15 @@
  * Rule `async-atomicity`: a coroutine reads shared state, suspends (`await`, `yield`, `for await`), then writes the
  * state from what it read (a lost update), or under a check of it (check-then-act: a cache stampede, a double
  * initialisation), or empties a collection it handed to the awaited call (a lost batch); and another task can write
- * the state while it is suspended, with no lock held by both. The shapes live in detect/async-races.ts.
+ * the state while it is suspended, with no lock held by both. The shapes live in detect/async-races.ts, the fixes
+ * (await first; swap, then write) in fixes/async-atomicity.ts.
  */
 import type { Rule } from '../rule.js';
 import { findRaces, type Race } from '../detect/async-races.js';
 import { spanOf } from '../span.js';
 import type { Node } from 'ts-morph';
+import { awaitFirstFix, swapFirstFix } from '../fixes/async-atomicity.js';
+import type { Fix } from '../types.js';
 
 export const asyncAtomicity: Rule = {
   id: 'async-atomicity',
@@ -24,11 +27,16 @@ export const asyncAtomicity: Rule = {
           { span: spanOf(race.suspension), message: `the coroutine suspends here; other tasks run` },
           { span: spanOf(race.other.node), message: `${describeWriter(race.other.owner)} writes \`${race.name}\` here${race.other.unlocked ? '' : ' (without the lock held around the read and the write)'}` },
         ],
-        fixes: [],
+        fixes: fixesFor(race),
       });
     }
   },
 };
+
+function fixesFor(race: Race): Fix[] {
+  const fix = race.shape === 'update' ? awaitFirstFix(race.write, race.suspension) : race.shape === 'clear' ? swapFirstFix(race.write, race.read, race.touchedBetween) : undefined;
+  return fix === undefined ? [] : [fix];
+}
 
 function line(node: Node): number {
   return node.getStartLineNumber();
