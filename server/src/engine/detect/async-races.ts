@@ -3,13 +3,14 @@
  * it from what was read (`update`), under a check of it (`check`), or emptied after being handed on (`clear`), while
  * another task (another function, or another call of this one) can write it in between without a lock both hold.
  */
-import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
+import { wrap } from '../model/call-graph.js';
 import type { ProgramModel } from '../rule.js';
 import { findNodesCached } from './compiler-walk.js';
 import { isCoroutine } from './coroutines.js';
 import { isGuardedByLockCallback, isInsideHandRolledLock } from './lock-regions.js';
-import { guardedBy, mayFollow, suspensionsOf, type Suspension } from './await-flow.js';
-import { isWriteCandidate, locationOf, ownerOf, sharedWrites, stripOuter, type SharedLocation, type StateWrite } from './shared-state.js';
+import { guardedBy, mayFollow, suspensionsByOwner, type Suspension } from './await-flow.js';
+import { isWriteCandidate, locationOf, ownerOf, sharedWrites, stripOuter, writtenName, type SharedLocation, type StateWrite } from './shared-state.js';
 import { calledOnlyOnNewInstances } from './new-instances.js';
 import { getOrInsert } from '../maps.js';
 
@@ -40,13 +41,13 @@ const CONSUMING_METHODS = new Set(['map', 'forEach', 'filter', 'slice', 'join', 
 
 class Finder {
   private readonly accessMemo = new Map<Node, Map<string, Access[]>>();
-  private readonly suspensionMemo = new Map<Node, Suspension[]>();
+  private readonly suspensionMemo = new Map<SourceFile, Map<Node, Suspension[]>>();
   private readonly reentrantMemo = new Map<Node, boolean>();
 
   constructor(readonly model: ProgramModel) {}
 
-  suspensions(fn: Node): Suspension[] {
-    return getOrInsert(this.suspensionMemo, fn, () => suspensionsOf(fn));
+  suspensions(fn: Node): readonly Suspension[] {
+    return getOrInsert(this.suspensionMemo, fn.getSourceFile(), () => suspensionsByOwner(fn.getSourceFile())).get(fn) ?? [];
   }
 
   /** Every access of `location` in `fn`'s own code, in document order; `read` is false where it is only written. */
@@ -55,12 +56,18 @@ class Finder {
     return getOrInsert(byKey, location.key, () => {
       const last = location.name.slice(location.name.lastIndexOf('.') + 1);
       const found: Access[] = [];
-      fn.forEachDescendant((node) => {
-        const named = Node.isPropertyAccessExpression(node) ? node.getName() === last : Node.isIdentifier(node) && node.getText() === last && !isPropertyName(node);
-        if (!named || ownerOf(node) !== fn || locationOf(node)?.key !== location.key) return;
-        // `this.cells[i]` is reached through `this.cells`; the outer access decides whether it is read.
-        found.push({ node, read: !isWrittenOnly(node) });
-      });
+      const file = fn.getSourceFile();
+      // Only the nodes spelled like the location are wrapped and resolved.
+      const visit = (raw: ts.Node): void => {
+        const named = ts.isPropertyAccessExpression(raw) ? raw.name.text === last : ts.isIdentifier(raw) && raw.text === last && !(ts.isPropertyAccessExpression(raw.parent) && raw.parent.name === raw);
+        if (named) {
+          const node = wrap(file, raw);
+          // `this.cells[i]` is reached through `this.cells`; the outer access decides whether it is read.
+          if (ownerOf(node) === fn && locationOf(node)?.key === location.key) found.push({ node, read: !isWrittenOnly(node) });
+        }
+        ts.forEachChild(raw, visit);
+      };
+      visit(fn.compilerNode);
       return found;
     });
   }
@@ -82,12 +89,6 @@ class Finder {
   heldIds(node: Node): Set<string> {
     return new Set(this.model.heldAt(node).map((lock) => lock.id));
   }
-}
-
-/** `x` in `a.x`: a property's name, not a variable. */
-function isPropertyName(identifier: Node): boolean {
-  const parent = identifier.getParent();
-  return parent !== undefined && Node.isPropertyAccessExpression(parent) && parent.getNameNode() === identifier;
 }
 
 function iteratorName(fn: Node): string | undefined {
@@ -407,10 +408,33 @@ function afterLockCall(call: Node): boolean {
   return !released;
 }
 
+/** Per file version: the names coroutines write after a point where they can suspend (found without the checker). */
+const writtenAfterSuspending = new WeakMap<ts.SourceFile, string[]>();
+
+function namesWrittenAfterSuspending(file: SourceFile): string[] {
+  return getOrInsert(writtenAfterSuspending, file.compilerNode, () => {
+    const suspensions = suspensionsByOwner(file);
+    const names = new Set<string>();
+    for (const node of findNodesCached(file, isWriteCandidate)) {
+      const fn = ownerOf(node);
+      const own = fn === undefined ? undefined : suspensions.get(fn);
+      if (own === undefined || !own.some((s) => s.at.getStart() < node.getEnd()) || !isCoroutine(fn!)) continue;
+      const name = writtenName(node);
+      if (name !== undefined) names.add(name);
+    }
+    return [...names];
+  });
+}
+
 /** Finds every race of the shapes above in `files`. */
 export function findRaces(files: readonly SourceFile[], model: ProgramModel): Race[] {
   const finder = new Finder(model);
-  const writes = sharedWrites(files, (file) => findNodesCached(file, isWriteCandidate));
+  // The type checker is asked only about writes a coroutine makes after it can suspend, and about the writes of the
+  // same names elsewhere (the other writers): most writes of a program are neither.
+  const names = new Set(files.flatMap((file) => namesWrittenAfterSuspending(file)));
+  if (names.size === 0) return [];
+  const all = files.flatMap((file) => findNodesCached(file, isWriteCandidate));
+  const writes = sharedWrites(all.filter((node) => names.has(writtenName(node) ?? '')));
   const races: Race[] = [];
   for (const group of writes.values()) {
     for (const write of group) {

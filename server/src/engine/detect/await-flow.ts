@@ -3,8 +3,9 @@
  * `for await`), and whether one point can run after another (not in exclusive branches, no `return` between).
  * Loops are not followed backwards: a point is after another only when it comes later in the text.
  */
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
 import { ownerOf } from './shared-state.js';
+import { findNodesCached } from './compiler-walk.js';
 
 /** A point where a coroutine can suspend: `node` is what messages show, `at` where it happens in the text. */
 export interface Suspension {
@@ -13,18 +14,21 @@ export interface Suspension {
   at: Node;
 }
 
-/** Where `fn` itself can suspend, in document order (not counting nested functions, which suspend on their own). */
-export function suspensionsOf(fn: Node): Suspension[] {
-  const found: Suspension[] = [];
-  fn.forEachDescendant((node, traversal) => {
-    if (node !== fn && Node.isFunctionLikeDeclaration(node) && (!(Node.isArrowFunction(node) || Node.isFunctionExpression(node)) || node.isAsync())) {
-      traversal.skip();
-      return;
-    }
-    if ((Node.isAwaitExpression(node) || Node.isYieldExpression(node)) && ownerOf(node) === fn) found.push({ node, at: node });
-    else if (Node.isForOfStatement(node) && node.isAwaited() && ownerOf(node) === fn) found.push({ node, at: node.getExpression() });
-  });
-  return found;
+/** Syntactic filter on raw compiler nodes: `await`, `yield` and `for await`. */
+function isSuspensionNode(node: ts.Node): boolean {
+  return ts.isAwaitExpression(node) || ts.isYieldExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier !== undefined);
+}
+
+/** Every suspension of a file, by the function that suspends (nested functions suspend on their own), in document order. */
+export function suspensionsByOwner(file: SourceFile): Map<Node, Suspension[]> {
+  const byOwner = new Map<Node, Suspension[]>();
+  for (const node of findNodesCached(file, isSuspensionNode)) {
+    const owner = ownerOf(node);
+    if (owner === undefined) continue;
+    const at = Node.isForOfStatement(node) ? node.getExpression() : node;
+    byOwner.set(owner, [...(byOwner.get(owner) ?? []), { node, at }]);
+  }
+  return byOwner;
 }
 
 /** The statement or branch of `ancestor` that contains `node`, or undefined when `node` is not below it. */

@@ -3,7 +3,7 @@
  * bindings, fields of `this` (and static fields), and the properties of module-level objects. A function's locals and
  * parameters are never shared here (an object passed in is the caller's business). Read by `async-atomicity`.
  */
-import { Node, ts, type SourceFile } from 'ts-morph';
+import { Node, ts } from 'ts-morph';
 import { isMutation, MUTATING_METHODS, mutatedByCall } from '../model/writes.js';
 import { runsInline } from './blocking-calls.js';
 
@@ -151,25 +151,35 @@ export function writtenExpression(node: Node): Node | undefined {
   return mutatedByCall(node);
 }
 
+/** The expression whose state a write changes: `this.queue.length = 0` empties `this.queue`. */
+function changedExpression(node: Node): Node | undefined {
+  if (!isMutation(node) && mutatedByCall(node) === undefined) return undefined;
+  const written = writtenExpression(node);
+  return written !== undefined && Node.isPropertyAccessExpression(written) && written.getName() === 'length' ? written.getExpression() : written;
+}
+
+/** The last name of what a write changes (`queue` for `this.queue.push(x)`), read without the type checker. */
+export function writtenName(node: Node): string | undefined {
+  let written = changedExpression(node);
+  while (written !== undefined && (Node.isElementAccessExpression(written) || Node.isParenthesizedExpression(written) || Node.isNonNullExpression(written) || Node.isAsExpression(written))) written = written.getExpression();
+  if (written !== undefined && Node.isPropertyAccessExpression(written)) return written.getName();
+  return written !== undefined && Node.isIdentifier(written) ? written.getText() : undefined;
+}
+
 /**
- * Every write of `files` to a shared location, by location key. `candidates` gives each file's write candidates
- * (a cached syntactic pass). Destructuring assignments are left out: they write locals far more often than state.
+ * The writes among `nodes` to a shared location, by location key. Destructuring assignments are left out: they write
+ * locals far more often than state.
  */
-export function sharedWrites(files: readonly SourceFile[], candidates: (file: SourceFile) => readonly Node[]): Map<string, StateWrite[]> {
+export function sharedWrites(nodes: readonly Node[]): Map<string, StateWrite[]> {
   const byKey = new Map<string, StateWrite[]>();
-  for (const file of files) {
-    for (const node of candidates(file)) {
-      if (!isMutation(node) && mutatedByCall(node) === undefined) continue;
-      let written = writtenExpression(node);
-      // `this.queue.length = 0` empties `this.queue`.
-      if (written !== undefined && Node.isPropertyAccessExpression(written) && written.getName() === 'length') written = written.getExpression();
-      if (written === undefined || Node.isObjectLiteralExpression(written) || Node.isArrayLiteralExpression(written)) continue;
-      const location = locationOf(written);
-      if (location === undefined) continue;
-      const writes = byKey.get(location.key) ?? [];
-      writes.push({ node, location, owner: ownerOf(node) });
-      byKey.set(location.key, writes);
-    }
+  for (const node of nodes) {
+    const written = changedExpression(node);
+    if (written === undefined || Node.isObjectLiteralExpression(written) || Node.isArrayLiteralExpression(written)) continue;
+    const location = locationOf(written);
+    if (location === undefined) continue;
+    const writes = byKey.get(location.key) ?? [];
+    writes.push({ node, location, owner: ownerOf(node) });
+    byKey.set(location.key, writes);
   }
   return byKey;
 }
