@@ -45,3 +45,20 @@ export async function gateTwice(): Promise<void> {
 export function readSaved(): number {
   return saved;
 }
+
+// The configured gate serialises every writer of `lastSaved`, so the read, the await and the write cannot interleave.
+let lastSaved = 0;
+
+export async function saveNext(): Promise<void> {
+  await gate.guarded(async () => {
+    const previous = lastSaved;
+    await persist(previous);
+    lastSaved = previous + 1;
+  });
+}
+
+export async function resetSaved(): Promise<void> {
+  await gate.guarded(async () => {
+    lastSaved = 0;
+  });
+}

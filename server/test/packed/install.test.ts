@@ -124,7 +124,7 @@ test('the installed packages carry LICENSE, README, engines, repository and the 
     assert.match(manifest.engines?.node ?? '', /^>=20\.11/, `${name} declares engines.node`);
     assert.match(manifest.repository?.url ?? '', /github\.com/, `${name} declares its repository`);
   }
-  for (const rule of ['lock-order', 'double-lock', 'lock-leak', 'unguarded-write', 'non-atomic-update', 'blocking-in-async', 'await-holding-lock']) {
+  for (const rule of ['lock-order', 'double-lock', 'lock-leak', 'unguarded-write', 'non-atomic-update', 'blocking-in-async', 'await-holding-lock', 'async-atomicity']) {
     assert.ok(existsSync(join(pkg('server'), 'docs', 'rules', `${rule}.md`)), `docs/rules/${rule}.md ships`);
   }
   // The page the rule pages link to, and the configuration's schema for editors' `$schema`.

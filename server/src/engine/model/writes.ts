@@ -6,7 +6,8 @@ import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
 import type { WriteFact } from './facts.js';
 import { isCompilerInlineCallback, wrap } from './call-graph.js';
 
-const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'delete', 'clear', 'add', 'fill', 'sort', 'reverse', 'copyWithin']);
+/** Methods of arrays, maps and sets that change their receiver. */
+export const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'delete', 'clear', 'add', 'fill', 'sort', 'reverse', 'copyWithin']);
 
 const ASSIGNMENTS = new Set([
   SyntaxKind.EqualsToken, SyntaxKind.PlusEqualsToken, SyntaxKind.MinusEqualsToken, SyntaxKind.AsteriskEqualsToken,

@@ -12,6 +12,7 @@ import { spanOf } from '../span.js';
 import type { WriteFact } from '../model/facts.js';
 import { keyOf } from '../model/values.js';
 import { Suspensions } from '../detect/suspensions.js';
+import { calledOnlyOnNewInstances } from '../detect/new-instances.js';
 import { guardWriteFix, writeStatement } from '../fixes/guard-write.js';
 import type { Finding, Fix } from '../types.js';
 
@@ -43,22 +44,9 @@ function receiversIn(context: RuleContext, file: Node, id: string): string[] {
   return [...receivers];
 }
 
-/**
- * A write in a method whose every call is on an instance its caller just built (`const db = new Cache(); await
- * db.load();` in a factory): like a constructor, it runs before anyone else holds the object.
- */
+/** A write to `this` in a method only ever called on an instance its caller just built: initialisation. */
 function initialisesNewInstance(context: RuleContext, fact: WriteFact): boolean {
-  const method = fact.root.node;
-  if (!Node.isMethodDeclaration(method) || fact.base?.id.startsWith('this:') !== true) return false;
-  const callers = context.model.callers(method);
-  return callers.length > 0 && callers.every((call) => {
-    const callee = call.getExpression();
-    const receiver = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : undefined;
-    const declaration = receiver && Node.isIdentifier(receiver) ? receiver.getSymbol()?.getDeclarations()[0] : undefined;
-    let initializer = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
-    while (initializer && (Node.isAwaitExpression(initializer) || Node.isParenthesizedExpression(initializer))) initializer = initializer.getExpression();
-    return initializer !== undefined && Node.isNewExpression(initializer);
-  });
+  return fact.base?.id.startsWith('this:') === true && calledOnlyOnNewInstances(context.model, fact.root.node);
 }
 
 function inConstructor(node: Node): boolean {

@@ -1,0 +1,47 @@
+/** Rule `async-atomicity`: the fixture folder's expectations, and the text of its fixes. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { applyEdits, checkFixtureFolder, findingsIn, FIXTURES_ROOT } from '../helpers/fixtures.js';
+
+checkFixtureFolder('async-atomicity');
+
+/** The lines `from` to `to` of `file` after applying the fix of the finding on the line holding `fragment`. */
+function fixed(file: string, fragment: string, from: number, to: number): { text: string; safety: string } | undefined {
+  const text = readFileSync(path.join(FIXTURES_ROOT, 'async-atomicity', file), 'utf8');
+  const line = text.split('\n').findIndex((l) => l.includes(fragment)) + 1;
+  assert.ok(line > 0, fragment);
+  const finding = findingsIn('async-atomicity', file, 'async-atomicity').find((f) => f.span.line === line);
+  assert.ok(finding, `no finding on line ${line} of ${file}`);
+  const fix = finding.fixes[0];
+  if (fix === undefined) return undefined;
+  const lines = applyEdits(text, fix.edits).split('\n');
+  return { text: lines.slice(line - 1 + from, line + to).map((l) => l.trim()).join('\n'), safety: fix.safety };
+}
+
+test('a lost update whose await is in the written expression awaits first, into a constant', () => {
+  assert.deepEqual(fixed('lost-update.ts', 'this.balance = this.balance - await price(item)', 0, 1), {
+    text: 'const awaited = await price(item);\nthis.balance = this.balance - awaited; // expect: async-atomicity',
+    safety: 'safe',
+  });
+  assert.deepEqual(fixed('lost-update.ts', 'this.balance -= await price(item)', 0, 1), {
+    text: 'const awaited = await price(item);\nthis.balance -= awaited; // expect: async-atomicity',
+    safety: 'safe',
+  });
+});
+
+test('a lost update through a local read earlier has no fix: where to read again is the author\'s call', () => {
+  assert.equal(fixed('lost-update.ts', 'this.spent.set(item, before + cost)', 0, 0), undefined);
+});
+
+test('a batch taken into a constant is emptied before the await (swap, then write)', () => {
+  assert.deepEqual(fixed('lost-batch.ts', 'this.queue = []; // expect', -2, 0), {
+    text: 'const batch = this.queue;\nthis.queue = [];\nawait new Promise<void>((resolve) => this.worker.once(\'message\', () => resolve()).postMessage(batch));',
+    safety: 'safe',
+  });
+});
+
+test('a batch handed straight to the call, or emptied with .length = 0, has no fix', () => {
+  assert.equal(fixed('lost-batch.ts', 'this.insertBuffer.length = 0; // expect', 0, 0), undefined);
+});
