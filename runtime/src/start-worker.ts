@@ -36,7 +36,8 @@ interface WorkerGlobals {
  * The bootstrap every started worker runs first. It must not load anything before the context message: the worker's
  * module is imported only once the context is on the global. A module worker's messages that arrive while its module
  * loads would find no listener yet, so they are held (the bootstrap's listener runs first) and dispatched afterwards;
- * a classic worker's importScripts is synchronous, so nothing can arrive early. A module that fails to load is
+ * a classic worker's importScripts is synchronous, so nothing can arrive early, and its importScripts is wrapped to
+ * resolve relative URLs against the worker's script rather than the bootstrap's blob: URL. A module that fails to load is
  * rethrown from a task, which fires 'error' on the Worker as any uncaught error does.
  */
 const BOOTSTRAP = `
@@ -47,7 +48,12 @@ addEventListener('message', function start(event) {
   event.stopImmediatePropagation();
   removeEventListener('message', start);
   globalThis[started] = context;
-  if (!context.module) return void importScripts(context.url);
+  if (!context.module) {
+    const load = importScripts;
+    // Scripts resolve against the worker's script, as they would had it been started directly, not the blob: URL.
+    globalThis.importScripts = (...urls) => load(...urls.map((url) => new URL(url, context.url).href));
+    return void importScripts(context.url);
+  }
   const early = [];
   const hold = (message) => { message.stopImmediatePropagation(); early.push(message); };
   addEventListener('message', hold);

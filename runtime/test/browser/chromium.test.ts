@@ -279,3 +279,20 @@ test('startWorker: messages name the page and the workers', async () => {
   assert.equal(r.pageUnlock.name, 'LockNotHeldError');
   assert.equal(r.pageUnlock.message, `main thread cannot unlock Mutex 'n' (#2): it does not hold it (it is held by ${DECODER})`);
 });
+
+test('startWorker: a classic worker loading the IIFE bundle with importScripts is named in its messages', async () => {
+  const r = await contextScenario<Reported>('classic', {});
+  assert.equal(r.name, 'TimeoutError', JSON.stringify(r));
+  assert.equal(r.message, "worker 'classic' (id 1) timed out after 50 ms waiting for Mutex 'm' (#1)");
+});
+
+test('a worker started with plain new Worker (no context) holding a lock is waited for, never judged dead', async () => {
+  const r = await contextScenario<{ waited: Reported; pageUnlock: Reported }>('outsider', {});
+  assert.equal(r.waited.name, 'TimeoutError', JSON.stringify(r.waited));
+  assert.equal(r.waited.message, "main thread timed out after 1500 ms waiting for Mutex 'o' (#1)");
+  assert.equal(r.pageUnlock.message, "main thread cannot unlock Mutex 'o' (#1): it does not hold it (it is held by another thread)");
+});
+
+test("startWorker: a worker module that cannot be loaded fires 'error' on the Worker", async () => {
+  assert.equal(await contextScenario<string>('missing', {}), 'error');
+});

@@ -80,6 +80,7 @@ export async function startServer(): Promise<SuiteServer> {
     '/page-helpers.js': await readFile(new URL('page-helpers.js', ASSETS), 'utf8'),
     '/context-page.js': await readFile(new URL('context-page.js', ASSETS), 'utf8'),
     '/context-worker.js': await readFile(new URL('context-worker.js', ASSETS), 'utf8'),
+    '/classic-worker.js': await readFile(new URL('classic-worker.js', ASSETS), 'utf8'),
     '/context-worker.bundle.js': await bundleWithRuntime('context-worker.js', false),
     '/context-worker.min.js': await bundleWithRuntime('context-worker.js', true),
   };

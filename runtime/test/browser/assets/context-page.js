@@ -80,6 +80,42 @@ const scenarios = {
     }
     return { workerUnlock, pageUnlock };
   },
+  /** A classic worker (the IIFE bundle, importScripts) started with startWorker has its id and name too. */
+  async classic() {
+    const m = new d.Mutex({ name: 'm' });
+    const guard = await deadline(m.lockAsync(), "the page's lockAsync");
+    const classic = d.startWorker('/classic-worker.js', { type: 'classic', name: 'classic' });
+    workers.push(classic);
+    const outcome = await call(classic, { mutex: m.handle }, "the classic worker trying the page's mutex");
+    guard.unlock();
+    return outcome;
+  },
+  /**
+   * A worker started with plain new Worker has no context: it holds a lock the page waits for. The page must wait
+   * (its holder is alive), not take the lock over as if its holder had died.
+   */
+  async outsider() {
+    const m = new d.Mutex({ name: 'o' });
+    const flags = shared(1);
+    const plain = new Worker('/context-worker.js', { type: 'module' });
+    workers.push(plain);
+    await call(plain, { scenario: 'hold', mutex: m.handle, flags: flags.buffer }, 'a worker started with new Worker taking the mutex');
+    const waited = await m.lockAsync({ timeout: 1500 }).then((guard) => (guard.unlock(), 'taken'), described);
+    let pageUnlock = 'no error';
+    try {
+      m.unlock();
+    } catch (error) {
+      pageUnlock = described(error);
+    }
+    return { waited, pageUnlock };
+  },
+  /** A worker module that cannot be loaded fires 'error' on the Worker startWorker returned, as new Worker would. */
+  async missing() {
+    const worker = d.startWorker('/missing.js', { name: 'missing' });
+    workers.push(worker);
+    const failed = new Promise((resolve) => worker.addEventListener('error', (event) => resolve(event.type)));
+    return deadline(failed, "'error' on a worker whose module is missing");
+  },
 };
 
 window.run = async (name, options) => {
