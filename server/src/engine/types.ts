@@ -12,6 +12,7 @@ export const RULE_IDS = [
   'blocking-in-async',
   'sync-io-in-async',
   'await-holding-lock',
+  'blocking-on-main-thread',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

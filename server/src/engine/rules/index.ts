@@ -8,6 +8,7 @@ import { nonAtomicUpdate } from './non-atomic-update.js';
 import { blockingInAsync } from './blocking-in-async.js';
 import { syncIoInAsync } from './sync-io-in-async.js';
 import { awaitHoldingLock } from './await-holding-lock.js';
+import { blockingOnMainThread } from './blocking-on-main-thread.js';
 
 export const rules: readonly Rule[] = [
   lockOrder,
@@ -18,4 +19,5 @@ export const rules: readonly Rule[] = [
   blockingInAsync,
   syncIoInAsync,
   awaitHoldingLock,
+  blockingOnMainThread,
 ];
