@@ -9,6 +9,7 @@ import type { RuleContext } from '../rule.js';
 import type { Fix } from '../types.js';
 import { blockingCallOf, isBusyWait, runsInline, type BlockingCall } from './blocking-calls.js';
 import { BlockingSummaries, forEachInlineNode, isAsyncOrGenerator, isFunctionLike, type BlockingStep, type FunctionLike } from './blocking-summary.js';
+import { relatedFor } from './blocking-in-coroutines.js';
 import { isCoroutine } from './coroutines.js';
 import { asyncTwinFix } from '../fixes/async-twin.js';
 import { spanOf } from '../span.js';
@@ -65,10 +66,7 @@ export function reportBlockingOnMainThread(context: RuleContext): void {
         rule: 'blocking-on-main-thread',
         message: messageFor(found.chain, blocking),
         span: spanOf(node),
-        related: found.chain.slice(1).map((step, index) => ({
-          span: spanOf(step.node),
-          message: index === found.chain.length - 2 ? `${step.description} blocks here` : `which calls ${step.description}`,
-        })),
+        related: relatedFor(found.chain),
         fixes: fix === undefined ? [] : [fix],
       });
     });
