@@ -1,4 +1,5 @@
 // A page script (it uses `document` and `window`): its main thread may not block, so each marked call throws there.
+/// <reference lib="dom" />
 import { Mutex, Semaphore, lockAll } from '@deadbolt/runtime';
 
 const jobs = new Mutex({ name: 'jobs' });
