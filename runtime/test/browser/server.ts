@@ -78,6 +78,7 @@ export async function startServer(): Promise<SuiteServer> {
     '/page.js': await readFile(new URL('page.js', ASSETS), 'utf8'),
     '/worker.js': await readFile(new URL('worker.js', ASSETS), 'utf8'),
     '/page-helpers.js': await readFile(new URL('page-helpers.js', ASSETS), 'utf8'),
+    '/serve-scenarios.js': await readFile(new URL('serve-scenarios.js', ASSETS), 'utf8'),
     '/context-page.js': await readFile(new URL('context-page.js', ASSETS), 'utf8'),
     '/context-worker.js': await readFile(new URL('context-worker.js', ASSETS), 'utf8'),
     '/classic-worker.js': await readFile(new URL('classic-worker.js', ASSETS), 'utf8'),

@@ -3,6 +3,7 @@
 // It is served as it is (importing /runtime.js) and bundled with the runtime by esbuild, plain and minified.
 // Every wait has a timeout, so a broken primitive ends in an error the page reports, never a hang.
 import * as d from '/runtime.js';
+import { serveScenarios } from './serve-scenarios.js';
 
 const T = { timeout: 60_000 };
 
@@ -104,16 +105,4 @@ const scenarios = {
   },
 };
 
-self.onmessage = ({ data }) => {
-  let replied = false;
-  const reply = (value) => {
-    replied = true;
-    self.postMessage({ id: data.id, ok: true, value });
-  };
-  try {
-    const value = scenarios[data.scenario](data, reply);
-    if (!replied) reply(value);
-  } catch (error) {
-    self.postMessage({ id: data.id, ok: false, error: { name: error.name, message: error.message } });
-  }
-};
+serveScenarios(scenarios);
