@@ -47,7 +47,7 @@ test('every setting has a description, and each rule id of the contract has a se
   assert.deepEqual(Object.keys(properties).sort(), ['deadbolt.blockingFunctions', 'deadbolt.enable', 'deadbolt.rules', 'deadbolt.trace.server']);
   for (const [key, schema] of Object.entries(properties)) assert.ok(schema.description ?? schema.markdownDescription, key);
   assert.deepEqual(Object.keys(properties['deadbolt.rules']!.properties!).sort(), [
-    'async-atomicity', 'await-holding-lock', 'blocking-in-async', 'double-lock', 'lock-leak', 'lock-order', 'non-atomic-update', 'sync-io-in-async', 'unguarded-write',
+    'async-atomicity', 'await-holding-lock', 'blocking-in-async', 'blocking-on-main-thread', 'double-lock', 'lock-leak', 'lock-order', 'non-atomic-update', 'sync-io-in-async', 'unguarded-write',
   ]);
 });
 

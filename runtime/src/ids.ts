@@ -7,7 +7,7 @@
  * (a 32-bit one wrapped after 2^32 locks and repeated the ids of live ones), and ids stay safe integers.
  */
 
-import type * as WorkerThreads from 'node:worker_threads';
+import { browserContext, threadText, type ThreadContext } from './browser-context.js';
 import { sharedBuffer } from './shared-memory.js';
 
 /** The environment-data key under which the shared id counter travels to workers (v2: a BigInt64 counter). */
@@ -28,15 +28,15 @@ interface IdSpace {
 }
 
 /**
- * worker_threads when running on Node, found without a static import so browsers can load this module: through
- * `process.getBuiltinModule` (Node 20.16 and later), else as the package's Node entry published it
- * (node-builtins.ts). Without it every thread would draw ids from its own random space and checked mode's graph
- * would not be shared between workers.
+ * This thread's context: worker_threads when running on Node, found without a static import so browsers can load this
+ * module: through `process.getBuiltinModule` (Node 20.16 and later), else as the package's Node entry published it
+ * (node-builtins.ts). In a browser, the page's or a startWorker worker's context (browser-context.ts). Without one a
+ * thread draws ids from its own random space, shares no thread table and no checked-mode graph.
  */
-export const workerThreads: typeof WorkerThreads | undefined = (() => {
+export const workerThreads: ThreadContext | undefined = (() => {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const wt = proc?.getBuiltinModule?.('node:worker_threads') ?? (globalThis as Record<symbol, unknown>)[Symbol.for('deadbolt.workerThreads')];
-  return wt as typeof WorkerThreads | undefined;
+  const wt = proc?.getBuiltinModule?.('node:worker_threads') as ThreadContext | undefined;
+  return wt ?? browserContext();
 })();
 
 function isIdSpace(value: unknown): value is IdSpace {
@@ -51,7 +51,7 @@ function isIdSpace(value: unknown): value is IdSpace {
  * cannot collide with the main thread's (base 0) or another such worker's, and publishes that space to the workers
  * it creates.
  */
-function openIdSpace(wt: typeof WorkerThreads): IdSpace {
+function openIdSpace(wt: ThreadContext): IdSpace {
   const inherited = wt.getEnvironmentData(ID_SPACE_KEY);
   if (isIdSpace(inherited)) return inherited;
   const space: IdSpace = { buffer: new SharedArrayBuffer(8), base: wt.isMainThread ? 0 : FALLBACK_BASE + wt.threadId * FALLBACK_SIZE };
@@ -60,7 +60,8 @@ function openIdSpace(wt: typeof WorkerThreads): IdSpace {
 }
 
 /**
- * Browsers have no threadId and nothing to inherit from: a random base is the best available fallback. Made on the
+ * A browser thread without a context (a Worker not started by startWorker) has nothing to inherit from: a random base
+ * is the best available fallback. Made on the
  * first id drawn, not at load, so a page without SharedArrayBuffer can still load the runtime (and then hears why from
  * the constructor that needed it).
  */
@@ -88,9 +89,9 @@ export function nextLockId(): number {
   return space!.base + n;
 }
 
-/** The calling thread, for messages: "main thread" or "worker 3". */
+/** The calling thread, for messages: "main thread", "worker 3", or "worker 'decoder' (id 3)" when it has a name. */
 export const threadLabel: string =
-  workerThreads === undefined ? 'this thread' : workerThreads.isMainThread ? 'main thread' : `worker ${workerThreads.threadId}`;
+  workerThreads === undefined ? 'this thread' : workerThreads.isMainThread ? 'main thread' : threadText(workerThreads.threadId, workerThreads.threadName);
 
 /** A lock as messages name it: "Mutex 'jobs' (#4)" or "Mutex #4". */
 export function lockLabel(kind: string, name: string | undefined, id: number): string {

@@ -6,19 +6,23 @@
  * fallback for deaths no source reported; see probe().
  */
 
+import { threadText } from './browser-context.js';
 import { workerThreads } from './ids.js';
 
 /**
  * A token is `generation << SLOT_BITS | slot`: the entry it lives in and how many times that entry has been taken.
  * Tokens fit TOKEN_BITS, so a lock word keeps them beside its flag bits (futex.ts), and a token names one thread
  * until its entry has been taken GENERATIONS more times (the cursor spreads reuse over every entry, so that is after
- * about 2^28 threads have registered).
+ * about 2^27 threads have registered). Generations above GENERATIONS belong to threads outside any table (see
+ * thisThread), so no table ever judges such a thread by an entry that is not its own.
  */
 export const TOKEN_BITS = 28;
 export const TOKEN_MASK = (1 << TOKEN_BITS) - 1;
 const SLOT_BITS = 12;
 const SLOT_MASK = (1 << SLOT_BITS) - 1;
-const GENERATIONS = (1 << (TOKEN_BITS - SLOT_BITS)) - 1; // 1..GENERATIONS; 0 marks a token outside the table
+const GENERATIONS = (1 << (TOKEN_BITS - SLOT_BITS - 1)) - 1; // 1..GENERATIONS; 0 and larger ones are outside the table
+/** Tokens of threads without a table have this bit (the top generation bit) set: never a table's token. */
+const OUTSIDE = 1 << (TOKEN_BITS - 1);
 /** Entries, counting entry 0, which holds the header: at most CAPACITY - 1 threads may have the runtime loaded at once. */
 const CAPACITY = 1 << SLOT_BITS;
 const ENTRY_SLOTS = 8; // 32 bytes; the table is 128 KiB
@@ -51,9 +55,15 @@ export const PROBE_EVERY_MS = 3_200;
 /** Environment-data keys under which the table and this thread's token travel to the workers it creates. */
 const TABLE_KEY = 'deadbolt.threads.v2';
 const PARENT_KEY = 'deadbolt.parentToken.v2';
+/**
+ * Thread names (browsers: startWorker's `name`), NAME_UNITS UTF-16 units per entry (the first holds the length), written
+ * by a thread as it registers, before its token is published. Only browser contexts make this buffer.
+ */
+const NAMES_KEY = 'deadbolt.threadNames.v1';
+const NAME_UNITS = 32;
 
 function openTable(): Int32Array<SharedArrayBuffer> | undefined {
-  // Browsers: no way to share a table (yet); tokens are random and nobody is found dead.
+  // A thread without a context (a Web Worker not started by startWorker): tokens are random, nobody is found dead.
   if (workerThreads === undefined) return undefined;
   const inherited: unknown = workerThreads.getEnvironmentData(TABLE_KEY);
   if (inherited instanceof SharedArrayBuffer && inherited.byteLength === TABLE_BYTES) return new Int32Array(inherited);
@@ -63,14 +73,45 @@ function openTable(): Int32Array<SharedArrayBuffer> | undefined {
   return table;
 }
 
-/** The shared table, or undefined where threads cannot share one (browsers). */
+/** The shared table, or undefined where threads cannot share one (a Web Worker not started by startWorker). */
 export const table = openTable();
+
+/** The names of threads, in browsers (on Node threads have none). */
+const names: Uint16Array<SharedArrayBuffer> | undefined = (() => {
+  if (table === undefined) return undefined;
+  const inherited: unknown = workerThreads!.getEnvironmentData(NAMES_KEY);
+  if (inherited instanceof SharedArrayBuffer && inherited.byteLength === CAPACITY * NAME_UNITS * 2) return new Uint16Array(inherited);
+  if (!isBrowserRoot()) return undefined;
+  const made = new Uint16Array(new SharedArrayBuffer(CAPACITY * NAME_UNITS * 2));
+  workerThreads!.setEnvironmentData(NAMES_KEY, made.buffer);
+  return made;
+})();
+
+/** The page's main thread in a browser: the thread whose workers may have names. */
+function isBrowserRoot(): boolean {
+  return workerThreads?.isMainThread === true && typeof (globalThis as { document?: unknown }).document === 'object';
+}
+
+function writeName(slot: number, name: string | undefined): void {
+  if (names === undefined) return;
+  const text = (name ?? '').slice(0, NAME_UNITS - 1);
+  const at = slot * NAME_UNITS;
+  for (let i = 0; i < text.length; i++) names[at + 1 + i] = text.charCodeAt(i);
+  Atomics.store(names, at, text.length);
+}
+
+function readName(slot: number): string | undefined {
+  if (names === undefined) return undefined;
+  const at = slot * NAME_UNITS;
+  const length = Atomics.load(names, at);
+  return length === 0 ? undefined : String.fromCharCode(...names.subarray(at + 1, at + 1 + length));
+}
 
 const baseOf = (token: number): number => (token & SLOT_MASK) * ENTRY_SLOTS;
 const generationOf = (token: number): number => token >>> SLOT_BITS;
 /** Whether a value can be a token of this table (not 0, not a random browser token, not one naming the header). */
 const inTable = (token: number): boolean =>
-  table !== undefined && token > 0 && token <= TOKEN_MASK && generationOf(token) !== 0 && (token & SLOT_MASK) !== 0;
+  table !== undefined && token > 0 && token < OUTSIDE && generationOf(token) !== 0 && (token & SLOT_MASK) !== 0;
 
 /**
  * True when the thread with this token has certainly ended, as a source of deaths or a probe reported; two loads.
@@ -113,21 +154,32 @@ function markDead(token: number): boolean {
 
 /** reportDead for the thread with this threadId, if it registered and is still marked alive. */
 export function reportExited(threadId: number): void {
-  if (table === undefined) return;
-  for (let base = ENTRY_SLOTS; base < TABLE_BYTES / 4; base += ENTRY_SLOTS) {
-    const token = Atomics.load(table, base + E_STATE);
-    if (token > 0 && token <= TOKEN_MASK && Atomics.load(table, base + E_THREAD) === threadId) return reportDead(token);
-  }
+  const token = liveToken(threadId);
+  if (token !== 0) reportDead(token);
 }
 
-/** The thread a token names, for messages: "main thread", "worker 3", or "an exited thread" once its entry was reused. */
+/** The token of the thread with this threadId, if it registered and is still marked alive; else 0. */
+export function liveToken(threadId: number): number {
+  if (table === undefined) return 0;
+  for (let base = ENTRY_SLOTS; base < TABLE_BYTES / 4; base += ENTRY_SLOTS) {
+    const token = Atomics.load(table, base + E_STATE);
+    if (token > 0 && token <= TOKEN_MASK && Atomics.load(table, base + E_THREAD) === threadId) return token;
+  }
+  return 0;
+}
+
+/**
+ * The thread a token names, for messages: "main thread", "worker 3", "worker 'decoder' (id 3)", or "a thread that has
+ * exited" once its entry was reused.
+ */
 export function ownerLabel(token: number): string {
   if (inTable(token)) {
     const base = baseOf(token);
     const state = Atomics.load(table!, base + E_STATE);
     if (state === token || state === -token) {
-      const threadId = Atomics.load(table!, base + E_THREAD);
-      return threadId === 0 ? 'main thread' : `worker ${threadId}`;
+      const name = readName(token & SLOT_MASK);
+      // The name was written before the token was published; reread the state so a reuse since is not misnamed.
+      if (Atomics.load(table!, base + E_STATE) === state) return threadText(Atomics.load(table!, base + E_THREAD), name);
     }
     return 'a thread that has exited';
   }
@@ -193,7 +245,7 @@ function clock(): number {
  * every other entry had its turn. When every entry is held by a thread marked alive, entries of threads that ended
  * unreported are found by probing them; if none has, the thread cannot be named in a lock word and loading fails.
  */
-function register(t: Int32Array<SharedArrayBuffer>, threadId: number, parent: number): number {
+function register(t: Int32Array<SharedArrayBuffer>, threadId: number, name: string | undefined, parent: number): number {
   for (let pass = 0; pass < 2; pass++) {
     for (let n = 1; n < CAPACITY; n++) {
       const slot = 1 + ((Atomics.add(t, H_CURSOR, 1) >>> 0) % (CAPACITY - 1));
@@ -208,6 +260,7 @@ function register(t: Int32Array<SharedArrayBuffer>, threadId: number, parent: nu
       Atomics.store(t, base + E_PARENT, parent);
       Atomics.store(t, base + E_LIFE, 0);
       Atomics.store(t, base + E_PROBED_AT, 0);
+      writeName(slot, name);
       Atomics.store(t, base + E_STATE, token);
       return token;
     }
@@ -232,11 +285,12 @@ function thisThread(): ThisThread {
   if (existing !== undefined) return existing;
   let record: ThisThread;
   if (table === undefined || workerThreads === undefined) {
-    // No table: a random token (two threads share one with odds of about 1 in 2^28), which isDead never calls dead.
-    record = { token: 1 + Math.floor(Math.random() * TOKEN_MASK), stayFindable: () => {} };
+    // No table: a random token outside every table's tokens (two such threads share one with odds of about 1 in 2^27),
+    // which isDead never calls dead, neither here nor in a thread that has a table.
+    record = { token: OUTSIDE + Math.floor(Math.random() * OUTSIDE), stayFindable: () => {} };
   } else {
     const inherited: unknown = workerThreads.getEnvironmentData(PARENT_KEY);
-    const token = register(table, workerThreads.threadId, typeof inherited === 'number' ? inherited : 0);
+    const token = register(table, workerThreads.threadId, workerThreads.threadName, typeof inherited === 'number' ? inherited : 0);
     workerThreads.setEnvironmentData(PARENT_KEY, token);
     record = { token, stayFindable: lifeWaiters(table, baseOf(token)) };
   }

@@ -9,8 +9,9 @@
  */
 
 import type { OrderStep } from '../errors.js';
-import { FUTEX_SLOTS, lockWordSlow, releaseWord } from '../futex.js';
-import { threadToken } from '../thread-table.js';
+import { blockingForbidden } from '../blocking.js';
+import { FUTEX_SLOTS, lockWordSlow, releaseWord, takeStep } from '../futex.js';
+import { isDead, probeIfDue, threadToken } from '../thread-table.js';
 import { findOrderPath } from './order-path.js';
 
 /** Header slots (Int32). */
@@ -71,7 +72,10 @@ export class SharedLockGraph {
     const h = this.#header;
     // The lock is held only for a short append, never across anything that can block. Its word names the holder, so
     // a thread that dies mid-append leaves it to the next one (an append is visible only once G_EDGES counts it).
-    if (Atomics.compareExchange(h, G_LOCK, 0, threadToken) !== 0) lockWordSlow(h, G_LOCK, threadToken, Infinity);
+    if (Atomics.compareExchange(h, G_LOCK, 0, threadToken) !== 0) {
+      if (blockingForbidden) spinForLock(h);
+      else lockWordSlow(h, G_LOCK, threadToken, Infinity);
+    }
     try {
       this.#mirror();
       if (this.knows(from, to)) return undefined;
@@ -125,6 +129,14 @@ export class SharedLockGraph {
     // TextDecoder refuses views of shared memory, so copy the bytes out first.
     return JSON.parse(decoder.decode(this.#arena.slice(offset, offset + length))) as OrderStep;
   }
+}
+
+/**
+ * The graph's lock on a thread that may not block (a page's main thread): spins, since a holder keeps it only for an
+ * append. A holder that died without a report is found by a probe (rate-limited: this is the rare case).
+ */
+function spinForLock(h: Int32Array<SharedArrayBuffer>): void {
+  while (takeStep(h, G_LOCK, threadToken, (owner) => isDead(owner) || probeIfDue(owner)) < 0);
 }
 
 /** The step as JSON of at most STEP_BYTES bytes: its call sites are shortened (keeping their ends) until it fits. */

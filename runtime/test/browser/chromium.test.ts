@@ -186,3 +186,113 @@ test('the IIFE bundle works from a classic script, with the same main-thread ref
     await page.close();
   }
 });
+
+/** What a worker or the page reported an error as (context-worker.js, context-page.js). */
+interface Reported {
+  name: string;
+  message: string;
+  recorded?: string[];
+  attempted?: string;
+}
+
+/** Runs one scenario of assets/context-page.js (workers started with startWorker) in a fresh page. */
+async function contextScenario<T>(name: string, options: unknown, worker = '/context-worker.js'): Promise<T> {
+  const { page, errors } = await open(`/context/?worker=${encodeURIComponent(worker)}`);
+  try {
+    const result = await page.evaluate(([n, o]) => (globalThis as unknown as { run(name: string, options: unknown): Promise<unknown> }).run(n as string, o), [name, options] as const);
+    assert.deepEqual(errors, [], `uncaught errors on the page during ${name}`);
+    return result as T;
+  } finally {
+    await page.close();
+  }
+}
+
+const DECODER = "worker 'decoder' (id 1)";
+const ENCODER = "worker 'encoder' (id 2)";
+
+/**
+ * The checked-mode cycle: one worker's second acquisition is refused with LockOrderViolation naming it and, in the
+ * recorded chain, the other worker; the other then takes its second lock. Returns the violation's call site text.
+ */
+function assertCycle(r: { first: Reported | string; second: Reported | string }): string {
+  const outcomes = [r.first, r.second];
+  const violations = outcomes.filter((o): o is Reported => typeof o === 'object' && o.name === 'LockOrderViolation');
+  assert.equal(violations.length, 1, `exactly one worker is refused: ${JSON.stringify(outcomes)}`);
+  assert.deepEqual(outcomes.filter((o) => o === 'taken').length, 1, `the other takes its second lock: ${JSON.stringify(outcomes)}`);
+  const v = violations[0]!;
+  const [me, other, wanted] = v === r.second ? [ENCODER, DECODER, "Mutex 'a' (#1)"] : [DECODER, ENCODER, "Mutex 'b' (#2)"];
+  assert.equal(v.attempted, me);
+  assert.deepEqual(v.recorded, [other], v.message);
+  assert.ok(v.message.startsWith(`Lock order violation (potential deadlock): ${me} tries ${wanted} at `), v.message);
+  assert.ok(v.message.includes(other), `names the other worker: ${v.message}`);
+  assert.ok(!v.message.includes('unknown location') && !v.message.includes('this thread'), v.message);
+  return /tries Mutex '[ab]' \(#\d+\) at (.+?) while holding/.exec(v.message)?.[1] ?? '';
+}
+
+test('startWorker: an opposite-order deadlock between two named workers is reported by checked mode as the cycle', async () => {
+  const r = await contextScenario<{ first: Reported; second: Reported }>('cycle', { checked: true, timeout: SCENARIO_MS });
+  const site = assertCycle(r);
+  assert.match(site, /^takeSecond \(http:\/\/127\.0\.0\.1:\d+\/context-worker\.js:\d+:\d+\)$/);
+});
+
+test('startWorker: without checked mode the same two workers deadlock, and both time out naming themselves', async () => {
+  const r = await contextScenario<{ first: Reported; second: Reported }>('cycle', { checked: false, timeout: 1000 });
+  assert.equal(r.first.name, 'TimeoutError', JSON.stringify(r.first));
+  assert.equal(r.first.message, `${DECODER} timed out after 1000 ms waiting for Mutex 'b' (#2)`);
+  assert.equal(r.second.name, 'TimeoutError', JSON.stringify(r.second));
+  assert.equal(r.second.message, `${ENCODER} timed out after 1000 ms waiting for Mutex 'a' (#1)`);
+});
+
+test('checked mode names call sites in a worker bundled with the runtime by esbuild', async () => {
+  const r = await contextScenario<{ first: Reported; second: Reported }>('cycle', { checked: true, timeout: SCENARIO_MS }, '/context-worker.bundle.js');
+  const site = assertCycle(r);
+  assert.match(site, /^takeSecond \(http:\/\/127\.0\.0\.1:\d+\/context-worker\.bundle\.js:\d+:\d+\)$/);
+});
+
+test('checked mode names call sites in a minified bundle: a place in the program, after the runtime', async () => {
+  const r = await contextScenario<{ first: Reported; second: Reported }>('cycle', { checked: true, timeout: SCENARIO_MS }, '/context-worker.min.js');
+  const site = assertCycle(r);
+  const place = /context-worker\.min\.js:(\d+):(\d+)\)?$/.exec(site);
+  assert.ok(place !== null, `a place in the bundle: ${site}`);
+  const bundle = server!.script('/context-worker.min.js')!;
+  const lines = bundle.split('\n');
+  const offset = lines.slice(0, Number(place[1]) - 1).reduce((sum, line) => sum + line.length + 1, 0) + Number(place[2]) - 1;
+  // The program's module comes after the runtime's in the bundle; this string is the program's own.
+  const programStart = bundle.indexOf('did not happen within');
+  assert.ok(programStart > 0 && offset > programStart, `the site (offset ${offset}) lies in the program (from ${programStart})`);
+  assert.match(bundle.slice(offset, offset + 12), /lock\(/, `the site is a lock call: ${bundle.slice(offset - 20, offset + 20)}`);
+});
+
+test('startWorker: a terminated holder gives OwnerDiedError to a blocked worker or the waiting page, naming it', async (t) => {
+  const r = await contextScenario<{ outcomes: (Reported | string)[]; ms: number }>('death', {});
+  const died = r.outcomes.filter((o): o is Reported => typeof o === 'object' && o.name === 'OwnerDiedError');
+  assert.equal(died.length, 1, `one waiter hears of the death: ${JSON.stringify(r.outcomes)}`);
+  assert.ok(died[0]!.message.startsWith("worker 'holder' (id 1) died holding Mutex 'jobs' (#1); "), died[0]!.message);
+  assert.ok(r.outcomes.includes('taken'), `the other waiter then takes the repaired mutex: ${JSON.stringify(r.outcomes)}`);
+  t.diagnostic(`from terminate() to both waiters done: ${r.ms} ms`);
+});
+
+test('startWorker: messages name the page and the workers', async () => {
+  const r = await contextScenario<{ workerUnlock: Reported; pageUnlock: Reported }>('names', {});
+  assert.equal(r.workerUnlock.name, 'LockNotHeldError');
+  assert.equal(r.workerUnlock.message, `${DECODER} cannot unlock Mutex 'm' (#1): it does not hold it (it is held by the main thread)`);
+  assert.equal(r.pageUnlock.name, 'LockNotHeldError');
+  assert.equal(r.pageUnlock.message, `main thread cannot unlock Mutex 'n' (#2): it does not hold it (it is held by ${DECODER})`);
+});
+
+test('startWorker: a classic worker loading the IIFE bundle with importScripts is named in its messages', async () => {
+  const r = await contextScenario<Reported>('classic', {});
+  assert.equal(r.name, 'TimeoutError', JSON.stringify(r));
+  assert.equal(r.message, "worker 'classic' (id 1) timed out after 50 ms waiting for Mutex 'm' (#1)");
+});
+
+test('a worker started with plain new Worker (no context) holding a lock is waited for, never judged dead', async () => {
+  const r = await contextScenario<{ waited: Reported; pageUnlock: Reported }>('outsider', {});
+  assert.equal(r.waited.name, 'TimeoutError', JSON.stringify(r.waited));
+  assert.equal(r.waited.message, "main thread timed out after 1500 ms waiting for Mutex 'o' (#1)");
+  assert.equal(r.pageUnlock.message, "main thread cannot unlock Mutex 'o' (#1): it does not hold it (it is held by another thread)");
+});
+
+test("startWorker: a worker module that cannot be loaded fires 'error' on the Worker", async () => {
+  assert.equal(await contextScenario<string>('missing', {}), 'error');
+});

@@ -1,14 +1,16 @@
 /**
  * The Chromium suite's local server (node:http on a free port): the runtime's browser entry bundled by esbuild as an ES
- * module and as an IIFE, the page and worker scripts of ./assets, and three pages: `/` (cross-origin isolated by COOP
- * and COEP, as SharedArrayBuffer requires), `/iife/` (isolated, loading the IIFE bundle) and `/plain/` (not isolated).
+ * module and as an IIFE, the page and worker scripts of ./assets, the context worker also bundled together with the
+ * runtime (plain and minified), and four pages: `/` (cross-origin isolated by COOP and COEP, as SharedArrayBuffer
+ * requires), `/context/` (isolated, starting its workers with startWorker), `/iife/` (isolated, loading the IIFE bundle)
+ * and `/plain/` (not isolated).
  */
 
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 /** The browser entry (index.js, not node.ts), compiled; the assets stay in the source tree (tsc does not copy them). */
 const ENTRY = fileURLToPath(new URL('../../src/index.js', import.meta.url));
@@ -18,6 +20,7 @@ const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Em
 
 const PAGES: Record<string, string> = {
   '/': '<!doctype html><title>deadbolt</title><script type="module" src="/page.js"></script>',
+  '/context/': '<!doctype html><title>deadbolt context</title><script type="module" src="/context-page.js"></script>',
   '/iife/': `<!doctype html><title>deadbolt iife</title><script src="/runtime.iife.js"></script><script>
     const m = new deadbolt.Mutex({ name: 'iife' });
     let lock;
@@ -41,6 +44,8 @@ const PAGES: Record<string, string> = {
 
 export interface SuiteServer {
   url: string;
+  /** The text the server sends for a script path, e.g. '/context-worker.min.js'. */
+  script(path: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -50,12 +55,35 @@ async function bundle(format: 'esm' | 'iife'): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
+/** The assets import the runtime as '/runtime.js'; bundled, that is the browser entry itself. */
+const runtimeEntry: Plugin = {
+  name: 'runtime-entry',
+  setup(b) {
+    b.onResolve({ filter: /^\/runtime\.js$/ }, () => ({ path: ENTRY }));
+  },
+};
+
+/** A worker module of ./assets bundled with the runtime into one file, as a user's bundler would ship it. */
+async function bundleWithRuntime(asset: string, minify: boolean): Promise<string> {
+  const entry = fileURLToPath(new URL(asset, ASSETS));
+  const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', minify, plugins: [runtimeEntry], write: false, logLevel: 'silent' });
+  if (result.warnings.length > 0) throw new Error(`esbuild warned bundling ${asset}: ${result.warnings.map((w) => w.text).join('; ')}`);
+  return result.outputFiles[0]!.text;
+}
+
 export async function startServer(): Promise<SuiteServer> {
   const files: Record<string, string> = {
     '/runtime.js': await bundle('esm'),
     '/runtime.iife.js': await bundle('iife'),
     '/page.js': await readFile(new URL('page.js', ASSETS), 'utf8'),
     '/worker.js': await readFile(new URL('worker.js', ASSETS), 'utf8'),
+    '/page-helpers.js': await readFile(new URL('page-helpers.js', ASSETS), 'utf8'),
+    '/serve-scenarios.js': await readFile(new URL('serve-scenarios.js', ASSETS), 'utf8'),
+    '/context-page.js': await readFile(new URL('context-page.js', ASSETS), 'utf8'),
+    '/context-worker.js': await readFile(new URL('context-worker.js', ASSETS), 'utf8'),
+    '/classic-worker.js': await readFile(new URL('classic-worker.js', ASSETS), 'utf8'),
+    '/context-worker.bundle.js': await bundleWithRuntime('context-worker.js', false),
+    '/context-worker.min.js': await bundleWithRuntime('context-worker.js', true),
   };
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -70,6 +98,7 @@ export async function startServer(): Promise<SuiteServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    script: (path) => files[path],
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

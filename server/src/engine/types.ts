@@ -13,6 +13,7 @@ export const RULE_IDS = [
   'sync-io-in-async',
   'await-holding-lock',
   'async-atomicity',
+  'blocking-on-main-thread',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

@@ -1,16 +1,9 @@
 // The Chromium suite's page: window.run(name) runs one scenario with module Web Workers and resolves with what the
 // Node side asserts. Every wait on a worker or a lock has a deadline naming what did not happen.
 import * as d from '/runtime.js';
+import { call, deadline, shared } from '/page-helpers.js';
 
-const WITHIN_MS = 60_000;
 const workers = [];
-let nextId = 1;
-
-function deadline(promise, what, ms = WITHIN_MS) {
-  let timer;
-  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)));
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 function start(count) {
   return Array.from({ length: count }, () => {
@@ -19,27 +12,6 @@ function start(count) {
     return worker;
   });
 }
-
-/** Sends one scenario to a worker; resolves with its first reply, rejects with its error (or its failure to load). */
-function call(worker, message, what) {
-  const id = nextId++;
-  return deadline(
-    new Promise((resolve, reject) => {
-      const onMessage = ({ data }) => {
-        if (data.id !== id) return;
-        worker.removeEventListener('message', onMessage);
-        if (data.ok) resolve(data.value);
-        else reject(Object.assign(new Error(`${what}: ${data.error.message}`), { name: data.error.name }));
-      };
-      worker.addEventListener('message', onMessage);
-      worker.addEventListener('error', (event) => reject(new Error(`${what}: the worker failed: ${event.message}`)), { once: true });
-      worker.postMessage({ ...message, id });
-    }),
-    what,
-  );
-}
-
-const shared = (ints) => new Int32Array(new SharedArrayBuffer(ints * 4));
 
 /** What a call threw, for the Node side to assert on. */
 function refusal(fn) {

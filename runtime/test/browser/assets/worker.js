@@ -2,6 +2,7 @@
 // dedicated worker may block) on primitives rebuilt from their handles, and replies { id, ok, value | error }.
 // Every wait has a timeout, so a broken primitive ends in an error the page reports, never a hang.
 import * as d from '/runtime.js';
+import { serveScenarios } from './serve-scenarios.js';
 
 const T = { timeout: 60_000 };
 
@@ -110,16 +111,4 @@ const scenarios = {
   },
 };
 
-self.onmessage = ({ data }) => {
-  let replied = false;
-  const reply = (value) => {
-    replied = true;
-    self.postMessage({ id: data.id, ok: true, value });
-  };
-  try {
-    const value = scenarios[data.scenario](data, reply);
-    if (!replied) reply(value);
-  } catch (error) {
-    self.postMessage({ id: data.id, ok: false, error: { name: error.name, message: error.message } });
-  }
-};
+serveScenarios(scenarios);

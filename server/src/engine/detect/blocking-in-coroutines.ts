@@ -137,7 +137,7 @@ function nodeSyncAdvice(module: string, name: string): string {
 }
 
 /** Each step after the call in the coroutine, so an editor can walk the chain down to what blocks. */
-function relatedFor(chain: BlockingStep[]): RelatedLocation[] {
+export function relatedFor(chain: BlockingStep[]): RelatedLocation[] {
   return chain.slice(1).map((step, index) => ({
     span: spanOf(step.node),
     message: index === chain.length - 2 ? `${step.description} blocks here` : `which calls ${step.description}`,

@@ -9,6 +9,7 @@ import { blockingInAsync } from './blocking-in-async.js';
 import { syncIoInAsync } from './sync-io-in-async.js';
 import { awaitHoldingLock } from './await-holding-lock.js';
 import { asyncAtomicity } from './async-atomicity.js';
+import { blockingOnMainThread } from './blocking-on-main-thread.js';
 
 export const rules: readonly Rule[] = [
   lockOrder,
@@ -20,4 +21,5 @@ export const rules: readonly Rule[] = [
   syncIoInAsync,
   awaitHoldingLock,
   asyncAtomicity,
+  blockingOnMainThread,
 ];
