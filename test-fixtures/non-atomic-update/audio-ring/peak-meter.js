@@ -1,5 +1,6 @@
 // A peak meter worklet in plain JavaScript, as most AudioWorklet code is written: no types at all, views made when
-// the main thread's message brings the shared buffers, read by the UI thread with Atomics.
+// the main thread's message brings the shared buffers. The page (meter-page.js) only reads the peak, so its plain
+// `+=` has one writer and loses nothing; it resets the frame count, so the `++` of that slot races with the reset.
 let peaks;
 
 class PeakMeter extends AudioWorkletProcessor {
@@ -15,7 +16,7 @@ class PeakMeter extends AudioWorkletProcessor {
   process(inputs) {
     const channel = inputs[0][0];
     if (peaks === undefined || channel === undefined) return true;
-    peaks[0] += Math.abs(channel[0]); // expect: non-atomic-update
+    peaks[0] += Math.abs(channel[0]);
     this.counts[0]++; // expect: non-atomic-update
     return true;
   }

@@ -27,7 +27,8 @@ class RingPlayer extends AudioWorkletProcessor {
     const out = outputs[0]![0]!;
     if (this.states === null || this.samples === null) return true;
     if (Atomics.load(this.states, AVAILABLE) < out.length) {
-      this.underruns[0]++; // expect: non-atomic-update
+      // Only this thread counts underruns (the page reads the count): a single writer loses no update.
+      this.underruns[0]++;
       return true;
     }
     let read = Atomics.load(this.states, READ);

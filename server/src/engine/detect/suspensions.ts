@@ -40,7 +40,14 @@ export class Suspensions {
   private locksHeldAcross(): Set<string> {
     if (this.heldAcross !== undefined) return this.heldAcross;
     const ids = new Set<string>();
-    for (const fact of this.model.facts.awaits) for (const held of fact.held) ids.add(held.lock.id);
+    for (const fact of this.model.facts.awaits) {
+      for (const held of fact.held) {
+        // `await this.#mutex.acquire()` suspends before the lock is held: the wait for it is not a suspension inside it.
+        const site = held.stack[held.stack.length - 1];
+        if (site !== undefined && site.getStart() >= fact.node.getStart() && site.getEnd() <= fact.node.getEnd()) continue;
+        ids.add(held.lock.id);
+      }
+    }
     for (const file of this.files) {
       for (const node of findNodesCached(file, isSuspension)) for (const lock of this.model.heldAt(node)) ids.add(lock.id);
     }

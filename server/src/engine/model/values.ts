@@ -39,6 +39,13 @@ export interface Value {
   fields?: ReadonlyMap<string, Value>;
   /** A loop counter bound to one iteration's number, or a literal (`'users'` passed to `tableLock(name)`). */
   constant?: number | string;
+  /**
+   * How a test reads a literal the program wrote (`true`, `false`, `null`, `undefined`, a number or a string), so a
+   * helper's `if (!options?.skipLock)` is decided where its call site passed `{ skipLock: true }`.
+   */
+  truthy?: boolean;
+  /** For an object literal without spreads: every property it has, so one it lacks is known to be `undefined`. */
+  keys?: ReadonlySet<string>;
   /** The name of the identity as a whole, where it differs from this access: `forks[*]` for `forks[i]`. */
   identityName?: string;
   /**
@@ -62,6 +69,8 @@ export interface Env {
   readonly workerData?: ReadonlyMap<string, Value>;
   /** Fields of messages posted to this worker, for the parameter of its message handler (bound to the id `message`). */
   readonly messages?: ReadonlyMap<string, Value>;
+  /** Parameters the call site being walked left out: each is its default, or `undefined` (see known-tests.ts). */
+  readonly omitted?: ReadonlySet<Node>;
 }
 
 export const EMPTY_ENV: Env = { bindings: new Map() };
@@ -162,9 +171,11 @@ export class ValueResolver {
       const owner = node.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
       return owner ? { id: `this:${keyOf(owner)}`, name: 'this', declaration: owner } : undefined;
     }
+    const test = literalTruth(node);
+    if (test !== undefined) return { id: `const:${node.getText()}`, name: node.getText(), truthy: test };
     if (Node.isIdentifier(node)) return this.resolveIdentifier(node, env, depth);
     const literal = constantKey(node);
-    if (literal !== undefined && !Node.isIdentifier(node)) return { id: `const:${JSON.stringify(literal)}`, name: node.getText(), constant: literal };
+    if (literal !== undefined && !Node.isIdentifier(node)) return { id: `const:${JSON.stringify(literal)}`, name: node.getText(), constant: literal, truthy: Boolean(literal) };
     if (Node.isArrowFunction(node) || Node.isFunctionExpression(node)) return functionValue(node, node.getText().length > 40 ? 'callback' : node.getText(), env);
     if (Node.isBinaryExpression(node)) return this.resolveDefault(node, env, depth);
     if (Node.isNewExpression(node)) {
@@ -231,7 +242,10 @@ export class ValueResolver {
   private resolveObject(literal: Node, env: Env, depth: number): Value | undefined {
     if (!Node.isObjectLiteralExpression(literal)) return undefined;
     const fields = new Map<string, Value>();
-    for (const property of literal.getProperties()) {
+    const properties = literal.getProperties();
+    const names = properties.map(plainPropertyName);
+    const keys = names.every((n) => n !== undefined) ? new Set(names as string[]) : undefined;
+    for (const property of properties) {
       const value = Node.isShorthandPropertyAssignment(property)
         ? this.resolveShorthand(property, env, depth)
         : Node.isPropertyAssignment(property) && property.getInitializer()
@@ -241,7 +255,7 @@ export class ValueResolver {
             : undefined;
       if (value && Node.hasName(property)) fields.set(property.getName(), value);
     }
-    return fields.size > 0 ? { id: `object:${keyOf(literal)}`, name: 'object', fields } : undefined;
+    return fields.size > 0 ? { id: `object:${keyOf(literal)}`, name: 'object', fields, keys, truthy: true } : undefined;
   }
 
   /** `{ bufferLock }`: the variable the shorthand names (its own symbol is the property's). */
@@ -581,6 +595,21 @@ function isArrowProperty(declaration: Node): boolean {
   if (!Node.isPropertyDeclaration(declaration)) return false;
   const initializer = declaration.getInitializer();
   return initializer !== undefined && (Node.isArrowFunction(initializer) || Node.isFunctionExpression(initializer));
+}
+
+/** `a`, `'a'` or `a()` in an object literal: the property's name; undefined for a spread or a computed name. */
+function plainPropertyName(property: Node): string | undefined {
+  if (!(Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property) || Node.isMethodDeclaration(property) || Node.isGetAccessorDeclaration(property) || Node.isSetAccessorDeclaration(property))) return undefined;
+  return Node.isComputedPropertyName(property.getNameNode()) ? undefined : property.getName();
+}
+
+/** How a test reads `true`, `false`, `null` or `undefined` written in the program; undefined for anything else. */
+export function literalTruth(node: Node): boolean | undefined {
+  const kind = node.getKind();
+  if (kind === SyntaxKind.TrueKeyword) return true;
+  if (kind === SyntaxKind.FalseKeyword || kind === SyntaxKind.NullKeyword) return false;
+  if (Node.isIdentifier(node) && node.getText() === 'undefined') return false;
+  return undefined;
 }
 
 /** A key known before the program runs: a number or string literal, or a `const` initialised with one. */

@@ -12,6 +12,7 @@ import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
 import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, isAwaited, isElementExpression, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
+import { knownTruth } from './known-tests.js';
 import { ROOT_STEPS, step, type WalkBudget } from './budget.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
 import { ASYNC_MUTEX_MODEL, RUNTIME_MODEL, asyncMutexWrapper, isAwaitableApi, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockCallOf, lockMethodNames, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
@@ -121,6 +122,14 @@ export class Walker {
       const onMain = mainThreadCondition(statement.getExpression());
       if (onMain !== undefined) {
         const taken = onMain === (frame.root.thread === 'main') ? statement.getThenStatement() : statement.getElseStatement();
+        if (taken) this.walkStatement(taken, state, frame);
+        return;
+      }
+      // `if (!options?.skipLock)` in a helper whose caller passed `{ skipLock: true }`: only the branch that runs.
+      const known = knownTruth(statement.getExpression(), frame.env, this.host.resolver);
+      if (known !== undefined) {
+        this.walkExpression(statement.getExpression(), state, frame);
+        const taken = known ? statement.getThenStatement() : statement.getElseStatement();
         if (taken) this.walkStatement(taken, state, frame);
         return;
       }
@@ -421,6 +430,8 @@ export class Walker {
     const holds = state.held.length;
     if (Node.isConditionalExpression(expression)) {
       this.walkExpression(expression.getCondition(), state, frame);
+      const known = knownTruth(expression.getCondition(), frame.env, this.host.resolver);
+      if (known !== undefined) return this.walkExpression(known ? expression.getWhenTrue() : expression.getWhenFalse(), state, frame);
       const whenTrue = state.clone();
       const whenFalse = state.clone();
       this.walkExpression(expression.getWhenTrue(), whenTrue, frame);
@@ -717,8 +728,11 @@ export class Walker {
         const parameter = parameters[index];
         if (parameter) bindings.set(parameter, value);
       });
+      // Parameters after the last argument are their defaults, unless a spread argument may fill them.
+      const spread = call.getArguments().some((a) => Node.isSpreadElement(a));
+      const omitted = spread ? undefined : new Set(parameters.slice(values.length).filter((p) => !(p as Node & { isRestParameter?(): boolean }).isRestParameter?.()));
       const path = targets.length === 1 && !detached ? start : start.clone();
-      this.inlineFunction(target.fn, call, bindings, target.thisValue, path, frame);
+      this.inlineFunction(target.fn, call, bindings, target.thisValue, path, frame, omitted);
       return path;
     });
     if (detached) state.spawned ||= outcomes.some((s) => s.spawned);
@@ -769,7 +783,7 @@ export class Walker {
   }
 
   /** Walks `target`'s body as called from `call`, with its parameters bound as given. */
-  private inlineFunction(target: Node, call: CallExpression, bindings: Map<Node, Value | undefined>, thisValue: Value | undefined, state: State, frame: Frame): void {
+  private inlineFunction(target: Node, call: CallExpression, bindings: Map<Node, Value | undefined>, thisValue: Value | undefined, state: State, frame: Frame, omitted?: ReadonlySet<Node>): void {
     if (frame.depth >= MAX_INLINE_DEPTH) return;
     // A function that only calls the callbacks it is handed matters where those are bound.
     if (!this.host.touchesLocks(target) && !this.host.callsParameters(target)) return;
@@ -783,7 +797,7 @@ export class Walker {
     if (frame.active.has(activeKey)) return;
     const inner: Frame = {
       root: frame.root,
-      env: { bindings, thisValue, workerData: frame.env.workerData },
+      env: { bindings, thisValue, workerData: frame.env.workerData, omitted },
       stack: [...frame.stack, call],
       depth: frame.depth + 1,
       active: new Set([...frame.active, activeKey]),

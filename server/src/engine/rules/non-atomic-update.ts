@@ -10,6 +10,7 @@ import { sharedViewOf, type SharedView } from '../detect/shared-views.js';
 import { isGuardedByLockCallback, isInsideHandRolledLock } from '../detect/lock-regions.js';
 import { atomicUpdateFix, type AtomicUpdate, readThenWriteFix } from '../fixes/atomics.js';
 import { spanOf } from '../span.js';
+import { SlotWriters } from '../detect/slot-writers.js';
 import { findNodesCached, skipOuterExpressions } from '../detect/compiler-walk.js';
 
 /** Compound assignment operators and the binary operator each one applies. */
@@ -37,11 +38,12 @@ export const nonAtomicUpdate: Rule = {
   description: 'A read-modify-write on shared memory with no lock held and no Atomics call, so concurrent updates can be lost.',
   defaultSeverity: 'error',
   check(context) {
-    for (const file of context.files) checkFile(context, file);
+    const writers = new SlotWriters(context.project);
+    for (const file of context.files) checkFile(context, file, writers);
   },
 };
 
-function checkFile(context: RuleContext, file: SourceFile): void {
+function checkFile(context: RuleContext, file: SourceFile, writers: SlotWriters): void {
   // Cheap textual gate: every shape this rule reports indexes an array and writes it back.
   const text = file.getFullText();
   if (!text.includes('[') && !text.includes('Atomics')) return;
@@ -51,6 +53,8 @@ function checkFile(context: RuleContext, file: SourceFile): void {
     const view = sharedViewOf(found.element.array);
     if (view === undefined) continue;
     if (context.model.heldAt(node).length > 0 || isGuardedByLockCallback(node) || isInsideHandRolledLock(node)) continue;
+    // A slot only this thread writes: the others read it, and no update of theirs can be lost.
+    if (writers.isSingleWriterSlot(node, found.element.index, view.kind)) continue;
     const { read, ...shape } = found;
     const update: AtomicUpdate = { ...shape, node, bigint: view.bigint };
     const fix = !view.atomicCapable ? undefined : read === undefined ? atomicUpdateFix(update) : readThenWriteFix(node, read.node, read.variable);
