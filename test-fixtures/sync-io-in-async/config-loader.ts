@@ -1,5 +1,5 @@
 // A server's config loader: the classic case where sync I/O in a request path hurts. `existsSync` has no
-// fs/promises twin, so it gets advice and no automatic fix; `readFileSync` gets both.
+// fs/promises twin: its fix settles `access()` to a boolean; `readFileSync` gets its twin.
 import * as fs from 'node:fs';
 import { Mutex } from '@deadbolt/runtime';
 

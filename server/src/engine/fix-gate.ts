@@ -200,7 +200,14 @@ function overlayProgram(base: ts.Program, texts: ReadonlyMap<string, string>): t
   }
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const text = texts.get(fileName) ?? texts.get(path.resolve(fileName));
-    if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, false);
+    if (text !== undefined) {
+      // The module format the analysed program gave the file (ts-morph leaves it unset, so a `"type": "module"`
+      // package's files are read as CommonJS there): an edit does not change it, and read differently here it
+      // would add errors the edit did not cause (TS2835 on every extensionless relative import).
+      const analysed = base.getSourceFile(fileName) ?? base.getSourceFile(path.resolve(fileName));
+      const version = analysed !== undefined && typeof languageVersion === 'object' ? { ...languageVersion, impliedNodeFormat: analysed.impliedNodeFormat } : languageVersion;
+      return ts.createSourceFile(fileName, text, version, false);
+    }
     return base.getSourceFile(fileName) ?? read(fileName, languageVersion, onError, shouldCreate);
   };
   return ts.createProgram({ rootNames: base.getRootFileNames(), options, host, oldProgram: base, projectReferences: base.getProjectReferences() });

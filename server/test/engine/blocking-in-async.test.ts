@@ -151,7 +151,23 @@ test('no automatic fix where await is impossible or there is no twin', () => {
   assert.equal(fixed('direct.ts', 'paths.map((p) => readFileSync'), undefined, 'inside a sync callback');
   assert.equal(fixed('direct.ts', "execSync('make')"), undefined, 'child_process has no drop-in twin');
 
-  assert.equal(fixed('transitive.ts', 'backoff(attempt)'), undefined, 'a chain through helpers needs a person');
+});
+
+test('a chain through helpers of the module is made async: each helper, its blocking call and every call of it', () => {
+  const text = fixed('transitive.ts', 'backoff(attempt)');
+  assert.ok(text !== undefined, 'a fix is offered');
+  for (const line of [
+    'async function sleep(ms: number): Promise<void> {',
+    '  await Atomics.waitAsync(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms).value;',
+    'async function backoff(attempt: number): Promise<void> {',
+    '  await sleep(2 ** attempt);',
+    '    await backoff(attempt); // expect: blocking-in-async',
+    '  await sleep(10); // expect: blocking-in-async',
+  ]) {
+    assert.ok(text.split('\n').includes(line), `missing ${JSON.stringify(line)} in:\n${text}`);
+  }
+  // spinFor is exported from another module, whose other callers this module cannot see.
+  assert.equal(fixed('transitive.ts', 'spinFor(5)'), undefined, 'a helper of another module');
 });
 
 test('a transitive finding names the chain and points at every step', () => {

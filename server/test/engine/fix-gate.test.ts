@@ -237,3 +237,22 @@ test('a fix check a newer edit made moot stops with a cancellation, and the next
   const checked = workspace.checkFixes(findings, () => true, () => false);
   assert.deepEqual(checked.flatMap((f) => f.fixes.map((fix) => fix.title)), ['Use await Atomics.waitAsync(...).value']);
 });
+
+test('a file of a "type": "module" package is checked in the module format the analysis read it in: its extensionless imports add no error', (t) => {
+  // tinypool and PGlite write `from '../common'` in ESM packages: read as ESM, each such import is TS2835. The
+  // analysed program reads the file as CommonJS, so the edited copy must too, or every fix there is refused for them.
+  const dir = project(t, {
+    'package.json': JSON.stringify({ type: 'module' }),
+    'src/common.ts': 'export const kField = 0;\n',
+    'src/worker.ts': `import { kField } from './common';\n\n${WAITS.replace('control, 0, 0, 1000', 'control, kField, 0, 1000')}`,
+  });
+  const workspace = new Workspace({ cwd: dir, paths: ['src'], config: {} });
+  const finding = only(workspace.analyze().findings, 'blocking-in-async');
+  const file = path.join(dir, 'src', 'worker.ts');
+  const at = readFileSync(file, 'utf8').indexOf('return Atomics.load');
+  // An edit that cannot add an error of its own: a comment line.
+  assert.deepEqual(workspace.checkEdits([{ file, start: at, end: at, newText: '// next job\n  ' }]), { ok: true, added: [] });
+  assert.deepEqual(finding.fixes.map((f) => f.title), ['Use await Atomics.waitAsync(...).value']);
+  // And an edit that does add one is still refused.
+  assert.equal(workspace.checkEdits([{ file, start: at, end: at, newText: 'const n: number = "x";\n  ' }]).ok, false);
+});

@@ -26,12 +26,18 @@ test('sync I/O is a warning by default, thread-blocking waits stay errors', () =
   assert.deepEqual([...new Set(all.filter((f) => f.rule === 'blocking-in-async').map((f) => f.severity))], ['error']);
 });
 
-test('existsSync advice names access(), not a fs/promises exists that does not exist, and offers no fix', () => {
+test('existsSync advice names access(), not a fs/promises exists that does not exist, and the fix settles access() to a boolean', () => {
   const finding = findingWith('config-loader.ts', 'existsSync');
   assert.match(finding.message, /fs\/promises has no `exists`/);
   assert.match(finding.message, /`await access\(path\)`/);
   assert.doesNotMatch(finding.message, /Use the fs\/promises twin/);
-  assert.deepEqual(finding.fixes, []);
+  const [fix] = finding.fixes;
+  assert.ok(fix, 'a fix is offered');
+  assert.equal(fix.safety, 'safe');
+  const fixed = applyEdits(readFileSync(finding.span.file, 'utf8'), fix.edits);
+  const line = fixed.split('\n')[finding.span.line - 1] ?? '';
+  // `!` binds to the awaited boolean, as it bound to existsSync's.
+  assert.ok(line.includes('if (!await fs.promises.access(file).then(() => true, () => false)) return {};'), line);
 });
 
 test('readFileSync advice names its real twin and the fix uses it', () => {
@@ -63,4 +69,36 @@ test('require() of fs and child_process is recognised in CommonJS without @types
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('sync I/O through module helpers: the fix makes the helpers async, their blocking calls take their twins, and every call awaits', () => {
+  const finding = findingWith('async-chain.ts', '`resetDatabase()`');
+  const [fix] = finding.fixes;
+  assert.ok(fix, 'a fix is offered');
+  assert.equal(fix.safety, 'safe');
+  const fixed = applyEdits(readFileSync(finding.span.file, 'utf8'), fix.edits);
+  // The helper that calls resetDatabase from sync code is made async with it, and the end-of-line comment stays.
+  for (const line of [
+    'async function resetDatabase(fileName: string): Promise<void> {',
+    '  if (await fs.promises.access(fileName).then(() => true, () => false)) {',
+    '    await fs.promises.unlink(fileName); // the next run starts empty',
+    'async function prepare(dir: string): Promise<number> {',
+    '  await resetDatabase(`${dir}/bench.db`);',
+    '  return (await fs.promises.stat(dir)).mtimeMs;',
+    '  await resetDatabase(`${dir}/memory.db`); // expect: sync-io-in-async',
+    '  const started = await prepare(dir); // expect: sync-io-in-async',
+  ]) {
+    assert.ok(fixed.split('\n').includes(line), `missing ${JSON.stringify(line)} in:\n${fixed}`);
+  }
+});
+
+test("a class's private helper is made async with its calls; an exported helper or one passed as a value keeps its finding without a fix", () => {
+  const snapshot = findingWith('async-chain.ts', '`this.#snapshot()`');
+  const [fix] = snapshot.fixes;
+  assert.ok(fix, 'a fix is offered for the private method');
+  const fixed = applyEdits(readFileSync(snapshot.span.file, 'utf8'), fix.edits);
+  assert.ok(fixed.includes('  async #snapshot(): Promise<string> {\n    return await fs.promises.readFile(this.#path, \'utf8\');'), fixed);
+  assert.ok(fixed.includes('const text = await this.#snapshot();'), fixed);
+  assert.deepEqual(findingWith('async-chain.ts', '`readManifest()`').fixes, []);
+  assert.deepEqual(findingWith('async-chain.ts', '`sizeOf()`').fixes, []);
 });

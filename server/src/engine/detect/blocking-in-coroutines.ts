@@ -10,6 +10,7 @@ import { isBusyWait, type BlockingCall } from './blocking-calls.js';
 import { BlockingSummaries, forEachInlineNode, isFunctionLike, type BlockingCategory, type BlockingStep, type FunctionLike } from './blocking-summary.js';
 import { findNodesCached } from './compiler-walk.js';
 import { asyncTwinFix } from '../fixes/async-twin.js';
+import { asyncChainFix } from '../fixes/async-chain.js';
 import { isAwaitableApi } from '../model/lock-models.js';
 import { spanOf } from '../span.js';
 import { isCoroutine, isCoroutineCandidate } from './coroutines.js';
@@ -32,7 +33,10 @@ function checkFile(context: RuleContext, rule: RuleId, category: BlockingCategor
         // A generator coroutine suspends with `yield`, not `await`: the async twin's fix does not fit it. Under a
         // lock taken without an async wait the twin's `await` would suspend holding it (an await-holding-lock error
         // traded for this finding), so that lock is the thing to change first and no fix is offered.
-        const fix = found.direct === undefined || !isAsync(node) || holdsSyncLock(context, inner, node) ? undefined : asyncTwinFix(inner, found.direct, node, context.config);
+        // Through a sync helper, the fix makes the chain async: the helper, its blocking calls and its calls.
+        const fix = !isAsync(node) || holdsSyncLock(context, inner, node)
+          ? undefined
+          : found.direct === undefined ? asyncChainFix(inner, context.config, context.model) : asyncTwinFix(inner, found.direct, node, context.config);
         context.report({
           rule,
           message: messageFor(node, found.chain, found.direct),

@@ -108,7 +108,7 @@ export function isAsyncOrGenerator(node: Node): boolean {
 }
 
 /** The declaration of a user-written sync function that `call` invokes, when the checker can resolve it to source. */
-function resolveSyncCallee(call: CallExpression): FunctionLike | undefined {
+export function resolveSyncCallee(call: CallExpression): FunctionLike | undefined {
   const callee = call.getExpression();
   const nameNode = Node.isIdentifier(callee) ? callee : Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : undefined;
   let symbol = nameNode?.getSymbol();

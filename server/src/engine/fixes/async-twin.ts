@@ -1,8 +1,9 @@
 /**
  * Fixes for `blocking-in-async`: replace a blocking call with its awaited async twin (`m.lock()` ->
  * `await m.lockAsync()`, a configured class's declared twin, `readFileSync(p)` -> `await readFile(p)` plus the
- * import, `Atomics.wait(...)` -> `await Atomics.waitAsync(...).value` where the project's lib declares it). Offered
- * only where `await` is legal: directly in the coroutine's body. A call already awaited keeps its one `await`.
+ * import, `existsSync(p)` -> `await access(p).then(() => true, () => false)`, `Atomics.wait(...)` ->
+ * `await Atomics.waitAsync(...).value` where the project's lib declares it). Offered only where `await` is legal:
+ * directly in the coroutine's body. A call already awaited keeps its one `await`.
  */
 import { Node, ts, type CallExpression, type ImportSpecifier, type PropertyAccessExpression, type SourceFile } from 'ts-morph';
 import type { BlockingCall } from '../detect/blocking-calls.js';
@@ -15,8 +16,8 @@ import { hasWaitAsync } from './lib-features.js';
 /** fs functions whose `fs/promises` twin takes the same arguments and resolves to what the sync one returns. */
 const FS_PROMISE_TWINS = new Set([
   'access', 'appendFile', 'chmod', 'chown', 'copyFile', 'cp', 'lchown', 'link', 'lstat', 'lutimes', 'mkdir', 'mkdtemp',
-  'readdir', 'readFile', 'readlink', 'realpath', 'rename', 'rm', 'rmdir', 'stat', 'statfs', 'symlink', 'truncate',
-  'unlink', 'utimes', 'writeFile',
+  'opendir', 'readdir', 'readFile', 'readlink', 'realpath', 'rename', 'rm', 'rmdir', 'stat', 'statfs', 'symlink',
+  'truncate', 'unlink', 'utimes', 'writeFile',
 ]);
 
 /** The fix for one blocking call inside `coroutine`, or undefined when there is no safe rewrite. */
@@ -49,14 +50,19 @@ export function asyncTwinFix(call: CallExpression, blocking: BlockingCall, corou
     }
     case 'node-sync': {
       if (blocking.module !== 'fs') return undefined;
-      const twin = blocking.name.slice(0, -'Sync'.length);
+      // fs/promises has no `exists`: `access(p)` rejects exactly where `existsSync(p)` answers false (it checks
+      // the same visibility, F_OK, and swallows every error), so settling it to a boolean keeps the answer.
+      const exists = blocking.name === 'existsSync';
+      const twin = exists ? 'access' : blocking.name.slice(0, -'Sync'.length);
       if (!FS_PROMISE_TWINS.has(twin)) return undefined;
+      const title = exists ? 'Use await access() from fs/promises, settled to a boolean' : `Use await ${twin}() from fs/promises`;
+      const settle = exists ? '.then(() => true, () => false)' : '';
       if (Node.isPropertyAccessExpression(callee)) {
         // `fs.readFileSync(p)` through a namespace or default import: `fs.promises` needs no new import.
-        return replaceCall(call, `Use await ${twin}() from fs/promises`, `${callee.getExpression().getText()}.promises.${twin}${args}`);
+        return replaceCall(call, title, `${callee.getExpression().getText()}.promises.${twin}${args}${settle}`);
       }
       const imported = ensureNamedImport(file, ['node:fs/promises', 'fs/promises'], 'node:fs/promises', twin);
-      return replaceCall(call, `Use await ${twin}() from fs/promises`, `${imported.local}${args}`, withImportCleanup(call, imported.edits));
+      return replaceCall(call, title, `${imported.local}${args}${settle}`, withImportCleanup(call, imported.edits));
     }
     case 'configured': {
       // A configured lock class: the async twin its model declares (`lock` -> `lockAsync`), never a guessed name.
@@ -81,19 +87,20 @@ function receiverText(callee: PropertyAccessExpression): string {
  * awaited (`await m.lock()`, harmless on a sync method) keeps its `await` and only the call changes.
  */
 function replaceCall(call: CallExpression, title: string, awaited: string, extra: TextEdit[] = []): Fix {
+  return { title, safety: 'safe', preferred: true, edits: [...extra, awaitedCallEdit(call, awaited)] };
+}
+
+/** The edit that puts `await <awaited>` where `call` is (see replaceCall). */
+export function awaitedCallEdit(call: CallExpression, awaited: string): TextEdit {
+  const file = call.getSourceFile().getFilePath();
   const parent = call.getParent();
-  if (parent !== undefined && Node.isAwaitExpression(parent)) {
-    const edit: TextEdit = { file: call.getSourceFile().getFilePath(), start: call.getStart(), end: call.getEnd(), newText: awaited };
-    return { title, safety: 'safe', preferred: true, edits: [...extra, edit] };
-  }
+  if (parent !== undefined && Node.isAwaitExpression(parent)) return { file, start: call.getStart(), end: call.getEnd(), newText: awaited };
   const needsParens =
     parent !== undefined &&
     ((Node.isPropertyAccessExpression(parent) || Node.isElementAccessExpression(parent) || Node.isCallExpression(parent) ||
       Node.isNonNullExpression(parent)) &&
       parent.getExpression() === call);
-  const newText = needsParens ? `(await ${awaited})` : `await ${awaited}`;
-  const edit: TextEdit = { file: call.getSourceFile().getFilePath(), start: call.getStart(), end: call.getEnd(), newText };
-  return { title, safety: 'safe', preferred: true, edits: [...extra, edit] };
+  return { file, start: call.getStart(), end: call.getEnd(), newText: needsParens ? `(await ${awaited})` : `await ${awaited}` };
 }
 
 /**

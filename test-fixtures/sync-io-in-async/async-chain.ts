@@ -1,0 +1,56 @@
+// Sync I/O in a module's own helpers that async code calls (a benchmark's `main` resetting its database files, a
+// store's private snapshot): the fix makes the helpers async and awaits their calls, since nothing outside this
+// module can call them. An exported helper, or one passed around as a value, keeps its finding without a fix.
+import * as fs from 'node:fs';
+
+function resetDatabase(fileName: string): void {
+  if (fs.existsSync(fileName)) {
+    fs.unlinkSync(fileName); // the next run starts empty
+  }
+}
+
+function prepare(dir: string): number {
+  resetDatabase(`${dir}/bench.db`);
+  return fs.statSync(dir).mtimeMs;
+}
+
+export async function main(dir: string): Promise<void> {
+  resetDatabase(`${dir}/memory.db`); // expect: sync-io-in-async
+  const started = prepare(dir); // expect: sync-io-in-async
+  console.log(started);
+}
+
+/** Exported: code in other modules may call it without awaiting. */
+export function readManifest(dir: string): string {
+  return fs.readFileSync(`${dir}/manifest.json`, 'utf8');
+}
+
+export async function load(dir: string): Promise<string> {
+  return readManifest(dir).trim(); // expect: sync-io-in-async
+}
+
+function sizeOf(file: string): number {
+  return fs.statSync(file).size;
+}
+
+export async function sizes(files: string[]): Promise<number[]> {
+  const first = sizeOf(files[0]!); // expect: sync-io-in-async
+  return [first, ...files.slice(1).map(sizeOf)];
+}
+
+export class SnapshotStore {
+  readonly #path: string;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  #snapshot(): string {
+    return fs.readFileSync(this.#path, 'utf8');
+  }
+
+  async flush(): Promise<number> {
+    const text = this.#snapshot(); // expect: sync-io-in-async
+    return text.length;
+  }
+}
