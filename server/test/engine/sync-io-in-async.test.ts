@@ -50,6 +50,14 @@ test('readFileSync advice names its real twin and the fix uses it', () => {
   assert.equal(fixed.split('\n')[finding.span.line - 1]?.includes('await fs.promises.readFile(file, \'utf8\')'), true, fixed.split('\n')[finding.span.line - 1]);
 });
 
+test('no twin fix where the await would open a window between a check of shared state and its write', () => {
+  const source = readFileSync(path.join(FIXTURES_ROOT, 'sync-io-in-async', 'config-loader.ts'), 'utf8').split('\n');
+  const line = source.findIndex((text) => text.includes('cached = JSON.parse(fs.readFileSync')) + 1;
+  const finding = findingsIn('sync-io-in-async', 'config-loader.ts', 'sync-io-in-async').find((f) => f.span.line === line);
+  assert.ok(finding, 'the sync read in cachedConfig() is reported');
+  assert.deepEqual(finding.fixes.map((fix) => fix.title).filter((title) => !title.startsWith('Suppress')), []);
+});
+
 test('a helper that reads and then waits is reported by both rules, each with its own chain', () => {
   const both = findingsIn('sync-io-in-async', 'helpers.ts').filter((f) => f.message.includes('readThenWait'));
   const byRule = Object.fromEntries(both.map((f) => [f.rule, f.message]));

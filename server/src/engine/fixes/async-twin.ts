@@ -12,6 +12,7 @@ import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
 import { findNodes } from '../detect/compiler-walk.js';
 import { lockApiOfExpression } from './lock-api.js';
 import { hasWaitAsync } from './lib-features.js';
+import { opensRaceWindow } from './race-window.js';
 
 /** fs functions whose `fs/promises` twin takes the same arguments and resolves to what the sync one returns. */
 const FS_PROMISE_TWINS = new Set([
@@ -25,6 +26,8 @@ export function asyncTwinFix(call: CallExpression, blocking: BlockingCall, corou
   // `await` is only legal in the coroutine's own body, not in a sync callback nested inside it.
   const owner = call.getFirstAncestor((n) => Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n));
   if (owner !== coroutine) return undefined;
+  // The sync call let no other task in between the coroutine's check of shared state and its write; the await would.
+  if (opensRaceWindow(call)) return undefined;
   const file = call.getSourceFile();
   const callee = call.getExpression();
   const args = file.getFullText().slice(callee.getEnd(), call.getEnd());
