@@ -13,8 +13,10 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newPage } from './harness/browser.js';
 import { generatedGraphs, openPanelPage, sendGraph, writePanelPage } from './harness/panelPage.js';
 import { screenshotsDir } from './harness/paths.js';
+import { WITHIN_MS } from '../test/deadline.js';
 
-const TIMEOUT_MS = 60_000;
+// Waits on Chromium, bounded as every wait on another process is (deadline.ts).
+const TIMEOUT_MS = WITHIN_MS;
 const WIDTH = 1000;
 
 interface Boxes {

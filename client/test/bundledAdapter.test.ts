@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { withDeadline } from './deadline.js';
+import { WITHIN_MS, withDeadline } from './deadline.js';
 
 const client = join(__dirname, '..', '..');
 const adapter = join(client, 'dist', 'dap.js');
@@ -18,7 +18,7 @@ test('the bundled adapter runs a TypeScript program through esbuild-wasm and sto
   const dc = new DebugClient('node', adapter, 'deadbolt');
   // The first compile instantiates esbuild.wasm: slower than the native binary on a busy machine. The library bounds
   // its event waits by this, not its requests, so those are bounded here.
-  dc.defaultTimeout = 60_000;
+  dc.defaultTimeout = WITHIN_MS;
   const within = <T>(promise: Promise<T>, what: string): Promise<T> => withDeadline(promise, what, dc.defaultTimeout);
   await dc.start();
   try {

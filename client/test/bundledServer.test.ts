@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { WITHIN_MS } from './deadline.js';
 
 const client = join(__dirname, '..', '..');
 const server = join(client, 'dist', 'server.js');
@@ -45,7 +46,7 @@ test('the bundled language server publishes the lock-order cycle of the fixture 
   let timer: NodeJS.Timeout | undefined;
   // A deadline, not a speed target: the first analysis loads TypeScript and the workspace on a possibly busy machine.
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no diagnostics for bank.ts within 120 s:\n${stderr}`)), 120_000);
+    timer = setTimeout(() => reject(new Error(`no diagnostics for bank.ts within ${WITHIN_MS} ms:\n${stderr}`)), WITHIN_MS);
   });
   connection.listen();
   try {

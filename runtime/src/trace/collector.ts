@@ -24,6 +24,12 @@ const WATCH_PARK_MS = 20;
 const IDLE_PARK_MS = 50;
 /** Keep sending batches while a thread waits holding a lock for this long after the last change, so cycles get confirmed. */
 const HEARTBEAT_WINDOW_MS = 100;
+/**
+ * Unchanged batches sent after the last change while a thread waits holding a lock, however late: the debugger
+ * confirms a cycle only when a second batch shows it unchanged, and a collector kept off the CPU past the window
+ * (a loaded machine) would otherwise never send that batch, and a deadlocked program would never stop.
+ */
+const CONFIRMING_BATCHES = 1;
 
 const { sab, channel: spec } = workerData as { sab: SharedArrayBuffer; channel: ChannelSpec };
 const views = viewsOf(sab);
@@ -33,6 +39,8 @@ const decoder = new TraceDecoder();
 const holdingWaits = new Set<number>();
 let lastHoldings = '';
 let lastChange = 0;
+/** Unchanged batches sent since the last change. */
+let heartbeats = 0;
 
 let channel: TraceChannel | undefined;
 try {
@@ -59,11 +67,16 @@ while (channel !== undefined) {
   const holdingsText = JSON.stringify(holdings);
   const time = now();
   const changed = events.length > 0 || holdingsText !== lastHoldings;
-  if (changed) lastChange = time;
-  if (changed || flush || (holdingWaits.size > 0 && time - lastChange < HEARTBEAT_WINDOW_MS)) {
+  if (changed) {
+    lastChange = time;
+    heartbeats = 0;
+  }
+  const heartbeat = holdingWaits.size > 0 && (time - lastChange < HEARTBEAT_WINDOW_MS || heartbeats < CONFIRMING_BATCHES);
+  if (changed || flush || heartbeat) {
     const batch: TraceBatch = { events, holdings, time, dropped: Atomics.load(views.i32, H_DROPPED) };
     if (!(await channel.send(JSON.stringify(batch) + '\n'))) break;
     lastHoldings = holdingsText;
+    if (!changed) heartbeats++;
   }
   if (flush) {
     Atomics.store(views.i32, H_FLUSH_REQUEST, 0);

@@ -5,7 +5,7 @@
  * stale by another) land next pass.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { applyEdits as applyTextEdits } from '../engine/fix-gate.js';
+import { applyEdits as applyTextEdits } from '../engine/text-edits.js';
 import type { Finding, Fix, TextEdit } from '../engine/index.js';
 
 export { applyTextEdits };

@@ -7,6 +7,7 @@
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { ts, type Project } from 'ts-morph';
+import { applyEdits } from './text-edits.js';
 import type { TextEdit } from './types.js';
 
 /** What the gate said about one set of edits. */
@@ -174,13 +175,6 @@ function groupByFile(edits: readonly TextEdit[]): Map<string, TextEdit[]> {
   const byFile = new Map<string, TextEdit[]>();
   for (const edit of edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
   return byFile;
-}
-
-/** Applies edits to one text, last first so earlier offsets stay valid. */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, edit.start) + edit.newText + out.slice(edit.end);
-  return out;
 }
 
 /**

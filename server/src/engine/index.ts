@@ -5,4 +5,5 @@ export { rules } from './rules/index.js';
 export { analyze, Workspace, type AnalyzeOptions, type AnalysisResult } from './analyze.js';
 /** The JSON schema of deadbolt.config.json, which editors are given (the VS Code extension ships it as a file). */
 export { configSchema } from './config-schema.js';
-export { applyEdits, isCancellation, type GateVerdict } from './fix-gate.js';
+export { isCancellation, type GateVerdict } from './fix-gate.js';
+export { applyEdits } from './text-edits.js';

@@ -1,8 +1,10 @@
 /** `deadbolt` command-line handling that stops before analysis: help, version, bad usage and bad configuration (exit 2). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { WITHIN_MS } from '../helpers/deadline.js';
 import { CLI_FIXTURES, deadbolt } from './spawn.js';
 
 const cwd = path.join(CLI_FIXTURES, 'clean');
@@ -24,6 +26,22 @@ test('--version prints the package version', () => {
   const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   assert.equal(run.status, 0);
   assert.equal(run.stdout.trim(), manifest.version);
+});
+
+test('--help, --version and a usage error answer without loading TypeScript', () => {
+  // A fresh process, so nothing else has loaded the compiler: the CommonJS cache then lists what these commands loaded.
+  const script = `
+    import { createRequire } from 'node:module';
+    const { run } = await import(${JSON.stringify(new URL('../../src/cli/run.js', import.meta.url).href)});
+    const io = { cwd: process.cwd(), env: {}, stdout: { write: () => true }, stderr: { write: () => true } };
+    const statuses = [];
+    for (const argv of [['--help'], ['--version'], ['check', '--frobnicate']]) statuses.push(await run(argv, io));
+    const compiler = Object.keys(createRequire(import.meta.url).cache).filter((f) => /node_modules[\\/](ts-morph|@ts-morph|typescript)[\\/]/.test(f));
+    console.log(JSON.stringify({ statuses, compiler }));
+  `;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd, encoding: 'utf8', timeout: WITHIN_MS });
+  assert.equal(child.status, 0, child.stderr);
+  assert.deepEqual(JSON.parse(child.stdout), { statuses: [0, 0, 2], compiler: [] });
 });
 
 const usageErrors: [string, string[], RegExp][] = [

@@ -87,4 +87,4 @@ export function findingsIn(folder: string, file: string, rule?: RuleId, config?:
 }
 
 /** Applies non-overlapping edits of one file to its text (the engine's own helper, which the gate uses too). */
-export { applyEdits } from '../../src/engine/fix-gate.js';
+export { applyEdits } from '../../src/engine/text-edits.js';
