@@ -238,9 +238,9 @@ export class Workspace {
     return verdicts as GateVerdict[];
   }
 
-  /** The gate's running totals: programs built and milliseconds spent (for benchmarks). */
-  get gateStats(): { checks: number; ms: number } {
-    return this.gate?.stats ?? { checks: 0, ms: 0 };
+  /** The gate's running totals: programs built, milliseconds spent and file-system probes (for benchmarks and tests). */
+  get gateStats(): { checks: number; ms: number; lookups: number } {
+    return this.gate?.stats ?? { checks: 0, ms: 0, lookups: 0 };
   }
 
   lockGraph(): StaticLockGraph {

@@ -256,3 +256,37 @@ test('a file of a "type": "module" package is checked in the module format the a
   // And an edit that does add one is still refused.
   assert.equal(workspace.checkEdits([{ file, start: at, end: at, newText: 'const n: number = "x";\n  ' }]).ok, false);
 });
+
+test('the programs the gate builds on one analysis resolve each module once: imports that do not resolve are not probed for again', (t) => {
+  // prisma's JSON output (a clone without node_modules) asked for 37 programs, one per fix of its busiest file, and
+  // each resolved every package import of the project afresh: TypeScript reuses only resolutions that succeeded.
+  const packages = ['vitest', '@prisma/client', 'zod', 'pathe', 'execa', 'tinyglobby'];
+  const dir = project(t, {
+    'tsconfig.json': tsconfig(['ES2023']),
+    'src/io.ts': `${packages.map((name, i) => `import * as p${i} from '${name}';`).join('\n')}
+import { Mutex } from '@deadbolt/runtime';
+
+const lock = new Mutex();
+export const used = [${packages.map((_, i) => `p${i}`).join(', ')}];
+let total = 0;
+
+export function add(): number {
+  lock.lock();
+  total += 1;
+  return total;
+}
+`,
+  });
+  const workspace = new Workspace({ cwd: dir, tsconfig: 'tsconfig.json', config: {} });
+  workspace.analyze();
+  const file = path.join(dir, 'src', 'io.ts');
+  const at = readFileSync(file, 'utf8').indexOf('total += 1;') + 'total += '.length;
+  // Three fixes of one file: three programs, as the gate checks one fix of a file at a time.
+  const first = workspace.checkEdits([{ file, start: at, end: at + 1, newText: '2' }]);
+  assert.deepEqual(first, { ok: true, added: [] });
+  const once = workspace.gateStats.lookups;
+  assert.ok(once > packages.length, `the first program probes for the ${packages.length} packages (${once} probes)`);
+  for (const newText of ['3', '4']) assert.deepEqual(workspace.checkEdits([{ file, start: at, end: at + 1, newText }]), { ok: true, added: [] });
+  assert.equal(workspace.gateStats.checks, 3);
+  assert.equal(workspace.gateStats.lookups, once, 'the second and third programs reuse the first one\'s resolutions, failed ones included');
+});
