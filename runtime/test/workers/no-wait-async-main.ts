@@ -1,0 +1,75 @@
+/**
+ * The main thread of a child process for the test of engines without Atomics.waitAsync (no-wait-async.test.ts): it
+ * removes Atomics.waitAsync before loading the runtime, checks timeouts and aborts of waits that poll, runs two
+ * no-wait-async workers against each other, and prints what it saw as JSON. It never calls process.exit: the test
+ * asserts the process ends on its own, so no polling timer may keep it alive.
+ */
+
+import { TestWorker, withDeadline } from '../harness.js';
+
+delete (Atomics as { waitAsync?: unknown }).waitAsync;
+const { Barrier, Condition, Event, Mutex, Semaphore } = await import('../../src/index.js');
+
+const ITERATIONS = 150;
+const out: Record<string, unknown> = {};
+
+/** How a promise settled: its value, or the name of what it rejected with. */
+async function settle(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    const value = await promise;
+    return { value: typeof value === 'object' ? 'object' : value };
+  } catch (error) {
+    return { error: (error as Error).name };
+  }
+}
+
+// Waits in one thread: the mutex is held here, so lockAsync must park, and only its timeout or abort can end it.
+const alone = new Mutex({ name: 'alone' });
+alone.lock();
+out['timeout'] = await settle(withDeadline(alone.lockAsync({ timeout: 30 }), 'timeout of lockAsync'));
+const controller = new AbortController();
+setTimeout(() => controller.abort(), 30);
+out['abort'] = await settle(withDeadline(alone.lockAsync({ signal: controller.signal }), 'abort of lockAsync'));
+alone.unlock();
+const unset = new Event({ name: 'unset' });
+const eventAbort = new AbortController();
+setTimeout(() => eventAbort.abort(), 30);
+out['eventAbort'] = await settle(withDeadline(unset.waitAsync({ signal: eventAbort.signal }), 'abort of Event.waitAsync'));
+out['eventTimeout'] = await settle(withDeadline(unset.waitAsync({ timeout: 30 }), 'timeout of Event.waitAsync'));
+out['barrierTimeout'] = await settle(withDeadline(new Barrier(2).waitAsync({ timeout: 30 }), 'timeout of Barrier.waitAsync'));
+
+// Two workers contend for one mutex, then wait on what this thread opens.
+const mutex = new Mutex({ name: 'counter' });
+const condition = new Condition(mutex);
+const semaphore = new Semaphore(0);
+const event = new Event();
+const barrier = new Barrier(3);
+const shared = new Int32Array(new SharedArrayBuffer(20));
+const job = {
+  mutex: mutex.handle,
+  condition: condition.handle,
+  semaphore: semaphore.handle,
+  event: event.handle,
+  barrier: barrier.handle,
+  shared: shared.buffer,
+  iterations: ITERATIONS,
+};
+const workers = [new TestWorker('no-wait-async', job), new TestWorker('no-wait-async', job)];
+out['workerWaitAsync'] = await Promise.all(workers.map((w) => w.next('its report of Atomics.waitAsync')));
+const started = performance.now();
+await Promise.all(workers.map((w) => w.next('the end of its counting')));
+out['countMs'] = Math.round(performance.now() - started);
+out['counter'] = shared[0];
+out['expected'] = 2 * ITERATIONS;
+out['contended'] = shared[3];
+semaphore.release();
+semaphore.release();
+event.set();
+await withDeadline(mutex.lockAsync(), 'the mutex after counting');
+shared[1] = 1;
+condition.notifyAll();
+mutex.unlock();
+const mainIndex = await withDeadline(barrier.waitAsync(), "the workers' arrival at the barrier");
+out['waits'] = [...(await Promise.all(workers.map((w) => w.next('the end of its waits')))), { index: mainIndex }];
+out['exits'] = await Promise.all(workers.map((w) => w.exited('after its waits')));
+console.log(JSON.stringify(out));
