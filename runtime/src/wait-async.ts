@@ -46,7 +46,9 @@ export function waitAsync(
 ): WaitAsyncResult {
   if (hasWaitAsync) return Atomics.waitAsync(word, index, expected, timeoutMs) as WaitAsyncResult;
   if (Atomics.load(word, index) !== expected) return { async: false, value: 'not-equal' };
-  if (!(timeoutMs > 0)) return { async: false, value: 'timed-out' };
+  // As the engine's: NaN waits forever, 0 or less does not wait.
+  if (Number.isNaN(timeoutMs)) timeoutMs = Infinity;
+  if (timeoutMs <= 0) return { async: false, value: 'timed-out' };
   const cap = options?.capMs ?? POLL_CAP_MS;
   const deadline = performance.now() + timeoutMs;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -23,6 +23,7 @@ test('without Atomics.waitAsync, async waits poll: exact under contention, timeo
   const out = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
   assert.equal(stderr, '');
   assert.deepEqual(out['workerWaitAsync'], [{ waitAsync: 'undefined' }, { waitAsync: 'undefined' }]);
+  assert.deepEqual(out['standIn'], { notEqual: 'not-equal', zeroTimeout: 'timed-out', timedOut: 'timed-out', changed: 'ok', cancelled: 'still pending' });
   assert.deepEqual(out['timeout'], { error: 'TimeoutError' });
   assert.deepEqual(out['abort'], { error: 'AbortError' });
   assert.deepEqual(out['eventAbort'], { error: 'AbortError' });

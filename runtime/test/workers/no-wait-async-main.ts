@@ -1,8 +1,8 @@
 /**
  * The main thread of a child process for the test of engines without Atomics.waitAsync (no-wait-async.test.ts): it
- * removes Atomics.waitAsync before loading the runtime, checks timeouts and aborts of waits that poll, runs two
- * no-wait-async workers against each other, and prints what it saw as JSON. It never calls process.exit: the test
- * asserts the process ends on its own, so no polling timer may keep it alive.
+ * removes Atomics.waitAsync before loading the runtime, checks the polling stand-in's answers and the timeouts and
+ * aborts of waits that poll, runs two no-wait-async workers against each other, and prints what it saw as JSON. It
+ * never calls process.exit: the test asserts the process ends on its own, so no polling timer may keep it alive.
  */
 
 import { TestWorker, withDeadline } from '../harness.js';
@@ -22,6 +22,30 @@ async function settle(promise: Promise<unknown>): Promise<unknown> {
     return { error: (error as Error).name };
   }
 }
+
+// The stand-in itself, against what Atomics.waitAsync answers.
+const { waitAsync } = await import('../../src/wait-async.js');
+const word = new Int32Array(new SharedArrayBuffer(4));
+const settled = (r: ReturnType<typeof waitAsync>): unknown => (r.async ? 'async' : r.value);
+out['standIn'] = {
+  notEqual: settled(waitAsync(word, 0, 1)),
+  zeroTimeout: settled(waitAsync(word, 0, 0, 0)),
+  timedOut: await withDeadline((waitAsync(word, 0, 0, 20) as { value: Promise<string> }).value, 'a timed-out poll'),
+  changed: await withDeadline(
+    (() => {
+      const r = waitAsync(word, 0, 0) as { value: Promise<string> };
+      setTimeout(() => Atomics.store(word, 0, 1), 20);
+      return r.value;
+    })(),
+    'a poll seeing the change',
+  ),
+  cancelled: await (() => {
+    const r = waitAsync(word, 0, 1) as { value: Promise<string>; cancel(): void };
+    r.cancel();
+    Atomics.store(word, 0, 2);
+    return Promise.race([r.value, new Promise((resolve) => setTimeout(() => resolve('still pending'), 50))]);
+  })(),
+};
 
 // Waits in one thread: the mutex is held here, so lockAsync must park, and only its timeout or abort can end it.
 const alone = new Mutex({ name: 'alone' });
