@@ -1,8 +1,9 @@
 /**
  * Atomics.waitAsync where the engine has it, and a stand-in where it does not (Firefox before 145, Safari before
  * 16.4): the same result shape, but the stand-in polls the slot with timers instead of sleeping in the engine's
- * waiter list. It sees every change of the slot's value, at most one poll interval late; it never sees an
- * Atomics.notify that leaves the value as it was, and notify does not count it among the woken.
+ * waiter list. It sees a change of the slot's value at most one poll interval late, if the value has not changed
+ * back by then (the runtime's wakers bump counters first, which do not); it never sees an Atomics.notify that leaves
+ * the value as it was, and notify does not count it among the woken.
  */
 
 /** Atomics.waitAsync's result: settled at once, or a promise of how the wait ended. */
