@@ -22,8 +22,9 @@ export const hasWaitAsync: boolean = typeof (Atomics as { waitAsync?: unknown })
 export const POLL_CAP_MS = 16;
 
 /**
- * Polls of the runtime's background watchers (the death watcher) back off further: they wait for rare events whose
- * waiters also probe on their own (liveness.ts), so they trade latency for near-zero idle cost.
+ * The death watcher's polls (watch.ts) back off further: it waits, for the whole life of the thread, for a rare event
+ * (another thread reporting a death) that waiters also find by looking at the holder's table entry now and then
+ * (liveness.ts), so it trades latency for near-zero idle cost.
  */
 export const WATCHER_POLL_CAP_MS = 250;
 
