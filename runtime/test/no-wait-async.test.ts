@@ -1,7 +1,8 @@
 /**
  * Engines without Atomics.waitAsync (Firefox before 145, Safari before 16.4), played by Node with it removed before
  * the runtime loads: every async wait parks on the polling stand-in (wait-async.ts) and still excludes, times out,
- * aborts and completes, in one thread and across workers, and the process ends on its own when the work is done.
+ * aborts and completes, in one thread and across workers, takes a lock over from a terminated holder, and the process
+ * ends on its own when the work is done.
  */
 
 import { test } from 'node:test';
@@ -35,4 +36,6 @@ test('without Atomics.waitAsync, async waits poll: exact under contention, timeo
   assert.deepEqual(waits.map((w) => w.set), [true, true, undefined]);
   assert.deepEqual(waits.map((w) => w.index).sort(), [0, 1, 2]);
   assert.deepEqual(out['exits'], [0, 0]);
+  assert.deepEqual(out['heir'], { heir: 'OwnerDiedError' }, 'a lockAsync waiting for a terminated holder takes the lock over');
+  assert.equal(out['heirExit'], 0);
 });

@@ -96,4 +96,13 @@ mutex.unlock();
 const mainIndex = await withDeadline(barrier.waitAsync(), "the workers' arrival at the barrier");
 out['waits'] = [...(await Promise.all(workers.map((w) => w.next('the end of its waits')))), { index: mainIndex }];
 out['exits'] = await Promise.all(workers.map((w) => w.exited('after its waits')));
+// A holder terminated while another worker waits in lockAsync: the death reaches the waiter by polling.
+const orphan = new Mutex({ name: 'orphan' });
+const holder = new TestWorker('no-wait-async', { role: 'hold', mutex: orphan.handle });
+await holder.next('its hold of the orphan mutex');
+const heir = new TestWorker('no-wait-async', { role: 'heir', mutex: orphan.handle });
+await heir.next('its lockAsync on the orphan mutex');
+await withDeadline(holder.worker.terminate(), 'termination of the holder');
+out['heir'] = await heir.next('the end of its lockAsync after the holder died');
+out['heirExit'] = await heir.exited('after its lockAsync');
 console.log(JSON.stringify(out));

@@ -2,6 +2,8 @@
  * Worker for the test of engines without Atomics.waitAsync: removes it before loading the runtime, as an engine that
  * lacks it would be, then makes every kind of async wait park on the polling stand-in: a contended counter under
  * lockAsync/withLockAsync, then a Semaphore, an Event, a Condition and a Barrier that the main thread opens later.
+ * With a `role`, it instead holds a mutex until terminated ('hold') or waits in lockAsync for that holder to die
+ * ('heir'), reporting what the wait ended with.
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
@@ -25,13 +27,37 @@ interface Job {
   iterations: number;
 }
 
+interface OrphanJob {
+  role: 'hold' | 'heir';
+  mutex: MutexHandle;
+}
+
 /**
  * Holds the mutex across a timer turn (1 ms or more), so the other worker's lockAsync is pending while this one holds
  * it: with a shorter section, a worker scheduled first on a busy machine could finish before the other contends.
  */
 const turn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
 
-if (parentPort !== null) {
+if (parentPort !== null && (workerData as Partial<OrphanJob>).role !== undefined) {
+  const job = workerData as OrphanJob;
+  const mutex = Mutex.from(job.mutex);
+  if (job.role === 'hold') {
+    mutex.lock();
+    parentPort.postMessage('held');
+    // Blocked until terminated; the bound only keeps a broken test from leaving the thread behind.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WITHIN_MS);
+  } else {
+    const taking = mutex.lockAsync({ timeout: WITHIN_MS });
+    parentPort.postMessage('waiting');
+    try {
+      (await taking).unlock();
+      parentPort.postMessage({ heir: 'taken' });
+    } catch (error) {
+      if (mutex.isHeldByCurrentThread()) mutex.unlock();
+      parentPort.postMessage({ heir: (error as Error).name });
+    }
+  }
+} else if (parentPort !== null) {
   const job = workerData as Job;
   const mutex = Mutex.from(job.mutex);
   const condition = Condition.from(job.condition, mutex);
