@@ -6,6 +6,7 @@ import os from 'node:os';
 import { pingPong, slowPathRates, throughput } from './contention.js';
 import { formatNs, pairedRatio, printGoals, type GoalRow, type LoopTiming } from './harness.js';
 import { idleCost, printIdle, STEADY_MS, WAITERS } from './idle.js';
+import { handoffLatency, printHandoffs } from './no-wait-async.js';
 import { uncontended, uncontendedAsync, uncontendedSemaphore, uncontendedSemaphoreAsync } from './uncontended.js';
 
 const TRIALS = 7;
@@ -122,6 +123,10 @@ async function main(): Promise<void> {
       met: waiter - floor <= 0.1,
     });
   }
+
+  // What engines without Atomics.waitAsync pay (wait-async.ts): a figure to read, not a goal.
+  console.log('\nlockAsync hand-off latency with the engine\'s waitAsync and with the polling stand-in (unlock to lock held, ms)');
+  printHandoffs(await handoffLatency());
 
   printGoals(rows);
 }

@@ -16,7 +16,6 @@ import { lockLabel, nextLockId, threadLabel } from './ids.js';
 import { Vigil } from './liveness.js';
 import { checkTimeout, deadlineOf, remaining, throwIfAborted, type AsyncWaitOptions, type WaitOptions } from './options.js';
 import { parkAsync } from './park.js';
-import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
 import { sharedBuffer } from './shared-memory.js';
 import { isDead, ownerLabel, probeIfDue, threadToken } from './thread-table.js';
 import { tracer } from './trace/hooks.js';
@@ -140,8 +139,6 @@ export class Barrier implements Watched {
     if (options !== undefined) checkTimeout(options.timeout, 'Barrier', this.name, this.id, 'waitAsync');
     const signal = options?.signal;
     throwIfAborted(signal);
-    // Before arriving: a party that could not park would break the round for the others.
-    if (!hasWaitAsync) throw noWaitAsync();
     const deadline = deadlineOf(options?.timeout);
     const arrival = this.#arrive();
     if (arrival.tripped) return arrival.index;

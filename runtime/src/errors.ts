@@ -27,8 +27,8 @@ export class BlockingNotAllowedError extends Error {
 }
 
 /**
- * The engine lacks what shared-memory locks need: SharedArrayBuffer (in browsers, only cross-origin isolated pages have
- * it), thrown when a primitive is created; or Atomics.waitAsync, rejecting an async wait that would have to park.
+ * The engine lacks what shared-memory locks need, SharedArrayBuffer (in browsers, only cross-origin isolated pages have
+ * it): thrown when a primitive is created.
  */
 export class SharedMemoryUnavailableError extends Error {
   override readonly name = 'SharedMemoryUnavailableError';

@@ -4,12 +4,13 @@
  * notify, a death) bumps the sequence and wakes every gate, one per thread; each gate then retries its own waiters.
  * So a wake-up can never be lost to a thread that cannot run (its gate is woken along with the others'), an aborted
  * or timed-out wait leaves V8's list as it was and wakes nobody, and at most one waitAsync per thread and primitive
- * stays parked after its waiters are gone, until the next wake-up.
+ * stays parked after its waiters are gone, until the next wake-up. Where the engine has no waitAsync the gate polls
+ * the sequence instead (wait-async.ts): every wake-up bumps it before notifying, so polling misses none.
  */
 
 import { holdLoop, releaseLoop } from './keep-alive.js';
 import { remaining } from './options.js';
-import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
+import { waitAsync } from './wait-async.js';
 import { waitBegan, waitEnded, type Watched } from './watch.js';
 
 /** What a gate wait resolves to when its deadline passes. */
@@ -33,8 +34,12 @@ export class AsyncGate<T> {
   readonly #inOrder: boolean;
   readonly #primitive: Watched;
   readonly #waiters: Waiter<T>[] = [];
-  /** This gate's waitAsync is in V8's list (and counted in the #gates slot). */
+  /** This gate's waitAsync is in V8's list, or polling (and counted in the #gates slot). */
   #parked = false;
+  /** Stops the gate's polling stand-in for waitAsync (wait-async.ts); undefined while the engine's own is parked. */
+  #cancel: (() => void) | undefined;
+  /** Counts parkings, so the end of a polling wait that was cancelled meanwhile is told from the current one's. */
+  #parking = 0;
   #running = false;
 
   /**
@@ -65,11 +70,6 @@ export class AsyncGate<T> {
    * GATE_TIMED_OUT after one last attempt) or `signal` aborts (rejecting with its reason).
    */
   wait(attempt: () => T | undefined, deadline: number, signal: AbortSignal | undefined): Promise<T | typeof GATE_TIMED_OUT> {
-    if (!hasWaitAsync) {
-      // Nothing is counted or parked: one attempt, and a wait that would have to park is refused.
-      const result = attempt();
-      return result === undefined ? Promise.reject(noWaitAsync()) : Promise.resolve(result);
-    }
     return new Promise((resolve, reject) => {
       const waiter: Waiter<T> = { attempt, resolve, reject, timer: undefined, signal, onAbort: undefined };
       if (deadline !== Infinity) {
@@ -108,14 +108,18 @@ export class AsyncGate<T> {
         const seq = Atomics.load(this.#word, this.#seq);
         this.#attempt();
         if (this.#waiters.length === 0) return void Atomics.sub(this.#word, this.#gates, 1);
-        const wait = Atomics.waitAsync(this.#word, this.#seq, seq);
+        const wait = waitAsync(this.#word, this.#seq, seq);
         if (!wait.async) {
           Atomics.sub(this.#word, this.#gates, 1);
           continue; // woken between the read and the park: try again
         }
         this.#parked = true;
-        void (wait.value as Promise<unknown>).then(() => {
+        this.#cancel = wait.cancel;
+        const parking = ++this.#parking;
+        void wait.value.then(() => {
+          if (parking !== this.#parking || !this.#parked) return; // cancelled by #finish, which uncounted it
           this.#parked = false;
+          this.#cancel = undefined;
           Atomics.sub(this.#word, this.#gates, 1);
           this.run();
         });
@@ -141,7 +145,10 @@ export class AsyncGate<T> {
     }
   }
 
-  /** Takes a waiter out, however its wait ended. Its gate stays parked (V8 cannot cancel it) for the others. */
+  /**
+   * Takes a waiter out, however its wait ended. Its gate stays parked (V8 cannot cancel it) for the others; a polling
+   * gate with no waiters left stops, so no timer outlives the waits.
+   */
   #finish(waiter: Waiter<T>): void {
     const i = this.#waiters.indexOf(waiter);
     if (i < 0) return;
@@ -149,6 +156,13 @@ export class AsyncGate<T> {
     if (waiter.timer !== undefined) clearTimeout(waiter.timer);
     if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
     releaseLoop();
-    if (this.#waiters.length === 0) waitEnded(this.#primitive);
+    if (this.#waiters.length > 0) return;
+    waitEnded(this.#primitive);
+    if (this.#cancel !== undefined) {
+      this.#cancel();
+      this.#cancel = undefined;
+      this.#parked = false;
+      Atomics.sub(this.#word, this.#gates, 1);
+    }
   }
 }

@@ -6,11 +6,12 @@
  *
  * V8 cannot cancel a waitAsync: an aborted one stays in the slot's waiter list, keeping its promise and closures
  * alive until something wakes it. So abort wakes every waiter of the slot at once: that removes ours from the list
- * now, and any live waiter woken with it sees a spurious wake-up, which every wait loop tolerates.
+ * now, and any live waiter woken with it sees a spurious wake-up, which every wait loop tolerates. Where the engine
+ * has no waitAsync, the wait polls (wait-async.ts) and abort stops its timer instead.
  */
 
 import { holdLoop, releaseLoop } from './keep-alive.js';
-import { hasWaitAsync, noWaitAsync } from './shared-memory.js';
+import { waitAsync } from './wait-async.js';
 
 export type ParkResult = 'ok' | 'not-equal' | 'timed-out';
 
@@ -26,8 +27,7 @@ export function parkAsync(
   signal: AbortSignal | undefined,
 ): Promise<ParkResult> {
   if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
-  if (!hasWaitAsync) return Atomics.load(word, index) === expected ? Promise.reject(noWaitAsync()) : Promise.resolve('not-equal');
-  const wait = Atomics.waitAsync(word, index, expected, timeoutMs);
+  const wait = waitAsync(word, index, expected, timeoutMs);
   if (!wait.async) return Promise.resolve(wait.value);
   holdLoop();
   return new Promise<ParkResult>((resolve, reject) => {
@@ -36,8 +36,10 @@ export function parkAsync(
       if (settled) return;
       settled = true;
       releaseLoop();
-      // Wake all rather than 1: notify picks waiters in arrival order, and ours may not be first.
-      Atomics.notify(word, index);
+      // A polling stand-in (wait-async.ts) can be stopped; the engine's wait cannot. Wake all rather than 1: notify
+      // picks waiters in arrival order, and ours may not be first.
+      if (wait.cancel !== undefined) wait.cancel();
+      else Atomics.notify(word, index);
       reject(signal!.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });

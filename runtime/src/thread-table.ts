@@ -8,6 +8,7 @@
 
 import { threadText } from './browser-context.js';
 import { workerThreads } from './ids.js';
+import { hasWaitAsync } from './wait-async.js';
 
 /**
  * A token is `generation << SLOT_BITS | slot`: the entry it lives in and how many times that entry has been taken.
@@ -302,8 +303,12 @@ function thisThread(): ThisThread {
  * Parks this thread's life waiters and returns the function that tops them up. A waiter is counted only after it is
  * parked, so a probe's claim always has a waiter to find while the thread lives. A claimed waiter is replaced when its
  * promise settles (this thread's event loop ran) or when a runtime wait calls stayFindable (it cannot run).
+ *
+ * An engine without Atomics.waitAsync parks none: a probe works by the count notify returns, which polling cannot
+ * give, and a probe finding no counted waiter answers "alive". Such a thread's death is known only when reported.
  */
 function lifeWaiters(t: Int32Array<SharedArrayBuffer>, base: number): () => void {
+  if (!hasWaitAsync) return () => {};
   const topUp = (): void => {
     while (Atomics.load(t, base + E_LIFE) < LIFE_WAITERS) {
       const wait = Atomics.waitAsync(t, base + E_LIFE_WAKE, 0);

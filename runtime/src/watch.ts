@@ -8,6 +8,7 @@
 
 import { PROBE_AFTER_MS, POLL_MAX_MS } from './liveness.js';
 import { H_EPOCH, setDeathListener, table } from './thread-table.js';
+import { waitAsync, WATCHER_POLL_CAP_MS } from './wait-async.js';
 import './worker-exits.js';
 
 /** A primitive whose waiters depend on other threads staying alive. */
@@ -40,13 +41,16 @@ function deathsReported(): void {
   }
 }
 
-/** Parks the death watcher: it does not keep the thread alive (Node does not count a pending waitAsync). */
+/**
+ * Parks the death watcher: it does not keep the thread alive (Node does not count a pending waitAsync, and the
+ * polling stand-in's timers are unref'd). reportDead bumps the epoch before notifying, so polling sees every death.
+ */
 function watchDeaths(t: Int32Array<SharedArrayBuffer>): void {
   let epoch = Atomics.load(t, H_EPOCH);
   const park = (): void => {
-    const wait = Atomics.waitAsync(t, H_EPOCH, epoch);
+    const wait = waitAsync(t, H_EPOCH, epoch, Infinity, { capMs: WATCHER_POLL_CAP_MS });
     if (!wait.async) return void queueMicrotask(woken);
-    void (wait.value as Promise<unknown>).then(woken);
+    void wait.value.then(woken);
   };
   const woken = (): void => {
     epoch = Atomics.load(t, H_EPOCH);

@@ -2,7 +2,8 @@
  * The runtime in a real browser: Debian's Chromium, driven by Playwright, loads the runtime bundled by esbuild from a
  * local server (server.ts). Module Web Workers share every primitive and the counts come out exact; the page's main
  * thread gets BlockingNotAllowedError from every blocking call; a page that is not cross-origin isolated loads the
- * runtime and hears why it cannot create a lock; the IIFE bundle works in a classic script. Without Chromium this
+ * runtime and hears why it cannot create a lock; a page without Atomics.waitAsync waits by polling; the IIFE bundle
+ * works in a classic script. Without Chromium this
  * suite fails, saying how to install it.
  */
 
@@ -171,6 +172,21 @@ test('a page that is not cross-origin isolated loads the runtime and hears why i
     assert.equal(error.name, 'SharedMemoryUnavailableError');
     assert.equal(error.deadbolt, true);
     assert.match(error.message, /^new Mutex: .*not cross-origin isolated.*Cross-Origin-Embedder-Policy/);
+  } finally {
+    await page.close();
+  }
+});
+
+test('a page without Atomics.waitAsync takes a contended lock asynchronously by polling, exact, with abort and timeout', async () => {
+  const { page, errors } = await open('/no-wait-async/');
+  try {
+    const r = (await page.evaluate(() => (globalThis as unknown as { result: unknown }).result)) as Record<string, unknown>;
+    assert.deepEqual(errors, []);
+    assert.equal(r['error'], undefined, `the page failed: ${JSON.stringify(r)}`);
+    assert.equal(r['waitAsync'], 'undefined');
+    assert.equal(r['counter'], r['expected'], 'two workers (blocking lock) and the page (withLockAsync) lost no increment');
+    assert.deepEqual(r['endings'], ['AbortError', 'TimeoutError']);
+    assert.equal(typeof r['handoffMs'], 'number', 'the lockAsync pending while a worker held the lock was taken');
   } finally {
     await page.close();
   }

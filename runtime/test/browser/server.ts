@@ -1,9 +1,9 @@
 /**
  * The Chromium suite's local server (node:http on a free port): the runtime's browser entry bundled by esbuild as an ES
  * module and as an IIFE, the page and worker scripts of ./assets, the context worker also bundled together with the
- * runtime (plain and minified), and four pages: `/` (cross-origin isolated by COOP and COEP, as SharedArrayBuffer
- * requires), `/context/` (isolated, starting its workers with startWorker), `/iife/` (isolated, loading the IIFE bundle)
- * and `/plain/` (not isolated).
+ * runtime (plain and minified), and five pages: `/` (cross-origin isolated by COOP and COEP, as SharedArrayBuffer
+ * requires), `/context/` (isolated, starting its workers with startWorker), `/iife/` (isolated, loading the IIFE bundle),
+ * `/no-wait-async/` (isolated, removing Atomics.waitAsync before it loads the runtime) and `/plain/` (not isolated).
  */
 
 import { createServer, type Server } from 'node:http';
@@ -38,6 +38,38 @@ const PAGES: Record<string, string> = {
       try { new d.Mutex({ name: 'plain' }); window.result.created = true; }
       catch (e) { window.result.error = { name: e.name, message: e.message, deadbolt: e instanceof d.SharedMemoryUnavailableError }; }
     } catch (e) { window.result.loadError = String(e); }
+    window.ready = true;
+  </script>`,
+  // As an engine without Atomics.waitAsync (Firefox before 145, Safari before 16.4): removed before the runtime loads.
+  '/no-wait-async/': `<!doctype html><title>deadbolt without waitAsync</title><script type="module">
+    delete Atomics.waitAsync;
+    window.result = { waitAsync: typeof Atomics.waitAsync };
+    try {
+      const d = await import('/runtime.js');
+      const { call, deadline, shared } = await import('/page-helpers.js');
+      const workers = [0, 1].map(() => new Worker('/worker.js', { type: 'module' }));
+      const mutex = new d.Mutex({ name: 'counter' });
+      const counter = shared(1);
+      const n = 2000;
+      const runs = workers.map((w, i) => call(w, { scenario: 'mutex', mutex: mutex.handle, counter: counter.buffer, n }, 'mutex worker ' + i));
+      for (let i = 0; i < 200; i++) await deadline(mutex.withLockAsync(() => counter[0]++), 'withLockAsync on the page');
+      await Promise.all(runs);
+      Object.assign(window.result, { counter: counter[0], expected: 2 * n + 200 });
+      const flag = shared(1);
+      await call(workers[0], { scenario: 'hold', mutex: mutex.handle, flag: flag.buffer }, 'a worker taking the mutex');
+      const aborter = new AbortController();
+      const aborted = mutex.lockAsync({ signal: aborter.signal }).then(() => 'taken', (e) => e.name);
+      const timedOut = mutex.lockAsync({ timeout: 20 }).then(() => 'taken', (e) => e.name);
+      const waiting = mutex.lockAsync({ timeout: 60000 });
+      setTimeout(() => aborter.abort(), 10);
+      window.result.endings = [await deadline(aborted, 'the aborted lockAsync'), await deadline(timedOut, 'the timed-out lockAsync')];
+      const released = performance.now();
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+      (await deadline(waiting, 'lockAsync after the worker released')).unlock();
+      window.result.handoffMs = performance.now() - released;
+      for (const w of workers) w.terminate();
+    } catch (e) { window.result.error = { name: e.name, message: e.message }; }
     window.ready = true;
   </script>`,
 };
