@@ -671,7 +671,18 @@ function provableOrder(argument: Node): Value['indexOrder'] {
 function instanceField(base: Value, owner: ClassDeclaration | InterfaceDeclaration | TypeLiteralNode, field: string): Value['instance'] {
   if (!base.id.startsWith('this:') && !base.id.startsWith('param:')) return undefined;
   const className = Node.isTypeLiteral(owner) ? 'object' : (owner.getName() ?? 'class');
-  return { owner: keyOf(owner), field, className, receiver: base.id };
+  return { owner: ownerKey(owner), field, className, receiver: base.id };
+}
+
+/**
+ * A class or interface is one owner wherever it is named. An object type written out at each parameter (`transfer(a:
+ * { m: Mutex }, b: { m: Mutex })`) is one node per parameter, so the same members in one file are one owner: `a.m`
+ * and `b.m` are then one field of two receivers, as when both parameters name an interface.
+ */
+function ownerKey(owner: ClassDeclaration | InterfaceDeclaration | TypeLiteralNode): string {
+  if (!Node.isTypeLiteral(owner)) return keyOf(owner);
+  const members = owner.getMembers().map((member) => member.getText().replace(/[\s;,]+/g, ' ').trim());
+  return `${owner.getSourceFile().getFilePath()}:{${members.join('; ')}}`;
 }
 
 /**
