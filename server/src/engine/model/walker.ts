@@ -386,12 +386,14 @@ export class Walker {
   /** Leaving the function by `return` or `throw`: run the pending finally blocks and `using` disposals, then record the exit. */
   private leave(statement: Node, how: 'return' | 'throw' | 'call' | 'reject', state: State, frame: Frame): void {
     const exiting = state.clone();
-    for (const block of [...frame.finallies].reverse()) {
-      const saved = frame.finallies;
-      frame.finallies = [];
-      this.walkStatement(block, exiting, frame);
-      frame.finallies = saved;
+    const saved = frame.finallies;
+    for (let i = saved.length - 1; i >= 0; i--) {
+      // A finally block runs with the blocks around it still pending: an await in it that rejects (renovate's
+      // cleanup in an inner finally) leaves through the outer finally, which releases the lock.
+      frame.finallies = saved.slice(0, i);
+      this.walkStatement(saved[i]!, exiting, frame);
     }
+    frame.finallies = saved;
     for (const scope of frame.usings) for (const held of [...scope].reverse()) this.dispose(held, exiting);
     this.exit(statement, how, exiting, frame);
     state.dead = true;
@@ -441,7 +443,7 @@ export class Walker {
     expression.forEachChild((child) => this.walkExpression(child, state, frame));
     if (state.held.length > holds && Node.isBinaryExpression(expression) && expression.getOperatorToken().getKind() === ts.SyntaxKind.EqualsToken) {
       // `this.release = await this.mutex.acquire()`: the field holds the releaser, as a variable would.
-      const field = releaserField(expression.getLeft());
+      const field = releaserField(expression.getLeft()) ?? releaserVariable(expression.getLeft());
       if (field) state.held[state.held.length - 1]!.guard = field;
     }
     if (Node.isNewExpression(expression) && expression.getExpression().getText() === 'Worker') state.spawned = true;
@@ -873,6 +875,16 @@ function releaserField(expression: Node): Node | undefined {
   if (!Node.isPropertyAccessExpression(expression) || expression.getExpression().getKind() !== ts.SyntaxKind.ThisKeyword) return undefined;
   const declaration = expression.getNameNode().getSymbol()?.getDeclarations()[0];
   return declaration && Node.isPropertyDeclaration(declaration) ? declaration : undefined;
+}
+
+/**
+ * `releaseLock = await acquireLock(key)` into a `let` declared before a conditional acquisition (renovate's http
+ * layer takes its lock only for reads): the variable holds the releaser, as `const release = await m.acquire()` does.
+ */
+function releaserVariable(expression: Node): Node | undefined {
+  if (!Node.isIdentifier(expression)) return undefined;
+  const declaration = expression.getSymbol()?.getDeclarations()[0];
+  return declaration && Node.isVariableDeclaration(declaration) ? declaration : undefined;
 }
 
 /** The bindings a function value's body sees: the walk's, and those of the place it was made. */
