@@ -29,6 +29,12 @@ export interface Value {
   /** For `arr[i]` with a non-literal index: the index text, so `forks[i]` and `forks[i + 1]` stay apart. */
   index?: string;
   /**
+   * For an index that is a variable or parameter of a function (`mutexes[cacheKey]` in `withCache`): that function.
+   * Another call of it binds the variable again, perhaps to another key, so a chain that calls it again while the
+   * first element is held cannot tell the two keys equal.
+   */
+  indexScope?: Node;
+  /**
    * For an index whose order among its siblings is provable (`slots[Math.min(i, j)]` before `slots[Math.max(i, j)]`,
    * `[lo, hi]` from a comparison): the pair it belongs to and its position, lower first.
    */
@@ -220,6 +226,8 @@ export class ValueResolver {
     const text = bound?.name ?? argument.getText();
     if (constant !== undefined) return { id: `${base.id}[${constant}]`, name: `${base.name}[${text}]`, kind: base.elementKind, declaration: base.declaration };
     const value: Value = { id: `${base.id}[*]`, name: `${base.name}[${text}]`, kind: base.elementKind, declaration: base.declaration, index: bound?.id ?? text, identityName: `${base.name}[*]` };
+    const scope = keyScope(bound ? bound.declaration : unwrap(argument));
+    if (scope) value.indexScope = scope;
     const order = provableOrder(argument);
     if (order) value.indexOrder = order;
     return value;
@@ -665,6 +673,17 @@ function provableOrder(argument: Node): Value['indexOrder'] {
   if (a.length !== 2 || b.length !== 2 || a[0] !== b[1] || a[1] !== b[0]) return undefined;
   const position = pattern.getElements().indexOf(declaration);
   return position === 0 || position === 1 ? { pair: `sorted:${keyOf(holder)}`, position } : undefined;
+}
+
+/**
+ * The function a key is a local variable or parameter of: given the key's declaration (a bound key) or the key
+ * expression itself (an identifier naming one). Module-level keys have none: every call sees the same one.
+ */
+function keyScope(node: Node | undefined): Node | undefined {
+  let declaration = node;
+  if (declaration && Node.isIdentifier(declaration)) declaration = declaration.getSymbol()?.getDeclarations()[0];
+  if (!declaration || !(Node.isVariableDeclaration(declaration) || Node.isParameterDeclaration(declaration) || Node.isBindingElement(declaration))) return undefined;
+  return declaration.getFirstAncestor((a) => Node.isFunctionDeclaration(a) || Node.isMethodDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a) || Node.isConstructorDeclaration(a) || Node.isGetAccessorDeclaration(a) || Node.isSetAccessorDeclaration(a));
 }
 
 /** The instance-field identity of `base.field` when `base` is an unbound `this` or parameter (see Value.instance). */

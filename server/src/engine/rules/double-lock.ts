@@ -4,7 +4,9 @@
  * permit of a Semaphore the task already holds one of deadlocks once every permit is held that way, and a shared
  * Web Locks request nested in a shared request of the same name waits forever behind a queued exclusive one.
  */
+import { Node } from 'ts-morph';
 import type { Rule } from '../rule.js';
+import type { AcquisitionFact, Held } from '../model/facts.js';
 import { spanOf } from '../span.js';
 import { chainSite, chainSteps } from '../model/lock-graph.js';
 import { doubleLockFixes } from '../fixes/double-lock.js';
@@ -21,7 +23,7 @@ export const doubleLock: Rule = {
     for (const acquisition of acquisitions) {
       if (acquisition.mode === 'try' || (acquisition.lock.kind !== 'Mutex' && acquisition.lock.kind !== 'Semaphore')) continue;
       const held = acquisition.heldBefore.find(
-        (h) => h.lock.id === acquisition.lock.id && (h.lock.index === undefined || h.lock.index === acquisition.lock.index),
+        (h) => h.lock.id === acquisition.lock.id && (h.lock.index === undefined || (h.lock.index === acquisition.lock.index && !callsKeyScopeAgain(h, acquisition))),
       );
       if (!held) continue;
       if (held.shared && acquisition.shared && !exclusive.has(acquisition.lock.id)) continue;
@@ -42,6 +44,32 @@ export const doubleLock: Rule = {
     }
   },
 };
+
+/**
+ * Whether the chain from the held element to this acquisition calls the function whose variable is the key again
+ * (renovate's `withCache({ key })` whose callback reaches `withCache` for another key): the stack leaves that function
+ * and comes back into its own body, a second call with its own binding of the key. Only the same key twice in one
+ * call of it (or in callbacks it runs) is known to be the same element.
+ */
+function callsKeyScopeAgain(held: Held, acquisition: AcquisitionFact): boolean {
+  const scope = acquisition.lock.indexScope;
+  if (!scope) return false;
+  let common = 0;
+  while (common < held.stack.length && common < acquisition.stack.length && held.stack[common] === acquisition.stack[common]) common++;
+  const directlyIn = (node: Node) => node.getFirstAncestor((a) => a === scope || isFunctionLike(a)) === scope;
+  const within = (node: Node) => node.getPos() >= scope.getPos() && node.getEnd() <= scope.getEnd() && node.getSourceFile() === scope.getSourceFile();
+  let state: 'before' | 'in' | 'left' = 'before';
+  for (const node of acquisition.stack.slice(common)) {
+    if (state === 'before' && directlyIn(node)) state = 'in';
+    else if (state === 'in' && !within(node)) state = 'left';
+    else if (state === 'left' && directlyIn(node)) return true;
+  }
+  return false;
+}
+
+function isFunctionLike(node: Node): boolean {
+  return Node.isFunctionDeclaration(node) || Node.isMethodDeclaration(node) || Node.isArrowFunction(node) || Node.isFunctionExpression(node) || Node.isConstructorDeclaration(node) || Node.isGetAccessorDeclaration(node) || Node.isSetAccessorDeclaration(node);
+}
 
 /** Why re-taking it hangs or throws, and what to do instead, in the words of the lock's API. */
 function consequence(api: string | undefined, mode: string, method: string): string {
