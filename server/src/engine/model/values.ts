@@ -12,6 +12,7 @@ import {
   type RuntimeClass,
 } from './runtime.js';
 import { assignedValue } from './lock-models.js';
+import { isFunctionLike } from './call-graph.js';
 
 /** An abstract value: one object of the program as far as the analysis can tell them apart. */
 export interface Value {
@@ -683,7 +684,7 @@ function keyScope(node: Node | undefined): Node | undefined {
   let declaration = node;
   if (declaration && Node.isIdentifier(declaration)) declaration = declaration.getSymbol()?.getDeclarations()[0];
   if (!declaration || !(Node.isVariableDeclaration(declaration) || Node.isParameterDeclaration(declaration) || Node.isBindingElement(declaration))) return undefined;
-  return declaration.getFirstAncestor((a) => Node.isFunctionDeclaration(a) || Node.isMethodDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a) || Node.isConstructorDeclaration(a) || Node.isGetAccessorDeclaration(a) || Node.isSetAccessorDeclaration(a));
+  return declaration.getFirstAncestor(isFunctionLike);
 }
 
 /** The instance-field identity of `base.field` when `base` is an unbound `this` or parameter (see Value.instance). */

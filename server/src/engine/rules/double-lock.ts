@@ -4,9 +4,10 @@
  * permit of a Semaphore the task already holds one of deadlocks once every permit is held that way, and a shared
  * Web Locks request nested in a shared request of the same name waits forever behind a queued exclusive one.
  */
-import { Node } from 'ts-morph';
+import type { Node } from 'ts-morph';
 import type { Rule } from '../rule.js';
 import type { AcquisitionFact, Held } from '../model/facts.js';
+import { isFunctionLike } from '../model/call-graph.js';
 import { spanOf } from '../span.js';
 import { chainSite, chainSteps } from '../model/lock-graph.js';
 import { doubleLockFixes } from '../fixes/double-lock.js';
@@ -65,10 +66,6 @@ function callsKeyScopeAgain(held: Held, acquisition: AcquisitionFact): boolean {
     else if (state === 'left' && directlyIn(node)) return true;
   }
   return false;
-}
-
-function isFunctionLike(node: Node): boolean {
-  return Node.isFunctionDeclaration(node) || Node.isMethodDeclaration(node) || Node.isArrowFunction(node) || Node.isFunctionExpression(node) || Node.isConstructorDeclaration(node) || Node.isGetAccessorDeclaration(node) || Node.isSetAccessorDeclaration(node);
 }
 
 /** Why re-taking it hangs or throws, and what to do instead, in the words of the lock's API. */
