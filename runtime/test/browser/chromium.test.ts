@@ -266,6 +266,12 @@ test('checked mode names call sites in a worker bundled with the runtime by esbu
   assert.match(site, /^takeSecond \(http:\/\/127\.0\.0\.1:\d+\/context-worker\.bundle\.js:\d+:\d+\)$/);
 });
 
+test('checked mode names call sites in a worker bundled with the runtime by Rollup', async () => {
+  const r = await contextScenario<{ first: Reported; second: Reported }>('cycle', { checked: true, timeout: SCENARIO_MS }, '/context-worker.rollup.js');
+  const site = assertCycle(r);
+  assert.match(site, /^takeSecond \(http:\/\/127\.0\.0\.1:\d+\/context-worker\.rollup\.js:\d+:\d+\)$/);
+});
+
 test('checked mode names call sites in a minified bundle: a place in the program, after the runtime', async () => {
   const r = await contextScenario<{ first: Reported; second: Reported }>('cycle', { checked: true, timeout: SCENARIO_MS }, '/context-worker.min.js');
   const site = assertCycle(r);
