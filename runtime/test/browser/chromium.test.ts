@@ -3,8 +3,9 @@
  * local server (server.ts). Module Web Workers share every primitive and the counts come out exact; the page's main
  * thread gets BlockingNotAllowedError from every blocking call; a page that is not cross-origin isolated loads the
  * runtime and hears why it cannot create a lock; a page without Atomics.waitAsync waits by polling; the IIFE bundle
- * works in a classic script. Without Chromium this
- * suite fails, saying how to install it.
+ * works in a classic script; workers started with startWorker (by the page or by a worker) are named in messages,
+ * share checked mode (call sites named in esbuild and Rollup bundles too) and have their deaths found, terminated or
+ * closed by themselves. Without Chromium this suite fails, saying how to install it.
  */
 
 import { after, before, test } from 'node:test';
