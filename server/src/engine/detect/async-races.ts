@@ -12,6 +12,7 @@ import { isGuardedByLockCallback, isInsideHandRolledLock } from './lock-regions.
 import { guardedBy, mayFollow, suspensionsByOwner, type Suspension } from './await-flow.js';
 import { isWriteCandidate, locationOf, ownerOf, sharedWrites, stripOuter, writtenName, type SharedLocation, type StateWrite } from './shared-state.js';
 import { calledOnlyOnNewInstances } from './new-instances.js';
+import { runsOnlyUnderRunner, serialisingDispatcher } from './serialised-tasks.js';
 import { getOrInsert } from '../maps.js';
 
 export interface Race {
@@ -43,6 +44,8 @@ class Finder {
   private readonly accessMemo = new Map<Node, Map<string, Access[]>>();
   private readonly suspensionMemo = new Map<SourceFile, Map<Node, Suspension[]>>();
   private readonly reentrantMemo = new Map<Node, boolean>();
+  private readonly runnerMemo = new Map<Node, boolean>();
+  private readonly dispatcherMemo = new Map<Node, Node | undefined>();
 
   constructor(readonly model: ProgramModel) {}
 
@@ -76,6 +79,7 @@ class Finder {
   reentrant(fn: Node): boolean {
     return getOrInsert(this.reentrantMemo, fn, () => {
       if (calledOnlyOnNewInstances(this.model, fn)) return false;
+      if (this.underRunner(fn) || this.dispatcher(fn) !== undefined) return false;
       // An iterator's `next` is called again only once its last result settled (`for await`, `yield*`).
       if ((Node.isMethodDeclaration(fn) || Node.isPropertyAssignment(fn.getParent())) && ['next', 'return', 'throw'].includes(iteratorName(fn) ?? '')) return false;
       const callers = this.model.callers(fn);
@@ -84,6 +88,25 @@ class Finder {
       const inLoop = call.getFirstAncestor((n) => Node.isIterationStatement(n) || Node.isFunctionLikeDeclaration(n));
       return ownerOf(call) !== undefined || (inLoop !== undefined && Node.isIterationStatement(inLoop));
     });
+  }
+
+  underRunner(fn: Node): boolean {
+    return getOrInsert(this.runnerMemo, fn, () => runsOnlyUnderRunner(this.model, fn));
+  }
+
+  dispatcher(fn: Node): Node | undefined {
+    if (!this.dispatcherMemo.has(fn)) this.dispatcherMemo.set(fn, serialisingDispatcher(this.model, fn));
+    return this.dispatcherMemo.get(fn);
+  }
+
+  /**
+   * Whether runs of `a` and `b` follow one another without a lock: both run only while a test runner awaits them
+   * (tests, hooks and the helpers they await), or both are handlers one dispatcher awaits in turn.
+   */
+  serialisedWith(a: Node, b: Node): boolean {
+    if (this.underRunner(a) && this.underRunner(b)) return true;
+    const dispatcher = this.dispatcher(a);
+    return dispatcher !== undefined && this.dispatcher(b) === dispatcher;
   }
 
   heldIds(node: Node): Set<string> {
@@ -471,7 +494,7 @@ function otherWriter(finder: Finder, write: StateWrite, shape: Shape, group: rea
     if (spanLocks.some((id) => held.has(id))) return true;
     return held.size === 0 && syntactic;
   };
-  const candidates = group.filter((other) => other.owner !== undefined && other.owner !== fn && !inConstructor(other.owner) && (shape.shape !== 'clear' || isAdd(other.node)));
+  const candidates = group.filter((other) => other.owner !== undefined && other.owner !== fn && !inConstructor(other.owner) && (shape.shape !== 'clear' || isAdd(other.node)) && !finder.serialisedWith(fn, other.owner));
   const found = candidates.find((other) => !covered(other));
   if (found !== undefined) return { node: found.node, owner: found.owner, unlocked: !guarded };
   // Another call of this same coroutine is the other task: it holds whatever this one holds.
