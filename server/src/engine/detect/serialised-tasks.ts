@@ -5,7 +5,7 @@
  */
 import { Node, ts } from 'ts-morph';
 import type { ProgramModel } from '../rule.js';
-import { ownerOf } from './shared-state.js';
+import { isAwaited, ownerOf } from './shared-state.js';
 import { mayFollow, suspensionsByOwner } from './await-flow.js';
 
 /** Lifecycle hooks of Jest, Vitest, Mocha, node:test and Bun; the runner awaits each before it starts anything else. */
@@ -48,17 +48,6 @@ export function isRunnerCallback(fn: Node): boolean {
   if (Node.isCallExpression(callee)) callee = callee.getExpression();
   const named = runnerName(callee);
   return named !== undefined && (HOOKS.has(named.name) || TESTS.has(named.name)) && isRunnerFunction(named.base) && !runsConcurrently(fn);
-}
-
-/** A call whose result is awaited where it is made: the caller does nothing else until the callee settles. */
-export function isAwaited(call: Node): boolean {
-  let node = call;
-  let parent = node.getParent();
-  while (parent !== undefined && Node.isParenthesizedExpression(parent)) {
-    node = parent;
-    parent = parent.getParent();
-  }
-  return parent !== undefined && Node.isAwaitExpression(parent);
 }
 
 /** A call whose promise its function returns (`return f()`, `() => f()`): whoever awaits the function awaits it. */

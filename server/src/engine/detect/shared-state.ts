@@ -166,6 +166,17 @@ export function writtenName(node: Node): string | undefined {
   return written !== undefined && Node.isIdentifier(written) ? written.getText() : undefined;
 }
 
+/** A call whose result is awaited where it is made: the caller does nothing else until the callee settles. */
+export function isAwaited(call: Node): boolean {
+  let node = call;
+  let parent = node.getParent();
+  while (parent !== undefined && Node.isParenthesizedExpression(parent)) {
+    node = parent;
+    parent = parent.getParent();
+  }
+  return parent !== undefined && Node.isAwaitExpression(parent);
+}
+
 /**
  * The writes among `nodes` to a shared location, by location key. Destructuring assignments are left out: they write
  * locals far more often than state.
@@ -173,6 +184,9 @@ export function writtenName(node: Node): string | undefined {
 export function sharedWrites(nodes: readonly Node[]): Map<string, StateWrite[]> {
   const byKey = new Map<string, StateWrite[]>();
   for (const node of nodes) {
+    // `await db.notes.add(note)` is an asynchronous API (a database, a settings store), not an in-memory collection:
+    // no `Map`, `Set` or array mutator returns a promise.
+    if (Node.isCallExpression(node) && isAwaited(node)) continue;
     const written = changedExpression(node);
     if (written === undefined || Node.isObjectLiteralExpression(written) || Node.isArrayLiteralExpression(written)) continue;
     const location = locationOf(written);
