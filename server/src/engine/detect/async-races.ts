@@ -253,7 +253,10 @@ interface Shape {
 
 /** The local constants of `fn` whose initializer reads the location: `const v = this.x` then `this.x = v + 1`. */
 function readVia(fn: Node, identifier: Node, reads: readonly Access[]): Access | undefined {
-  const declaration = identifier.getSymbol()?.getDeclarations()[0];
+  // In `{ current }` the name's own symbol is the property's; the value is the variable's.
+  const parent = identifier.getParent();
+  const symbol = parent !== undefined && Node.isShorthandPropertyAssignment(parent) ? parent.getValueSymbol() : identifier.getSymbol();
+  const declaration = symbol?.getDeclarations()[0];
   if (declaration === undefined || !Node.isVariableDeclaration(declaration) || ownerOf(declaration) !== fn) return undefined;
   const statement = declaration.getVariableStatement();
   if (statement === undefined) return undefined;
@@ -553,8 +556,8 @@ function runsOncePerClosure(model: ProgramModel, fn: Node, variable: Node): bool
   if (maker === undefined || holder === undefined || !Node.isVariableDeclaration(holder) || ownerOf(holder) !== maker) return false;
   const calls = model.callers(fn);
   if (calls.length !== 1 || ownerOf(calls[0]!) !== maker) return false;
-  const loop = calls[0]!.getFirstAncestor((n) => Node.isIterationStatement(n) || Node.isFunctionLikeDeclaration(n));
-  return loop === undefined || !Node.isIterationStatement(loop);
+  // Called from the maker's own code: not from a loop, nor from a callback such as `chunks.map((c) => add(c))`.
+  return calls[0]!.getFirstAncestor((n) => Node.isIterationStatement(n) || Node.isFunctionLikeDeclaration(n)) === maker;
 }
 
 /**
