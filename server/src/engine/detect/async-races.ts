@@ -509,10 +509,16 @@ function otherWriter(finder: Finder, write: StateWrite, shape: Shape, group: rea
     return held.size === 0 && syntactic;
   };
   const candidates = group.filter((other) => other.owner !== undefined && other.owner !== fn && !inConstructor(other.owner) && (shape.shape !== 'clear' || isAdd(other.node)) && !otherKeys(write.node, other.node) && !finder.serialisedWith(fn, other.owner));
-  const found = candidates.find((other) => !covered(other));
-  if (found !== undefined) return { node: found.node, owner: found.owner, unlocked: !guarded };
+  // A writer that stores something can make a check stale or an update lost; prefer it, in the message, to one that
+  // only removes (a `delete` cannot make "not cached yet" untrue) and to another call of this coroutine.
+  const adder = candidates.find((other) => !covered(other) && isAdd(other.node));
+  if (adder !== undefined) return { node: adder.node, owner: adder.owner, unlocked: !guarded };
   // Another call of this same coroutine is the other task: it holds whatever this one holds.
-  if (guarded || !finder.reentrant(fn) || (write.location.key.startsWith('c') && runsOncePerClosure(finder.model, fn, write.location.declaration))) return undefined;
+  const racesItself = !guarded && finder.reentrant(fn) && !(write.location.key.startsWith('c') && runsOncePerClosure(finder.model, fn, write.location.declaration));
+  if (!racesItself) {
+    const found = candidates.find((other) => !covered(other));
+    return found === undefined ? undefined : { node: found.node, owner: found.owner, unlocked: !guarded };
+  }
   if (shape.shape === 'clear') {
     const adds = group.filter((other) => other.owner === fn && isAdd(other.node));
     return adds.length === 0 ? undefined : { node: adds[0]!.node, owner: fn, unlocked: true };
