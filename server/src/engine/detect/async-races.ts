@@ -82,6 +82,7 @@ class Finder {
       if (this.underRunner(fn) || this.dispatcher(fn) !== undefined) return false;
       // An iterator's `next` is called again only once its last result settled (`for await`, `yield*`).
       if ((Node.isMethodDeclaration(fn) || Node.isPropertyAssignment(fn.getParent())) && ['next', 'return', 'throw'].includes(iteratorName(fn) ?? '')) return false;
+      if (isStreamSinkMethod(fn)) return false;
       const callers = this.model.callers(fn);
       if (callers.length !== 1) return true;
       const call = callers[0]!;
@@ -112,6 +113,24 @@ class Finder {
   heldIds(node: Node): Set<string> {
     return new Set(this.model.heldAt(node).map((lock) => lock.id));
   }
+}
+
+/** What the Streams standard calls one at a time, each after the last settled: a sink's and a transformer's methods. */
+const STREAM_METHODS = new Map([
+  ['WritableStream', ['write', 'close', 'abort']],
+  ['TransformStream', ['transform', 'flush']],
+]);
+
+/**
+ * A method of the object literal handed to `new WritableStream(...)` or `new TransformStream(...)`: the stream calls
+ * `write` (or `transform`) again only when the promise of the last call has settled (notesnook's zip stream).
+ */
+function isStreamSinkMethod(fn: Node): boolean {
+  const name = iteratorName(fn);
+  const literal = Node.isMethodDeclaration(fn) ? fn.getParent() : fn.getParent()?.getParent();
+  const construct = literal?.getParent();
+  if (name === undefined || literal === undefined || !Node.isObjectLiteralExpression(literal) || construct === undefined || !Node.isNewExpression(construct) || construct.getArguments()[0] !== literal) return false;
+  return STREAM_METHODS.get(construct.getExpression().getText())?.includes(name) ?? false;
 }
 
 function iteratorName(fn: Node): string | undefined {
