@@ -52,3 +52,25 @@ export function notifyUpdate(state: unknown): void {
 export function setModel(model: string): void {
   services.set(SERVICE_NAMES.MODEL, model);
 }
+
+// A store's own `set` is not a `Map`'s: notesnook apps/mobile/app/components/auth/forgot-password.tsx checks
+// `SettingsService.get().lastRecoveryEmailTime`, awaits the request, then `SettingsService.set({ ... })`, which merges
+// the fields it is given; `setTheme` sets another field.
+declare function recoverAccount(email: string): Promise<void>;
+
+const settings: { lastRecoveryEmailTime?: number; theme?: string } = {};
+export const SettingsService = {
+  get: () => settings,
+  set: (partial: typeof settings) => Object.assign(settings, partial),
+};
+
+export async function sendRecoveryEmail(email: string): Promise<void> {
+  const last = SettingsService.get().lastRecoveryEmailTime;
+  if (last && Date.now() - last < 180_000) throw new Error('Please wait before sending another email');
+  await recoverAccount(email);
+  SettingsService.set({ lastRecoveryEmailTime: Date.now() });
+}
+
+export function setTheme(theme: string): void {
+  SettingsService.set({ theme });
+}
