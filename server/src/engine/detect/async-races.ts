@@ -10,8 +10,9 @@ import { findNodesCached } from './compiler-walk.js';
 import { isCoroutine } from './coroutines.js';
 import { isGuardedByLockCallback, isInsideHandRolledLock } from './lock-regions.js';
 import { guardedBy, mayFollow, suspensionsByOwner, type Suspension } from './await-flow.js';
-import { isWriteCandidate, locationOf, ownerOf, sharedWrites, stripOuter, writtenName, type SharedLocation, type StateWrite } from './shared-state.js';
+import { isAwaited, isWriteCandidate, locationOf, ownerOf, sharedWrites, stripOuter, writtenName, type SharedLocation, type StateWrite } from './shared-state.js';
 import { calledOnlyOnNewInstances } from './new-instances.js';
+import { runsOnlyUnderRunner, serialisingDispatcher } from './serialised-tasks.js';
 import { getOrInsert } from '../maps.js';
 
 export interface Race {
@@ -43,6 +44,8 @@ class Finder {
   private readonly accessMemo = new Map<Node, Map<string, Access[]>>();
   private readonly suspensionMemo = new Map<SourceFile, Map<Node, Suspension[]>>();
   private readonly reentrantMemo = new Map<Node, boolean>();
+  private readonly runnerMemo = new Map<Node, boolean>();
+  private readonly dispatcherMemo = new Map<Node, Node | undefined>();
 
   constructor(readonly model: ProgramModel) {}
 
@@ -76,8 +79,10 @@ class Finder {
   reentrant(fn: Node): boolean {
     return getOrInsert(this.reentrantMemo, fn, () => {
       if (calledOnlyOnNewInstances(this.model, fn)) return false;
+      if (this.underRunner(fn) || this.dispatcher(fn) !== undefined) return false;
       // An iterator's `next` is called again only once its last result settled (`for await`, `yield*`).
       if ((Node.isMethodDeclaration(fn) || Node.isPropertyAssignment(fn.getParent())) && ['next', 'return', 'throw'].includes(iteratorName(fn) ?? '')) return false;
+      if (isStreamSinkMethod(fn)) return false;
       const callers = this.model.callers(fn);
       if (callers.length !== 1) return true;
       const call = callers[0]!;
@@ -86,9 +91,46 @@ class Finder {
     });
   }
 
+  underRunner(fn: Node): boolean {
+    return getOrInsert(this.runnerMemo, fn, () => runsOnlyUnderRunner(this.model, fn));
+  }
+
+  dispatcher(fn: Node): Node | undefined {
+    if (!this.dispatcherMemo.has(fn)) this.dispatcherMemo.set(fn, serialisingDispatcher(this.model, fn));
+    return this.dispatcherMemo.get(fn);
+  }
+
+  /**
+   * Whether runs of `a` and `b` follow one another without a lock: both run only while a test runner awaits them
+   * (tests, hooks and the helpers they await), or both are handlers one dispatcher awaits in turn.
+   */
+  serialisedWith(a: Node, b: Node): boolean {
+    if (this.underRunner(a) && this.underRunner(b)) return true;
+    const dispatcher = this.dispatcher(a);
+    return dispatcher !== undefined && this.dispatcher(b) === dispatcher;
+  }
+
   heldIds(node: Node): Set<string> {
     return new Set(this.model.heldAt(node).map((lock) => lock.id));
   }
+}
+
+/** What the Streams standard calls one at a time, each after the last settled: a sink's and a transformer's methods. */
+const STREAM_METHODS = new Map([
+  ['WritableStream', ['write', 'close', 'abort']],
+  ['TransformStream', ['transform', 'flush']],
+]);
+
+/**
+ * A method of the object literal handed to `new WritableStream(...)` or `new TransformStream(...)`: the stream calls
+ * `write` (or `transform`) again only when the promise of the last call has settled (notesnook's zip stream).
+ */
+function isStreamSinkMethod(fn: Node): boolean {
+  const name = iteratorName(fn);
+  const literal = Node.isMethodDeclaration(fn) ? fn.getParent() : fn.getParent()?.getParent();
+  const construct = literal?.getParent();
+  if (name === undefined || literal === undefined || !Node.isObjectLiteralExpression(literal) || construct === undefined || !Node.isNewExpression(construct) || construct.getArguments()[0] !== literal) return false;
+  return STREAM_METHODS.get(construct.getExpression().getText())?.includes(name) ?? false;
 }
 
 function iteratorName(fn: Node): string | undefined {
@@ -131,7 +173,10 @@ function isConstant(value: Node): boolean {
 
 /** `State.Open` of an enum, or of a constant object of literals (`const STATE = { OPEN: 1 }`, frozen or `as const`). */
 function isEnumMember(access: Node & { getExpression(): Node; getName(): string }): boolean {
-  const declaration = access.getExpression().getSymbol()?.getDeclarations()[0];
+  let symbol = access.getExpression().getSymbol();
+  // An imported table (`SERVICE_NAMES.TOOL_PERMISSIONS`) is read where it is declared.
+  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+  const declaration = symbol?.getDeclarations()[0];
   if (declaration === undefined) return false;
   if (Node.isEnumDeclaration(declaration)) return true;
   if (!Node.isVariableDeclaration(declaration) || declaration.getVariableStatement()?.getDeclarationKind() !== 'const') return false;
@@ -227,7 +272,10 @@ interface Shape {
 
 /** The local constants of `fn` whose initializer reads the location: `const v = this.x` then `this.x = v + 1`. */
 function readVia(fn: Node, identifier: Node, reads: readonly Access[]): Access | undefined {
-  const declaration = identifier.getSymbol()?.getDeclarations()[0];
+  // In `{ current }` the name's own symbol is the property's; the value is the variable's.
+  const parent = identifier.getParent();
+  const symbol = parent !== undefined && Node.isShorthandPropertyAssignment(parent) ? parent.getValueSymbol() : identifier.getSymbol();
+  const declaration = symbol?.getDeclarations()[0];
   if (declaration === undefined || !Node.isVariableDeclaration(declaration) || ownerOf(declaration) !== fn) return undefined;
   const statement = declaration.getVariableStatement();
   if (statement === undefined) return undefined;
@@ -241,7 +289,8 @@ function readVia(fn: Node, identifier: Node, reads: readonly Access[]): Access |
 }
 
 function firstBetween(suspensions: readonly Suspension[], read: Node, write: Node, from?: number): Suspension | undefined {
-  return suspensions.find((s) => s.at.getStart() >= (from ?? 0) && read.getStart() < s.at.getEnd() && mayFollow(read, s.at) && mayFollow(s.at, write) && s.at.getStart() < write.getEnd());
+  // `await table.add(rows)` suspends after the write it awaits, not between the read and it.
+  return suspensions.find((s) => s.at.getStart() >= (from ?? 0) && read.getStart() < s.at.getEnd() && mayFollow(read, s.at) && mayFollow(s.at, write) && s.at.getStart() < write.getEnd() && !(s.at !== write && within(s.at, write)));
 }
 
 /** A read of the location after the suspension and before the write takes effect: the code looked again. */
@@ -257,7 +306,7 @@ function isTargetOf(write: Node, access: Node): boolean {
 
 function matchUpdate(fn: Node, write: Node, accesses: readonly Access[], suspensions: readonly Suspension[]): Shape | undefined {
   const kind = operator(write);
-  const reads = accesses.filter((a) => a.read);
+  const reads = accesses.filter((a) => a.read && !isAwaitedReceiver(a.node));
   if (kind !== undefined && kind !== SyntaxKind.EqualsToken && !COMPOUND_LOGICAL.has(kind) && Node.isBinaryExpression(write)) {
     // `x += await f()`: the old value is read before the right side runs.
     const suspension = suspensions.find((s) => within(write.getRight(), s.at));
@@ -286,6 +335,13 @@ function matchUpdate(fn: Node, write: Node, accesses: readonly Access[], suspens
   return undefined;
 }
 
+/** `db.notes` in `await db.notes.note(id)`: what arrives is read by an asynchronous API, not from memory here. */
+function isAwaitedReceiver(access: Node): boolean {
+  const member = access.getParent();
+  const call = member?.getParent();
+  return member !== undefined && Node.isPropertyAccessExpression(member) && member.getExpression() === access && call !== undefined && Node.isCallExpression(call) && call.getExpression() === member && isAwaited(call);
+}
+
 function isMethodCall(node: Node, names: readonly string[]): boolean {
   if (!Node.isCallExpression(node)) return false;
   const callee = node.getExpression();
@@ -309,7 +365,7 @@ function checksAbove(fn: Node, write: Node): Node[] {
 
 function matchCheck(fn: Node, write: Node, accesses: readonly Access[], suspensions: readonly Suspension[]): Shape | undefined {
   const kind = operator(write);
-  const reads = accesses.filter((a) => a.read);
+  const reads = accesses.filter((a) => a.read && !isAwaitedReceiver(a.node));
   if (kind !== undefined && COMPOUND_LOGICAL.has(kind) && Node.isBinaryExpression(write)) {
     // `x ??= await make()`: checked, suspended, then stored over whatever another task stored meanwhile.
     const suspension = suspensions.find((s) => within(write.getRight(), s.at));
@@ -444,7 +500,7 @@ export function findRaces(files: readonly SourceFile[], model: ProgramModel): Ra
       if (suspensions.length === 0) continue;
       const accesses = finder.accesses(fn, write.location);
       const shape = matchClear(write.node, accesses, suspensions) ?? matchUpdate(fn, write.node, accesses, suspensions) ?? matchCheck(fn, write.node, accesses, suspensions);
-      if (shape === undefined) continue;
+      if (shape === undefined || revalidated(fn, shape.suspension, write.node)) continue;
       const other = otherWriter(finder, write, shape, group);
       if (other === undefined) continue;
       const touchedBetween = accesses.some((a) => a.node.getStart() >= shape.read.getEnd() && a.node.getEnd() <= write.node.getStart());
@@ -471,14 +527,92 @@ function otherWriter(finder: Finder, write: StateWrite, shape: Shape, group: rea
     if (spanLocks.some((id) => held.has(id))) return true;
     return held.size === 0 && syntactic;
   };
-  const candidates = group.filter((other) => other.owner !== undefined && other.owner !== fn && !inConstructor(other.owner) && (shape.shape !== 'clear' || isAdd(other.node)));
-  const found = candidates.find((other) => !covered(other));
-  if (found !== undefined) return { node: found.node, owner: found.owner, unlocked: !guarded };
+  const candidates = group.filter((other) => other.owner !== undefined && other.owner !== fn && !inConstructor(other.owner) && (shape.shape !== 'clear' || isAdd(other.node)) && !otherKeys(write.node, other.node) && !finder.serialisedWith(fn, other.owner));
+  // A writer that stores something can make a check stale or an update lost; prefer it, in the message, to one that
+  // only removes (a `delete` cannot make "not cached yet" untrue) and to another call of this coroutine.
+  const adder = candidates.find((other) => !covered(other) && isAdd(other.node));
+  if (adder !== undefined) return { node: adder.node, owner: adder.owner, unlocked: !guarded };
   // Another call of this same coroutine is the other task: it holds whatever this one holds.
-  if (guarded || !finder.reentrant(fn)) return undefined;
+  const racesItself = !guarded && finder.reentrant(fn) && !(write.location.key.startsWith('c') && runsOncePerClosure(finder.model, fn, write.location.declaration));
+  if (!racesItself) {
+    const found = candidates.find((other) => !covered(other));
+    return found === undefined ? undefined : { node: found.node, owner: found.owner, unlocked: !guarded };
+  }
   if (shape.shape === 'clear') {
     const adds = group.filter((other) => other.owner === fn && isAdd(other.node));
     return adds.length === 0 ? undefined : { node: adds[0]!.node, owner: fn, unlocked: true };
   }
   return { node: write.node, owner: fn, unlocked: true };
+}
+
+/** The constant key a keyed write names: `x.set('a', v)`, `x.delete(KEYS.A)`, `x['a'] = v`; undefined when computed. */
+function constantKey(write: Node): string | undefined {
+  let key: Node | undefined;
+  if (Node.isCallExpression(write) && isMethodCall(write, ['set', 'delete', 'add'])) key = write.getArguments()[0];
+  else if (Node.isBinaryExpression(write)) {
+    const target = stripOuter(write.getLeft());
+    if (Node.isElementAccessExpression(target)) key = target.getArgumentExpression();
+  }
+  if (key === undefined) return undefined;
+  const node = stripOuter(key);
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node) || Node.isNumericLiteral(node)) return JSON.stringify(node.getLiteralValue());
+  return Node.isPropertyAccessExpression(node) && isEnumMember(node) ? node.getText() : undefined;
+}
+
+/**
+ * Whether two writes of one keyed collection name different constant keys (`container.set(NAMES.PERMISSIONS, ...)`
+ * against `container.set('update', ...)`, continue's subagent executor): neither can overwrite the other's entry.
+ */
+function otherKeys(write: Node, other: Node): boolean {
+  const mine = constantKey(write);
+  const theirs = constantKey(other);
+  return mine !== undefined && theirs !== undefined && mine !== theirs;
+}
+
+/**
+ * Whether `fn` is a closure that runs once for each run of the function that makes it, the one that declares the
+ * captured `variable`: a `const f = async () => ...` called once, outside any loop, by the code that made it
+ * (continue's `addComputedLanceDbRows` in `LanceDbIndex.update`). Each run of the maker has its own variable and its
+ * own closure, so no other run of the closure shares the variable.
+ */
+function runsOncePerClosure(model: ProgramModel, fn: Node, variable: Node): boolean {
+  const maker = ownerOf(variable);
+  const holder = fn.getParent();
+  if (maker === undefined || holder === undefined || !Node.isVariableDeclaration(holder) || ownerOf(holder) !== maker) return false;
+  const calls = model.callers(fn);
+  if (calls.length !== 1 || ownerOf(calls[0]!) !== maker) return false;
+  // Called from the maker's own code: not from a loop, nor from a callback such as `chunks.map((c) => add(c))`.
+  return calls[0]!.getFirstAncestor((n) => Node.isIterationStatement(n) || Node.isFunctionLikeDeclaration(n)) === maker;
+}
+
+/**
+ * Whether the write runs only under a check, made after the suspension, that no newer run has started: a local taken
+ * from shared state before the suspension compared with that state again (`const id = ++this.latest; await f();
+ * if (id === this.latest) this.state = ...`, continue's `NextEditWindowManager`). The newest run's write wins, so the
+ * code looked again.
+ */
+function revalidated(fn: Node, suspension: Suspension, write: Node): boolean {
+  for (let current = write.getParent(); current !== undefined && current !== fn; current = current.getParent()) {
+    if (!Node.isIfStatement(current) || current.getStart() < suspension.at.getEnd()) continue;
+    for (const comparison of [current.getExpression(), ...current.getExpression().getDescendantsOfKind(SyntaxKind.BinaryExpression)]) {
+      if (!Node.isBinaryExpression(comparison) || !EQUALITIES.has(comparison.getOperatorToken().getKind())) continue;
+      const [left, right] = [stripOuter(comparison.getLeft()), stripOuter(comparison.getRight())];
+      if (isTokenOf(fn, left, right, suspension) || isTokenOf(fn, right, left, suspension)) return true;
+    }
+  }
+  return false;
+}
+
+const EQUALITIES = new Set([SyntaxKind.EqualsEqualsEqualsToken, SyntaxKind.EqualsEqualsToken, SyntaxKind.ExclamationEqualsEqualsToken, SyntaxKind.ExclamationEqualsToken]);
+
+/** Whether `local` is a constant of `fn`, set before the suspension from the shared state `shared` reads. */
+function isTokenOf(fn: Node, local: Node, shared: Node, suspension: Suspension): boolean {
+  const key = locationOf(shared)?.key;
+  if (key === undefined || !Node.isIdentifier(local)) return false;
+  const declaration = local.getSymbol()?.getDeclarations()[0];
+  if (declaration === undefined || !Node.isVariableDeclaration(declaration) || ownerOf(declaration) !== fn || declaration.getStart() >= suspension.at.getStart()) return false;
+  if (declaration.getVariableStatement()?.getDeclarationKind() !== 'const') return false;
+  const initializer = declaration.getInitializer();
+  if (initializer === undefined) return false;
+  return [initializer, ...initializer.getDescendants()].some((n) => (Node.isPropertyAccessExpression(n) || Node.isIdentifier(n)) && locationOf(n)?.key === key);
 }

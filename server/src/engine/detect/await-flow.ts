@@ -88,7 +88,9 @@ export function guardedBy(check: Node, node: Node): boolean {
     const then = check.getThenStatement();
     const otherwise = check.getElseStatement();
     if (contains(then, node) || (otherwise !== undefined && contains(otherwise, node))) return true;
-    return node.getStart() >= check.getEnd() && (alwaysExits(then) || (otherwise !== undefined && alwaysExits(otherwise)));
+    if (node.getStart() < check.getEnd()) return false;
+    if (otherwise !== undefined && alwaysExits(otherwise)) return true;
+    return alwaysExits(then) && !neverTakenOnWayTo(check, node);
   }
   if (Node.isConditionalExpression(check)) return contains(check.getWhenTrue(), node) || contains(check.getWhenFalse(), node);
   return false;
@@ -104,6 +106,51 @@ function alwaysExits(statement: Node): boolean {
   if (Node.isBlock(statement)) {
     const last = statement.getStatements().at(-1);
     return last !== undefined && alwaysExits(last);
+  }
+  return false;
+}
+
+/** The operands of a chain of `&&`: each must hold for the whole to hold. */
+function conjuncts(condition: Node): Node[] {
+  const node = stripParentheses(condition);
+  if (Node.isBinaryExpression(node) && node.getOperatorToken().getKind() === SyntaxKind.AmpersandAmpersandToken) return [...conjuncts(node.getLeft()), ...conjuncts(node.getRight())];
+  return [node];
+}
+
+function stripParentheses(node: Node): Node {
+  return Node.isParenthesizedExpression(node) ? stripParentheses(node.getExpression()) : node;
+}
+
+const COMPLEMENTS = new Map([
+  [SyntaxKind.EqualsEqualsEqualsToken, SyntaxKind.ExclamationEqualsEqualsToken],
+  [SyntaxKind.ExclamationEqualsEqualsToken, SyntaxKind.EqualsEqualsEqualsToken],
+  [SyntaxKind.EqualsEqualsToken, SyntaxKind.ExclamationEqualsToken],
+  [SyntaxKind.ExclamationEqualsToken, SyntaxKind.EqualsEqualsToken],
+]);
+
+/** Whether `a` and `b` cannot both hold, read from their text: `x` and `!x`, `x === v` and `x !== v`. */
+function contradict(a: Node, b: Node): boolean {
+  const text = (n: Node): string => stripParentheses(n).getText().replace(/\s+/g, '');
+  if (Node.isPrefixUnaryExpression(a) && a.getOperatorToken() === SyntaxKind.ExclamationToken) return text(a.getOperand()) === text(b);
+  if (Node.isPrefixUnaryExpression(b) && b.getOperatorToken() === SyntaxKind.ExclamationToken) return text(b.getOperand()) === text(a);
+  if (!Node.isBinaryExpression(a) || !Node.isBinaryExpression(b)) return false;
+  return COMPLEMENTS.get(a.getOperatorToken().getKind()) === b.getOperatorToken().getKind() && text(a.getLeft()) === text(b.getLeft()) && text(a.getRight()) === text(b.getRight());
+}
+
+/**
+ * Whether an early exit `if (a && b) return` cannot be taken by a run that reaches `node`: `node` sits in the branch of
+ * a later `if` whose condition contradicts one of `a`, `b` (vscode-wasm's `fd_readdir` returns early when
+ * `cookie !== 0n && !entries.has(fd)`, and fills `entries` only under `if (cookie === 0n)`). Such a check guards
+ * nothing on the way to `node`.
+ */
+function neverTakenOnWayTo(check: Node & { getExpression(): Node }, node: Node): boolean {
+  const exitWhen = conjuncts(check.getExpression());
+  if (exitWhen.length < 2) return false;
+  for (let current: Node | undefined = node; current !== undefined && current.getStart() > check.getEnd(); current = current.getParent()) {
+    const parent = current.getParent();
+    if (parent === undefined || !Node.isIfStatement(parent) || parent.getThenStatement() !== current) continue;
+    const holds = conjuncts(parent.getExpression());
+    if (exitWhen.some((a) => holds.some((b) => contradict(a, b)))) return true;
   }
   return false;
 }

@@ -166,6 +166,28 @@ export function writtenName(node: Node): string | undefined {
   return written !== undefined && Node.isIdentifier(written) ? written.getText() : undefined;
 }
 
+/** A call whose result is awaited where it is made: the caller does nothing else until the callee settles. */
+export function isAwaited(call: Node): boolean {
+  let node = call;
+  let parent = node.getParent();
+  while (parent !== undefined && Node.isParenthesizedExpression(parent)) {
+    node = parent;
+    parent = parent.getParent();
+  }
+  return parent !== undefined && Node.isAwaitExpression(parent);
+}
+
+/**
+ * Whether a mutating call has the arguments of the collection method it is named for: `Map#set(key, value)` takes
+ * two, `Set#add(value)` one. `SettingsService.set({ theme })` merges settings, a store's method and not a `Map`'s.
+ */
+function collectionArity(call: Node & { getArguments(): Node[]; getExpression(): Node }): boolean {
+  const callee = call.getExpression();
+  const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : '';
+  const count = call.getArguments().length;
+  return name === 'set' ? count === 2 : name === 'add' ? count === 1 : true;
+}
+
 /**
  * The writes among `nodes` to a shared location, by location key. Destructuring assignments are left out: they write
  * locals far more often than state.
@@ -173,6 +195,9 @@ export function writtenName(node: Node): string | undefined {
 export function sharedWrites(nodes: readonly Node[]): Map<string, StateWrite[]> {
   const byKey = new Map<string, StateWrite[]>();
   for (const node of nodes) {
+    // `await db.notes.add(note)` is an asynchronous API (a database, a settings store), not an in-memory collection:
+    // no `Map`, `Set` or array mutator returns a promise.
+    if (Node.isCallExpression(node) && (isAwaited(node) || !collectionArity(node))) continue;
     const written = changedExpression(node);
     if (written === undefined || Node.isObjectLiteralExpression(written) || Node.isArrayLiteralExpression(written)) continue;
     const location = locationOf(written);
