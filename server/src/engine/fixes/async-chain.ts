@@ -4,7 +4,8 @@
  * that calls one of them) becomes `async`, each blocking call in them takes its awaited twin (fixes/async-twin.ts)
  * and every call of them is awaited. Offered only when that provably touches nothing else: helpers of this module
  * that nothing outside it can call (not exported; a class's private method), each used only by calls, holding no
- * lock, and whose blocking calls all have a twin.
+ * lock, and whose blocking calls all have a twin; and none of whose added `await`s opens a window between its caller's
+ * check of shared state and its write (fixes/race-window.ts), as the twins' own do not.
  */
 import { Node, SyntaxKind, ts, type CallExpression } from 'ts-morph';
 import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
@@ -14,6 +15,7 @@ import { BlockingSummaries, forEachInlineNode, isAsyncOrGenerator, isFunctionLik
 import { findNodes } from '../detect/compiler-walk.js';
 import { asyncTwinFix, awaitedCallEdit } from './async-twin.js';
 import { functionOf } from './edit-text.js';
+import { opensRaceWindow } from './race-window.js';
 
 /** How many helpers one fix may make async: a longer chain is a refactoring to review, not a quick fix. */
 const MAX_HELPERS = 8;
@@ -60,7 +62,10 @@ export function asyncChainFix(call: CallExpression, config: DeadboltConfig, mode
   for (const site of sites) {
     // Suspending under a lock would trade this finding for await-holding-lock.
     if (model.heldAt(site).length > 0) return undefined;
-    if (site.getParent()?.getKind() !== SyntaxKind.AwaitExpression) edits.push(awaitedCallEdit(site, site.getText()));
+    if (site.getParent()?.getKind() === SyntaxKind.AwaitExpression) continue;
+    // The sync call let no other task in between its caller's check of shared state and its write; the await would.
+    if (opensRaceWindow(site)) return undefined;
+    edits.push(awaitedCallEdit(site, site.getText()));
   }
 
   const merged = mergedEdits(edits);
