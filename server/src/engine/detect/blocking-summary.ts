@@ -8,6 +8,7 @@
 import { Node, type CallExpression } from 'ts-morph';
 import type { DeadboltConfig } from '../types.js';
 import { blockingCallOf, isBusyWait, runsInline, type BlockingCall } from './blocking-calls.js';
+import { mayNameOwnFunction } from './callee-names.js';
 
 /** One step of a blocking chain: a call into a helper, or the blocking operation itself (always last). */
 export interface BlockingStep {
@@ -111,6 +112,9 @@ export function isAsyncOrGenerator(node: Node): boolean {
 export function resolveSyncCallee(call: CallExpression): FunctionLike | undefined {
   const callee = call.getExpression();
   const nameNode = Node.isIdentifier(callee) ? callee : Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : undefined;
+  // A method name no function of the program's own files goes by (`view.setInt32()`) needs no symbol; a plain
+  // name is cheap to resolve and may be any import's local name, so it is always asked.
+  if (nameNode !== undefined && nameNode !== callee && !mayNameOwnFunction(nameNode.getText(), call.getSourceFile())) return undefined;
   let symbol = nameNode?.getSymbol();
   if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
   for (const declaration of symbol?.getDeclarations() ?? []) {

@@ -90,6 +90,19 @@ function declaredName(node: ts.Node): string | undefined {
   return undefined;
 }
 
+/**
+ * The first member declaring a private name (`#name`) in the nearest enclosing class that declares it: what the
+ * checker's symbol for it lists first (a private name cannot be declared by assignment or merged from elsewhere).
+ */
+function privateMember(name: ts.PrivateIdentifier): ts.ClassElement | undefined {
+  for (let node: ts.Node | undefined = name.parent; node; node = node.parent) {
+    if (!ts.isClassLike(node)) continue;
+    const member = node.members.find((m) => m.name !== undefined && ts.isPrivateIdentifier(m.name) && m.name.text === name.text);
+    if (member) return member;
+  }
+  return undefined;
+}
+
 /** The names of a function's plain parameters (destructured ones name no callback). */
 function parameterNames(fn: ts.SignatureDeclaration): string[] {
   const names: string[] = [];
@@ -476,9 +489,16 @@ export class CallGraph {
 
   /** The function-like (with a body, in the analysed files) a name denotes: a declaration, or a variable or field holding an arrow. */
   private functionNamed(nameNode: Node): Node | undefined {
-    let symbol = nameNode.getSymbol();
-    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
-    let declaration = symbol?.getDeclarations().find((d) => !Node.isMethodSignature(d)) ?? symbol?.getDeclarations()[0];
+    let declaration: Node | undefined;
+    if (Node.isPrivateIdentifier(nameNode)) {
+      // `this.#name`: private names are lexical, so the enclosing class's own member is the checker's answer too.
+      const member = privateMember(nameNode.compilerNode);
+      declaration = member && wrap(nameNode.getSourceFile(), member);
+    } else {
+      let symbol = nameNode.getSymbol();
+      if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+      declaration = symbol?.getDeclarations().find((d) => !Node.isMethodSignature(d)) ?? symbol?.getDeclarations()[0];
+    }
     if (declaration && (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration))) {
       const initializer = declaration.getInitializer();
       declaration = initializer && (Node.isArrowFunction(initializer) || Node.isFunctionExpression(initializer)) ? initializer : undefined;
