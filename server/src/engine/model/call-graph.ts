@@ -24,7 +24,8 @@ export function isFunctionLike(node: Node): boolean {
   return isCompilerFunctionLike(node.compilerNode);
 }
 
-function isCompilerFunctionLike(node: ts.Node): boolean {
+/** `isFunctionLike` on a compiler node, for walks that wrap only the nodes they keep. */
+export function isCompilerFunctionLike(node: ts.Node): boolean {
   return (
     ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) ||
     ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)
