@@ -41,7 +41,7 @@ test('the extension in a real VS Code: findings, lock graph, fixes and a live de
   await bench.waitUntilReady();
   await bench.openFile('bank.ts', 'export function audit');
 
-  const step = stepsWithScreenshots(t, (name) => bench.screenshot(name));
+  const step = stepsWithScreenshots(t, (name) => bench.screenshot(name), () => server?.recentLogs() ?? '');
 
   await step('the lock-order cycle is reported in the Problems panel', async () => {
     const rows = await bench.problems('lock-order');

@@ -37,7 +37,7 @@ test('the lock graph stays readable on real-sized workspaces', { timeout: 1_200_
   browser = await launchChromium();
   const page = await newPage(browser, { width: 1400, height: 860 }, STEP_TIMEOUT_MS);
   const bench = new Workbench(page, STEP_TIMEOUT_MS);
-  const step = stepsWithScreenshots(t, (name) => bench.screenshot(name));
+  const step = stepsWithScreenshots(t, (name) => bench.screenshot(name), () => server?.recentLogs() ?? '');
 
   /** Opens the workspace, shows the panel, and waits for the drawing of the expected graph. */
   const showGraph = async (workspace: string, file: string, expected: { nodes: number; edges: number; cycles: number }) => {

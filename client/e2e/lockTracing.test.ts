@@ -41,7 +41,7 @@ test('lock tracing in the JavaScript debugger: breakpoints and steps, the live g
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { timeout: STEP_TIMEOUT_MS });
   const bench = new Workbench(page, STEP_TIMEOUT_MS);
   await bench.waitUntilReady();
-  const step = stepsWithScreenshots(t, (name) => bench.screenshot(name));
+  const step = stepsWithScreenshots(t, (name) => bench.screenshot(name), () => server?.recentLogs() ?? '');
   const callStack = page.locator('.debug-call-stack');
   const locksView = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Locks (Deadbolt)' }) });
   /**

@@ -25,9 +25,9 @@ const THEMES = ['Light 2026', 'Dark 2026', 'Light Modern', 'Dark Modern', 'Light
 
 test('the rule pages, the panel\'s contrast in every default theme, and the panel after a reload', { timeout: 900_000 }, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'deadbolt-panel-e2e-'));
-  const { page, bench } = await openEditor(t, { root, workspace: prepareWorkspace(root), timeoutMs: STEP_TIMEOUT_MS });
+  const { page, bench, server } = await openEditor(t, { root, workspace: prepareWorkspace(root), timeoutMs: STEP_TIMEOUT_MS });
   await bench.openFile('bank.ts', 'export function audit');
-  const step = stepsWithScreenshots(t, (name) => bench.screenshot(name));
+  const step = stepsWithScreenshots(t, (name) => bench.screenshot(name), () => server.recentLogs());
 
   await step('the rule code in the Problems panel opens the rule page, rendered', async () => {
     const row = (await bench.problems('lock-order')).first();

@@ -25,14 +25,22 @@ export async function newPage(browser: Browser, viewport: { width: number; heigh
   return page;
 }
 
-/** A subtest runner whose failures first save `screenshot('failed-<step name>')`. */
-export function stepsWithScreenshots(t: TestContext, screenshot: (name: string) => Promise<unknown>): (name: string, fn: () => Promise<void>) => Promise<void> {
+/**
+ * A subtest runner whose failures first save `screenshot('failed-<step name>')` and add `logs()` (the editor's logs,
+ * when given) to the error's message: a CI run keeps only what the test printed.
+ */
+export function stepsWithScreenshots(
+  t: TestContext,
+  screenshot: (name: string) => Promise<unknown>,
+  logs?: () => string,
+): (name: string, fn: () => Promise<void>) => Promise<void> {
   return (name, fn) =>
     t.test(name, async () => {
       try {
         await fn();
       } catch (error) {
         await screenshot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+        if (logs !== undefined && error instanceof Error) error.message += `\n--- logs at the failure ---\n${logs()}`;
         throw error;
       }
     });

@@ -5,7 +5,7 @@
  * bounded by `timeoutMs`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { withDeadline } from '../../test/deadline.js';
@@ -15,6 +15,8 @@ export interface CodeServer {
   url: string;
   logsDir: string;
   output(): string;
+  /** The end of the extension's log and the extension host's errors: what a failing step's message shows. */
+  recentLogs(): string;
   stop(): Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export async function startCodeServer(options: { root: string; vsix: string; tim
     url,
     logsDir: join(userData, 'logs'),
     output: () => log,
+    recentLogs: () => recentLogs(join(userData, 'logs')),
     async stop() {
       process.removeListener('exit', killOnExit);
       if (!running()) return;
@@ -131,4 +134,31 @@ export async function startCodeServer(options: { root: string; vsix: string; tim
       }
     },
   };
+}
+
+/** Every file under `dir` named `name` (VS Code keeps one logs folder per window start). */
+function logFiles(dir: string, name: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((path) => path.endsWith(`/${name}`) || path === name)
+      .sort()
+      .map((path) => join(dir, path));
+  } catch {
+    return [];
+  }
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
+}
+
+function recentLogs(logsDir: string): string {
+  const parts = [
+    ...logFiles(logsDir, 'Deadbolt.log').map((file) => `${file}:\n${lastLines(readFileSync(file, 'utf8'), 30)}`),
+    ...logFiles(logsDir, 'remoteexthost.log').map((file) => {
+      const errors = readFileSync(file, 'utf8').split('\n').filter((line) => /\[error\]/.test(line));
+      return `${file} (errors):\n${lastLines(errors.join('\n'), 15) || '(none)'}`;
+    }),
+  ];
+  return parts.length > 0 ? parts.join('\n') : `(no logs under ${logsDir})`;
 }

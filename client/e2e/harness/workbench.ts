@@ -36,9 +36,28 @@ export class Workbench {
     const input = await this.pickCommand('File: Open File...');
     // The dialog fills in the folder it starts from and lists it; typing before the listing arrives gets overwritten.
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: '..' }).first().waitFor({ timeout: this.timeoutMs });
-    await input.fill(path);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: basename(path) }).first().waitFor({ timeout: this.timeoutMs });
-    await this.page.keyboard.press('Enter');
+    // Even then a late listing can put the folder back in the input, and Enter on a folder only says "Please select a
+    // file." (the file's row is in that folder's listing too): type the path again while the dialog shows anything else.
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      await input.fill(path);
+      await this.page.locator('.quick-input-list .monaco-list-row', { hasText: basename(path) }).first().waitFor({ timeout: this.timeoutMs });
+      if ((await input.inputValue()) !== path) {
+        if (Date.now() >= deadline) throw new Error(`File: Open File... kept replacing ${path} with "${await input.inputValue()}"`);
+        continue;
+      }
+      await this.page.keyboard.press('Enter');
+      try {
+        await input.waitFor({ state: 'hidden', timeout: Math.min(15_000, Math.max(1, deadline - Date.now())) });
+        break;
+      } catch (error) {
+        const shown = await input.inputValue().catch(() => path);
+        if (Date.now() >= deadline) throw new Error(`File: Open File... did not open ${path}: its input shows "${shown}"`, { cause: error });
+        // Still the path: the dialog is opening it on a slow machine; wait again rather than open it twice.
+        if (shown === path) await input.waitFor({ state: 'hidden', timeout: Math.max(1, deadline - Date.now()) });
+        if (!(await input.isVisible())) break;
+      }
+    }
     await this.editorLines().filter({ hasText: expectedText }).first().waitFor({ timeout: this.timeoutMs });
   }
 

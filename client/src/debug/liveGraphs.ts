@@ -30,7 +30,10 @@ export class LiveGraphs implements vscode.Disposable {
    */
   private deadlockShown: string | undefined;
 
-  constructor(private readonly panel: PanelAccess) {}
+  constructor(
+    private readonly panel: PanelAccess,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   began(session: vscode.DebugSession): void {
     this.diagnostics.begin(session.id);
@@ -45,8 +48,15 @@ export class LiveGraphs implements vscode.Disposable {
     const newDeadlock = graph.deadlock === true && this.deadlockShown !== session.id;
     if (graph.deadlock === true) this.deadlockShown = session.id;
     else if (this.deadlockShown === session.id) this.deadlockShown = undefined;
-    const panel = newDeadlock || newHazard ? this.panel.show(session.id) : this.panel.current();
-    panel?.showLive(graph, session.id);
+    if (newDeadlock) this.log.info(`Debug session '${session.name}' stopped on a deadlock: ${cycleText(graph)}; showing the lock graph`);
+    else if (newHazard) this.log.info(`Debug session '${session.name}' found a new potential deadlock; showing the lock graph`);
+    try {
+      const panel = newDeadlock || newHazard ? this.panel.show(session.id) : this.panel.current();
+      panel?.showLive(graph, session.id);
+    } catch (error) {
+      // The Locks view and Problems still get the graph; the log says why the panel did not.
+      this.log.error(`The lock graph of debug session '${session.name}' could not be shown: ${error instanceof Error ? error.message : String(error)}`);
+    }
     this.view.show(graph, session.id);
     this.diagnostics.show(graph, session.id);
   }
@@ -70,4 +80,9 @@ export class LiveGraphs implements vscode.Disposable {
     this.view.dispose();
     this.diagnostics.dispose();
   }
+}
+
+/** The cycles of a live graph as its sender described them, for the log. */
+function cycleText(graph: LiveLockGraph): string {
+  return graph.cycles.map((cycle) => cycle.description).join('; ') || 'no cycle described';
 }

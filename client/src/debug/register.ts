@@ -41,7 +41,7 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
 
 /** Returns where live graphs go, so a panel opened later can be given the latest one. */
 export function registerDebugging(context: vscode.ExtensionContext, panel: PanelAccess, log: vscode.LogOutputChannel): LiveGraphs {
-  const graphs = new LiveGraphs(panel);
+  const graphs = new LiveGraphs(panel, log);
   context.subscriptions.push(
     graphs,
     new LockTracing(graphs, log),

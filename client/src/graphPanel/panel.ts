@@ -53,6 +53,12 @@ export class LockGraphPanel implements vscode.Disposable {
    */
   static showForDebugSession(extensionUri: vscode.Uri, source: StaticGraphSource, log: vscode.LogOutputChannel, session: string): LockGraphPanel {
     const current = LockGraphPanel.current;
+    // A panel whose page has not loaded yet is still being placed by VS Code: revealing it in another group then lost
+    // it (a potential deadlock opened the panel and the deadlock, 20 ms to 1 s later, moved it: no panel at all).
+    if (current !== undefined && !current.ready) {
+      current.deadlockSession = session;
+      return current;
+    }
     const column = deadlockColumn({
       columns: vscode.window.tabGroups.all.map((g) => g.viewColumn),
       stopped: vscode.window.tabGroups.activeTabGroup.viewColumn,
