@@ -3,8 +3,9 @@
  * local server (server.ts). Module Web Workers share every primitive and the counts come out exact; the page's main
  * thread gets BlockingNotAllowedError from every blocking call; a page that is not cross-origin isolated loads the
  * runtime and hears why it cannot create a lock; a page without Atomics.waitAsync waits by polling; the IIFE bundle
- * works in a classic script. Without Chromium this
- * suite fails, saying how to install it.
+ * works in a classic script; workers started with startWorker (by the page or by a worker) are named in messages,
+ * share checked mode (call sites named in esbuild and Rollup bundles too) and have their deaths found, terminated or
+ * closed by themselves. Without Chromium this suite fails, saying how to install it.
  */
 
 import { after, before, test } from 'node:test';
@@ -229,14 +230,15 @@ const ENCODER = "worker 'encoder' (id 2)";
 /**
  * The checked-mode cycle: one worker's second acquisition is refused with LockOrderViolation naming it and, in the
  * recorded chain, the other worker; the other then takes its second lock. Returns the violation's call site text.
+ * The worker taking a then b is `firstThread`, the one taking b then a `secondThread`.
  */
-function assertCycle(r: { first: Reported | string; second: Reported | string }): string {
+function assertCycle(r: { first: Reported | string; second: Reported | string }, firstThread = DECODER, secondThread = ENCODER): string {
   const outcomes = [r.first, r.second];
   const violations = outcomes.filter((o): o is Reported => typeof o === 'object' && o.name === 'LockOrderViolation');
   assert.equal(violations.length, 1, `exactly one worker is refused: ${JSON.stringify(outcomes)}`);
   assert.deepEqual(outcomes.filter((o) => o === 'taken').length, 1, `the other takes its second lock: ${JSON.stringify(outcomes)}`);
   const v = violations[0]!;
-  const [me, other, wanted] = v === r.second ? [ENCODER, DECODER, "Mutex 'a' (#1)"] : [DECODER, ENCODER, "Mutex 'b' (#2)"];
+  const [me, other, wanted] = v === r.second ? [secondThread, firstThread, "Mutex 'a' (#1)"] : [firstThread, secondThread, "Mutex 'b' (#2)"];
   assert.equal(v.attempted, me);
   assert.deepEqual(v.recorded, [other], v.message);
   assert.ok(v.message.startsWith(`Lock order violation (potential deadlock): ${me} tries ${wanted} at `), v.message);
@@ -265,6 +267,12 @@ test('checked mode names call sites in a worker bundled with the runtime by esbu
   assert.match(site, /^takeSecond \(http:\/\/127\.0\.0\.1:\d+\/context-worker\.bundle\.js:\d+:\d+\)$/);
 });
 
+test('checked mode names call sites in a worker bundled with the runtime by Rollup', async () => {
+  const r = await contextScenario<{ first: Reported; second: Reported }>('cycle', { checked: true, timeout: SCENARIO_MS }, '/context-worker.rollup.js');
+  const site = assertCycle(r);
+  assert.match(site, /^takeSecond \(http:\/\/127\.0\.0\.1:\d+\/context-worker\.rollup\.js:\d+:\d+\)$/);
+});
+
 test('checked mode names call sites in a minified bundle: a place in the program, after the runtime', async () => {
   const r = await contextScenario<{ first: Reported; second: Reported }>('cycle', { checked: true, timeout: SCENARIO_MS }, '/context-worker.min.js');
   const site = assertCycle(r);
@@ -279,13 +287,50 @@ test('checked mode names call sites in a minified bundle: a place in the program
   assert.match(bundle.slice(offset, offset + 12), /lock\(/, `the site is a lock call: ${bundle.slice(offset - 20, offset + 20)}`);
 });
 
+/**
+ * Both waiters on a mutex whose holder ended (outcomes: the worker's, then the page's): one hears of the death naming
+ * the holder, the other then takes it. Returns which one heard.
+ */
+function assertDeathHeard(outcomes: (Reported | string)[], holder: string, mutex: string): string {
+  const died = outcomes.filter((o): o is Reported => typeof o === 'object' && o.name === 'OwnerDiedError');
+  assert.equal(died.length, 1, `one waiter hears of the death: ${JSON.stringify(outcomes)}`);
+  assert.ok(died[0]!.message.startsWith(`${holder} died holding ${mutex}; `), died[0]!.message);
+  assert.ok(outcomes.includes('taken'), `the other waiter then takes the repaired mutex: ${JSON.stringify(outcomes)}`);
+  return died[0] === outcomes[0] ? "the worker's lock()" : "the page's lockAsync()";
+}
+
 test('startWorker: a terminated holder gives OwnerDiedError to a blocked worker or the waiting page, naming it', async (t) => {
   const r = await contextScenario<{ outcomes: (Reported | string)[]; ms: number }>('death', {});
-  const died = r.outcomes.filter((o): o is Reported => typeof o === 'object' && o.name === 'OwnerDiedError');
-  assert.equal(died.length, 1, `one waiter hears of the death: ${JSON.stringify(r.outcomes)}`);
-  assert.ok(died[0]!.message.startsWith("worker 'holder' (id 1) died holding Mutex 'jobs' (#1); "), died[0]!.message);
-  assert.ok(r.outcomes.includes('taken'), `the other waiter then takes the repaired mutex: ${JSON.stringify(r.outcomes)}`);
-  t.diagnostic(`from terminate() to both waiters done: ${r.ms} ms`);
+  const heard = assertDeathHeard(r.outcomes, "worker 'holder' (id 1)", "Mutex 'jobs' (#1)");
+  t.diagnostic(`from terminate() to both waiters done: ${r.ms} ms; OwnerDiedError in ${heard}`);
+});
+
+const GRANDCHILD = "worker 'grandchild' (id 2)";
+
+test('startWorker in a worker: the grandchild has its id and name, and shares checked mode with the page\'s workers', async () => {
+  const r = await contextScenario<{ unlock: Reported; first: Reported; second: Reported }>('nested', { timeout: SCENARIO_MS });
+  assert.equal(r.unlock.name, 'LockNotHeldError', JSON.stringify(r.unlock));
+  assert.equal(r.unlock.message, `${GRANDCHILD} cannot unlock Mutex 'm' (#3): it does not hold it (it is held by the main thread)`);
+  const site = assertCycle(r, GRANDCHILD, "worker 'sibling' (id 3)");
+  assert.match(site, /^takeSecond \(http:\/\/127\.0\.0\.1:\d+\/context-worker\.js:\d+:\d+\)$/);
+});
+
+test("startWorker in a worker: a grandchild terminated by its parent gives OwnerDiedError to the page's waiters", async (t) => {
+  const r = await contextScenario<{ outcomes: (Reported | string)[]; ms: number }>('nestedDeath', { by: 'parent' });
+  const heard = assertDeathHeard(r.outcomes, GRANDCHILD, "Mutex 'jobs' (#1)");
+  t.diagnostic(`OwnerDiedError in ${heard}; from the parent's terminate() to both waiters done: ${r.ms} ms`);
+});
+
+test('startWorker in a worker: a grandchild ended with its parent by the page gives OwnerDiedError naming it', async (t) => {
+  const r = await contextScenario<{ outcomes: (Reported | string)[]; ms: number }>('nestedDeath', { by: 'page' });
+  const heard = assertDeathHeard(r.outcomes, GRANDCHILD, "Mutex 'jobs' (#1)");
+  t.diagnostic(`OwnerDiedError in ${heard}; from the page's terminate() of the parent to both waiters done: ${r.ms} ms`);
+});
+
+test('startWorker: a holder that ends itself with self.close() gives OwnerDiedError to a blocked worker or the page', async (t) => {
+  const r = await contextScenario<{ outcomes: (Reported | string)[]; ms: number }>('closed', {});
+  const heard = assertDeathHeard(r.outcomes, "worker 'holder' (id 1)", "Mutex 'jobs' (#1)");
+  t.diagnostic(`OwnerDiedError in ${heard}; from the signal to close to both waiters done: ${r.ms} ms`);
 });
 
 test('startWorker: messages name the page and the workers', async () => {

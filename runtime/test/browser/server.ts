@@ -1,7 +1,7 @@
 /**
  * The Chromium suite's local server (node:http on a free port): the runtime's browser entry bundled by esbuild as an ES
  * module and as an IIFE, the page and worker scripts of ./assets, the context worker also bundled together with the
- * runtime (plain and minified), and five pages: `/` (cross-origin isolated by COOP and COEP, as SharedArrayBuffer
+ * runtime (by esbuild, plain and minified, and by Rollup), and five pages: `/` (cross-origin isolated by COOP and COEP, as SharedArrayBuffer
  * requires), `/context/` (isolated, starting its workers with startWorker), `/iife/` (isolated, loading the IIFE bundle),
  * `/no-wait-async/` (isolated, removing Atomics.waitAsync before it loads the runtime) and `/plain/` (not isolated).
  */
@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { rollup, type RollupLog } from 'rollup';
 
 /** The browser entry (index.js, not node.ts), compiled; the assets stay in the source tree (tsc does not copy them). */
 const ENTRY = fileURLToPath(new URL('../../src/index.js', import.meta.url));
@@ -103,6 +104,23 @@ async function bundleWithRuntime(asset: string, minify: boolean): Promise<string
   return result.outputFiles[0]!.text;
 }
 
+/** The same worker module bundled with the runtime by Rollup (ES module output), the other bundler the suite covers. */
+async function bundleWithRollup(asset: string): Promise<string> {
+  const warnings: RollupLog[] = [];
+  const bundled = await rollup({
+    input: fileURLToPath(new URL(asset, ASSETS)),
+    plugins: [{ name: 'runtime-entry', resolveId: (id) => (id === '/runtime.js' ? ENTRY : null) }],
+    onwarn: (warning) => void warnings.push(warning),
+  });
+  try {
+    if (warnings.length > 0) throw new Error(`rollup warned bundling ${asset}: ${warnings.map((w) => w.message).join('; ')}`);
+    const { output } = await bundled.generate({ format: 'es' });
+    return output[0].code;
+  } finally {
+    await bundled.close();
+  }
+}
+
 export async function startServer(): Promise<SuiteServer> {
   const files: Record<string, string> = {
     '/runtime.js': await bundle('esm'),
@@ -116,6 +134,7 @@ export async function startServer(): Promise<SuiteServer> {
     '/classic-worker.js': await readFile(new URL('classic-worker.js', ASSETS), 'utf8'),
     '/context-worker.bundle.js': await bundleWithRuntime('context-worker.js', false),
     '/context-worker.min.js': await bundleWithRuntime('context-worker.js', true),
+    '/context-worker.rollup.js': await bundleWithRollup('context-worker.js'),
   };
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;

@@ -17,6 +17,34 @@ function described(error) {
   return { name: error.name, message: error.message };
 }
 
+/** Starts a worker as the worker `parent` does (startWorker in a worker) and returns the port that reaches it. */
+async function startNested(parent, name) {
+  const channel = new MessageChannel();
+  channel.port1.start();
+  const what = `the worker '${parent.name}' starting '${name}'`;
+  await call(parent.worker, { scenario: 'spawn', url: workerUrl, name, port: channel.port2 }, what, [channel.port2]);
+  return channel.port1;
+}
+
+/**
+ * Two waiters (a worker in lock(), the page in lockAsync()) on a mutex whose holder is about to end: resolves with
+ * what each got. An OwnerDiedError is repaired and the mutex unlocked, so the other waiter takes it.
+ */
+function waitForHolder(m, waiter) {
+  const waited = call(waiter, { scenario: 'wait', mutex: m.handle }, 'a worker waiting for the mutex');
+  const pageWait = m.lockAsync({ timeout: 60_000 }).then(
+    (guard) => (guard.unlock(), 'taken'),
+    (error) => {
+      if (error instanceof d.OwnerDiedError) {
+        m.markConsistent();
+        m.unlock();
+      }
+      return described(error);
+    },
+  );
+  return Promise.all([waited, pageWait]);
+}
+
 const scenarios = {
   /**
    * Two workers take two locks in opposite orders, each holding its first when it goes for its second: a real
@@ -44,23 +72,71 @@ const scenarios = {
     const flags = shared(1);
     const holder = start('holder');
     await call(holder, { scenario: 'hold', mutex: m.handle, flags: flags.buffer }, "the worker 'holder' taking the mutex");
-    const waited = call(start('waiter'), { scenario: 'wait', mutex: m.handle }, "the worker 'waiter' waiting for the mutex");
-    const pageWait = m.lockAsync({ timeout: 60_000 }).then(
-      (guard) => (guard.unlock(), 'taken'),
-      (error) => {
-        if (error instanceof d.OwnerDiedError) {
-          m.markConsistent();
-          m.unlock();
-        }
-        return described(error);
-      },
-    );
+    const waiting = waitForHolder(m, start('waiter'));
     // Both waiters are waiting (the worker's lock sleeps, the page's lockAsync is parked) before the holder ends.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const terminatedAt = performance.now();
     holder.terminate();
-    const outcomes = await deadline(Promise.all([waited, pageWait]), 'both waiters ending after the holder was terminated');
+    const outcomes = await deadline(waiting, 'both waiters ending after the holder was terminated');
     return { outcomes, ms: Math.round(performance.now() - terminatedAt) };
+  },
+  /**
+   * A worker started with startWorker starts its own ('grandchild'); the page then starts 'sibling'. The grandchild
+   * unlocks the page's mutex (its name in the message), then it and the sibling take two locks in opposite orders
+   * under the page's checked mode.
+   */
+  async nested({ timeout }) {
+    d.configure({ checkLockOrder: true });
+    const a = new d.Mutex({ name: 'a' });
+    const b = new d.Mutex({ name: 'b' });
+    const grandchild = await startNested({ worker: start('parent'), name: 'parent' }, 'grandchild');
+    const sibling = start('sibling');
+    const m = new d.Mutex({ name: 'm' });
+    const guard = await deadline(m.lockAsync(), "the page's lockAsync");
+    const unlock = await call(grandchild, { scenario: 'unlockOther', mutex: m.handle }, "the grandchild unlocking the page's mutex");
+    guard.unlock();
+    const flags = shared(5);
+    const message = { a: a.handle, b: b.handle, flags: flags.buffer, timeout };
+    const [first, second] = await Promise.all([
+      call(grandchild, { scenario: 'first', ...message }, "the grandchild taking a then b"),
+      call(sibling, { scenario: 'second', ...message }, "the worker 'sibling' taking b then a"),
+    ]);
+    return { unlock, first, second };
+  },
+  /**
+   * A grandchild (started by the worker 'parent') holding a mutex ends, while the page's worker 'sibling' waits in
+   * lock() and the page in lockAsync(): ended by its parent's terminate() (by 'parent'), or with its parent by the
+   * page's terminate() of the parent (by 'page').
+   */
+  async nestedDeath({ by }) {
+    const m = new d.Mutex({ name: 'jobs' });
+    const parent = start('parent');
+    const grandchild = await startNested({ worker: parent, name: 'parent' }, 'grandchild');
+    const flags = shared(1);
+    await call(grandchild, { scenario: 'hold', mutex: m.handle, flags: flags.buffer }, 'the grandchild taking the mutex');
+    const waiting = waitForHolder(m, start('sibling'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const endedAt = performance.now();
+    if (by === 'parent') await call(parent, { scenario: 'terminateChild', name: 'grandchild' }, "the worker 'parent' terminating the grandchild");
+    else parent.terminate();
+    const outcomes = await deadline(waiting, 'both waiters ending after the grandchild ended');
+    return { outcomes, ms: Math.round(performance.now() - endedAt) };
+  },
+  /**
+   * A worker holding a mutex ends itself with self.close() while a worker (lock()) and the page (lockAsync()) wait:
+   * nobody calls terminate(), so only the waiters' probes can find it gone.
+   */
+  async closed() {
+    const m = new d.Mutex({ name: 'jobs' });
+    const flags = shared(1);
+    await call(start('holder'), { scenario: 'holdAndClose', mutex: m.handle, flags: flags.buffer }, "the worker 'holder' taking the mutex");
+    const waiting = waitForHolder(m, start('waiter'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const closedAt = performance.now();
+    Atomics.store(flags, 0, 1);
+    Atomics.notify(flags, 0);
+    const outcomes = await deadline(waiting, "both waiters ending after the holder's self.close()");
+    return { outcomes, ms: Math.round(performance.now() - closedAt) };
   },
   /** Messages name the page and the workers: a worker unlocking the page's mutex, the page unlocking a worker's. */
   async names() {

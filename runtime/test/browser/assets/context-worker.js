@@ -6,6 +6,8 @@ import * as d from '/runtime.js';
 import { serveScenarios } from './serve-scenarios.js';
 
 const T = { timeout: 60_000 };
+/** The workers this worker started (spawn), by name. */
+const children = new Map();
 
 /** What an error says, for the page (and the Node side) to assert on. */
 function described(error) {
@@ -93,6 +95,32 @@ const scenarios = {
       }
       return described(error);
     }
+  },
+  /**
+   * Takes the mutex, replies, waits for the page's signal, then ends itself with self.close() still holding it: the
+   * worker ends once this task returns, with no terminate() from anyone.
+   */
+  holdAndClose({ mutex, flags }, reply) {
+    d.Mutex.from(mutex).lock(T);
+    reply('held');
+    waitFor(new Int32Array(flags), 0, 'the signal to close');
+    self.close();
+  },
+  /**
+   * Starts a worker of its own with startWorker (the same module) and relays between it and `port`, so the page can
+   * call the grandchild as it calls its own workers.
+   */
+  spawn({ url, name, port }) {
+    const child = d.startWorker(url, { name });
+    children.set(name, child);
+    port.onmessage = ({ data }) => child.postMessage(data);
+    child.addEventListener('message', ({ data }) => port.postMessage(data));
+    return 'started';
+  },
+  /** Terminates a worker this worker started (spawn). */
+  terminateChild({ name }) {
+    children.get(name).terminate();
+    return 'terminated';
   },
   /** Unlocks a mutex this worker does not hold. */
   unlockOther({ mutex }) {

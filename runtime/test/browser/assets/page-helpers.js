@@ -10,8 +10,8 @@ export function deadline(promise, what, ms = WITHIN_MS) {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** Sends one scenario to a worker; resolves with its first reply, rejects with its error (or its failure to load). */
-export function call(worker, message, what) {
+/** Sends one scenario to a worker (or a MessagePort relaying to one); resolves with its first reply, rejects with its error (or its failure to load). */
+export function call(worker, message, what, transfer = []) {
   const id = nextId++;
   return deadline(
     new Promise((resolve, reject) => {
@@ -23,7 +23,7 @@ export function call(worker, message, what) {
       };
       worker.addEventListener('message', onMessage);
       worker.addEventListener('error', (event) => reject(new Error(`${what}: the worker failed: ${event.message}`)), { once: true });
-      worker.postMessage({ ...message, id });
+      worker.postMessage({ ...message, id }, transfer);
     }),
     what,
   );
