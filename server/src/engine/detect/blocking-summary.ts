@@ -5,9 +5,11 @@
  * summarised. Waits (`blocking-in-async`) and sync I/O (`sync-io-in-async`) are summarised apart, so a helper that
  * does both is reported by both rules and a first `readFileSync` cannot hide a later `Atomics.wait`.
  */
-import { Node, type CallExpression } from 'ts-morph';
+import { Node, ts, type CallExpression } from 'ts-morph';
 import type { DeadboltConfig } from '../types.js';
 import { blockingCallOf, isBusyWait, runsInline, type BlockingCall } from './blocking-calls.js';
+import { mayNameOwnFunction } from './callee-names.js';
+import { isCompilerFunctionLike, wrap } from '../model/call-graph.js';
 
 /** One step of a blocking chain: a call into a helper, or the blocking operation itself (always last). */
 export interface BlockingStep {
@@ -70,21 +72,20 @@ export class BlockingSummaries {
 }
 
 /**
- * Visits the nodes of `body` that run as part of it: nested functions are skipped unless they run inline and are sync.
- * An arrow's expression body is itself visited, since `async () => readFileSync(p)` runs that call as its body.
+ * Visits the nodes of `body` that run as part of it and can block: its calls, and its loops (which may busy-wait).
+ * Nested functions are skipped unless they run inline and are sync. An arrow's expression body is itself visited,
+ * since `async () => readFileSync(p)` runs that call as its body. The compiler's nodes are walked and only these
+ * wrapped: wrapping every node of every coroutine cost more than the checks made on them.
  */
 export function forEachInlineNode(body: Node, visit: (node: Node) => void): void {
-  if (!Node.isBlock(body)) {
-    if (skipsNested(body)) return;
-    visit(body);
-  }
-  body.forEachDescendant((node, traversal) => {
-    if (skipsNested(node)) {
-      traversal.skip();
-      return;
-    }
-    visit(node);
-  });
+  const file = body.getSourceFile();
+  const walk = (node: ts.Node): void => {
+    if (isCompilerFunctionLike(node) && skipsNested(wrap(file, node))) return;
+    if (ts.isCallExpression(node) || ts.isWhileStatement(node) || ts.isDoStatement(node) || ts.isForStatement(node)) visit(wrap(file, node));
+    ts.forEachChild(node, walk);
+  };
+  if (Node.isBlock(body)) ts.forEachChild(body.compilerNode, walk);
+  else walk(body.compilerNode);
 }
 
 /** A nested function that does not run as part of its enclosing body (deferred, or async and so its own coroutine). */
@@ -111,6 +112,9 @@ export function isAsyncOrGenerator(node: Node): boolean {
 export function resolveSyncCallee(call: CallExpression): FunctionLike | undefined {
   const callee = call.getExpression();
   const nameNode = Node.isIdentifier(callee) ? callee : Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : undefined;
+  // A method name no function of the program's own files goes by (`view.setInt32()`) needs no symbol; a plain
+  // name is cheap to resolve and may be any import's local name, so it is always asked.
+  if (nameNode !== undefined && nameNode !== callee && !mayNameOwnFunction(nameNode.getText(), call.getSourceFile())) return undefined;
   let symbol = nameNode?.getSymbol();
   if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
   for (const declaration of symbol?.getDeclarations() ?? []) {

@@ -24,7 +24,8 @@ export function isFunctionLike(node: Node): boolean {
   return isCompilerFunctionLike(node.compilerNode);
 }
 
-function isCompilerFunctionLike(node: ts.Node): boolean {
+/** `isFunctionLike` on a compiler node, for walks that wrap only the nodes they keep. */
+export function isCompilerFunctionLike(node: ts.Node): boolean {
   return (
     ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) ||
     ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)
@@ -86,6 +87,19 @@ function declaredName(node: ts.Node): string | undefined {
   const parent = node.parent;
   if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && parent && (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent))) {
     return ts.isIdentifier(parent.name) ? parent.name.text : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The first member declaring a private name (`#name`) in the nearest enclosing class that declares it: what the
+ * checker's symbol for it lists first (a private name cannot be declared by assignment or merged from elsewhere).
+ */
+function privateMember(name: ts.PrivateIdentifier): ts.ClassElement | undefined {
+  for (let node: ts.Node | undefined = name.parent; node; node = node.parent) {
+    if (!ts.isClassLike(node)) continue;
+    const member = node.members.find((m) => m.name !== undefined && ts.isPrivateIdentifier(m.name) && m.name.text === name.text);
+    if (member) return member;
   }
   return undefined;
 }
@@ -476,9 +490,16 @@ export class CallGraph {
 
   /** The function-like (with a body, in the analysed files) a name denotes: a declaration, or a variable or field holding an arrow. */
   private functionNamed(nameNode: Node): Node | undefined {
-    let symbol = nameNode.getSymbol();
-    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
-    let declaration = symbol?.getDeclarations().find((d) => !Node.isMethodSignature(d)) ?? symbol?.getDeclarations()[0];
+    let declaration: Node | undefined;
+    if (Node.isPrivateIdentifier(nameNode)) {
+      // `this.#name`: private names are lexical, so the enclosing class's own member is the checker's answer too.
+      const member = privateMember(nameNode.compilerNode);
+      declaration = member && wrap(nameNode.getSourceFile(), member);
+    } else {
+      let symbol = nameNode.getSymbol();
+      if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+      declaration = symbol?.getDeclarations().find((d) => !Node.isMethodSignature(d)) ?? symbol?.getDeclarations()[0];
+    }
     if (declaration && (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration))) {
       const initializer = declaration.getInitializer();
       declaration = initializer && (Node.isArrowFunction(initializer) || Node.isFunctionExpression(initializer)) ? initializer : undefined;
