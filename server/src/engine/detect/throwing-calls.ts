@@ -4,7 +4,7 @@
  * nothing about count as safe, so a plain `console.log` between lock and unlock is not a leak.
  */
 import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
-import { isFunctionLike } from '../model/call-graph.js';
+import { isFunctionLike } from '../model/function-like.js';
 
 /** Built-ins that throw on ordinary bad input (malformed text, a missing file), by the callee's text or name. */
 const THROWING_CALLEES = new Set(['JSON.parse', 'structuredClone', 'decodeURIComponent', 'decodeURI', 'BigInt', 'assert']);

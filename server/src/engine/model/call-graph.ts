@@ -7,6 +7,7 @@
 import { Node, ts, type CallExpression, type SourceFile } from 'ts-morph';
 import { getOrInsert } from '../maps.js';
 import { CustomLockModels } from './custom-locks.js';
+import { isCompilerFunctionLike, isFunctionLike } from './function-like.js';
 
 const IN_PLACE_METHODS = new Set([
   'withLock', 'withLockAsync', 'withPermit', 'runExclusive',
@@ -19,18 +20,6 @@ const IN_PLACE_FUNCTIONS = new Set(['lockAll', 'lockAllAsync']);
  * field, called by a method that took nothing (a hand-off the walk must see).
  */
 const LOCKING_TEXT = /\.(lock|unlock|tryLock|lockAsync|withLock|withLockAsync|acquire|acquireAsync|tryAcquire|release|withPermit)\s*\(|\bthis\s*\.\s*#?(release|unlock)\w*\s*(\?\.\s*)?\(|\block(All|AllAsync)\s*\(|\busing\s|\.(runExclusive|waitForUnlock)\s*\(|\blocks\s*[?!]?\s*\.\s*request\s*\(|\bLockManager\b/;
-
-export function isFunctionLike(node: Node): boolean {
-  return isCompilerFunctionLike(node.compilerNode);
-}
-
-/** `isFunctionLike` on a compiler node, for walks that wrap only the nodes they keep. */
-export function isCompilerFunctionLike(node: ts.Node): boolean {
-  return (
-    ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) ||
-    ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)
-  );
-}
 
 /**
  * A function expression run before its call returns: `m.withLock(() => ...)`, `xs.forEach(...)`, `lockAll(..., fn)`, an

@@ -12,7 +12,7 @@ import {
   type RuntimeClass,
 } from './runtime.js';
 import { assignedValue } from './lock-models.js';
-import { isFunctionLike } from './call-graph.js';
+import { isFunctionLike } from './function-like.js';
 
 /** An abstract value: one object of the program as far as the analysis can tell them apart. */
 export interface Value {

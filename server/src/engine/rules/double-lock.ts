@@ -7,7 +7,7 @@
 import type { Node } from 'ts-morph';
 import type { Rule } from '../rule.js';
 import type { AcquisitionFact, Held } from '../model/facts.js';
-import { isFunctionLike } from '../model/call-graph.js';
+import { isFunctionLike } from '../model/function-like.js';
 import { spanOf } from '../span.js';
 import { chainSite, chainSteps } from '../model/lock-graph.js';
 import { doubleLockFixes } from '../fixes/double-lock.js';
