@@ -1,12 +1,14 @@
-// Vitest's `describe.concurrent` runs the tests of a block at once, and each one's `afterEach` as it ends: the hook
-// clearing `made` can run while another test adds to it, so the batch is lost as in any other coroutine.
+// A suite run with `{ concurrency: true }` (node:test; Vitest's `describe.concurrent` is the same) runs its tests at
+// once, and each one's `afterEach` as it ends: the hook clearing `made` can run while another test adds to it, so the
+// batch is lost as in any other coroutine.
+import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, it } from 'node:test';
 
 declare function scaffold(): Promise<string>;
 
-describe.concurrent('scaffolding, in parallel', () => {
+describe('scaffolding, in parallel', { concurrency: true }, () => {
   const made = new Set<string>();
 
   afterEach(async () => {
@@ -17,7 +19,7 @@ describe.concurrent('scaffolding, in parallel', () => {
   it('makes one', async () => {
     const dir = await scaffold();
     made.add(dir);
-    expect(existsSync(dir)).toBe(true);
+    assert.ok(existsSync(dir));
   });
 
   it('makes another', async () => {

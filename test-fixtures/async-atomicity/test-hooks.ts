@@ -1,12 +1,14 @@
 // Test-runner hooks run one at a time with the tests around them: Vitest, Jest, Mocha and node:test await each
-// `beforeEach`/`afterEach`/`afterAll` before they start anything else, so a hook that awaits while it empties what the
+// `beforeEach`/`afterEach`/`afterAll` (node:test's `after`) before they start anything else, so a hook that awaits while it empties what the
 // tests fill races with no test. Shapes from prisma/prisma test/integration/test/cli-journeys/mongo-migration.e2e.test.ts
 // (an `afterEach` that removes each created directory, then `created.clear()`) and
 // test/integration/test/ports/_harness/postgres.ts (an `afterAll` that closes every database of a module map, which a
-// helper fills; each test awaits the helper, or returns its promise to the runner).
+// helper fills; each test awaits the helper, or returns its promise to the runner). Prisma writes them for Vitest;
+// here they are written for node:test, whose hooks run the same way, so the fixture type-checks with no runner installed.
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { after, afterEach, describe, it } from 'node:test';
 
 interface DevDatabase {
   url: string;
@@ -30,13 +32,13 @@ describe('journey: migration authoring', () => {
   it('scaffolds a migration', async () => {
     const ctx = setupJourney();
     created.add(ctx.testDir);
-    expect(existsSync(ctx.testDir)).toBe(true);
+    assert.ok(existsSync(ctx.testDir));
   });
 });
 
 const databases = new Map<string, DevDatabase>();
 
-afterAll(async () => {
+after(async () => {
   for (const database of databases.values()) {
     await database.close();
   }
@@ -59,9 +61,9 @@ function withSeed(fn: (url: string) => Promise<void>): Promise<void> {
 }
 
 describe('ports: count', () => {
-  it('counts', () => withSeed(async (url) => expect(url).toBeTruthy()));
+  it('counts', () => withSeed(async (url) => assert.ok(url)));
   it('upserts', async () => {
-    await withPort('upsert', async (url) => expect(url).toBeTruthy());
+    await withPort('upsert', async (url) => assert.ok(url));
   });
 });
 
