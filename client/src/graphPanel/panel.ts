@@ -53,9 +53,10 @@ export class LockGraphPanel implements vscode.Disposable {
    */
   static showForDebugSession(extensionUri: vscode.Uri, source: StaticGraphSource, log: vscode.LogOutputChannel, session: string): LockGraphPanel {
     const current = LockGraphPanel.current;
-    // A panel whose page has not loaded yet is still being placed by VS Code: revealing it in another group then lost
-    // it (a potential deadlock opened the panel and the deadlock, 20 ms to 1 s later, moved it: no panel at all).
-    if (current !== undefined && !current.ready) {
+    // A panel in view stays where it is, and one still loading is being placed by VS Code: revealing either in another
+    // group lost it (a potential deadlock opened the panel and the deadlock, 15 ms to 1.8 s later, moved it: no panel
+    // at all). If the stopped editor then covers it, keepOutOfStoppedGroup moves it.
+    if (current !== undefined && (!current.ready || current.panel.visible)) {
       current.deadlockSession = session;
       return current;
     }
@@ -65,6 +66,7 @@ export class LockGraphPanel implements vscode.Disposable {
       panel: current?.panel.viewColumn,
     });
     const viewColumn = column === 'beside' ? vscode.ViewColumn.Beside : column;
+    if (current !== undefined) log.info(`Lock graph: shown again for the deadlock, in column ${column}`);
     current?.panel.reveal(viewColumn, true);
     const shown = current ?? LockGraphPanel.create(extensionUri, source, log, { viewColumn, preserveFocus: true });
     shown.deadlockSession = session;
@@ -190,6 +192,7 @@ export class LockGraphPanel implements vscode.Disposable {
     const column = deadlockColumn({ columns: vscode.window.tabGroups.all.map((g) => g.viewColumn), stopped: group.viewColumn });
     // Once: a tab the user picks in that group later is their choice, not the debugger's.
     this.deadlockSession = undefined;
+    this.log.info(`Lock graph: moved out of the stopped editor's group, to column ${column}`);
     this.panel.reveal(column === 'beside' ? vscode.ViewColumn.Beside : column, true);
   }
 
