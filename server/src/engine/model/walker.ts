@@ -12,6 +12,7 @@ import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
 import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, isAwaited, isElementExpression, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
+import { isFunctionLike } from './function-like.js';
 import { knownTruth } from './known-tests.js';
 import { ROOT_STEPS, step, type WalkBudget } from './budget.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
@@ -79,7 +80,7 @@ export class Walker {
   }
 
   private record(node: Node, state: State, frame: Frame): void {
-    if (frame.depth === 0) this.host.recordHeld(node, state.held, frame.root.thread === 'main' && !state.spawned);
+    if (frame.depth === 0 || frame.ownLiteral) this.host.recordHeld(node, state.held, frame.root.thread === 'main' && !state.spawned);
   }
 
   private walkStatement(statement: Node, state: State, frame: Frame): void {
@@ -790,8 +791,10 @@ export class Walker {
   /** Walks `target`'s body as called from `call`, with its parameters bound as given. */
   private inlineFunction(target: Node, call: CallExpression, bindings: Map<Node, Value | undefined>, thisValue: Value | undefined, state: State, frame: Frame, omitted?: ReadonlySet<Node>): void {
     if (frame.depth >= MAX_INLINE_DEPTH) return;
-    // A function that only calls the callbacks it is handed matters where those are bound.
-    if (!this.host.touchesLocks(target) && !this.host.callsParameters(target)) return;
+    // A function that only calls the callbacks it is handed matters where those are bound; a literal of the root's
+    // own body, for what its statements hold.
+    const ownLiteral = isOwnLiteral(target, frame.root.node);
+    if (!this.host.touchesLocks(target) && !this.host.callsParameters(target) && !ownLiteral) return;
     if (frame.budget.left <= 0) {
       frame.budget.callsCut = true;
       return;
@@ -814,6 +817,7 @@ export class Walker {
       callback: false,
       budget: frame.budget,
       tries: new Map(),
+      ownLiteral,
     };
     frame.budget.left--;
     const local = state.clone();
@@ -835,6 +839,22 @@ export class Walker {
     state.held.push(held);
     return held;
   }
+}
+
+/**
+ * Whether `fn` is an arrow or function expression whose nearest enclosing declared function is the root (or, for a
+ * module's top level, none): a callback the root wrote and handed to a wrapper. Each run of it is the root's doing,
+ * so what the wrappers hold around it (the walks that reach it, merged) is what it holds; a literal of some other
+ * function may also run from callers this walk does not see.
+ */
+function isOwnLiteral(fn: Node, root: Node): boolean {
+  if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return false;
+  if (fn.getSourceFile() !== root.getSourceFile()) return false;
+  for (let current: Node | undefined = fn.getParent(); current !== undefined; current = current.getParent()) {
+    if (current === root) return true;
+    if (isFunctionLike(current) && !Node.isArrowFunction(current) && !Node.isFunctionExpression(current)) return false;
+  }
+  return false;
 }
 
 /** Whether a call's callee is named as a parameter this walk bound at a call site (`fn()` in `withRetry(fn)`). */
