@@ -533,7 +533,7 @@ function otherWriter(finder: Finder, write: StateWrite, shape: Shape, group: rea
   const adder = candidates.find((other) => !covered(other) && isAdd(other.node));
   if (adder !== undefined) return { node: adder.node, owner: adder.owner, unlocked: !guarded };
   // Another call of this same coroutine is the other task: it holds whatever this one holds.
-  const racesItself = !guarded && finder.reentrant(fn) && !(write.location.key.startsWith('c') && runsOncePerClosure(finder.model, fn, write.location.declaration));
+  const racesItself = !guarded && finder.reentrant(fn) && !(write.location.key.startsWith('c') && (runsOncePerClosure(finder.model, fn, write.location.declaration) || handedToResultWrapper(fn, write.location.declaration)));
   if (!racesItself) {
     const found = candidates.find((other) => !covered(other));
     return found === undefined ? undefined : { node: found.node, owner: found.owner, unlocked: !guarded };
@@ -583,6 +583,47 @@ function runsOncePerClosure(model: ProgramModel, fn: Node, variable: Node): bool
   if (calls.length !== 1 || ownerOf(calls[0]!) !== maker) return false;
   // Called from the maker's own code: not from a loop, nor from a callback such as `chunks.map((c) => add(c))`.
   return calls[0]!.getFirstAncestor((n) => Node.isIterationStatement(n) || Node.isFunctionLikeDeclaration(n)) === maker;
+}
+
+/**
+ * Whether `fn` is a function literal the maker of the captured `variable` hands, once per run and outside any loop,
+ * to a function whose declared result is the literal's result: `<R>(request, fn: () => R) => Promise<R>`, or
+ * `<F extends () => ReturnType<F>>(name, fn: F) => ReturnType<F>` (metamask's `#trace` around
+ * `#defaultPublishHook`'s publish, renovate's `instrument('config', ...)` in the global worker's `start()`). Such a
+ * wrapper (a trace span, a retry, a transaction) produces its one result from calling the literal; it may call it
+ * again only after a call settled, never two at once, so no other run of the literal shares this run's variable.
+ */
+function handedToResultWrapper(fn: Node, variable: Node): boolean {
+  const maker = ownerOf(variable);
+  const call = fn.getParent();
+  if (maker === undefined || call === undefined || !Node.isCallExpression(call) || ownerOf(call) !== maker) return false;
+  if (call.getFirstAncestor((n) => Node.isIterationStatement(n) || Node.isFunctionLikeDeclaration(n)) !== maker) return false;
+  const index = call.getArguments().indexOf(fn);
+  const declaration = fn.getProject().getTypeChecker().compilerObject.getResolvedSignature(call.compilerNode)?.getDeclaration();
+  if (declaration === undefined || ts.isJSDocSignature(declaration)) return false;
+  const parameter = declaration.parameters[index];
+  const result = declaration.type;
+  if (parameter === undefined || parameter.type === undefined || result === undefined || parameter.dotDotDotToken !== undefined) return false;
+  return (declaration.typeParameters ?? []).some((typeParameter) => {
+    const name = typeParameter.name.text;
+    const type = parameter.type!;
+    // `fn: (context) => R`: the literal's result is the type parameter.
+    const returnsIt = ts.isFunctionTypeNode(type) && mentions(type.type, name);
+    // `fn: F` with `F extends () => ...`, the wrapper's result `ReturnType<F>`.
+    const isIt = ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === name && typeParameter.constraint !== undefined && ts.isFunctionTypeNode(typeParameter.constraint);
+    return (returnsIt || isIt) && mentions(result, name);
+  });
+}
+
+/** Whether a type node names the type parameter `name` anywhere in it. */
+function mentions(type: ts.TypeNode, name: string): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && node.text === name) found = true;
+    if (!found) ts.forEachChild(node, visit);
+  };
+  visit(type);
+  return found;
 }
 
 /**
