@@ -86,3 +86,36 @@ export class PendingInLock {
     }
   }
 }
+
+// A map of workers terminated one by one, then cleared: a thread started meanwhile is dropped unterminated
+// (microsoft/vscode-wasm wasm-wasi-core/src/desktop/process.ts, `cleanUpWorkers()` and `startThread()`). The map is
+// a field that can be assigned, so the advice is to swap in a new map.
+export class WasiProcess {
+  private threadWorkers: Map<number, Worker> = new Map();
+
+  startThread(tid: number): void {
+    this.threadWorkers.set(tid, new Worker(new URL('./thread.js', import.meta.url)));
+  }
+
+  async cleanUpWorkers(): Promise<void> {
+    for (const worker of this.threadWorkers.values()) {
+      await worker.terminate();
+    }
+    this.threadWorkers.clear(); // expect: async-atomicity
+  }
+}
+
+// A read-only set of dirty ids saved, then cleared: an id marked during the save is never saved. The field cannot
+// be assigned, so the advice is to copy the set and clear it before the await.
+export class DirtyTracker {
+  private readonly dirty = new Set<string>();
+
+  markDirty(id: string): void {
+    this.dirty.add(id);
+  }
+
+  async save(): Promise<void> {
+    await insert([...this.dirty]);
+    this.dirty.clear(); // expect: async-atomicity
+  }
+}

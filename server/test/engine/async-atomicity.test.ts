@@ -45,3 +45,22 @@ test('a batch taken into a constant is emptied before the await (swap, then writ
 test('a batch handed straight to the call, or emptied with .length = 0, has no fix', () => {
   assert.equal(fixed('lost-batch.ts', 'this.insertBuffer.length = 0; // expect', 0, 0), undefined);
 });
+
+/** The message of the finding on the line holding `fragment` in lost-batch.ts. */
+function messageAt(fragment: string): string {
+  const text = readFileSync(path.join(FIXTURES_ROOT, 'async-atomicity', 'lost-batch.ts'), 'utf8');
+  const line = text.split('\n').findIndex((l) => l.includes(fragment)) + 1;
+  const finding = findingsIn('async-atomicity', 'lost-batch.ts', 'async-atomicity').find((f) => f.span.line === line);
+  assert.ok(finding, `no finding on line ${line} of lost-batch.ts`);
+  return finding.message;
+}
+
+test('a lost batch is told how to take the entries out for the type of the collection', () => {
+  assert.match(messageAt('this.insertBuffer.length = 0; // expect'), /`const batch = this\.insertBuffer\.splice\(0\)`/);
+  const map = messageAt('this.threadWorkers.clear(); // expect');
+  assert.match(map, /`const batch = this\.threadWorkers; this\.threadWorkers = new Map\(\);`/);
+  assert.doesNotMatch(map, /splice/);
+  const set = messageAt('this.dirty.clear(); // expect');
+  assert.match(set, /`const batch = new Set\(this\.dirty\); this\.dirty\.clear\(\);`/);
+  assert.doesNotMatch(set, /splice/);
+});

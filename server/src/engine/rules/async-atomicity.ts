@@ -8,7 +8,8 @@
 import type { Rule } from '../rule.js';
 import { findRaces, type Race } from '../detect/async-races.js';
 import { spanOf } from '../span.js';
-import type { Node } from 'ts-morph';
+import { Node } from 'ts-morph';
+import { locationOf } from '../detect/shared-state.js';
 import { awaitFirstFix, swapFirstFix } from '../fixes/async-atomicity.js';
 import type { Fix } from '../types.js';
 
@@ -68,6 +69,43 @@ function messageFor(race: Race): string {
     case 'check':
       return `\`${race.name}\` is checked on line ${line(race.read)} and written here under that check, but the coroutine suspends at ${suspends} in between: ${where} can write \`${race.name}\` meanwhile, so the check no longer holds (check-then-act). Store the promise before awaiting it (single-flight), check again after the await, or hold one lock over the check and the write.`;
     case 'clear':
-      return `\`${race.name}\` is handed on at line ${line(race.read)} and emptied here, but the coroutine suspends at ${suspends} in between: entries ${where} adds meanwhile are dropped (a lost batch). Take the entries out before awaiting (\`const batch = ${race.name}.splice(0)\`, or swap in a new collection), so what arrives meanwhile waits for the next batch.`;
+      return `\`${race.name}\` is handed on at line ${line(race.read)} and emptied here, but the coroutine suspends at ${suspends} in between: entries ${where} adds meanwhile are dropped (a lost batch). Take the entries out before awaiting (${takeOut(race)}), so what arrives meanwhile waits for the next batch.`;
   }
+}
+
+/**
+ * How to take a batch out of the state before awaiting, for the state's type: an array's `splice(0)`; for a `Map` or
+ * `Set`, swapping in a new one, or, when the binding cannot be assigned (`const`, `readonly`), copying then clearing.
+ */
+function takeOut(race: Race): string {
+  const kind = collectionKind(race.read);
+  const name = race.name;
+  if (kind === 'array') return `\`const batch = ${name}.splice(0)\`, or swap in a new array`;
+  if (kind === 'Map' || kind === 'Set') {
+    return assignable(race.read) ? `swap in a new one: \`const batch = ${name}; ${name} = new ${kind}();\`` : `copy, then clear: \`const batch = new ${kind}(${name}); ${name}.clear();\``;
+  }
+  return 'swap in a new, empty collection';
+}
+
+/** Whether the state is an array, a `Map` or a `Set` (their read-only and weak views count as the same). */
+function collectionKind(read: Node): 'array' | 'Map' | 'Set' | undefined {
+  const type = read.getType();
+  const types = type.isUnion() ? type.getUnionTypes().filter((t) => !t.isNull() && !t.isUndefined()) : [type];
+  const kinds = new Set(types.map((t): 'array' | 'Map' | 'Set' | undefined => {
+    if (t.isArray() || t.isReadonlyArray?.() || t.isTuple()) return 'array';
+    const symbol = (t.getSymbol() ?? t.getAliasSymbol())?.getName();
+    if (symbol === 'Map' || symbol === 'ReadonlyMap') return 'Map';
+    if (symbol === 'Set' || symbol === 'ReadonlySet') return 'Set';
+    return undefined;
+  }));
+  return kinds.size === 1 ? [...kinds][0] : undefined;
+}
+
+/** Whether the state can be assigned a new collection: not a `const` binding or a `readonly` field. */
+function assignable(read: Node): boolean {
+  const declaration = locationOf(read)?.declaration;
+  if (declaration === undefined) return false;
+  if (Node.isVariableDeclaration(declaration)) return declaration.getVariableStatement()?.getDeclarationKind() !== 'const';
+  if (Node.isPropertyDeclaration(declaration) || Node.isParameterDeclaration(declaration)) return !declaration.isReadonly();
+  return true;
 }
