@@ -11,6 +11,7 @@ interface KeyringEntry {
 }
 declare function destroyKeyring(entry: KeyringEntry): Promise<void>;
 declare function buildKeyring(type: string): Promise<KeyringEntry>;
+declare function decryptVault(password: string): Promise<string[]>;
 
 async function withLock<R>(mutex: Mutex, callback: Exclusive<R>): Promise<R> {
   const releaseLock = await mutex.acquire();
@@ -23,6 +24,7 @@ async function withLock<R>(mutex: Mutex, callback: Exclusive<R>): Promise<R> {
 
 export class KeyringStore {
   readonly #controllerMutex = new Mutex();
+  readonly #vaultMutex = new Mutex();
   #keyrings: KeyringEntry[] = [];
 
   async addNewKeyring(type: string): Promise<void> {
@@ -43,6 +45,26 @@ export class KeyringStore {
     });
   }
 
+  // Unlocking restores the keyrings under the vault mutex, inside a callback of `#withRollback`: the controller mutex
+  // is held too, by the caller of the method that wrote the callback. A rollback restores them under the controller
+  // mutex alone, so the vault mutex is not held on every way in, and the controller mutex is.
+  async submitPassword(password: string): Promise<void> {
+    return this.#withRollback(async () => {
+      await this.#unlockKeyrings(password);
+    });
+  }
+
+  async #unlockKeyrings(password: string): Promise<void> {
+    return this.#withVaultLock(async () => {
+      await this.#restoreKeyrings(await decryptVault(password));
+    });
+  }
+
+  async #restoreKeyrings(types: string[]): Promise<void> {
+    await this.#clearKeyrings();
+    for (const type of types) this.#keyrings.push(await buildKeyring(type));
+  }
+
   async #clearKeyrings(): Promise<void> {
     for (const entry of this.#keyrings) {
       await destroyKeyring(entry);
@@ -59,11 +81,11 @@ export class KeyringStore {
 
   async #withRollback<R>(callback: Exclusive<R>): Promise<R> {
     return this.#withControllerLock(async ({ releaseLock }) => {
-      const saved = [...this.#keyrings];
+      const saved = this.#keyrings.map((entry) => entry.id);
       try {
         return await callback({ releaseLock });
       } catch (error) {
-        this.#keyrings = saved;
+        await this.#restoreKeyrings(saved);
         throw error;
       }
     });
@@ -71,6 +93,10 @@ export class KeyringStore {
 
   async #withControllerLock<R>(callback: Exclusive<R>): Promise<R> {
     return withLock(this.#controllerMutex, callback);
+  }
+
+  async #withVaultLock<R>(callback: Exclusive<R>): Promise<R> {
+    return withLock(this.#vaultMutex, callback);
   }
 }
 

@@ -31,11 +31,6 @@ export interface Frame {
   tries: Map<Node, PendingTry>;
   /** Inside a loop unrolled over known elements: what it takes is a collection's element (see Held.element). */
   unrolling?: boolean;
-  /**
-   * Inside a function literal written in the root's own body and run by a function the walk inlined (a wrapper such
-   * as `#withRollback(async () => ...)` that takes a lock and calls it): its statements are recorded as the root's.
-   */
-  ownLiteral?: boolean;
   /** Inlined calls and steps left for this root walk, shared by all its frames. */
   budget: WalkBudget;
 }

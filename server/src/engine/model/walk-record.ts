@@ -14,6 +14,8 @@ export interface HeldRecord {
   node: Node;
   locks: readonly Value[];
   preSpawn: boolean;
+  /** Held as the function `node` starts (a callback run by an inlined wrapper), not at a statement of the root. */
+  entry?: boolean;
 }
 
 export interface WalkRecord {

@@ -80,7 +80,7 @@ export class Walker {
   }
 
   private record(node: Node, state: State, frame: Frame): void {
-    if (frame.depth === 0 || frame.ownLiteral) this.host.recordHeld(node, state.held, frame.root.thread === 'main' && !state.spawned);
+    if (frame.depth === 0) this.host.recordHeld(node, state.held, frame.root.thread === 'main' && !state.spawned);
   }
 
   private walkStatement(statement: Node, state: State, frame: Frame): void {
@@ -790,11 +790,11 @@ export class Walker {
 
   /** Walks `target`'s body as called from `call`, with its parameters bound as given. */
   private inlineFunction(target: Node, call: CallExpression, bindings: Map<Node, Value | undefined>, thisValue: Value | undefined, state: State, frame: Frame, omitted?: ReadonlySet<Node>): void {
+    // A callback the root wrote, run by a wrapper the walk inlined: what is held as it starts is what its caller holds.
+    if (isOwnLiteral(target, frame.root.node)) this.host.recordEntry(target, state.held);
     if (frame.depth >= MAX_INLINE_DEPTH) return;
-    // A function that only calls the callbacks it is handed matters where those are bound; a literal of the root's
-    // own body, for what its statements hold.
-    const ownLiteral = isOwnLiteral(target, frame.root.node);
-    if (!this.host.touchesLocks(target) && !this.host.callsParameters(target) && !ownLiteral) return;
+    // A function that only calls the callbacks it is handed matters where those are bound.
+    if (!this.host.touchesLocks(target) && !this.host.callsParameters(target)) return;
     if (frame.budget.left <= 0) {
       frame.budget.callsCut = true;
       return;
@@ -817,7 +817,6 @@ export class Walker {
       callback: false,
       budget: frame.budget,
       tries: new Map(),
-      ownLiteral,
     };
     frame.budget.left--;
     const local = state.clone();
@@ -843,9 +842,9 @@ export class Walker {
 
 /**
  * Whether `fn` is an arrow or function expression whose nearest enclosing declared function is the root (or, for a
- * module's top level, none): a callback the root wrote and handed to a wrapper. Each run of it is the root's doing,
- * so what the wrappers hold around it (the walks that reach it, merged) is what it holds; a literal of some other
- * function may also run from callers this walk does not see.
+ * module's top level, none): a callback the root wrote and handed to a wrapper. Each run of it starts from a walk of
+ * the root, so the walks of the root's file see every way it is entered (the call graph knows no caller of it); a
+ * literal of some other function may also run from callers those walks do not see.
  */
 function isOwnLiteral(fn: Node, root: Node): boolean {
   if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return false;
