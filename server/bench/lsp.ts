@@ -6,7 +6,7 @@
  * each edit's finding, whose fixes the analysis worker type-checks only then. Run alone with
  * `node server/dist/bench/lsp.js`.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +21,13 @@ const EDITS = 50;
 /** A quick-fix list appears where the cursor is: the same budget as an edit's diagnostics. */
 const CODE_ACTION_GOAL_MS = 100;
 const MODULES = Number(process.env.DEADBOLT_BENCH_MODULES ?? 1000);
+/**
+ * Rules switched off for deadbolt-lsp (comma-separated ids), through a deadbolt.config.json in the generated project:
+ * what a rule costs an edit is the difference from a run with it on. `DEADBOLT_BENCH_LSP_ONLY=1` leaves out
+ * typescript-language-server, which such a comparison does not need.
+ */
+const RULES_OFF = (process.env.DEADBOLT_BENCH_RULES_OFF ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
+const DEADBOLT_ONLY = process.env.DEADBOLT_BENCH_LSP_ONLY === '1';
 
 export interface LspFigures {
   server: string;
@@ -156,6 +163,7 @@ export async function measureLspLatency(): Promise<LspFigures[]> {
   // The analysis benchmark's generator (server/bench/generate.ts): one project shape for both benchmarks.
   const root = join(REPO, '.bench-work', 'lsp-project');
   const project = generateProject(root, MODULES);
+  if (RULES_OFF.length > 0) writeFileSync(join(root, 'deadbolt.config.json'), JSON.stringify({ rules: Object.fromEntries(RULES_OFF.map((id) => [id, 'off'])) }));
   const module = (i: number) => join(root, 'src', `mod${String(i).padStart(4, '0')}.ts`);
   const lockIndex = Math.floor(MODULES / 20) * 10; // every tenth module takes locks: one in the middle
   const lockFile = module(lockIndex);
@@ -180,7 +188,7 @@ export async function measureLspLatency(): Promise<LspFigures[]> {
       edits: editsOf(plainOriginal, (k) => `export function edited${k}(): number { const bad: number = 'x${k}'; return bad; }`, false),
     },
   ];
-  console.log(`\nLSP: edit-to-diagnostics latency over ${EDITS} edits each of ${[lockFile, plainFile].map((f) => f.slice(root.length + 1)).join(' and ')} in a generated project of ${project.modules} modules / ${project.lines} lines`);
+  console.log(`\nLSP: edit-to-diagnostics latency over ${EDITS} edits each of ${[lockFile, plainFile].map((f) => f.slice(root.length + 1)).join(' and ')} in a generated project of ${project.modules} modules / ${project.lines} lines${RULES_OFF.length > 0 ? `, deadbolt-lsp with ${RULES_OFF.join(', ')} off` : ''}`);
 
   // deadbolt-lsp publishes every open document with the version it analysed, so the version tells which edit a publish reflects.
   const ours = await measure(
@@ -193,6 +201,7 @@ export async function measureLspLatency(): Promise<LspFigures[]> {
     (d) => d.find((x) => x.code === 'non-atomic-update'),
   );
 
+  if (DEADBOLT_ONLY) return ours;
   const require = createRequire(import.meta.url);
   const tsls = require.resolve('typescript-language-server/lib/cli.mjs');
   const tsserver = require.resolve('typescript/lib/tsserver.js');
