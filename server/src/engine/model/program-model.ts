@@ -15,7 +15,7 @@ import { FileHeld } from './held-records.js';
 import { ModelMemory } from './model-memory.js';
 import { LOCK_KINDS, runtimeClassOfType, type RuntimeClass } from './runtime.js';
 import { CallGraph, wrap } from './call-graph.js';
-import { isFunctionLike } from './function-like.js';
+import { declaredFunctionAround, isFunctionLike } from './function-like.js';
 import { CustomLockModels } from './custom-locks.js';
 import type { LockCall } from './lock-models.js';
 import { EMPTY_ENV, ValueResolver, classOfTypeAt, classOfValue, keyOf, type Env, type Value } from './values.js';
@@ -527,10 +527,3 @@ function withKind(expression: Node, value: Value | undefined, kind: RuntimeClass
   return value ? { ...value, kind } : { id: `expr:${keyOf(expression)}`, name: expression.getText(), kind };
 }
 
-/** The nearest function around `fn` that is not an arrow or a function expression: what wrote a callback literal. */
-function declaredFunctionAround(fn: Node): Node | undefined {
-  for (let current = fn.getParent(); current !== undefined; current = current.getParent()) {
-    if (isFunctionLike(current) && !Node.isArrowFunction(current) && !Node.isFunctionExpression(current)) return current;
-  }
-  return undefined;
-}

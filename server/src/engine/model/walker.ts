@@ -12,7 +12,7 @@ import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
 import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, isAwaited, isElementExpression, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
-import { isFunctionLike } from './function-like.js';
+import { declaredFunctionAround } from './function-like.js';
 import { knownTruth } from './known-tests.js';
 import { ROOT_STEPS, step, type WalkBudget } from './budget.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
@@ -849,11 +849,7 @@ export class Walker {
 function isOwnLiteral(fn: Node, root: Node): boolean {
   if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return false;
   if (fn.getSourceFile() !== root.getSourceFile()) return false;
-  for (let current: Node | undefined = fn.getParent(); current !== undefined; current = current.getParent()) {
-    if (current === root) return true;
-    if (isFunctionLike(current) && !Node.isArrowFunction(current) && !Node.isFunctionExpression(current)) return false;
-  }
-  return false;
+  return declaredFunctionAround(fn) === (Node.isSourceFile(root) ? undefined : root);
 }
 
 /** Whether a call's callee is named as a parameter this walk bound at a call site (`fn()` in `withRetry(fn)`). */
