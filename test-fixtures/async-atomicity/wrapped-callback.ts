@@ -68,3 +68,14 @@ export async function publishAll(signedTxs: readonly string[]): Promise<string |
   });
   return lastHash;
 }
+
+/** Hands the callback back, memoised the way React's `useCallback` does: it runs on every click, overlapping. */
+export declare function useCallback<F extends (...args: never[]) => unknown>(callback: F, deps: readonly unknown[]): F;
+
+export function LikeButton(props: { like: () => Promise<number> }): () => Promise<void> {
+  let likes = 0;
+  const onClick = useCallback(async () => {
+    likes = likes + await props.like(); // expect: async-atomicity
+  }, [props]);
+  return onClick;
+}

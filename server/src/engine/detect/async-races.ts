@@ -607,22 +607,28 @@ function handedToResultWrapper(fn: Node, variable: Node): boolean {
   return (declaration.typeParameters ?? []).some((typeParameter) => {
     const name = typeParameter.name.text;
     const type = parameter.type!;
-    // `fn: (context) => R`: the literal's result is the type parameter.
-    const returnsIt = ts.isFunctionTypeNode(type) && mentions(type.type, name);
-    // `fn: F` with `F extends () => ...`, the wrapper's result `ReturnType<F>`.
+    // `fn: (context) => R`: the literal's result is the type parameter, and so is the wrapper's (`R`, `Promise<R>`).
+    if (ts.isFunctionTypeNode(type) && mentions(type.type, name)) return mentions(result, name);
+    // `fn: F` with `F extends () => ...` and the wrapper's result `ReturnType<F>`; a wrapper that returns `F` itself
+    // (React's `useCallback`) hands the callback on, to be called any number of times.
     const isIt = ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === name && typeParameter.constraint !== undefined && ts.isFunctionTypeNode(typeParameter.constraint);
-    return (returnsIt || isIt) && mentions(result, name);
+    return isIt && mentions(result, name, 'ReturnType');
   });
 }
 
-/** Whether a type node names the type parameter `name` anywhere in it. */
-function mentions(type: ts.TypeNode, name: string): boolean {
+/**
+ * Whether a type node names the type parameter `name` outside any function type in it (`() => R` is a function that
+ * returns one, not one), and, given `within`, only as an argument of that generic (`ReturnType<F>`).
+ */
+function mentions(type: ts.TypeNode, name: string, within?: string): boolean {
   let found = false;
-  const visit = (node: ts.Node): void => {
-    if (ts.isIdentifier(node) && node.text === name) found = true;
-    if (!found) ts.forEachChild(node, visit);
+  const visit = (node: ts.Node, inside: boolean): void => {
+    if (found || ts.isFunctionTypeNode(node)) return;
+    if (ts.isIdentifier(node) && node.text === name && (within === undefined || inside)) found = true;
+    const entering = ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && node.typeName.text === within;
+    ts.forEachChild(node, (child) => visit(child, inside || entering));
   };
-  visit(type);
+  visit(type, false);
   return found;
 }
 
