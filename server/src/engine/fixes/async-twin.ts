@@ -13,6 +13,7 @@ import { findNodes } from '../detect/compiler-walk.js';
 import { lockApiOfExpression } from './lock-api.js';
 import { hasWaitAsync } from './lib-features.js';
 import { opensRaceWindow } from './race-window.js';
+import { awaitableOwner } from './for-each-loop.js';
 
 /** fs functions whose `fs/promises` twin takes the same arguments and resolves to what the sync one returns. */
 const FS_PROMISE_TWINS = new Set([
@@ -23,11 +24,22 @@ const FS_PROMISE_TWINS = new Set([
 
 /** The fix for one blocking call inside `coroutine`, or undefined when there is no safe rewrite. */
 export function asyncTwinFix(call: CallExpression, blocking: BlockingCall, coroutine: Node, config: DeadboltConfig): Fix | undefined {
-  // `await` is only legal in the coroutine's own body, not in a sync callback nested inside it.
-  const owner = call.getFirstAncestor((n) => Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n));
+  // `await` is only legal in the coroutine's own body, not in a sync callback nested inside it, unless that callback
+  // is a `forEach` body that can become a loop of the coroutine's.
+  const { owner, edits: loops } = awaitableOwner(call);
   if (owner !== coroutine) return undefined;
   // The sync call let no other task in between the coroutine's check of shared state and its write; the await would.
   if (opensRaceWindow(call)) return undefined;
+  const fix = twinOfCall(call, blocking, config);
+  if (fix === undefined || loops.length === 0) return fix;
+  return { ...fix, title: `${fix.title}${FOR_EACH_TITLE}`, edits: [...loops, ...fix.edits] };
+}
+
+/** How a fix's title says that it made `forEach` callbacks loops (fixes/for-each-loop.ts). */
+export const FOR_EACH_TITLE = ', turning forEach into for...of';
+
+/** The twin fix of `call`, where an `await` in place of it is legal. */
+function twinOfCall(call: CallExpression, blocking: BlockingCall, config: DeadboltConfig): Fix | undefined {
   const file = call.getSourceFile();
   const callee = call.getExpression();
   const args = file.getFullText().slice(callee.getEnd(), call.getEnd());
@@ -52,6 +64,7 @@ export function asyncTwinFix(call: CallExpression, blocking: BlockingCall, corou
       return replaceCall(call, `Use await ${blocking.twin}()`, `${imported.local}${args}`, withImportCleanup(call, imported.edits));
     }
     case 'node-sync': {
+      if (blocking.module === 'zlib') return zlibTwinFix(call, blocking.name, args);
       if (blocking.module !== 'fs') return undefined;
       // fs/promises has no `exists`: `access(p)` rejects exactly where `existsSync(p)` answers false (it checks
       // the same visibility, F_OK, and swallows every error), so settling it to a boolean keeps the answer.
@@ -79,6 +92,49 @@ export function asyncTwinFix(call: CallExpression, blocking: BlockingCall, corou
   }
 }
 
+/**
+ * `gzipSync(b)` -> `await promisify(gzip)(b)`: zlib has no promise API, but each of these sync functions has a
+ * callback twin that takes the same arguments and calls back with what the sync one returns (its error as the
+ * rejection), which Node documents promisifying. The callback twins run on the thread pool, the point of the fix.
+ */
+function zlibTwinFix(call: CallExpression, name: string, args: string): Fix | undefined {
+  const twin = name.slice(0, -'Sync'.length);
+  if (!ZLIB_CALLBACK_TWINS.has(twin)) return undefined;
+  const file = call.getSourceFile();
+  const callee = call.getExpression();
+  const promisify = ensureNamedImport(file, ['node:util', 'util'], 'node:util', 'promisify');
+  // A local binding of the same name would capture the imported one at this call.
+  if (boundLocally(call, promisify.local)) return undefined;
+  const title = `Use await promisify(${twin})() from node:util`;
+  if (Node.isPropertyAccessExpression(callee)) {
+    // `zlib.unzipSync(b)` through a namespace, default or `import = require` binding: the twin is on the same object.
+    return replaceCall(call, title, `${promisify.local}(${callee.getExpression().getText()}.${twin})${args}`, promisify.edits);
+  }
+  const found = importOfCallee(call);
+  const fromZlib = found !== undefined && ZLIB_MODULES.includes(found.specifier.getImportDeclaration().getModuleSpecifierValue());
+  // The fixed call was the sync function's last use: its specifier becomes the twin's, in place.
+  const renamed = fromZlib && !boundLocally(call, twin) ? renameLastUse(call, twin) : undefined;
+  if (renamed !== undefined) return replaceCall(call, title, `${promisify.local}(${twin})${args}`, [...promisify.edits, renamed]);
+  const imported = ensureNamedImport(file, ZLIB_MODULES, 'node:zlib', twin);
+  if (boundLocally(call, imported.local)) return undefined;
+  return replaceCall(call, title, `${promisify.local}(${imported.local})${args}`, withImportCleanup(call, [...promisify.edits, ...imported.edits]));
+}
+
+const ZLIB_MODULES = ['node:zlib', 'zlib'];
+
+/** zlib's one-shot functions: `<name>Sync` blocks, `<name>(buffer, [options,] callback)` is its twin. */
+const ZLIB_CALLBACK_TWINS = new Set([
+  'brotliCompress', 'brotliDecompress', 'deflate', 'deflateRaw', 'gunzip', 'gzip', 'inflate', 'inflateRaw', 'unzip',
+  'zstdCompress', 'zstdDecompress',
+]);
+
+/** Whether `name` at `call` names a binding of a function or block around it, which an import of that name would not reach. */
+function boundLocally(call: CallExpression, name: string): boolean {
+  const checker = call.getProject().getTypeChecker().compilerObject;
+  const symbol = checker.getSymbolsInScope(call.compilerNode, ts.SymbolFlags.Value | ts.SymbolFlags.Alias).find((s) => s.name === name);
+  return (symbol?.declarations ?? []).some((d) => !ts.isSourceFile(d.parent) && !ts.isImportSpecifier(d) && !ts.isImportClause(d) && !ts.isNamespaceImport(d) &&
+    !(ts.isVariableDeclarationList(d.parent) && ts.isVariableStatement(d.parent.parent) && ts.isSourceFile(d.parent.parent.parent)));
+}
 
 /** `q.` or `this.q?.` of `q.get`: the receiver with its own dot, so optional chaining survives the rewrite. */
 function receiverText(callee: PropertyAccessExpression): string {
