@@ -47,6 +47,14 @@ export async function writeAll(outDir: string, files: Record<string, string>): P
   });
 }
 
+/** A callback that reassigns its parameter: the loop's variable is a `let`. */
+export async function makeDirs(dir: string, names: string[]): Promise<void> {
+  names.map((n) => n.trim()).forEach((name) => {
+    name = name.toLowerCase();
+    fs.mkdirSync(path.join(dir, name), { recursive: true }); // expect: sync-io-in-async
+  });
+}
+
 /** A `forEach` over an array the caller owns may see it change while it waits: reported, no fix. */
 export async function touchAll(paths: string[]): Promise<void> {
   paths.forEach((p) => {

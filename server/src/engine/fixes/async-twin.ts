@@ -98,8 +98,8 @@ function twinOfCall(call: CallExpression, blocking: BlockingCall, config: Deadbo
  * rejection), which Node documents promisifying. The callback twins run on the thread pool, the point of the fix.
  */
 function zlibTwinFix(call: CallExpression, name: string, args: string): Fix | undefined {
-  const twin = name.slice(0, -'Sync'.length);
-  if (!ZLIB_CALLBACK_TWINS.has(twin)) return undefined;
+  const twin = zlibCallbackTwin(name);
+  if (twin === undefined) return undefined;
   const file = call.getSourceFile();
   const callee = call.getExpression();
   const promisify = ensureNamedImport(file, ['node:util', 'util'], 'node:util', 'promisify');
@@ -127,6 +127,12 @@ const ZLIB_CALLBACK_TWINS = new Set([
   'brotliCompress', 'brotliDecompress', 'deflate', 'deflateRaw', 'gunzip', 'gzip', 'inflate', 'inflateRaw', 'unzip',
   'zstdCompress', 'zstdDecompress',
 ]);
+
+/** `gzip` for `gzipSync`: the callback twin of one of zlib's one-shot sync functions. */
+export function zlibCallbackTwin(name: string): string | undefined {
+  const twin = name.slice(0, -'Sync'.length);
+  return ZLIB_CALLBACK_TWINS.has(twin) ? twin : undefined;
+}
 
 /** Whether `name` at `call` names a binding of a function or block around it, which an import of that name would not reach. */
 function boundLocally(call: CallExpression, name: string): boolean {

@@ -45,7 +45,9 @@ export function forEachLoopOf(fn: Node): { edits: TextEdit[]; enclosing: Node | 
 
   const file = fn.getSourceFile();
   const text = file.getFullText();
-  const header = `for (const ${parameter.getNameNode().getText()} of ${text.slice(receiver.getStart(), receiver.getEnd())}) {`;
+  // A parameter the body assigns stays assignable: `const` would throw where the callback's parameter did not.
+  const keyword = assignsBinding(parameter.getNameNode(), body) ? 'let' : 'const';
+  const header = `for (${keyword} ${parameter.getNameNode().getText()} of ${text.slice(receiver.getStart(), receiver.getEnd())}) {`;
   const path = file.getFilePath();
   const edits: TextEdit[] = [
     { file: path, start: statement.getStart(), end: body.getStart() + 1, newText: header },
@@ -88,4 +90,16 @@ export function awaitableOwner(node: Node): { owner: Node | undefined; edits: Te
     owner = loop.enclosing;
   }
   return { owner, edits };
+}
+
+/** Whether `body` assigns (or increments) a name that `binding` declares. */
+function assignsBinding(binding: Node, body: Node): boolean {
+  const names = new Set([binding, ...binding.getDescendants()].filter((n) => Node.isIdentifier(n)).map((n) => n.getText()));
+  return body.getDescendantsOfKind(SyntaxKind.Identifier).some((n) => {
+    if (!names.has(n.getText())) return false;
+    const parent = n.getParent();
+    if (Node.isBinaryExpression(parent)) return parent.getLeft() === n && parent.getOperatorToken().getKind() >= SyntaxKind.FirstAssignment && parent.getOperatorToken().getKind() <= SyntaxKind.LastAssignment;
+    return (Node.isPrefixUnaryExpression(parent) || Node.isPostfixUnaryExpression(parent)) &&
+      [SyntaxKind.PlusPlusToken, SyntaxKind.MinusMinusToken].includes(parent.getOperatorToken());
+  });
 }
