@@ -161,3 +161,19 @@ test('a forEach over a fresh array becomes a for...of loop where the fix awaits;
   assert.deepEqual(findingWith('workspace-hook.ts', '`fs.utimesSync()`').fixes, []);
   assert.deepEqual(findingWith('workspace-hook.ts', '`fs.unlinkSync()`').fixes, []);
 });
+
+test('in a CommonJS script, a fix requires what it needs (beside a require of the same module) instead of adding an import', () => {
+  const file = path.join(FIXTURES_ROOT, 'sync-io-in-async', 'install-script.cjs');
+  const text = readFileSync(file, 'utf8');
+  const gunzip = findingWith('install-script.cjs', '`gunzipSync()`');
+  const fixed = applyEdits(text, gunzip.fixes[0]?.edits ?? []);
+  assert.doesNotMatch(fixed, /^import /m);
+  for (const line of ["const { gunzipSync, gunzip } = require('zlib');", "const { promisify } = require('node:util');", '  const tarball = await promisify(gunzip)(await download()); // expect: sync-io-in-async']) {
+    assert.ok(fixed.split('\n').includes(line), `missing ${JSON.stringify(line)} in:\n${fixed}`);
+  }
+  // `'use strict'` stays the first statement, so it still applies.
+  assert.ok(fixed.startsWith("'use strict';\n"), fixed);
+  const write = findingWith('install-script.cjs', '`writeFileSync()`');
+  const written = applyEdits(text, write.fixes[0]?.edits ?? []);
+  assert.ok(written.includes("\nconst { writeFile } = require('node:fs/promises');\n"), written);
+});

@@ -5,7 +5,7 @@
  * `await Atomics.waitAsync(...).value` where the project's lib declares it). Offered only where `await` is legal:
  * directly in the coroutine's body. A call already awaited keeps its one `await`.
  */
-import { Node, ts, type CallExpression, type ImportSpecifier, type PropertyAccessExpression, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, ts, type CallExpression, type ImportSpecifier, type PropertyAccessExpression, type SourceFile } from 'ts-morph';
 import type { BlockingCall } from '../detect/blocking-calls.js';
 import { RUNTIME_MODULE } from '../model/runtime.js';
 import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
@@ -138,8 +138,13 @@ export function zlibCallbackTwin(name: string): string | undefined {
 function boundLocally(call: CallExpression, name: string): boolean {
   const checker = call.getProject().getTypeChecker().compilerObject;
   const symbol = checker.getSymbolsInScope(call.compilerNode, ts.SymbolFlags.Value | ts.SymbolFlags.Alias).find((s) => s.name === name);
-  return (symbol?.declarations ?? []).some((d) => !ts.isSourceFile(d.parent) && !ts.isImportSpecifier(d) && !ts.isImportClause(d) && !ts.isNamespaceImport(d) &&
-    !(ts.isVariableDeclarationList(d.parent) && ts.isVariableStatement(d.parent.parent) && ts.isSourceFile(d.parent.parent.parent)));
+  return (symbol?.declarations ?? []).some((d) => {
+    // A scope between the declaration and the file makes it local: a function (its parameters too), a block, a class.
+    for (let scope = d.parent; !ts.isSourceFile(scope); scope = scope.parent) {
+      if (ts.isFunctionLike(scope) || ts.isBlock(scope) || ts.isClassLike(scope) || ts.isCatchClause(scope) || ts.isIterationStatement(scope, false)) return true;
+    }
+    return false;
+  });
 }
 
 /** `q.` or `this.q?.` of `q.get`: the receiver with its own dot, so optional chaining survives the rewrite. */
@@ -175,25 +180,14 @@ export function awaitedCallEdit(call: CallExpression, awaited: string): TextEdit
  */
 export function ensureNamedImport(file: SourceFile, modules: string[], preferredModule: string, name: string): { local: string; edits: TextEdit[] } {
   const path = file.getFilePath();
+  if (isCommonJsScript(file)) return ensureRequired(file, modules, preferredModule, name);
   const imports = file.getImportDeclarations();
   const fromModule = imports.filter((d) => modules.includes(d.getModuleSpecifierValue()));
   for (const declaration of fromModule) {
     const existing = declaration.getNamedImports().find((s) => s.getName() === name);
     if (existing !== undefined) return { local: existing.getAliasNode()?.getText() ?? name, edits: [] };
   }
-  const taken = new Set<string>();
-  for (const declaration of imports) {
-    for (const specifier of declaration.getNamedImports()) taken.add(specifier.getAliasNode()?.getText() ?? specifier.getName());
-    const defaultImport = declaration.getDefaultImport();
-    if (defaultImport !== undefined) taken.add(defaultImport.getText());
-    const namespace = declaration.getNamespaceImport();
-    if (namespace !== undefined) taken.add(namespace.getText());
-  }
-  for (const statement of file.getStatements()) {
-    if ((Node.isFunctionDeclaration(statement) || Node.isClassDeclaration(statement)) && statement.getName() !== undefined) taken.add(statement.getName()!);
-    if (Node.isVariableStatement(statement)) for (const d of statement.getDeclarations()) taken.add(d.getName());
-  }
-  const local = taken.has(name) ? `${name}Async` : name;
+  const local = topLevelNames(file).has(name) ? `${name}Async` : name;
   const specifierText = local === name ? name : `${name} as ${local}`;
 
   const extendable = fromModule.find((d) => d.getNamedImports().length > 0 && !d.isTypeOnly());
@@ -210,6 +204,88 @@ export function ensureNamedImport(file: SourceFile, modules: string[], preferred
   }
   // No import yet: put it above the first statement, after any leading comment block.
   const first = file.getStatements()[0];
+  const at = first === undefined ? 0 : first.getStart();
+  return { local, edits: [{ file: path, start: at, end: at, newText: `${statement}${newline}` }] };
+}
+
+/** The names a file binds at its top level: imports, functions, classes and variables (each name of a pattern). */
+function topLevelNames(file: SourceFile): Set<string> {
+  const taken = new Set<string>();
+  for (const declaration of file.getImportDeclarations()) {
+    for (const specifier of declaration.getNamedImports()) taken.add(specifier.getAliasNode()?.getText() ?? specifier.getName());
+    const defaultImport = declaration.getDefaultImport();
+    if (defaultImport !== undefined) taken.add(defaultImport.getText());
+    const namespace = declaration.getNamespaceImport();
+    if (namespace !== undefined) taken.add(namespace.getText());
+  }
+  for (const statement of file.getStatements()) {
+    if ((Node.isFunctionDeclaration(statement) || Node.isClassDeclaration(statement)) && statement.getName() !== undefined) taken.add(statement.getName()!);
+    if (Node.isImportEqualsDeclaration(statement)) taken.add(statement.getName());
+    if (!Node.isVariableStatement(statement)) continue;
+    for (const d of statement.getDeclarations()) {
+      const nameNode = d.getNameNode();
+      if (Node.isIdentifier(nameNode)) taken.add(nameNode.getText());
+      else for (const identifier of nameNode.getDescendantsOfKind(SyntaxKind.Identifier)) taken.add(identifier.getText());
+    }
+  }
+  return taken;
+}
+
+/**
+ * A JavaScript file that Node runs as CommonJS: a `.cjs` file, or a `.js` one without ES module syntax that
+ * requires or exports the CommonJS way. An `import` declaration added there would not parse as CommonJS, so what
+ * it needs is required instead.
+ */
+function isCommonJsScript(file: SourceFile): boolean {
+  const path = file.getFilePath();
+  if (path.endsWith('.cjs')) return true;
+  if (!/\.jsx?$/.test(path)) return false;
+  const esm = file.getStatements().some((s) => Node.isImportDeclaration(s) || Node.isExportDeclaration(s) || Node.isExportAssignment(s) ||
+    ((Node.isVariableStatement(s) || Node.isFunctionDeclaration(s) || Node.isClassDeclaration(s)) && s.hasExportKeyword()));
+  return !esm && /\brequire\s*\(|\bmodule\.exports\b|\bexports\.\w/.test(file.getFullText());
+}
+
+/**
+ * ensureNamedImport for a CommonJS script: reuses `const { name } = require(module)` at the top level, else adds one
+ * after the last top-level `require` declaration (or after a leading `'use strict'`).
+ */
+function ensureRequired(file: SourceFile, modules: string[], preferredModule: string, name: string): { local: string; edits: TextEdit[] } {
+  const path = file.getFilePath();
+  const requireOf = (statement: Node): string | undefined => {
+    if (!Node.isVariableStatement(statement)) return undefined;
+    const initializer = statement.getDeclarations()[0]?.getInitializer();
+    if (initializer === undefined || !Node.isCallExpression(initializer) || initializer.getExpression().getText() !== 'require') return undefined;
+    const argument = initializer.getArguments()[0];
+    return argument !== undefined && Node.isStringLiteral(argument) ? argument.getLiteralValue() : undefined;
+  };
+  const statements = file.getStatements();
+  const patterns = statements.flatMap((statement) => {
+    const module = requireOf(statement);
+    if (module === undefined || !modules.includes(module) || !Node.isVariableStatement(statement)) return [];
+    const pattern = statement.getDeclarations()[0]!.getNameNode();
+    return Node.isObjectBindingPattern(pattern) ? [pattern] : [];
+  });
+  for (const pattern of patterns) {
+    const element = pattern.getElements().find((e) => (e.getPropertyNameNode()?.getText() ?? e.getName()) === name && !e.getDotDotDotToken());
+    if (element !== undefined) return { local: element.getName(), edits: [] };
+  }
+  const local = topLevelNames(file).has(name) ? `${name}Async` : name;
+  const binding = local === name ? name : `${name}: ${local}`;
+  // `const { readFileSync } = require('fs')` takes the new name beside the others, as a named import would.
+  const extendable = patterns.find((p) => p.getElements().length > 0 && !p.getElements().some((e) => e.getDotDotDotToken()));
+  if (extendable !== undefined) {
+    const last = extendable.getElements().at(-1)!;
+    return { local, edits: [{ file: path, start: last.getEnd(), end: last.getEnd(), newText: `, ${binding}` }] };
+  }
+  const quote = file.getFullText().includes("require('") || !file.getFullText().includes('require("') ? "'" : '"';
+  const semicolon = statements.some((s) => requireOf(s) !== undefined && !s.getText().endsWith(';')) ? '' : ';';
+  const statement = `const { ${binding} } = require(${quote}${preferredModule}${quote})${semicolon}`;
+  const newline = lineBreakOf(file);
+  const lastRequire = [...statements].reverse().find((s) => requireOf(s) !== undefined);
+  const first = statements[0];
+  const strict = first !== undefined && Node.isExpressionStatement(first) && /^['"]use strict['"];?$/.test(first.getText()) ? first : undefined;
+  const after = lastRequire ?? strict;
+  if (after !== undefined) return { local, edits: [{ file: path, start: after.getEnd(), end: after.getEnd(), newText: `${newline}${statement}` }] };
   const at = first === undefined ? 0 : first.getStart();
   return { local, edits: [{ file: path, start: at, end: at, newText: `${statement}${newline}` }] };
 }
