@@ -70,3 +70,33 @@ export class SnapshotStore {
     return text.length;
   }
 }
+
+/**
+ * A recursive delete, as test runners write it to clean their scratch directory: the helper calls itself in its
+ * own body, where it can await itself once it is async.
+ */
+function removeTree(location: string): void {
+  const stat = fs.lstatSync(location);
+  if (stat.isDirectory() && !stat.isSymbolicLink()) {
+    for (const entry of fs.readdirSync(location)) {
+      removeTree(`${location}/${entry}`);
+    }
+    fs.rmdirSync(location);
+  } else {
+    fs.unlinkSync(location);
+  }
+}
+
+export async function cleanUp(dir: string): Promise<void> {
+  removeTree(dir); // expect: sync-io-in-async
+}
+
+/** The same walk through `map`, whose callback cannot await: reported, no fix. */
+function listTree(location: string): string[] {
+  if (!fs.statSync(location).isDirectory()) return [location];
+  return fs.readdirSync(location).flatMap((entry) => listTree(`${location}/${entry}`));
+}
+
+export async function countFiles(dir: string): Promise<number> {
+  return listTree(dir).length; // expect: sync-io-in-async
+}

@@ -115,3 +115,65 @@ test('no chain fix where awaiting the helper would open a window between a check
   const finding = findingWith('async-chain.ts', '`readCachedManifest()`');
   assert.deepEqual(finding.fixes.map((fix) => fix.title).filter((title) => !title.startsWith('Suppress')), []);
 });
+
+test("zlib's sync calls take their promisified callback twin: the specifier renamed on its last use, the namespace's own function otherwise", () => {
+  const gzip = findingWith('compression.ts', '`gzipSync()`');
+  assert.match(gzip.message, /zlib has no promise API: use `await promisify\(gzip\)\(\.\.\.\)`/);
+  const [fix] = gzip.fixes;
+  assert.ok(fix, 'a fix is offered');
+  assert.equal(fix.safety, 'safe');
+  const fixed = applyEdits(readFileSync(gzip.span.file, 'utf8'), fix.edits).split('\n');
+  for (const line of [
+    "import { brotliCompressSync, deflateSync, gzip } from 'node:zlib';",
+    "import { promisify } from 'node:util';",
+    '      sitemap: await promisify(gzip)(Buffer.from(SITEMAP_INDEX)), // expect: sync-io-in-async',
+  ]) {
+    assert.ok(fixed.includes(line), `missing ${JSON.stringify(line)} in:\n${fixed.join('\n')}`);
+  }
+  const unzip = findingWith('compression.ts', '`zlib.unzipSync()`');
+  const unzipped = applyEdits(readFileSync(unzip.span.file, 'utf8'), unzip.fixes[0]?.edits ?? []);
+  assert.ok(unzipped.includes('const buffer = await promisify(zlib.unzip)(await download());'), unzipped);
+});
+
+test('a recursive helper awaits itself in its own body; one that recurses through a callback keeps its finding without a fix', () => {
+  const finding = findingWith('async-chain.ts', '`removeTree()`');
+  const [fix] = finding.fixes;
+  assert.ok(fix, 'a fix is offered');
+  const fixed = applyEdits(readFileSync(finding.span.file, 'utf8'), fix.edits).split('\n');
+  for (const line of ['async function removeTree(location: string): Promise<void> {', '      await removeTree(`${location}/${entry}`);', '  await removeTree(dir); // expect: sync-io-in-async']) {
+    assert.ok(fixed.includes(line), `missing ${JSON.stringify(line)} in:\n${fixed.join('\n')}`);
+  }
+  assert.deepEqual(findingWith('async-chain.ts', '`listTree()`').fixes, []);
+});
+
+test('a forEach over a fresh array becomes a for...of loop where the fix awaits; over a caller\'s array, or with an early return, no fix', () => {
+  const hook = findingWith('workspace-hook.ts', '`scanDeps()`');
+  const [fix] = hook.fixes;
+  assert.ok(fix, 'a chain fix is offered');
+  assert.match(fix.title, /turning forEach into for\.\.\.of/);
+  const fixed = applyEdits(readFileSync(hook.span.file, 'utf8'), fix.edits).split('\n');
+  for (const line of ['      for (const dep of Object.keys(deps)) {', "          await injectPeers(path.resolve(workspace[dep]!, 'package.json'));", '      }']) {
+    assert.ok(fixed.includes(line), `missing ${JSON.stringify(line)} in:\n${fixed.join('\n')}`);
+  }
+  const direct = findingWith('workspace-hook.ts', '`fs.writeFileSync()`');
+  const written = applyEdits(readFileSync(direct.span.file, 'utf8'), direct.fixes[0]?.edits ?? []).split('\n');
+  assert.ok(written.includes('  for (const [name, content] of Object.entries(files)) {'), written.join('\n'));
+  assert.deepEqual(findingWith('workspace-hook.ts', '`fs.utimesSync()`').fixes, []);
+  assert.deepEqual(findingWith('workspace-hook.ts', '`fs.unlinkSync()`').fixes, []);
+});
+
+test('in a CommonJS script, a fix requires what it needs (beside a require of the same module) instead of adding an import', () => {
+  const file = path.join(FIXTURES_ROOT, 'sync-io-in-async', 'install-script.cjs');
+  const text = readFileSync(file, 'utf8');
+  const gunzip = findingWith('install-script.cjs', '`gunzipSync()`');
+  const fixed = applyEdits(text, gunzip.fixes[0]?.edits ?? []);
+  assert.doesNotMatch(fixed, /^import /m);
+  for (const line of ["const { gunzipSync, gunzip } = require('zlib');", "const { promisify } = require('node:util');", '  const tarball = await promisify(gunzip)(await download()); // expect: sync-io-in-async']) {
+    assert.ok(fixed.split('\n').includes(line), `missing ${JSON.stringify(line)} in:\n${fixed}`);
+  }
+  // `'use strict'` stays the first statement, so it still applies.
+  assert.ok(fixed.startsWith("'use strict';\n"), fixed);
+  const write = findingWith('install-script.cjs', '`writeFileSync()`');
+  const written = applyEdits(text, write.fixes[0]?.edits ?? []);
+  assert.ok(written.includes("\nconst { writeFile } = require('node:fs/promises');\n"), written);
+});

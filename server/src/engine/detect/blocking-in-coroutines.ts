@@ -9,7 +9,7 @@ import type { RelatedLocation, RuleId } from '../types.js';
 import { isBusyWait, type BlockingCall } from './blocking-calls.js';
 import { BlockingSummaries, forEachInlineNode, isFunctionLike, type BlockingCategory, type BlockingStep, type FunctionLike } from './blocking-summary.js';
 import { findNodesCached } from './compiler-walk.js';
-import { asyncTwinFix } from '../fixes/async-twin.js';
+import { asyncTwinFix, zlibCallbackTwin } from '../fixes/async-twin.js';
 import { asyncChainFix } from '../fixes/async-chain.js';
 import { isAwaitableApi } from '../model/lock-models.js';
 import { spanOf } from '../span.js';
@@ -133,6 +133,8 @@ function adviceFor(blocking: BlockingCall): string {
 }
 
 function nodeSyncAdvice(module: string, name: string): string {
+  const zlibTwin = module === 'zlib' ? zlibCallbackTwin(name) : undefined;
+  if (zlibTwin !== undefined) return `zlib has no promise API: use \`await promisify(${zlibTwin})(...)\` (promisify from node:util).`;
   if (module !== 'fs') return `Use the asynchronous ${module} API.`;
   if (name === 'existsSync') return 'fs/promises has no `exists`: use `await access(path)` from fs/promises and treat a rejection as absent.';
   const twin = name.slice(0, -'Sync'.length);

@@ -3,9 +3,10 @@
  * async, as the finding advises. The helper (with each helper of the module it blocks through, and each sync helper
  * that calls one of them) becomes `async`, each blocking call in them takes its awaited twin (fixes/async-twin.ts)
  * and every call of them is awaited. Offered only when that provably touches nothing else: helpers of this module
- * that nothing outside it can call (not exported; a class's private method), each used only by calls, holding no
- * lock, and whose blocking calls all have a twin; and none of whose added `await`s opens a window between its caller's
- * check of shared state and its write (fixes/race-window.ts), as the twins' own do not.
+ * that nothing outside it can call (not exported; a class's private method), each used only by calls (a helper's
+ * calls of itself in its own body included), holding no lock, and whose blocking calls all have a twin; and none of
+ * whose added `await`s opens a window between its caller's check of shared state and its write
+ * (fixes/race-window.ts), as the twins' own do not.
  */
 import { Node, SyntaxKind, ts, type CallExpression } from 'ts-morph';
 import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
@@ -13,8 +14,8 @@ import type { ProgramModel } from '../rule.js';
 import { blockingCallOf, isBusyWait } from '../detect/blocking-calls.js';
 import { BlockingSummaries, forEachInlineNode, isAsyncOrGenerator, isFunctionLike, resolveSyncCallee, type FunctionLike } from '../detect/blocking-summary.js';
 import { findNodes } from '../detect/compiler-walk.js';
-import { asyncTwinFix, awaitedCallEdit } from './async-twin.js';
-import { functionOf } from './edit-text.js';
+import { asyncTwinFix, awaitedCallEdit, FOR_EACH_TITLE } from './async-twin.js';
+import { awaitableOwner } from './for-each-loop.js';
 import { opensRaceWindow } from './race-window.js';
 
 /** How many helpers one fix may make async: a longer chain is a refactoring to review, not a quick fix. */
@@ -30,6 +31,7 @@ export function asyncChainFix(call: CallExpression, config: DeadboltConfig, mode
   const sites: CallExpression[] = [];
   const edits: TextEdit[] = [];
   const names: string[] = [];
+  let loopsMade = false;
   while (queue.length > 0) {
     const helper = queue.shift()!;
     if (helper.getSourceFile() !== call.getSourceFile() || converting.size > MAX_HELPERS) return undefined;
@@ -42,13 +44,15 @@ export function asyncChainFix(call: CallExpression, config: DeadboltConfig, mode
         converting.add(callee);
         queue.push(callee);
       }
-    });
+    }, () => (loopsMade = true));
     if (inside === undefined) return undefined;
     for (const site of calls) {
       // Awaited only where `await` is legal: an async function's own body, or a sync function that is then made
-      // async in turn (and so must qualify as a helper too).
-      const owner = functionOf(site);
+      // async in turn (and so must qualify as a helper too); a `forEach` callback between becomes a loop.
+      const { owner, edits: loops } = awaitableOwner(site);
       if (owner === undefined || !isFunctionLike(owner)) return undefined;
+      edits.push(...loops);
+      loopsMade ||= loops.length > 0;
       if (converting.has(owner) || isAsyncFunction(owner)) continue;
       if (isAsyncOrGenerator(owner)) return undefined;
       converting.add(owner);
@@ -72,7 +76,7 @@ export function asyncChainFix(call: CallExpression, config: DeadboltConfig, mode
   if (merged === undefined) return undefined;
   const which = names.map((n) => `\`${n}\``).join(', ');
   return {
-    title: `Make ${which} async (awaiting the async twins inside) and await ${names.length === 1 ? 'its' : 'their'} calls`,
+    title: `Make ${which} async (awaiting the async twins inside) and await ${names.length === 1 ? 'its' : 'their'} calls${loopsMade ? FOR_EACH_TITLE : ''}`,
     safety: 'safe',
     preferred: true,
     edits: merged,
@@ -114,7 +118,8 @@ function helperShape(helper: FunctionLike): { nameNode: Node; edits: TextEdit[] 
 
 /**
  * Every call of the helper, or undefined when anything else names it (passed as a value, exported through
- * `module.exports`, a shorthand property) or it calls itself: then some caller would get a promise unawaited.
+ * `module.exports`, a shorthand property) or it calls itself from a nested function: then some caller would get a
+ * promise unawaited.
  */
 function callsOfHelper(helper: FunctionLike, nameNode: Node): CallExpression[] | undefined {
   const file = helper.getSourceFile();
@@ -133,7 +138,9 @@ function callsOfHelper(helper: FunctionLike, nameNode: Node): CallExpression[] |
     const callee = parent !== undefined && Node.isPropertyAccessExpression(parent) && parent.getNameNode() === use ? parent : use;
     const call = callee.getParent();
     if (call === undefined || !Node.isCallExpression(call) || call.getExpression() !== callee) return undefined;
-    if (call.getFirstAncestor((a) => a === helper) !== undefined) return undefined;
+    // A helper that calls itself in its own body (or a `forEach` body made a loop) awaits itself there, once async;
+    // a call from another callback nested in it (`names.flatMap(...)`) could not await and would drop the promise.
+    if (call.getFirstAncestor((a) => a === helper) !== undefined && awaitableOwner(call).owner !== helper) return undefined;
     calls.push(call);
   }
   return calls;
@@ -144,7 +151,9 @@ function callsOfHelper(helper: FunctionLike, nameNode: Node): CallExpression[] |
  * into its awaited twin; a call of a further sync helper that blocks is handed to `through`, to be made async too.
  * Undefined when a blocking call has no twin, is held under a lock, or blocks through something else.
  */
-function twinEditsInside(helper: FunctionLike, config: DeadboltConfig, model: ProgramModel, through: (callee: FunctionLike) => void): TextEdit[] | undefined {
+function twinEditsInside(
+  helper: FunctionLike, config: DeadboltConfig, model: ProgramModel, through: (callee: FunctionLike) => void, onLoop: () => void,
+): TextEdit[] | undefined {
   const summaries = [new BlockingSummaries(config, 'wait'), new BlockingSummaries(config, 'io')];
   const edits: TextEdit[] = [];
   let blocked = false;
@@ -166,6 +175,7 @@ function twinEditsInside(helper: FunctionLike, config: DeadboltConfig, model: Pr
     const fix = model.heldAt(node).length > 0 ? undefined : asyncTwinFix(node, direct, helper, config);
     if (fix === undefined) blocked = true;
     else edits.push(...fix.edits);
+    if (fix?.title.endsWith(FOR_EACH_TITLE)) onLoop();
   });
   return blocked ? undefined : edits;
 }
