@@ -13,7 +13,8 @@ import { isMutation, mutatedByCall, writeTarget } from './writes.js';
 import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, isAwaited, isElementExpression, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
 import { knownTruth } from './known-tests.js';
-import { ROOT_STEPS, step, type WalkBudget } from './budget.js';
+import { ROOT_STEPS, step, steps, type WalkBudget } from './budget.js';
+import { inertSteps } from './inert-expressions.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
 import { ASYNC_MUTEX_MODEL, RUNTIME_MODEL, asyncMutexWrapper, isAwaitableApi, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockCallOf, lockMethodNames, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
 
@@ -411,6 +412,11 @@ export class Walker {
 
   private walkExpression(expression: Node, state: State, frame: Frame): void {
     if (state.dead) return;
+    if (frame.depth > 0) {
+      // Inside an inlined callee, an expression that can change nothing only costs its steps (see inert-expressions.ts).
+      const inert = inertSteps(expression.compilerNode);
+      if (inert !== undefined) return steps(frame.budget, inert);
+    }
     step(frame.budget);
     if (Node.isArrowFunction(expression) || Node.isFunctionExpression(expression) || Node.isClassExpression(expression)) return;
     if (Node.isCallExpression(expression)) return this.walkCall(expression, state, frame);
