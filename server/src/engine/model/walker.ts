@@ -729,10 +729,14 @@ export class Walker {
     if (state.held.length === 0 && !this.host.mayInline(call) && !callsBoundParameter(call, frame)) return;
     const targets = this.targetsOf(call, frame);
     if (targets.length === 0) return this.handOver(call, state, frame);
-    const values = call.getArguments().map((argument) => this.host.resolver.resolve(argument, frame.env) ?? computedArgument(argument));
+    // The arguments are resolved only for a target the walk enters: most targets take no lock and call no callback.
+    let values: (Value | undefined)[] | undefined;
     const detached = isDetached(call) && targets.some((t) => isAsyncFunction(t.fn));
     const start = detached ? withoutAsyncHolds(state) : state;
     const outcomes = targets.map((target) => {
+      const path = targets.length === 1 && !detached ? start : start.clone();
+      if (!this.entersInto(target.fn, frame)) return path;
+      values ??= call.getArguments().map((argument) => this.host.resolver.resolve(argument, frame.env) ?? computedArgument(argument));
       const bindings = closureBindings(target.value, frame);
       const parameters = (target.fn as Node & { getParameters?(): Node[] }).getParameters?.() ?? [];
       values.forEach((value, index) => {
@@ -742,7 +746,6 @@ export class Walker {
       // Parameters after the last argument are their defaults, unless a spread argument may fill them.
       const spread = call.getArguments().some((a) => Node.isSpreadElement(a));
       const omitted = spread ? undefined : new Set(parameters.slice(values.length).filter((p) => !(p as Node & { isRestParameter?(): boolean }).isRestParameter?.()));
-      const path = targets.length === 1 && !detached ? start : start.clone();
       this.inlineFunction(target.fn, call, bindings, target.thisValue, path, frame, omitted);
       return path;
     });
@@ -793,11 +796,16 @@ export class Walker {
     }
   }
 
+  /** Whether inlining `target` here walks its body at all (budget and recursion aside): what it binds matters only then. */
+  private entersInto(target: Node, frame: Frame): boolean {
+    if (frame.depth >= MAX_INLINE_DEPTH) return false;
+    // A function that only calls the callbacks it is handed matters where those are bound.
+    return this.host.touchesLocks(target) || this.host.callsParameters(target);
+  }
+
   /** Walks `target`'s body as called from `call`, with its parameters bound as given. */
   private inlineFunction(target: Node, call: CallExpression, bindings: Map<Node, Value | undefined>, thisValue: Value | undefined, state: State, frame: Frame, omitted?: ReadonlySet<Node>): void {
-    if (frame.depth >= MAX_INLINE_DEPTH) return;
-    // A function that only calls the callbacks it is handed matters where those are bound.
-    if (!this.host.touchesLocks(target) && !this.host.callsParameters(target)) return;
+    if (!this.entersInto(target, frame)) return;
     if (frame.budget.left <= 0) {
       frame.budget.callsCut = true;
       return;
