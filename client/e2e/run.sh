@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash e2e/install.sh
 node scripts/package-vsix.mjs
+rm -f e2e/screenshots/failures.log
 node --test --test-concurrency=1 --test-timeout=1500000 $(find dist/e2e -name "*.test.js" | sort)

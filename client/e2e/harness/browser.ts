@@ -2,9 +2,17 @@
  * The pieces every browser test shares: Chromium launched headless from Debian's package with a fresh profile, pages
  * whose waits are bounded for a loaded machine, and test steps that leave a screenshot of the page when they fail, so a red run in CI shows what the browser showed.
  */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumPath } from './paths.js';
+import { chromiumPath, screenshotsDir } from './paths.js';
+
+/**
+ * Every failed step, its error and the editor's logs, appended: CI prints the end of this file after a red run, where
+ * the log of the whole run would cut a long message short.
+ */
+const failuresLog = join(screenshotsDir, 'failures.log');
 
 /** Playwright's launch() gives the browser a new, empty profile of its own and removes it on close. */
 export function launchChromium(): Promise<Browser> {
@@ -26,8 +34,8 @@ export async function newPage(browser: Browser, viewport: { width: number; heigh
 }
 
 /**
- * A subtest runner whose failures first save `screenshot('failed-<step name>')` and add `logs()` (the editor's logs,
- * when given) to the error's message: a CI run keeps only what the test printed.
+ * A subtest runner whose failures first save `screenshot('failed-<step name>')`, add `logs()` (the editor's logs,
+ * when given) to the error's message and append that message to `failuresLog`: a CI run keeps only what was printed.
  */
 export function stepsWithScreenshots(
   t: TestContext,
@@ -41,6 +49,8 @@ export function stepsWithScreenshots(
       } catch (error) {
         await screenshot(`failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
         if (logs !== undefined && error instanceof Error) error.message += `\n--- logs at the failure ---\n${logs()}`;
+        mkdirSync(screenshotsDir, { recursive: true });
+        appendFileSync(failuresLog, `=== ${new Date().toISOString()} ${name}\n${error instanceof Error ? error.message : String(error)}\n`);
         throw error;
       }
     });

@@ -71,7 +71,7 @@ export class LockTracing implements vscode.DebugConfigurationProvider, vscode.Di
     }
     const preload = pathToFileURL(preloadPath).href;
     // The preload is <runtime>/dist/src/trace/preload.js (or <extension>/dist/trace/preload.js): its package is what the program's locks run.
-    const traced = new TracedJsSession(options, this.graphs, runtimeRootOf(preloadPath));
+    const traced = new TracedJsSession(options, this.graphs, runtimeRootOf(preloadPath), this.log);
     const listener = await TraceListener.open({
       connected: () => this.log.info(`Lock tracing: '${launch.name}' connected its trace`),
       batch: (batch) => {

@@ -20,11 +20,16 @@ import { WaitMarker } from './waitMarker.js';
 /** The panel and the Locks view get at most this many updates a second, as from the adapter. */
 const GRAPH_UPDATES_PER_SECOND = 10;
 /**
- * After pausing, VS Code opens the paused frame's source (the runtime's wait) on its own, once, when it gets to it
- * (seconds later on a busy machine); until then, the first time a file of the runtime comes to the front the waiting
- * line is shown again, so the stop ends on the user's line.
+ * After pausing, VS Code opens a paused frame's source (the runtime's wait) on its own, once per paused session, when
+ * it gets to it (seconds later on a busy machine); within this time, each time a file of the runtime comes to the front
+ * (at most once per paused session) the waiting line is shown again, so the stop ends on the user's line.
  */
-const REVEAL_WINDOW_MS = 30_000;
+const REVEAL_WINDOW_MS = 60_000;
+/**
+ * A thread session that has not answered its pause within this time is reported in the Debug Console and left
+ * running: the stop goes on to show where the threads wait instead of waiting on that session for ever.
+ */
+const PAUSE_TIMEOUT_MS = 10_000;
 
 export class TracedJsSession implements vscode.Disposable {
   private readonly monitor = new TraceMonitor();
@@ -33,7 +38,7 @@ export class TracedJsSession implements vscode.Disposable {
   private readonly threads = new Map<number, vscode.DebugSession>();
   private readonly backlog: TraceBatch[] = [];
   private readonly graphUpdates = new Throttle(1000 / GRAPH_UPDATES_PER_SECOND, () => this.publish());
-  private readonly marker = new WaitMarker();
+  private readonly marker: WaitMarker;
   private stopping = false;
   private ended = false;
 
@@ -42,7 +47,10 @@ export class TracedJsSession implements vscode.Disposable {
     private readonly graphs: LiveGraphs,
     /** The folder of the @deadbolt/runtime the program runs (a paused thread's top frames are in its wait). */
     private readonly runtimeRoot: string,
-  ) {}
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.marker = new WaitMarker(log);
+  }
 
   /** The session started from the traced configuration (js-debug's launcher): the one the graph is shown for. */
   bind(root: vscode.DebugSession): void {
@@ -126,15 +134,27 @@ export class TracedJsSession implements vscode.Disposable {
     this.stopping = true;
     this.graphUpdates.flushNow();
     const sessions = [...new Set(threads.map((t) => this.threads.get(t)).filter((s): s is vscode.DebugSession => s !== undefined))];
-    const paused = await Promise.allSettled(sessions.map((s) => pause(s)));
-    for (const result of paused) if (result.status === 'rejected') this.console(`Deadbolt: could not pause a thread: ${String(result.reason)}`);
-    if (sessions.length === 0) this.console('Deadbolt: the debugger has no session for these threads, so they were not paused.');
-    if (where !== undefined) {
-      await this.marker.show(where, note);
-      this.marker.showAgainOver(this.runtimeRoot, REVEAL_WINDOW_MS);
+    const paused = await Promise.allSettled(sessions.map((s) => withDeadline(pause(s), PAUSE_TIMEOUT_MS, `'${s.name}' did not answer its pause within ${PAUSE_TIMEOUT_MS / 1000} s`)));
+    for (const result of paused) {
+      if (result.status === 'fulfilled') continue;
+      const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+      this.console(`Deadbolt: could not pause a thread: ${reason}`);
+      this.log.warn(`Lock tracing: could not pause a thread: ${reason}`);
     }
-    void vscode.window.showWarningMessage(description);
-    this.stopping = false;
+    if (sessions.length === 0) this.console('Deadbolt: the debugger has no session for these threads, so they were not paused.');
+    const answered = paused.filter((r) => r.status === 'fulfilled').length;
+    this.log.info(`Lock tracing: ${answered} of ${sessions.length} thread session(s) paused (${sessions.map((s) => `'${s.name}'`).join(', ')})`);
+    try {
+      if (where !== undefined) {
+        await this.marker.show(where, note);
+        this.marker.showAgainOver(this.runtimeRoot, REVEAL_WINDOW_MS, Math.max(1, sessions.length));
+      }
+      void vscode.window.showWarningMessage(description);
+    } catch (error) {
+      this.log.error(`Lock tracing: the stop could not show where the threads wait: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.stopping = false;
+    }
   }
 
   private publish(): void {
@@ -144,6 +164,15 @@ export class TracedJsSession implements vscode.Disposable {
   private console(text: string): void {
     vscode.debug.activeDebugConsole.appendLine(text);
   }
+}
+
+/** `promise`, or a rejection with `message` once `ms` have passed without it settling. */
+function withDeadline<T>(promise: Thenable<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([Promise.resolve(promise), deadline]).finally(() => clearTimeout(timer));
 }
 
 /** Pauses every thread js-debug lists for `session` (one per target). */

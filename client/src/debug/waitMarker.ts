@@ -19,9 +19,12 @@ export class WaitMarker implements vscode.Disposable {
   /** Decorations belong to an editor, not a file: every editor that shows the marked file (again) gets the mark. */
   private readonly visible = vscode.window.onDidChangeVisibleTextEditors(() => this.apply());
 
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
   async show(location: SourceLocation, note: string): Promise<void> {
     this.last = { location, note };
     const { line, character } = location.range.start;
+    this.log.info(`Lock tracing: showing ${vscode.Uri.parse(location.uri).fsPath}:${line + 1} (${note})`);
     const editor = await vscode.window.showTextDocument(vscode.Uri.parse(location.uri), {
       selection: new vscode.Range(line, character, line, character),
       preserveFocus: false,
@@ -43,15 +46,20 @@ export class WaitMarker implements vscode.Disposable {
   }
 
   /**
-   * Shows the mark again, once, the first time within `ms` that a file under `root` (the runtime) comes to the front:
-   * VS Code opens a paused thread's top frame on its own, after the pause, and that frame is the runtime's wait.
+   * Shows the mark again each time within `ms`, at most `times` times, that a file under `root` (the runtime) comes to
+   * the front: VS Code opens a paused thread's top frame on its own, after the pause, once per paused session, and
+   * that frame is the runtime's wait.
    */
-  showAgainOver(root: string, ms: number): void {
+  showAgainOver(root: string, ms: number, times: number): void {
     this.pendingAgain?.dispose();
+    let left = times;
     const listener = vscode.window.onDidChangeActiveTextEditor((editor) => {
       if (editor === undefined || !editor.document.uri.fsPath.startsWith(root) || this.last === undefined) return;
-      done();
-      void this.show(this.last.location, this.last.note);
+      if (--left <= 0) done();
+      this.log.info(`Lock tracing: VS Code showed ${editor.document.uri.fsPath}; the waiting line is shown again`);
+      this.show(this.last.location, this.last.note).catch((error: unknown) => {
+        this.log.error(`Lock tracing: the waiting line could not be shown: ${error instanceof Error ? error.message : String(error)}`);
+      });
     });
     const timer = setTimeout(done, ms);
     this.pendingAgain = { dispose: done };
