@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Minimatch } from 'minimatch';
 import { configSchema, SCHEMA_ANNOTATIONS, SEVERITIES } from './config-schema.js';
 import type { DeadboltConfig, LockModelConfig } from './types.js';
@@ -96,6 +96,7 @@ export function loadConfig(options: { cwd: string; configPath?: string; from?: s
  */
 export function validateConfig(raw: unknown, file: string): DeadboltConfig {
   // ajv lists the errors of anyOf's branches before the anyOf's own, which is the one that says what to do.
+  const validate = configValidator();
   if (!validate(raw)) throw schemaError(validate.errors?.find((e) => e.keyword === 'anyOf') ?? validate.errors?.[0], file);
   const config = raw as DeadboltConfig;
   for (const [key, globs] of [['include', config.include], ['ignore', config.ignore], ...(config.overrides ?? []).map((o, i) => [`overrides[${i}].files`, o.files] as const)] as const) {
@@ -108,10 +109,21 @@ export function validateConfig(raw: unknown, file: string): DeadboltConfig {
   return config;
 }
 
-// Strict, but a `required` inside `anyOf` names keys that `properties` declares one level up, as JSON Schema allows.
-const ajv = new Ajv({ allErrors: false, verbose: true, strict: true, strictRequired: false });
-ajv.addVocabulary([...SCHEMA_ANNOTATIONS]);
-const validate = ajv.compile<DeadboltConfig>(configSchema);
+let compiled: ValidateFunction<DeadboltConfig> | undefined;
+
+/**
+ * The schema's validator, compiled on first use: compiling it (and ajv's meta-schema) costs a few hundred
+ * milliseconds, which a check of a folder without a config file would otherwise pay on every run.
+ */
+function configValidator(): ValidateFunction<DeadboltConfig> {
+  if (compiled === undefined) {
+    // Strict, but a `required` inside `anyOf` names keys that `properties` declares one level up, as JSON Schema allows.
+    const ajv = new Ajv({ allErrors: false, verbose: true, strict: true, strictRequired: false });
+    ajv.addVocabulary([...SCHEMA_ANNOTATIONS]);
+    compiled = ajv.compile<DeadboltConfig>(configSchema);
+  }
+  return compiled;
+}
 
 interface Annotated {
   errorMessage?: string;

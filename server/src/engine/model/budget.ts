@@ -36,3 +36,9 @@ export interface WalkBudget {
 export function step(budget: WalkBudget): void {
   if (--budget.steps < 0) throw new WalkBudgetExceeded();
 }
+
+/** Takes `count` steps of `budget` at once; throws WalkBudgetExceeded when they are more than are left. */
+export function steps(budget: WalkBudget, count: number): void {
+  budget.steps -= count;
+  if (budget.steps < 0) throw new WalkBudgetExceeded();
+}

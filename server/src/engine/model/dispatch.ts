@@ -7,6 +7,7 @@
  */
 import { Node, ts, type ClassDeclaration, type SourceFile } from 'ts-morph';
 import { findNodesCached } from '../detect/compiler-walk.js';
+import { getOrInsert } from '../maps.js';
 
 /** A dispatch through an abstract member walks at most this many implementations. */
 const MAX_IMPLEMENTATIONS = 4;
@@ -16,16 +17,24 @@ export class Dispatch {
   private subclasses: Map<Node, ClassDeclaration[]> | undefined;
   /** Each class's chain of base classes (itself first), asked of the checker once per class. */
   private readonly chains = new Map<ClassDeclaration, ClassDeclaration[]>();
+  private readonly methods = new Map<ClassDeclaration, Map<string, Node | undefined>>();
 
   constructor(private readonly files: readonly SourceFile[]) {}
 
-  /** The method (with a body) an instance of `cls` runs for `name`: its own or its nearest base class's. */
+  /**
+   * The method (with a body) an instance of `cls` runs for `name`: its own or its nearest base class's. Kept per
+   * class and name: a walk asks it again at every inlined call of a method, and each answer reads the class's members.
+   */
   methodOf(cls: ClassDeclaration, name: string): Node | undefined {
+    const known = getOrInsert(this.methods, cls, () => new Map<string, Node | undefined>());
+    if (known.has(name)) return known.get(name);
+    let found: Node | undefined;
     for (const current of this.chainOf(cls)) {
-      const own = ownImplementation(current, name);
-      if (own) return own;
+      found = ownImplementation(current, name);
+      if (found) break;
     }
-    return undefined;
+    known.set(name, found);
+    return found;
   }
 
   /** Whether `ancestor` is `cls` or one of its base classes. */

@@ -14,7 +14,8 @@ import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, is
 import type { Frame } from './frame.js';
 import { declaredFunctionAround } from './function-like.js';
 import { knownTruth } from './known-tests.js';
-import { ROOT_STEPS, step, type WalkBudget } from './budget.js';
+import { ROOT_STEPS, step, steps, type WalkBudget } from './budget.js';
+import { inertSteps } from './inert-expressions.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
 import { ASYNC_MUTEX_MODEL, RUNTIME_MODEL, asyncMutexWrapper, isAwaitableApi, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockCallOf, lockMethodNames, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
 
@@ -412,6 +413,11 @@ export class Walker {
 
   private walkExpression(expression: Node, state: State, frame: Frame): void {
     if (state.dead) return;
+    if (frame.depth > 0) {
+      // Inside an inlined callee, an expression that can change nothing only costs its steps (see inert-expressions.ts).
+      const inert = inertSteps(expression.compilerNode);
+      if (inert !== undefined) return steps(frame.budget, inert);
+    }
     step(frame.budget);
     if (Node.isArrowFunction(expression) || Node.isFunctionExpression(expression) || Node.isClassExpression(expression)) return;
     if (Node.isCallExpression(expression)) return this.walkCall(expression, state, frame);
@@ -724,10 +730,17 @@ export class Walker {
     if (state.held.length === 0 && !this.host.mayInline(call) && !callsBoundParameter(call, frame)) return;
     const targets = this.targetsOf(call, frame);
     if (targets.length === 0) return this.handOver(call, state, frame);
-    const values = call.getArguments().map((argument) => this.host.resolver.resolve(argument, frame.env) ?? computedArgument(argument));
+    // The arguments are resolved only for a target the walk enters: most targets take no lock and call no callback.
+    let values: (Value | undefined)[] | undefined;
     const detached = isDetached(call) && targets.some((t) => isAsyncFunction(t.fn));
     const start = detached ? withoutAsyncHolds(state) : state;
     const outcomes = targets.map((target) => {
+      const path = targets.length === 1 && !detached ? start : start.clone();
+      if (!this.entersInto(target.fn, frame)) {
+        this.recordOwnEntry(target.fn, path, frame);
+        return path;
+      }
+      values ??= call.getArguments().map((argument) => this.host.resolver.resolve(argument, frame.env) ?? computedArgument(argument));
       const bindings = closureBindings(target.value, frame);
       const parameters = (target.fn as Node & { getParameters?(): Node[] }).getParameters?.() ?? [];
       values.forEach((value, index) => {
@@ -737,7 +750,6 @@ export class Walker {
       // Parameters after the last argument are their defaults, unless a spread argument may fill them.
       const spread = call.getArguments().some((a) => Node.isSpreadElement(a));
       const omitted = spread ? undefined : new Set(parameters.slice(values.length).filter((p) => !(p as Node & { isRestParameter?(): boolean }).isRestParameter?.()));
-      const path = targets.length === 1 && !detached ? start : start.clone();
       this.inlineFunction(target.fn, call, bindings, target.thisValue, path, frame, omitted);
       return path;
     });
@@ -788,13 +800,22 @@ export class Walker {
     }
   }
 
+  /** A callback the root wrote, run by a wrapper the walk inlined: what is held as it starts is what its caller holds. */
+  private recordOwnEntry(target: Node, state: State, frame: Frame): void {
+    if (isOwnLiteral(target, frame.root.node)) this.host.recordEntry(target, state.held);
+  }
+
+  /** Whether inlining `target` here walks its body at all (budget and recursion aside): what it binds matters only then. */
+  private entersInto(target: Node, frame: Frame): boolean {
+    if (frame.depth >= MAX_INLINE_DEPTH) return false;
+    // A function that only calls the callbacks it is handed matters where those are bound.
+    return this.host.touchesLocks(target) || this.host.callsParameters(target);
+  }
+
   /** Walks `target`'s body as called from `call`, with its parameters bound as given. */
   private inlineFunction(target: Node, call: CallExpression, bindings: Map<Node, Value | undefined>, thisValue: Value | undefined, state: State, frame: Frame, omitted?: ReadonlySet<Node>): void {
-    // A callback the root wrote, run by a wrapper the walk inlined: what is held as it starts is what its caller holds.
-    if (isOwnLiteral(target, frame.root.node)) this.host.recordEntry(target, state.held);
-    if (frame.depth >= MAX_INLINE_DEPTH) return;
-    // A function that only calls the callbacks it is handed matters where those are bound.
-    if (!this.host.touchesLocks(target) && !this.host.callsParameters(target)) return;
+    this.recordOwnEntry(target, state, frame);
+    if (!this.entersInto(target, frame)) return;
     if (frame.budget.left <= 0) {
       frame.budget.callsCut = true;
       return;
