@@ -15,14 +15,3 @@ export function isCompilerFunctionLike(node: ts.Node): boolean {
     ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)
   );
 }
-
-/**
- * The nearest function around `node` that is not an arrow or a function expression (a declaration, method,
- * constructor or accessor): for a callback literal, the function that wrote it. Undefined at a module's top level.
- */
-export function declaredFunctionAround(node: Node): Node | undefined {
-  for (let current = node.getParent(); current !== undefined; current = current.getParent()) {
-    if (isCompilerFunctionLike(current.compilerNode) && !ts.isArrowFunction(current.compilerNode) && !ts.isFunctionExpression(current.compilerNode)) return current;
-  }
-  return undefined;
-}

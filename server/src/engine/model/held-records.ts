@@ -12,28 +12,17 @@ export class FileHeld {
   readonly held = new Map<Node, Map<string, Value>>();
   /** Whether every walk reaching the node was on the main thread before it started a worker. */
   readonly preSpawn = new Map<Node, boolean>();
-  /** Locks held on every walk that ran a callback of the file's roots, by the callback, as it starts. */
-  readonly entries = new Map<Node, Map<string, Value>>();
 
   add(records: readonly HeldRecord[]): void {
-    for (const { node, locks, preSpawn, entry } of records) {
-      if (entry) {
-        intersect(this.entries, node, locks);
+    for (const { node, locks, preSpawn } of records) {
+      this.preSpawn.set(node, (this.preSpawn.get(node) ?? true) && preSpawn);
+      const existing = this.held.get(node);
+      if (!existing) {
+        this.held.set(node, new Map(locks.map((lock) => [lock.id, lock])));
         continue;
       }
-      this.preSpawn.set(node, (this.preSpawn.get(node) ?? true) && preSpawn);
-      intersect(this.held, node, locks);
+      const ids = new Set(locks.map((lock) => lock.id));
+      for (const id of [...existing.keys()]) if (!ids.has(id)) existing.delete(id);
     }
   }
-}
-
-/** Keeps, under `node`, the locks of `locks` every earlier record of it also had (all of them, for the first). */
-function intersect(by: Map<Node, Map<string, Value>>, node: Node, locks: readonly Value[]): void {
-  const existing = by.get(node);
-  if (!existing) {
-    by.set(node, new Map(locks.map((lock) => [lock.id, lock])));
-    return;
-  }
-  const ids = new Set(locks.map((lock) => lock.id));
-  for (const id of [...existing.keys()]) if (!ids.has(id)) existing.delete(id);
 }

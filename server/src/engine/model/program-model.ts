@@ -15,7 +15,7 @@ import { FileHeld } from './held-records.js';
 import { ModelMemory } from './model-memory.js';
 import { LOCK_KINDS, runtimeClassOfType, type RuntimeClass } from './runtime.js';
 import { CallGraph, wrap } from './call-graph.js';
-import { declaredFunctionAround, isFunctionLike } from './function-like.js';
+import { isFunctionLike } from './function-like.js';
 import { CustomLockModels } from './custom-locks.js';
 import type { LockCall } from './lock-models.js';
 import { EMPTY_ENV, ValueResolver, classOfTypeAt, classOfValue, keyOf, type Env, type Value } from './values.js';
@@ -343,10 +343,6 @@ class Model implements EngineModel, WalkHost {
     this.current.held.push({ node, locks: held.filter((h) => h.definite).map((h) => h.lock), preSpawn });
   }
 
-  recordEntry(fn: Node, held: readonly Held[]): void {
-    this.current.held.push({ node: fn, locks: held.filter((h) => h.definite).map((h) => h.lock), preSpawn: false, entry: true });
-  }
-
   /** What is held reaching `node`: its own walk's record, plus what every caller of its function holds. */
   heldValuesAt(node: Node): readonly Value[] {
     const records = this.heldOf(node).held;
@@ -369,15 +365,7 @@ class Model implements EngineModel, WalkHost {
     if (memo) return memo;
     this.entryMemo.set(fn, []); // recursion: a cycle of calls adds nothing
     const callers = this.calls.isRoot(fn) ? [] : this.calls.callersOf(fn);
-    // A callback handed to wrappers is entered where the walks of the function that wrote it ran it, holding what
-    // they held there, on top of what that function is entered with.
-    const entered = this.heldOf(fn).entries.get(fn);
     let result: Value[] | undefined;
-    if (entered !== undefined) {
-      const maker = declaredFunctionAround(fn);
-      const outer = maker === undefined ? [] : this.entryHeld(maker);
-      result = [...entered.values(), ...outer.filter((v) => !entered.has(v.id))];
-    }
     for (const call of callers) {
       const held = this.heldValuesAt(call);
       result = result ? result.filter((v) => held.some((h) => h.id === v.id)) : [...held];
@@ -526,4 +514,3 @@ function workerEnvs(file: SourceFile, spawns: readonly WorkerSpawn[]): { thread:
 function withKind(expression: Node, value: Value | undefined, kind: RuntimeClass): Value {
   return value ? { ...value, kind } : { id: `expr:${keyOf(expression)}`, name: expression.getText(), kind };
 }
-

@@ -35,8 +35,6 @@ export interface WalkHost {
    * the main thread before it started any worker (`preSpawn`: writes there are initialisation, not races).
    */
   recordHeld(node: Node, held: readonly Held[], preSpawn: boolean): void;
-  /** What is held as a callback the root wrote starts, run by a wrapper the walk inlined (merged over the file's walks). */
-  recordEntry(fn: Node, held: readonly Held[]): void;
   /** Whether running `call` may start a worker thread (the callee, or something it calls, does `new Worker`). */
   spawnsWorkers(call: CallExpression): boolean;
   acquired(fact: AcquisitionFact): void;

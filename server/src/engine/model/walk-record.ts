@@ -14,8 +14,6 @@ export interface HeldRecord {
   node: Node;
   locks: readonly Value[];
   preSpawn: boolean;
-  /** Held as the function `node` starts (a callback run by an inlined wrapper), not at a statement of the root. */
-  entry?: boolean;
 }
 
 export interface WalkRecord {

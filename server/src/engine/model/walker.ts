@@ -12,7 +12,6 @@ import type { WalkHost } from './walk-host.js';
 import { isMutation, mutatedByCall, writeTarget } from './writes.js';
 import { CONDITION_WAITS, IMMEDIATE_ARRAY_METHODS, conditionMutex, guardTest, isAwaited, isElementExpression, mainThreadCondition, tryCondition, unwrapAwait, type TryCondition } from './lock-calls.js';
 import type { Frame } from './frame.js';
-import { declaredFunctionAround } from './function-like.js';
 import { knownTruth } from './known-tests.js';
 import { ROOT_STEPS, step, steps, type WalkBudget } from './budget.js';
 import { inertSteps } from './inert-expressions.js';
@@ -736,10 +735,7 @@ export class Walker {
     const start = detached ? withoutAsyncHolds(state) : state;
     const outcomes = targets.map((target) => {
       const path = targets.length === 1 && !detached ? start : start.clone();
-      if (!this.entersInto(target.fn, frame)) {
-        this.recordOwnEntry(target.fn, path, frame);
-        return path;
-      }
+      if (!this.entersInto(target.fn, frame)) return path;
       values ??= call.getArguments().map((argument) => this.host.resolver.resolve(argument, frame.env) ?? computedArgument(argument));
       const bindings = closureBindings(target.value, frame);
       const parameters = (target.fn as Node & { getParameters?(): Node[] }).getParameters?.() ?? [];
@@ -800,11 +796,6 @@ export class Walker {
     }
   }
 
-  /** A callback the root wrote, run by a wrapper the walk inlined: what is held as it starts is what its caller holds. */
-  private recordOwnEntry(target: Node, state: State, frame: Frame): void {
-    if (isOwnLiteral(target, frame.root.node)) this.host.recordEntry(target, state.held);
-  }
-
   /** Whether inlining `target` here walks its body at all (budget and recursion aside): what it binds matters only then. */
   private entersInto(target: Node, frame: Frame): boolean {
     if (frame.depth >= MAX_INLINE_DEPTH) return false;
@@ -814,7 +805,6 @@ export class Walker {
 
   /** Walks `target`'s body as called from `call`, with its parameters bound as given. */
   private inlineFunction(target: Node, call: CallExpression, bindings: Map<Node, Value | undefined>, thisValue: Value | undefined, state: State, frame: Frame, omitted?: ReadonlySet<Node>): void {
-    this.recordOwnEntry(target, state, frame);
     if (!this.entersInto(target, frame)) return;
     if (frame.budget.left <= 0) {
       frame.budget.callsCut = true;
@@ -861,17 +851,6 @@ export class Walker {
   }
 }
 
-/**
- * Whether `fn` is an arrow or function expression whose nearest enclosing declared function is the root (or, for a
- * module's top level, none): a callback the root wrote and handed to a wrapper. Each run of it starts from a walk of
- * the root, so the walks of the root's file see every way it is entered (the call graph knows no caller of it); a
- * literal of some other function may also run from callers those walks do not see.
- */
-function isOwnLiteral(fn: Node, root: Node): boolean {
-  if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return false;
-  if (fn.getSourceFile() !== root.getSourceFile()) return false;
-  return declaredFunctionAround(fn) === (Node.isSourceFile(root) ? undefined : root);
-}
 
 /** Whether a call's callee is named as a parameter this walk bound at a call site (`fn()` in `withRetry(fn)`). */
 function callsBoundParameter(call: CallExpression, frame: Frame): boolean {
