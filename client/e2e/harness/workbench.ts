@@ -93,24 +93,25 @@ export class Workbench {
   /** Picks the command with exactly this title in the palette; returns the quick input, which the command may reuse. */
   private async pickCommand(title: string): Promise<Locator> {
     const input = this.page.locator('.quick-input-widget input');
-    // The palette closes when the focus moves (a debugger opening the stopped frame's editor, a panel revealed beside
-    // it), which can happen between opening it and typing: open it again then, a few times, as a person would.
-    for (let attempt = 1; ; attempt++) {
-      await this.page.keyboard.press('F1');
-      await input.waitFor({ timeout: this.timeoutMs });
-      try {
-        await input.fill(`>${title}`, { timeout: 10_000 });
-        break;
-      } catch (error) {
-        if (attempt === 3) throw error;
-      }
-    }
     const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
     const entry = this.page.locator('.quick-input-list .monaco-list-row').filter({
       has: this.page.locator('.label-name', { hasText: exact }),
     });
-    await entry.first().click({ timeout: this.timeoutMs });
-    return input;
+    // The palette closes when the focus moves (a debugger opening the stopped frame's editor, a panel revealed beside
+    // it), which can happen between opening it and typing or picking: open it again then, a few times, as a person
+    // would. The last attempt waits the whole step's time.
+    for (let attempt = 1; ; attempt++) {
+      const timeout = attempt === 3 ? this.timeoutMs : 10_000;
+      try {
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ timeout: this.timeoutMs });
+        await input.fill(`>${title}`, { timeout });
+        await entry.first().click({ timeout });
+        return input;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
   }
 
   /**
