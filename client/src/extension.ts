@@ -19,6 +19,7 @@ import { focusArgument, LockGraphPanel, type StaticGraphSource } from './graphPa
 import { createLanguageClient } from './languageClient.js';
 import { registerRuleDocs } from './ruleDocs.js';
 import { DeadboltStatusBar } from './status/statusBar.js';
+import { errorText } from './errorText.js';
 
 let client: LanguageClient | undefined;
 
@@ -64,7 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void LockGraphPanel.instance?.refresh();
     } catch (error) {
       status.setServerState('stopped');
-      output.error(`The Deadbolt language server failed to start: ${error instanceof Error ? error.message : String(error)}`);
+      output.error(`The Deadbolt language server failed to start: ${errorText(error)}`);
     }
   };
   const stopClient = async (): Promise<void> => {

@@ -4,6 +4,7 @@
  * the Markdown preview. A `file:` link would open the raw Markdown in a text editor instead.
  */
 import * as vscode from 'vscode';
+import { errorText } from './errorText.js';
 
 /** The base of the rule links, passed to the language server as `ruleDocsBase`. */
 export function ruleDocsBase(context: vscode.ExtensionContext): string {
@@ -28,7 +29,7 @@ export function registerRuleDocs(context: vscode.ExtensionContext, log: vscode.L
         await vscode.commands.executeCommand('markdown.showPreview', page);
       } catch (error) {
         // Without the built-in Markdown extension (disabled, or a minimal editor build) the page opens as text.
-        log.warn(`The Markdown preview is not available (${error instanceof Error ? error.message : String(error)}); opening ${rule}.md as text`);
+        log.warn(`The Markdown preview is not available (${errorText(error)}); opening ${rule}.md as text`);
         await vscode.window.showTextDocument(page);
       }
     },

@@ -9,6 +9,7 @@ import type { LiveLockGraph } from '@deadbolt/server/protocol';
 import type { LockGraphPanel } from '../graphPanel/panel.js';
 import { LockView } from './lockView.js';
 import { PotentialDeadlockDiagnostics } from './potentialDeadlocks.js';
+import { errorText } from '../errorText.js';
 
 /** How the debug side reaches the panel the extension owns. */
 export interface PanelAccess {
@@ -55,7 +56,7 @@ export class LiveGraphs implements vscode.Disposable {
       panel?.showLive(graph, session.id);
     } catch (error) {
       // The Locks view and Problems still get the graph; the log says why the panel did not.
-      this.log.error(`The lock graph of debug session '${session.name}' could not be shown: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.error(`The lock graph of debug session '${session.name}' could not be shown: ${errorText(error)}`);
     }
     this.view.show(graph, session.id);
     this.diagnostics.show(graph, session.id);

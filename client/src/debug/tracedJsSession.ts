@@ -16,6 +16,7 @@ import type { Cycle } from '@deadbolt/server/dap/wait-for-graph';
 import type { LiveGraphs } from './liveGraphs.js';
 import { type TracingOptions, workerThreadOfSession } from './lockTracingConfig.js';
 import { WaitMarker } from './waitMarker.js';
+import { errorText } from '../errorText.js';
 
 /** The panel and the Locks view get at most this many updates a second, as from the adapter. */
 const GRAPH_UPDATES_PER_SECOND = 10;
@@ -137,7 +138,7 @@ export class TracedJsSession implements vscode.Disposable {
     const paused = await Promise.allSettled(sessions.map((s) => withDeadline(pause(s), PAUSE_TIMEOUT_MS, `'${s.name}' did not answer its pause within ${PAUSE_TIMEOUT_MS / 1000} s`)));
     for (const result of paused) {
       if (result.status === 'fulfilled') continue;
-      const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+      const reason = errorText(result.reason);
       this.console(`Deadbolt: could not pause a thread: ${reason}`);
       this.log.warn(`Lock tracing: could not pause a thread: ${reason}`);
     }
@@ -151,7 +152,7 @@ export class TracedJsSession implements vscode.Disposable {
       }
       void vscode.window.showWarningMessage(description);
     } catch (error) {
-      this.log.error(`Lock tracing: the stop could not show where the threads wait: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.error(`Lock tracing: the stop could not show where the threads wait: ${errorText(error)}`);
     } finally {
       this.stopping = false;
     }

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { SourceLocation } from '@deadbolt/server/protocol';
+import { errorText } from '../errorText.js';
 
 export class WaitMarker implements vscode.Disposable {
   private readonly decoration = vscode.window.createTextEditorDecorationType({
@@ -58,7 +59,7 @@ export class WaitMarker implements vscode.Disposable {
       if (--left <= 0) done();
       this.log.info(`Lock tracing: VS Code showed ${editor.document.uri.fsPath}; the waiting line is shown again`);
       this.show(this.last.location, this.last.note).catch((error: unknown) => {
-        this.log.error(`Lock tracing: the waiting line could not be shown: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.error(`Lock tracing: the waiting line could not be shown: ${errorText(error)}`);
       });
     });
     const timer = setTimeout(done, ms);

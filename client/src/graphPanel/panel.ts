@@ -9,6 +9,7 @@ import type { FromWebview, ToWebview } from '../../webview/messages.js';
 import { panelHtml } from './html.js';
 import { deadlockColumn } from './placement.js';
 import { RenderLog } from './renderLog.js';
+import { errorText } from '../errorText.js';
 
 /** Where the panel gets the static graph: the language client in the extension, a stub in tests. */
 export interface StaticGraphSource {
@@ -160,7 +161,7 @@ export class LockGraphPanel implements vscode.Disposable {
         const graph = await this.source.fetchStaticGraph();
         this.post({ type: 'static', graph });
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorText(error);
         this.log.warn(`Lock graph request failed: ${message}`);
         this.post({ type: 'error', message: `The lock graph is not available: ${message}` });
       } finally {
