@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { LiveLockGraph } from '@deadbolt/server/protocol';
 import { lockTracingLaunch, tracingOptions, withLockTracing, workerThreadOfSession, type NodeLaunchConfig } from '../src/debug/lockTracingConfig.js';
 import { rowsOf } from '../src/debug/lockRows.js';
+import { ThreadSessions } from '../src/debug/threadSessions.js';
 
 const launch: NodeLaunchConfig = { type: 'pwa-node', request: 'launch', name: 'app', program: '/w/src/main.ts', deadboltLockTracing: true };
 
@@ -42,6 +43,19 @@ test('js-debug worker sessions name their thread id', () => {
   assert.equal(workerThreadOfSession('[worker 2] teller-1'), 2);
   assert.equal(workerThreadOfSession('[worker 17] worker #17'), 17);
   assert.equal(workerThreadOfSession('main.ts [4242]'), undefined);
+});
+
+test('a stop pauses the sessions its threads have, and a thread whose session starts after the stop when it starts', () => {
+  const sessions = new ThreadSessions<string>();
+  assert.equal(sessions.attach(undefined, 'main'), false);
+  assert.equal(sessions.attach(undefined, 'a second process'), false, 'the first process session keeps thread 0');
+  assert.equal(sessions.attach(2, 'teller-1'), false);
+  // teller-2 (thread 3) deadlocked before js-debug announced its session, as on a loaded machine.
+  assert.deepEqual(sessions.forStop([2, 3, 2]), { sessions: ['teller-1'], unattached: [3] });
+  assert.equal(sessions.attach(4, 'auditor'), false, 'a thread the stop was not for is not paused');
+  assert.equal(sessions.attach(3, 'teller-2'), true, 'the late session is paused when it starts');
+  assert.equal(sessions.attach(3, 'teller-2, again'), false, 'once');
+  assert.deepEqual(sessions.forStop([0, 3]), { sessions: ['main', 'teller-2, again'], unattached: [] });
 });
 
 test('the Locks view lists waiting and holding threads with their lines, then potential deadlocks', () => {

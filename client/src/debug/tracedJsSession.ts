@@ -15,6 +15,7 @@ import { TraceMonitor } from '@deadbolt/server/dap/trace-monitor';
 import type { Cycle } from '@deadbolt/server/dap/wait-for-graph';
 import type { LiveGraphs } from './liveGraphs.js';
 import { type TracingOptions, workerThreadOfSession } from './lockTracingConfig.js';
+import { ThreadSessions } from './threadSessions.js';
 import { WaitMarker } from './waitMarker.js';
 import { errorText } from '../errorText.js';
 
@@ -35,12 +36,13 @@ const PAUSE_TIMEOUT_MS = 10_000;
 export class TracedJsSession implements vscode.Disposable {
   private readonly monitor = new TraceMonitor();
   private root: vscode.DebugSession | undefined;
-  /** Program thread id -> the js-debug session that debugs that thread. */
-  private readonly threads = new Map<number, vscode.DebugSession>();
+  private readonly threads = new ThreadSessions<vscode.DebugSession>();
   private readonly backlog: TraceBatch[] = [];
   private readonly graphUpdates = new Throttle(1000 / GRAPH_UPDATES_PER_SECOND, () => this.publish());
   private readonly marker: WaitMarker;
   private stopping = false;
+  /** Sessions `pauseLate` paused while a stop was still pausing and showing: the frames they open come on top of its own. */
+  private pausedLateInStop = 0;
   private ended = false;
 
   constructor(
@@ -62,10 +64,7 @@ export class TracedJsSession implements vscode.Disposable {
 
   /** The session of one of the program's threads (js-debug starts one per target, under the root). */
   addThreadSession(session: vscode.DebugSession): void {
-    const worker = workerThreadOfSession(session.name);
-    // The first target that is not a worker is the program's process, whose session debugs the main thread.
-    if (worker !== undefined) this.threads.set(worker, session);
-    else if (!this.threads.has(0)) this.threads.set(0, session);
+    if (this.threads.attach(workerThreadOfSession(session.name), session)) void this.pauseLate(session);
   }
 
   owns(session: vscode.DebugSession): boolean {
@@ -134,28 +133,43 @@ export class TracedJsSession implements vscode.Disposable {
   private async stop(threads: number[], description: string, where: SourceLocation | undefined, note: string): Promise<void> {
     this.stopping = true;
     this.graphUpdates.flushNow();
-    const sessions = [...new Set(threads.map((t) => this.threads.get(t)).filter((s): s is vscode.DebugSession => s !== undefined))];
-    const paused = await Promise.allSettled(sessions.map((s) => withDeadline(pause(s), PAUSE_TIMEOUT_MS, `'${s.name}' did not answer its pause within ${PAUSE_TIMEOUT_MS / 1000} s`)));
-    for (const result of paused) {
-      if (result.status === 'fulfilled') continue;
-      const reason = errorText(result.reason);
-      this.console(`Deadbolt: could not pause a thread: ${reason}`);
-      this.log.warn(`Lock tracing: could not pause a thread: ${reason}`);
-    }
-    if (sessions.length === 0) this.console('Deadbolt: the debugger has no session for these threads, so they were not paused.');
+    const { sessions, unattached } = this.threads.forStop(threads);
+    const paused = await Promise.allSettled(sessions.map((s) => pauseWithin(s, PAUSE_TIMEOUT_MS)));
+    for (const result of paused) if (result.status === 'rejected') this.pauseFailed(result.reason);
+    if (sessions.length === 0) this.console('Deadbolt: the debugger has no session for these threads yet; each is paused when its session starts.');
     const answered = paused.filter((r) => r.status === 'fulfilled').length;
-    this.log.info(`Lock tracing: ${answered} of ${sessions.length} thread session(s) paused (${sessions.map((s) => `'${s.name}'`).join(', ')})`);
+    this.log.info(`Lock tracing: ${answered} of ${sessions.length} thread session(s) paused (${sessions.map((s) => `'${s.name}'`).join(', ')})` +
+      (unattached.length === 0 ? '' : `; ${unattached.length} thread(s) without a session yet, paused when it starts`));
     try {
       if (where !== undefined) {
         await this.marker.show(where, note);
-        this.marker.showAgainOver(this.runtimeRoot, REVEAL_WINDOW_MS, Math.max(1, sessions.length));
+        this.marker.showAgainOver(this.runtimeRoot, REVEAL_WINDOW_MS, Math.max(1, sessions.length + this.pausedLateInStop));
       }
       void vscode.window.showWarningMessage(description);
     } catch (error) {
       this.log.error(`Lock tracing: the stop could not show where the threads wait: ${errorText(error)}`);
     } finally {
       this.stopping = false;
+      this.pausedLateInStop = 0;
     }
+  }
+
+  /** A thread of a stop whose session started after it: paused now, and the frame VS Code then opens is answered too. */
+  private async pauseLate(session: vscode.DebugSession): Promise<void> {
+    if (this.stopping) this.pausedLateInStop++;
+    else this.marker.expectOneMoreFrame();
+    try {
+      await pauseWithin(session, PAUSE_TIMEOUT_MS);
+      this.log.info(`Lock tracing: '${session.name}' started after the stop and was paused`);
+    } catch (error) {
+      this.pauseFailed(error);
+    }
+  }
+
+  private pauseFailed(error: unknown): void {
+    const reason = errorText(error);
+    this.console(`Deadbolt: could not pause a thread: ${reason}`);
+    this.log.warn(`Lock tracing: could not pause a thread: ${reason}`);
   }
 
   private publish(): void {
@@ -176,8 +190,25 @@ function withDeadline<T>(promise: Thenable<T>, ms: number, message: string): Pro
   return Promise.race([Promise.resolve(promise), deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Pauses every thread js-debug lists for `session` (one per target). */
-async function pause(session: vscode.DebugSession): Promise<void> {
-  const { threads } = (await session.customRequest('threads')) as { threads: { id: number }[] };
-  for (const thread of threads) await session.customRequest('pause', { threadId: thread.id });
+/** How often a session that lists no thread yet (it is still attaching to its target) is asked again. */
+const THREADS_POLL_MS = 200;
+
+/**
+ * Pauses every thread js-debug lists for `session` (one per target), or rejects once `ms` have passed: a session that
+ * has only just started may list no thread until it has attached, so an empty list is asked again until then.
+ */
+function pauseWithin(session: vscode.DebugSession, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  const pause = async (): Promise<void> => {
+    for (;;) {
+      const { threads } = (await session.customRequest('threads')) as { threads: { id: number }[] };
+      if (threads.length > 0) {
+        for (const thread of threads) await session.customRequest('pause', { threadId: thread.id });
+        return;
+      }
+      if (Date.now() >= until) throw new Error(`'${session.name}' listed no thread to pause within ${ms / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, THREADS_POLL_MS));
+    }
+  };
+  return withDeadline(pause(), ms, `'${session.name}' did not answer its pause within ${ms / 1000} s`);
 }

@@ -17,6 +17,8 @@ export class WaitMarker implements vscode.Disposable {
 
   private last: { location: SourceLocation; note: string } | undefined;
   private pendingAgain: vscode.Disposable | undefined;
+  /** While `showAgainOver`'s time runs: how many more times a runtime file coming to the front brings the mark back. */
+  private again: { left: number } | undefined;
   /** Decorations belong to an editor, not a file: every editor that shows the marked file (again) gets the mark. */
   private readonly visible = vscode.window.onDidChangeVisibleTextEditors(() => this.apply());
 
@@ -53,21 +55,33 @@ export class WaitMarker implements vscode.Disposable {
    */
   showAgainOver(root: string, ms: number, times: number): void {
     this.pendingAgain?.dispose();
-    let left = times;
-    const listener = vscode.window.onDidChangeActiveTextEditor((editor) => {
+    const again = { left: times };
+    this.again = again;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let listener: vscode.Disposable | undefined;
+    const done = (): void => {
+      clearTimeout(timer);
+      listener?.dispose();
+      if (this.again === again) this.again = undefined;
+    };
+    listener = vscode.window.onDidChangeActiveTextEditor((editor) => {
       if (editor === undefined || !editor.document.uri.fsPath.startsWith(root) || this.last === undefined) return;
-      if (--left <= 0) done();
+      if (--again.left <= 0) done();
       this.log.info(`Lock tracing: VS Code showed ${editor.document.uri.fsPath}; the waiting line is shown again`);
       this.show(this.last.location, this.last.note).catch((error: unknown) => {
         this.log.error(`Lock tracing: the waiting line could not be shown: ${errorText(error)}`);
       });
     });
-    const timer = setTimeout(done, ms);
+    timer = setTimeout(done, ms);
     this.pendingAgain = { dispose: done };
-    function done(): void {
-      clearTimeout(timer);
-      listener.dispose();
-    }
+  }
+
+  /**
+   * One more paused session's frame is on its way (a thread paused after the others): while `showAgainOver`'s time
+   * runs, the mark comes back once more.
+   */
+  expectOneMoreFrame(): void {
+    if (this.again !== undefined) this.again.left++;
   }
 
   dispose(): void {
