@@ -41,8 +41,11 @@ export class TracedJsSession implements vscode.Disposable {
   private readonly graphUpdates = new Throttle(1000 / GRAPH_UPDATES_PER_SECOND, () => this.publish());
   private readonly marker: WaitMarker;
   private stopping = false;
-  /** Sessions `pauseLate` paused while a stop was still pausing and showing: the frames they open come on top of its own. */
-  private pausedLateInStop = 0;
+  /**
+   * While a stop pauses, before it arms the mark's re-showing: the sessions `pauseLate` paused meanwhile, whose
+   * frames come on top of the stop's own. Undefined otherwise (a late pause then adds to the armed re-showing).
+   */
+  private pausedBeforeReveal: number | undefined;
   private ended = false;
 
   constructor(
@@ -132,6 +135,7 @@ export class TracedJsSession implements vscode.Disposable {
    */
   private async stop(threads: number[], description: string, where: SourceLocation | undefined, note: string): Promise<void> {
     this.stopping = true;
+    this.pausedBeforeReveal = 0;
     this.graphUpdates.flushNow();
     const { sessions, unattached } = this.threads.forStop(threads);
     const paused = await Promise.allSettled(sessions.map((s) => pauseWithin(s, PAUSE_TIMEOUT_MS)));
@@ -142,21 +146,24 @@ export class TracedJsSession implements vscode.Disposable {
       (unattached.length === 0 ? '' : `; ${unattached.length} thread(s) without a session yet, paused when it starts`));
     try {
       if (where !== undefined) {
-        await this.marker.show(where, note);
-        this.marker.showAgainOver(this.runtimeRoot, REVEAL_WINDOW_MS, Math.max(1, sessions.length + this.pausedLateInStop));
+        // Armed as the line is first shown: VS Code may open a paused frame while that is under way.
+        const shown = this.marker.show(where, note);
+        this.marker.showAgainOver(this.runtimeRoot, REVEAL_WINDOW_MS, Math.max(1, sessions.length + (this.pausedBeforeReveal ?? 0)));
+        this.pausedBeforeReveal = undefined;
+        await shown;
       }
       void vscode.window.showWarningMessage(description);
     } catch (error) {
       this.log.error(`Lock tracing: the stop could not show where the threads wait: ${errorText(error)}`);
     } finally {
       this.stopping = false;
-      this.pausedLateInStop = 0;
+      this.pausedBeforeReveal = undefined;
     }
   }
 
   /** A thread of a stop whose session started after it: paused now, and the frame VS Code then opens is answered too. */
   private async pauseLate(session: vscode.DebugSession): Promise<void> {
-    if (this.stopping) this.pausedLateInStop++;
+    if (this.pausedBeforeReveal !== undefined) this.pausedBeforeReveal++;
     else this.marker.expectOneMoreFrame();
     try {
       await pauseWithin(session, PAUSE_TIMEOUT_MS);

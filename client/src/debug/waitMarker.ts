@@ -8,6 +8,10 @@ import * as vscode from 'vscode';
 import type { SourceLocation } from '@deadbolt/server/protocol';
 import { errorText } from '../errorText.js';
 
+/** How many times the waiting line is opened before the stop reports that it could not be shown, and how far apart. */
+const SHOW_ATTEMPTS = 3;
+const SHOW_RETRY_MS = 300;
+
 export class WaitMarker implements vscode.Disposable {
   private readonly decoration = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
@@ -28,10 +32,22 @@ export class WaitMarker implements vscode.Disposable {
     this.last = { location, note };
     const { line, character } = location.range.start;
     this.log.info(`Lock tracing: showing ${vscode.Uri.parse(location.uri).fsPath}:${line + 1} (${note})`);
-    const editor = await vscode.window.showTextDocument(vscode.Uri.parse(location.uri), {
+    const open = () => vscode.window.showTextDocument(vscode.Uri.parse(location.uri), {
       selection: new vscode.Range(line, character, line, character),
       preserveFocus: false,
     });
+    let editor: vscode.TextEditor;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        editor = await open();
+        break;
+      } catch (error) {
+        // VS Code refuses when another editor opens meanwhile: the paused frame it opens on its own, for one.
+        if (attempt >= SHOW_ATTEMPTS) throw error;
+        this.log.info(`Lock tracing: the waiting line was not shown (${errorText(error)}); trying again`);
+        await new Promise((resolve) => setTimeout(resolve, SHOW_RETRY_MS));
+      }
+    }
     editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     this.apply();
   }
