@@ -1,6 +1,7 @@
 // Sync I/O in a module's own helpers that async code calls (a benchmark's `main` resetting its database files, a
 // store's private snapshot): the fix makes the helpers async and awaits their calls, since nothing outside this
-// module can call them. An exported helper, or one passed around as a value, keeps its finding without a fix.
+// module can call them. An exported helper gets the same fix as an unsafe one (code outside this program may call
+// it); one passed around as a value keeps its finding without a fix.
 import * as fs from 'node:fs';
 
 function resetDatabase(fileName: string): void {
@@ -20,7 +21,7 @@ export async function main(dir: string): Promise<void> {
   console.log(started);
 }
 
-/** Exported: code in other modules may call it without awaiting. */
+/** Exported: code outside this program may call it without awaiting, so its fix is unsafe. */
 export function readManifest(dir: string): string {
   return fs.readFileSync(`${dir}/manifest.json`, 'utf8');
 }

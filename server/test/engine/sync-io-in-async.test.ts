@@ -100,15 +100,43 @@ test('sync I/O through module helpers: the fix makes the helpers async, their bl
   }
 });
 
-test("a class's private helper is made async with its calls; an exported helper or one passed as a value keeps its finding without a fix", () => {
+test("a class's private helper is made async with its calls; an exported helper's fix is unsafe; one passed as a value keeps its finding without a fix", () => {
   const snapshot = findingWith('async-chain.ts', '`this.#snapshot()`');
   const [fix] = snapshot.fixes;
   assert.ok(fix, 'a fix is offered for the private method');
   const fixed = applyEdits(readFileSync(snapshot.span.file, 'utf8'), fix.edits);
   assert.ok(fixed.includes('  async #snapshot(): Promise<string> {\n    return await fs.promises.readFile(this.#path, \'utf8\');'), fixed);
   assert.ok(fixed.includes('const text = await this.#snapshot();'), fixed);
-  assert.deepEqual(findingWith('async-chain.ts', '`readManifest()`').fixes, []);
+  const [exported] = findingWith('async-chain.ts', '`readManifest()`').fixes;
+  assert.ok(exported, 'a fix is offered for the exported helper');
+  assert.deepEqual([exported.safety, exported.preferred], ['unsafe', false]);
+  assert.match(exported.title, /`readManifest` is exported: callers outside this program must await it too/);
   assert.deepEqual(findingWith('async-chain.ts', '`sizeOf()`').fixes, []);
+});
+
+test('an exported helper of another module is made async where it is declared and awaited where it is imported, ES or CommonJS', () => {
+  const fixedFiles = (fragment: string, file: string) => {
+    const finding = findingWith(file, fragment);
+    const [fix] = finding.fixes;
+    assert.ok(fix, `a fix is offered for ${fragment}`);
+    assert.equal(fix.safety, 'unsafe');
+    const byFile = new Map<string, string>();
+    for (const changed of new Set(fix.edits.map((e) => e.file))) {
+      byFile.set(path.basename(changed), applyEdits(readFileSync(changed, 'utf8'), fix.edits.filter((e) => e.file === changed)));
+    }
+    return byFile;
+  };
+  const es = fixedFiles('`readVersion()`', 'build-scripts/release.ts');
+  assert.deepEqual([...es.keys()].sort(), ['release.ts', 'versions.ts']);
+  assert.ok(es.get('versions.ts')!.includes('export async function readVersion(dir: string): Promise<string> {'), es.get('versions.ts'));
+  assert.ok(es.get('release.ts')!.includes('  const version = await readVersion(dir); // expect: sync-io-in-async'), es.get('release.ts'));
+  const cjs = fixedFiles('`newer()`', 'build-scripts/docs.cjs');
+  assert.deepEqual([...cjs.keys()].sort(), ['docs.cjs', 'timestamps.cjs']);
+  assert.ok(cjs.get('timestamps.cjs')!.includes('async function newer(input, output) {'), cjs.get('timestamps.cjs'));
+  assert.ok(cjs.get('docs.cjs')!.includes('  if (!await newer(input, output)) return false;'), cjs.get('docs.cjs'));
+  // Required under another name, or handed on as a value: not every call can be found, so no fix.
+  assert.deepEqual(findingWith('build-scripts/docs.cjs', '`sizeOf()`').fixes, []);
+  assert.deepEqual(findingWith('build-scripts/release.ts', '`releaseNotes()`').fixes, []);
 });
 
 test('no chain fix where awaiting the helper would open a window between a check of shared state and its write', () => {

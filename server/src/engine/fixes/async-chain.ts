@@ -1,21 +1,22 @@
 /**
  * Fix for a blocking call reached through a sync helper (`blocking-in-async`, `sync-io-in-async`): make the chain
- * async, as the finding advises. The helper (with each helper of the module it blocks through, and each sync helper
- * that calls one of them) becomes `async`, each blocking call in them takes its awaited twin (fixes/async-twin.ts)
- * and every call of them is awaited. Offered only when that provably touches nothing else: helpers of this module
- * that nothing outside it can call (not exported; a class's private method), each used only by calls (a helper's
- * calls of itself in its own body included), holding no lock, and whose blocking calls all have a twin; and none of
- * whose added `await`s opens a window between its caller's check of shared state and its write
- * (fixes/race-window.ts), as the twins' own do not.
+ * async, as the finding advises. The helper (with each helper it blocks through, and each sync helper that calls one
+ * of them, in any module of the program) becomes `async`, each blocking call in them takes its awaited twin
+ * (fixes/async-twin.ts) and every call of them is awaited. Offered only when that provably touches nothing else in
+ * the program: helpers that are named only by calls (a helper's calls of itself in its own body included) and by
+ * their module's exports and the imports of them (fixes/helper-calls.ts), functions or a class's private methods,
+ * holding no lock, and whose blocking calls all have a twin; and none of whose added `await`s opens a window between
+ * its caller's check of shared state and its write (fixes/race-window.ts), as the twins' own do not. Safe when no
+ * helper is exported; otherwise unsafe, since callers outside the program would get a promise.
  */
-import { Node, SyntaxKind, ts, type CallExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
 import type { ProgramModel } from '../rule.js';
 import { blockingCallOf, isBusyWait } from '../detect/blocking-calls.js';
 import { BlockingSummaries, forEachInlineNode, isAsyncOrGenerator, isFunctionLike, resolveSyncCallee, type FunctionLike } from '../detect/blocking-summary.js';
-import { findNodes } from '../detect/compiler-walk.js';
 import { asyncTwinFix, awaitedCallEdit, FOR_EACH_TITLE } from './async-twin.js';
 import { awaitableOwner } from './for-each-loop.js';
+import { callsOfHelper } from './helper-calls.js';
 import { opensRaceWindow } from './race-window.js';
 
 /** How many helpers one fix may make async: a longer chain is a refactoring to review, not a quick fix. */
@@ -31,14 +32,17 @@ export function asyncChainFix(call: CallExpression, config: DeadboltConfig, mode
   const sites: CallExpression[] = [];
   const edits: TextEdit[] = [];
   const names: string[] = [];
+  const exported: string[] = [];
   let loopsMade = false;
   while (queue.length > 0) {
     const helper = queue.shift()!;
-    if (helper.getSourceFile() !== call.getSourceFile() || converting.size > MAX_HELPERS) return undefined;
+    if (converting.size > MAX_HELPERS) return undefined;
     const shape = helperShape(helper);
     if (shape === undefined) return undefined;
-    const calls = callsOfHelper(helper, shape.nameNode);
-    if (calls === undefined) return undefined;
+    const found = callsOfHelper(helper, shape.nameNode, shape.exported);
+    if (found === undefined) return undefined;
+    const calls = found.calls;
+    if (found.exported) exported.push(shape.nameNode.getText());
     const inside = twinEditsInside(helper, config, model, (callee) => {
       if (!converting.has(callee)) {
         converting.add(callee);
@@ -75,27 +79,38 @@ export function asyncChainFix(call: CallExpression, config: DeadboltConfig, mode
   const merged = mergedEdits(edits);
   if (merged === undefined) return undefined;
   const which = names.map((n) => `\`${n}\``).join(', ');
+  // An exported helper's callers outside this program (a package's users, scripts it does not include) would get a
+  // promise where they got a value: the fix changes the module's API, so it is applied only when asked for.
+  const outside = exported.length === 0 ? '' : `; ${exported.map((n) => `\`${n}\``).join(', ')} ${exported.length === 1 ? 'is' : 'are'} exported: callers outside this program must await ${exported.length === 1 ? 'it' : 'them'} too`;
   return {
-    title: `Make ${which} async (awaiting the async twins inside) and await ${names.length === 1 ? 'its' : 'their'} calls${loopsMade ? FOR_EACH_TITLE : ''}`,
-    safety: 'safe',
-    preferred: true,
+    title: `Make ${which} async (awaiting the async twins inside) and await ${names.length === 1 ? 'its' : 'their'} calls${loopsMade ? FOR_EACH_TITLE : ''}${outside}`,
+    safety: exported.length === 0 ? 'safe' : 'unsafe',
+    preferred: exported.length === 0,
     edits: merged,
   };
 }
 
-/** The helper's name and the edits that make it `async` (and its declared return type a Promise), when it qualifies. */
-function helperShape(helper: FunctionLike): { nameNode: Node; edits: TextEdit[] } | undefined {
+/**
+ * The helper's name, whether it is declared exported, and the edits that make it `async` (and its declared return
+ * type a Promise), when it qualifies.
+ */
+function helperShape(helper: FunctionLike): { nameNode: Node; exported: boolean; edits: TextEdit[] } | undefined {
   const file = helper.getSourceFile().getFilePath();
   let nameNode: Node | undefined;
   let asyncAt: number | undefined;
+  let exported = false;
   if (Node.isFunctionDeclaration(helper)) {
-    if (helper.isExported() || helper.isDefaultExport() || helper.getOverloads().length > 0) return undefined;
+    // A default export is imported under any name, so its calls cannot be found by it.
+    if (helper.isDefaultExport() || helper.getOverloads().length > 0) return undefined;
+    exported = helper.isExported();
     nameNode = helper.getNameNode();
     asyncAt = helper.getFirstChildByKind(SyntaxKind.FunctionKeyword)?.getStart();
   } else if (Node.isArrowFunction(helper) || Node.isFunctionExpression(helper)) {
     const declaration = helper.getParent();
     if (!Node.isVariableDeclaration(declaration) || declaration.getNameNode().getKind() !== SyntaxKind.Identifier) return undefined;
-    if (declaration.getVariableStatement()?.isExported() !== false) return undefined;
+    const statement = declaration.getVariableStatement();
+    if (statement === undefined) return undefined;
+    exported = statement.isExported();
     nameNode = declaration.getNameNode();
     asyncAt = helper.getStart();
   } else if (Node.isMethodDeclaration(helper)) {
@@ -113,37 +128,7 @@ function helperShape(helper: FunctionLike): { nameNode: Node; edits: TextEdit[] 
     if (Node.isTypePredicate(returnType)) return undefined;
     edits.push({ file, start: returnType.getStart(), end: returnType.getEnd(), newText: `Promise<${returnType.getText()}>` });
   }
-  return { nameNode, edits };
-}
-
-/**
- * Every call of the helper, or undefined when anything else names it (passed as a value, exported through
- * `module.exports`, a shorthand property) or it calls itself from a nested function: then some caller would get a
- * promise unawaited.
- */
-function callsOfHelper(helper: FunctionLike, nameNode: Node): CallExpression[] | undefined {
-  const file = helper.getSourceFile();
-  const symbol = nameNode.getSymbol()?.compilerSymbol;
-  if (symbol === undefined) return undefined;
-  const name = nameNode.getText();
-  const calls: CallExpression[] = [];
-  const uses = findNodes(file, (n) => (ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n.text === name);
-  for (const use of uses) {
-    if (use === nameNode) continue;
-    const other = use.getSymbol()?.compilerSymbol;
-    const shorthand = Node.isShorthandPropertyAssignment(use.getParent());
-    // A name the checker cannot place may still be the helper: erring towards no fix.
-    if (other !== undefined && other !== symbol && !shorthand) continue;
-    const parent = use.getParent();
-    const callee = parent !== undefined && Node.isPropertyAccessExpression(parent) && parent.getNameNode() === use ? parent : use;
-    const call = callee.getParent();
-    if (call === undefined || !Node.isCallExpression(call) || call.getExpression() !== callee) return undefined;
-    // A helper that calls itself in its own body (or a `forEach` body made a loop) awaits itself there, once async;
-    // a call from another callback nested in it (`names.flatMap(...)`) could not await and would drop the promise.
-    if (call.getFirstAncestor((a) => a === helper) !== undefined && awaitableOwner(call).owner !== helper) return undefined;
-    calls.push(call);
-  }
-  return calls;
+  return { nameNode, exported, edits };
 }
 
 /**
@@ -195,8 +180,10 @@ function mergedEdits(edits: TextEdit[]): TextEdit[] | undefined {
     if (sameInsertion !== undefined) sameInsertion.newText += edit.newText;
     else merged.push({ ...edit });
   }
-  const sorted = [...merged].sort((a, b) => a.start - b.start || a.end - b.end);
-  for (let i = 1; i < sorted.length; i++) if (sorted[i]!.start < sorted[i - 1]!.end) return undefined;
+  const sorted = [...merged].sort((a, b) => a.file.localeCompare(b.file) || a.start - b.start || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.file === sorted[i - 1]!.file && sorted[i]!.start < sorted[i - 1]!.end) return undefined;
+  }
   return merged;
 }
 
