@@ -190,13 +190,15 @@ test('a forEach over a fresh array becomes a for...of loop where the fix awaits;
   assert.deepEqual(findingWith('workspace-hook.ts', '`fs.unlinkSync()`').fixes, []);
 });
 
-test('in a CommonJS script, a fix requires what it needs (beside a require of the same module) instead of adding an import', () => {
+test('in a CommonJS script, a fix requires what it needs instead of adding an import, and renames or drops the name it no longer uses', () => {
   const file = path.join(FIXTURES_ROOT, 'sync-io-in-async', 'install-script.cjs');
   const text = readFileSync(file, 'utf8');
   const gunzip = findingWith('install-script.cjs', '`gunzipSync()`');
   const fixed = applyEdits(text, gunzip.fixes[0]?.edits ?? []);
   assert.doesNotMatch(fixed, /^import /m);
-  for (const line of ["const { gunzipSync, gunzip } = require('zlib');", "const { promisify } = require('node:util');", '  const tarball = await promisify(gunzip)(await download()); // expect: sync-io-in-async']) {
+  // gunzipSync's last use: its name in the destructuring becomes the twin's, as in an import.
+  assert.doesNotMatch(fixed, /gunzipSync/);
+  for (const line of ["const { gunzip } = require('zlib');", "const { promisify } = require('node:util');", '  const tarball = await promisify(gunzip)(await download()); // expect: sync-io-in-async']) {
     assert.ok(fixed.split('\n').includes(line), `missing ${JSON.stringify(line)} in:\n${fixed}`);
   }
   // `'use strict'` stays the first statement, so it still applies.
@@ -204,4 +206,6 @@ test('in a CommonJS script, a fix requires what it needs (beside a require of th
   const write = findingWith('install-script.cjs', '`writeFileSync()`');
   const written = applyEdits(text, write.fixes[0]?.edits ?? []);
   assert.ok(written.includes("\nconst { writeFile } = require('node:fs/promises');\n"), written);
+  // writeFileSync's last use: the name leaves the destructuring, readFileSync stays.
+  assert.ok(written.includes("\nconst { readFileSync } = require('fs');\n"), written);
 });

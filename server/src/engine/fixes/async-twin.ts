@@ -5,7 +5,7 @@
  * `await Atomics.waitAsync(...).value` where the project's lib declares it). Offered only where `await` is legal:
  * directly in the coroutine's body. A call already awaited keeps its one `await`.
  */
-import { Node, SyntaxKind, ts, type CallExpression, type ImportSpecifier, type PropertyAccessExpression, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, ts, type CallExpression, type PropertyAccessExpression, type SourceFile } from 'ts-morph';
 import type { BlockingCall } from '../detect/blocking-calls.js';
 import { RUNTIME_MODULE } from '../model/runtime.js';
 import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
@@ -14,6 +14,7 @@ import { lockApiOfExpression } from './lock-api.js';
 import { hasWaitAsync } from './lib-features.js';
 import { opensRaceWindow } from './race-window.js';
 import { awaitableOwner } from './for-each-loop.js';
+import { lineBreakOf, namedImportOfCallee, namedImportRemoval } from './named-imports.js';
 
 /** fs functions whose `fs/promises` twin takes the same arguments and resolves to what the sync one returns. */
 const FS_PROMISE_TWINS = new Set([
@@ -110,8 +111,8 @@ function zlibTwinFix(call: CallExpression, name: string, args: string): Fix | un
     // `zlib.unzipSync(b)` through a namespace, default or `import = require` binding: the twin is on the same object.
     return replaceCall(call, title, `${promisify.local}(${callee.getExpression().getText()}.${twin})${args}`, promisify.edits);
   }
-  const found = importOfCallee(call);
-  const fromZlib = found !== undefined && ZLIB_MODULES.includes(found.specifier.getImportDeclaration().getModuleSpecifierValue());
+  const found = namedImportOfCallee(call);
+  const fromZlib = found !== undefined && ZLIB_MODULES.includes(found.module);
   // The fixed call was the sync function's last use: its specifier becomes the twin's, in place.
   const renamed = fromZlib && !boundLocally(call, twin) ? renameLastUse(call, twin) : undefined;
   if (renamed !== undefined) return replaceCall(call, title, `${promisify.local}(${twin})${args}`, [...promisify.edits, renamed]);
@@ -290,36 +291,18 @@ function ensureRequired(file: SourceFile, modules: string[], preferredModule: st
   return { local, edits: [{ file: path, start: at, end: at, newText: `${statement}${newline}` }] };
 }
 
-/** The named import that `call`'s callee comes from, and whether this call is its last use in the file. */
-function importOfCallee(call: CallExpression): { specifier: ImportSpecifier; lastUse: boolean } | undefined {
-  const callee = call.getExpression();
-  if (!Node.isIdentifier(callee)) return undefined;
-  const symbol = callee.getSymbol()?.compilerSymbol;
-  const specifier = callee.getSymbol()?.getDeclarations().find((d) => Node.isImportSpecifier(d));
-  if (symbol === undefined || specifier === undefined || specifier.getSourceFile() !== call.getSourceFile()) return undefined;
-  const local = callee.getText();
-  const declaration = specifier.getImportDeclaration();
-  const uses = findNodes(call.getSourceFile(), (n) => ts.isIdentifier(n) && n.text === local).filter((n) => {
-    if (n === callee || (n.getPos() >= declaration.getPos() && n.getEnd() <= declaration.getEnd())) return false;
-    // A name the checker cannot place, or a `{ name }` shorthand, may still be this import: keep it, erring towards keeping.
-    const other = n.getSymbol()?.compilerSymbol;
-    return other === undefined || other === symbol || Node.isShorthandPropertyAssignment(n.getParent());
-  });
-  return { specifier: specifier as ImportSpecifier, lastUse: uses.length === 0 };
-}
-
 /**
  * `lockAll` -> `lockAllAsync` in the import itself when the fixed call was its last use and the twin is neither
  * imported nor taken: one edit instead of adding the twin and removing the old name from the same import.
  */
 function renameLastUse(call: CallExpression, twin: string): TextEdit | undefined {
-  const found = importOfCallee(call);
-  if (found === undefined || !found.lastUse || found.specifier.getAliasNode() !== undefined) return undefined;
+  const found = namedImportOfCallee(call);
+  if (found === undefined || !found.lastUse || found.renamed) return undefined;
   const file = call.getSourceFile();
   // `runtime.lockAllAsync` names a property, not a binding, so it does not take the name.
   const taken = findNodes(file, (n) => ts.isIdentifier(n) && n.text === twin && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)).length > 0;
   if (taken) return undefined;
-  const name = found.specifier.getNameNode();
+  const name = found.nameNode;
   return { file: file.getFilePath(), start: name.getStart(), end: name.getEnd(), newText: twin };
 }
 
@@ -329,44 +312,16 @@ function renameLastUse(call: CallExpression, twin: string): TextEdit | undefined
  * itself: fixes of the same import then overlap, so `--fix` lands one per pass and the last one sees it is last.
  */
 function withImportCleanup(call: CallExpression, importEdits: TextEdit[]): TextEdit[] {
-  const found = importOfCallee(call);
+  const found = namedImportOfCallee(call);
   if (found === undefined) return importEdits;
-  const { specifier, lastUse } = found;
+  const { binding, lastUse } = found;
   const path = call.getSourceFile().getFilePath();
-  if (!lastUse) return [...importEdits, { file: path, start: specifier.getStart(), end: specifier.getEnd(), newText: specifier.getText() }];
-  const removal = specifierRemoval(specifier);
+  if (!lastUse) return [...importEdits, { file: path, start: binding.getStart(), end: binding.getEnd(), newText: binding.getText() }];
+  const removal = namedImportRemoval(found);
+  if (removal === undefined) return importEdits;
   // A new import added right after the removed declaration would land inside the removed range: put it there instead.
   const inside = importEdits.find((e) => e.start === e.end && e.start > removal.start && e.start < removal.end);
   if (inside === undefined) return [...importEdits, removal];
   const merged = { ...removal, newText: `${inside.newText.replace(/^\r?\n/, '')}${lineBreakOf(call.getSourceFile())}` };
   return [...importEdits.filter((e) => e !== inside), merged];
-}
-
-/** The edit that deletes one named import: the specifier and its comma, or the whole declaration (and its line break) when it is the only name. */
-function specifierRemoval(specifier: ImportSpecifier): TextEdit {
-  const file = specifier.getSourceFile();
-  const path = file.getFilePath();
-  const declaration = specifier.getImportDeclaration();
-  const named = declaration.getNamedImports();
-  const index = named.indexOf(specifier);
-  if (named.length > 1) {
-    // `a, b, c`: drop `b, ` up to the next name; the last name takes the comma before it instead.
-    if (index < named.length - 1) return { file: path, start: specifier.getStart(), end: named[index + 1]!.getStart(), newText: '' };
-    return { file: path, start: named[index - 1]!.getEnd(), end: specifier.getEnd(), newText: '' };
-  }
-  const defaultImport = declaration.getDefaultImport();
-  if (defaultImport !== undefined) {
-    // `fs, { readFileSync }`: keep the default import.
-    const bindings = declaration.getImportClauseOrThrow().getNamedBindingsOrThrow();
-    return { file: path, start: defaultImport.getEnd(), end: bindings.getEnd(), newText: '' };
-  }
-  const text = file.getFullText();
-  let end = declaration.getEnd();
-  if (text.startsWith('\r\n', end)) end += 2;
-  else if (text.startsWith('\n', end)) end += 1;
-  return { file: path, start: declaration.getStart(), end, newText: '' };
-}
-
-function lineBreakOf(file: SourceFile): string {
-  return file.getFullText().includes('\r\n') ? '\r\n' : '\n';
 }
