@@ -79,6 +79,25 @@ test('require() of fs and child_process is recognised in CommonJS without @types
   }
 });
 
+test('a forEach over readdirSync becomes a loop over the awaited twin, also in a script without @types/node', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'deadbolt-walk-'));
+  try {
+    assert.equal(nodeTypesRoot(dir), undefined, 'this test needs a folder with no @types/node above it');
+    const file = path.join(dir, 'walk.cjs');
+    copyFileSync(path.join(FIXTURES_ROOT, 'sync-io-in-async', 'walk-script.cjs'), file);
+    const finding = analyze({ cwd: dir, paths: ['.'] }).findings.find((f) => f.rule === 'sync-io-in-async' && f.message.includes('`collectSources()`'));
+    assert.ok(finding, 'the walk is reported');
+    const [fix] = finding.fixes;
+    assert.ok(fix, 'a chain fix is offered');
+    const fixed = applyEdits(readFileSync(file, 'utf8'), fix.edits).split('\n');
+    for (const line of ['async function collectSources(dir, found) {', '    for (const name of (await fs.promises.readdir(dir))) {', '      await collectSources(path.join(dir, name), found);']) {
+      assert.ok(fixed.includes(line), `missing ${JSON.stringify(line)} in:\n${fixed.join('\n')}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('sync I/O through module helpers: the fix makes the helpers async, their blocking calls take their twins, and every call awaits', () => {
   const finding = findingWith('async-chain.ts', '`resetDatabase()`');
   const [fix] = finding.fixes;

@@ -153,6 +153,13 @@ export function importedFrom(identifier: Identifier, module: string): string | u
   return undefined;
 }
 
+/** The Node built-in module (`fs`, `crypto`, ...) whose function `call` calls by name, with or without @types/node. */
+export function nodeModuleOfCallee(call: CallExpression): string | undefined {
+  const callee = call.getExpression();
+  const nameNode = Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : Node.isIdentifier(callee) ? callee : undefined;
+  return nameNode === undefined ? undefined : declaringNodeModule(nameNode);
+}
+
 /** The Node built-in module (`fs`, `crypto`, ...) that declares what `nameNode` refers to, from @types/node. */
 function declaringNodeModule(nameNode: Node): string | undefined {
   let symbol = nameNode.getSymbol();

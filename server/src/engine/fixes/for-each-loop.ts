@@ -6,6 +6,7 @@
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { TextEdit } from '../types.js';
+import { nodeModuleOfCallee } from '../detect/blocking-calls.js';
 import { functionOf, returnsFrom } from './edit-text.js';
 
 /**
@@ -44,13 +45,14 @@ export function forEachLoopOf(fn: Node): { edits: TextEdit[]; enclosing: Node | 
   if (Node.isFunctionExpression(fn) && usesOwnThisOrArguments(fn, body)) return undefined;
 
   const file = fn.getSourceFile();
-  const text = file.getFullText();
   // A parameter the body assigns stays assignable: `const` would throw where the callback's parameter did not.
   const keyword = assignsBinding(parameter.getNameNode(), body) ? 'let' : 'const';
-  const header = `for (${keyword} ${parameter.getNameNode().getText()} of ${text.slice(receiver.getStart(), receiver.getEnd())}) {`;
   const path = file.getFilePath();
+  // The receiver's own text is left in place, so that a fix of a call in it (`fs.readdirSync(dir)` taking its twin)
+  // does not overlap the loop's edits: the loop is written around it.
   const edits: TextEdit[] = [
-    { file: path, start: statement.getStart(), end: body.getStart() + 1, newText: header },
+    { file: path, start: statement.getStart(), end: receiver.getStart(), newText: `for (${keyword} ${parameter.getNameNode().getText()} of ` },
+    { file: path, start: receiver.getEnd(), end: body.getStart() + 1, newText: ') {' },
     { file: path, start: body.getEnd() - 1, end: statement.getEnd(), newText: '}' },
   ];
   return { edits, enclosing: functionOf(statement) };
@@ -62,7 +64,9 @@ function isFreshDenseArray(receiver: Node): boolean {
   const callee = receiver.getExpression();
   if (FRESH_ARRAY_FUNCTIONS.has(callee.getText())) return true;
   const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : Node.isIdentifier(callee) ? callee.getText() : undefined;
-  // The method must be the array's (or fs's `readdirSync`), not a look-alike of some other type.
+  // fs's own, known by its import also where @types/node is not installed (the type is then unknown).
+  if (name === 'readdirSync' && nodeModuleOfCallee(receiver) === 'fs') return true;
+  // The method must be the array's, not a look-alike of some other type.
   return name !== undefined && FRESH_ARRAY_METHODS.has(name) && receiver.getType().isArray();
 }
 
