@@ -71,8 +71,7 @@ test('lock tracing in the JavaScript debugger: breakpoints and steps, the live g
 
   await step('with no launch.json, F5 offers Node.js first and does not suggest Deadbolt', async () => {
     await bench.openFile('one-at-a-time.ts', 'await teller');
-    await bench.runCommand('Debug: Start Debugging');
-    const rows = page.locator('.quick-input-list .monaco-list-row .label-name');
+    const rows = (await bench.runCommandAskingFor('Debug: Start Debugging', 'Select debugger')).locator('.label-name');
     await rows.first().waitFor({ timeout: STEP_TIMEOUT_MS });
     const labels = await rows.allInnerTexts();
     await page.keyboard.press('Escape');

@@ -90,6 +90,18 @@ export class Workbench {
     await input.waitFor({ state: 'hidden', timeout: this.timeoutMs });
   }
 
+  /**
+   * Runs a command that answers with a quick pick of its own in the same widget ("Debug: Start Debugging" without a
+   * launch.json asks "Select debugger"), and returns that pick's rows once its placeholder shows: the palette's input
+   * may never be seen hidden in between, and its own rows may still be listed for a moment.
+   */
+  async runCommandAskingFor(title: string, placeholder: string): Promise<Locator> {
+    await this.pickCommand(title);
+    const widget = this.page.locator('.quick-input-widget');
+    await widget.locator(`input[placeholder="${placeholder}"]`).waitFor({ timeout: this.timeoutMs });
+    return widget.locator('.quick-input-list .monaco-list-row');
+  }
+
   /** Picks the command with exactly this title in the palette; returns the quick input, which the command may reuse. */
   private async pickCommand(title: string): Promise<Locator> {
     const input = this.page.locator('.quick-input-widget input');
