@@ -13,6 +13,7 @@ import {
 } from './runtime.js';
 import { assignedValue } from './lock-models.js';
 import { isFunctionLike } from './function-like.js';
+import { symbolOf, declarationOf } from './symbol-cache.js';
 
 /** An abstract value: one object of the program as far as the analysis can tell them apart. */
 export interface Value {
@@ -315,7 +316,7 @@ export class ValueResolver {
   private boundConstant(argument: Node, env: Env): number | string | undefined {
     const node = unwrap(argument);
     if (!Node.isIdentifier(node)) return undefined;
-    const declaration = node.getSymbol()?.getDeclarations()[0];
+    const declaration = declarationOf(node);
     return declaration ? env.bindings.get(declaration)?.constant : undefined;
   }
 
@@ -323,7 +324,7 @@ export class ValueResolver {
   private boundKey(argument: Node, env: Env): Value | undefined {
     const node = unwrap(argument);
     if (!Node.isIdentifier(node)) return undefined;
-    const declaration = node.getSymbol()?.getDeclarations()[0];
+    const declaration = declarationOf(node);
     return declaration && Node.isParameterDeclaration(declaration) ? env.bindings.get(declaration) : undefined;
   }
 
@@ -408,7 +409,7 @@ export class ValueResolver {
   }
 
   private resolveIdentifier(identifier: Node, env: Env, depth: number): Value | undefined {
-    let symbol = identifier.getSymbol();
+    let symbol = symbolOf(identifier);
     const imported = symbol?.getDeclarations()[0];
     if (imported && Node.isImportSpecifier(imported) && imported.getName() === 'workerData' &&
         /^(node:)?worker_threads$/.test(imported.getImportDeclaration().getModuleSpecifierValue())) {
@@ -517,7 +518,7 @@ export class ValueResolver {
     const baseExpression = access.getExpression();
     // A handle travels as `lock.handle`; for tracing it is the lock itself.
     if (name === 'handle') return this.resolve(baseExpression, env, depth + 1);
-    const symbol = access.getNameNode().getSymbol();
+    const symbol = symbolOf(access.getNameNode());
     const declaration = symbol?.getDeclarations()[0];
     if (declaration && Node.isGetAccessorDeclaration(declaration)) {
       const returned = declaration.getBody()?.getDescendantsOfKind(SyntaxKind.ReturnStatement)[0]?.getExpression();
@@ -571,7 +572,7 @@ export class ValueResolver {
     const owner = fieldOwner(field);
     const constructor = owner?.getConstructors().find((c) => c.getBody() !== undefined) ?? owner?.getConstructors()[0];
     if (!owner || !constructor) return undefined;
-    const classSymbol = created.getExpression().getSymbol();
+    const classSymbol = symbolOf(created.getExpression());
     const target = (classSymbol?.isAlias() ? classSymbol.getAliasedSymbol() : classSymbol)?.getDeclarations()[0];
     if (target !== owner) return undefined;
     const name = Node.hasName(field) ? field.getName() : undefined;
@@ -585,7 +586,7 @@ export class ValueResolver {
         const left = expression.getLeft();
         const right = unwrap(expression.getRight());
         if (!Node.isPropertyAccessExpression(left) || left.getExpression().getKind() !== SyntaxKind.ThisKeyword || left.getName() !== name) continue;
-        const parameter = Node.isIdentifier(right) ? right.getSymbol()?.getDeclarations()[0] : undefined;
+        const parameter = Node.isIdentifier(right) ? declarationOf(right) : undefined;
         if (parameter && Node.isParameterDeclaration(parameter)) index = parameters.indexOf(parameter);
       }
     }
@@ -627,7 +628,7 @@ function constantKey(argument: Node): number | string | undefined {
   if (Node.isNumericLiteral(node)) return node.getLiteralValue();
   if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
   if (!Node.isIdentifier(node)) return undefined;
-  const declaration = node.getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(node);
   if (!declaration || !Node.isVariableDeclaration(declaration) || !(declaration.getVariableStatement()?.getDeclarationKind() === 'const')) return undefined;
   const initializer = declaration.getInitializer();
   const literal = initializer && unwrap(initializer);
@@ -651,7 +652,7 @@ function provableOrder(argument: Node): Value['indexOrder'] {
     return undefined;
   }
   if (!Node.isIdentifier(node)) return undefined;
-  const declaration = node.getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(node);
   // `const lo = Math.min(i, j)`: the order of what it holds.
   if (declaration && Node.isVariableDeclaration(declaration) && Node.isIdentifier(declaration.getNameNode())) {
     const initializer = declaration.getInitializer();
@@ -682,7 +683,7 @@ function provableOrder(argument: Node): Value['indexOrder'] {
  */
 function keyScope(node: Node | undefined): Node | undefined {
   let declaration = node;
-  if (declaration && Node.isIdentifier(declaration)) declaration = declaration.getSymbol()?.getDeclarations()[0];
+  if (declaration && Node.isIdentifier(declaration)) declaration = declarationOf(declaration);
   if (!declaration || !(Node.isVariableDeclaration(declaration) || Node.isParameterDeclaration(declaration) || Node.isBindingElement(declaration))) return undefined;
   return declaration.getFirstAncestor(isFunctionLike);
 }
@@ -737,7 +738,7 @@ export function classOfValue(value: Value): ClassDeclaration | undefined {
   const initializer = Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) ? declaration.getInitializer() : undefined;
   const created = initializer && unwrap(initializer);
   if (!created || !Node.isNewExpression(created)) return undefined;
-  let symbol = created.getExpression().getSymbol();
+  let symbol = symbolOf(created.getExpression());
   if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
   const target = symbol?.getDeclarations()[0];
   return target && Node.isClassDeclaration(target) ? target : undefined;
