@@ -3,7 +3,7 @@
  * denotes, by declaration and access path, never by name. Aliases, destructuring, getters, imports, parameters bound
  * at a call site and handles rebuilt with `from()` in a worker all resolve to the identity of their origin.
  */
-import { Node, SyntaxKind, type ClassDeclaration, type Expression, type InterfaceDeclaration, type TypeLiteralNode } from 'ts-morph';
+import { Node, SyntaxKind, ts, type ClassDeclaration, type Expression, type InterfaceDeclaration, type TypeLiteralNode } from 'ts-morph';
 import {
   runtimeClassOfIdentifier,
   runtimeClassOfType,
@@ -13,6 +13,7 @@ import {
 } from './runtime.js';
 import { assignedValue } from './lock-models.js';
 import { isFunctionLike } from './function-like.js';
+import { wrap } from './call-graph.js';
 import { symbolOf, declarationOf } from './symbol-cache.js';
 
 /** An abstract value: one object of the program as far as the analysis can tell them apart. */
@@ -166,6 +167,23 @@ function elementClassOfInitializer(initializer: Node): RuntimeClass | undefined 
   return undefined;
 }
 
+/** The expression of a function's one `return` (its own, not a nested function's), by its body's compiler node. */
+const ONLY_RETURNED = new WeakMap<ts.Node, ts.Expression | null>();
+
+/**
+ * What `fn` (with block `body`) returns when it has exactly one `return` with a value: a walk resolves every call it
+ * meets this way, so the search of the body is done once per function rather than once per call.
+ */
+function onlyReturned(fn: Node, body: Node): Node | undefined {
+  let returned = ONLY_RETURNED.get(body.compilerNode);
+  if (returned === undefined) {
+    const returns = body.getDescendantsOfKind(SyntaxKind.ReturnStatement).filter((r) => r.getFirstAncestor((a) => a === fn || Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === fn);
+    returned = returns.length === 1 ? (returns[0]!.getExpression()?.compilerNode ?? null) : null;
+    ONLY_RETURNED.set(body.compilerNode, returned);
+  }
+  return returned === null ? undefined : wrap(body.getSourceFile(), returned);
+}
+
 /**
  * The value a declaration (variable, parameter, field, binding element) holds. `resolveInit` resolves an initializer
  * that is itself an alias (`const l = this.x`), so aliases share the identity of what they alias.
@@ -286,19 +304,14 @@ export class ValueResolver {
     if (!Node.isCallExpression(call)) return undefined;
     const callee = call.getExpression();
     const nameNode = Node.isIdentifier(callee) ? callee : Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : undefined;
-    let symbol = nameNode?.getSymbol();
+    let symbol = nameNode && symbolOf(nameNode);
     if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
     let fn = symbol?.getDeclarations()[0];
     if (fn && Node.isVariableDeclaration(fn)) fn = fn.getInitializer();
     if (!fn || !(Node.isFunctionDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn))) return undefined;
     const body = fn.getBody();
     if (!body || fn.getSourceFile().isDeclarationFile()) return undefined;
-    let returned: Node | undefined;
-    if (Node.isBlock(body)) {
-      const returns = body.getDescendantsOfKind(SyntaxKind.ReturnStatement).filter((r) => r.getFirstAncestor((a) => a === fn || Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === fn);
-      if (returns.length !== 1) return undefined;
-      returned = returns[0]!.getExpression();
-    } else returned = body;
+    const returned = Node.isBlock(body) ? onlyReturned(fn, body) : body;
     if (!returned) return undefined;
     const bindings = new Map(env.bindings);
     fn.getParameters().forEach((parameter, index) => {
