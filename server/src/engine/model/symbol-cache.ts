@@ -9,6 +9,7 @@ import type { Node, Symbol as MorphSymbol, ts } from 'ts-morph';
 
 let symbols: Map<ts.Node, MorphSymbol | undefined> | undefined;
 let declarations: Map<ts.Node, Node | undefined> | undefined;
+let aliased: Map<ts.Node, Node | undefined> | undefined;
 
 /** `node.getSymbol()`, once per node during a model build. */
 export function symbolOf(node: Node): MorphSymbol | undefined {
@@ -32,15 +33,27 @@ export function declarationOf(node: Node): Node | undefined {
   return declaration;
 }
 
+/** The first declaration of what `node` names, through an import or export alias to what it aliases; once per node during a model build. */
+export function aliasedDeclarationOf(node: Node): Node | undefined {
+  if (aliased?.has(node.compilerNode)) return aliased.get(node.compilerNode);
+  let symbol = symbolOf(node);
+  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+  const declaration = symbol?.getDeclarations()[0];
+  aliased?.set(node.compilerNode, declaration);
+  return declaration;
+}
+
 /** Runs `build` (one model build over one unchanging program) with the symbol cache on; nested calls share it. */
 export function withSymbolCache<T>(build: () => T): T {
   if (symbols !== undefined) return build();
   symbols = new Map();
   declarations = new Map();
+  aliased = new Map();
   try {
     return build();
   } finally {
     symbols = undefined;
     declarations = undefined;
+    aliased = undefined;
   }
 }

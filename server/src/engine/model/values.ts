@@ -14,7 +14,7 @@ import {
 import { assignedValue } from './lock-models.js';
 import { isFunctionLike } from './function-like.js';
 import { wrap } from './call-graph.js';
-import { symbolOf, declarationOf } from './symbol-cache.js';
+import { aliasedDeclarationOf, symbolOf, declarationOf } from './symbol-cache.js';
 
 /** An abstract value: one object of the program as far as the analysis can tell them apart. */
 export interface Value {
@@ -304,9 +304,7 @@ export class ValueResolver {
     if (!Node.isCallExpression(call)) return undefined;
     const callee = call.getExpression();
     const nameNode = Node.isIdentifier(callee) ? callee : Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : undefined;
-    let symbol = nameNode && symbolOf(nameNode);
-    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
-    let fn = symbol?.getDeclarations()[0];
+    let fn = nameNode && aliasedDeclarationOf(nameNode);
     if (fn && Node.isVariableDeclaration(fn)) fn = fn.getInitializer();
     if (!fn || !(Node.isFunctionDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn))) return undefined;
     const body = fn.getBody();
@@ -422,8 +420,7 @@ export class ValueResolver {
   }
 
   private resolveIdentifier(identifier: Node, env: Env, depth: number): Value | undefined {
-    let symbol = symbolOf(identifier);
-    const imported = symbol?.getDeclarations()[0];
+    const imported = declarationOf(identifier);
     if (imported && Node.isImportSpecifier(imported) && imported.getName() === 'workerData' &&
         /^(node:)?worker_threads$/.test(imported.getImportDeclaration().getModuleSpecifierValue())) {
       // One identity per worker file, unless a spawn site binds its fields (then `member` looks them up).
@@ -431,8 +428,7 @@ export class ValueResolver {
       if (whole) return whole;
       return { id: env.workerData ? 'workerData' : `workerData:${identifier.getSourceFile().getFilePath()}`, name: 'workerData' };
     }
-    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
-    const declaration = symbol?.getDeclarations()[0];
+    const declaration = aliasedDeclarationOf(identifier);
     if (!declaration) return undefined;
     if (env.bindings.has(declaration)) return env.bindings.get(declaration);
     return this.resolveDeclaration(declaration, env, depth);
