@@ -8,6 +8,7 @@ import { Node, ts, type CallExpression, type SourceFile } from 'ts-morph';
 import { getOrInsert } from '../maps.js';
 import { CustomLockModels } from './custom-locks.js';
 import { isCompilerFunctionLike, isFunctionLike } from './function-like.js';
+import { symbolOf } from './symbol-cache.js';
 
 const IN_PLACE_METHODS = new Set([
   'withLock', 'withLockAsync', 'withPermit', 'runExclusive',
@@ -485,7 +486,7 @@ export class CallGraph {
       const member = privateMember(nameNode.compilerNode);
       declaration = member && wrap(nameNode.getSourceFile(), member);
     } else {
-      let symbol = nameNode.getSymbol();
+      let symbol = symbolOf(nameNode);
       if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
       declaration = symbol?.getDeclarations().find((d) => !Node.isMethodSignature(d)) ?? symbol?.getDeclarations()[0];
     }

@@ -5,6 +5,7 @@
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import { literalTruth, unwrap, type Env, type ValueResolver } from './values.js';
+import { declarationOf } from './symbol-cache.js';
 
 /** True or false when the bindings of this walk decide `condition`, else undefined. */
 export function knownTruth(condition: Node, env: Env, resolver: ValueResolver): boolean | undefined {
@@ -40,7 +41,7 @@ function unwrapTest(node: Node): Node {
 function parameterTruth(node: Node, env: Env, resolver: ValueResolver): boolean | undefined {
   if (Node.isPropertyAccessExpression(node)) {
     const base = unwrapTest(node.getExpression());
-    const declaration = Node.isIdentifier(base) ? base.getSymbol()?.getDeclarations()[0] : undefined;
+    const declaration = Node.isIdentifier(base) ? declarationOf(base) : undefined;
     if (!declaration || !Node.isParameterDeclaration(declaration)) return undefined;
     // `options?.skipLock` with `options` left out (and no default) is `undefined`; `options.skipLock` would throw.
     if (env.omitted?.has(declaration)) return declaration.getInitializer() || !node.hasQuestionDotToken() ? undefined : false;
@@ -48,7 +49,7 @@ function parameterTruth(node: Node, env: Env, resolver: ValueResolver): boolean 
     return propertyTruth(resolver.resolve(base, env), node.getName(), undefined);
   }
   if (!Node.isIdentifier(node)) return undefined;
-  const declaration = node.getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(node);
   if (declaration && Node.isParameterDeclaration(declaration) && env.omitted?.has(declaration)) {
     const initializer = declaration.getInitializer();
     return initializer ? initializerTruth(initializer) : false;

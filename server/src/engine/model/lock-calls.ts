@@ -7,6 +7,7 @@ import { Node, SyntaxKind } from 'ts-morph';
 import type { Env, Value } from './values.js';
 import type { WalkHost } from './walk-host.js';
 import { RUNTIME_MODEL, lockCallOf } from './lock-models.js';
+import { declarationOf } from './symbol-cache.js';
 
 /** Condition methods that release the condition's mutex while waiting and take it back before returning. */
 export const CONDITION_WAITS = new Set(['wait', 'waitFor', 'waitAsync', 'waitForAsync']);
@@ -38,7 +39,7 @@ export function mainThreadCondition(condition: Node): boolean | undefined {
     } else node = node.getExpression();
   }
   if (!Node.isIdentifier(node) || node.getText() !== 'isMainThread') return undefined;
-  const declaration = node.getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(node);
   if (!declaration || !Node.isImportSpecifier(declaration)) return undefined;
   if (!/^(node:)?worker_threads$/.test(declaration.getImportDeclaration().getModuleSpecifierValue())) return undefined;
   return !negated;
@@ -107,7 +108,7 @@ export function guardTest(condition: Node): GuardTest | undefined {
     if (isEquality) negated = !negated;
   }
   if (!Node.isIdentifier(node)) return undefined;
-  const declaration = node.getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(node);
   return declaration ? { declaration, negated } : undefined;
 }
 
@@ -141,7 +142,7 @@ export function isElementExpression(expression: Node): boolean {
     return Node.isPropertyAccessExpression(callee) && /^(pop|shift|at)$/.test(callee.getName());
   }
   if (!Node.isIdentifier(node)) return false;
-  const declaration = node.getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(node);
   if (!declaration) return false;
   if (Node.isVariableDeclaration(declaration)) {
     const loop = declaration.getParent()?.getParent();

@@ -6,6 +6,7 @@
  */
 import { Node, SyntaxKind, type CallExpression, type Symbol as MorphSymbol, type Type } from 'ts-morph';
 import type { AcquireMode } from './facts.js';
+import { symbolOf, declarationOf } from './symbol-cache.js';
 
 /** The lock APIs the engine knows; `custom` is a class described in `lockModels` (see custom-locks.ts). */
 export type LockApi = 'runtime' | 'web-locks' | 'async-mutex' | 'custom';
@@ -181,7 +182,7 @@ export function requiredModule(expression: Node): string | undefined {
 
 /** `am` in `import * as am from 'async-mutex'` or `const am = require('async-mutex')`: a namespace of the package. */
 export function isAsyncMutexNamespace(identifier: Node): boolean {
-  const declaration = identifier.getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(identifier);
   if (!declaration) return false;
   if (Node.isNamespaceImport(declaration)) {
     const importDeclaration = declaration.getFirstAncestor((a) => Node.isImportDeclaration(a));
@@ -225,14 +226,14 @@ export function isAsyncMutexDeclaration(declaration: Node | undefined): boolean 
   while (initializer && (Node.isParenthesizedExpression(initializer) || Node.isAsExpression(initializer))) initializer = initializer.getExpression();
   if (initializer && Node.isNewExpression(initializer)) {
     const created = initializer.getExpression();
-    if (asyncMutexClassOfSymbol(created.getSymbol())) return true;
+    if (asyncMutexClassOfSymbol(symbolOf(created))) return true;
     if (Node.isPropertyAccessExpression(created) && asyncMutexClassOfNamespaceMember(created.getExpression(), created.getName())) return true;
   }
   if (initializer && asyncMutexWrapper(initializer)) return true;
   const typeNode = withInitializer ? declaration.getTypeNode() : undefined;
   if (typeNode && Node.isTypeReference(typeNode)) {
     const typeName = typeNode.getTypeName();
-    if (asyncMutexClassOfSymbol(typeName.getSymbol())) return true;
+    if (asyncMutexClassOfSymbol(symbolOf(typeName))) return true;
     if (Node.isQualifiedName(typeName) && asyncMutexClassOfNamespaceMember(typeName.getLeft(), typeName.getRight().getText())) return true;
   }
   return false;
@@ -258,7 +259,7 @@ export function asyncMutexWrapper(node: Node): { inner: Node; kind: 'timeout' | 
   if (name !== 'withTimeout' && name !== 'tryAcquire') return undefined;
   const inner = current.getArguments()[0];
   if (!inner) return undefined;
-  const declaration = callee.getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(callee);
   const fromPackage =
     declaration !== undefined &&
     ((Node.isImportSpecifier(declaration) && declaration.getImportDeclaration().getModuleSpecifierValue() === ASYNC_MUTEX_MODULE) ||
@@ -314,7 +315,7 @@ export function isLockManager(expression: Node, depth = 0): boolean {
   if (Node.isPropertyAccessExpression(receiver) && receiver.getName() === 'locks' && isNavigator(receiver.getExpression())) return true;
   if (depth < 3 && (Node.isIdentifier(receiver) || Node.isPropertyAccessExpression(receiver))) {
     const nameNode = Node.isIdentifier(receiver) ? receiver : receiver.getNameNode();
-    const declaration = nameNode.getSymbol()?.getDeclarations()[0];
+    const declaration = declarationOf(nameNode);
     if (declaration && Node.isImportSpecifier(declaration)) {
       return declaration.getName() === 'locks' && /^(node:)?worker_threads$/.test(declaration.getImportDeclaration().getModuleSpecifierValue());
     }
@@ -386,7 +387,7 @@ export function lockNameOf(expression: Node, bound?: (identifier: Node) => LockN
     return dynamic.length > 0 ? { text, dynamic: dynamic.join(',') } : { text };
   }
   if (depth < 4 && Node.isIdentifier(node)) {
-    const declaration = node.getSymbol()?.getDeclarations()[0];
+    const declaration = declarationOf(node);
     if (declaration && Node.isVariableDeclaration(declaration)) {
       const list = declaration.getVariableStatement()?.getDeclarationKind();
       const initializer = declaration.getInitializer();

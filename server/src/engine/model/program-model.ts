@@ -27,6 +27,7 @@ import { scanWrites, sharedNames, writeTarget } from './writes.js';
 import type { WalkHost } from './walk-host.js';
 import { findWorkerSpawns, isMessageHandler, type WorkerSpawn } from './workers.js';
 import { lockName } from './lock-names.js';
+import { withSymbolCache } from './symbol-cache.js';
 
 export interface EngineModel extends ProgramModel {
   lockGraph(): StaticLockGraph;
@@ -61,7 +62,7 @@ export function buildModel(
   onProgress?: (done: number, total: number, file: string) => void,
   memory: ModelMemory = new ModelMemory(),
 ): EngineModel {
-  return new Model(project, files, config, memory, onProgress);
+  return withSymbolCache(() => new Model(project, files, config, memory, onProgress));
 }
 
 class Model implements EngineModel, WalkHost {

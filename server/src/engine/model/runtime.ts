@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Node, type Identifier, type Symbol as MorphSymbol, type Type } from 'ts-morph';
 import { asyncMutexClassOfNamespaceMember, asyncMutexClassOfSymbol, asyncMutexClassOfType } from './lock-models.js';
+import { symbolOf, declarationOf } from './symbol-cache.js';
 
 export const RUNTIME_MODULE = '@deadbolt/runtime';
 
@@ -73,7 +74,7 @@ export function runtimeExportOfSymbol(symbol: MorphSymbol | undefined): string |
 /** The runtime class an identifier (a `new` target, a type reference, a `Mutex.from` receiver) names. */
 export function runtimeClassOfIdentifier(node: Node): RuntimeClass | undefined {
   let symbol: MorphSymbol | undefined;
-  if (Node.isIdentifier(node)) symbol = node.getSymbol();
+  if (Node.isIdentifier(node)) symbol = symbolOf(node);
   else if (Node.isPropertyAccessExpression(node) || Node.isQualifiedName(node)) {
     // `rt.Mutex` with `import * as rt from '@deadbolt/runtime'`.
     const left = Node.isPropertyAccessExpression(node) ? node.getExpression() : node.getLeft();
@@ -81,14 +82,14 @@ export function runtimeClassOfIdentifier(node: Node): RuntimeClass | undefined {
     if (Node.isIdentifier(left) && isRuntimeNamespace(left)) return asRuntimeClass(name);
     const fromNamespace = asyncMutexClassOfNamespaceMember(left, name);
     if (fromNamespace) return fromNamespace;
-    symbol = node.getSymbol();
+    symbol = symbolOf(node);
   }
   // async-mutex's Mutex and Semaphore are the same kinds of lock (see lock-models.ts), recognised by symbol too.
   return asRuntimeClass(runtimeExportOfSymbol(symbol)) ?? asyncMutexClassOfSymbol(symbol);
 }
 
 function isRuntimeNamespace(identifier: Identifier): boolean {
-  const declaration = identifier.getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(identifier);
   if (!declaration || !Node.isNamespaceImport(declaration)) return false;
   const importDeclaration = declaration.getFirstAncestor((a) => Node.isImportDeclaration(a));
   return importDeclaration !== undefined && Node.isImportDeclaration(importDeclaration) && importDeclaration.getModuleSpecifierValue() === RUNTIME_MODULE;
@@ -133,7 +134,7 @@ export function runtimeFunctionOfCallee(callee: Node): RuntimeFunction | undefin
   if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) return undefined;
   const name = Node.isIdentifier(callee) ? callee.getText() : callee.getName();
   if (!(RUNTIME_FUNCTIONS as readonly string[]).includes(name)) return undefined;
-  const symbol = callee.getSymbol();
+  const symbol = symbolOf(callee);
   const exported = runtimeExportOfSymbol(symbol);
   if (exported === name) return name as RuntimeFunction;
   if (Node.isPropertyAccessExpression(callee)) {

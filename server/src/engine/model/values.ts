@@ -3,7 +3,7 @@
  * denotes, by declaration and access path, never by name. Aliases, destructuring, getters, imports, parameters bound
  * at a call site and handles rebuilt with `from()` in a worker all resolve to the identity of their origin.
  */
-import { Node, SyntaxKind, type ClassDeclaration, type Expression, type InterfaceDeclaration, type TypeLiteralNode } from 'ts-morph';
+import { Node, SyntaxKind, ts, type ClassDeclaration, type Expression, type InterfaceDeclaration, type TypeLiteralNode } from 'ts-morph';
 import {
   runtimeClassOfIdentifier,
   runtimeClassOfType,
@@ -13,6 +13,8 @@ import {
 } from './runtime.js';
 import { assignedValue } from './lock-models.js';
 import { isFunctionLike } from './function-like.js';
+import { wrap } from './call-graph.js';
+import { aliasedDeclarationOf, symbolOf, declarationOf } from './symbol-cache.js';
 
 /** An abstract value: one object of the program as far as the analysis can tell them apart. */
 export interface Value {
@@ -165,6 +167,23 @@ function elementClassOfInitializer(initializer: Node): RuntimeClass | undefined 
   return undefined;
 }
 
+/** The expression of a function's one `return` (its own, not a nested function's), by its body's compiler node. */
+const ONLY_RETURNED = new WeakMap<ts.Node, ts.Expression | null>();
+
+/**
+ * What `fn` (with block `body`) returns when it has exactly one `return` with a value: a walk resolves every call it
+ * meets this way, so the search of the body is done once per function rather than once per call.
+ */
+function onlyReturned(fn: Node, body: Node): Node | undefined {
+  let returned = ONLY_RETURNED.get(body.compilerNode);
+  if (returned === undefined) {
+    const returns = body.getDescendantsOfKind(SyntaxKind.ReturnStatement).filter((r) => r.getFirstAncestor((a) => a === fn || Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === fn);
+    returned = returns.length === 1 ? (returns[0]!.getExpression()?.compilerNode ?? null) : null;
+    ONLY_RETURNED.set(body.compilerNode, returned);
+  }
+  return returned === null ? undefined : wrap(body.getSourceFile(), returned);
+}
+
 /**
  * The value a declaration (variable, parameter, field, binding element) holds. `resolveInit` resolves an initializer
  * that is itself an alias (`const l = this.x`), so aliases share the identity of what they alias.
@@ -285,19 +304,12 @@ export class ValueResolver {
     if (!Node.isCallExpression(call)) return undefined;
     const callee = call.getExpression();
     const nameNode = Node.isIdentifier(callee) ? callee : Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : undefined;
-    let symbol = nameNode?.getSymbol();
-    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
-    let fn = symbol?.getDeclarations()[0];
+    let fn = nameNode && aliasedDeclarationOf(nameNode);
     if (fn && Node.isVariableDeclaration(fn)) fn = fn.getInitializer();
     if (!fn || !(Node.isFunctionDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn))) return undefined;
     const body = fn.getBody();
     if (!body || fn.getSourceFile().isDeclarationFile()) return undefined;
-    let returned: Node | undefined;
-    if (Node.isBlock(body)) {
-      const returns = body.getDescendantsOfKind(SyntaxKind.ReturnStatement).filter((r) => r.getFirstAncestor((a) => a === fn || Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a)) === fn);
-      if (returns.length !== 1) return undefined;
-      returned = returns[0]!.getExpression();
-    } else returned = body;
+    const returned = Node.isBlock(body) ? onlyReturned(fn, body) : body;
     if (!returned) return undefined;
     const bindings = new Map(env.bindings);
     fn.getParameters().forEach((parameter, index) => {
@@ -315,7 +327,7 @@ export class ValueResolver {
   private boundConstant(argument: Node, env: Env): number | string | undefined {
     const node = unwrap(argument);
     if (!Node.isIdentifier(node)) return undefined;
-    const declaration = node.getSymbol()?.getDeclarations()[0];
+    const declaration = declarationOf(node);
     return declaration ? env.bindings.get(declaration)?.constant : undefined;
   }
 
@@ -323,7 +335,7 @@ export class ValueResolver {
   private boundKey(argument: Node, env: Env): Value | undefined {
     const node = unwrap(argument);
     if (!Node.isIdentifier(node)) return undefined;
-    const declaration = node.getSymbol()?.getDeclarations()[0];
+    const declaration = declarationOf(node);
     return declaration && Node.isParameterDeclaration(declaration) ? env.bindings.get(declaration) : undefined;
   }
 
@@ -408,8 +420,7 @@ export class ValueResolver {
   }
 
   private resolveIdentifier(identifier: Node, env: Env, depth: number): Value | undefined {
-    let symbol = identifier.getSymbol();
-    const imported = symbol?.getDeclarations()[0];
+    const imported = declarationOf(identifier);
     if (imported && Node.isImportSpecifier(imported) && imported.getName() === 'workerData' &&
         /^(node:)?worker_threads$/.test(imported.getImportDeclaration().getModuleSpecifierValue())) {
       // One identity per worker file, unless a spawn site binds its fields (then `member` looks them up).
@@ -417,8 +428,7 @@ export class ValueResolver {
       if (whole) return whole;
       return { id: env.workerData ? 'workerData' : `workerData:${identifier.getSourceFile().getFilePath()}`, name: 'workerData' };
     }
-    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
-    const declaration = symbol?.getDeclarations()[0];
+    const declaration = aliasedDeclarationOf(identifier);
     if (!declaration) return undefined;
     if (env.bindings.has(declaration)) return env.bindings.get(declaration);
     return this.resolveDeclaration(declaration, env, depth);
@@ -517,7 +527,7 @@ export class ValueResolver {
     const baseExpression = access.getExpression();
     // A handle travels as `lock.handle`; for tracing it is the lock itself.
     if (name === 'handle') return this.resolve(baseExpression, env, depth + 1);
-    const symbol = access.getNameNode().getSymbol();
+    const symbol = symbolOf(access.getNameNode());
     const declaration = symbol?.getDeclarations()[0];
     if (declaration && Node.isGetAccessorDeclaration(declaration)) {
       const returned = declaration.getBody()?.getDescendantsOfKind(SyntaxKind.ReturnStatement)[0]?.getExpression();
@@ -571,7 +581,7 @@ export class ValueResolver {
     const owner = fieldOwner(field);
     const constructor = owner?.getConstructors().find((c) => c.getBody() !== undefined) ?? owner?.getConstructors()[0];
     if (!owner || !constructor) return undefined;
-    const classSymbol = created.getExpression().getSymbol();
+    const classSymbol = symbolOf(created.getExpression());
     const target = (classSymbol?.isAlias() ? classSymbol.getAliasedSymbol() : classSymbol)?.getDeclarations()[0];
     if (target !== owner) return undefined;
     const name = Node.hasName(field) ? field.getName() : undefined;
@@ -585,7 +595,7 @@ export class ValueResolver {
         const left = expression.getLeft();
         const right = unwrap(expression.getRight());
         if (!Node.isPropertyAccessExpression(left) || left.getExpression().getKind() !== SyntaxKind.ThisKeyword || left.getName() !== name) continue;
-        const parameter = Node.isIdentifier(right) ? right.getSymbol()?.getDeclarations()[0] : undefined;
+        const parameter = Node.isIdentifier(right) ? declarationOf(right) : undefined;
         if (parameter && Node.isParameterDeclaration(parameter)) index = parameters.indexOf(parameter);
       }
     }
@@ -627,7 +637,7 @@ function constantKey(argument: Node): number | string | undefined {
   if (Node.isNumericLiteral(node)) return node.getLiteralValue();
   if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
   if (!Node.isIdentifier(node)) return undefined;
-  const declaration = node.getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(node);
   if (!declaration || !Node.isVariableDeclaration(declaration) || !(declaration.getVariableStatement()?.getDeclarationKind() === 'const')) return undefined;
   const initializer = declaration.getInitializer();
   const literal = initializer && unwrap(initializer);
@@ -651,7 +661,7 @@ function provableOrder(argument: Node): Value['indexOrder'] {
     return undefined;
   }
   if (!Node.isIdentifier(node)) return undefined;
-  const declaration = node.getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(node);
   // `const lo = Math.min(i, j)`: the order of what it holds.
   if (declaration && Node.isVariableDeclaration(declaration) && Node.isIdentifier(declaration.getNameNode())) {
     const initializer = declaration.getInitializer();
@@ -682,7 +692,7 @@ function provableOrder(argument: Node): Value['indexOrder'] {
  */
 function keyScope(node: Node | undefined): Node | undefined {
   let declaration = node;
-  if (declaration && Node.isIdentifier(declaration)) declaration = declaration.getSymbol()?.getDeclarations()[0];
+  if (declaration && Node.isIdentifier(declaration)) declaration = declarationOf(declaration);
   if (!declaration || !(Node.isVariableDeclaration(declaration) || Node.isParameterDeclaration(declaration) || Node.isBindingElement(declaration))) return undefined;
   return declaration.getFirstAncestor(isFunctionLike);
 }
@@ -737,7 +747,7 @@ export function classOfValue(value: Value): ClassDeclaration | undefined {
   const initializer = Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) ? declaration.getInitializer() : undefined;
   const created = initializer && unwrap(initializer);
   if (!created || !Node.isNewExpression(created)) return undefined;
-  let symbol = created.getExpression().getSymbol();
+  let symbol = symbolOf(created.getExpression());
   if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
   const target = symbol?.getDeclarations()[0];
   return target && Node.isClassDeclaration(target) ? target : undefined;

@@ -17,6 +17,7 @@ import { ROOT_STEPS, step, steps, type WalkBudget } from './budget.js';
 import { inertSteps } from './inert-expressions.js';
 import { enclosingCoroutine } from '../detect/coroutines.js';
 import { ASYNC_MUTEX_MODEL, RUNTIME_MODEL, asyncMutexWrapper, isAwaitableApi, isAsyncMutexDeclaration, isAsyncMutexReceiver, lockCallOf, lockMethodNames, lockNameOf, webLockRequest, type LockApi, type WebLockRequest } from './lock-models.js';
+import { declarationOf } from './symbol-cache.js';
 
 /** async-mutex's method names, from its model: a call by one of these names is checked against the receiver's type. */
 const ASYNC_MUTEX_METHODS = new Set(lockMethodNames(ASYNC_MUTEX_MODEL));
@@ -572,7 +573,7 @@ export class Walker {
    * (`` `doc:${id}` ``), one lock per what was passed, as for an index.
    */
   private boundName(identifier: Node, frame: Frame): { text: string; dynamic?: string } | undefined {
-    const declaration = identifier.getSymbol()?.getDeclarations()[0];
+    const declaration = declarationOf(identifier);
     if (!declaration || !Node.isParameterDeclaration(declaration) || !frame.env.bindings.has(declaration)) return undefined;
     const value = frame.env.bindings.get(declaration);
     if (typeof value?.constant === 'string') return { text: value.constant };
@@ -672,7 +673,7 @@ export class Walker {
 
   private guardOf(receiver: Node, state: State): Held | undefined {
     if (!Node.isIdentifier(receiver)) return undefined;
-    const declaration = receiver.getSymbol()?.getDeclarations()[0];
+    const declaration = declarationOf(receiver);
     // A helper inlined inside its own callback (`withLock(a, () => withLock(b, ...))`) binds the same declaration
     // twice; the call being walked belongs to the innermost inlining, whose hold was taken last.
     return declaration ? state.held.findLast((h) => h.guard === declaration) : undefined;
@@ -762,7 +763,7 @@ export class Walker {
     let callee: Node = call.getExpression();
     while (Node.isParenthesizedExpression(callee) || Node.isNonNullExpression(callee)) callee = callee.getExpression();
     if (Node.isIdentifier(callee)) {
-      const declaration = callee.getSymbol()?.getDeclarations()[0];
+      const declaration = declarationOf(callee);
       if (declaration && Node.isParameterDeclaration(declaration)) {
         const value = frame.env.bindings.get(declaration);
         return value?.fn ? [{ fn: value.fn, thisValue: closureThis(value, undefined), value }] : [];
@@ -867,7 +868,7 @@ function callsBoundParameter(call: CallExpression, frame: Frame): boolean {
 
 /** Whether `expression` is, or contains, a name for `declaration` (`release`, `{ release }`, `() => release()`). */
 function referencesDeclaration(expression: Node, declaration: Node): boolean {
-  const named = (node: Node): boolean => Node.isIdentifier(node) && node.getSymbol()?.getDeclarations()[0] === declaration;
+  const named = (node: Node): boolean => Node.isIdentifier(node) && declarationOf(node) === declaration;
   const inner = unwrapAwait(expression);
   if (named(inner)) return true;
   if (!Node.isObjectLiteralExpression(inner) && !Node.isArrowFunction(inner) && !Node.isFunctionExpression(inner) && !Node.isArrayLiteralExpression(inner)) return false;
@@ -888,7 +889,7 @@ function computedArgument(argument: Node): Value | undefined {
 /** The field declaration of `this.release` (or `this.#release`): where a releaser can be kept between methods. */
 function releaserField(expression: Node): Node | undefined {
   if (!Node.isPropertyAccessExpression(expression) || expression.getExpression().getKind() !== ts.SyntaxKind.ThisKeyword) return undefined;
-  const declaration = expression.getNameNode().getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(expression.getNameNode());
   return declaration && Node.isPropertyDeclaration(declaration) ? declaration : undefined;
 }
 
@@ -898,7 +899,7 @@ function releaserField(expression: Node): Node | undefined {
  */
 function releaserVariable(expression: Node): Node | undefined {
   if (!Node.isIdentifier(expression)) return undefined;
-  const declaration = expression.getSymbol()?.getDeclarations()[0];
+  const declaration = declarationOf(expression);
   return declaration && Node.isVariableDeclaration(declaration) ? declaration : undefined;
 }
 
@@ -1013,7 +1014,7 @@ function mayHaveKnownElements(expression: Node, frame: Frame, depth = 0): boolea
   if (!Node.isIdentifier(node)) return false;
   if (frame.env.bindings.size === 0) {
     // Nothing bound: only a local array literal can be known.
-    const declaration = node.getSymbol()?.getDeclarations()[0];
+    const declaration = declarationOf(node);
     const initializer = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
     return initializer !== undefined && mayHaveKnownElements(initializer, frame, depth + 1);
   }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
 import { EMPTY_ENV, WHOLE_WORKER_DATA, type Value, type ValueResolver } from './values.js';
+import { declarationOf } from './symbol-cache.js';
 
 export interface WorkerSpawn {
   site: Node;
@@ -50,7 +51,7 @@ function objectLiteralOf(node: Node | undefined, depth = 0): Node | undefined {
   if (!current || depth > 4) return undefined;
   if (Node.isObjectLiteralExpression(current)) return current;
   if (Node.isIdentifier(current)) {
-    const declaration = current.getSymbol()?.getDeclarations()[0];
+    const declaration = declarationOf(current);
     return declaration && Node.isVariableDeclaration(declaration) ? objectLiteralOf(declaration.getInitializer(), depth + 1) : undefined;
   }
   return undefined;
@@ -74,7 +75,7 @@ function postedFields(spawn: Node, resolver: ValueResolver): Map<string, Value> 
   for (const call of spawn.getSourceFile().getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const callee = call.getExpression();
     if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'postMessage') continue;
-    if (callee.getExpression().getSymbol()?.getDeclarations()[0] !== holder) continue;
+    if (declarationOf(callee.getExpression()) !== holder) continue;
     objectFields(call.getArguments()[0], resolver, fields);
   }
   return fields;
@@ -125,7 +126,7 @@ function scriptPaths(node: Node): string[] {
     }
   }
   if (Node.isIdentifier(node)) {
-    const declaration = node.getSymbol()?.getDeclarations()[0];
+    const declaration = declarationOf(node);
     const initializer = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
     return initializer ? scriptPaths(initializer) : [];
   }
@@ -134,7 +135,7 @@ function scriptPaths(node: Node): string[] {
 
 /** The strings a variable runs over: the parameter of a callback of `[...].map`/`forEach`, or a `for...of` variable over `[...]`. */
 function listedNames(expression: Node): string[] {
-  const declaration = Node.isIdentifier(expression) ? expression.getSymbol()?.getDeclarations()[0] : undefined;
+  const declaration = Node.isIdentifier(expression) ? declarationOf(expression) : undefined;
   let list: Node | undefined;
   if (declaration && Node.isParameterDeclaration(declaration)) {
     const call = declaration.getParent()?.getParent();
@@ -145,7 +146,7 @@ function listedNames(expression: Node): string[] {
     if (loop && Node.isForOfStatement(loop)) list = loop.getExpression();
   }
   if (list && Node.isIdentifier(list)) {
-    const holder = list.getSymbol()?.getDeclarations()[0];
+    const holder = declarationOf(list);
     list = holder && Node.isVariableDeclaration(holder) ? holder.getInitializer() : undefined;
   }
   while (list && (Node.isAsExpression(list) || Node.isParenthesizedExpression(list) || Node.isSatisfiesExpression(list))) list = list.getExpression();

@@ -5,6 +5,7 @@
 import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
 import type { WriteFact } from './facts.js';
 import { isCompilerInlineCallback, wrap } from './call-graph.js';
+import { symbolOf, declarationOf } from './symbol-cache.js';
 
 /** Methods of arrays, maps and sets that change their receiver. */
 export const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'delete', 'clear', 'add', 'fill', 'sort', 'reverse', 'copyWithin']);
@@ -57,7 +58,7 @@ function locationOf(expression: Node): WriteTarget | undefined {
   // `this.cells[i] = v` writes the `cells` field.
   while (Node.isElementAccessExpression(node)) node = node.getExpression();
   if (Node.isPropertyAccessExpression(node)) {
-    const declaration = node.getNameNode().getSymbol()?.getDeclarations()[0];
+    const declaration = declarationOf(node.getNameNode());
     if (!declaration) return undefined;
     if (Node.isPropertyDeclaration(declaration) || Node.isParameterDeclaration(declaration) || Node.isPropertySignature(declaration) || Node.isPropertyAssignment(declaration)) {
       return { declaration, base: node.getExpression() };
@@ -65,7 +66,7 @@ function locationOf(expression: Node): WriteTarget | undefined {
     return undefined;
   }
   if (Node.isIdentifier(node)) {
-    let symbol = node.getSymbol();
+    let symbol = symbolOf(node);
     if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
     const declaration = symbol?.getDeclarations()[0];
     // Only module-level variables are shared between functions (and, through workers, between threads).
