@@ -4,9 +4,8 @@
  * another task (another function, or another call of this one) can write it in between without a lock both hold.
  */
 import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
-import { wrap } from '../model/call-graph.js';
 import type { ProgramModel } from '../rule.js';
-import { findNodesCached } from './compiler-walk.js';
+import { findNodesCached, wrap } from './compiler-walk.js';
 import { isCoroutine } from './coroutines.js';
 import { isGuardedByLockCallback, isInsideHandRolledLock } from './lock-regions.js';
 import { guardedBy, mayFollow, suspensionsByOwner, type Suspension } from './await-flow.js';

@@ -9,7 +9,7 @@ import { Node, ts, type CallExpression } from 'ts-morph';
 import type { DeadboltConfig } from '../types.js';
 import { blockingCallOf, isBusyWait, runsInline, type BlockingCall } from './blocking-calls.js';
 import { mayNameOwnFunction } from './callee-names.js';
-import { wrap } from '../model/call-graph.js';
+import { wrap } from './compiler-walk.js';
 import { isCompilerFunctionLike } from '../model/function-like.js';
 
 /** One step of a blocking chain: a call into a helper, or the blocking operation itself (always last). */

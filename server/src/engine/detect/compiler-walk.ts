@@ -29,7 +29,7 @@ export function findNodesCached(file: SourceFile, match: (node: ts.Node) => bool
 }
 
 /** The wrapper from the project's own cache, so types and symbols work on it (the public API has no cached lookup). */
-function wrap(file: SourceFile, node: ts.Node): Node {
+export function wrap(file: SourceFile, node: ts.Node): Node {
   return (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode(node);
 }
 

@@ -6,6 +6,7 @@
  */
 import { Node, ts, type CallExpression, type SourceFile } from 'ts-morph';
 import { getOrInsert } from '../maps.js';
+import { wrap } from '../detect/compiler-walk.js';
 import { CustomLockModels } from './custom-locks.js';
 import { isCompilerFunctionLike, isFunctionLike } from './function-like.js';
 import { symbolOf } from './symbol-cache.js';
@@ -99,11 +100,6 @@ function parameterNames(fn: ts.SignatureDeclaration): string[] {
   const names: string[] = [];
   for (const parameter of fn.parameters) if (ts.isIdentifier(parameter.name)) names.push(parameter.name.text);
   return names;
-}
-
-/** The ts-morph wrapper of a compiler node, from the project's cache (the public API offers no cached lookup by node). */
-export function wrap(file: SourceFile, node: ts.Node): Node {
-  return (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode(node);
 }
 
 interface RawFunction {

@@ -14,7 +14,8 @@ import { buildOrderGraph, orderContribution, toStaticGraph, type OrderGraph } fr
 import { FileHeld } from './held-records.js';
 import { ModelMemory } from './model-memory.js';
 import { LOCK_KINDS, runtimeClassOfType, type RuntimeClass } from './runtime.js';
-import { CallGraph, wrap } from './call-graph.js';
+import { CallGraph } from './call-graph.js';
+import { wrap } from '../detect/compiler-walk.js';
 import { isFunctionLike } from './function-like.js';
 import { CustomLockModels } from './custom-locks.js';
 import type { LockCall } from './lock-models.js';

@@ -13,7 +13,7 @@ import {
 } from './runtime.js';
 import { assignedValue } from './lock-models.js';
 import { isFunctionLike } from './function-like.js';
-import { wrap } from './call-graph.js';
+import { wrap } from '../detect/compiler-walk.js';
 import { aliasedDeclarationOf, symbolOf, declarationOf } from './symbol-cache.js';
 
 /** An abstract value: one object of the program as far as the analysis can tell them apart. */

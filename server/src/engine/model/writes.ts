@@ -4,7 +4,8 @@
  */
 import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
 import type { WriteFact } from './facts.js';
-import { isCompilerInlineCallback, wrap } from './call-graph.js';
+import { isCompilerInlineCallback } from './call-graph.js';
+import { wrap } from '../detect/compiler-walk.js';
 import { symbolOf, declarationOf } from './symbol-cache.js';
 
 /** Methods of arrays, maps and sets that change their receiver. */
