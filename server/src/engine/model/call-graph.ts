@@ -9,7 +9,7 @@ import { getOrInsert } from '../maps.js';
 import { wrap } from '../detect/compiler-walk.js';
 import { CustomLockModels } from './custom-locks.js';
 import { isCompilerFunctionLike, isFunctionLike } from './function-like.js';
-import { symbolOf } from './symbol-cache.js';
+import { aliasedSymbolOf } from './symbol-cache.js';
 
 const IN_PLACE_METHODS = new Set([
   'withLock', 'withLockAsync', 'withPermit', 'runExclusive',
@@ -482,8 +482,7 @@ export class CallGraph {
       const member = privateMember(nameNode.compilerNode);
       declaration = member && wrap(nameNode.getSourceFile(), member);
     } else {
-      let symbol = symbolOf(nameNode);
-      if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+      const symbol = aliasedSymbolOf(nameNode);
       declaration = symbol?.getDeclarations().find((d) => !Node.isMethodSignature(d)) ?? symbol?.getDeclarations()[0];
     }
     if (declaration && (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration))) {

@@ -8,7 +8,7 @@
 import { Node, ts, type ClassDeclaration, type SourceFile } from 'ts-morph';
 import { findNodesCached } from '../detect/compiler-walk.js';
 import { getOrInsert } from '../maps.js';
-import { symbolOf } from './symbol-cache.js';
+import { aliasedSymbolOf } from './symbol-cache.js';
 
 /** A dispatch through an abstract member walks at most this many implementations. */
 const MAX_IMPLEMENTATIONS = 4;
@@ -80,8 +80,7 @@ export class Dispatch {
         for (const cls of findNodesCached(file, isDerivedClass) as ClassDeclaration[]) {
           for (const clause of cls.getHeritageClauses()) {
             for (const type of clause.getTypeNodes()) {
-              let symbol = symbolOf(type.getExpression());
-              if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+              const symbol = aliasedSymbolOf(type.getExpression());
               for (const base of symbol?.getDeclarations() ?? []) {
                 const list = this.subclasses.get(base);
                 if (list) list.push(cls);
@@ -98,9 +97,7 @@ export class Dispatch {
 
 /** The member declaration a call's name resolves to, with or without a body (an abstract method, an interface's). */
 export function declaredMember(nameNode: Node): Node | undefined {
-  let symbol = symbolOf(nameNode);
-  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
-  return symbol?.getDeclarations().find((d) => memberName(d) !== undefined);
+  return aliasedSymbolOf(nameNode)?.getDeclarations().find((d) => memberName(d) !== undefined);
 }
 
 function isDerivedClass(node: ts.Node): boolean {

@@ -33,12 +33,16 @@ export function declarationOf(node: Node): Node | undefined {
   return declaration;
 }
 
+/** What `node` names, through an import or export alias to what it aliases (`symbolOf`, then the alias followed). */
+export function aliasedSymbolOf(node: Node): MorphSymbol | undefined {
+  const symbol = symbolOf(node);
+  return symbol?.isAlias() ? symbol.getAliasedSymbol() ?? symbol : symbol;
+}
+
 /** The first declaration of what `node` names, through an import or export alias to what it aliases; once per node during a model build. */
 export function aliasedDeclarationOf(node: Node): Node | undefined {
   if (aliased?.has(node.compilerNode)) return aliased.get(node.compilerNode);
-  let symbol = symbolOf(node);
-  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
-  const declaration = symbol?.getDeclarations()[0];
+  const declaration = aliasedSymbolOf(node)?.getDeclarations()[0];
   aliased?.set(node.compilerNode, declaration);
   return declaration;
 }

@@ -747,9 +747,7 @@ export function classOfValue(value: Value): ClassDeclaration | undefined {
   const initializer = Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) ? declaration.getInitializer() : undefined;
   const created = initializer && unwrap(initializer);
   if (!created || !Node.isNewExpression(created)) return undefined;
-  let symbol = symbolOf(created.getExpression());
-  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
-  const target = symbol?.getDeclarations()[0];
+  const target = aliasedDeclarationOf(created.getExpression());
   return target && Node.isClassDeclaration(target) ? target : undefined;
 }
 

@@ -6,7 +6,7 @@ import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
 import type { WriteFact } from './facts.js';
 import { isCompilerInlineCallback } from './call-graph.js';
 import { wrap } from '../detect/compiler-walk.js';
-import { symbolOf, declarationOf } from './symbol-cache.js';
+import { aliasedDeclarationOf, declarationOf } from './symbol-cache.js';
 
 /** Methods of arrays, maps and sets that change their receiver. */
 export const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'delete', 'clear', 'add', 'fill', 'sort', 'reverse', 'copyWithin']);
@@ -67,9 +67,7 @@ function locationOf(expression: Node): WriteTarget | undefined {
     return undefined;
   }
   if (Node.isIdentifier(node)) {
-    let symbol = symbolOf(node);
-    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
-    const declaration = symbol?.getDeclarations()[0];
+    const declaration = aliasedDeclarationOf(node);
     // Only module-level variables are shared between functions (and, through workers, between threads).
     if (declaration && Node.isVariableDeclaration(declaration) && declaration.getVariableStatement()?.getParent() === declaration.getSourceFile()) {
       return { declaration };
