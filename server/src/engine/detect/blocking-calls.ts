@@ -197,12 +197,17 @@ function importSpecifierModule(nameNode: Node): string | undefined {
   return undefined;
 }
 
+/** `'node:fs'` for the call `require('node:fs')`, as written; undefined for anything else. */
+export function requireSpecifier(expression: Node): string | undefined {
+  if (!Node.isCallExpression(expression) || expression.getExpression().getText() !== 'require') return undefined;
+  const [argument] = expression.getArguments();
+  return argument !== undefined && Node.isStringLiteral(argument) ? argument.getLiteralValue() : undefined;
+}
+
 /** `fs` for the expression `require('node:fs')` (parentheses aside), else undefined. */
 function requiredModule(expression: Node): string | undefined {
-  const target = Node.isParenthesizedExpression(expression) ? expression.getExpression() : expression;
-  if (!Node.isCallExpression(target) || target.getExpression().getText() !== 'require') return undefined;
-  const [argument] = target.getArguments();
-  return argument !== undefined && Node.isStringLiteral(argument) ? bareModule(argument.getLiteralValue()) : undefined;
+  const specifier = requireSpecifier(Node.isParenthesizedExpression(expression) ? expression.getExpression() : expression);
+  return specifier === undefined ? undefined : bareModule(specifier);
 }
 
 /**

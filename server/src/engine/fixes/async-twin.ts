@@ -6,7 +6,7 @@
  * directly in the coroutine's body. A call already awaited keeps its one `await`.
  */
 import { Node, SyntaxKind, ts, type CallExpression, type PropertyAccessExpression, type SourceFile } from 'ts-morph';
-import type { BlockingCall } from '../detect/blocking-calls.js';
+import { requireSpecifier, type BlockingCall } from '../detect/blocking-calls.js';
 import { RUNTIME_MODULE } from '../model/runtime.js';
 import type { DeadboltConfig, Fix, TextEdit } from '../types.js';
 import { findNodes } from '../detect/compiler-walk.js';
@@ -255,9 +255,7 @@ function ensureRequired(file: SourceFile, modules: string[], preferredModule: st
   const requireOf = (statement: Node): string | undefined => {
     if (!Node.isVariableStatement(statement)) return undefined;
     const initializer = statement.getDeclarations()[0]?.getInitializer();
-    if (initializer === undefined || !Node.isCallExpression(initializer) || initializer.getExpression().getText() !== 'require') return undefined;
-    const argument = initializer.getArguments()[0];
-    return argument !== undefined && Node.isStringLiteral(argument) ? argument.getLiteralValue() : undefined;
+    return initializer === undefined ? undefined : requireSpecifier(initializer);
   };
   const statements = file.getStatements();
   const patterns = statements.flatMap((statement) => {

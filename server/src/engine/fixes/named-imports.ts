@@ -5,6 +5,7 @@
  */
 import { Node, ts, type BindingElement, type CallExpression, type ImportSpecifier, type SourceFile } from 'ts-morph';
 import type { TextEdit } from '../types.js';
+import { requireSpecifier } from '../detect/blocking-calls.js';
 import { findNodes } from '../detect/compiler-walk.js';
 
 export interface NamedImport {
@@ -62,12 +63,11 @@ function requireOf(element: BindingElement): { module: string; statement: Node }
   const declaration = pattern?.getParent();
   if (!Node.isObjectBindingPattern(pattern) || declaration === undefined || !Node.isVariableDeclaration(declaration)) return undefined;
   const initializer = declaration.getInitializer();
-  if (initializer === undefined || !Node.isCallExpression(initializer) || initializer.getExpression().getText() !== 'require') return undefined;
-  const [argument] = initializer.getArguments();
-  if (argument === undefined || !Node.isStringLiteral(argument)) return undefined;
+  const module = initializer === undefined ? undefined : requireSpecifier(initializer);
+  if (module === undefined) return undefined;
   const statement = declaration.getVariableStatement();
   if (statement === undefined || !Node.isSourceFile(statement.getParent())) return undefined;
-  return { module: argument.getLiteralValue(), statement };
+  return { module, statement };
 }
 
 /**
