@@ -56,6 +56,32 @@ export async function getShared(): Promise<{ close(): void }> {
   return shared;
 }
 
+// A cache checked by comparison, as metamask-core's HyperLiquidProvider and UserStorageController check theirs by
+// truthiness: the early return's condition, negated, is the check to make again.
+let token: string | undefined;
+
+export async function getToken(): Promise<string> {
+  if (token !== undefined) return token;
+  const fresh = await load('/token');
+  token = fresh; // expect: async-atomicity
+  return token;
+}
+
+// Two fields filled in turn after one await, under one check of both (metamask-core MYXClientService's market list and
+// its timestamp): checking again before the second write would read what the first write just stored.
+export class MarketService {
+  #markets: string[] = [];
+  #marketsAt = 0;
+
+  async getMarkets(now: number): Promise<string[]> {
+    if (this.#markets.length > 0 && now - this.#marketsAt < 60_000) return this.#markets;
+    const fetched = await load('/markets');
+    this.#markets = fetched.split(',');
+    this.#marketsAt = now; // expect: async-atomicity
+    return this.#markets;
+  }
+}
+
 // Single-flight: the promise is stored before anything awaits it, so every caller shares one load.
 const pending = new Map<string, Promise<string>>();
 

@@ -46,6 +46,49 @@ test('a batch handed straight to the call, or emptied with .length = 0, has no f
   assert.equal(fixed('lost-batch.ts', 'this.insertBuffer.length = 0; // expect', 0, 0), undefined);
 });
 
+test('a check-then-act checks again right before its write, awaiting first when the write awaits', () => {
+  assert.deepEqual(fixed('cache-stampede.ts', 'cache.set(url, text); // expect', 0, 0), {
+    text: 'if (!cache.has(url)) cache.set(url, text); // expect: async-atomicity',
+    safety: 'unsafe',
+  });
+  // The check is an `if` that returns early: its condition, negated, guards the write.
+  assert.deepEqual(fixed('cache-stampede.ts', 'client = await connect(); // expect', 0, 1), {
+    text: 'const awaited = await connect();\nif (!client) client = awaited; // expect: async-atomicity',
+    safety: 'unsafe',
+  });
+  // A write that is the whole branch of its `if` gets braces.
+  assert.deepEqual(fixed('cache-stampede.ts', 'if (!cache.has(url)) cache.set(url, await load(url))', 0, 0), {
+    text: 'if (!cache.has(url)) { const awaited = await load(url); if (!cache.has(url)) cache.set(url, awaited); } // expect: async-atomicity',
+    safety: 'unsafe',
+  });
+  // An equality negates to its opposite operator.
+  assert.deepEqual(fixed('cache-stampede.ts', 'token = fresh; // expect', 0, 0), {
+    text: 'if (token === undefined) token = fresh; // expect: async-atomicity',
+    safety: 'unsafe',
+  });
+});
+
+test('a logical assignment that awaits (`??=`) tests its target again after the await, inside a check that keeps it lazy', () => {
+  assert.deepEqual(fixed('cache-stampede.ts', 'shared ??= await connect(); // expect', 0, 3), {
+    text: 'if (shared == null) {\nconst awaited = await connect();\nshared ??= awaited;\n} // expect: async-atomicity',
+    safety: 'unsafe',
+  });
+});
+
+test('a check-then-act on state another function empties has no fix: a refill after the invalidation passes a second check too', () => {
+  // CacheStore.drop() deletes the entry, FileOpsFallback.closeDb() sets the database to null.
+  assert.equal(fixed('cache-stampede.ts', 'this.data[key] = await value(); // expect', 0, 0), undefined);
+  assert.equal(fixed('cache-stampede.ts', 'this.openDb = await openDb(this.dbName); // expect', 0, 0), undefined);
+});
+
+test('a check of state the coroutine writes before the checked write has no fix: the second check would read its own store', () => {
+  assert.equal(fixed('cache-stampede.ts', 'this.#marketsAt = now; // expect', 0, 0), undefined);
+});
+
+test('adding to a set after a check has no fix: checking again would hide the work done twice, not prevent it', () => {
+  assert.equal(fixed('per-run-state.ts', 'archived.add(path); // expect', 0, 0), undefined);
+});
+
 /** The message of the finding on the line holding `fragment` in lost-batch.ts. */
 function messageAt(fragment: string): string {
   const text = readFileSync(path.join(FIXTURES_ROOT, 'async-atomicity', 'lost-batch.ts'), 'utf8');

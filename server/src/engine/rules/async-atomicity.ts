@@ -3,14 +3,14 @@
  * state from what it read (a lost update), or under a check of it (check-then-act: a cache stampede, a double
  * initialisation), or empties a collection it handed to the awaited call (a lost batch); and another task can write
  * the state while it is suspended, with no lock held by both. The shapes live in detect/async-races.ts, the fixes
- * (await first; swap, then write) in fixes/async-atomicity.ts.
+ * (await first; swap, then write; check again) in fixes/async-atomicity.ts.
  */
 import type { Rule } from '../rule.js';
 import { findRaces, type Race } from '../detect/async-races.js';
 import { spanOf } from '../span.js';
 import { Node } from 'ts-morph';
 import { locationOf } from '../detect/shared-state.js';
-import { awaitFirstFix, swapFirstFix } from '../fixes/async-atomicity.js';
+import { awaitFirstFix, recheckFix, swapFirstFix } from '../fixes/async-atomicity.js';
 import type { Fix } from '../types.js';
 
 export const asyncAtomicity: Rule = {
@@ -35,7 +35,11 @@ export const asyncAtomicity: Rule = {
 };
 
 function fixesFor(race: Race): Fix[] {
-  const fix = race.shape === 'update' ? awaitFirstFix(race.write, race.suspension) : race.shape === 'clear' ? swapFirstFix(race.write, race.read, race.touchedBetween) : undefined;
+  const fix =
+    race.shape === 'update' ? awaitFirstFix(race.write, race.suspension)
+    : race.shape === 'clear' ? swapFirstFix(race.write, race.read, race.touchedBetween)
+    : race.clearedElsewhere ? undefined
+    : recheckFix(race.write, race.read, race.suspension);
   return fix === undefined ? [] : [fix];
 }
 
