@@ -46,33 +46,19 @@ test('a batch handed straight to the call, or emptied with .length = 0, has no f
   assert.equal(fixed('lost-batch.ts', 'this.insertBuffer.length = 0; // expect', 0, 0), undefined);
 });
 
-test('a check-then-act checks again right before its write, awaiting first when the write awaits', () => {
-  assert.deepEqual(fixed('cache-stampede.ts', 'cache.set(url, text); // expect', 0, 0), {
-    text: 'if (!cache.has(url)) cache.set(url, text); // expect: async-atomicity',
-    safety: 'unsafe',
-  });
-  // The check is an `if` that returns early: its condition, negated, guards the write.
-  assert.deepEqual(fixed('cache-stampede.ts', 'client = await connect(); // expect', 0, 1), {
-    text: 'const awaited = await connect();\nif (!client) client = awaited; // expect: async-atomicity',
-    safety: 'unsafe',
-  });
-  // A write that is the whole branch of its `if` gets braces.
-  assert.deepEqual(fixed('cache-stampede.ts', 'if (!cache.has(url)) cache.set(url, await load(url))', 0, 0), {
-    text: 'if (!cache.has(url)) { const awaited = await load(url); if (!cache.has(url)) cache.set(url, awaited); } // expect: async-atomicity',
-    safety: 'unsafe',
-  });
-  // An equality negates to its opposite operator.
-  assert.deepEqual(fixed('cache-stampede.ts', 'token = fresh; // expect', 0, 0), {
-    text: 'if (token === undefined) token = fresh; // expect: async-atomicity',
-    safety: 'unsafe',
-  });
-});
+/** Fixes of cache-stampede.ts: the line holding the fragment, how many lines after it to read, the text they become. */
+const RECHECKS: { why: string; fragment: string; after: number; text: string }[] = [
+  { why: 'an `if` around the write', fragment: 'cache.set(url, text); // expect', after: 0, text: 'if (!cache.has(url)) cache.set(url, text);' },
+  { why: 'an `if` that returns early: its condition, negated', fragment: 'client = await connect(); // expect', after: 1, text: 'const awaited = await connect();\nif (!client) client = awaited;' },
+  { why: 'a write that is the whole branch of its `if`: braces', fragment: 'if (!cache.has(url)) cache.set(url, await load(url))', after: 0, text: 'if (!cache.has(url)) { const awaited = await load(url); if (!cache.has(url)) cache.set(url, awaited); }' },
+  { why: 'an equality: its opposite operator', fragment: 'token = fresh; // expect', after: 0, text: 'if (token === undefined) token = fresh;' },
+  { why: '`??=`: the target tested again, inside a check that keeps the call lazy', fragment: 'shared ??= await connect(); // expect', after: 3, text: 'if (shared == null) {\nconst awaited = await connect();\nshared ??= awaited;\n}' },
+];
 
-test('a logical assignment that awaits (`??=`) tests its target again after the await, inside a check that keeps it lazy', () => {
-  assert.deepEqual(fixed('cache-stampede.ts', 'shared ??= await connect(); // expect', 0, 3), {
-    text: 'if (shared == null) {\nconst awaited = await connect();\nshared ??= awaited;\n} // expect: async-atomicity',
-    safety: 'unsafe',
-  });
+test('a check-then-act checks again right before its write (unsafe), awaiting first when the write awaits', () => {
+  for (const { why, fragment, after, text } of RECHECKS) {
+    assert.deepEqual(fixed('cache-stampede.ts', fragment, 0, after), { text: `${text} // expect: async-atomicity`, safety: 'unsafe' }, why);
+  }
 });
 
 test('a check-then-act on state another function empties has no fix: a refill after the invalidation passes a second check too', () => {

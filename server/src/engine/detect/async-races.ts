@@ -201,7 +201,7 @@ function isEmpty(value: Node): boolean {
 }
 
 /** The value a write stores: an assignment's right side, the last argument of `set`/`add`/`push`. */
-function storedValue(write: Node): Node | undefined {
+export function storedValue(write: Node): Node | undefined {
   if (Node.isBinaryExpression(write)) return write.getRight();
   if (Node.isCallExpression(write)) return write.getArguments().at(-1);
   return undefined;
@@ -213,7 +213,8 @@ function operator(write: Node): SyntaxKind | undefined {
 
 const COMPOUND_LOGICAL = new Set([SyntaxKind.QuestionQuestionEqualsToken, SyntaxKind.BarBarEqualsToken, SyntaxKind.AmpersandAmpersandEqualsToken]);
 
-function within(outer: Node, inner: Node): boolean {
+/** Whether `inner` lies within `outer`'s text. */
+export function within(outer: Node, inner: Node): boolean {
   return inner.getStart() >= outer.getStart() && inner.getEnd() <= outer.getEnd();
 }
 

@@ -9,6 +9,7 @@ import { Node, SyntaxKind } from 'ts-morph';
 import type { Fix, TextEdit } from '../types.js';
 import { indentOf, removeStatement } from './edit-text.js';
 import { writeStatement } from './guard-write.js';
+import { storedValue, within } from '../detect/async-races.js';
 
 /** Nodes that evaluate a part of an expression only sometimes: moving an await out of one would run it always. */
 function conditionallyEvaluated(node: Node, stop: Node): boolean {
@@ -94,12 +95,12 @@ export function recheckFix(write: Node, read: Node, suspension: Node): Fix | und
   const file = write.getSourceFile().getFilePath();
   const target = Node.isBinaryExpression(write) ? write.getLeft().getText() : write.getText().replace(/\.set\([^]*$/, '');
   const title = `Check \`${target}\` again after the await, and write only if the check still holds (the first value stored wins)`;
-  const inside = suspension.getStart() >= statement.getStart() && suspension.getEnd() <= statement.getEnd();
+  const inside = within(statement, suspension);
   if (!inside) {
     return { title, edits: [{ file, start: statement.getStart(), end: statement.getEnd(), newText: `if (${condition}) ${statement.getText()}` }], safety: 'unsafe', preferred: false };
   }
   // The await must be the stored value itself, and nothing before it in the statement may have an effect.
-  const value = storedValueOf(write);
+  const value = storedValue(write);
   if (!Node.isAwaitExpression(suspension) || value === undefined || stripParentheses(value) !== suspension) return undefined;
   const before = statement.getDescendants().filter((n) => n.getEnd() <= suspension.getStart());
   if (before.some((n) => Node.isCallExpression(n) && n !== write || Node.isNewExpression(n) || Node.isAwaitExpression(n) || Node.isYieldExpression(n))) return undefined;
@@ -159,22 +160,18 @@ function checkOf(statement: Node, read: Node): { condition: Node; holds: boolean
   for (let current: Node = statement; ; current = current.getParent()!) {
     const parent = current.getParent();
     if (parent === undefined || Node.isFunctionLikeDeclaration(parent) || Node.isClassDeclaration(parent)) return undefined;
-    if (Node.isIfStatement(parent) && parent.getExpression() !== current && contains(parent.getExpression(), read)) {
+    if (Node.isIfStatement(parent) && parent.getExpression() !== current && within(parent.getExpression(), read)) {
       return { condition: parent.getExpression(), holds: parent.getThenStatement() === current };
     }
     if (Node.isBlock(parent) || Node.isSourceFile(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent)) {
       const statements = parent.getStatements();
       const earlier = statements.slice(0, statements.indexOf(current as never)).reverse();
-      const exit = earlier.find((s) => Node.isIfStatement(s) && contains(s.getExpression(), read));
+      const exit = earlier.find((s) => Node.isIfStatement(s) && within(s.getExpression(), read));
       if (exit !== undefined && Node.isIfStatement(exit)) {
         return exit.getElseStatement() === undefined && exits(exit.getThenStatement()) ? { condition: exit.getExpression(), holds: false } : undefined;
       }
     }
   }
-}
-
-function contains(outer: Node, inner: Node): boolean {
-  return inner.getStart() >= outer.getStart() && inner.getEnd() <= outer.getEnd();
 }
 
 /** A `return` or `throw`, alone or as the last statement of a block. */
@@ -261,11 +258,4 @@ function stripParentheses(node: Node): Node {
   let current = node;
   while (Node.isParenthesizedExpression(current)) current = current.getExpression();
   return current;
-}
-
-/** What a write stores: the right side of an assignment, the last argument of `set`/`add`. */
-function storedValueOf(write: Node): Node | undefined {
-  if (Node.isBinaryExpression(write)) return write.getRight();
-  if (Node.isCallExpression(write)) return write.getArguments().at(-1);
-  return undefined;
 }
