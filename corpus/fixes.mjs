@@ -3,9 +3,10 @@
 // time, and proves each as `npm test` proves the fixtures' (server/test/helpers/prove-fixes.ts): no new type error in
 // the files it changes under the repository's own compiler options (its tsconfig, or the defaults `check .` uses),
 // checked by the `typescript` package; the finding gone on re-analysis; nothing reported that was not before.
-// Usage: node corpus/fixes.mjs [--corpus dir] [--out results.json] [--timeout seconds] [--as-user-only] [name...]
-// (--as-user-only skips the proof of each fix, for repositories too large to re-analyse once per fix: the gate's
-// verdicts and the two --fix runs remain.)
+// Usage: node corpus/fixes.mjs [--corpus dir] [--out results.json] [--timeout seconds] [--as-user-only [--prove rules]]
+// [name...] (--as-user-only skips the proof of each fix, for repositories too large to re-analyse once per fix: the
+// gate's verdicts and the two --fix runs remain; --prove async-atomicity,lock-order proves the fixes of those rules
+// all the same.)
 // Needs a build (npm run build). Prints, per repository and check: findings, findings offered a real fix (a
 // suppression is none), fixes, fixes proven, the type-check gate's cost per fix and the failures; then the totals per
 // rule, the coverage of lock-order findings and of all findings, and the findings left without a fix. Then, as a user
@@ -20,6 +21,7 @@ import { commandLine, here, repositories } from './options.mjs';
 
 const { option, corpus, out, timeoutSeconds, rest: argv } = commandLine(process.argv.slice(2), 3600);
 const one = option('--one');
+const prove = option('--prove');
 const asUserOnly = argv.includes('--as-user-only');
 if (asUserOnly) argv.splice(argv.indexOf('--as-user-only'), 1);
 
@@ -49,6 +51,12 @@ async function proveRepository(name) {
       const workspace = new Workspace({ cwd: copy, ...target, config: loadConfig({ cwd: copy }).config });
       const options = tsconfig !== undefined ? readTsconfig(tsconfig).options : defaultCompilerOptions(copy);
       const proof = asUserOnly ? gateOnly(workspace) : proveWorkspace(workspace, new TypeCheck(options, copy), { root: copy, label: name, write: true });
+      if (asUserOnly && prove !== undefined) {
+        // The named rules' fixes proven as without --as-user-only; their tallies replace the gate's.
+        const proven = proveWorkspace(workspace, new TypeCheck(options, copy), { root: copy, label: name, write: true, rules: prove.split(',') });
+        for (const [rule, tally] of proven.byRule) proof.byRule.set(rule, tally);
+        proof.failures.push(...proven.failures);
+      }
       const byRule = Object.fromEntries(proof.byRule);
       const fix = {};
       for (const unsafe of [false, true]) fix[unsafe ? 'unsafe' : 'safe'] = fixAsUser(copy, args, unsafe, () => new TypeCheck(options, copy), addedErrors, errorCounts);
@@ -143,7 +151,7 @@ for (const { name } of repositories) {
     incomplete += 1;
     continue;
   }
-  const run = spawnSync(process.execPath, ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--one', name, '--corpus', corpus, ...(asUserOnly ? ['--as-user-only'] : [])], {
+  const run = spawnSync(process.execPath, ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--one', name, '--corpus', corpus, ...(asUserOnly ? ['--as-user-only'] : []), ...(prove !== undefined ? ['--prove', prove] : [])], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
     timeout: timeoutSeconds * 1000,

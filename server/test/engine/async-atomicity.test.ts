@@ -52,6 +52,7 @@ const RECHECKS: { why: string; fragment: string; after: number; text: string }[]
   { why: 'an `if` that returns early: its condition, negated', fragment: 'client = await connect(); // expect', after: 1, text: 'const awaited = await connect();\nif (!client) client = awaited;' },
   { why: 'a write that is the whole branch of its `if`: braces', fragment: 'if (!cache.has(url)) cache.set(url, await load(url))', after: 0, text: 'if (!cache.has(url)) { const awaited = await load(url); if (!cache.has(url)) cache.set(url, awaited); }' },
   { why: 'an equality: its opposite operator', fragment: 'token = fresh; // expect', after: 0, text: 'if (token === undefined) token = fresh;' },
+  { why: 'a write that awaits after an earlier await: its own await first', fragment: 'outputs[key] = await load(`/out/${key}`); // expect', after: 1, text: 'const awaited = await load(`/out/${key}`);\nif (!(key in outputs)) outputs[key] = awaited;' },
   { why: '`??=`: the target tested again, inside a check that keeps the call lazy', fragment: 'shared ??= await connect(); // expect', after: 3, text: 'if (shared == null) {\nconst awaited = await connect();\nshared ??= awaited;\n}' },
 ];
 

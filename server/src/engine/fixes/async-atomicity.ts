@@ -95,24 +95,31 @@ export function recheckFix(write: Node, read: Node, suspension: Node): Fix | und
   const file = write.getSourceFile().getFilePath();
   const target = Node.isBinaryExpression(write) ? write.getLeft().getText() : write.getText().replace(/\.set\([^]*$/, '');
   const title = `Check \`${target}\` again after the await, and write only if the check still holds (the first value stored wins)`;
-  const inside = within(statement, suspension);
-  if (!inside) {
+  // A write that awaits its value (`this.data[k] = await f()`) awaits it first, into a constant; any other suspension
+  // in the statement would open the window again between the second check and the write.
+  const value = storedValue(write);
+  const awaited = value !== undefined && Node.isAwaitExpression(stripParentheses(value)) ? stripParentheses(value) : undefined;
+  const suspends = statement.getDescendants().some((n) => (Node.isAwaitExpression(n) || Node.isYieldExpression(n)) && n !== awaited && n.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) === scopeOf(statement));
+  if (suspends) return undefined;
+  if (awaited === undefined || value === undefined) {
     return { title, edits: [{ file, start: statement.getStart(), end: statement.getEnd(), newText: `if (${condition}) ${statement.getText()}` }], safety: 'unsafe', preferred: false };
   }
-  // The await must be the stored value itself, and nothing before it in the statement may have an effect.
-  const value = storedValue(write);
-  if (!Node.isAwaitExpression(suspension) || value === undefined || stripParentheses(value) !== suspension) return undefined;
-  const before = statement.getDescendants().filter((n) => n.getEnd() <= suspension.getStart());
-  if (before.some((n) => Node.isCallExpression(n) && n !== write || Node.isNewExpression(n) || Node.isAwaitExpression(n) || Node.isYieldExpression(n))) return undefined;
-  const scope = statement.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) ?? statement.getSourceFile();
-  const name = freshName(scope);
+  // Nothing the statement evaluates before the await may have an effect: it would then run after it.
+  const before = statement.getDescendants().filter((n) => n.getEnd() <= awaited.getStart());
+  if (before.some((n) => Node.isCallExpression(n) || Node.isNewExpression(n))) return undefined;
+  const name = freshName(scopeOf(statement) ?? statement.getSourceFile());
   const written = statement.getText().slice(0, value.getStart() - statement.getStart()) + name + statement.getText().slice(value.getEnd() - statement.getStart());
   const parent = statement.getParent();
   const inBlock = parent !== undefined && (Node.isBlock(parent) || Node.isSourceFile(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent) || Node.isModuleBlock(parent));
   const newText = inBlock
-    ? `const ${name} = ${suspension.getText()};\n${indentOf(statement)}if (${condition}) ${written}`
-    : `{ const ${name} = ${suspension.getText()}; if (${condition}) ${written} }`;
+    ? `const ${name} = ${awaited.getText()};\n${indentOf(statement)}if (${condition}) ${written}`
+    : `{ const ${name} = ${awaited.getText()}; if (${condition}) ${written} }`;
   return { title, edits: [{ file, start: statement.getStart(), end: statement.getEnd(), newText }], safety: 'unsafe', preferred: false };
+}
+
+/** The function `node` is in, if any. */
+function scopeOf(node: Node): Node | undefined {
+  return node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a));
 }
 
 /** The test each logical assignment makes before it stores, as a condition on its target. */
