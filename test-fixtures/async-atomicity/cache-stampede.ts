@@ -25,6 +25,7 @@ export async function loadInline(url: string): Promise<string> {
   return cache.get(url)!;
 }
 
+// drop() invalidates an entry while set() may be loading it: the fix counts invalidations (a generation check).
 export class CacheStore {
   private data: Record<string, string> = {};
 

@@ -62,10 +62,27 @@ test('a check-then-act checks again right before its write (unsafe), awaiting fi
   }
 });
 
-test('a check-then-act on state another function empties has no fix: a refill after the invalidation passes a second check too', () => {
-  // CacheStore.drop() deletes the entry, FileOpsFallback.closeDb() sets the database to null.
-  assert.equal(fixed('cache-stampede.ts', 'this.data[key] = await value(); // expect', 0, 0), undefined);
-  assert.equal(fixed('cache-stampede.ts', 'this.openDb = await openDb(this.dbName); // expect', 0, 0), undefined);
+/** The whole text of `file` after the first fix of the finding on the line holding `fragment`, and that fix. */
+function fixedFile(file: string, fragment: string): { text: string; title: string; safety: string } {
+  const text = readFileSync(path.join(FIXTURES_ROOT, 'async-atomicity', file), 'utf8');
+  const line = text.split('\n').findIndex((l) => l.includes(fragment)) + 1;
+  const fix = findingsIn('async-atomicity', file, 'async-atomicity').find((f) => f.span.line === line)?.fixes[0];
+  assert.ok(fix, `no fix on line ${line} of ${file}`);
+  return { text: applyEdits(text, fix.edits), title: fix.title, safety: fix.safety };
+}
+
+test('state another function empties gets a generation count, bumped by the invalidation and compared before the write', () => {
+  // CacheStore.drop() deletes the entry: a second check would pass after it, the count does not.
+  const { text, title, safety } = fixedFile('cache-stampede.ts', 'this.data[key] = await value(); // expect');
+  assert.match(title, /generation check/);
+  assert.equal(safety, 'unsafe');
+  assert.match(text, /private data: Record<string, string> = \{\};\n {2}private dataGeneration = 0;/);
+  assert.match(text, /const generation = this\.dataGeneration;\n {6}const awaited = await value\(\);\n {6}if \(generation === this\.dataGeneration\) this\.data\[key\] = awaited;/);
+  assert.match(text, /delete this\.data\[key\];\n {4}this\.dataGeneration\+\+;/);
+  // The count is read before the first await, not before the write.
+  const { text: mode } = fixedFile('generation-token.ts', 'this.mode = `${next}:${mode}`');
+  assert.match(mode, /const generation = this\.modeGeneration;\n {4}await performKeyReservation/);
+  assert.match(mode, /if \(generation === this\.modeGeneration\) this\.mode = /);
 });
 
 test('a check of state the coroutine writes before the checked write has no fix: the second check would read its own store', () => {

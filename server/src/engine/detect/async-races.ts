@@ -27,8 +27,8 @@ export interface Race {
   other: { node: Node; owner: Node | undefined; unlocked: boolean };
   /** Whether the coroutine itself touches the state again between the read and the write. */
   touchedBetween: boolean;
-  /** Whether another function empties or unsets the state (`= null`, `delete`, `.clear()`): a refill outlives a second check. */
-  clearedElsewhere: boolean;
+  /** The writes of other functions that empty or unset the state (`= null`, `delete`, `.clear()`), constructors aside. */
+  clearers: Node[];
 }
 
 interface Access {
@@ -506,8 +506,8 @@ export function findRaces(files: readonly SourceFile[], model: ProgramModel): Ra
       const other = otherWriter(finder, write, shape, group);
       if (other === undefined) continue;
       const touchedBetween = accesses.some((a) => a.node.getStart() >= shape.read.getEnd() && a.node.getEnd() <= write.node.getStart());
-      const clearedElsewhere = group.some((w) => w.owner !== fn && !isAdd(w.node));
-      races.push({ shape: shape.shape, name: write.location.name, owner: fn, read: shape.read, suspension: shape.suspension.node, write: write.node, other, touchedBetween, clearedElsewhere });
+      const clearers = group.filter((w) => w.owner !== undefined && w.owner !== fn && !inConstructor(w.owner) && !isAdd(w.node)).map((w) => w.node);
+      races.push({ shape: shape.shape, name: write.location.name, owner: fn, read: shape.read, suspension: shape.suspension.node, write: write.node, other, touchedBetween, clearers });
     }
   }
   return races;

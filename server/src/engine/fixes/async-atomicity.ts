@@ -22,11 +22,11 @@ function conditionallyEvaluated(node: Node, stop: Node): boolean {
   return false;
 }
 
-/** A name for the awaited value not used in the function yet: `awaited`, `awaited2`, ... */
-function freshName(scope: Node): string {
+/** A name not used in `scope` yet: `awaited`, `awaited2`, ... (or `base`, `base2`, ...). */
+export function freshName(scope: Node, base = 'awaited'): string {
   const used = new Set(scope.getDescendantsOfKind(SyntaxKind.Identifier).map((i) => i.getText()));
   for (let n = 1; ; n++) {
-    const name = n === 1 ? 'awaited' : `awaited${n}`;
+    const name = n === 1 ? base : `${base}${n}`;
     if (!used.has(name)) return name;
   }
 }
@@ -92,29 +92,42 @@ export function recheckFix(write: Node, read: Node, suspension: Node): Fix | und
   const check = statement && checkOf(statement, read);
   if (statement === undefined || check === undefined || !rereadable(check.condition, statement)) return undefined;
   const condition = check.holds ? check.condition.getText() : negated(check.condition);
-  const file = write.getSourceFile().getFilePath();
   const target = Node.isBinaryExpression(write) ? write.getLeft().getText() : write.getText().replace(/\.set\([^]*$/, '');
-  const title = `Check \`${target}\` again after the await, and write only if the check still holds (the first value stored wins)`;
-  // A write that awaits its value (`this.data[k] = await f()`) awaits it first, into a constant; any other suspension
-  // in the statement would open the window again between the second check and the write.
+  const newText = guardedWrite(write, statement, condition);
+  if (newText === undefined) return undefined;
+  return {
+    title: `Check \`${target}\` again after the await, and write only if the check still holds (the first value stored wins)`,
+    edits: [{ file: write.getSourceFile().getFilePath(), start: statement.getStart(), end: statement.getEnd(), newText }],
+    safety: 'unsafe',
+    preferred: false,
+  };
+}
+
+/**
+ * The text that replaces a write's `statement` so that it runs only `if (condition)`, the condition tested right before
+ * the write. A write that awaits its value (`this.data[k] = await f()`) awaits it first, into a constant; any other
+ * suspension in the statement would open the window again between the test and the write (undefined), and so would
+ * anything with an effect evaluated before the await (it would then run after it).
+ */
+export function guardedWrite(write: Node, statement: Node, condition: string): string | undefined {
   const value = storedValue(write);
   const awaited = value !== undefined && Node.isAwaitExpression(stripParentheses(value)) ? stripParentheses(value) : undefined;
   const suspends = statement.getDescendants().some((n) => (Node.isAwaitExpression(n) || Node.isYieldExpression(n)) && n !== awaited && n.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) === scopeOf(statement));
   if (suspends) return undefined;
-  if (awaited === undefined || value === undefined) {
-    return { title, edits: [{ file, start: statement.getStart(), end: statement.getEnd(), newText: `if (${condition}) ${statement.getText()}` }], safety: 'unsafe', preferred: false };
-  }
-  // Nothing the statement evaluates before the await may have an effect: it would then run after it.
+  if (awaited === undefined || value === undefined) return `if (${condition}) ${statement.getText()}`;
   const before = statement.getDescendants().filter((n) => n.getEnd() <= awaited.getStart());
   if (before.some((n) => Node.isCallExpression(n) || Node.isNewExpression(n))) return undefined;
   const name = freshName(scopeOf(statement) ?? statement.getSourceFile());
   const written = statement.getText().slice(0, value.getStart() - statement.getStart()) + name + statement.getText().slice(value.getEnd() - statement.getStart());
-  const parent = statement.getParent();
-  const inBlock = parent !== undefined && (Node.isBlock(parent) || Node.isSourceFile(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent) || Node.isModuleBlock(parent));
-  const newText = inBlock
+  return inBlock(statement)
     ? `const ${name} = ${awaited.getText()};\n${indentOf(statement)}if (${condition}) ${written}`
     : `{ const ${name} = ${awaited.getText()}; if (${condition}) ${written} }`;
-  return { title, edits: [{ file, start: statement.getStart(), end: statement.getEnd(), newText }], safety: 'unsafe', preferred: false };
+}
+
+/** Whether `statement` sits in a list of statements, where another can go before it. */
+export function inBlock(statement: Node): boolean {
+  const parent = statement.getParent();
+  return parent !== undefined && (Node.isBlock(parent) || Node.isSourceFile(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent) || Node.isModuleBlock(parent));
 }
 
 /** The function `node` is in, if any. */
@@ -136,8 +149,7 @@ const LOGICAL_ASSIGNMENT: Record<string, (target: string) => string> = {
 function recheckLogicalAssignment(write: Node & { getLeft(): Node; getRight(): Node; getOperatorToken(): Node }, statement: Node, suspension: Node): Fix | undefined {
   const target = write.getLeft();
   if (!Node.isAwaitExpression(suspension) || stripParentheses(write.getRight()) !== suspension || !readsOnly(target)) return undefined;
-  const parent = statement.getParent();
-  if (parent === undefined || !(Node.isBlock(parent) || Node.isSourceFile(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent))) return undefined;
+  if (!inBlock(statement)) return undefined;
   const scope = statement.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) ?? statement.getSourceFile();
   const name = freshName(scope);
   const indent = indentOf(statement);

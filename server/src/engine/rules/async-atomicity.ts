@@ -3,7 +3,7 @@
  * state from what it read (a lost update), or under a check of it (check-then-act: a cache stampede, a double
  * initialisation), or empties a collection it handed to the awaited call (a lost batch); and another task can write
  * the state while it is suspended, with no lock held by both. The shapes live in detect/async-races.ts, the fixes
- * (await first; swap, then write; check again) in fixes/async-atomicity.ts.
+ * (await first; swap, then write; check again) and fixes/generation-count.ts (a generation check) in fixes/async-atomicity.ts.
  */
 import type { Rule } from '../rule.js';
 import { findRaces, type Race } from '../detect/async-races.js';
@@ -11,6 +11,7 @@ import { spanOf } from '../span.js';
 import { Node } from 'ts-morph';
 import { locationOf } from '../detect/shared-state.js';
 import { awaitFirstFix, recheckFix, swapFirstFix } from '../fixes/async-atomicity.js';
+import { generationFix } from '../fixes/generation-count.js';
 import type { Fix } from '../types.js';
 
 export const asyncAtomicity: Rule = {
@@ -38,7 +39,7 @@ function fixesFor(race: Race): Fix[] {
   const fix =
     race.shape === 'update' ? awaitFirstFix(race.write, race.suspension)
     : race.shape === 'clear' ? swapFirstFix(race.write, race.read, race.touchedBetween)
-    : race.clearedElsewhere ? undefined
+    : race.clearers.length > 0 ? generationFix(race.write, race.suspension, race.clearers)
     : recheckFix(race.write, race.read, race.suspension);
   return fix === undefined ? [] : [fix];
 }
