@@ -1,8 +1,10 @@
 /** Rule `async-atomicity`: the fixture folder's expectations, and the text of its fixes. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Workspace } from '../../src/engine/index.js';
 import { applyEdits, checkFixtureFolder, findingsIn, FIXTURES_ROOT } from '../helpers/fixtures.js';
 
 checkFixtureFolder('async-atomicity');
@@ -110,4 +112,43 @@ test('a lost batch is told how to take the entries out for the type of the colle
   const set = messageAt('this.dirty.clear(); // expect');
   assert.match(set, /`const batch = new Set\(this\.dirty\); this\.dirty\.clear\(\);`/);
   assert.doesNotMatch(set, /splice/);
+});
+
+test('a second refill of the same invalidated state reuses the count the first fix declared', () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'deadbolt-generation-'));
+  const file = path.join(folder, 'db.ts');
+  // absurd-sql src/examples/bench/main.worker.js: getDatabase() opens `_db` on two paths, closeDatabase() forgets it.
+  writeFileSync(file, [
+    'declare function open(raw: boolean): Promise<{ close(): void }>;',
+    'let db: { close(): void } | null = null;',
+    'export function closeDatabase(): void {',
+    '  db = null;',
+    '}',
+    'export async function getDatabase(raw: boolean): Promise<void> {',
+    '  if (db == null) {',
+    '    if (raw) {',
+    '      db = await open(true);',
+    '      return;',
+    '    }',
+    "    if (typeof SharedArrayBuffer === 'undefined') await open(false);",
+    '    db = await open(false);',
+    '  }',
+    '}',
+    '',
+  ].join('\n'));
+  try {
+    const workspace = new Workspace({ cwd: folder, paths: ['.'] });
+    const first = workspace.analyze().findings.find((f) => f.rule === 'async-atomicity');
+    assert.ok(first?.fixes[0], 'no fix for the first refill');
+    const once = applyEdits(readFileSync(file, 'utf8'), first.fixes[0].edits);
+    workspace.setFile(file, once);
+    const second = workspace.analyze().findings.find((f) => f.rule === 'async-atomicity');
+    assert.ok(second?.fixes[0], 'no fix for the second refill');
+    const text = applyEdits(once, second.fixes[0].edits);
+    assert.equal(text.match(/let dbGeneration = 0;/g)?.length, 1, text);
+    assert.equal(text.match(/dbGeneration\+\+;/g)?.length, 1, text);
+    assert.equal(text.match(/=== dbGeneration\)/g)?.length, 2, text);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

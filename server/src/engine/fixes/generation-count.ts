@@ -37,12 +37,13 @@ export function generationFix(write: Node, suspension: Node, clearers: readonly 
   const read = `const ${token} = ${counter.access};\n${indentOf(before)}`;
   // When the write's own await is the suspension, the count is read right before the write's statement.
   const edits: TextEdit[] = [
-    counter.declare,
+    ...(counter.declare ? [counter.declare] : []),
     ...(before === statement ? [] : [{ file, start: before.getStart(), end: before.getStart(), newText: read }]),
     { file, start: statement.getStart(), end: statement.getEnd(), newText: before === statement ? read + guarded : guarded },
-    ...clearers.map((node) => {
+    ...clearers.flatMap((node) => {
       const clearing = writeStatement(node)!;
-      return { file: clearing.getSourceFile().getFilePath(), start: clearing.getEnd(), end: clearing.getEnd(), newText: `\n${indentOf(clearing)}${counter.access}++;` };
+      if (clearing.getNextSibling()?.getText() === `${counter.access}++;`) return [];
+      return [{ file: clearing.getSourceFile().getFilePath(), start: clearing.getEnd(), end: clearing.getEnd(), newText: `\n${indentOf(clearing)}${counter.access}++;` }];
     }),
   ];
   return {
@@ -56,8 +57,8 @@ export function generationFix(write: Node, suspension: Node, clearers: readonly 
 interface Counter {
   /** How the code reads the count: `this.#cacheGeneration`, `cacheGeneration`. */
   access: string;
-  /** The edit that declares it, next to the state's own declaration. */
-  declare: TextEdit;
+  /** The edit that declares it, next to the state's own declaration; none when an earlier fix declared it. */
+  declare: TextEdit | undefined;
   /** Whether a statement sees the same count under `access`. */
   reaches(statement: Node): boolean;
 }
@@ -68,24 +69,26 @@ function counterFor(declaration: Node, write: Node): Counter | undefined {
   if (Node.isPropertyDeclaration(declaration) && !declaration.isStatic()) {
     const cls = declaration.getParent();
     if (!Node.isClassDeclaration(cls) && !Node.isClassExpression(cls)) return undefined;
-    const name = declaration.getName();
-    const taken = new Set(cls.getMembers().flatMap((m) => (Node.hasName(m) ? [m.getName()] : [])));
-    let counter = `${name}Generation`;
-    for (let n = 2; taken.has(counter); n++) counter = `${name}Generation${n}`;
+    // The count an earlier fix of another write of this field declared is this one's too.
+    const counter = `${declaration.getName()}Generation`;
+    const existing = cls.getMembers().find((m) => Node.hasName(m) && m.getName() === counter);
+    if (existing !== undefined && !Node.isPropertyDeclaration(existing)) return undefined;
     const privacy = declaration.hasModifier('private') ? 'private ' : declaration.hasModifier('protected') ? 'protected ' : '';
     return {
       access: `this.${counter}`,
-      declare: { file, start: declaration.getEnd(), end: declaration.getEnd(), newText: `\n${indentOf(declaration)}${privacy}${counter} = 0;` },
+      declare: existing ? undefined : { file, start: declaration.getEnd(), end: declaration.getEnd(), newText: `\n${indentOf(declaration)}${privacy}${counter} = 0;` },
       reaches: (statement) => thisIsInstanceOf(statement, cls),
     };
   }
   if (Node.isVariableDeclaration(declaration)) {
     const holder = declaration.getVariableStatement();
     if (holder === undefined || !Node.isSourceFile(holder.getParent()) || holder.getDeclarationKind() === 'const') return undefined;
-    const counter = freshName(declaration.getSourceFile(), `${declaration.getName()}Generation`);
+    const counter = `${declaration.getName()}Generation`;
+    const existing = declaration.getSourceFile().getVariableDeclaration(counter);
+    if (existing === undefined && freshName(declaration.getSourceFile(), counter) !== counter) return undefined;
     return {
       access: counter,
-      declare: { file, start: holder.getEnd(), end: holder.getEnd(), newText: `\n${indentOf(holder)}let ${counter} = 0;` },
+      declare: existing ? undefined : { file, start: holder.getEnd(), end: holder.getEnd(), newText: `\n${indentOf(holder)}let ${counter} = 0;` },
       reaches: (statement) => statement.getSourceFile() === write.getSourceFile(),
     };
   }
