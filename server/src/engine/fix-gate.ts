@@ -297,15 +297,30 @@ const NODE_BUILTINS = new Set(builtinModules);
  * error two ways: the suggesting codes count as their plain twins, and the suggestion is left out.
  */
 function keyOf(diagnostic: ts.Diagnostic): string {
-  const code = WITHOUT_SUGGESTION.get(diagnostic.code) ?? diagnostic.code;
-  return `${code}\0${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ').replace(/\s*Did you mean .*\?$/, '')}`;
+  const { code, message } = comparableError(diagnostic.code, ts.flattenDiagnosticMessageText(diagnostic.messageText, ' '));
+  return `${code}\0${message}`;
 }
 
-/** Errors that carry a spelling suggestion, and the code of the same error without one. */
+/**
+ * An error's code and message as two checkers compare them: a suggesting code as its plain twin, without the
+ * suggestion, and an error worded two ways by one sentence they share (the corpus proof reads its checker's errors
+ * so too).
+ */
+export function comparableError(code: number, message: string): { code: number; message: string } {
+  const plain = WITHOUT_SUGGESTION.get(code) ?? code;
+  const text = FIRST_SENTENCE.has(plain) ? message.slice(0, message.indexOf('. ') + 1 || undefined) : message.replace(/\s*Did you mean .*\?$/, '');
+  return { code: plain, message: text };
+}
+
+/** Errors that carry a suggestion, and the code of the same error without one. */
 const WITHOUT_SUGGESTION = new Map([
   [2552, 2304], // Cannot find name 'x'. Did you mean 'y'?
   [2551, 2339], // Property 'x' does not exist on type 'T'. Did you mean 'y'?
+  [2835, 2834], // Relative import paths need explicit file extensions ... Did you mean './x.js'?
 ]);
+
+/** Errors whose second sentence is the suggestion or a hint worded apart from it ("Consider adding an extension"). */
+const FIRST_SENTENCE = new Set([2834]);
 
 function describe(diagnostic: ts.Diagnostic): string {
   const file = diagnostic.file;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { analyze, applyEdits, isCancellation, Workspace, type Finding, type Fix, type TextEdit } from '../../src/engine/index.js';
+import { comparableError } from '../../src/engine/fix-gate.js';
 
 function project(t: TestContext, files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'deadbolt-gate-'));
@@ -289,4 +290,17 @@ export function add(): number {
   for (const newText of ['3', '4']) assert.deepEqual(workspace.checkEdits([{ file, start: at, end: at + 1, newText }]), { ok: true, added: [] });
   assert.equal(workspace.gateStats.checks, 3);
   assert.equal(workspace.gateStats.lookups, once, 'the second and third programs reuse the first one\'s resolutions, failed ones included');
+});
+
+test('an import error worded with and without its suggestion compares as one error', () => {
+  // TypeScript words one extensionless import two ways (continue's core/ under NodeNext: 2835 in one program state,
+  // 2834 in the next), which read as a new error after an edit that did not touch the import.
+  const head = "Relative import paths need explicit file extensions in ECMAScript imports when '--moduleResolution' is 'node16' or 'nodenext'.";
+  const suggesting = comparableError(2835, `${head} Did you mean './uri.js'?`);
+  const plain = comparableError(2834, `${head} Consider adding an extension to the import path.`);
+  assert.deepEqual(suggesting, plain);
+  assert.deepEqual(plain, { code: 2834, message: head });
+  // Errors that differ stay apart.
+  assert.notDeepEqual(comparableError(2304, "Cannot find name 'a'."), comparableError(2304, "Cannot find name 'b'."));
+  assert.deepEqual(comparableError(2552, "Cannot find name 'fo'. Did you mean 'foo'?"), { code: 2304, message: "Cannot find name 'fo'." });
 });

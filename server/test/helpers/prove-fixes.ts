@@ -14,6 +14,7 @@ import ts from 'typescript';
 import { applyEdits, Workspace, type Finding, type Fix, type RuleId } from '../../src/engine/index.js';
 import { loadConfig } from '../../src/engine/config.js';
 import { discoverFiles } from '../../src/engine/files.js';
+import { comparableError } from '../../src/engine/fix-gate.js';
 
 
 /** A `lib`/`target`/`module` combination a project may compile under, as tsconfig `compilerOptions`. */
@@ -111,7 +112,11 @@ export class TypeCheck {
   errors(file: string): { errors: { text: string; missing: string | undefined }[]; unresolved: Set<string> } {
     if (!this.roots.includes(file)) this.roots = [...this.roots, file];
     const diagnostics = [...this.service.getSyntacticDiagnostics(file), ...this.service.getSemanticDiagnostics(file)].filter((d) => d.category === ts.DiagnosticCategory.Error);
-    const errors = diagnostics.map((d) => ({ text: `TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`, missing: missingPackage(d) }));
+    const errors = diagnostics.map((d) => {
+      // As the engine's gate compares them: an import error worded with or without "Did you mean './x.js'?" is one.
+      const { code, message } = comparableError(d.code, ts.flattenDiagnosticMessageText(d.messageText, ' '));
+      return { text: `TS${code} ${message}`, missing: missingPackage(d) };
+    });
     return { errors, unresolved: new Set(errors.map((e) => e.missing).filter((m) => m !== undefined)) };
   }
 }
