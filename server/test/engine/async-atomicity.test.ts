@@ -114,15 +114,15 @@ test('a lost batch is told how to take the entries out for the type of the colle
   assert.doesNotMatch(set, /splice/);
 });
 
-test('a second refill of the same invalidated state reuses the count the first fix declared', () => {
+test('a second refill of the same invalidated state reuses the count the first fix declared; comments stay put', () => {
   const folder = mkdtempSync(path.join(tmpdir(), 'deadbolt-generation-'));
   const file = path.join(folder, 'db.ts');
   // absurd-sql src/examples/bench/main.worker.js: getDatabase() opens `_db` on two paths, closeDatabase() forgets it.
   writeFileSync(file, [
     'declare function open(raw: boolean): Promise<{ close(): void }>;',
-    'let db: { close(): void } | null = null;',
+    'let db: { close(): void } | null = null; // opened lazily',
     'export function closeDatabase(): void {',
-    '  db = null;',
+    '  db = null; // closed',
     '}',
     'export async function getDatabase(raw: boolean): Promise<void> {',
     '  if (db == null) {',
@@ -148,6 +148,9 @@ test('a second refill of the same invalidated state reuses the count the first f
     assert.equal(text.match(/let dbGeneration = 0;/g)?.length, 1, text);
     assert.equal(text.match(/dbGeneration\+\+;/g)?.length, 1, text);
     assert.equal(text.match(/=== dbGeneration\)/g)?.length, 2, text);
+    // Line-end comments stay on the lines they annotate.
+    assert.match(text, /= null; \/\/ opened lazily\nlet dbGeneration = 0;/);
+    assert.match(text, /db = null; \/\/ closed\n {2}dbGeneration\+\+;/);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@
  */
 import { Node } from 'ts-morph';
 import type { Fix, TextEdit } from '../types.js';
-import { indentOf } from './edit-text.js';
+import { indentOf, trailingCommentEnd } from './edit-text.js';
 import { writeStatement } from './guard-write.js';
 import { freshName, guardedWrite, inBlock } from './async-atomicity.js';
 import { locationOf } from '../detect/shared-state.js';
@@ -43,7 +43,8 @@ export function generationFix(write: Node, suspension: Node, clearers: readonly 
     ...clearers.flatMap((node) => {
       const clearing = writeStatement(node)!;
       if (clearing.getNextSibling()?.getText() === `${counter.access}++;`) return [];
-      return [{ file: clearing.getSourceFile().getFilePath(), start: clearing.getEnd(), end: clearing.getEnd(), newText: `\n${indentOf(clearing)}${counter.access}++;` }];
+      const end = trailingCommentEnd(clearing);
+      return [{ file: clearing.getSourceFile().getFilePath(), start: end, end, newText: `\n${indentOf(clearing)}${counter.access}++;` }];
     }),
   ];
   return {
@@ -76,7 +77,7 @@ function counterFor(declaration: Node, write: Node): Counter | undefined {
     const privacy = declaration.hasModifier('private') ? 'private ' : declaration.hasModifier('protected') ? 'protected ' : '';
     return {
       access: `this.${counter}`,
-      declare: existing ? undefined : { file, start: declaration.getEnd(), end: declaration.getEnd(), newText: `\n${indentOf(declaration)}${privacy}${counter} = 0;` },
+      declare: existing ? undefined : { file, start: trailingCommentEnd(declaration), end: trailingCommentEnd(declaration), newText: `\n${indentOf(declaration)}${privacy}${counter} = 0;` },
       reaches: (statement) => thisIsInstanceOf(statement, cls),
     };
   }
@@ -88,7 +89,7 @@ function counterFor(declaration: Node, write: Node): Counter | undefined {
     if (existing === undefined && freshName(declaration.getSourceFile(), counter) !== counter) return undefined;
     return {
       access: counter,
-      declare: existing ? undefined : { file, start: holder.getEnd(), end: holder.getEnd(), newText: `\n${indentOf(holder)}let ${counter} = 0;` },
+      declare: existing ? undefined : { file, start: trailingCommentEnd(holder), end: trailingCommentEnd(holder), newText: `\n${indentOf(holder)}let ${counter} = 0;` },
       reaches: (statement) => statement.getSourceFile() === write.getSourceFile(),
     };
   }
