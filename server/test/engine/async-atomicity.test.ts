@@ -134,10 +134,24 @@ test('a second refill of the same invalidated state reuses the count the first f
     '    db = await open(false);',
     '  }',
     '}',
+    'let cached: string | undefined;',
+    'export function forget(): void {',
+    '  cached = undefined;',
+    '}',
+    'export async function lazily(): Promise<void> {',
+    "  if (typeof SharedArrayBuffer === 'undefined') {",
+    "    cached ??= await open(true).then(() => 'opened');",
+    '  }',
+    '}',
     '',
   ].join('\n'));
   try {
     const workspace = new Workspace({ cwd: folder, paths: ['.'] });
+    // `cached ??= await ...` is invalidated by forget(): a generation check would have to await first and so call
+    // open() even when `cached` is set; no fix rather than that.
+    const lazy = workspace.analyze().findings.find((f) => f.rule === 'async-atomicity' && f.message.includes('`cached`'));
+    assert.ok(lazy, 'the ??= refill is reported');
+    assert.equal(lazy.fixes.length, 0);
     const first = workspace.analyze().findings.find((f) => f.rule === 'async-atomicity');
     assert.ok(first?.fixes[0], 'no fix for the first refill');
     const once = applyEdits(readFileSync(file, 'utf8'), first.fixes[0].edits);

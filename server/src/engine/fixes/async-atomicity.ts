@@ -110,6 +110,8 @@ export function recheckFix(write: Node, read: Node, suspension: Node): Fix | und
  * anything with an effect evaluated before the await (it would then run after it).
  */
 export function guardedWrite(write: Node, statement: Node, condition: string): string | undefined {
+  // `x ??= await f()` calls `f()` only when `x` is unset: awaiting it first would call it always.
+  if (Node.isBinaryExpression(write) && LOGICAL_ASSIGNMENT[write.getOperatorToken().getText()] !== undefined) return undefined;
   const value = storedValue(write);
   const awaited = value !== undefined && Node.isAwaitExpression(stripParentheses(value)) ? stripParentheses(value) : undefined;
   const suspends = statement.getDescendants().some((n) => (Node.isAwaitExpression(n) || Node.isYieldExpression(n)) && n !== awaited && n.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) === scopeOf(statement));
