@@ -7,7 +7,7 @@
  */
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Fix, TextEdit } from '../types.js';
-import { indentOf, removeStatement } from './edit-text.js';
+import { functionOf, indentOf, removeStatement } from './edit-text.js';
 import { writeStatement } from './guard-write.js';
 import { storedValue, within } from '../detect/async-races.js';
 
@@ -41,7 +41,7 @@ export function awaitFirstFix(write: Node, suspension: Node): Fix | undefined {
   const right = write.getRight();
   if (statement === undefined || suspension.getStart() < right.getStart() || suspension.getEnd() > right.getEnd()) return undefined;
   if (conditionallyEvaluated(suspension, right)) return undefined;
-  const scope = statement.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) ?? statement.getSourceFile();
+  const scope = functionOf(statement) ?? statement.getSourceFile();
   const name = freshName(scope);
   const file = write.getSourceFile().getFilePath();
   const before = right.getDescendants().filter((n) => n.getEnd() <= suspension.getStart());
@@ -114,12 +114,13 @@ export function guardedWrite(write: Node, statement: Node, condition: string): s
   if (Node.isBinaryExpression(write) && LOGICAL_ASSIGNMENT[write.getOperatorToken().getText()] !== undefined) return undefined;
   const value = storedValue(write);
   const awaited = value !== undefined && Node.isAwaitExpression(stripParentheses(value)) ? stripParentheses(value) : undefined;
-  const suspends = statement.getDescendants().some((n) => (Node.isAwaitExpression(n) || Node.isYieldExpression(n)) && n !== awaited && n.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) === scopeOf(statement));
+  const fn = functionOf(statement);
+  const suspends = statement.getDescendants().some((n) => (Node.isAwaitExpression(n) || Node.isYieldExpression(n)) && n !== awaited && functionOf(n) === fn);
   if (suspends) return undefined;
   if (awaited === undefined || value === undefined) return `if (${condition}) ${statement.getText()}`;
   const before = statement.getDescendants().filter((n) => n.getEnd() <= awaited.getStart());
   if (before.some((n) => Node.isCallExpression(n) || Node.isNewExpression(n))) return undefined;
-  const name = freshName(scopeOf(statement) ?? statement.getSourceFile());
+  const name = freshName(fn ?? statement.getSourceFile());
   const written = statement.getText().slice(0, value.getStart() - statement.getStart()) + name + statement.getText().slice(value.getEnd() - statement.getStart());
   return inBlock(statement)
     ? `const ${name} = ${awaited.getText()};\n${indentOf(statement)}if (${condition}) ${written}`
@@ -130,11 +131,6 @@ export function guardedWrite(write: Node, statement: Node, condition: string): s
 export function inBlock(statement: Node): boolean {
   const parent = statement.getParent();
   return parent !== undefined && (Node.isBlock(parent) || Node.isSourceFile(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent) || Node.isModuleBlock(parent));
-}
-
-/** The function `node` is in, if any. */
-function scopeOf(node: Node): Node | undefined {
-  return node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a));
 }
 
 /** The test each logical assignment makes before it stores, as a condition on its target. */
@@ -152,7 +148,7 @@ function recheckLogicalAssignment(write: Node & { getLeft(): Node; getRight(): N
   const target = write.getLeft();
   if (!Node.isAwaitExpression(suspension) || stripParentheses(write.getRight()) !== suspension || !readsOnly(target)) return undefined;
   if (!inBlock(statement)) return undefined;
-  const scope = statement.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) ?? statement.getSourceFile();
+  const scope = functionOf(statement) ?? statement.getSourceFile();
   const name = freshName(scope);
   const indent = indentOf(statement);
   const operator = write.getOperatorToken().getText();

@@ -7,7 +7,7 @@
  */
 import { Node } from 'ts-morph';
 import type { Fix, TextEdit } from '../types.js';
-import { indentOf, trailingCommentEnd } from './edit-text.js';
+import { functionOf, indentOf, trailingCommentEnd } from './edit-text.js';
 import { writeStatement } from './guard-write.js';
 import { freshName, guardedWrite, inBlock } from './async-atomicity.js';
 import { locationOf } from '../detect/shared-state.js';
@@ -24,12 +24,12 @@ export function generationFix(write: Node, suspension: Node, clearers: readonly 
   if (location === undefined || statement === undefined || clearers.length === 0) return undefined;
   const counter = counterFor(location.declaration, write);
   if (counter === undefined) return undefined;
-  const statements = [write, ...clearers].map((node) => writeStatement(node));
-  if (statements.some((s) => s === undefined || !inBlock(s) || !counter.reaches(s))) return undefined;
+  const clearings = clearers.map((node) => writeStatement(node));
+  if ([statement, ...clearings].some((s) => s === undefined || !inBlock(s) || !counter.reaches(s))) return undefined;
   // The count is read before the statement that suspends, in the block that also holds the write.
   const before = statementHolding(suspension, statement);
   if (before === undefined) return undefined;
-  const scope = statement.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) ?? statement.getSourceFile();
+  const scope = functionOf(statement) ?? statement.getSourceFile();
   const token = freshName(scope, 'generation');
   const guarded = guardedWrite(write, statement, `${token} === ${counter.access}`);
   if (guarded === undefined) return undefined;
@@ -40,8 +40,8 @@ export function generationFix(write: Node, suspension: Node, clearers: readonly 
     ...(counter.declare ? [counter.declare] : []),
     ...(before === statement ? [] : [{ file, start: before.getStart(), end: before.getStart(), newText: read }]),
     { file, start: statement.getStart(), end: statement.getEnd(), newText: before === statement ? read + guarded : guarded },
-    ...clearers.flatMap((node) => {
-      const clearing = writeStatement(node)!;
+    ...clearings.flatMap((clearing) => {
+      if (clearing === undefined) return [];
       if (clearing.getNextSibling()?.getText() === `${counter.access}++;`) return [];
       const end = trailingCommentEnd(clearing);
       return [{ file: clearing.getSourceFile().getFilePath(), start: end, end, newText: `\n${indentOf(clearing)}${counter.access}++;` }];

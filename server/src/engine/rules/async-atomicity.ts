@@ -2,8 +2,9 @@
  * Rule `async-atomicity`: a coroutine reads shared state, suspends (`await`, `yield`, `for await`), then writes the
  * state from what it read (a lost update), or under a check of it (check-then-act: a cache stampede, a double
  * initialisation), or empties a collection it handed to the awaited call (a lost batch); and another task can write
- * the state while it is suspended, with no lock held by both. The shapes live in detect/async-races.ts, the fixes
- * (await first; swap, then write; check again) and fixes/generation-count.ts (a generation check) in fixes/async-atomicity.ts.
+ * the state while it is suspended, with no lock held by both. The shapes live in detect/async-races.ts, the fixes in
+ * fixes/async-atomicity.ts (await first; swap, then write; check again) and fixes/generation-count.ts (a generation
+ * check, for state other functions invalidate).
  */
 import type { Rule } from '../rule.js';
 import { findRaces, type Race } from '../detect/async-races.js';
